@@ -33,7 +33,7 @@ export function renderJUnit(suites: JUnitSuite[], name = ""): string {
   const time = suites.reduce((t, s) => t + s.time, 0);
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites${attr("name", name)} tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(time)}">`,
+    `<testsuites${attr("name", name || undefined)} tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(time)}">`,
   ];
   suites.forEach((suite, id) => lines.push(...renderSuite(suite, id)));
   lines.push(`</testsuites>`, "");

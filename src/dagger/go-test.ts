@@ -1,0 +1,22 @@
+import { ReturnType } from "@dagger.io/dagger";
+
+import { planTest, type TestRequest } from "../core/go/test-plan.js";
+import { goContainer, readGoMod, withEnv, type GoToolchainConfig } from "./go-toolchain.js";
+import { TestReport } from "./test-report.js";
+
+/**
+ * Runs go test and keeps its outcome as data: a failing suite still yields its reports, and the
+ * caller decides whether to fail the job (TestReport.check).
+ */
+export async function runTests(config: GoToolchainConfig, request: Omit<TestRequest, "cgo" | "goprivate">): Promise<TestReport> {
+  const mod = await readGoMod(config.source);
+  const plan = planTest({ ...request, cgo: config.cgo, goprivate: config.goprivate });
+  const base = goContainer(config, mod, await config.source.exists("go.sum"));
+  const outputDir = plan.eventsPath.slice(0, plan.eventsPath.lastIndexOf("/"));
+  const ran = withEnv(base, plan.env)
+    .withExec(["mkdir", "-p", outputDir])
+    .withExec(plan.argv, { expect: ReturnType.Any, redirectStdout: plan.eventsPath });
+  const exitCode = await ran.exitCode();
+  const coverprofile = plan.coverprofilePath && (await ran.exists(plan.coverprofilePath)) ? ran.file(plan.coverprofilePath) : undefined;
+  return new TestReport(ran.file(plan.eventsPath), exitCode, coverprofile);
+}

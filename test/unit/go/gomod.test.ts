@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+
+import { ArgumentError, FileError } from "../../../src/core/errors.js";
+import { defaultGoImage, parseGoMod, resolveGoVersion } from "../../../src/core/go/gomod.js";
+
+describe("parseGoMod", () => {
+  it("reads the module path, go line and toolchain line", () => {
+    const mod = parseGoMod(`// comment\nmodule github.com/acme/api // trailing\n\ngo 1.25.2\n\ntoolchain go1.26.8\n\nrequire (\n\tgolang.org/x/sync v0.10.0\n)\n`);
+    expect(mod).toEqual({ module: "github.com/acme/api", go: "1.25.2", toolchain: "1.26.8" });
+  });
+
+  it("treats a missing go line as Go 1.16, as the go command does", () => {
+    expect(parseGoMod("module example.com/old\n").go).toBe("1.16");
+  });
+
+  it("ignores `toolchain default`", () => {
+    expect(parseGoMod("module m\ngo 1.26\ntoolchain default\n").toolchain).toBeUndefined();
+  });
+
+  it("names the file, line and field of a bad go line", () => {
+    const err = (() => {
+      try {
+        parseGoMod("module m\n\ngo one.two\n", "svc/go.mod");
+      } catch (e) {
+        return e as FileError;
+      }
+    })();
+    expect(err).toBeInstanceOf(FileError);
+    expect(err?.message).toBe('svc/go.mod:3: go: "one.two" is not a Go version (expected e.g. 1.26 or 1.26.3)');
+  });
+
+  it("rejects a bad toolchain line with its line number", () => {
+    expect(() => parseGoMod("module m\ngo 1.26\ntoolchain 1.26.1\n")).toThrow('go.mod:3: toolchain: "1.26.1" is not a toolchain name');
+  });
+
+  it("says when there is no module line", () => {
+    expect(() => parseGoMod("go 1.26\n")).toThrow("go.mod: module: no module line");
+  });
+});
+
+describe("resolveGoVersion", () => {
+  const mod = (go: string, toolchain?: string) => ({ module: "m", go, toolchain });
+
+  it("uses the newest patch of the go line's minor, since the go line is a minimum", () => {
+    expect(resolveGoVersion(mod("1.26.0"))).toBe("1.26");
+    expect(resolveGoVersion(mod("1.24"))).toBe("1.24");
+  });
+
+  it("keeps a pre-release go line as written", () => {
+    expect(resolveGoVersion(mod("1.27rc1"))).toBe("1.27rc1");
+  });
+
+  it("pins the toolchain line when it is at least the go line", () => {
+    expect(resolveGoVersion(mod("1.25.0", "1.26.8"))).toBe("1.26.8");
+    expect(resolveGoVersion(mod("1.26.3", "1.26.1"))).toBe("1.26");
+  });
+
+  it("lets an explicit override win, and validates it", () => {
+    expect(resolveGoVersion(mod("1.24", "1.25.1"), "1.26.2")).toBe("1.26.2");
+    expect(() => resolveGoVersion(mod("1.24"), "latest")).toThrow(ArgumentError);
+    expect(() => resolveGoVersion(mod("1.24"), "go1.26")).toThrow('--go-version: "go1.26" is not a Go version');
+  });
+
+  it("maps a version to the official image", () => {
+    expect(defaultGoImage("1.26")).toBe("golang:1.26");
+  });
+});
