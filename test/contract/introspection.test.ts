@@ -1,0 +1,122 @@
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { introspect, type Arg, type DaggerObject, type ModuleTypes, type TypeDef } from "./introspect.js";
+
+let mod: ModuleTypes;
+beforeAll(async () => {
+  mod = await introspect();
+}, 120_000);
+
+const STRING: TypeDef = { kind: "STRING_KIND" };
+const BOOL: TypeDef = { kind: "BOOLEAN_KIND" };
+const INT: TypeDef = { kind: "INTEGER_KIND" };
+const FLOAT: TypeDef = { kind: "FLOAT_KIND" };
+const VOID: TypeDef = { kind: "VOID_KIND" };
+const obj = (name: string): TypeDef => ({ kind: "OBJECT_KIND", name });
+const list = (typeDef: TypeDef): TypeDef => ({ kind: "LIST_KIND", typeDef });
+
+type Expected = Record<string, [TypeDef, unknown]>; // argument -> [type, default] ("optional" = no default, nullable)
+
+function expectArgs(args: Record<string, Arg>, expected: Expected) {
+  expect(Object.keys(args)).toEqual(Object.keys(expected));
+  for (const [name, [type, def]] of Object.entries(expected)) {
+    const arg = args[name]!;
+    expect(arg.type, name).toEqual(type);
+    if (def === "optional") expect(arg.isOptional, name).toBe(true);
+    else expect(arg.defaultValue, name).toEqual(def);
+    expect(arg.description.length, `${name} has a description`).toBeGreaterThan(10);
+  }
+}
+
+function gantry(): DaggerObject {
+  return mod.objects.Gantry!;
+}
+
+describe("module contract (offline introspection with the SDK's own introspector)", () => {
+  it("is the gantry module with a documented main object", () => {
+    expect(mod.name).toBe("Gantry");
+    expect(mod.description).toMatch(/CI\/CD for Go services/);
+    expect(gantry().description).toMatch(/configured once/);
+  });
+
+  it("takes the Go project and toolchain settings in its constructor", () => {
+    const args = gantry().constructor!.arguments;
+    expectArgs(args, {
+      source: [obj("Directory"), undefined],
+      goVersion: [STRING, ""],
+      goImage: [STRING, ""],
+      moduleCache: [obj("CacheVolume"), "optional"],
+      buildCache: [obj("CacheVolume"), "optional"],
+      noCache: [BOOL, false],
+      cgo: [BOOL, "optional"],
+      goprivate: [STRING, ""],
+      netrc: [obj("Secret"), "optional"],
+    });
+    expect(args.source!.defaultPath).toBe("/");
+    expect(args.source!.ignore).toContain(".git");
+  });
+
+  it("exposes build with typed, documented arguments returning a Directory", () => {
+    const build = gantry().methods.build!;
+    expect(build.returnType).toEqual(obj("Directory"));
+    expectArgs(build.arguments, {
+      pkg: [STRING, "."],
+      platforms: [list(STRING), []],
+      name: [STRING, ""],
+      version: [STRING, ""],
+      commit: [STRING, ""],
+      date: [STRING, ""],
+      stampPackage: [STRING, "main"],
+      values: [list(STRING), []],
+      ldflags: [list(STRING), []],
+      tags: [list(STRING), []],
+    });
+  });
+
+  it("exposes test returning a TestReport", () => {
+    const test = gantry().methods.test!;
+    expect(test.returnType).toEqual(obj("TestReport"));
+    expectArgs(test.arguments, {
+      packages: [list(STRING), ["./..."]],
+      run: [STRING, ""],
+      skip: [STRING, ""],
+      race: [BOOL, false],
+      cover: [BOOL, true],
+      coverpkg: [STRING, ""],
+      count: [INT, 1],
+      timeout: [STRING, "10m"],
+      shuffle: [STRING, ""],
+      short: [BOOL, false],
+      failfast: [BOOL, false],
+      tags: [list(STRING), []],
+    });
+  });
+
+  it("gives TestReport counts, coverage, reports and a check", () => {
+    const report = mod.objects.TestReport!;
+    const returns = Object.fromEntries(Object.values(report.methods).map((m) => [m.name, m.returnType]));
+    expect(returns).toEqual({
+      tests: INT,
+      passed: INT,
+      failed: INT,
+      skipped: INT,
+      coverage: FLOAT,
+      ok: BOOL,
+      junit: obj("File"),
+      json: obj("File"),
+      profile: obj("File"),
+      summary: STRING,
+      check: VOID,
+    });
+    expect(report.properties.exitCode).toMatchObject({ isExposed: true, type: INT });
+  });
+
+  it("documents every function of every object", () => {
+    for (const object of Object.values(mod.objects)) {
+      for (const method of Object.values(object.methods)) {
+        expect(method.description, `${object.name}.${method.name}`).not.toBe("");
+        for (const arg of Object.values(method.arguments)) expect(arg.description, `${object.name}.${method.name}(${arg.name})`).not.toBe("");
+      }
+    }
+  });
+});
