@@ -2,20 +2,31 @@
  * Gantry: CI/CD for Go services on Kubernetes. Test, build, package, scan, publish and roll out a
  * Go service with one module, the same way on a laptop, in GitHub Actions and in GitLab CI.
  */
-import { argument, func, object, type CacheVolume, type Directory, type Secret } from "@dagger.io/dagger";
+import { argument, dag, func, object, type CacheVolume, type Container, type Directory, type File, type Secret } from "@dagger.io/dagger";
 
-import { buildBinaries } from "./dagger/go-build.js";
+import { DEFAULT_BASE, NONROOT_UID } from "./core/image/bases.js";
+import { DEFAULT_SBOM_FORMAT } from "./core/image/sbom.js";
+import { renderServiceDockerfile } from "./core/image/service-dockerfile.js";
+import { buildBinaries, planBinaries } from "./dagger/go-build.js";
 import { runTests } from "./dagger/go-test.js";
-import type { GoToolchainConfig } from "./dagger/go-toolchain.js";
+import { goImage } from "./dagger/go-toolchain.js";
+import { serviceImages } from "./dagger/image.js";
+import { publishImage } from "./dagger/publish.js";
+import { imageSbom } from "./dagger/sbom.js";
+import type { GantrySettings } from "./dagger/settings.js";
 import type { TestReport } from "./dagger/test-report.js";
 
+const DEFAULT_IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64"];
+
 /**
- * A Go service's pipeline, configured once: the source and the Go toolchain it builds with. Every
- * function (build, test, image, scan, publish) uses the same settings.
+ * A Go service's pipeline, configured once: the source, the Go toolchain, the release being made and
+ * the image's shape. Every function (build, test, image, scan, publish) uses the same settings.
  */
 @object()
-export class Gantry {
+export class Gantry implements GantrySettings {
   source: Directory;
+  pkg: string;
+  name: string;
   goVersion: string;
   goImage: string;
   moduleCache?: CacheVolume;
@@ -24,11 +35,28 @@ export class Gantry {
   cgo?: boolean;
   goprivate: string;
   netrc?: Secret;
+  buildTags: string[];
+  ldflags: string[];
+  values: string[];
+  stampPackage: string;
+  version: string;
+  ref: string;
+  commit: string;
+  sourceDateEpoch: number;
+  sourceUrl: string;
+  base: string;
+  port: number;
+  user: number;
+  labels: string[];
 
   constructor(
     /** The Go module: a directory with go.mod at its root. Defaults to the repository you call Gantry from. */
     @argument({ defaultPath: "/", ignore: [".git", "**/node_modules", ".dagger", "dist", "bin", "tmp"] })
     source: Directory,
+    /** The service's main package, relative to the module root, e.g. ./cmd/api. */
+    pkg = ".",
+    /** Binary and image title. Default: the main package's directory, or the module's last path element. */
+    name = "",
     /** Go version to build with, e.g. 1.26 or 1.26.3. Default: go.mod's toolchain line, else the newest patch of its go line. */
     goVersion = "",
     /** Go toolchain image, for mirrors and air-gapped registries. Default: golang:<go version>. */
@@ -45,8 +73,36 @@ export class Gantry {
     goprivate = "",
     /** A .netrc with credentials for private module hosts. */
     netrc?: Secret,
+    /** Go build tags for every build and test. */
+    buildTags: string[] = [],
+    /** Extra linker flags, appended after -s -w and the stamps. */
+    ldflags: string[] = [],
+    /** Extra -X stamps, as importpath.name=value. */
+    values: string[] = [],
+    /** Package whose version, commit and date variables are stamped with -X. */
+    stampPackage = "main",
+    /** Release version (1.2.3). Default: the version a release tag --ref names. */
+    version = "",
+    /** Git ref being built (refs/tags/v1.2.3, refs/heads/main, refs/pull/12/merge): decides version and tags. */
+    ref = "",
+    /** Commit SHA being built: stamped, labelled and tagged sha-<7>. */
+    commit = "",
+    /** Commit time in Unix seconds (git log -1 --format=%ct): the build date and every image timestamp. */
+    sourceDateEpoch = 0,
+    /** Repository URL for the image's org.opencontainers.image.source label. */
+    sourceUrl = "",
+    /** Runtime base: distroless (static, nonroot), scratch, alpine, or any image reference. */
+    base = DEFAULT_BASE,
+    /** Port the service listens on, exposed by the image. */
+    port = 8080,
+    /** Numeric uid the image runs as; never 0. */
+    user = NONROOT_UID,
+    /** Extra image labels, as key=value. */
+    labels: string[] = [],
   ) {
     this.source = source;
+    this.pkg = pkg;
+    this.name = name;
     this.goVersion = goVersion;
     this.goImage = goImage;
     this.moduleCache = moduleCache;
@@ -55,34 +111,28 @@ export class Gantry {
     this.cgo = cgo;
     this.goprivate = goprivate;
     this.netrc = netrc;
+    this.buildTags = buildTags;
+    this.ldflags = ldflags;
+    this.values = values;
+    this.stampPackage = stampPackage;
+    this.version = version;
+    this.ref = ref;
+    this.commit = commit;
+    this.sourceDateEpoch = sourceDateEpoch;
+    this.sourceUrl = sourceUrl;
+    this.base = base;
+    this.port = port;
+    this.user = user;
+    this.labels = labels;
   }
 
   /** Cross-compile static binaries, one per platform, named <name>_<os>_<arch>. */
   @func()
   async build(
-    /** The main package to build, relative to the module root. */
-    pkg = ".",
     /** Target platforms, e.g. linux/amd64,linux/arm64,linux/arm/v7. Default: the engine's platform. */
     platforms: string[] = [],
-    /** Binary name. Default: the main package's directory, or the module's last path element. */
-    name = "",
-    /** Version stamped into <stamp-package>.version (e.g. 1.2.3). */
-    version = "",
-    /** Commit stamped into <stamp-package>.commit. */
-    commit = "",
-    /** Build date stamped into <stamp-package>.date; use the commit time for reproducible builds. */
-    date = "",
-    /** Package whose version, commit and date variables are stamped. */
-    stampPackage = "main",
-    /** Extra -X stamps, as importpath.name=value. */
-    values: string[] = [],
-    /** Extra linker flags, appended after -s -w and the stamps. */
-    ldflags: string[] = [],
-    /** Build tags. */
-    tags: string[] = [],
   ): Promise<Directory> {
-    const { dist } = await buildBinaries(this.toolchain(), { pkg, platforms, name, version, commit, date, stampPackage, values, ldflags, tags });
-    return dist;
+    return (await buildBinaries(this, platforms)).dist;
   }
 
   /** Run go test and return its report; the call succeeds even when tests fail (see TestReport.check). */
@@ -110,23 +160,75 @@ export class Gantry {
     short = false,
     /** Stop after the first failing test (-failfast). */
     failfast = false,
-    /** Build tags. */
-    tags: string[] = [],
   ): Promise<TestReport> {
-    return runTests(this.toolchain(), { packages, run, skip, race, cover, coverpkg, count, timeout, shuffle, short, failfast, tags });
+    return runTests(this, { packages, run, skip, race, cover, coverpkg, count, timeout, shuffle, short, failfast });
   }
 
-  private toolchain(): GoToolchainConfig {
-    return {
-      source: this.source,
-      goVersion: this.goVersion,
-      goImage: this.goImage,
-      moduleCache: this.moduleCache,
-      buildCache: this.buildCache,
-      noCache: this.noCache,
-      cgo: this.cgo,
-      goprivate: this.goprivate,
-      netrc: this.netrc,
-    };
+  /** The service's runtime image for one platform: the binary on the base, non-root, labelled, reproducible. */
+  @func()
+  async image(
+    /** Platform of the image, e.g. linux/arm64. Default: the engine's platform. */
+    platform = "",
+  ): Promise<Container> {
+    const { variants } = await serviceImages(this, [platform || (await dag.defaultPlatform())]);
+    return variants[0]!;
+  }
+
+  /** A multi-platform OCI image tarball of the service, for scanners, air-gapped transfer or docker load. */
+  @func()
+  async tarball(
+    /** Platforms in the image index. */
+    platforms: string[] = DEFAULT_IMAGE_PLATFORMS,
+  ): Promise<File> {
+    const { variants } = await serviceImages(this, platforms);
+    return dag.container().asTarball({ platformVariants: variants });
+  }
+
+  /** A software bill of materials of the image, made with syft. */
+  @func()
+  async sbom(
+    /** spdx-json or cyclonedx-json. */
+    format: string = DEFAULT_SBOM_FORMAT,
+    /** Platform of the image to describe. Default: the engine's platform. */
+    platform = "",
+  ): Promise<File> {
+    return imageSbom(await this.image(platform), format, this.name || undefined);
+  }
+
+  /** Push the multi-platform image under its computed tags and return each tag's reference with the digest. */
+  @func({ cache: "never" })
+  async publish(
+    /** Repository to push to, without tag: ghcr.io/acme/api, docker.io/acme/api, registry.gitlab.com/acme/api. */
+    repository: string,
+    /** Extra tags or templates ({{version}}, {{major}}, {{minor}}, {{sha}}, {{short_sha}}, {{branch}}, {{date}}). */
+    tags: string[] = [],
+    /** Versions already released (e.g. git tag -l 'v*'), so that latest, 1 and 1.2 only move forward. */
+    releasedVersions: string[] = [],
+    /** Platforms in the image index. */
+    platforms: string[] = DEFAULT_IMAGE_PLATFORMS,
+    /** Registry user name; with --registry-password. */
+    registryUser = "",
+    /** Registry password or token. */
+    registryPassword?: Secret,
+    /** cosign private key (or KMS URI as a secret) to sign the pushed digest with. */
+    cosignKey?: Secret,
+    /** Password of the cosign key. */
+    cosignPassword?: Secret,
+    /** Record the signature in the public Rekor transparency log. */
+    tlogUpload = true,
+    /** Attach an SPDX SBOM to the digest as a signed attestation (needs --cosign-key). */
+    attachSbom = false,
+  ): Promise<string[]> {
+    return publishImage(this, { repository, tags, releasedVersions, platforms, registryUser, registryPassword, cosignKey, cosignPassword, tlogUpload, attachSbom });
+  }
+
+  /** The equivalent multi-stage Dockerfile, generated from the same plan, for teams that must keep one. */
+  @func()
+  async dockerfile(
+    /** Platforms the Dockerfile is meant to be built for with docker buildx. */
+    platforms: string[] = DEFAULT_IMAGE_PLATFORMS,
+  ): Promise<File> {
+    const { plan, mod } = await planBinaries(this, platforms);
+    return dag.file("Dockerfile", renderServiceDockerfile(this, plan, goImage(this, mod), platforms));
   }
 }

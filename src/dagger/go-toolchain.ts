@@ -1,4 +1,4 @@
-import { dag, type CacheVolume, type Container, type Directory, type Secret } from "@dagger.io/dagger";
+import { dag, type Container, type Directory } from "@dagger.io/dagger";
 
 import { defaultGoImage, parseGoMod, resolveGoVersion, type GoMod } from "../core/go/gomod.js";
 import {
@@ -7,20 +7,9 @@ import {
   GO_MODULE_CACHE_NAME,
   GO_MODULE_CACHE_PATH,
   goEnv,
-  type GoSettings,
 } from "../core/go/env.js";
 import { requireGoFiles, requireGoMod, requireMainPackage } from "../core/go/main-package.js";
-
-/** What the Gantry constructor was given about the Go toolchain. */
-export interface GoToolchainConfig extends GoSettings {
-  source: Directory;
-  goVersion: string;
-  goImage: string;
-  moduleCache?: CacheVolume;
-  buildCache?: CacheVolume;
-  noCache: boolean;
-  netrc?: Secret;
-}
+import type { GantrySettings } from "./settings.js";
 
 const SOURCE_PATH = "/src";
 
@@ -43,9 +32,8 @@ export async function checkMainPackage(source: Directory, pkg: string): Promise<
  * A golang container with the source at /src, caches mounted and modules downloaded. The download
  * step sees only go.mod and go.sum, so editing code does not invalidate it.
  */
-export function goContainer(config: GoToolchainConfig, mod: GoMod, hasGoSum: boolean): Container {
-  const image = config.goImage || defaultGoImage(resolveGoVersion(mod, config.goVersion));
-  let ctr = dag.container().from(image);
+export function goContainer(config: GantrySettings, mod: GoMod, hasGoSum: boolean): Container {
+  let ctr = dag.container().from(goImage(config, mod));
   if (!config.noCache) {
     ctr = ctr
       .withMountedCache(GO_MODULE_CACHE_PATH, config.moduleCache ?? dag.cacheVolume(GO_MODULE_CACHE_NAME))
@@ -56,6 +44,11 @@ export function goContainer(config: GoToolchainConfig, mod: GoMod, hasGoSum: boo
   const modFiles = hasGoSum ? ["go.mod", "go.sum"] : ["go.mod"];
   for (const name of modFiles) ctr = ctr.withFile(`${SOURCE_PATH}/${name}`, config.source.file(name));
   return ctr.withExec(["go", "mod", "download"]).withDirectory(SOURCE_PATH, config.source);
+}
+
+/** The toolchain image: the one the user named, else golang:<version from go.mod or --go-version>. */
+export function goImage(config: GantrySettings, mod: GoMod): string {
+  return config.goImage || defaultGoImage(resolveGoVersion(mod, config.goVersion));
 }
 
 export function withEnv(ctr: Container, env: Record<string, string>): Container {

@@ -56,6 +56,12 @@ export async function introspect(): Promise<ModuleTypes> {
     scan: (files: string[], name: string, load: boolean) => Promise<unknown>;
   };
   const files = [...tsFiles(join(root, "src")), join(root, "test/contract/client.gen.ts")];
-  // toJSON() on the SDK's classes gives the plain typedefs the engine registers.
-  return JSON.parse(JSON.stringify(await scan(files, "gantry", false))) as ModuleTypes;
+  const scanned = (await scan(files, "gantry", false)) as { objects: Record<string, { methods: Record<string, { cache?: string }> }> };
+  // toJSON() on the SDK's classes gives the plain typedefs the engine registers, minus the cache
+  // policy, which the engine reads from the function objects themselves.
+  const types = JSON.parse(JSON.stringify(scanned)) as ModuleTypes;
+  for (const [objectName, object] of Object.entries(scanned.objects)) {
+    for (const [methodName, method] of Object.entries(object.methods)) types.objects[objectName]!.methods[methodName]!.cache = method.cache;
+  }
+  return types;
 }

@@ -39,10 +39,12 @@ describe("module contract (offline introspection with the SDK's own introspector
     expect(gantry().description).toMatch(/configured once/);
   });
 
-  it("takes the Go project and toolchain settings in its constructor", () => {
+  it("takes the project, toolchain, release and image settings in its constructor", () => {
     const args = gantry().constructor!.arguments;
     expectArgs(args, {
       source: [obj("Directory"), undefined],
+      pkg: [STRING, "."],
+      name: [STRING, ""],
       goVersion: [STRING, ""],
       goImage: [STRING, ""],
       moduleCache: [obj("CacheVolume"), "optional"],
@@ -51,26 +53,28 @@ describe("module contract (offline introspection with the SDK's own introspector
       cgo: [BOOL, "optional"],
       goprivate: [STRING, ""],
       netrc: [obj("Secret"), "optional"],
+      buildTags: [list(STRING), []],
+      ldflags: [list(STRING), []],
+      values: [list(STRING), []],
+      stampPackage: [STRING, "main"],
+      version: [STRING, ""],
+      ref: [STRING, ""],
+      commit: [STRING, ""],
+      sourceDateEpoch: [INT, 0],
+      sourceUrl: [STRING, ""],
+      base: [STRING, "distroless"],
+      port: [INT, 8080],
+      user: [INT, 65532],
+      labels: [list(STRING), []],
     });
     expect(args.source!.defaultPath).toBe("/");
     expect(args.source!.ignore).toContain(".git");
   });
 
-  it("exposes build with typed, documented arguments returning a Directory", () => {
+  it("exposes build returning a Directory of binaries", () => {
     const build = gantry().methods.build!;
     expect(build.returnType).toEqual(obj("Directory"));
-    expectArgs(build.arguments, {
-      pkg: [STRING, "."],
-      platforms: [list(STRING), []],
-      name: [STRING, ""],
-      version: [STRING, ""],
-      commit: [STRING, ""],
-      date: [STRING, ""],
-      stampPackage: [STRING, "main"],
-      values: [list(STRING), []],
-      ldflags: [list(STRING), []],
-      tags: [list(STRING), []],
-    });
+    expectArgs(build.arguments, { platforms: [list(STRING), []] });
   });
 
   it("exposes test returning a TestReport", () => {
@@ -88,7 +92,36 @@ describe("module contract (offline introspection with the SDK's own introspector
       shuffle: [STRING, ""],
       short: [BOOL, false],
       failfast: [BOOL, false],
+    });
+  });
+
+  it("exposes the image functions", () => {
+    const m = gantry().methods;
+    expect(m.image!.returnType).toEqual(obj("Container"));
+    expectArgs(m.image!.arguments, { platform: [STRING, ""] });
+    expect(m.tarball!.returnType).toEqual(obj("File"));
+    expectArgs(m.tarball!.arguments, { platforms: [list(STRING), ["linux/amd64", "linux/arm64"]] });
+    expect(m.sbom!.returnType).toEqual(obj("File"));
+    expectArgs(m.sbom!.arguments, { format: [STRING, "spdx-json"], platform: [STRING, ""] });
+    expect(m.dockerfile!.returnType).toEqual(obj("File"));
+    expectArgs(m.dockerfile!.arguments, { platforms: [list(STRING), ["linux/amd64", "linux/arm64"]] });
+  });
+
+  it("exposes publish, never cached, with credentials and signing keys only as secrets", () => {
+    const publish = gantry().methods.publish!;
+    expect(publish.returnType).toEqual(list(STRING));
+    expect(publish.cache).toBe("never");
+    expectArgs(publish.arguments, {
+      repository: [STRING, undefined],
       tags: [list(STRING), []],
+      releasedVersions: [list(STRING), []],
+      platforms: [list(STRING), ["linux/amd64", "linux/arm64"]],
+      registryUser: [STRING, ""],
+      registryPassword: [obj("Secret"), "optional"],
+      cosignKey: [obj("Secret"), "optional"],
+      cosignPassword: [obj("Secret"), "optional"],
+      tlogUpload: [BOOL, true],
+      attachSbom: [BOOL, false],
     });
   });
 

@@ -36,6 +36,8 @@ export interface BuildStep {
 
 export interface BuildPlan {
   name: string;
+  /** The main package as the go command is given it: . or ./cmd/api */
+  pkg: string;
   outputDir: string;
   ldflags: string;
   steps: BuildStep[];
@@ -63,7 +65,7 @@ export function planBuild(req: BuildRequest): BuildPlan {
     argv.push("-o", `${outputDir}/${output}`, pkg);
     return { platform: formatPlatform(platform), output, argv, env: { ...goEnv(req), ...platformEnv(platform) } };
   });
-  return { name, outputDir, ldflags, steps };
+  return { name, pkg, outputDir, ldflags, steps };
 }
 
 function binaryName(explicit: string | undefined, pkg: string, modulePath: string): string {
