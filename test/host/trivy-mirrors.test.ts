@@ -9,13 +9,14 @@ import { evaluateGate, notScannedVerdict } from "../../src/core/scan/gate.js";
 import { planTrivyScan, type TrivyScanOptions } from "../../src/core/scan/trivy-plan.js";
 import { findingsOf, parseTrivyReport } from "../../src/core/scan/trivy-report.js";
 import { findTrivy, FIXTURE_ROOTFS, runScanLoop, writeFixtureDb } from "../fixtures/trivy-db/host.js";
-import { closedPort, type FixtureRegistry, startFixtureRegistry } from "../fixtures/trivy-db/registry.js";
+import { closedPort, type FixtureRegistry, startFixtureRegistry } from "../fixtures/trivy-db/registry-simulation.js";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
-let trivy: string;
 let tmp: string;
-let registry: FixtureRegistry;
+let registry: FixtureRegistry | undefined;
 let dead: string;
+/** Trivy's path once the mirrors run; rejects (failing every test) when Trivy is missing. */
+let ready: Promise<string>;
 
 function options(name: string, dbRepository: string[], extra: Partial<TrivyScanOptions> = {}): TrivyScanOptions {
   const dir = join(tmp, name);
@@ -34,12 +35,15 @@ function options(name: string, dbRepository: string[], extra: Partial<TrivyScanO
 }
 
 beforeAll(async () => {
-  trivy = await findTrivy();
   tmp = mkdtempSync(join(tmpdir(), "gantry-trivy-mirrors-"));
-  const source = join(tmp, "source");
-  await writeFixtureDb(source);
-  registry = await startFixtureRegistry({ databases: { "good/trivy-db": join(source, "db") }, rateLimited: ["limited/trivy-db"] });
-  dead = `127.0.0.1:${await closedPort()}/dead/trivy-db:2`;
+  ready = findTrivy().then(async (trivy) => {
+    const source = join(tmp, "source");
+    await writeFixtureDb(source);
+    registry = await startFixtureRegistry({ databases: { "good/trivy-db": join(source, "db") }, rateLimited: ["limited/trivy-db"] });
+    dead = `127.0.0.1:${await closedPort()}/dead/trivy-db:2`;
+    return trivy;
+  });
+  await ready.catch(() => undefined); // the error fails each test below instead of skipping them
 });
 
 afterAll(async () => {
@@ -47,8 +51,15 @@ afterAll(async () => {
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
+function started(): FixtureRegistry {
+  if (!registry) throw new Error("the loopback registry did not start");
+  return registry;
+}
+
 describe("DB mirrors with the real Trivy", () => {
   it("after a refused mirror, the next attempt passes the rate-limited one and downloads from the good one", async () => {
+    const trivy = await ready;
+    const registry = started();
     const limited = `${registry.host}/limited/trivy-db:2`;
     const good = `${registry.host}/good/trivy-db:2`;
     const plan = planTrivyScan(options("fallback", [dead, limited, good]));
@@ -68,6 +79,8 @@ describe("DB mirrors with the real Trivy", () => {
   });
 
   it("fails closed naming every mirror when none has the DB, or says 'not scanned' when failing open", async () => {
+    const trivy = await ready;
+    const registry = started();
     const limited = `${registry.host}/limited/trivy-db:2`;
     const missing = `${registry.host}/missing/trivy-db:2`;
     const closed = await runScanLoop(trivy, planTrivyScan(options("closed", [dead, missing])));

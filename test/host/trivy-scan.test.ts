@@ -9,13 +9,14 @@ import { evaluateGate } from "../../src/core/scan/gate.js";
 import { renderScanOutputs } from "../../src/core/scan/outputs.js";
 import { planTrivyScan, type TrivyScanOptions } from "../../src/core/scan/trivy-plan.js";
 import { findingsOf, parseTrivyReport } from "../../src/core/scan/trivy-report.js";
-import { findTrivy, FIXTURE_ROOTFS, runScanLoop, writeFixtureDb } from "../fixtures/trivy-db/host.js";
+import { findTrivy, FIXTURE_ROOTFS, runScanLoop, writeFixtureDb, writeFixtureImageTarball } from "../fixtures/trivy-db/host.js";
 import { gitlabValidator, sarifValidator } from "../unit/scan/schemas.js";
 
 const NOW = new Date("2026-06-15T12:00:00Z");
-let trivy: string;
 let tmp: string;
 let cacheDir: string;
+/** Trivy's path once the fixture DB is written; rejects (failing every test) when Trivy is missing. */
+let ready: Promise<string>;
 
 function options(name: string, extra: Partial<TrivyScanOptions> = {}): TrivyScanOptions {
   const workdir = join(tmp, name, "work");
@@ -35,10 +36,13 @@ function options(name: string, extra: Partial<TrivyScanOptions> = {}): TrivyScan
 }
 
 beforeAll(async () => {
-  trivy = await findTrivy();
   tmp = mkdtempSync(join(tmpdir(), "gantry-trivy-"));
   cacheDir = join(tmp, "cache");
-  await writeFixtureDb(cacheDir);
+  ready = findTrivy().then(async (trivy) => {
+    await writeFixtureDb(cacheDir);
+    return trivy;
+  });
+  await ready.catch(() => undefined); // the error fails each test below instead of skipping them
 });
 
 afterAll(() => {
@@ -47,6 +51,7 @@ afterAll(() => {
 
 describe("real Trivy against the fixture DB", () => {
   it("reports the fixture's vulnerabilities with the findings exit code; gate and every converter agree", async () => {
+    const trivy = await ready;
     const plan = planTrivyScan(options("findings"));
     const { step, outcomes } = await runScanLoop(trivy, plan);
     expect(outcomes.map((o) => o.kind)).toEqual(["findings"]);
@@ -87,7 +92,25 @@ describe("real Trivy against the fixture DB", () => {
     expect(outputs.summary).toContain("Gate: failed: 2 finding(s)");
   });
 
+  it("scans an image tarball (image --input) and locates OS findings at the image's repository path", async () => {
+    const trivy = await ready;
+    const tag = "registry.example.com/acme/fixture:1.0";
+    const tarball = await writeFixtureImageTarball(join(tmp, "tarball"), tag);
+    const plan = planTrivyScan(options("image", { target: { kind: "image-archive", path: tarball } }));
+    const { step, outcomes } = await runScanLoop(trivy, plan);
+    expect([outcomes.map((o) => o.kind), step.kind]).toEqual([["findings"], "read-report"]);
+    const report = parseTrivyReport(readFileSync(plan.attempts[0]!.outputPath, "utf8"), "trivy.json");
+    expect([report.artifactType, report.repoTags]).toEqual(["container_image", [tag]]);
+    expect(findingsOf(report).map((f) => f.id).sort()).toEqual(["CVE-2099-0001", "CVE-2099-0002", "CVE-2099-0003", "CVE-2099-0004"]);
+    const outputs = renderScanOutputs({ report, verdict: evaluateGate(report, { now: NOW }), imageName: tag, startTime: NOW, endTime: NOW, analyzerVersion: "0.1.0" });
+    const sarif = outputs.sarif!.log;
+    expect(new Set(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri))).toEqual(new Set(["acme/fixture"]));
+    expect(sarifValidator()(JSON.parse(outputs.sarif!.json))).toEqual([]);
+    expect(gitlabValidator()(JSON.parse(outputs.gitlab!))).toEqual([]);
+  });
+
   it("exits 0 when the scanned system has no vulnerable package", async () => {
+    const trivy = await ready;
     const rootfs = join(tmp, "clean-rootfs");
     cpSync(FIXTURE_ROOTFS, rootfs, { recursive: true });
     writeFileSync(join(rootfs, "lib/apk/db/installed"), "P:safelib\nV:1.0.0-r0\nA:x86_64\n\n");
@@ -99,6 +122,7 @@ describe("real Trivy against the fixture DB", () => {
   });
 
   it("an empty cache with --skip-db-update is an error (exit 1), not a clean scan, even when failing open", async () => {
+    const trivy = await ready;
     const plan = planTrivyScan(options("no-db", { cacheDir: join(tmp, "empty-cache"), failOpen: true }));
     const { step, outcomes, runs } = await runScanLoop(trivy, plan);
     expect(runs.map((r) => r.code)).toEqual([1]);

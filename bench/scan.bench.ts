@@ -1,0 +1,83 @@
+// Vulnerability-scan reporting on a large image: 10,000 findings through the parser, the gate and
+// every converter. Target: gate + converters ≤ 50 ms in total (parsing is reported separately).
+import { evaluateGate } from "../src/core/scan/gate.js";
+import { toGitLabContainerScanning } from "../src/core/scan/gitlab.js";
+import { toJUnit } from "../src/core/scan/junit.js";
+import { toMarkdown } from "../src/core/scan/markdown.js";
+import { toSarif } from "../src/core/scan/sarif.js";
+import { SEVERITIES } from "../src/core/scan/severity.js";
+import { summaryText } from "../src/core/scan/summary.js";
+import { parseTrivyReport } from "../src/core/scan/trivy-report.js";
+
+const FINDINGS = 10_000;
+const TARGET_MS = 50;
+const ROUNDS = 5;
+
+/** A Trivy JSON report shaped like real output: OS and Go-binary results, about 2,000 distinct IDs. */
+function syntheticReport(findings: number): string {
+  const vulnerability = (i: number) => ({
+    VulnerabilityID: `CVE-2099-${String(i % 2000).padStart(5, "0")}`,
+    PkgID: `pkg${i % 700}@1.${i % 13}.0`,
+    PkgName: `pkg${i % 700}`,
+    InstalledVersion: `1.${i % 13}.0`,
+    ...(i % 3 === 0 ? {} : { FixedVersion: `1.${(i % 13) + 1}.0` }),
+    Status: i % 3 === 0 ? "affected" : "fixed",
+    SeveritySource: "nvd",
+    PrimaryURL: `https://avd.aquasec.com/nvd/cve-2099-${i % 2000}`,
+    Title: `pkg${i % 700}: synthetic flaw number ${i % 2000}`,
+    Description: `A synthetic vulnerability description for benchmark finding ${i}. `.repeat(4),
+    Severity: SEVERITIES[i % SEVERITIES.length],
+    CweIDs: ["CWE-79"],
+    CVSS: { nvd: { V3Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", V3Score: (i % 100) / 10 } },
+    References: [`https://example.com/advisories/${i % 2000}`, `https://example.org/${i}`],
+  });
+  const half = Math.floor(findings / 2);
+  return JSON.stringify({
+    SchemaVersion: 2,
+    Trivy: { Version: "0.74.0" },
+    ArtifactName: "ghcr.io/acme/api:1.2.3",
+    ArtifactType: "container_image",
+    Metadata: { OS: { Family: "debian", Name: "12.5" } },
+    Results: [
+      { Target: "ghcr.io/acme/api:1.2.3 (debian 12.5)", Class: "os-pkgs", Type: "debian", Vulnerabilities: Array.from({ length: half }, (_, i) => vulnerability(i)) },
+      { Target: "app/server", Class: "lang-pkgs", Type: "gobinary", Vulnerabilities: Array.from({ length: findings - half }, (_, i) => vulnerability(half + i)) },
+    ],
+  });
+}
+
+function time<T>(fn: () => T): [T, number] {
+  const start = performance.now();
+  const value = fn();
+  return [value, performance.now() - start];
+}
+
+export default async function bench(): Promise<void> {
+  const text = syntheticReport(FINDINGS);
+  const now = new Date("2026-06-15T12:00:00Z");
+  const rows: [string, number[]][] = [
+    ["parse", []],
+    ["gate", []],
+    ["sarif", []],
+    ["gitlab", []],
+    ["junit", []],
+    ["markdown", []],
+    ["summary", []],
+  ];
+  const record = (name: string, ms: number) => rows.find(([n]) => n === name)![1].push(ms);
+  for (let round = 0; round < ROUNDS; round++) {
+    const [report, parseMs] = time(() => parseTrivyReport(text, "bench.json"));
+    const [verdict, gateMs] = time(() => evaluateGate(report, { threshold: "HIGH", allowList: [{ id: "CVE-2099-00004" }], now }));
+    record("parse", parseMs);
+    record("gate", gateMs);
+    record("sarif", time(() => toSarif(report, { imageName: "ghcr.io/acme/api:1.2.3" }).json)[1]);
+    record("gitlab", time(() => JSON.stringify(toGitLabContainerScanning(report, { imageName: "ghcr.io/acme/api:1.2.3", startTime: now, endTime: now, analyzerVersion: "bench" })))[1]);
+    record("junit", time(() => toJUnit(report, verdict))[1]);
+    record("markdown", time(() => toMarkdown(report, verdict))[1]);
+    record("summary", time(() => summaryText(report, verdict))[1]);
+  }
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  console.log(`${FINDINGS} findings, ${(text.length / 1e6).toFixed(1)} MB of Trivy JSON; median of ${ROUNDS} rounds (first round warms up)`);
+  for (const [name, values] of rows) console.log(`  ${name.padEnd(9)} ${median(values).toFixed(1).padStart(7)} ms`);
+  const total = rows.filter(([name]) => name !== "parse").reduce((sum, [, values]) => sum + median(values), 0);
+  console.log(`  gate + converters: ${total.toFixed(1)} ms (target ≤ ${TARGET_MS} ms)${total <= TARGET_MS ? "" : "  ABOVE TARGET"}`);
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs Trivy (the version Gantry pins, see src/core/scan/trivy-plan.ts) into .tools/bin for the
+# host tests, and pre-builds the offline fixture-DB generator (test/fixtures/trivy-db/gen).
+#
+# Trivy is built from its Go module: only package registries are reachable, so no release binary
+# can be downloaded, and `go install …@version` needs the proxy's version list, which it refuses.
+# Idempotent: does nothing when .tools/bin/trivy already reports the pinned version.
+# Needs Go ≥ 1.26 (Trivy 0.74.0's go.mod). On 2 cores the first build takes about 9 minutes.
+set -euo pipefail
+
+VERSION=0.74.0
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN="$ROOT/.tools/bin"
+mkdir -p "$BIN"
+
+# Trivy's own build settings (magefiles, goreleaser): static binary, JSON v2 experiment, version stamp.
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOEXPERIMENT=jsonv2
+
+need_go() {
+  if ! command -v go >/dev/null; then
+    echo "install-trivy: Go is required (≥ 1.26) to build Trivy $VERSION" >&2
+    exit 1
+  fi
+  local minor
+  minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
+  if [ "$minor" -lt 26 ]; then
+    echo "install-trivy: Trivy $VERSION needs Go ≥ 1.26, found $(go env GOVERSION)" >&2
+    exit 1
+  fi
+}
+
+build_trivy() {
+  local started dir
+  started=$(date +%s)
+  echo "install-trivy: building Trivy $VERSION from its Go module (first time: several minutes)"
+  dir="$(go mod download -json "github.com/aquasecurity/trivy@v$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+    echo "install-trivy: could not download github.com/aquasecurity/trivy@v$VERSION" >&2
+    exit 1
+  fi
+  (cd "$dir" && go build -trimpath \
+    -ldflags "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=$VERSION" \
+    -o "$BIN/trivy.partial" ./cmd/trivy)
+  mv "$BIN/trivy.partial" "$BIN/trivy"
+  echo "install-trivy: built $("$BIN/trivy" --version | head -1) in $(( $(date +%s) - started ))s"
+}
+
+need_go
+if [ -x "$BIN/trivy" ] && "$BIN/trivy" --version 2>/dev/null | grep -qx "Version: $VERSION"; then
+  echo "install-trivy: Trivy $VERSION already in .tools/bin"
+else
+  build_trivy
+fi
+
+# The generator's go.mod and go.sum are committed; -mod=readonly keeps the build from editing them.
+(cd "$ROOT/test/fixtures/trivy-db/gen" && GOFLAGS=-mod=readonly go build -o "$BIN/trivy-fixture-db" .)
+echo "install-trivy: fixture DB generator in .tools/bin/trivy-fixture-db"
