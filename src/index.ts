@@ -6,12 +6,15 @@ import { argument, dag, func, object, type CacheVolume, type Container, type Dir
 
 import { DEFAULT_BASE, NONROOT_UID } from "./core/image/bases.js";
 import { DEFAULT_SBOM_FORMAT } from "./core/image/sbom.js";
+import { TRIVY_IMAGE } from "./core/scan/trivy-plan.js";
 import { renderServiceDockerfile } from "./core/image/service-dockerfile.js";
 import { buildBinaries, planBinaries } from "./dagger/go-build.js";
 import { runTests } from "./dagger/go-test.js";
 import { goImage } from "./dagger/go-toolchain.js";
 import { serviceImages } from "./dagger/image.js";
 import { publishImage } from "./dagger/publish.js";
+import { runScan } from "./dagger/scan.js";
+import type { ScanReport } from "./dagger/scan-report.js";
 import { imageSbom } from "./dagger/sbom.js";
 import type { GantrySettings } from "./dagger/settings.js";
 import type { TestReport } from "./dagger/test-report.js";
@@ -193,6 +196,41 @@ export class Gantry implements GantrySettings {
     platform = "",
   ): Promise<File> {
     return imageSbom(await this.image(platform), format, this.name || undefined);
+  }
+
+  /** Scan with Trivy (the image Gantry builds, a published image or a directory) and judge the findings by the gate. */
+  @func({ cache: "never" })
+  async scan(
+    /** Scan this published image (e.g. ghcr.io/acme/api:1.2.3) instead of the one Gantry builds. */
+    imageRef = "",
+    /** Scan this directory (go.mod, lock files, binaries) instead of an image. */
+    directory?: Directory,
+    /** Platform of the Gantry-built image to scan. Default: the engine's platform. */
+    platform = "",
+    /** Severities that fail the gate, comma-separated. */
+    severities = "HIGH,CRITICAL",
+    /** Let findings without a released fix pass the gate. */
+    ignoreUnfixed = false,
+    /** Tolerated counts per severity, as SEVERITY=n (e.g. HIGH=3); the gate fails above them. */
+    maxCounts: string[] = [],
+    /** Accepted vulnerabilities: a YAML list of {id, until: YYYY-MM-DD, reason, package}. Expired entries fail. */
+    allowList?: File,
+    /** A .trivyignore or .trivyignore.yaml that Trivy applies before reporting. */
+    ignoreFile?: File,
+    /** Vulnerability DB repositories, tried in order (mirrors for air-gapped networks and rate limits). Default: Trivy's. */
+    dbRepositories: string[] = [],
+    /** Java DB repositories, tried in order. Default: Trivy's. */
+    javaDbRepositories: string[] = [],
+    /** How long Trivy may run, as a Go duration. */
+    timeout = "10m",
+    /** Trivy image, pinned by tag; point it at a mirror if needed. */
+    trivyImage = TRIVY_IMAGE,
+    /** Cache volume for Trivy's vulnerability DB. Default: the volume gantry-trivy-db. */
+    trivyCache?: CacheVolume,
+    /** Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed. */
+    failOpen = false,
+  ): Promise<ScanReport> {
+    return runScan(this, { imageRef, directory, platform, severities, ignoreUnfixed, maxCounts, allowList, ignoreFile, dbRepositories, javaDbRepositories, timeout, trivyImage, trivyCache, failOpen });
   }
 
   /** Push the multi-platform image under its computed tags and return each tag's reference with the digest. */

@@ -125,6 +125,46 @@ describe("module contract (offline introspection with the SDK's own introspector
     });
   });
 
+  it("exposes scan with the gate and mirror settings, never cached", () => {
+    const scan = gantry().methods.scan!;
+    expect(scan.returnType).toEqual(obj("ScanReport"));
+    expect(scan.cache).toBe("never");
+    expectArgs(scan.arguments, {
+      imageRef: [STRING, ""],
+      directory: [obj("Directory"), "optional"],
+      platform: [STRING, ""],
+      severities: [STRING, "HIGH,CRITICAL"],
+      ignoreUnfixed: [BOOL, false],
+      maxCounts: [list(STRING), []],
+      allowList: [obj("File"), "optional"],
+      ignoreFile: [obj("File"), "optional"],
+      dbRepositories: [list(STRING), []],
+      javaDbRepositories: [list(STRING), []],
+      timeout: [STRING, "10m"],
+      trivyImage: [STRING, "aquasec/trivy:0.74.0"],
+      trivyCache: [obj("CacheVolume"), "optional"],
+      failOpen: [BOOL, false],
+    });
+  });
+
+  it("gives ScanReport counts, findings, converters and a check", () => {
+    const report = mod.objects.ScanReport!;
+    const returns = Object.fromEntries(Object.values(report.methods).map((m) => [m.name, m.returnType]));
+    expect(returns).toEqual({
+      passed: BOOL,
+      count: INT,
+      failing: list(STRING),
+      summary: STRING,
+      markdown: STRING,
+      json: obj("File"),
+      sarif: obj("File"),
+      gitlab: obj("File"),
+      junit: obj("File"),
+      check: VOID,
+    });
+    expect(report.properties.notScanned).toMatchObject({ isExposed: true, type: STRING });
+  });
+
   it("gives TestReport counts, coverage, reports and a check", () => {
     const report = mod.objects.TestReport!;
     const returns = Object.fromEntries(Object.values(report.methods).map((m) => [m.name, m.returnType]));
@@ -151,5 +191,12 @@ describe("module contract (offline introspection with the SDK's own introspector
         for (const arg of Object.values(method.arguments)) expect(arg.description, `${object.name}.${method.name}(${arg.name})`).not.toBe("");
       }
     }
+  });
+});
+
+describe("defaults shared with the core", () => {
+  it("pins the Trivy image to the version the host tests run", async () => {
+    const { TRIVY_IMAGE, TRIVY_VERSION } = await import("../../src/core/scan/trivy-plan.js");
+    expect(TRIVY_IMAGE).toBe(`aquasec/trivy:${TRIVY_VERSION}`);
   });
 });
