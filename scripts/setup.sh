@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs what Gantry's tests need on a fresh machine: the npm packages and the real tools the
+# host tests run (go must already be installed). Safe to run again: each step skips work done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "--- npm packages"
+npm ci --no-audit --no-fund
+
+echo "--- trivy (built from the Go module proxy into .tools/bin)"
+bash scripts/install-trivy.sh
+
+echo "--- tools"
+go version
+.tools/bin/trivy --version | head -1
