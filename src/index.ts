@@ -16,7 +16,6 @@ import { publishImage } from "./dagger/publish.js";
 import { runScan } from "./dagger/scan.js";
 import type { ScanReport } from "./dagger/scan-report.js";
 import { imageSbom } from "./dagger/sbom.js";
-import type { GantrySettings } from "./dagger/settings.js";
 import type { TestReport } from "./dagger/test-report.js";
 
 const DEFAULT_IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64"];
@@ -26,7 +25,7 @@ const DEFAULT_IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64"];
  * the image's shape. Every function (build, test, image, scan, publish) uses the same settings.
  */
 @object()
-export class Gantry implements GantrySettings {
+export class Gantry {
   source: Directory;
   pkg: string;
   name: string;

@@ -5,10 +5,10 @@ import { normalizePackage } from "../core/go/env.js";
 import type { GoMod } from "../core/go/gomod.js";
 import { resolveRelease } from "../core/release.js";
 import { checkMainPackage, goContainer, readGoMod, withEnv } from "./go-toolchain.js";
-import type { GantrySettings } from "./settings.js";
+import type { Gantry } from "../index.js";
 
 /** Reads go.mod and the engine's platform, checks the main package, and plans the build; runs nothing. */
-export async function planBinaries(s: GantrySettings, platforms: string[]): Promise<{ plan: BuildPlan; mod: GoMod }> {
+export async function planBinaries(s: Gantry, platforms: string[]): Promise<{ plan: BuildPlan; mod: GoMod }> {
   const mod = await readGoMod(s.source);
   const nativePlatform = await dag.defaultPlatform();
   const release = resolveRelease(s);
@@ -36,7 +36,7 @@ export async function planBinaries(s: GantrySettings, platforms: string[]): Prom
  * Cross-compiles one binary per platform. Each platform is its own branch off the same prepared
  * container, so the engine runs them in parallel, natively (GOOS/GOARCH, never emulation).
  */
-export async function buildBinaries(s: GantrySettings, platforms: string[]): Promise<{ plan: BuildPlan; dist: Directory }> {
+export async function buildBinaries(s: Gantry, platforms: string[]): Promise<{ plan: BuildPlan; dist: Directory }> {
   const { plan, mod } = await planBinaries(s, platforms);
   const base = goContainer(s, mod, await s.source.exists("go.sum"));
   let dist = dag.directory();

@@ -9,7 +9,7 @@ import {
   goEnv,
 } from "../core/go/env.js";
 import { requireGoFiles, requireGoMod, requireMainPackage } from "../core/go/main-package.js";
-import type { GantrySettings } from "./settings.js";
+import type { Gantry } from "../index.js";
 
 const SOURCE_PATH = "/src";
 
@@ -32,7 +32,7 @@ export async function checkMainPackage(source: Directory, pkg: string): Promise<
  * A golang container with the source at /src, caches mounted and modules downloaded. The download
  * step sees only go.mod and go.sum, so editing code does not invalidate it.
  */
-export function goContainer(config: GantrySettings, mod: GoMod, hasGoSum: boolean): Container {
+export function goContainer(config: Gantry, mod: GoMod, hasGoSum: boolean): Container {
   let ctr = dag.container().from(goImage(config, mod));
   if (!config.noCache) {
     ctr = ctr
@@ -47,7 +47,7 @@ export function goContainer(config: GantrySettings, mod: GoMod, hasGoSum: boolea
 }
 
 /** The toolchain image: the one the user named, else golang:<version from go.mod or --go-version>. */
-export function goImage(config: GantrySettings, mod: GoMod): string {
+export function goImage(config: Gantry, mod: GoMod): string {
   return config.goImage || defaultGoImage(resolveGoVersion(mod, config.goVersion));
 }
 

@@ -6,7 +6,7 @@ import { ZONEINFO_PATH } from "../core/image/rootfs.js";
 import { resolveRelease } from "../core/release.js";
 import { buildBinaries } from "./go-build.js";
 import { goImage, readGoMod } from "./go-toolchain.js";
-import type { GantrySettings } from "./settings.js";
+import type { Gantry } from "../index.js";
 
 export interface ServiceImages {
   plan: ImagePlan;
@@ -15,7 +15,7 @@ export interface ServiceImages {
 }
 
 /** Builds the binaries for `platforms` and assembles one runtime container per platform. */
-export async function serviceImages(s: GantrySettings, platforms: string[]): Promise<ServiceImages> {
+export async function serviceImages(s: Gantry, platforms: string[]): Promise<ServiceImages> {
   const { plan: build, dist } = await buildBinaries(s, platforms);
   const plan = planServiceImage({ ...s, name: build.name }, resolveRelease(s), build.steps.map((st) => st.platform), platforms);
   const builder = dag.container().from(goImage(s, await readGoMod(s.source)));

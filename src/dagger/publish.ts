@@ -7,7 +7,7 @@ import type { ToolRun } from "../core/image/tool-run.js";
 import { resolveRelease } from "../core/release.js";
 import { serviceImages } from "./image.js";
 import { imageSbom } from "./sbom.js";
-import type { GantrySettings } from "./settings.js";
+import type { Gantry } from "../index.js";
 import { execTool, toolContainer } from "./tool.js";
 
 export interface PublishRequest {
@@ -30,7 +30,7 @@ const SBOM_PATH = "/work/sbom.spdx.json";
  * index per tag and checks that they all carry one digest; signing and the SBOM attestation follow,
  * by digest.
  */
-export async function publishImage(s: GantrySettings, req: PublishRequest): Promise<string[]> {
+export async function publishImage(s: Gantry, req: PublishRequest): Promise<string[]> {
   const release = resolveRelease(s);
   const tags = computeTags({
     ref: s.ref || undefined,

@@ -6,7 +6,7 @@ import { interpretExit, nextScanStep, type TrivyOutcome } from "../core/scan/tri
 import { planTrivyScan, type ScanTarget, type TrivyInvocation } from "../core/scan/trivy-plan.js";
 import { serviceImages } from "./image.js";
 import { ScanReport } from "./scan-report.js";
-import type { GantrySettings } from "./settings.js";
+import type { Gantry } from "../index.js";
 
 export interface ScanRequest {
   imageRef: string;
@@ -33,7 +33,7 @@ const TARGET_DIR = `${WORK}/source`;
  * Runs Trivy step by step as the core decides (next mirror after a DB download failure, fail
  * closed unless told otherwise) and returns the report with the gate settings it will be judged by.
  */
-export async function runScan(s: GantrySettings, req: ScanRequest): Promise<ScanReport> {
+export async function runScan(s: Gantry, req: ScanRequest): Promise<ScanReport> {
   const scannedAt = new Date().toISOString();
   const allowList = req.allowList ? { name: await req.allowList.name(), text: await req.allowList.contents() } : undefined;
   scanPolicy({ severities: req.severities, ignoreUnfixed: req.ignoreUnfixed, maxCounts: req.maxCounts, allowList, now: scannedAt });
@@ -82,7 +82,7 @@ function scanTarget(kind: ScanTargetKind, imageRef: string): ScanTarget {
 }
 
 /** The image Gantry builds, for one platform: what ships is what gets scanned. */
-async function gantryImageTarball(s: GantrySettings, platform: string): Promise<File> {
+async function gantryImageTarball(s: Gantry, platform: string): Promise<File> {
   const { variants } = await serviceImages(s, [platform || (await dag.defaultPlatform())]);
   return variants[0]!.asTarball();
 }
