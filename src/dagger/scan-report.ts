@@ -102,7 +102,7 @@ export class ScanReport {
   ): Promise<File> {
     const sarif = (await this.outputs({ sarifCategory: category || undefined })).sarif;
     if (!sarif) throw new GantryError(`no SARIF: nothing was scanned (${this.notScanned}); an empty upload would close every open alert`);
-    return dag.file("trivy.sarif", JSON.stringify(sarif.log, null, 2));
+    return dag.file("trivy.sarif", sarif.json);
   }
 
   /** The GitLab container-scanning report (artifacts:reports:container_scanning). */

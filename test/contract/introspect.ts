@@ -47,6 +47,11 @@ function tsFiles(dir: string): string[] {
   );
 }
 
+/** The files the engine hands its introspector: every file under src/, plus the client bindings. */
+export function moduleFiles(): string[] {
+  return [...tsFiles(join(root, "src")), join(root, "test/contract/client.gen.ts")];
+}
+
 export async function introspect(): Promise<ModuleTypes> {
   // Same file as new URL("./module/introspector/index.js", import.meta.resolve("@dagger.io/dagger")):
   // vitest's module transform has no import.meta.resolve, so resolve through require.
@@ -55,8 +60,7 @@ export async function introspect(): Promise<ModuleTypes> {
   const { scan } = (await import(introspector.href)) as {
     scan: (files: string[], name: string, load: boolean) => Promise<unknown>;
   };
-  const files = [...tsFiles(join(root, "src")), join(root, "test/contract/client.gen.ts")];
-  const scanned = (await scan(files, "gantry", false)) as { objects: Record<string, { methods: Record<string, { cache?: string }> }> };
+  const scanned = (await scan(moduleFiles(), "gantry", false)) as { objects: Record<string, { methods: Record<string, { cache?: string }> }> };
   // toJSON() on the SDK's classes gives the plain typedefs the engine registers, minus the cache
   // policy, which the engine reads from the function objects themselves.
   const types = JSON.parse(JSON.stringify(scanned)) as ModuleTypes;

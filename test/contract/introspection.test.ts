@@ -1,4 +1,8 @@
+import { fileURLToPath } from "node:url";
+
 import { beforeAll, describe, expect, it } from "vitest";
+
+import { runArgv } from "../support/run.js";
 
 import { introspect, type Arg, type DaggerObject, type ModuleTypes, type TypeDef } from "./introspect.js";
 
@@ -192,6 +196,17 @@ describe("module contract (offline introspection with the SDK's own introspector
       }
     }
   });
+});
+
+describe("module load (the runtime's import of every src/ file, under tsx)", () => {
+  it("imports, runs the decorators and finds the same objects and functions", async () => {
+    const script = fileURLToPath(new URL("./load-module.ts", import.meta.url));
+    const ran = await runArgv([process.execPath, "--import", "tsx", script], { cwd: fileURLToPath(new URL("../../", import.meta.url)) });
+    expect(ran.stderr).not.toMatch(/Error/);
+    expect(ran.status).toBe(0);
+    const loaded = JSON.parse(ran.stdout.trim().split("\n").at(-1)!) as Record<string, string[]>;
+    expect(loaded).toEqual(Object.fromEntries(Object.values(mod.objects).map((o) => [o.name, Object.keys(o.methods)])));
+  }, 120_000);
 });
 
 describe("defaults shared with the core", () => {
