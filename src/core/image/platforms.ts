@@ -1,4 +1,5 @@
 import { ArgumentError } from "../errors.js";
+import { parsePlatform, platformSuffix } from "../go/platform.js";
 
 /** Platforms a Gantry image can target, in the order their manifests appear in the index. */
 export const IMAGE_PLATFORMS = [
@@ -31,7 +32,7 @@ export function imagePlatforms(values: string[], argument = "platforms"): ImageP
   return IMAGE_PLATFORMS.filter((p) => values.includes(p));
 }
 
-/** Gantry's build output name for a binary: `hello-api_linux_arm64`, `hello-api_linux_arm_v7`. */
+/** Gantry's build output name for a binary (see the Go build plan): `hello-api_linux_arm_v7`. */
 export function binaryFileName(name: string, platform: ImagePlatform): string {
-  return [name, ...platform.split("/")].join("_");
+  return `${name}_${platformSuffix(parsePlatform(platform))}`;
 }
