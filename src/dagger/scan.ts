@@ -1,7 +1,7 @@
 import { dag, ReturnType, type CacheVolume, type Container, type Directory, type File } from "@dagger.io/dagger";
 
 import { GantryError } from "../core/errors.js";
-import { chooseScanTarget, scanPolicy, type ScanTargetKind } from "../core/scan/policy.js";
+import { chooseScanTarget, ignoreFilePath, scanPolicy, type ScanTargetKind } from "../core/scan/policy.js";
 import { interpretExit, nextScanStep, type TrivyOutcome } from "../core/scan/trivy-exit.js";
 import { planTrivyScan, type ScanTarget, type TrivyInvocation } from "../core/scan/trivy-plan.js";
 import { serviceImages } from "./image.js";
@@ -38,8 +38,7 @@ export async function runScan(s: Gantry, req: ScanRequest): Promise<ScanReport> 
   const allowList = req.allowList ? { name: await req.allowList.name(), text: await req.allowList.contents() } : undefined;
   scanPolicy({ severities: req.severities, ignoreUnfixed: req.ignoreUnfixed, maxCounts: req.maxCounts, allowList, now: scannedAt });
   const kind = chooseScanTarget({ imageRef: req.imageRef, hasDirectory: req.directory !== undefined });
-  // Trivy reads the ignore file's format from its name: .trivyignore.yaml or plain .trivyignore.
-  const ignorePath = req.ignoreFile ? `${WORK}/${(await req.ignoreFile.name()).endsWith(".yaml") ? ".trivyignore.yaml" : ".trivyignore"}` : undefined;
+  const ignorePath = req.ignoreFile ? ignoreFilePath(await req.ignoreFile.name(), WORK) : undefined;
   const plan = planTrivyScan({
     target: scanTarget(kind, req.imageRef),
     outputPath: `${WORK}/trivy.json`,

@@ -52,3 +52,8 @@ export function failingLines(verdict: GateVerdict): string[] {
     return `${f.severity} ${f.id} ${f.pkgName} ${f.installedVersion ?? ""}${fix}: ${reason}`.replace(/ +/g, " ");
   });
 }
+
+/** Trivy reads an ignore file's format from its name, so the mounted copy keeps the YAML suffix. */
+export function ignoreFilePath(fileName: string, dir: string): string {
+  return `${dir}/${/\.ya?ml$/.test(fileName) ? ".trivyignore.yaml" : ".trivyignore"}`;
+}

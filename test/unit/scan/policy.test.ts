@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { evaluateGate } from "../../../src/core/scan/gate.js";
-import { chooseScanTarget, failingLines, scanPolicy } from "../../../src/core/scan/policy.js";
+import { chooseScanTarget, failingLines, ignoreFilePath, scanPolicy } from "../../../src/core/scan/policy.js";
 import { parseTrivyReport } from "../../../src/core/scan/trivy-report.js";
 
 const report = parseTrivyReport(
@@ -61,5 +61,13 @@ describe("chooseScanTarget", () => {
     expect(chooseScanTarget({ imageRef: "ghcr.io/acme/api:1.2.3", hasDirectory: false })).toBe("image");
     expect(chooseScanTarget({ imageRef: "", hasDirectory: true })).toBe("fs");
     expect(() => chooseScanTarget({ imageRef: "x", hasDirectory: true })).toThrow("--image-ref: scan either a published image");
+  });
+});
+
+describe("ignoreFilePath", () => {
+  it("keeps the YAML format visible to Trivy through the mounted name", () => {
+    expect(ignoreFilePath("trivyignore.yaml", "/w")).toBe("/w/.trivyignore.yaml");
+    expect(ignoreFilePath(".trivyignore.yml", "/w")).toBe("/w/.trivyignore.yaml");
+    expect(ignoreFilePath(".trivyignore", "/w")).toBe("/w/.trivyignore");
   });
 });
