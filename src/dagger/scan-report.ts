@@ -2,7 +2,7 @@ import { dag, func, object, type File } from "@dagger.io/dagger";
 
 import { GantryError } from "../core/errors.js";
 import { evaluateGate, notScannedVerdict, type GateVerdict } from "../core/scan/gate.js";
-import { renderScanOutputs, type ScanOutputs } from "../core/scan/outputs.js";
+import { renderScanOutput, type ScanFormat, type ScanOutputs } from "../core/scan/outputs.js";
 import { failingLines, scanPolicy } from "../core/scan/policy.js";
 import { parseSeverity } from "../core/scan/severity.js";
 import { parseTrivyReport, type TrivyReport } from "../core/scan/trivy-report.js";
@@ -78,13 +78,13 @@ export class ScanReport {
   /** A plain-text table of counts per severity and the gate's verdict. */
   @func()
   async summary(): Promise<string> {
-    return (await this.outputs()).summary;
+    return await this.output("summary");
   }
 
   /** Markdown for a GitHub job summary or a GitLab merge request note. */
   @func()
   async markdown(): Promise<string> {
-    return (await this.outputs()).markdown;
+    return await this.output("markdown");
   }
 
   /** Trivy's own JSON report, unchanged. */
@@ -100,7 +100,7 @@ export class ScanReport {
     /** Code scanning category, to keep several scans of one commit apart. */
     category = "",
   ): Promise<File> {
-    const sarif = (await this.outputs({ sarifCategory: category || undefined })).sarif;
+    const sarif = await this.output("sarif", { sarifCategory: category || undefined });
     if (!sarif) throw new GantryError(`no SARIF: nothing was scanned (${this.notScanned}); an empty upload would close every open alert`);
     return dag.file("trivy.sarif", sarif.json);
   }
@@ -111,17 +111,17 @@ export class ScanReport {
     /** The scanned image's name as GitLab should show it, e.g. $CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA. */
     imageName = "",
   ): Promise<File> {
-    const outputs = await this.outputs({ imageName: imageName || this.imageName || undefined });
-    if (!outputs.gitlab) {
+    const gitlab = await this.output("gitlab", { imageName: imageName || this.imageName || undefined });
+    if (!gitlab) {
       throw new GantryError(this.trivyJson ? "--image-name: the GitLab report needs the image's name (e.g. $CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA), not a tarball path" : `no GitLab report: nothing was scanned (${this.notScanned})`);
     }
-    return dag.file("gl-container-scanning-report.json", outputs.gitlab);
+    return dag.file("gl-container-scanning-report.json", gitlab);
   }
 
   /** JUnit XML: one failing case per finding that fails the gate, for CI test views. */
   @func()
   async junit(): Promise<File> {
-    return dag.file("trivy-junit.xml", (await this.outputs()).junit);
+    return dag.file("trivy-junit.xml", await this.output("junit"));
   }
 
   /** Fails, listing the findings that fail the gate, unless it passes; export reports before calling it. */
@@ -145,9 +145,9 @@ export class ScanReport {
     return { report, raw, verdict: evaluateGate(report, policy) };
   }
 
-  private async outputs(options: { imageName?: string; sarifCategory?: string } = {}): Promise<ScanOutputs> {
+  private async output<F extends ScanFormat>(format: F, options: { imageName?: string; sarifCategory?: string } = {}): Promise<ScanOutputs[F]> {
     const { report, raw, verdict } = await this.judged();
-    return renderScanOutputs({
+    return renderScanOutput(format, {
       rawJson: raw,
       report,
       verdict,

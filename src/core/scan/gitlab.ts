@@ -1,8 +1,10 @@
 import { ArgumentError } from "../errors.js";
-import { compareFindings } from "./gate.js";
+import { sortFindings } from "./gate.js";
 import { publishedImageReference } from "./image-ref.js";
+import { JsonArrayWriter, jsonObject, jsonString, jsonText } from "./json-text.js";
+import { memoized } from "./memo.js";
 import type { Severity } from "./severity.js";
-import { stableHash128 } from "./stable-hash.js";
+import { stableUuidOfFields } from "./stable-hash.js";
 import { findingsOf, type Finding, type TrivyReport } from "./trivy-report.js";
 import { TRIVY_VERSION } from "./trivy-plan.js";
 
@@ -76,61 +78,82 @@ const MAX_SOLUTION = 7_000;
 
 /**
  * Converts a Trivy report to GitLab's container-scanning report (`artifacts:reports:container_scanning`),
- * one vulnerability per finding. IDs are derived from the finding, so the same finding keeps its ID.
+ * one vulnerability per finding, as compact JSON text. IDs are derived from the finding, so the same
+ * finding keeps its ID.
  */
-export function toGitLabContainerScanning(report: TrivyReport, options: GitLabOptions): GitLabContainerScanningReport {
+export function toGitLabContainerScanningJson(report: TrivyReport, options: GitLabOptions): string {
   publishedImageReference(options.imageName, "imageName");
   if (options.endTime.getTime() < options.startTime.getTime()) {
     throw new ArgumentError("endTime", "the scan cannot end before it started");
   }
-  const os = report.os ? [report.os.family, report.os.name].filter(Boolean).join(" ") : "Unknown";
-  const identifiers = new Map<string, GitLabIdentifier[]>();
-  const identifiersOf = (f: Finding) => {
-    // One CVE recurs across packages and targets: build its identifiers once.
-    let ids = identifiers.get(f.id);
-    if (!ids) identifiers.set(f.id, (ids = [primaryIdentifier(f), ...cweIdentifiers(f)]));
-    return ids;
-  };
-  return {
-    version: GITLAB_REPORT_SCHEMA_VERSION,
-    schema: GITLAB_REPORT_SCHEMA_URI,
-    scan: {
-      analyzer: { id: "gantry", name: "Gantry", version: options.analyzerVersion, vendor: { name: "Gantry" } },
-      scanner: {
-        id: "trivy",
-        name: "Trivy",
-        version: report.trivyVersion ?? TRIVY_VERSION,
-        url: "https://github.com/aquasecurity/trivy",
-        vendor: { name: "Aqua Security" },
-      },
-      type: "container_scanning",
-      start_time: gitlabTime(options.startTime),
-      end_time: gitlabTime(options.endTime),
-      status: "success",
+  const scan = {
+    analyzer: { id: "gantry", name: "Gantry", version: options.analyzerVersion, vendor: { name: "Gantry" } },
+    scanner: {
+      id: "trivy",
+      name: "Trivy",
+      version: report.trivyVersion ?? TRIVY_VERSION,
+      url: "https://github.com/aquasecurity/trivy",
+      vendor: { name: "Aqua Security" },
     },
-    vulnerabilities: findingsOf(report)
-      .sort(compareFindings)
-      .map((f) => vulnerability(f, identifiersOf(f), options.imageName, os || "Unknown")),
-    remediations: [],
+    type: "container_scanning",
+    start_time: gitlabTime(options.startTime),
+    end_time: gitlabTime(options.endTime),
+    status: "success",
   };
+  const os = (report.os ? [report.os.family, report.os.name].filter(Boolean).join(" ") : "Unknown") || "Unknown";
+  const osAndImage = `"operating_system":${jsonString(os)},"image":${jsonString(options.imageName)}`;
+  // One CVE recurs across packages and targets: its identifiers are written once, from its first finding.
+  const identifiers = new Map<string, string>();
+  const cweIdentifier = memoized(cweIdentifierJson);
+  const vulnerabilities = new JsonArrayWriter();
+  for (const f of sortFindings(findingsOf(report))) {
+    let ids = identifiers.get(f.id);
+    if (ids === undefined) identifiers.set(f.id, (ids = identifiersJson(f, cweIdentifier)));
+    vulnerabilities.add(vulnerabilityJson(f, ids, options.imageName, osAndImage));
+  }
+  return jsonObject({
+    version: jsonString(GITLAB_REPORT_SCHEMA_VERSION),
+    schema: jsonString(GITLAB_REPORT_SCHEMA_URI),
+    scan: JSON.stringify(scan),
+    vulnerabilities: vulnerabilities.json(),
+    remediations: "[]",
+  });
 }
 
-function vulnerability(f: Finding, identifiers: GitLabIdentifier[], image: string, os: string): GitLabVulnerability {
-  const v: GitLabVulnerability = {
-    id: stableUuid(`${f.id}\u0000${f.pkgName}\u0000${f.installedVersion ?? ""}\u0000${f.target}\u0000${image}`),
-    name: cut(f.title || f.id, MAX_NAME),
-    description: cut(f.description || f.title || f.id, MAX_DESCRIPTION),
-    severity: GITLAB_SEVERITY[f.severity],
-    identifiers,
-    links: [...new Set(f.references)].filter(isLinkUrl).map((url) => ({ url })),
-    location: {
-      dependency: { package: { name: f.pkgName }, version: f.installedVersion || "unknown" },
-      operating_system: os,
-      image,
-    },
-  };
-  if (f.fixedVersion) v.solution = cut(`Upgrade ${f.pkgName} to ${f.fixedVersion}`, MAX_SOLUTION);
-  return v;
+/** The same report as objects (parsed from the JSON text, so both always agree). */
+export function toGitLabContainerScanning(report: TrivyReport, options: GitLabOptions): GitLabContainerScanningReport {
+  return JSON.parse(toGitLabContainerScanningJson(report, options)) as GitLabContainerScanningReport;
+}
+
+/** One vulnerability as JSON; `osAndImage` are its location's operating_system and image members. */
+function vulnerabilityJson(f: Finding, identifiersJson: string, image: string, osAndImage: string): string {
+  const id = stableUuidOfFields([f.id, f.pkgName, f.installedVersion ?? "", f.target, image]);
+  const pkg = jsonText(f.pkgName);
+  const name = jsonText(cut(f.title || f.id, MAX_NAME));
+  const description = jsonText(cut(f.description || f.title || f.id, MAX_DESCRIPTION));
+  return (
+    `{"id":"${id}","name":"${name}","description":"${description}","severity":"${GITLAB_SEVERITY[f.severity]}",` +
+    `"identifiers":${identifiersJson},"links":[${linksJson(f.references)}],` +
+    `"location":{"dependency":{"package":{"name":"${pkg}"},"version":"${jsonText(f.installedVersion || "unknown")}"},${osAndImage}}` +
+    `${f.fixedVersion ? `,"solution":"${solutionText(f.pkgName, pkg, f.fixedVersion)}"` : ""}}`
+  );
+}
+
+/** "Upgrade <package> to <version>" as JSON text, cut to the schema's length. */
+function solutionText(pkgName: string, pkgText: string, fixedVersion: string): string {
+  const length = "Upgrade ".length + pkgName.length + " to ".length + fixedVersion.length;
+  // From escaped pieces: escaping the joined text would first copy it, on every fixable finding.
+  return length <= MAX_SOLUTION ? `Upgrade ${pkgText} to ${jsonText(fixedVersion)}` : jsonText(cut(`Upgrade ${pkgName} to ${fixedVersion}`, MAX_SOLUTION));
+}
+
+/** Each distinct reference that is a URL GitLab accepts, in order, as JSON array items. */
+function linksJson(references: readonly string[]): string {
+  let links = "";
+  for (let i = 0; i < references.length; i++) {
+    const url = references[i]!;
+    if (references.indexOf(url) === i && isLinkUrl(url)) links += `${links ? "," : ""}{"url":"${jsonText(url)}"}`;
+  }
+  return links;
 }
 
 const GITLAB_SEVERITY: Record<Severity, GitLabVulnerability["severity"]> = {
@@ -141,7 +164,13 @@ const GITLAB_SEVERITY: Record<Severity, GitLabVulnerability["severity"]> = {
   CRITICAL: "Critical",
 };
 
-function primaryIdentifier(f: Finding): GitLabIdentifier {
+/** An ID's identifiers as JSON: the ID itself, then the CWEs it names. */
+function identifiersJson(f: Finding, cweIdentifierJson: (cwe: string) => string): string {
+  const cwes = f.cweIds.map(cweIdentifierJson).filter((json) => json !== "");
+  return `[${[primaryIdentifierJson(f), ...cwes].join(",")}]`;
+}
+
+function primaryIdentifierJson(f: Finding): string {
   const id = f.id;
   const type = /^CVE-/i.test(id) ? "cve" : /^GHSA-/i.test(id) ? "ghsa" : (/^([A-Za-z]+)-/.exec(id)?.[1]?.toLowerCase() ?? "trivy");
   const url = isLinkUrl(f.primaryUrl)
@@ -151,16 +180,14 @@ function primaryIdentifier(f: Finding): GitLabIdentifier {
       : type === "ghsa"
         ? `https://github.com/advisories/${encodeURIComponent(id)}`
         : undefined;
-  return { type, name: id, value: id, ...(url ? { url } : {}) };
+  const idJson = jsonString(id);
+  return `{"type":${jsonString(type)},"name":${idJson},"value":${idJson}${url ? `,"url":${jsonString(url)}` : ""}}`;
 }
 
-function cweIdentifiers(f: Finding): GitLabIdentifier[] {
-  return f.cweIds.flatMap((cwe) => {
-    const number = /^CWE-(\d+)$/i.exec(cwe)?.[1];
-    return number
-      ? [{ type: "cwe", name: `CWE-${number}`, value: number, url: `https://cwe.mitre.org/data/definitions/${number}.html` }]
-      : [];
-  });
+/** A CWE identifier as JSON, or "" for text that names no CWE (such as NVD-CWE-Other). */
+function cweIdentifierJson(cwe: string): string {
+  const number = /^CWE-(\d+)$/i.exec(cwe)?.[1];
+  return number ? `{"type":"cwe","name":"CWE-${number}","value":"${number}","url":"https://cwe.mitre.org/data/definitions/${number}.html"}` : "";
 }
 
 /** An absolute http(s) or ftp URL with a host, as the schema's "uri" format and GitLab accept. */
@@ -174,12 +201,6 @@ function isLinkUrl(url: string | undefined): url is string {
 function gitlabTime(date: Date): string {
   if (Number.isNaN(date.getTime())) throw new ArgumentError("startTime", "not a valid time");
   return date.toISOString().slice(0, 19);
-}
-
-/** A UUID-shaped (version 5 layout) ID derived from the text. */
-function stableUuid(text: string): string {
-  const h = stableHash128(text);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 function cut(text: string, max: number): string {

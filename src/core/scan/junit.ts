@@ -39,21 +39,20 @@ export function toJUnit(report: TrivyReport | undefined, verdict: GateVerdict, o
 }
 
 function findingCase(f: Finding, status: "failed" | "skipped", reason: string): JUnitCase {
-  const details = [
-    `${f.id} (${f.severity}) in ${f.pkgName} ${f.installedVersion ?? ""}`.trimEnd(),
-    f.title,
-    `Fixed in: ${f.fixedVersion ?? "no fix available"}`,
-    f.status ? `Status: ${f.status}` : undefined,
-    `Target: ${f.target}`,
-    f.primaryUrl ? `More: ${f.primaryUrl}` : undefined,
-    f.description,
-  ].filter((line): line is string => Boolean(line));
+  const details = [`${f.id} (${f.severity}) in ${f.pkgName} ${f.installedVersion ?? ""}`.trimEnd()];
+  if (f.title) details.push(f.title);
+  details.push(`Fixed in: ${f.fixedVersion ?? "no fix available"}`);
+  if (f.status) details.push(`Status: ${f.status}`);
+  details.push(`Target: ${f.target}`);
+  if (f.primaryUrl) details.push(`More: ${f.primaryUrl}`);
+  if (f.description) details.push(f.description);
   return {
     name: `${f.id} in ${f.pkgName}${f.installedVersion ? `@${f.installedVersion}` : ""}`,
     classname: f.target,
     time: 0,
     status,
     message: `${f.severity}: ${reason}`,
+    // Joined, not concatenated: one flat string, which escaping then reads without first copying it.
     details: details.join("\n"),
   };
 }

@@ -1,5 +1,5 @@
 import type { GateVerdict } from "./gate.js";
-import { toGitLabContainerScanning } from "./gitlab.js";
+import { toGitLabContainerScanningJson } from "./gitlab.js";
 import { toJUnit } from "./junit.js";
 import { toMarkdown } from "./markdown.js";
 import { type SarifConversion, toSarif } from "./sarif.js";
@@ -35,27 +35,45 @@ export interface ScanOutputs {
   gitlab?: string;
 }
 
+export type ScanFormat = "summary" | "markdown" | "junit" | "sarif" | "gitlab";
+
+/** One report of a scan; SARIF and GitLab are absent when nothing was scanned (GitLab also without an image name). */
+export function renderScanOutput<F extends ScanFormat>(format: F, input: ScanOutputsInput): ScanOutputs[F] {
+  return RENDERERS[format](input) as ScanOutputs[F];
+}
+
 /** Every report of one scan, from the parsed JSON and the gate's verdict. */
 export function renderScanOutputs(input: ScanOutputsInput): ScanOutputs {
-  const { report, verdict } = input;
-  const durationSeconds = (input.endTime.getTime() - input.startTime.getTime()) / 1000;
   const outputs: ScanOutputs = {
     json: input.rawJson,
-    summary: summaryText(report, verdict),
-    markdown: toMarkdown(report, verdict, { maxRows: input.markdownRows }),
-    junit: toJUnit(report, verdict, { durationSeconds, timestamp: input.startTime.toISOString() }),
+    summary: renderScanOutput("summary", input),
+    markdown: renderScanOutput("markdown", input),
+    junit: renderScanOutput("junit", input),
   };
-  if (report && verdict.status !== "not-scanned") {
-    outputs.sarif = toSarif(report, { imageName: input.imageName, category: input.sarifCategory });
-    if (input.imageName) {
-      const gitlab = toGitLabContainerScanning(report, {
-        imageName: input.imageName,
-        startTime: input.startTime,
-        endTime: input.endTime,
-        analyzerVersion: input.analyzerVersion,
-      });
-      outputs.gitlab = JSON.stringify(gitlab, null, 2);
-    }
-  }
+  const sarif = renderScanOutput("sarif", input);
+  const gitlab = renderScanOutput("gitlab", input);
+  if (sarif) outputs.sarif = sarif;
+  if (gitlab) outputs.gitlab = gitlab;
   return outputs;
 }
+
+const scanned = (input: ScanOutputsInput) => (input.report && input.verdict.status !== "not-scanned" ? input.report : undefined);
+
+const RENDERERS: { [F in ScanFormat]: (input: ScanOutputsInput) => ScanOutputs[F] } = {
+  summary: (input) => summaryText(input.report, input.verdict),
+  markdown: (input) => toMarkdown(input.report, input.verdict, { maxRows: input.markdownRows }),
+  junit: (input) =>
+    toJUnit(input.report, input.verdict, {
+      durationSeconds: (input.endTime.getTime() - input.startTime.getTime()) / 1000,
+      timestamp: input.startTime.toISOString(),
+    }),
+  sarif: (input) => {
+    const report = scanned(input);
+    return report && toSarif(report, { imageName: input.imageName, category: input.sarifCategory });
+  },
+  gitlab: (input) => {
+    const report = scanned(input);
+    if (!report || !input.imageName) return undefined;
+    return toGitLabContainerScanningJson(report, { imageName: input.imageName, startTime: input.startTime, endTime: input.endTime, analyzerVersion: input.analyzerVersion });
+  },
+};

@@ -1,8 +1,10 @@
 import { gzipSync } from "node:zlib";
-import { compareFindings } from "./gate.js";
+import { sortFindings } from "./gate.js";
 import { publishedImageReference } from "./image-ref.js";
-import { countSeverities, type Severity, severityRank } from "./severity.js";
-import { stableHash128 } from "./stable-hash.js";
+import { JsonArrayWriter, jsonObject, jsonString, jsonText, optionalJson } from "./json-text.js";
+import { memoized } from "./memo.js";
+import { countSeverities, type Severity } from "./severity.js";
+import { stableHash128OfFields } from "./stable-hash.js";
 import { findingsOf, type Finding, type TrivyReport } from "./trivy-report.js";
 
 export const SARIF_VERSION = "2.1.0";
@@ -30,9 +32,10 @@ export interface SarifOptions {
 }
 
 export interface SarifConversion {
-  /** The SARIF log as JSON text. */
+  /** The SARIF log as JSON text: what gets uploaded. */
   json: string;
-  log: SarifLog;
+  /** The same log as objects, parsed from `json` when first read (uploads need only the text). */
+  readonly log: SarifLog;
   /** Results written. */
   results: number;
   /** Results left out to stay within the limits, lowest severities first (also in the run's properties). */
@@ -84,16 +87,27 @@ export type SarifLevel = "error" | "warning" | "note";
  */
 export function toSarif(report: TrivyReport, options: SarifOptions = {}): SarifConversion {
   const limits = { ...GITHUB_SARIF_LIMITS, ...options.limits };
-  const findings = findingsOf(report).sort(compareFindings);
+  const findings = sortFindings(findingsOf(report));
   const locate = locationResolver(report, options.imageName);
   let keep = Math.min(findings.length, limits.maxResultsPerRun);
   for (;;) {
-    const log = buildLog(report, findings, keep, locate, options, limits);
-    const json = JSON.stringify(log);
+    const json = sarifJson(report, findings, keep, locate, options, limits);
     const size = compressedSizeAbove(json, limits.maxGzipBytes);
-    if (size === undefined || keep === 0) return { json, log, results: keep, truncated: findings.length - keep };
+    if (size === undefined || keep === 0) return conversion(json, keep, findings.length - keep);
     keep = Math.min(keep - 1, Math.floor(keep * (limits.maxGzipBytes / size) * 0.95));
   }
+}
+
+function conversion(json: string, results: number, truncated: number): SarifConversion {
+  let log: SarifLog | undefined;
+  return {
+    json,
+    results,
+    truncated,
+    get log() {
+      return (log ??= JSON.parse(json) as SarifLog);
+    },
+  };
 }
 
 /** The gzip size when it might exceed the limit; undefined when the raw text is clearly small enough. */
@@ -104,37 +118,21 @@ function compressedSizeAbove(json: string, maxGzipBytes: number): number | undef
   return size > maxGzipBytes ? size : undefined;
 }
 
-function buildLog(
+function sarifJson(
   report: TrivyReport,
   findings: Finding[],
   keep: number,
-  locate: (f: Finding) => string,
+  locate: (f: Finding) => SarifLocation,
   options: SarifOptions,
   limits: SarifLimits,
-): SarifLog {
-  const kept = findings.slice(0, keep);
+): string {
+  const rules = new RuleSet();
+  const results = new JsonArrayWriter();
+  for (let i = 0; i < keep; i++) {
+    const finding = findings[i]!;
+    results.add(resultJson(finding, rules.ruleFor(finding), locate(finding)));
+  }
   const dropped = findings.slice(keep);
-  const rules = new Map<string, { rule: SarifRule; index: number }>();
-  const uris = new Map<string, string>();
-  const results = kept.map((finding) => {
-    const rule = ruleFor(finding, rules);
-    const path = locate(finding);
-    let uri = uris.get(path);
-    if (uri === undefined) uris.set(path, (uri = toUri(path)));
-    return {
-      ruleId: finding.id,
-      ruleIndex: rule.index,
-      level: level(finding.severity),
-      message: { text: resultMessage(finding) },
-      locations: [
-        {
-          physicalLocation: { artifactLocation: { uri }, region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 } },
-          message: { text: `${path}: ${finding.pkgName}@${finding.installedVersion ?? "unknown"}` },
-        },
-      ],
-      partialFingerprints: { "gantryFinding/v1": fingerprint(finding, uri) },
-    };
-  });
   const droppedBySeverity = Object.fromEntries(
     Object.entries(countSeverities(dropped)).filter(([, n]) => n > 0),
   ) as Partial<Record<Severity, number>>;
@@ -144,25 +142,24 @@ function buildLog(
         `(${limits.maxResultsPerRun} results per run, ${limits.maxGzipBytes} bytes gzipped): ${JSON.stringify(droppedBySeverity)}. ` +
         `The Trivy JSON report has every finding.`
       : undefined;
-  const run: SarifRun = {
-    tool: {
-      driver: {
-        name: "Trivy",
-        fullName: "Trivy Vulnerability Scanner",
-        version: report.trivyVersion,
-        informationUri: "https://github.com/aquasecurity/trivy",
-        rules: [...rules.values()].map((r) => r.rule),
-      },
-    },
-    invocations: [
+  const driver = jsonObject({
+    name: '"Trivy"',
+    fullName: '"Trivy Vulnerability Scanner"',
+    version: optionalJson(report.trivyVersion),
+    informationUri: '"https://github.com/aquasecurity/trivy"',
+    rules: rules.json(),
+  });
+  const run = jsonObject({
+    tool: `{"driver":${driver}}`,
+    invocations: JSON.stringify([
       {
         executionSuccessful: true,
-        ...(truncation ? { toolExecutionNotifications: [{ level: "warning" as const, message: { text: truncation } }] } : {}),
+        ...(truncation ? { toolExecutionNotifications: [{ level: "warning", message: { text: truncation } }] } : {}),
       },
-    ],
-    results,
-    columnKind: "utf16CodeUnits",
-    properties: {
+    ]),
+    results: results.json(),
+    columnKind: '"utf16CodeUnits"',
+    properties: JSON.stringify({
       artifactName: report.artifactName,
       artifactType: report.artifactType,
       imageName: options.imageName,
@@ -171,81 +168,145 @@ function buildLog(
       repoDigests: report.repoDigests,
       "gantry.truncatedResults": dropped.length,
       "gantry.truncatedBySeverity": droppedBySeverity,
-    },
-  };
-  if (options.category) run.automationDetails = { id: `${options.category.replace(/\/+$/, "")}/` };
-  return { $schema: SARIF_SCHEMA_URI, version: SARIF_VERSION, runs: [run] };
+    }),
+    automationDetails: options.category ? JSON.stringify({ id: `${options.category.replace(/\/+$/, "")}/` }) : undefined,
+  });
+  return jsonObject({ $schema: jsonString(SARIF_SCHEMA_URI), version: jsonString(SARIF_VERSION), runs: `[${run}]` });
 }
 
-function ruleFor(finding: Finding, rules: Map<string, { rule: SarifRule; index: number }>): { rule: SarifRule; index: number } {
-  const existing = rules.get(finding.id);
-  const score = securitySeverity(finding);
-  if (existing) {
-    // One ID can carry different severities (different vendors per target): the rule shows the highest.
-    if (Number(score) > Number(existing.rule.properties["security-severity"])) {
-      existing.rule.properties["security-severity"] = score;
-      existing.rule.defaultConfiguration.level = level(finding.severity);
-      existing.rule.properties.tags[2] = finding.severity;
+/** The run's rules, one per vulnerability ID in the order results first use them. */
+class RuleSet {
+  private readonly rules = new Map<string, RuleDraft>();
+  /** A few dozen distinct scores recur across thousands of findings. */
+  private readonly cvssSeverity = memoized((score: number): SecuritySeverity => {
+    const text = score.toFixed(1);
+    return { text, value: Number(text) };
+  });
+
+  ruleFor(finding: Finding): RuleDraft {
+    const score = finding.cvssScore !== undefined ? this.cvssSeverity(finding.cvssScore) : SEVERITY_SCORES[finding.severity];
+    const existing = this.rules.get(finding.id);
+    if (existing) {
+      if (score.value > existing.score.value) {
+        existing.score = score;
+        existing.level = LEVELS[finding.severity];
+        existing.severity = finding.severity;
+      }
+      return existing;
     }
-    return existing;
+    const rule = { index: this.rules.size, finding, idText: jsonText(finding.id), score, level: LEVELS[finding.severity], severity: finding.severity };
+    this.rules.set(finding.id, rule);
+    return rule;
   }
+
+  json(): string {
+    const rules = new JsonArrayWriter();
+    for (const rule of this.rules.values()) rules.add(ruleJson(rule));
+    return rules.json();
+  }
+}
+
+/** A rule while results are written: one vulnerability ID can carry different severities (different
+ * vendors per target), and its rule shows the highest. */
+interface RuleDraft {
+  index: number;
+  /** The ID's first finding, which the rule's texts describe. */
+  finding: Finding;
+  /** The ID escaped for JSON text. */
+  idText: string;
+  score: SecuritySeverity;
+  level: SarifLevel;
+  severity: Severity;
+}
+
+function ruleJson({ finding, idText, score, level, severity }: RuleDraft): string {
   const url = httpUrl(finding.primaryUrl);
   const title = finding.title || finding.id;
-  const rule: SarifRule = {
-    id: finding.id,
-    name: finding.targetClass === "os-pkgs" ? "OsPackageVulnerability" : finding.targetClass === "lang-pkgs" ? "LanguageSpecificPackageVulnerability" : "Vulnerability",
-    shortDescription: { text: title },
-    fullDescription: { text: finding.description || title },
-    ...(url ? { helpUri: url } : {}),
-    help: {
-      text: `Vulnerability ${finding.id}\nSeverity: ${finding.severity}\nPackage: ${finding.pkgName}\nFixed Version: ${finding.fixedVersion ?? "none"}\nLink: ${url ?? "none"}\n${finding.description ?? ""}`.trimEnd(),
-      markdown:
-        `**Vulnerability ${finding.id}**\n\n| Severity | Package | Fixed Version | Link |\n| --- | --- | --- | --- |\n` +
-        `| ${finding.severity} | ${md(finding.pkgName)} | ${md(finding.fixedVersion ?? "none")} | ${url ? `[${finding.id}](${url})` : "none"} |\n\n${md(finding.description ?? "")}`.trimEnd(),
-    },
-    defaultConfiguration: { level: level(finding.severity) },
-    properties: { "security-severity": score, tags: ["vulnerability", "security", finding.severity], precision: "very-high" },
-  };
-  const entry = { rule, index: rules.size };
-  rules.set(finding.id, entry);
-  return entry;
+  // The help texts end with the description; like the rest of them, without trailing whitespace.
+  const description = (finding.description ?? "").trimEnd();
+  const pkg = jsonText(finding.pkgName);
+  const fixed = jsonText(finding.fixedVersion ?? "none");
+  const urlText = url === undefined ? undefined : jsonText(url);
+  // Written as JSON text: each `\\n` in these templates is the escape of a line break.
+  const helpText =
+    `Vulnerability ${idText}\\nSeverity: ${finding.severity}\\nPackage: ${pkg}\\nFixed Version: ${fixed}\\nLink: ${urlText ?? "none"}` +
+    (description ? `\\n${jsonText(description)}` : "");
+  const helpMarkdown =
+    `**Vulnerability ${idText}**\\n\\n| Severity | Package | Fixed Version | Link |\\n| --- | --- | --- | --- |\\n` +
+    `| ${finding.severity} | ${jsonText(md(finding.pkgName))} | ${jsonText(md(finding.fixedVersion ?? "none"))} ` +
+    `| ${urlText ? `[${idText}](${urlText})` : "none"} |` +
+    (description ? `\\n\\n${jsonText(md(description))}` : "");
+  return (
+    `{"id":"${idText}","name":"${ruleName(finding)}","shortDescription":{"text":"${jsonText(title)}"},` +
+    `"fullDescription":{"text":"${jsonText(finding.description || title)}"},${urlText ? `"helpUri":"${urlText}",` : ""}` +
+    `"help":{"text":"${helpText}","markdown":"${helpMarkdown}"},"defaultConfiguration":{"level":"${level}"},` +
+    `"properties":{"security-severity":"${score.text}","tags":["vulnerability","security","${severity}"],"precision":"very-high"}}`
+  );
 }
 
-/** GitHub's label follows this number (≥9 critical, ≥7 high, ≥4 medium, >0 low). */
-function securitySeverity(finding: Finding): string {
-  if (finding.cvssScore !== undefined) return finding.cvssScore.toFixed(1);
-  return SEVERITY_SCORES[finding.severity];
+function ruleName(finding: Finding): string {
+  return finding.targetClass === "os-pkgs" ? "OsPackageVulnerability" : finding.targetClass === "lang-pkgs" ? "LanguageSpecificPackageVulnerability" : "Vulnerability";
 }
 
-const SEVERITY_SCORES: Record<Severity, string> = { CRITICAL: "9.5", HIGH: "8.0", MEDIUM: "5.5", LOW: "2.0", UNKNOWN: "0.0" };
+/** Trivy reports no line or column: every result points at the start of its location. */
+const REGION_JSON = `{"startLine":1,"startColumn":1,"endLine":1,"endColumn":1}`;
 
-function level(severity: Severity): SarifLevel {
-  return severityRank(severity) >= severityRank("HIGH") ? "error" : severity === "MEDIUM" ? "warning" : "note";
+function resultJson(finding: Finding, rule: RuleDraft, location: SarifLocation): string {
+  const pkg = jsonText(finding.pkgName);
+  const installed = jsonText(finding.installedVersion ?? "unknown");
+  const message =
+    `Package: ${pkg}\\nInstalled Version: ${installed}\\nVulnerability ${rule.idText}\\nSeverity: ${finding.severity}` +
+    `\\nFixed Version: ${jsonText(finding.fixedVersion ?? "none")}${finding.primaryUrl ? `\\nLink: ${jsonText(finding.primaryUrl)}` : ""}`;
+  const fingerprint = stableHash128OfFields([finding.id, finding.pkgName, location.uri]);
+  return (
+    `{"ruleId":"${rule.idText}","ruleIndex":${rule.index},"level":"${LEVELS[finding.severity]}","message":{"text":"${message}"},` +
+    `"locations":[{"physicalLocation":{"artifactLocation":{"uri":"${location.uriText}"},"region":${REGION_JSON}},` +
+    `"message":{"text":"${location.pathText}: ${pkg}@${installed}"}}],"partialFingerprints":{"gantryFinding/v1":"${fingerprint}"}}`
+  );
 }
 
-function resultMessage(f: Finding): string {
-  return [
-    `Package: ${f.pkgName}`,
-    `Installed Version: ${f.installedVersion ?? "unknown"}`,
-    `Vulnerability ${f.id}`,
-    `Severity: ${f.severity}`,
-    `Fixed Version: ${f.fixedVersion ?? "none"}`,
-    ...(f.primaryUrl ? [`Link: ${f.primaryUrl}`] : []),
-  ].join("\n");
+/**
+ * GitHub's label follows this number (≥9 critical, ≥7 high, ≥4 medium, >0 low): the CVSS score of
+ * the severity's source, else one per severity; written with one decimal, compared as written.
+ */
+interface SecuritySeverity {
+  text: string;
+  value: number;
+}
+
+const SEVERITY_SCORES: Record<Severity, SecuritySeverity> = {
+  CRITICAL: { text: "9.5", value: 9.5 },
+  HIGH: { text: "8.0", value: 8 },
+  MEDIUM: { text: "5.5", value: 5.5 },
+  LOW: { text: "2.0", value: 2 },
+  UNKNOWN: { text: "0.0", value: 0 },
+};
+
+const LEVELS: Record<Severity, SarifLevel> = { CRITICAL: "error", HIGH: "error", MEDIUM: "warning", LOW: "note", UNKNOWN: "note" };
+
+/** Where results point: a relative path and its URI. */
+interface SarifLocation {
+  uri: string;
+  /** The path and the URI escaped for JSON text. */
+  pathText: string;
+  uriText: string;
 }
 
 /**
  * Where a finding points. OS packages of an image: the image's repository path (no registry, tag or
  * tarball path, so it is stable across builds); of a directory: the directory. Language packages:
- * their path inside the scanned tree (PkgPath, else the Trivy target). Relative, not yet URI-encoded.
+ * their path inside the scanned tree (PkgPath, else the Trivy target).
  */
-function locationResolver(report: TrivyReport, imageName: string | undefined): (f: Finding) => string {
+function locationResolver(report: TrivyReport, imageName: string | undefined): (f: Finding) => SarifLocation {
   const isImage = report.artifactType === "container_image" || imageName !== undefined;
   const imagePath = imageName ? publishedImageReference(imageName, "imageName").repository : imagePathOf(report.artifactName);
-  return (f) => {
-    const path = f.targetClass === "os-pkgs" ? (isImage ? imagePath : f.target.replace(/\s*\([^)]*\)\s*$/, "")) : f.pkgPath || f.target;
-    return path.replace(/\\/g, "/").replace(/^(?:\.\/|\/)+/, "") || "scan-target";
-  };
+  const at = memoized((path: string): SarifLocation => {
+    const relative = path.replace(/\\/g, "/").replace(/^(?:\.\/|\/)+/, "") || "scan-target";
+    const uri = toUri(relative);
+    return { uri, pathText: jsonText(relative), uriText: jsonText(uri) };
+  });
+  const ofOsTarget = memoized((target: string) => at(isImage ? imagePath : target.replace(/\s*\([^)]*\)\s*$/, "")));
+  return (f) => (f.targetClass === "os-pkgs" ? ofOsTarget(f.target) : at(f.pkgPath || f.target));
 }
 
 function imagePathOf(artifactName: string | undefined): string {
@@ -262,10 +323,6 @@ function toUri(path: string): string {
 
 function httpUrl(url: string | undefined): string | undefined {
   return url && /^https?:\/\/[^\s]+$/.test(url) ? url : undefined;
-}
-
-function fingerprint(f: Finding, uri: string): string {
-  return stableHash128(`${f.id}\u0000${f.pkgName}\u0000${uri}`);
 }
 
 function md(text: string): string {
