@@ -13,9 +13,8 @@ export async function runTests(s: Gantry, request: Omit<TestRequest, "cgo" | "go
   const mod = await readGoMod(s.source);
   const plan = planTest({ ...request, tags: [...s.buildTags, ...(request.tags ?? [])], cgo: s.cgo, goprivate: s.goprivate });
   const base = goContainer(s, mod, await s.source.exists("go.sum"));
-  const outputDir = plan.eventsPath.slice(0, plan.eventsPath.lastIndexOf("/"));
   const ran = withEnv(base, plan.env)
-    .withExec(["mkdir", "-p", outputDir])
+    .withExec(["mkdir", "-p", plan.outputDir])
     .withExec(plan.argv, { expect: ReturnType.Any, redirectStdout: plan.eventsPath });
   const exitCode = await ran.exitCode();
   const coverprofile = plan.coverprofilePath && (await ran.exists(plan.coverprofilePath)) ? ran.file(plan.coverprofilePath) : undefined;

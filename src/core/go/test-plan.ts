@@ -25,6 +25,8 @@ export interface TestRequest extends GoSettings {
 
 export interface TestPlan {
   argv: string[];
+  /** Created before the run; holds the events and the coverprofile. */
+  outputDir: string;
   env: Record<string, string>;
   /** The go test -json stream goes to stdout; the adapter redirects it here. */
   eventsPath: string;
@@ -66,7 +68,7 @@ export function planTest(req: TestRequest): TestPlan {
   const tags = buildTags(req.tags ?? []);
   if (tags) argv.push("-tags", tags);
   argv.push(...packagePatterns(req.packages));
-  return { argv, env, eventsPath: `${outputDir}/events.json`, coverprofilePath };
+  return { argv, env, outputDir, eventsPath: `${outputDir}/events.json`, coverprofilePath };
 }
 
 function packagePatterns(packages: string[]): string[] {
