@@ -2,7 +2,6 @@ import { dag, type Container, type Directory, type Platform } from "@dagger.io/d
 
 import { planServiceImage } from "../core/image/image-request.js";
 import type { ImagePlan, PlatformImage } from "../core/image/plan.js";
-import { ZONEINFO_PATH } from "../core/image/rootfs.js";
 import { resolveRelease } from "../core/release.js";
 import { buildBinaries } from "./go-build.js";
 import { goImage, readGoMod } from "./go-toolchain.js";
@@ -29,8 +28,8 @@ export async function serviceImages(s: Gantry, platforms: string[]): Promise<Ser
 function assemble(plan: ImagePlan, target: PlatformImage, dist: Directory, builder: Container): Container {
   let layer = dag.directory().withFile(plan.binaryPath.slice(1), dist.file(target.binaryFile), { permissions: 0o755 });
   for (const file of plan.rootfs.files) layer = layer.withNewFile(file.path.slice(1), file.contents, { permissions: file.mode });
-  for (const path of plan.rootfs.fromBuilder) {
-    layer = path === ZONEINFO_PATH ? layer.withDirectory(path.slice(1), builder.directory(path)) : layer.withFile(path.slice(1), builder.file(path));
+  for (const { path, directory } of plan.rootfs.fromBuilder) {
+    layer = directory ? layer.withDirectory(path.slice(1), builder.directory(path)) : layer.withFile(path.slice(1), builder.file(path));
   }
   layer = layer.withTimestamps(plan.sourceDateEpoch ?? 0);
 

@@ -84,7 +84,7 @@ function runtimeStage(plan: ImagePlan, build: DockerfileBuild): string[] {
   const { rootfs } = plan;
   return [
     `FROM ${plan.base.ref}`,
-    ...rootfs.fromBuilder.map((path) => `COPY --from=build ${path} ${path}`),
+    ...rootfs.fromBuilder.map(({ path }) => `COPY --from=build ${path} ${path}`),
     // COPY --from keeps the owners and modes set in the builder (/tmp 1777, the home owned by the user).
     ...(rootfs.files.length + rootfs.directories.length > 0 ? [`COPY --from=build ${ROOTFS}/ /`] : []),
     `COPY --from=build ${BUILD_OUTPUT}/${build.binaryName} ${plan.binaryPath}`,

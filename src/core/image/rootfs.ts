@@ -18,12 +18,17 @@ export interface RootfsDirectory {
   owner: string;
 }
 
+/** A file or directory tree copied from the Go build container (a Debian-based golang image has both) to the same path. */
+export interface BuilderCopy {
+  path: string;
+  directory: boolean;
+}
+
 /** What a base lacks and Gantry adds before the binary. */
 export interface Rootfs {
   files: RootfsFile[];
   directories: RootfsDirectory[];
-  /** Paths copied from the Go build container (a Debian-based golang image has both) to the same path. */
-  fromBuilder: string[];
+  fromBuilder: BuilderCopy[];
 }
 
 /**
@@ -33,13 +38,13 @@ export interface Rootfs {
 export function planRootfs(base: RuntimeBase, uid: number, tzdata: boolean): Rootfs {
   const files: RootfsFile[] = [];
   const directories: RootfsDirectory[] = [];
-  const fromBuilder: string[] = [];
+  const fromBuilder: BuilderCopy[] = [];
   if (base.needsPasswd) {
     files.push({ path: "/etc/passwd", contents: passwd(uid), mode: 0o644 }, { path: "/etc/group", contents: group(uid), mode: 0o644 });
     directories.push({ path: "/tmp", mode: 0o1777, owner: "0:0" }, { path: NONROOT_HOME, mode: 0o755, owner: `${uid}:${uid}` });
   }
-  if (base.needsCaCerts) fromBuilder.push(CA_BUNDLE_PATH);
-  if (tzdata && !base.hasTzdata) fromBuilder.push(ZONEINFO_PATH);
+  if (base.needsCaCerts) fromBuilder.push({ path: CA_BUNDLE_PATH, directory: false });
+  if (tzdata && !base.hasTzdata) fromBuilder.push({ path: ZONEINFO_PATH, directory: true });
   return { files, directories, fromBuilder };
 }
 

@@ -84,7 +84,7 @@ describe("planImage rootfs", () => {
       { path: "/tmp", mode: 0o1777, owner: "0:0" },
       { path: "/home/nonroot", mode: 0o755, owner: "65532:65532" },
     ]);
-    expect(plan.rootfs.fromBuilder).toEqual(["/etc/ssl/certs/ca-certificates.crt"]);
+    expect(plan.rootfs.fromBuilder).toEqual([{ path: "/etc/ssl/certs/ca-certificates.crt", directory: false }]);
     expect(plan.labels["org.opencontainers.image.base.name"]).toBeUndefined();
   });
 
@@ -99,7 +99,7 @@ describe("planImage rootfs", () => {
     ["alpine", ["/usr/share/zoneinfo"]],
     ["distroless", []],
   ])("adds tzdata to %s only when the base lacks it", (base, fromBuilder) => {
-    expect(planImage(options({ base, tzdata: true })).rootfs.fromBuilder).toEqual(fromBuilder);
+    expect(planImage(options({ base, tzdata: true })).rootfs.fromBuilder.map((c) => c.path)).toEqual(fromBuilder);
   });
 });
 
