@@ -137,8 +137,11 @@ export class Gantry {
     return (await buildBinaries(this, platforms)).dist;
   }
 
-  /** Run go test and return its report; the call succeeds even when tests fail (see TestReport.check). */
-  @func()
+  /**
+   * Run go test and return its report; the call succeeds even when tests fail (see TestReport.check).
+   * Cached per session: the report holds engine files, which a later session cannot resolve.
+   */
+  @func({ cache: "session" })
   async test(
     /** Package patterns to test. */
     packages: string[] = ["./..."],

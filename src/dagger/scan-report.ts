@@ -8,6 +8,7 @@ import { parseSeverity } from "../core/scan/severity.js";
 import { parseTrivyReport, type TrivyReport } from "../core/scan/trivy-report.js";
 import { GANTRY_VERSION } from "../core/version.js";
 
+/** What a scan leaves behind for its report; internal, so it never appears in the module's API. */
 export interface ScanReportState {
   json?: File;
   notScanned?: string;
@@ -41,17 +42,33 @@ export class ScanReport {
   /** Image name for the GitLab report and SARIF locations. */
   imageName: string;
 
-  constructor(state: ScanReportState) {
-    this.trivyJson = state.json;
-    this.notScanned = state.notScanned ?? "";
-    this.severities = state.severities;
-    this.ignoreUnfixed = state.ignoreUnfixed;
-    this.maxCounts = state.maxCounts;
-    this.allowListName = state.allowListName;
-    this.allowListText = state.allowListText;
-    this.scannedAt = state.scannedAt;
-    this.finishedAt = state.finishedAt;
-    this.imageName = state.imageName;
+  // Every @object constructor parameter's type becomes part of the module's API, so the
+  // constructor takes nothing and the internal state comes in through a static factory.
+  constructor() {
+    this.notScanned = "";
+    this.severities = "";
+    this.ignoreUnfixed = false;
+    this.maxCounts = [];
+    this.allowListName = "";
+    this.allowListText = "";
+    this.scannedAt = "";
+    this.finishedAt = "";
+    this.imageName = "";
+  }
+
+  static of(state: ScanReportState): ScanReport {
+    const report = new ScanReport();
+    report.trivyJson = state.json;
+    report.notScanned = state.notScanned ?? "";
+    report.severities = state.severities;
+    report.ignoreUnfixed = state.ignoreUnfixed;
+    report.maxCounts = state.maxCounts;
+    report.allowListName = state.allowListName;
+    report.allowListText = state.allowListText;
+    report.scannedAt = state.scannedAt;
+    report.finishedAt = state.finishedAt;
+    report.imageName = state.imageName;
+    return report;
   }
 
   /** Whether the gate passes. */

@@ -62,8 +62,8 @@ export async function runScan(s: Gantry, req: ScanRequest): Promise<ScanReport> 
   for (;;) {
     const step = nextScanStep(plan, outcomes);
     if (step.kind === "fail") throw new GantryError(step.message);
-    if (step.kind === "not-scanned") return new ScanReport({ notScanned: step.reason, ...reportState(req, allowList, scannedAt, kind) });
-    if (step.kind === "read-report") return new ScanReport({ json: ran!.file(step.outputPath), ...reportState(req, allowList, scannedAt, kind) });
+    if (step.kind === "not-scanned") return ScanReport.of({ notScanned: step.reason, ...reportState(req, allowList, scannedAt, kind) });
+    if (step.kind === "read-report") return ScanReport.of({ json: ran!.file(step.outputPath), ...reportState(req, allowList, scannedAt, kind) });
     ran = trivyRun(base, step.invocation);
     outcomes.push(interpretExit(await ran.exitCode(), await ran.stderr(), step.invocation));
   }

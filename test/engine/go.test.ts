@@ -10,7 +10,8 @@ import { daggerCall, daggerCallOk, engineSuite, exampleDir, skipReason } from ".
 describe.skipIf(skipReason)(engineSuite("engine: build and test examples/hello-api"), () => {
   it("cross-compiles linux/amd64 and linux/arm64 with the version stamped", async () => {
     const out = mkdtempSync(join(tmpdir(), "gantry-build-"));
-    await daggerCallOk(["--source", exampleDir, "build", "--platforms", "linux/amd64,linux/arm64", "--version", "1.2.3", "--commit", "abc1234", "export", "--path", out]);
+    // Constructor flags (the release) go before the function name.
+    await daggerCallOk(["--source", exampleDir, "--version", "1.2.3", "--commit", "abc1234", "build", "--platforms", "linux/amd64,linux/arm64", "export", "--path", out]);
     expect(existsSync(join(out, "hello-api_linux_arm64"))).toBe(true);
     const version = execFileSync(join(out, "hello-api_linux_amd64"), ["--version"], { encoding: "utf8" });
     expect(version).toContain("hello-api 1.2.3 (commit abc1234");
