@@ -1,0 +1,141 @@
+/**
+ * One deployment environment, as `environments.<name>` of a pipeline file describes it once
+ * normalised: every default filled in, every duration in milliseconds. Read by the renderer and the
+ * rollout strategies; written only by normaliseEnvironment().
+ */
+export interface Environment {
+  /** The environment's key in the pipeline file, e.g. "staging". */
+  name: string;
+  namespace: string;
+  /** Desired pods; with an HPA, the count a rollout starts from. Default 2. */
+  replicas: number;
+  /** The container's HTTP port (the Service targets it). Default 8080. */
+  port: number;
+  resources: Resources;
+  probes: Probes;
+  /** Plain environment variables, in the order given. */
+  env: Record<string, string>;
+  /** ConfigMap data, mounted as environment variables (envFrom) under a content-hashed name. */
+  config: Record<string, string>;
+  /** Existing Secrets, referenced by name; Gantry never reads or writes their values. */
+  secrets: SecretRef[];
+  ingress?: IngressConfig;
+  hpa?: HpaConfig;
+  pdb?: PdbConfig;
+  strategy: Strategy;
+  analysis?: AnalysisConfig;
+  /** HTTP checks run with every analysis measurement (and before a blue-green switch). */
+  smoke: SmokeCheck[];
+  /** How long a new revision may take to have all its pods ready before the rollout aborts. Default 5m. */
+  progressDeadlineMs: number;
+  /** Restarts of a new revision's pods that count as a crash loop and abort the rollout. Default 3. */
+  maxRestarts: number;
+  /** Uid the container runs as (the image's non-root user). Default 65532. */
+  runAsUser: number;
+}
+
+export interface Resources {
+  requests: { cpu: string; memory: string };
+  limits: { cpu?: string; memory: string };
+}
+
+export interface Probe {
+  path: string;
+  periodSeconds: number;
+  failureThreshold: number;
+  initialDelaySeconds: number;
+}
+
+export interface Probes {
+  liveness?: Probe;
+  readiness?: Probe;
+  startup?: Probe;
+}
+
+/** A whole Secret as environment variables (envFrom), or one key as one variable (secretKeyRef). */
+export type SecretRef = { name: string } | { name: string; key: string; env: string };
+
+export interface IngressConfig {
+  host: string;
+  /** An existing Secret of type kubernetes.io/tls for the host. */
+  tlsSecret?: string;
+  /** IngressClass name, e.g. "nginx". */
+  className?: string;
+  path: string;
+}
+
+export interface HpaConfig {
+  minReplicas: number;
+  maxReplicas: number;
+  /** Target average CPU utilisation, percent of requests. */
+  cpuUtilization: number;
+}
+
+/** Exactly one of the two, as policy/v1 requires; an integer or a percentage such as "50%". */
+export type PdbConfig = { minAvailable: number | string } | { maxUnavailable: number | string };
+
+export type Strategy = RollingStrategy | CanaryStrategy | BlueGreenStrategy;
+
+export interface RollingStrategy {
+  kind: "rolling";
+  maxSurge: number | string;
+  maxUnavailable: number | string;
+}
+
+export interface CanaryStrategy {
+  kind: "canary";
+  steps: CanaryStep[];
+  router: TrafficRouter;
+}
+
+export type CanaryStep = { setWeight: number } | { pause: { durationMs?: number } } | { analysis: AnalysisRun };
+
+/** How traffic is split between the stable and the canary pods. */
+export type TrafficRouter =
+  /** No router: the shared Service selects both tracks, so the weight is the ratio of ready pods. */
+  | { kind: "replicas" }
+  /** ingress-nginx: a second Ingress with the canary annotations and canary-weight. */
+  | { kind: "nginx" }
+  /** Gateway API: an HTTPRoute whose two backendRefs carry the weights. */
+  | { kind: "gatewayApi"; gateway: { name: string; namespace?: string; sectionName?: string }; hostnames: string[] };
+
+export interface BlueGreenStrategy {
+  kind: "blueGreen";
+  /** How long the previous colour keeps running after the switch, for an instant switch back. Default 30s. */
+  scaleDownDelayMs: number;
+  /** Analysis of the new colour (through its preview Service) before the switch; needs `analysis`. */
+  prePromotionAnalysis?: AnalysisRun;
+}
+
+/** Where Prometheus answers: a URL, or a Service reached through the API server's service proxy. */
+export type PrometheusAddress = { url: string } | { service: { namespace: string; name: string; port: number | string } };
+
+export interface AnalysisConfig {
+  prometheus: PrometheusAddress;
+  /** PromQL templates; {{service}}, {{namespace}}, {{track}} and {{window}} are replaced. */
+  queries: { errorRate: string; p99Latency: string };
+  /** Highest acceptable error ratio, 0..1. Default 0.01 (1%). */
+  maxErrorRate: number;
+  /** Highest acceptable p99 latency. Default 1s. */
+  maxP99Ms: number;
+  /** Range of the rate() windows, a PromQL duration. Default "1m". */
+  window: string;
+  /** Defaults for each analysis step. */
+  run: AnalysisRun;
+}
+
+/** One analysis step: `count` measurements `intervalMs` apart; more than `failureLimit` failed ones abort. */
+export interface AnalysisRun {
+  intervalMs: number;
+  count: number;
+  failureLimit: number;
+}
+
+export interface SmokeCheck {
+  /** Request path on the checked Service (through the API server's service proxy), e.g. /readyz. */
+  path: string;
+  /** A full URL instead of the service proxy (reached by the runner's Http port). */
+  url?: string;
+  /** Expected HTTP status. Default 200. */
+  status: number;
+}
