@@ -1,0 +1,136 @@
+import type { CanaryStrategy } from "../config/types.js";
+import { save, type Action } from "./actions.js";
+import { canaryReplicas, replicaRatioWeight, routerWeight, stableReplicas, stepWeight } from "./canary-weight.js";
+import { readyAt, rolledOut, type Observed } from "./observed.js";
+import { baseObjects, deploymentFor, env, routeAction, startingTotal, type RolloutPlan } from "./plan.js";
+import { crashLoopAborts, readinessDeadlinePassed, resetWeightBeforeNewRevision } from "./safety-rules.js";
+import { aborting, freshState, nextStep, startOrResume } from "./start.js";
+import type { RolloutState } from "./state.js";
+
+/**
+ * The canary, Argo Rollouts style: the steps are data, the state says which one is current, and
+ * this function reads the observed cluster and returns the single next action.
+ */
+export function decideCanary(plan: RolloutPlan, obs: Observed): Action {
+  const strategy = env(plan).strategy as CanaryStrategy;
+  const n = plan.names;
+  const stable = obs.deployments[n.stable];
+  const started = startOrResume(plan, obs, stable?.revision, () => {
+    const total = startingTotal(plan, stable?.specReplicas);
+    const base = baseObjects(plan, { routeWeight: 0 });
+    // First deploy: nothing to compare a canary with; the stable takes the revision directly.
+    if (!stable) return { kind: "apply", objects: [...base, deploymentFor(plan, "stable", total)], reason: "first deploy: create the stable Deployment", then: freshState(plan, obs.now, { total, phase: "promoting" }) };
+    return { kind: "apply", objects: base, reason: `start the canary of ${plan.revision}`, then: freshState(plan, obs.now, { total, ...(stable.revision ? { stableRevision: stable.revision } : {}) }) };
+  });
+  if (started) return started;
+  const state = obs.state!;
+  if (state.phase === "aborting") return abortToStable(plan, strategy, obs, state);
+  if (state.phase === "promoting") return promote(plan, strategy, obs, state);
+  return progress(plan, strategy, obs, state);
+}
+
+/** The weight the canary receives now, as the cluster shows it. */
+export function observedCanaryWeight(plan: RolloutPlan, router: CanaryStrategy["router"], obs: Observed): number {
+  const n = plan.names;
+  if (router.kind === "nginx") return obs.ingressWeights[n.canary] ?? 0;
+  if (router.kind === "gatewayApi") return obs.routeWeights[n.stable]?.[n.canary] ?? 0;
+  const canary = obs.deployments[n.canary];
+  const stable = obs.deployments[n.stable];
+  return replicaRatioWeight(canary?.current ? canary.readyReplicas : 0, stable?.current ? stable.readyReplicas : 0);
+}
+
+function progress(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, state: RolloutState): Action {
+  const e = env(plan);
+  const n = plan.names;
+  const canary = obs.deployments[n.canary];
+  if (canary?.revision === state.revision && crashLoopAborts(obs.restarts["canary"] ?? 0, e.maxRestarts)) {
+    return save(aborting(state, obs.now, `canary pods restarted ${obs.restarts["canary"]} times (crash loop; limit ${e.maxRestarts})`), "abort: canary crash loop");
+  }
+  const step = strategy.steps[state.step];
+  if (!step) return save({ ...nextStep(state, obs.now), phase: "promoting", step: strategy.steps.length }, "all steps passed: promote");
+
+  if ("setWeight" in step) {
+    const weight = step.setWeight;
+    const want = canaryReplicas(state.total, weight);
+    const current = observedCanaryWeight(plan, strategy.router, obs);
+    if (strategy.router.kind !== "replicas" && resetWeightBeforeNewRevision(canary?.revision, state.revision, current)) {
+      return routeAction(plan, strategy.router, 0, "reset the weight to 0 before the canary takes another revision");
+    }
+    if (!canary || canary.revision !== state.revision || canary.specReplicas < want) {
+      return { kind: "apply", objects: [deploymentFor(plan, "canary", want)], reason: `canary: ${want} pod(s) for ${weight}%` };
+    }
+    const ready = readyAt(canary, state.revision);
+    if (ready < want) {
+      if (readinessDeadlinePassed(obs.now, state.stepStartedAt, e.progressDeadlineMs, canary.deadlineExceeded)) {
+        return save(aborting(state, obs.now, `canary not ready: ${ready}/${want} pod(s) ready after ${Math.round((obs.now - state.stepStartedAt) / 1000)}s`), "abort: canary not ready in time");
+      }
+      return { kind: "wait", reason: `canary: ${ready}/${want} pod(s) ready` };
+    }
+    const stable = obs.deployments[n.stable];
+    if (strategy.router.kind === "replicas") {
+      const keep = stableReplicas(state.total, weight, strategy.router);
+      if (stable && stable.specReplicas !== keep) return { kind: "scale", deployment: n.stable, replicas: keep, reason: `stable: ${keep} pod(s) at ${weight}%`, weight };
+    } else {
+      const w = routerWeight(weight, state.weight, ready, want);
+      if (current !== w) return routeAction(plan, strategy.router, w, `route ${w}% to the canary`);
+    }
+    return save(nextStep(state, obs.now, { weight }), `step ${state.step}: weight ${weight}% reached`);
+  }
+
+  if (state.promoteStep) return save(nextStep(state, obs.now), `step ${state.step}: promoted by hand`);
+  if ("pause" in step) {
+    const d = step.pause.durationMs;
+    if (d === undefined) return { kind: "pause", reason: `step ${state.step}: paused until promoted` };
+    if (state.pauseStartedAt === undefined) return save({ ...state, pauseStartedAt: obs.now }, `step ${state.step}: pause ${d / 1000}s`);
+    if (obs.now < state.pauseStartedAt + d) return { kind: "wait", untilMs: state.pauseStartedAt + d, reason: `step ${state.step}: paused` };
+    return save(nextStep(state, obs.now), `step ${state.step}: pause over`);
+  }
+
+  const run = step.analysis;
+  const a = state.analysis ?? { taken: 0, failed: 0, lastAt: state.stepStartedAt };
+  if (a.failed > run.failureLimit) return save(aborting(state, obs.now, `analysis failed: ${state.message ?? `${a.failed} failed measurement(s)`}`), "abort: analysis failed");
+  if (a.taken >= run.count) return save(nextStep(state, obs.now), `step ${state.step}: analysis passed (${a.taken} measurement(s), ${a.failed} failed)`);
+  const due = (a.taken === 0 ? state.stepStartedAt : a.lastAt) + run.intervalMs;
+  if (obs.now < due) return { kind: "wait", untilMs: due, reason: `step ${state.step}: next measurement` };
+  return { kind: "measure", track: "canary", smokeService: n.canary, run, state, reason: `step ${state.step}: measurement ${a.taken + 1}/${run.count}` };
+}
+
+/** Promotion: the stable Deployment takes the new revision, waits ready, then the canary goes. */
+function promote(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, state: RolloutState): Action {
+  const e = env(plan);
+  const n = plan.names;
+  const stable = obs.deployments[n.stable];
+  const replicas = e.hpa && stable ? stable.specReplicas : state.total;
+  if (!stable || stable.revision !== state.revision || (!e.hpa && stable.specReplicas !== state.total)) {
+    return { kind: "apply", objects: [deploymentFor(plan, "stable", state.total)], reason: "promote: the stable Deployment takes the new revision" };
+  }
+  if (!rolledOut(stable, state.revision, replicas)) {
+    if (readinessDeadlinePassed(obs.now, state.stepStartedAt, e.progressDeadlineMs, stable.deadlineExceeded)) {
+      return save(aborting(state, obs.now, "the stable Deployment did not become ready with the new revision"), "abort: promotion not ready in time");
+    }
+    return { kind: "wait", reason: `promote: stable ${stable.readyReplicas}/${replicas} ready` };
+  }
+  if (strategy.router.kind !== "replicas" && observedCanaryWeight(plan, strategy.router, obs) > 0) {
+    return routeAction(plan, strategy.router, 0, "promote: all traffic to the stable Deployment");
+  }
+  if (obs.deployments[n.canary]) return { kind: "delete", refs: [`deployment/${n.canary}`], reason: "promote: remove the canary" };
+  const { message: _m, ...rest } = state;
+  return save({ ...rest, phase: "completed", weight: 0, stepStartedAt: obs.now }, `revision ${state.revision} promoted`, "promoted");
+}
+
+/**
+ * Abort = 100% of the traffic to stable, the canary removed. In order: undo a stable that had
+ * started taking the new revision, route 0 to the canary, give the stable back all its pods and
+ * wait for them, delete the canary. The stable never ran anything else, so its config is intact.
+ */
+export function abortToStable(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, state: RolloutState): Action {
+  const n = plan.names;
+  const stable = obs.deployments[n.stable];
+  if (state.stableRevision && stable && stable.revision !== state.stableRevision) return { kind: "undo", deployment: n.stable, reason: "abort: the stable Deployment goes back to its previous revision" };
+  if (strategy.router.kind !== "replicas" && observedCanaryWeight(plan, strategy.router, obs) > 0) return routeAction(plan, strategy.router, 0, "abort: 100% of the traffic to stable");
+  if (stable && stable.specReplicas < state.total && !env(plan).hpa) return { kind: "scale", deployment: n.stable, replicas: state.total, reason: `abort: stable back to ${state.total} pod(s)`, weight: 0 };
+  if (stable && stable.revision && readyAt(stable, stable.revision) < Math.min(stable.specReplicas, state.total)) return { kind: "wait", reason: `abort: stable ${stable.readyReplicas}/${state.total} ready` };
+  if (obs.deployments[n.canary]) return { kind: "delete", refs: [`deployment/${n.canary}`], reason: "abort: remove the canary", weight: 0 };
+  const own = state.revision === plan.revision;
+  return save({ ...state, phase: "aborted", weight: 0, stepStartedAt: obs.now }, `revision ${state.revision} aborted: ${state.message ?? "no reason"}`, own ? "aborted" : undefined);
+}

@@ -1,0 +1,120 @@
+import { GantryError } from "../../errors.js";
+import { isRecord } from "../config/fields.js";
+import { NGINX_CANARY_WEIGHT } from "../manifests/ingress.js";
+import { REVISION_ANNOTATION, TRACK_LABEL } from "../manifests/names.js";
+import { readState, type RolloutState } from "./state.js";
+
+/** A Deployment as the decisions need it, from `kubectl get -o json`. */
+export interface ObservedDeployment {
+  name: string;
+  /** The pod template's gantry.dev/revision: what it runs (restored by `rollout undo`). */
+  revision?: string;
+  specReplicas: number;
+  /** status: pods of every ReplicaSet, those of the current template, those ready. */
+  replicas: number;
+  updatedReplicas: number;
+  readyReplicas: number;
+  /** The controller has seen the latest spec (otherwise status describes an older one). */
+  current: boolean;
+  /** The Deployment controller gave up (condition Progressing=False, ProgressDeadlineExceeded). */
+  deadlineExceeded: boolean;
+}
+
+/** Everything a decision reads: the cluster's objects of one service, and the clock. */
+export interface Observed {
+  now: number;
+  deployments: Record<string, ObservedDeployment>;
+  services: Record<string, { selector: Record<string, string>; annotations: Record<string, string> }>;
+  /** nginx canary Ingresses: their canary-weight annotation. */
+  ingressWeights: Record<string, number>;
+  /** HTTPRoutes: backend name -> weight. */
+  routeWeights: Record<string, Record<string, number>>;
+  /** Highest container restart count among the pods of each track. */
+  restarts: Record<string, number>;
+  /** Decoded from the main Service's annotations. */
+  state?: RolloutState;
+}
+
+/**
+ * Reads the List `kubectl get <kinds> -l app.kubernetes.io/name=<service> -o json` prints. The state
+ * comes from the Service named `anchor`.
+ */
+export function parseObserved(json: string, anchor: string, now: number): Observed {
+  let list: unknown;
+  try {
+    list = JSON.parse(json);
+  } catch {
+    throw new GantryError(`kubectl get printed something that is not JSON: ${json.slice(0, 200)}`);
+  }
+  const items = isRecord(list) && Array.isArray(list["items"]) ? (list["items"] as unknown[]) : [];
+  const observed: Observed = { now, deployments: {}, services: {}, ingressWeights: {}, routeWeights: {}, restarts: {} };
+  for (const item of items) {
+    if (!isRecord(item)) continue;
+    const kind = item["kind"];
+    const metadata = record(item["metadata"]);
+    const name = String(metadata["name"] ?? "");
+    const spec = record(item["spec"]);
+    const status = record(item["status"]);
+    const annotations = strings(metadata["annotations"]);
+    if (kind === "Deployment") {
+      const template = record(spec["template"]);
+      const conditions = Array.isArray(status["conditions"]) ? (status["conditions"] as unknown[]).map(record) : [];
+      const revision = strings(record(template["metadata"])["annotations"])[REVISION_ANNOTATION];
+      observed.deployments[name] = {
+        name,
+        ...(revision ? { revision } : {}),
+        specReplicas: num(spec["replicas"], 1),
+        replicas: num(status["replicas"], 0),
+        updatedReplicas: num(status["updatedReplicas"], 0),
+        readyReplicas: num(status["readyReplicas"], 0),
+        current: num(status["observedGeneration"], 0) >= num(metadata["generation"], 0),
+        deadlineExceeded: conditions.some((c) => c["type"] === "Progressing" && c["status"] === "False" && c["reason"] === "ProgressDeadlineExceeded"),
+      };
+    } else if (kind === "Service") {
+      observed.services[name] = { selector: strings(spec["selector"]), annotations };
+      if (name === anchor) {
+        const state = readState(annotations, `service/${name}`);
+        if (state) observed.state = state;
+      }
+    } else if (kind === "Ingress") {
+      const w = annotations[NGINX_CANARY_WEIGHT];
+      if (w !== undefined) observed.ingressWeights[name] = Number(w);
+    } else if (kind === "HTTPRoute") {
+      const weights: Record<string, number> = {};
+      for (const rule of Array.isArray(spec["rules"]) ? (spec["rules"] as unknown[]).map(record) : []) {
+        for (const ref of Array.isArray(rule["backendRefs"]) ? (rule["backendRefs"] as unknown[]).map(record) : []) {
+          weights[String(ref["name"])] = num(ref["weight"], 1);
+        }
+      }
+      observed.routeWeights[name] = weights;
+    } else if (kind === "Pod") {
+      const track = strings(metadata["labels"])[TRACK_LABEL];
+      if (!track) continue;
+      const statuses = Array.isArray(status["containerStatuses"]) ? (status["containerStatuses"] as unknown[]).map(record) : [];
+      const most = Math.max(0, ...statuses.map((s) => num(s["restartCount"], 0)));
+      observed.restarts[track] = Math.max(observed.restarts[track] ?? 0, most);
+    }
+  }
+  return observed;
+}
+
+/** Pods of `d` that run `revision` and are ready (0 when the controller has not caught up yet). */
+export function readyAt(d: ObservedDeployment | undefined, revision: string): number {
+  if (!d || d.revision !== revision || !d.current) return 0;
+  return Math.min(d.readyReplicas, d.updatedReplicas);
+}
+
+/** `d` runs `revision` on exactly `replicas` ready pods, with no pod of an older template left. */
+export function rolledOut(d: ObservedDeployment | undefined, revision: string, replicas: number): boolean {
+  return !!d && d.revision === revision && d.current && d.specReplicas === replicas && d.updatedReplicas >= replicas && d.readyReplicas >= replicas && d.replicas === d.updatedReplicas;
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return isRecord(v) ? v : {};
+}
+function strings(v: unknown): Record<string, string> {
+  return isRecord(v) ? Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string")) : {};
+}
+function num(v: unknown, fallback: number): number {
+  return typeof v === "number" && Number.isFinite(v) ? v : fallback;
+}

@@ -1,0 +1,85 @@
+import type { CanaryStrategy, Environment } from "../config/types.js";
+import { renderHpa, renderPdb } from "../manifests/availability.js";
+import { renderConfigMap } from "../manifests/config-map.js";
+import { renderDeployment, revisionOf } from "../manifests/deployment.js";
+import { renderHttpRoute } from "../manifests/http-route.js";
+import { renderIngress, renderNginxCanaryIngress } from "../manifests/ingress.js";
+import { objectNames, type Track } from "../manifests/names.js";
+import type { KubeObject, Workload } from "../manifests/objects.js";
+import { renderService } from "../manifests/service.js";
+import type { Action } from "./actions.js";
+
+/** A rollout to walk: what to deploy, and the names of everything involved. */
+export interface RolloutPlan {
+  workload: Workload;
+  /** revisionOf(workload): the identity of what is being rolled out. */
+  revision: string;
+  names: ReturnType<typeof objectNames>;
+  /** How often to observe while waiting. Default 2s. */
+  pollMs: number;
+}
+
+export function planRollout(workload: Workload, options: { pollMs?: number } = {}): RolloutPlan {
+  return { workload, revision: revisionOf(workload), names: objectNames(workload.service), pollMs: options.pollMs ?? 2000 };
+}
+
+export function env(plan: RolloutPlan): Environment {
+  return plan.workload.env;
+}
+
+/** Replicas a rollout starts from: the HPA's current choice when there is one, else the config. */
+export function startingTotal(plan: RolloutPlan, observedStableReplicas: number | undefined): number {
+  return env(plan).hpa ? (observedStableReplicas ?? env(plan).hpa!.minReplicas) : env(plan).replicas;
+}
+
+/** The Deployment of a track at the plan's revision; replicas left to the HPA for the main one. */
+export function deploymentFor(plan: RolloutPlan, track: Track, replicas: number): KubeObject {
+  const hpaOwnsReplicas = env(plan).hpa !== undefined && (track === "stable" || track === "blue" || track === "green");
+  return renderDeployment(plan.workload, { track, ...(hpaOwnsReplicas ? {} : { replicas }) });
+}
+
+/**
+ * Objects that exist whatever the step: the ConfigMap of the revision (old ones stay, for
+ * rollbacks), Services, HPA, PDB, the main Ingress, and the HTTPRoute at its current weight. Applying
+ * them never moves traffic.
+ */
+export function baseObjects(plan: RolloutPlan, current: { activeColour?: "blue" | "green"; routeWeight: number }): KubeObject[] {
+  const w = plan.workload;
+  const n = plan.names;
+  const e = env(plan);
+  const s = e.strategy;
+  const objects: (KubeObject | undefined)[] = [renderConfigMap(w), renderPdb(w)];
+  if (s.kind === "blueGreen") {
+    const active = current.activeColour ?? "blue";
+    objects.push(renderService(w, n.stable, active), renderHpa(w, n[active]));
+  } else {
+    const shared = s.kind === "canary" && s.router.kind === "replicas";
+    objects.push(renderService(w, n.stable, shared ? undefined : "stable"), renderHpa(w, n.stable));
+    if (s.kind === "canary") objects.push(renderService(w, n.canary, "canary"));
+  }
+  if (e.ingress && !(s.kind === "canary" && s.router.kind === "gatewayApi")) objects.push(renderIngress(w, e.ingress, n.stable, n.stable));
+  if (s.kind === "canary" && s.router.kind === "gatewayApi") objects.push(renderHttpRoute(w, s.router, n.stable, { stable: n.stable, canary: n.canary }, current.routeWeight));
+  return objects.filter((o): o is KubeObject => o !== undefined);
+}
+
+/**
+ * Every object of the service as it stands after a completed rollout (or a first deploy): what
+ * `manifests` prints and what a server-side dry-run checks.
+ */
+export function renderEnvironment(plan: RolloutPlan): KubeObject[] {
+  const s = env(plan).strategy;
+  const main = s.kind === "blueGreen" ? "blue" : "stable";
+  return [...baseObjects(plan, { routeWeight: 0 }), deploymentFor(plan, main, env(plan).replicas)];
+}
+
+/** The action that sets a traffic router's weight (nginx canary Ingress, HTTPRoute backendRefs). */
+export function routeAction(plan: RolloutPlan, router: CanaryStrategy["router"], weight: number, reason: string): Action {
+  const w = plan.workload;
+  const n = plan.names;
+  if (router.kind === "gatewayApi") {
+    return { kind: "apply", objects: [renderHttpRoute(w, router, n.stable, { stable: n.stable, canary: n.canary }, weight)], reason, weight };
+  }
+  // nginx: weight 0 removes the canary Ingress, so no canary object is left after an abort.
+  if (weight === 0) return { kind: "delete", refs: [`ingress/${n.canary}`], reason, weight };
+  return { kind: "apply", objects: [renderNginxCanaryIngress(w, env(plan).ingress!, n.canary, n.canary, weight)], reason, weight };
+}

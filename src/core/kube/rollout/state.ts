@@ -1,0 +1,112 @@
+import { GantryError } from "../../errors.js";
+import type { Strategy } from "../config/types.js";
+
+/**
+ * Where a rollout stands. It lives in annotations of the service's main Service object (the one
+ * object every strategy keeps for the whole life of the service), so a process that died can be
+ * re-run and resume, or finish an abort, exactly where the cluster says it is.
+ */
+export interface RolloutState {
+  strategy: Strategy["kind"];
+  /** Revision being rolled out (revisionOf(): image digest + config + pod spec). */
+  revision: string;
+  /** Its image, pinned by digest. */
+  image: string;
+  /** What ran before the rollout started; undefined on a first deploy. */
+  stableRevision?: string;
+  phase: Phase;
+  /** Canary: index into the steps. Blue-green: BLUE_GREEN_STEPS. */
+  step: number;
+  /** Last traffic weight applied to the canary, 0-100. */
+  weight: number;
+  /** Replicas when the rollout started: the total the replica-ratio router keeps. */
+  total: number;
+  /** Epoch ms the current step started (deadlines for readiness count from here). */
+  stepStartedAt: number;
+  pauseStartedAt?: number;
+  /** Measurements of the current analysis step. */
+  analysis?: { taken: number; failed: number; lastAt: number };
+  /** A manual gate: skip the current pause/analysis step. (A full promote sets phase "promoting".) */
+  promoteStep?: boolean;
+  /** Blue-green: the colour serving when the rollout started, and when the Service switched. */
+  previousColour?: "blue" | "green";
+  switchedAt?: number;
+  /** Why the rollout aborted, or the last analysis failure. */
+  message?: string;
+}
+
+export type Phase = "progressing" | "promoting" | "aborting" | "completed" | "aborted";
+const PHASES: Phase[] = ["progressing", "promoting", "aborting", "completed", "aborted"];
+
+export function inProgress(state: RolloutState | undefined): boolean {
+  return state !== undefined && (state.phase === "progressing" || state.phase === "promoting" || state.phase === "aborting");
+}
+
+export const STATE_PREFIX = "gantry.dev/rollout-";
+
+type Field = { key: string; read: (v: string) => unknown; write: (s: RolloutState) => string | undefined };
+const int = (v: string) => {
+  if (!/^-?\d+$/.test(v)) throw new Error(`"${v}" is not an integer`);
+  return Number(v);
+};
+const text = (v: string) => v;
+const maybe = (n: number | undefined) => (n === undefined ? undefined : String(n));
+
+/** One annotation per field, readable with `kubectl describe` (times are epoch milliseconds). */
+const FIELDS: Record<keyof RolloutState, Field> = {
+  strategy: { key: "strategy", read: (v) => oneOf(v, ["rolling", "canary", "blueGreen"]), write: (s) => s.strategy },
+  revision: { key: "revision", read: text, write: (s) => s.revision },
+  image: { key: "image", read: text, write: (s) => s.image },
+  stableRevision: { key: "stable-revision", read: text, write: (s) => s.stableRevision },
+  phase: { key: "phase", read: (v) => oneOf(v, PHASES), write: (s) => s.phase },
+  step: { key: "step", read: int, write: (s) => String(s.step) },
+  weight: { key: "weight", read: int, write: (s) => String(s.weight) },
+  total: { key: "total", read: int, write: (s) => String(s.total) },
+  stepStartedAt: { key: "step-started-at", read: int, write: (s) => String(s.stepStartedAt) },
+  pauseStartedAt: { key: "pause-started-at", read: int, write: (s) => maybe(s.pauseStartedAt) },
+  analysis: {
+    key: "analysis",
+    read: (v) => {
+      const m = /^taken=(\d+),failed=(\d+),last=(\d+)$/.exec(v);
+      if (!m) throw new Error(`"${v}" is not taken=N,failed=N,last=MS`);
+      return { taken: Number(m[1]), failed: Number(m[2]), lastAt: Number(m[3]) };
+    },
+    write: (s) => s.analysis && `taken=${s.analysis.taken},failed=${s.analysis.failed},last=${s.analysis.lastAt}`,
+  },
+  promoteStep: { key: "promote-step", read: (v) => v === "true", write: (s) => (s.promoteStep ? "true" : undefined) },
+  previousColour: { key: "previous-colour", read: (v) => oneOf(v, ["blue", "green"]), write: (s) => s.previousColour },
+  switchedAt: { key: "switched-at", read: int, write: (s) => maybe(s.switchedAt) },
+  message: { key: "message", read: text, write: (s) => s.message },
+};
+
+function oneOf<T extends string>(v: string, allowed: readonly T[]): T {
+  if (!allowed.includes(v as T)) throw new Error(`"${v}" is not one of ${allowed.join(", ")}`);
+  return v as T;
+}
+
+/** Every state annotation: the value to set, or undefined for one to remove. */
+export function stateAnnotations(state: RolloutState): Record<string, string | undefined> {
+  return Object.fromEntries(Object.values(FIELDS).map((f) => [STATE_PREFIX + f.key, f.write(state)]));
+}
+
+/**
+ * The state in an object's annotations; undefined when there is none (no rollout ever ran).
+ * Damaged annotations are an error naming the annotation, never a guess.
+ */
+export function readState(annotations: Record<string, string> | undefined, where: string): RolloutState | undefined {
+  if (!annotations || annotations[STATE_PREFIX + "phase"] === undefined) return undefined;
+  const state: Record<string, unknown> = {};
+  for (const [name, f] of Object.entries(FIELDS)) {
+    const raw = annotations[STATE_PREFIX + f.key];
+    if (raw === undefined) continue;
+    try {
+      state[name] = f.read(raw);
+    } catch (e) {
+      throw new GantryError(`${where}: annotation ${STATE_PREFIX + f.key}: ${(e as Error).message}; fix or remove the gantry.dev/rollout-* annotations`);
+    }
+  }
+  for (const required of ["strategy", "revision", "image", "phase", "step", "weight", "total", "stepStartedAt"] as const) {
+    if (state[required] === undefined) throw new GantryError(`${where}: annotation ${STATE_PREFIX + FIELDS[required].key} is missing; fix or remove the gantry.dev/rollout-* annotations`);
+  }
+  return state as unknown as RolloutState;
+}
