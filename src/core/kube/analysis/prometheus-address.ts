@@ -1,0 +1,17 @@
+import type { PrometheusAddress } from "../config/types.js";
+import { serviceProxyArgv } from "../kubectl.js";
+
+/** The path and query string of an instant query. */
+export function instantQueryPath(promql: string): string {
+  return `/api/v1/query?query=${encodeURIComponent(promql)}`;
+}
+
+/**
+ * How to send an instant query: a URL for an HTTP client, or the argv of `kubectl get --raw` through
+ * the API server's service proxy (for a Prometheus inside the cluster, with no port-forward).
+ */
+export function prometheusRequest(address: PrometheusAddress, promql: string): { url: string } | { argv: string[] } {
+  if ("url" in address) return { url: address.url + instantQueryPath(promql) };
+  const s = address.service;
+  return { argv: serviceProxyArgv(s.namespace, s.name, s.port, instantQueryPath(promql)) };
+}

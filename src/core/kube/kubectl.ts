@@ -1,0 +1,53 @@
+import { formatDurationMs } from "../duration.js";
+import { NAME_LABEL } from "./manifests/names.js";
+
+/**
+ * Every kubectl command line Gantry runs. The same argv runs on a host in tests and in a kubectl
+ * container under Dagger; the kubeconfig comes from the environment (KUBECONFIG), never the argv.
+ */
+export const FIELD_MANAGER = "gantry";
+
+/**
+ * Server-side apply of the YAML on stdin, as field manager `gantry`. --force-conflicts: Gantry owns
+ * the fields it applies, including those `kubectl scale` or `rollout undo` changed in between.
+ */
+export function applyArgv(namespace: string, options: { dryRun?: boolean } = {}): string[] {
+  return ["kubectl", "apply", "--server-side", `--field-manager=${FIELD_MANAGER}`, "--force-conflicts", "--namespace", namespace, ...(options.dryRun ? ["--dry-run=server"] : []), "-f", "-"];
+}
+
+/** Everything of one service in one call, as a JSON List. */
+export function getArgv(namespace: string, service: string, kinds: string[]): string[] {
+  return ["kubectl", "get", kinds.join(","), "--namespace", namespace, "--selector", `${NAME_LABEL}=${service}`, "--output", "json"];
+}
+
+/** Sets (value) and removes (undefined) annotations in one update. */
+export function annotateArgv(namespace: string, ref: string, annotations: Record<string, string | undefined>): string[] {
+  const args = Object.entries(annotations).map(([k, v]) => (v === undefined ? `${k}-` : `${k}=${v}`));
+  return ["kubectl", "annotate", "--overwrite", "--namespace", namespace, ref, ...args];
+}
+
+export function scaleArgv(namespace: string, deployment: string, replicas: number): string[] {
+  return ["kubectl", "scale", "--namespace", namespace, `deployment/${deployment}`, `--replicas=${replicas}`];
+}
+
+export function deleteArgv(namespace: string, refs: string[]): string[] {
+  return ["kubectl", "delete", "--namespace", namespace, "--ignore-not-found", ...refs];
+}
+
+export function rolloutStatusArgv(namespace: string, deployment: string, timeoutMs: number): string[] {
+  return ["kubectl", "rollout", "status", "--namespace", namespace, `deployment/${deployment}`, `--timeout=${formatDurationMs(Math.max(1000, Math.ceil(timeoutMs / 1000) * 1000))}`];
+}
+
+export function rolloutUndoArgv(namespace: string, deployment: string): string[] {
+  return ["kubectl", "rollout", "undo", "--namespace", namespace, `deployment/${deployment}`];
+}
+
+/** Renders a kustomization directory (kubectl's built-in kustomize) to YAML on stdout. */
+export function kustomizeArgv(dir: string): string[] {
+  return ["kubectl", "kustomize", dir];
+}
+
+/** A GET through the API server's service proxy: `kubectl get --raw` exits 0 on a 2xx answer only. */
+export function serviceProxyArgv(namespace: string, service: string, port: number | string, path: string): string[] {
+  return ["kubectl", "get", "--raw", `/api/v1/namespaces/${namespace}/services/${service}:${port}/proxy${path}`];
+}

@@ -1,0 +1,55 @@
+import { parseAllDocuments } from "yaml";
+import { FileError } from "../../errors.js";
+import { imageName, parseImageReference } from "../../image/reference.js";
+import { isRecord } from "../config/fields.js";
+import { pinnedImage } from "./image.js";
+
+const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"];
+
+/**
+ * The user's own manifests (multi-document YAML, e.g. a directory's files joined, or the output of
+ * `kubectl kustomize`) with the image pinned: every container whose image has the same repository
+ * as `image` (tag or digest ignored, Docker Hub names written out) gets `image` by digest, the way
+ * kustomize's `images:` or ko do. `match` names another repository to replace (e.g. a placeholder
+ * such as `hello-api`). Comments and layout are kept. No container matching is an error: the
+ * deployment would silently run something else.
+ */
+export function pinUserManifests(text: string, image: string, file: string, match?: string): { yaml: string; replaced: number } {
+  const pinned = pinnedImage(image).pinned;
+  const wanted = imageName(parseImageReference(match ?? image, "match"));
+  const docs = parseAllDocuments(text);
+  let replaced = 0;
+  for (const doc of docs) {
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      throw new FileError(file, e.message.split("\n")[0]!, e.linePos?.[0]?.line);
+    }
+    for (const path of containerImagePaths(doc.toJS())) {
+      const current = doc.getIn(path);
+      if (typeof current !== "string") continue;
+      let name: string;
+      try {
+        name = imageName(parseImageReference(current));
+      } catch {
+        continue; // not an image reference (a template placeholder): not ours to judge
+      }
+      if (name !== wanted) continue;
+      doc.setIn(path, pinned);
+      replaced++;
+    }
+  }
+  if (replaced === 0) throw new FileError(file, `no container uses the image ${wanted}; nothing to pin (name the manifests' repository with match)`);
+  return { yaml: docs.map((d) => d.toString({ lineWidth: 0 })).join(""), replaced };
+}
+
+/** Paths (key lists) of every `image` of a container, wherever a pod spec sits in the object. */
+function containerImagePaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => containerImagePaths(v, [...path, i]));
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([k, v]) => {
+    if (CONTAINER_LISTS.includes(k) && Array.isArray(v)) {
+      return v.flatMap((c, i) => (isRecord(c) && typeof c["image"] === "string" ? [[...path, k, i, "image"]] : []));
+    }
+    return containerImagePaths(v, [...path, k]);
+  });
+}

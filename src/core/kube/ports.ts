@@ -1,0 +1,60 @@
+import { GantryError } from "../errors.js";
+import { prometheusRequest } from "./analysis/prometheus-address.js";
+import type { PrometheusAddress } from "./config/types.js";
+
+/** What running a command gave. */
+export interface Ran {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a kubectl argv (argv[0] is "kubectl") with optional stdin. Host tests run it; Dagger runs it in a container. */
+export interface Kubectl {
+  run(argv: string[], stdin?: string): Promise<Ran>;
+}
+
+/** Sends a PromQL instant query; resolves with the response body, rejects when Prometheus is unreachable. */
+export interface Metrics {
+  query(promql: string): Promise<string>;
+}
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** A plain HTTP GET, for Prometheus URLs and smoke checks with a URL. */
+export interface Http {
+  get(url: string): Promise<{ status: number; body: string }>;
+}
+
+export interface Ports {
+  kubectl: Kubectl;
+  clock: Clock;
+  /** Needed by analysis steps; without it every measurement fails (never passes). */
+  metrics?: Metrics;
+  http?: Http;
+}
+
+/** Metrics for an analysis config's address: over HTTP for a URL, through kubectl for a Service. */
+export function metricsFor(address: PrometheusAddress, ports: { kubectl: Kubectl; http?: Http }): Metrics {
+  return {
+    async query(promql) {
+      const request = prometheusRequest(address, promql);
+      if ("url" in request) {
+        if (!ports.http) throw new GantryError("no HTTP client to reach Prometheus at a URL");
+        return (await ports.http.get(request.url)).body;
+      }
+      const ran = await ports.kubectl.run(request.argv);
+      if (ran.status !== 0) throw new GantryError(`Prometheus through the service proxy: ${ran.stderr.trim() || `kubectl exited ${ran.status}`}`);
+      return ran.stdout;
+    },
+  };
+}
+
+/** The host's clock. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};

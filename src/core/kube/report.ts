@@ -1,0 +1,61 @@
+import { formatDurationMs } from "../duration.js";
+import { escapeHtml, table } from "../report/markdown.js";
+import type { Check } from "./analysis/verdict.js";
+import type { Outcome } from "./rollout/actions.js";
+
+export type Verdict = Outcome | "paused" | "interrupted" | "error";
+
+/** What one run of the rollout loop did and measured. */
+export interface RolloutReport {
+  service: string;
+  namespace: string;
+  environment: string;
+  strategy: string;
+  image: string;
+  revision: string;
+  verdict: Verdict;
+  reason: string;
+  startedAt: number;
+  finishedAt: number;
+  /** Every action taken (waits left out), with the canary weight it set when it set one. */
+  actions: { at: number; kind: string; reason: string; weight?: number }[];
+  measurements: Measurement[];
+  /** Where the time went: kubectl calls, waits and sleeps, and the rest (Gantry's own work). */
+  timings: { totalMs: number; kubectlMs: number; waitMs: number; kubectlCalls: number };
+}
+
+export interface Measurement {
+  at: number;
+  step: number;
+  track: string;
+  ok: boolean;
+  checks: Check[];
+}
+
+/** The weights the canary was given, in order. */
+export function weightsOf(report: RolloutReport): number[] {
+  return report.actions.flatMap((a) => (a.weight === undefined ? [] : [a.weight]));
+}
+
+const ICON: Record<Verdict, string> = { promoted: "✅", unchanged: "✅", aborted: "❌", paused: "⏸️", interrupted: "⚠️", error: "❌" };
+
+/** A Markdown summary (GitHub job summary, GitLab note). Every text from outside is HTML-escaped. */
+export function rolloutMarkdown(r: RolloutReport): string {
+  const t = (at: number) => `+${formatDurationMs(Math.round((at - r.startedAt) / 1000) * 1000)}`;
+  const out = [
+    `## Rollout of ${escapeHtml(r.service)} to ${escapeHtml(r.environment)}`,
+    "",
+    `${ICON[r.verdict]} **${r.verdict}**: ${escapeHtml(r.reason)}`,
+    "",
+    `Strategy ${escapeHtml(r.strategy)}, namespace \`${escapeHtml(r.namespace)}\`, image \`${escapeHtml(r.image)}\`, revision \`${escapeHtml(r.revision)}\`, ${formatDurationMs(Math.round(r.timings.totalMs / 1000) * 1000)}.`,
+    "",
+  ];
+  if (r.actions.length > 0) {
+    out.push("### Steps", "", table(["When", "Action", "Weight", "Why"], r.actions.map((a) => [t(a.at), a.kind, a.weight === undefined ? "" : `${a.weight}%`, escapeHtml(a.reason)])), "");
+  }
+  if (r.measurements.length > 0) {
+    const rows = r.measurements.flatMap((m) => m.checks.map((c) => [t(m.at), String(m.step), escapeHtml(m.track), escapeHtml(c.name), escapeHtml(c.detail), escapeHtml(c.expected), c.ok ? "✅" : "❌"]));
+    out.push("### Measurements", "", table(["When", "Step", "Track", "Check", "Measured", "Limit", "Pass"], rows), "");
+  }
+  return out.join("\n");
+}

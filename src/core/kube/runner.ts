@@ -1,0 +1,255 @@
+import { GantryError } from "../errors.js";
+import { parseQueryResponse, type QueryResult } from "./analysis/prometheus-response.js";
+import { renderQuery } from "./analysis/queries.js";
+import { smokeCheck, thresholdCheck, type Check } from "./analysis/verdict.js";
+import { annotateArgv, applyArgv, deleteArgv, getArgv, rolloutStatusArgv, rolloutUndoArgv, scaleArgv, serviceProxyArgv } from "./kubectl.js";
+import { toYaml } from "./manifests/yaml.js";
+import { SERVICE_PORT } from "./manifests/service.js";
+import type { Ports, Ran } from "./ports.js";
+import type { RolloutReport, Verdict } from "./report.js";
+import type { Action } from "./rollout/actions.js";
+import { decide } from "./rollout/decide.js";
+import { parseObserved, type Observed } from "./rollout/observed.js";
+import type { RolloutPlan } from "./rollout/plan.js";
+import { inProgress, stateAnnotations, type RolloutState } from "./rollout/state.js";
+
+export interface RunOptions {
+  /** Stop after this many actions (waits not counted), as if the process died: verdict "interrupted". */
+  maxActions?: number;
+  /** Give up (verdict "error") when the run lasts longer. Default 1 hour. */
+  timeoutMs?: number;
+  /** Called with each action before it runs (logs, progress). */
+  onAction?: (action: Action) => void;
+}
+
+/** A kubectl command that failed: the argv and what it said. */
+export class KubectlError extends GantryError {
+  override name = "KubectlError";
+  constructor(
+    readonly argv: string[],
+    readonly ran: Ran,
+  ) {
+    super(`${argv.slice(0, 3).join(" ")} ... exited ${ran.status}: ${ran.stderr.trim() || ran.stdout.trim()}`);
+  }
+}
+
+/**
+ * The rollout loop: observe the cluster, decide the single next action, do it, again, until the
+ * rollout is done, aborted, paused for a manual promote, or the process stops. Everything the loop
+ * knows between two turns is in the cluster, so any turn can be the first one of a re-run.
+ */
+export async function runRollout(plan: RolloutPlan, ports: Ports, options: RunOptions = {}): Promise<RolloutReport> {
+  const run = new Run(plan, ports);
+  const deadline = run.startedAt + (options.timeoutMs ?? 3_600_000);
+  let taken = 0;
+  try {
+    for (;;) {
+      const obs = await run.observe();
+      const action = decide(plan, obs);
+      if (action.kind === "done") return run.finish(action.outcome, action.reason);
+      if (action.kind === "pause") return run.finish("paused", action.reason);
+      if (action.kind === "wait") {
+        if (obs.now >= deadline) return run.finish("error", `gave up after ${Math.round((obs.now - run.startedAt) / 1000)}s: ${action.reason}`);
+        await run.wait(Math.max(0, Math.min(plan.pollMs, (action.untilMs ?? Infinity) - obs.now)));
+        continue;
+      }
+      if (options.maxActions !== undefined && taken >= options.maxActions) return run.finish("interrupted", `stopped after ${taken} action(s), before: ${action.reason}`);
+      taken++;
+      options.onAction?.(action);
+      const finished = await run.execute(action, obs);
+      if (finished) return run.finish(finished, action.reason);
+    }
+  } catch (e) {
+    if (e instanceof GantryError) return run.finish("error", e.message);
+    throw e;
+  }
+}
+
+/** A manual gate: go past the current pause or analysis step (or, with full, promote now), then run. */
+export async function promote(plan: RolloutPlan, ports: Ports, full = false, options: RunOptions = {}): Promise<RolloutReport> {
+  const run = new Run(plan, ports);
+  const state = requireInProgress(plan, await run.observe(), "promote");
+  await run.saveState(full ? { ...state, phase: "promoting", stepStartedAt: ports.clock.now() } : { ...state, promoteStep: true });
+  return runRollout(plan, ports, options);
+}
+
+/** Abort by hand: all traffic back to stable, the new revision removed. */
+export async function abort(plan: RolloutPlan, ports: Ports, reason = "aborted by hand", options: RunOptions = {}): Promise<RolloutReport> {
+  const run = new Run(plan, ports);
+  const state = requireInProgress(plan, await run.observe(), "abort");
+  if (state.phase !== "aborting") await run.saveState({ ...state, phase: "aborting", stepStartedAt: ports.clock.now(), message: reason });
+  return runRollout(plan, ports, options);
+}
+
+/** Roll out again a revision whose rollout was aborted (its record is cleared first). */
+export async function retry(plan: RolloutPlan, ports: Ports, options: RunOptions = {}): Promise<RolloutReport> {
+  const run = new Run(plan, ports);
+  const obs = await run.observe();
+  if (obs.state?.revision === plan.revision && obs.state.phase === "aborted") {
+    const cleared = Object.fromEntries(Object.keys(stateAnnotations(obs.state)).map((k) => [k, undefined]));
+    await run.kubectl(annotateArgv(plan.workload.env.namespace, `service/${plan.names.stable}`, cleared));
+  }
+  return runRollout(plan, ports, options);
+}
+
+export interface RolloutStatus {
+  state?: RolloutState;
+  deployments: Observed["deployments"];
+  /** One line for people: "canary step 2/5 at 5%, progressing". */
+  summary: string;
+}
+
+/** Where the service's rollout stands, read from the cluster; changes nothing. */
+export async function status(plan: RolloutPlan, ports: Ports): Promise<RolloutStatus> {
+  const obs = await new Run(plan, ports).observe();
+  const s = obs.state;
+  const summary = !s
+    ? "no rollout recorded"
+    : `${s.strategy} of ${s.revision} (${s.image}): ${s.phase}, step ${s.step}, weight ${s.weight}%${s.message ? ` (${s.message})` : ""}`;
+  return { ...(s ? { state: s } : {}), deployments: obs.deployments, summary };
+}
+
+function requireInProgress(plan: RolloutPlan, obs: Observed, what: string): RolloutState {
+  const state = obs.state;
+  if (!state || !inProgress(state)) throw new GantryError(`${what}: no rollout of ${plan.workload.service} is in progress in ${plan.workload.env.namespace}`);
+  return state;
+}
+
+/** One run's effects on the cluster and its report. */
+class Run {
+  readonly startedAt: number;
+  private readonly report: RolloutReport;
+  private readonly ns: string;
+
+  constructor(
+    private readonly plan: RolloutPlan,
+    private readonly ports: Ports,
+  ) {
+    this.startedAt = ports.clock.now();
+    const w = plan.workload;
+    this.ns = w.env.namespace;
+    this.report = {
+      service: w.service,
+      namespace: this.ns,
+      environment: w.env.name,
+      strategy: w.env.strategy.kind,
+      image: w.image,
+      revision: plan.revision,
+      verdict: "error",
+      reason: "",
+      startedAt: this.startedAt,
+      finishedAt: this.startedAt,
+      actions: [],
+      measurements: [],
+      timings: { totalMs: 0, kubectlMs: 0, waitMs: 0, kubectlCalls: 0 },
+    };
+  }
+
+  async kubectl(argv: string[], stdin?: string, allowFailure = false): Promise<Ran> {
+    const start = this.ports.clock.now();
+    const ran = await this.ports.kubectl.run(argv, stdin);
+    this.report.timings.kubectlMs += this.ports.clock.now() - start;
+    this.report.timings.kubectlCalls++;
+    if (ran.status !== 0 && !allowFailure) throw new KubectlError(argv, ran);
+    return ran;
+  }
+
+  async observe(): Promise<Observed> {
+    const s = this.plan.workload.env.strategy;
+    const kinds = ["deployments.apps", "services", "pods"];
+    if (s.kind === "canary" && s.router.kind === "nginx") kinds.push("ingresses.networking.k8s.io");
+    if (s.kind === "canary" && s.router.kind === "gatewayApi") kinds.push("httproutes.gateway.networking.k8s.io");
+    const ran = await this.kubectl(getArgv(this.ns, this.plan.workload.service, kinds));
+    return parseObserved(ran.stdout, this.plan.names.stable, this.ports.clock.now());
+  }
+
+  async wait(ms: number): Promise<void> {
+    const start = this.ports.clock.now();
+    await this.ports.clock.sleep(ms);
+    this.report.timings.waitMs += this.ports.clock.now() - start;
+  }
+
+  async saveState(state: RolloutState): Promise<void> {
+    await this.kubectl(annotateArgv(this.ns, `service/${this.plan.names.stable}`, stateAnnotations(state)));
+  }
+
+  /** Does the action; returns an outcome when it ends the run. */
+  async execute(action: Exclude<Action, { kind: "done" | "pause" | "wait" }>, obs: Observed): Promise<Verdict | undefined> {
+    const weight = "weight" in action ? action.weight : undefined;
+    this.report.actions.push({ at: obs.now, kind: action.kind, reason: action.reason, ...(weight === undefined ? {} : { weight }) });
+    switch (action.kind) {
+      case "apply":
+        await this.kubectl(applyArgv(this.ns), toYaml(action.objects));
+        if (action.then) await this.saveState(action.then);
+        return undefined;
+      case "scale":
+        await this.kubectl(scaleArgv(this.ns, action.deployment, action.replicas));
+        return undefined;
+      case "delete":
+        await this.kubectl(deleteArgv(this.ns, action.refs));
+        return undefined;
+      case "undo":
+        await this.kubectl(rolloutUndoArgv(this.ns, action.deployment));
+        return undefined;
+      case "rolloutStatus": {
+        const ran = await this.kubectl(rolloutStatusArgv(this.ns, action.deployment, action.timeoutMs), undefined, true);
+        if (ran.status !== 0) await this.saveState({ ...action.onFailure, message: `${action.onFailure.message}: ${ran.stderr.trim()}` });
+        return undefined;
+      }
+      case "save":
+        await this.saveState(action.state);
+        return action.finish;
+      case "measure": {
+        const checks = await this.measure(action.track, action.smokeService);
+        const ok = checks.every((c) => c.ok);
+        this.report.measurements.push({ at: this.ports.clock.now(), step: action.state.step, track: action.track, ok, checks });
+        const a = action.state.analysis ?? { taken: 0, failed: 0, lastAt: 0 };
+        const failures = checks.filter((c) => !c.ok).map((c) => `${c.name} ${c.detail}`);
+        await this.saveState({
+          ...action.state,
+          analysis: { taken: a.taken + 1, failed: a.failed + (ok ? 0 : 1), lastAt: this.ports.clock.now() },
+          ...(ok ? {} : { message: failures.join("; ") }),
+        });
+        return undefined;
+      }
+    }
+  }
+
+  /** One measurement: the error rate and p99 queries of the track, then the smoke checks. */
+  async measure(track: string, smokeService: string): Promise<Check[]> {
+    const e = this.plan.workload.env;
+    const checks: Check[] = [];
+    const a = e.analysis;
+    if (a) {
+      const context = { service: this.plan.workload.service, namespace: e.namespace, track, window: a.window };
+      const query = async (template: string): Promise<QueryResult> => {
+        if (!this.ports.metrics) return { ok: false, problem: "no Prometheus client was given to the rollout" };
+        try {
+          return parseQueryResponse(await this.ports.metrics.query(renderQuery(template, context)));
+        } catch (err) {
+          return { ok: false, problem: `Prometheus unreachable: ${(err as Error).message}` };
+        }
+      };
+      checks.push(thresholdCheck("error rate", await query(a.queries.errorRate), a.maxErrorRate, "ratio"));
+      checks.push(thresholdCheck("p99 latency", await query(a.queries.p99Latency), a.maxP99Ms / 1000, "seconds"));
+    }
+    for (const smoke of e.smoke) {
+      const name = `GET ${smoke.url ?? smoke.path}`;
+      if (smoke.url) {
+        const http = this.ports.http;
+        const outcome = http ? await http.get(smoke.url).then((r) => ({ status: r.status }), (err: Error) => ({ error: err.message })) : { error: "no HTTP client was given to the rollout" };
+        checks.push(smokeCheck(name, smoke.status, outcome));
+      } else {
+        // The service proxy only tells 2xx (exit 0) from the rest.
+        const ran = await this.kubectl(serviceProxyArgv(e.namespace, smokeService, SERVICE_PORT, smoke.path), undefined, true);
+        checks.push(smokeCheck(name, smoke.status, ran.status === 0 ? { status: 200 } : { error: ran.stderr.trim() || `kubectl exited ${ran.status}` }));
+      }
+    }
+    return checks;
+  }
+
+  finish(verdict: Verdict, reason: string): RolloutReport {
+    const now = this.ports.clock.now();
+    return { ...this.report, verdict, reason, finishedAt: now, timings: { ...this.report.timings, totalMs: now - this.startedAt } };
+  }
+}
