@@ -53,6 +53,7 @@ describe("the Deployment", () => {
     expect(revisionOf(hello({}, IMAGE_B))).not.toBe(revisionOf(hello()));
     expect(revisionOf(hello({ config: { A: "1" } }))).not.toBe(revisionOf(hello({ config: { A: "2" } })));
     expect(revisionOf(workload("hello-api", IMAGE_A, environment({}), "1.2.3"))).toBe(revisionOf(hello()));
+    expect(revisionOf(hello({ podLabels: { team: "shop" } }))).not.toBe(revisionOf(hello()));
   });
 });
 

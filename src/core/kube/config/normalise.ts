@@ -40,7 +40,7 @@ export const DEFAULT_CANARY_STEPS_WITHOUT_ANALYSIS: CanaryStep[] = [
   { setWeight: 100 },
 ];
 
-const TOP = ["namespace", "replicas", "port", "resources", "probes", "env", "config", "secrets", "ingress", "hpa", "pdb", "strategy", "analysis", "smoke", "progressDeadline", "maxRestarts", "runAsUser"];
+const TOP = ["namespace", "replicas", "port", "resources", "probes", "podLabels", "env", "config", "secrets", "ingress", "hpa", "pdb", "strategy", "analysis", "smoke", "progressDeadline", "maxRestarts", "runAsUser"];
 
 /**
  * Validates `environments.<name>` of a pipeline file and fills every default. Every error is a
@@ -59,6 +59,7 @@ export function normaliseEnvironment(name: string, value: unknown, source: Sourc
     port: f.integer("port", 8080, 1, 65535),
     resources: readResources(f),
     probes: readProbes(f),
+    podLabels: readPodLabels(f),
     env: f.stringMap("env", ENV_NAME),
     config: f.stringMap("config", CONFIG_KEY),
     secrets: readSecrets(f),
@@ -84,6 +85,19 @@ export function normaliseEnvironment(name: string, value: unknown, source: Sourc
     throw f.error(f.at("ingress"), "the nginx traffic router needs an ingress (host, and className/tlsSecret as needed)");
   }
   return env;
+}
+
+const LABEL_KEY = { re: /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, expected: "a label key (prefix/name)" };
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/managed-by", "gantry.dev/track"];
+
+function readPodLabels(f: Fields): Record<string, string> {
+  const labels = f.stringMap("podLabels", LABEL_KEY);
+  for (const [k, v] of Object.entries(labels)) {
+    if (RESERVED_LABELS.includes(k)) throw f.error([...f.at("podLabels"), k], "is set by Gantry (it selects the pods); choose another label");
+    if (!LABEL_VALUE.test(v)) throw f.error([...f.at("podLabels"), k], `"${v}" is not a label value (63 characters at most: letters, digits, '-', '_', '.')`);
+  }
+  return labels;
 }
 
 function readResources(f: Fields): Environment["resources"] {

@@ -13,6 +13,8 @@ export interface Environment {
   port: number;
   resources: Resources;
   probes: Probes;
+  /** Extra labels on the pods (team, cost centre; kwok's gantry.dev/simulate in tests). Part of the revision. */
+  podLabels: Record<string, string>;
   /** Plain environment variables, in the order given. */
   env: Record<string, string>;
   /** ConfigMap data, mounted as environment variables (envFrom) under a content-hashed name. */

@@ -55,7 +55,7 @@ export function podSpec(w: Workload): Record<string, unknown> {
  * resources). Equal revisions mean "already deployed": no apply, no new ReplicaSet.
  */
 export function revisionOf(w: Workload): string {
-  return contentHash(podSpec(w), 16);
+  return contentHash({ labels: w.env.podLabels, spec: podSpec(w) }, 16);
 }
 
 export interface DeploymentOptions {
@@ -80,7 +80,7 @@ export function renderDeployment(w: Workload, options: DeploymentOptions): KubeO
       strategy: { type: "RollingUpdate", rollingUpdate: strategy },
       template: {
         // No version label on pods: the template must change only when the pod spec does.
-        metadata: { labels: { ...commonLabels(w.service), [TRACK_LABEL]: track }, annotations: { [REVISION_ANNOTATION]: revisionOf(w) } },
+        metadata: { labels: { ...w.env.podLabels, ...commonLabels(w.service), [TRACK_LABEL]: track }, annotations: { [REVISION_ANNOTATION]: revisionOf(w) } },
         spec: podSpec(w),
       },
     },

@@ -50,7 +50,9 @@ const int = (v: string) => {
   return Number(v);
 };
 const text = (v: string) => v;
-const maybe = (n: number | undefined) => (n === undefined ? undefined : String(n));
+/** Times are whole milliseconds (a clock may give fractions). */
+const ms = (n: number) => String(Math.round(n));
+const maybe = (n: number | undefined) => (n === undefined ? undefined : ms(n));
 
 /** One annotation per field, readable with `kubectl describe` (times are epoch milliseconds). */
 const FIELDS: Record<keyof RolloutState, Field> = {
@@ -62,7 +64,7 @@ const FIELDS: Record<keyof RolloutState, Field> = {
   step: { key: "step", read: int, write: (s) => String(s.step) },
   weight: { key: "weight", read: int, write: (s) => String(s.weight) },
   total: { key: "total", read: int, write: (s) => String(s.total) },
-  stepStartedAt: { key: "step-started-at", read: int, write: (s) => String(s.stepStartedAt) },
+  stepStartedAt: { key: "step-started-at", read: int, write: (s) => ms(s.stepStartedAt) },
   pauseStartedAt: { key: "pause-started-at", read: int, write: (s) => maybe(s.pauseStartedAt) },
   analysis: {
     key: "analysis",
@@ -71,7 +73,7 @@ const FIELDS: Record<keyof RolloutState, Field> = {
       if (!m) throw new Error(`"${v}" is not taken=N,failed=N,last=MS`);
       return { taken: Number(m[1]), failed: Number(m[2]), lastAt: Number(m[3]) };
     },
-    write: (s) => s.analysis && `taken=${s.analysis.taken},failed=${s.analysis.failed},last=${s.analysis.lastAt}`,
+    write: (s) => s.analysis && `taken=${s.analysis.taken},failed=${s.analysis.failed},last=${ms(s.analysis.lastAt)}`,
   },
   promoteStep: { key: "promote-step", read: (v) => v === "true", write: (s) => (s.promoteStep ? "true" : undefined) },
   previousColour: { key: "previous-colour", read: (v) => oneOf(v, ["blue", "green"]), write: (s) => s.previousColour },
