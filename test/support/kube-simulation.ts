@@ -108,7 +108,7 @@ export class ClusterSimulation implements Kubectl {
       const ready = health === "ready" ? n : 0;
       items.push({ ...o, metadata: { ...o.metadata, generation: 1 }, status: { observedGeneration: 1, replicas: n, updatedReplicas: n, readyReplicas: ready } });
       for (let i = 0; i < n; i++) {
-        items.push({ kind: "Pod", metadata: { name: `${o.metadata.name}-${i}`, labels: o.spec.template.metadata.labels }, status: { containerStatuses: [{ restartCount: health === "crashloop" ? 5 : 0 }] } });
+        items.push({ kind: "Pod", metadata: { name: `${o.metadata.name}-${i}`, labels: o.spec.template.metadata.labels, annotations: o.spec.template.metadata.annotations }, status: { containerStatuses: [{ restartCount: health === "crashloop" ? 5 : 0 }] } });
       }
     }
     void argv;

@@ -108,12 +108,13 @@ describe("the state in annotations", () => {
           spec: { replicas: 4, template: { metadata: { annotations: { "gantry.dev/revision": "r1" } } } },
           status: { observedGeneration: 2, replicas: 4, updatedReplicas: 4, readyReplicas: 4, conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }] },
         },
-        { kind: "Pod", metadata: { name: "p", labels: { "gantry.dev/track": "canary" } }, status: { containerStatuses: [{ restartCount: 2 }, { restartCount: 7 }] } },
+        { kind: "Pod", metadata: { name: "p", annotations: { "gantry.dev/revision": "r2" } }, status: { containerStatuses: [{ restartCount: 2 }, { restartCount: 7 }] } },
+        { kind: "Pod", metadata: { name: "q", annotations: { "gantry.dev/revision": "r2" } }, status: { containerStatuses: [{ restartCount: 3 }] } },
       ],
     };
     const obs = parseObserved(JSON.stringify(list), "hello-api", T0);
     expect(obs.state?.step).toBe(3);
     expect(obs.deployments["hello-api"]).toMatchObject({ revision: "r1", current: false, deadlineExceeded: true });
-    expect(obs.restarts).toEqual({ canary: 7 });
+    expect(obs.restarts).toEqual({ r2: 7 });
   });
 });

@@ -51,8 +51,9 @@ function progress(plan: RolloutPlan, strategy: BlueGreenStrategy, obs: Observed,
   const old = state.previousColour ? obs.deployments[n[state.previousColour]] : undefined;
   const S = BLUE_GREEN_STEPS;
 
-  if (state.step <= S.analyse && fresh?.revision === state.revision && crashLoopAborts(obs.restarts[next] ?? 0, e.maxRestarts)) {
-    return save(aborting(state, obs.now, `${next} pods restarted ${obs.restarts[next]} times (crash loop; limit ${e.maxRestarts})`), `abort: ${next} crash loop`);
+  const restarts = obs.restarts[state.revision] ?? 0;
+  if (state.step <= S.analyse && crashLoopAborts(restarts, e.maxRestarts)) {
+    return save(aborting(state, obs.now, `${next} pods restarted ${restarts} times (crash loop; limit ${e.maxRestarts})`), `abort: ${next} crash loop`);
   }
   if (state.step === S.bringUp) {
     if (!fresh || fresh.revision !== state.revision || fresh.specReplicas !== state.total) {

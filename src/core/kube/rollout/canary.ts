@@ -43,8 +43,9 @@ function progress(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, st
   const e = env(plan);
   const n = plan.names;
   const canary = obs.deployments[n.canary];
-  if (canary?.revision === state.revision && crashLoopAborts(obs.restarts["canary"] ?? 0, e.maxRestarts)) {
-    return save(aborting(state, obs.now, `canary pods restarted ${obs.restarts["canary"]} times (crash loop; limit ${e.maxRestarts})`), "abort: canary crash loop");
+  const restarts = obs.restarts[state.revision] ?? 0;
+  if (crashLoopAborts(restarts, e.maxRestarts)) {
+    return save(aborting(state, obs.now, `canary pods restarted ${restarts} times (crash loop; limit ${e.maxRestarts})`), "abort: canary crash loop");
   }
   const step = strategy.steps[state.step];
   if (!step) return save({ ...nextStep(state, obs.now), phase: "promoting", step: strategy.steps.length }, "all steps passed: promote");

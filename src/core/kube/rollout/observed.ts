@@ -1,7 +1,7 @@
 import { GantryError } from "../../errors.js";
 import { isRecord } from "../config/fields.js";
 import { NGINX_CANARY_WEIGHT } from "../manifests/ingress.js";
-import { REVISION_ANNOTATION, TRACK_LABEL } from "../manifests/names.js";
+import { REVISION_ANNOTATION } from "../manifests/names.js";
 import { readState, type RolloutState } from "./state.js";
 
 /** A Deployment as the decisions need it, from `kubectl get -o json`. */
@@ -29,7 +29,7 @@ export interface Observed {
   ingressWeights: Record<string, number>;
   /** HTTPRoutes: backend name -> weight. */
   routeWeights: Record<string, Record<string, number>>;
-  /** Highest container restart count among the pods of each track. */
+  /** Highest container restart count among the pods of each revision (their gantry.dev/revision). */
   restarts: Record<string, number>;
   /** Decoded from the main Service's annotations. */
   state?: RolloutState;
@@ -88,11 +88,12 @@ export function parseObserved(json: string, anchor: string, now: number): Observ
       }
       observed.routeWeights[name] = weights;
     } else if (kind === "Pod") {
-      const track = strings(metadata["labels"])[TRACK_LABEL];
-      if (!track) continue;
+      // By revision, not track: pods of an aborted canary may still be terminating when the next starts.
+      const revision = annotations[REVISION_ANNOTATION];
+      if (!revision) continue;
       const statuses = Array.isArray(status["containerStatuses"]) ? (status["containerStatuses"] as unknown[]).map(record) : [];
       const most = Math.max(0, ...statuses.map((s) => num(s["restartCount"], 0)));
-      observed.restarts[track] = Math.max(observed.restarts[track] ?? 0, most);
+      observed.restarts[revision] = Math.max(observed.restarts[revision] ?? 0, most);
     }
   }
   return observed;

@@ -34,7 +34,8 @@ export function decideRolling(plan: RolloutPlan, obs: Observed): Action {
   }
   if (!d || d.revision !== state.revision) return { kind: "apply", objects: [deploymentFor(plan, "stable", state.total)], reason: `roll out ${state.revision}` };
   if (rolledOut(d, state.revision, replicas)) return save(completed(state, obs.now), `revision ${state.revision} rolled out`, "promoted");
-  if (crashLoopAborts(obs.restarts["stable"] ?? 0, e.maxRestarts)) return save(aborting(state, obs.now, `pods restarted ${obs.restarts["stable"]} times (crash loop)`), "abort: crash loop");
+  const restarts = obs.restarts[state.revision] ?? 0;
+  if (crashLoopAborts(restarts, e.maxRestarts)) return save(aborting(state, obs.now, `pods restarted ${restarts} times (crash loop; limit ${e.maxRestarts})`), "abort: crash loop");
   const left = state.stepStartedAt + e.progressDeadlineMs - obs.now;
   if (readinessDeadlinePassed(obs.now, state.stepStartedAt, e.progressDeadlineMs, d.deadlineExceeded) || left < 1000) {
     return save(aborting(state, obs.now, `not rolled out within ${Math.round(e.progressDeadlineMs / 1000)}s`), "abort: rollout deadline");
