@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FileError } from "../../../src/core/errors.js";
 import { kustomizeArgv } from "../../../src/core/kube/kubectl.js";
-import { pinUserManifests } from "../../../src/core/kube/manifests/user-manifests.js";
+import { pinManifestFiles, pinUserManifests } from "../../../src/core/kube/manifests/user-manifests.js";
 import { IMAGE_A } from "./fixtures.js";
 
 const MANIFESTS = `# the API
@@ -59,5 +59,21 @@ describe("pinning the image in the user's manifests", () => {
   });
   it("renders a kustomization with kubectl's built-in kustomize", () => {
     expect(kustomizeArgv("deploy/overlays/prod")).toEqual(["kubectl", "kustomize", "deploy/overlays/prod"]);
+  });
+});
+
+describe("pinning a directory of manifests", () => {
+  const service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n";
+  it("pins across files in path order; files without the image pass through", () => {
+    const { yaml, replaced } = pinManifestFiles([{ path: "b-deploy.yaml", text: MANIFESTS }, { path: "a-service.yaml", text: service }], IMAGE_A);
+    expect(replaced).toBe(3);
+    expect(yaml.startsWith(service)).toBe(true);
+    expect(yaml).toContain(`${service}---\n# the API`);
+  });
+  it("names the file with broken YAML", () => {
+    expect(() => pinManifestFiles([{ path: "x.yaml", text: "kind: [" }, { path: "y.yaml", text: MANIFESTS }], IMAGE_A)).toThrow(/^x\.yaml/);
+  });
+  it("refuses a directory where nothing uses the image", () => {
+    expect(() => pinManifestFiles([{ path: "a-service.yaml", text: service }], IMAGE_A)).toThrow(/no container uses the image ghcr.io\/acme\/hello-api/);
   });
 });

@@ -38,9 +38,34 @@ export function pinUserManifests(text: string, image: string, file: string, matc
       replaced++;
     }
   }
-  if (replaced === 0) throw new FileError(file, `no container uses the image ${wanted}; nothing to pin (name the manifests' repository with match)`);
+  if (replaced === 0) throw new NoImageError(file, `no container uses the image ${wanted}; nothing to pin (name the manifests' repository with match)`);
   return { yaml: docs.map((d) => d.toString({ lineWidth: 0 })).join(""), replaced };
 }
+
+/**
+ * A directory of manifests (its YAML files, read by the caller) pinned as one stream, in path order so
+ * the output is stable; errors name the file. At least one container in all of them must match.
+ */
+export function pinManifestFiles(files: { path: string; text: string }[], image: string, match?: string): { yaml: string; replaced: number } {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  let replaced = 0;
+  const parts: string[] = [];
+  for (const file of sorted) {
+    try {
+      const pinned = pinUserManifests(file.text, image, file.path, match);
+      replaced += pinned.replaced;
+      parts.push(pinned.yaml);
+    } catch (e) {
+      // A file without the image is fine (a Service, a ConfigMap); bad YAML is not.
+      if (!(e instanceof NoImageError)) throw e;
+      parts.push(file.text);
+    }
+  }
+  if (replaced === 0) throw new FileError(sorted.map((f) => f.path).join(", ") || "(no files)", `no container uses the image ${imageName(parseImageReference(match ?? image, "match"))}; nothing to pin`);
+  return { yaml: parts.map((p) => (p.endsWith("\n") ? p : p + "\n")).join("---\n"), replaced };
+}
+
+class NoImageError extends FileError {}
 
 /** Paths (key lists) of every `image` of a container, wherever a pod spec sits in the object. */
 function containerImagePaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {

@@ -35,7 +35,7 @@ export function decideBlueGreen(plan: RolloutPlan, obs: Observed): Action {
       kind: "apply",
       objects: baseObjects(plan, { ...(active ? { activeColour: active } : {}), routeWeight: 0 }),
       reason: `start the blue-green rollout of ${plan.revision}`,
-      then: freshState(plan, obs.now, { total, ...(running ? { stableRevision: running } : {}), ...(active && activeDeployment ? { previousColour: active } : {}) }),
+      then: freshState(plan, obs.now, { total, ...(running && activeDeployment ? { stable: activeDeployment, previousColour: active } : {}) }),
     };
   });
   if (started) return started;

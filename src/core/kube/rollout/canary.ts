@@ -20,7 +20,7 @@ export function decideCanary(plan: RolloutPlan, obs: Observed): Action {
     const base = baseObjects(plan, { routeWeight: 0 });
     // First deploy: nothing to compare a canary with; the stable takes the revision directly.
     if (!stable) return { kind: "apply", objects: [...base, deploymentFor(plan, "stable", total)], reason: "first deploy: create the stable Deployment", then: freshState(plan, obs.now, { total, phase: "promoting" }) };
-    return { kind: "apply", objects: base, reason: `start the canary of ${plan.revision}`, then: freshState(plan, obs.now, { total, ...(stable.revision ? { stableRevision: stable.revision } : {}) }) };
+    return { kind: "apply", objects: base, reason: `start the canary of ${plan.revision}`, then: freshState(plan, obs.now, { total, stable }) };
   });
   if (started) return started;
   const state = obs.state!;

@@ -9,6 +9,8 @@ export interface ObservedDeployment {
   name: string;
   /** The pod template's gantry.dev/revision: what it runs (restored by `rollout undo`). */
   revision?: string;
+  /** The first container's image. */
+  image?: string;
   specReplicas: number;
   /** status: pods of every ReplicaSet, those of the current template, those ready. */
   replicas: number;
@@ -60,9 +62,12 @@ export function parseObserved(json: string, anchor: string, now: number): Observ
       const template = record(spec["template"]);
       const conditions = Array.isArray(status["conditions"]) ? (status["conditions"] as unknown[]).map(record) : [];
       const revision = strings(record(template["metadata"])["annotations"])[REVISION_ANNOTATION];
+      const containers = record(template["spec"])["containers"];
+      const image = Array.isArray(containers) ? record(containers[0])["image"] : undefined;
       observed.deployments[name] = {
         name,
         ...(revision ? { revision } : {}),
+        ...(typeof image === "string" ? { image } : {}),
         specReplicas: num(spec["replicas"], 1),
         replicas: num(status["replicas"], 0),
         updatedReplicas: num(status["updatedReplicas"], 0),

@@ -20,7 +20,7 @@ export function decideRolling(plan: RolloutPlan, obs: Observed): Action {
       kind: "apply",
       objects: [...baseObjects(plan, { routeWeight: 0 }), deploymentFor(plan, "stable", total)],
       reason: `roll out ${plan.revision}`,
-      then: freshState(plan, obs.now, { total, ...(d?.revision ? { stableRevision: d.revision } : {}) }),
+      then: freshState(plan, obs.now, { total, ...(d ? { stable: d } : {}) }),
     };
   });
   if (started) return started;

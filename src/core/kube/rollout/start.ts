@@ -1,10 +1,14 @@
 import type { Action } from "./actions.js";
-import type { Observed } from "./observed.js";
+import type { Observed, ObservedDeployment } from "./observed.js";
 import type { RolloutPlan } from "./plan.js";
 import { inProgress, type RolloutState } from "./state.js";
 
 /** The state at the start of a rollout of the plan's revision. */
-export function freshState(plan: RolloutPlan, now: number, fields: { total: number; stableRevision?: string; previousColour?: "blue" | "green"; phase?: RolloutState["phase"] }): RolloutState {
+export function freshState(
+  plan: RolloutPlan,
+  now: number,
+  fields: { total: number; stable?: ObservedDeployment; previousColour?: "blue" | "green"; phase?: RolloutState["phase"] },
+): RolloutState {
   return {
     strategy: plan.workload.env.strategy.kind,
     revision: plan.revision,
@@ -14,7 +18,8 @@ export function freshState(plan: RolloutPlan, now: number, fields: { total: numb
     weight: 0,
     total: fields.total,
     stepStartedAt: now,
-    ...(fields.stableRevision ? { stableRevision: fields.stableRevision } : {}),
+    ...(fields.stable?.revision ? { stableRevision: fields.stable.revision } : {}),
+    ...(fields.stable?.image ? { stableImage: fields.stable.image } : {}),
     ...(fields.previousColour ? { previousColour: fields.previousColour } : {}),
   };
 }

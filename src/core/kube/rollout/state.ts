@@ -12,8 +12,9 @@ export interface RolloutState {
   revision: string;
   /** Its image, pinned by digest. */
   image: string;
-  /** What ran before the rollout started; undefined on a first deploy. */
+  /** What ran before the rollout started, and its image; undefined on a first deploy. */
   stableRevision?: string;
+  stableImage?: string;
   phase: Phase;
   /** Canary: index into the steps. Blue-green: BLUE_GREEN_STEPS. */
   step: number;
@@ -60,6 +61,7 @@ const FIELDS: Record<keyof RolloutState, Field> = {
   revision: { key: "revision", read: text, write: (s) => s.revision },
   image: { key: "image", read: text, write: (s) => s.image },
   stableRevision: { key: "stable-revision", read: text, write: (s) => s.stableRevision },
+  stableImage: { key: "stable-image", read: text, write: (s) => s.stableImage },
   phase: { key: "phase", read: (v) => oneOf(v, PHASES), write: (s) => s.phase },
   step: { key: "step", read: int, write: (s) => String(s.step) },
   weight: { key: "weight", read: int, write: (s) => String(s.weight) },
