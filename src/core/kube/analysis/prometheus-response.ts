@@ -1,4 +1,4 @@
-import { isRecord } from "../config/fields.js";
+import { isRecord } from "../json.js";
 
 /** One number Prometheus answered, or why there is no usable number. */
 export type QueryResult = { ok: true; values: number[] } | { ok: false; problem: string };

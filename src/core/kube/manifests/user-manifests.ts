@@ -1,7 +1,7 @@
 import { parseAllDocuments } from "yaml";
 import { FileError } from "../../errors.js";
 import { imageName, parseImageReference } from "../../image/reference.js";
-import { isRecord } from "../config/fields.js";
+import { isRecord } from "../json.js";
 import { pinnedImage } from "./image.js";
 
 const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"];

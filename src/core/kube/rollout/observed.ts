@@ -1,5 +1,5 @@
 import { GantryError } from "../../errors.js";
-import { isRecord } from "../config/fields.js";
+import { isRecord } from "../json.js";
 import { NGINX_CANARY_WEIGHT } from "../manifests/ingress.js";
 import { REVISION_ANNOTATION } from "../manifests/names.js";
 import { readState, type RolloutState } from "./state.js";

@@ -1,0 +1,327 @@
+// `environments.<name>` of a pipeline file, as a zod schema: the pipeline loader embeds it (so its
+// errors carry file:line:column and the field path, and the published JSON Schema describes it),
+// and its output is the normalised Environment (types.ts): defaults filled, durations in ms.
+import { z } from "zod";
+
+import { parseDurationMs } from "../../duration.js";
+import { NONROOT_UID } from "../../image/bases.js";
+import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, unknownPlaceholders } from "../analysis/queries.js";
+import type { AnalysisRun, CanaryStep, Environment, Probe, Probes, SecretRef, Strategy, TrafficRouter } from "./types.js";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const GO_DURATION = /^(?:0|(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+)$/;
+
+const dnsLabel = z.string().regex(DNS_LABEL, "expected a DNS label (lowercase letters, digits and '-', at most 63)");
+const dnsName = z.string().regex(DNS_NAME, "expected a DNS name such as api.example.com");
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name (letters, digits, _)");
+const configKey = z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/, "expected a ConfigMap key (letters, digits, '-', '_', '.')");
+const quantity = z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, "expected a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi");
+const httpPath = z.string().regex(/^\/\S*$/, "expected an absolute HTTP path such as /healthz");
+const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "expected an http(s) URL such as http://prometheus:9090");
+const promDuration = z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, "expected a PromQL duration such as 1m or 30s");
+const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "expected a label key (prefix/name)");
+const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, "expected a label value (at most 63 letters, digits, '-', '_', '.')");
+/** A Go-style duration, read as milliseconds. */
+const duration = z
+  .string()
+  .regex(GO_DURATION, "expected a duration such as 30s, 5m or 1m30s")
+  .transform((text) => parseDurationMs(text)!);
+/** Kubernetes' IntOrString for counts: 2 or "25%". */
+const intOrPercent = z.union([z.int().min(0), z.string().regex(/^(100|[1-9]?[0-9])%$/)], { error: 'expected a non-negative integer or a percentage such as "25%"' });
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+/** Labels Gantry sets and selects on; a user's pod label must not override them. */
+const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/managed-by", "gantry.dev/track"];
+
+const probe = z.strictObject({
+  path: httpPath.optional().describe("HTTP path probed on the container's port."),
+  period: duration.optional().describe("Time between probes, e.g. 10s."),
+  failureThreshold: z.int().min(1).optional().describe("Failed probes in a row that count as a failure."),
+  initialDelay: duration.optional().describe("Wait before the first probe."),
+});
+const probeOrOff = z.union([z.literal(false), probe]).optional();
+
+const analysisRun = z.strictObject({
+  interval: duration.optional().describe("Time between measurements. Default: analysis.interval."),
+  count: z.int().min(1).max(1000).optional().describe("Measurements to take. Default: analysis.count."),
+  failureLimit: z.int().min(0).max(1000).optional().describe("Failed measurements tolerated; one more aborts. Default: analysis.failureLimit."),
+});
+
+const step = z
+  .strictObject({
+    setWeight: z.int().gt(0, "expected 0 < weight <= 100").lte(100, "expected 0 < weight <= 100").optional().describe("Percentage of traffic to the canary."),
+    pause: z
+      .strictObject({ duration: duration.optional().describe("How long; without it, until promoted by hand.") })
+      .nullable()
+      .optional()
+      .describe("Wait: a duration, or {} to wait for a manual promote."),
+    analysis: analysisRun.nullable().optional().describe("Measure the canary with the environment's analysis queries."),
+  })
+  .refine((s) => [s.setWeight, s.pause, s.analysis].filter((v) => v !== undefined).length === 1, "each step is exactly one of setWeight, pause or analysis");
+
+const router = z.union(
+  [
+    z.enum(["replicas", "nginx"]),
+    z.discriminatedUnion("type", [
+      z.strictObject({ type: z.enum(["replicas", "nginx"]) }),
+      z.strictObject({
+        type: z.literal("gatewayApi"),
+        gateway: dnsName.describe("The Gateway the HTTPRoute attaches to."),
+        gatewayNamespace: dnsLabel.optional().describe("Its namespace. Default: the environment's."),
+        sectionName: dnsName.optional().describe("The Gateway listener to attach to."),
+        hostnames: z.array(dnsName).optional().describe("Hostnames of the HTTPRoute. Default: the ingress host."),
+      }),
+    ]),
+  ],
+  { error: "expected a traffic router: replicas, nginx or {type: gatewayApi, gateway: <name>}" },
+);
+
+const strategy = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({
+      type: z.literal("rolling"),
+      maxSurge: intOrPercent.default("25%").describe("Extra pods during the update."),
+      maxUnavailable: intOrPercent.default(0).describe("Pods that may be unavailable during the update."),
+    }),
+    z.strictObject({
+      type: z.literal("canary"),
+      steps: z.array(step).min(1).optional().describe("Argo Rollouts style steps. Default: 5% -> 50% -> 100% with analysis (or 30s pauses without Prometheus) between."),
+      trafficRouter: router.default("replicas").describe("How traffic is split: replicas (pod ratio), nginx (ingress-nginx canary), gatewayApi (HTTPRoute weights)."),
+    }),
+    z.strictObject({
+      type: z.literal("blueGreen"),
+      scaleDownDelay: duration.prefault("30s").describe("How long the previous colour stays up after the switch, for an instant switch back."),
+      prePromotionAnalysis: z.union([z.boolean(), analysisRun]).default(false).describe("Analyse the new colour before the switch (needs analysis)."),
+    }),
+  ],
+  { error: "expected a strategy type: rolling, canary or blueGreen" },
+);
+
+const prometheus = z.union(
+  [
+    httpUrl,
+    z.strictObject({
+      namespace: dnsLabel,
+      service: dnsLabel,
+      port: z.union([z.int().min(1).max(65535), dnsLabel]).default(9090),
+    }),
+  ],
+  { error: "expected a Prometheus URL (http://prometheus:9090) or a service {namespace, service, port}" },
+);
+
+const query = z.string().min(1).refine((q) => unknownPlaceholders(q).length === 0, { error: "unknown placeholder; use {{service}}, {{namespace}}, {{track}} or {{window}}" });
+
+const analysis = z.strictObject({
+  prometheus: prometheus.describe("Where Prometheus answers: a URL, or a Service reached through the API server's proxy."),
+  queries: z
+    .strictObject({
+      errorRate: query.default(DEFAULT_ERROR_RATE_QUERY).describe("Error ratio (0..1) of a track."),
+      p99Latency: query.default(DEFAULT_P99_QUERY).describe("p99 latency of a track, in seconds."),
+    })
+    .prefault({}),
+  maxErrorRate: z.number().min(0).max(1).default(0.01).describe("Highest acceptable error ratio, 0..1 (0.01 = 1%)."),
+  maxP99: duration.prefault("1s").describe("Highest acceptable p99 latency."),
+  window: promDuration.default("1m").describe("Range of the rate() windows."),
+  interval: duration.prefault("30s").describe("Default time between measurements."),
+  count: z.int().min(1).max(1000).default(3).describe("Default number of measurements per analysis step."),
+  failureLimit: z.int().min(0).max(1000).default(0).describe("Default failed measurements tolerated per analysis step."),
+});
+
+const secretName = z.string().regex(DNS_NAME, "expected the name of an existing Secret (a DNS name; never its value)");
+const secret = z.union([secretName, z.strictObject({ name: secretName, key: configKey.optional(), env: envName.optional() })], {
+  error: "expected an existing Secret's name, or {name, key, env} for one key as one variable",
+});
+
+export const environmentSchema = z
+  .strictObject({
+    namespace: z
+      .string({ error: (issue) => (issue.input === undefined ? "is required: the namespace to deploy to" : undefined) })
+      .regex(DNS_LABEL, "expected a DNS label (lowercase letters, digits and '-', at most 63)")
+      .describe("Namespace to deploy to (it must exist)."),
+    replicas: z.int().min(1).max(1000).default(2).describe("Pods of the service."),
+    port: z.int().min(1).max(65535).optional().describe("Container port. Default: image.port (8080)."),
+    runAsUser: z.int().min(1).optional().describe("Uid the container runs as. Default: image.user (65532)."),
+    resources: z
+      .strictObject({
+        requests: z.strictObject({ cpu: quantity.default("100m"), memory: quantity.default("64Mi") }).prefault({}),
+        limits: z.strictObject({ cpu: quantity.optional(), memory: quantity.default("128Mi") }).prefault({}),
+      })
+      .prefault({})
+      .describe("Requests and limits. Default: requests 100m/64Mi, memory limit 128Mi, no CPU limit."),
+    probes: z
+      .strictObject({ liveness: probeOrOff, readiness: probeOrOff, startup: probeOrOff })
+      .prefault({})
+      .describe("HTTP probes; false turns a default one off. Default: liveness /healthz, readiness /readyz."),
+    podLabels: z.record(labelKey, labelValue).default({}).describe("Extra pod labels."),
+    env: z.record(envName, scalar).default({}).describe("Environment variables."),
+    config: z.record(configKey, scalar).default({}).describe("ConfigMap data (as environment variables), under a content-hashed name."),
+    secrets: z.array(secret).default([]).describe("Existing Secrets, by name only."),
+    ingress: z
+      .strictObject({ host: dnsName, tlsSecret: dnsName.optional(), className: dnsName.optional(), path: httpPath.default("/") })
+      .optional()
+      .describe("An Ingress for the service."),
+    hpa: z
+      .strictObject({ minReplicas: z.int().min(1).optional(), maxReplicas: z.int().min(1).optional(), cpuUtilization: z.int().min(1).max(1000).default(80) })
+      .optional()
+      .describe("A HorizontalPodAutoscaler on CPU."),
+    pdb: z
+      .strictObject({ minAvailable: intOrPercent.optional(), maxUnavailable: intOrPercent.optional() })
+      .refine((p) => (p.minAvailable === undefined) !== (p.maxUnavailable === undefined), "set minAvailable or maxUnavailable, not both (and not neither)")
+      .optional()
+      .describe("A PodDisruptionBudget."),
+    strategy: strategy.prefault({ type: "rolling" }).describe("How a new version replaces the running one."),
+    analysis: analysis.optional().describe("Prometheus queries and thresholds that decide a canary's fate."),
+    smoke: z
+      .array(z.union([httpPath, z.strictObject({ path: httpPath.default("/"), url: httpUrl.optional(), status: z.int().min(100).max(599).default(200) })]))
+      .default([])
+      .describe("HTTP checks run with each analysis measurement."),
+    progressDeadline: duration.prefault("5m").describe("How long a new revision may take to be ready before the rollout aborts."),
+    maxRestarts: z.int().min(0).default(3).describe("Restarts of a new revision's pods that count as a crash loop."),
+  })
+  .superRefine((e, ctx) => {
+    for (const key of Object.keys(e.podLabels)) {
+      if (RESERVED_LABELS.includes(key)) ctx.addIssue({ code: "custom", path: ["podLabels", key], message: "is set by Gantry (it selects the pods); choose another label" });
+    }
+    if (e.secrets.some((s) => typeof s === "object" && (s.key === undefined) !== (s.env === undefined))) {
+      const i = e.secrets.findIndex((s) => typeof s === "object" && (s.key === undefined) !== (s.env === undefined));
+      ctx.addIssue({ code: "custom", path: ["secrets", i], message: "give both key and env (one key as one variable), or neither (the whole Secret)" });
+    }
+    if (e.hpa?.minReplicas !== undefined && e.hpa.maxReplicas !== undefined && e.hpa.maxReplicas < e.hpa.minReplicas) {
+      ctx.addIssue({ code: "custom", path: ["hpa", "maxReplicas"], message: `must be at least minReplicas (${e.hpa.minReplicas})` });
+    }
+    const s = e.strategy;
+    if (s.type === "canary") {
+      let last = 0;
+      let lastIndex = -1;
+      (s.steps ?? []).forEach((st, i) => {
+        if (st.setWeight !== undefined) {
+          if (st.setWeight <= last) {
+            ctx.addIssue({ code: "custom", path: ["strategy", "steps", i, "setWeight"], message: `weights must strictly increase: ${st.setWeight} is not above the previous setWeight ${last} (steps[${lastIndex}])` });
+          }
+          last = st.setWeight;
+          lastIndex = i;
+        }
+        if (st.analysis !== undefined && !e.analysis) {
+          ctx.addIssue({ code: "custom", path: ["strategy", "steps", i, "analysis"], message: "an analysis step needs an `analysis` section (Prometheus address, queries) in the environment" });
+        }
+      });
+      const kind = typeof s.trafficRouter === "string" ? s.trafficRouter : s.trafficRouter.type;
+      if (kind === "nginx" && !e.ingress) ctx.addIssue({ code: "custom", path: ["ingress"], message: "the nginx traffic router needs an ingress (host, and className/tlsSecret as needed)" });
+    }
+    if (s.type === "blueGreen" && s.prePromotionAnalysis !== false && !e.analysis) {
+      ctx.addIssue({ code: "custom", path: ["strategy", "prePromotionAnalysis"], message: "needs an `analysis` section (Prometheus address, queries) in the environment" });
+    }
+  });
+
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+type Parsed = z.output<typeof environmentSchema>;
+
+/** Defaults an environment takes from the rest of the pipeline (the image's port and user). */
+export interface EnvironmentDefaults {
+  port?: number;
+  runAsUser?: number;
+}
+
+const PROBE_DEFAULTS: Record<keyof Probes, Probe | undefined> = {
+  liveness: { path: "/healthz", periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 0 },
+  readiness: { path: "/readyz", periodSeconds: 5, failureThreshold: 3, initialDelaySeconds: 0 },
+  startup: undefined,
+};
+const STARTUP_BASE: Probe = { path: "/healthz", periodSeconds: 2, failureThreshold: 30, initialDelaySeconds: 0 };
+
+/** The default canary: 5% -> 50% -> 100%, measured between steps, or paused 30s without Prometheus. */
+export function defaultCanarySteps(run: AnalysisRun | undefined): CanaryStep[] {
+  const between: CanaryStep = run ? { analysis: run } : { pause: { durationMs: 30_000 } };
+  return [{ setWeight: 5 }, between, { setWeight: 50 }, between, { setWeight: 100 }];
+}
+
+/** The Environment of a parsed `environments.<name>` entry. */
+export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDefaults = {}): Environment {
+  const analysisConfig = e.analysis && {
+    prometheus: typeof e.analysis.prometheus === "string" ? { url: e.analysis.prometheus.replace(/\/+$/, "") } : { service: { namespace: e.analysis.prometheus.namespace, name: e.analysis.prometheus.service, port: e.analysis.prometheus.port } },
+    queries: e.analysis.queries,
+    maxErrorRate: e.analysis.maxErrorRate,
+    maxP99Ms: e.analysis.maxP99,
+    window: e.analysis.window,
+    run: { intervalMs: e.analysis.interval, count: e.analysis.count, failureLimit: e.analysis.failureLimit },
+  };
+  const run = (r: z.output<typeof analysisRun> | null | undefined): AnalysisRun => ({
+    intervalMs: r?.interval ?? analysisConfig!.run.intervalMs,
+    count: r?.count ?? analysisConfig!.run.count,
+    failureLimit: r?.failureLimit ?? analysisConfig!.run.failureLimit,
+  });
+  const env: Environment = {
+    name,
+    namespace: e.namespace,
+    replicas: e.replicas,
+    port: e.port ?? defaults.port ?? 8080,
+    resources: { requests: e.resources.requests, limits: { memory: e.resources.limits.memory, ...(e.resources.limits.cpu ? { cpu: e.resources.limits.cpu } : {}) } },
+    probes: probes(e.probes),
+    podLabels: e.podLabels,
+    env: e.env,
+    config: e.config,
+    secrets: e.secrets.map((s): SecretRef => (typeof s === "string" ? { name: s } : s.key && s.env ? { name: s.name, key: s.key, env: s.env } : { name: s.name })),
+    strategy: strategyFrom(e, analysisConfig ? run : undefined),
+    smoke: e.smoke.map((c) => (typeof c === "string" ? { path: c, status: 200 } : { path: c.path, status: c.status, ...(c.url ? { url: c.url } : {}) })),
+    progressDeadlineMs: e.progressDeadline,
+    maxRestarts: e.maxRestarts,
+    runAsUser: e.runAsUser ?? defaults.runAsUser ?? NONROOT_UID,
+  };
+  if (e.ingress) env.ingress = { host: e.ingress.host, path: e.ingress.path, ...(e.ingress.tlsSecret ? { tlsSecret: e.ingress.tlsSecret } : {}), ...(e.ingress.className ? { className: e.ingress.className } : {}) };
+  if (e.hpa) {
+    const minReplicas = e.hpa.minReplicas ?? e.replicas;
+    env.hpa = { minReplicas, maxReplicas: e.hpa.maxReplicas ?? Math.max(minReplicas, e.replicas) * 2, cpuUtilization: e.hpa.cpuUtilization };
+  }
+  if (e.pdb) env.pdb = e.pdb.minAvailable !== undefined ? { minAvailable: e.pdb.minAvailable } : { maxUnavailable: e.pdb.maxUnavailable! };
+  if (analysisConfig) env.analysis = analysisConfig;
+  return env;
+}
+
+function probes(p: Parsed["probes"]): Probes {
+  const out: Probes = {};
+  for (const kind of ["liveness", "readiness", "startup"] as const) {
+    const given = p[kind];
+    if (given === false) continue; // turned off
+    const base = PROBE_DEFAULTS[kind];
+    if (given === undefined) {
+      if (base) out[kind] = base;
+      continue;
+    }
+    const b = base ?? STARTUP_BASE;
+    out[kind] = {
+      path: given.path ?? b.path,
+      periodSeconds: given.period === undefined ? b.periodSeconds : Math.max(1, Math.round(given.period / 1000)),
+      failureThreshold: given.failureThreshold ?? b.failureThreshold,
+      initialDelaySeconds: given.initialDelay === undefined ? b.initialDelaySeconds : Math.round(given.initialDelay / 1000),
+    };
+  }
+  return out;
+}
+
+function strategyFrom(e: Parsed, run: ((r: z.output<typeof analysisRun> | null | undefined) => AnalysisRun) | undefined): Strategy {
+  const s = e.strategy;
+  if (s.type === "rolling") return { kind: "rolling", maxSurge: s.maxSurge, maxUnavailable: s.maxUnavailable };
+  if (s.type === "blueGreen") {
+    const strategy: Strategy = { kind: "blueGreen", scaleDownDelayMs: s.scaleDownDelay };
+    if (s.prePromotionAnalysis !== false && run) strategy.prePromotionAnalysis = run(s.prePromotionAnalysis === true ? undefined : s.prePromotionAnalysis);
+    return strategy;
+  }
+  const r = s.trafficRouter;
+  const kind = typeof r === "string" ? r : r.type;
+  const trafficRouter: TrafficRouter =
+    typeof r === "object" && r.type === "gatewayApi"
+      ? {
+          kind: "gatewayApi",
+          gateway: { name: r.gateway, ...(r.gatewayNamespace ? { namespace: r.gatewayNamespace } : {}), ...(r.sectionName ? { sectionName: r.sectionName } : {}) },
+          hostnames: r.hostnames ?? (e.ingress ? [e.ingress.host] : []),
+        }
+      : { kind: kind as "replicas" | "nginx" };
+  const steps = s.steps
+    ? s.steps.map((st): CanaryStep =>
+        st.setWeight !== undefined ? { setWeight: st.setWeight } : st.pause !== undefined ? { pause: st.pause?.duration === undefined ? {} : { durationMs: st.pause.duration } } : { analysis: run!(st.analysis) },
+      )
+    : defaultCanarySteps(run?.(undefined));
+  return { kind: "canary", router: trafficRouter, steps };
+}
