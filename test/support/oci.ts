@@ -13,7 +13,7 @@ import type { RuntimeBase } from "../../src/core/image/bases.js";
 import type { ImagePlatform } from "../../src/core/image/platforms.js";
 import { planBuild } from "../../src/core/go/build-plan.js";
 import { parseGoMod } from "../../src/core/go/gomod.js";
-import { planBasePull } from "../../src/core/image/oci/crane.js";
+import { parseBaseDigest, planBaseDigest, planBasePull } from "../../src/core/image/oci/crane.js";
 import type { ToolRun } from "../../src/core/image/tool-run.js";
 import { runArgv, type Ran } from "./run.js";
 
@@ -59,7 +59,8 @@ export function writeLayout(image: OciImage, blobs: Map<string, string>): string
 /** Pulls one platform of a base with the core's crane argv and reads it as the adapter does. */
 export async function pullBase(base: RuntimeBase, platform: ImagePlatform, dockerConfig: string): Promise<{ image: BaseImage; dir: string }> {
   const dir = join(mkdtempSync(join(tmpdir(), "gantry-base-")), "layout");
-  await runCrane(planBasePull(base, platform, dir), dockerConfig);
+  const digest = parseBaseDigest((await runCrane(planBaseDigest(base, platform), dockerConfig)).stdout, base);
+  await runCrane(planBasePull(base, platform, digest, dir), dockerConfig);
   const text = (path: string) => readFileSync(join(dir, path), "utf8");
   const manifestDigest = pulledManifestDigest(text("index.json"), base.ref);
   const manifestText = text(blobPath(manifestDigest));

@@ -2,6 +2,7 @@ import { GantryError } from "../../errors.js";
 import type { RuntimeBase } from "../bases.js";
 import type { ImagePlatform } from "../platforms.js";
 import { formatDigestRefs, validateDigest, type PublishPlan } from "../publish.js";
+import { imageName, parseImageReference } from "../reference.js";
 import type { ToolRun } from "../tool-run.js";
 
 /**
@@ -20,12 +21,32 @@ function crane(args: string[], authenticated: boolean): ToolRun {
 }
 
 /**
- * Pulls one platform of the base into `dir` as an OCI image layout. The layout keeps the registry's
- * bytes: the manifest and config blobs are the ones served, so their digests still hold.
+ * Asks the registry which manifest the base's reference names for one platform today. Run it every
+ * time (a tag moves); the pull that follows is by that digest, so it may be cached.
  */
-export function planBasePull(base: RuntimeBase, platform: ImagePlatform, dir: string, authenticated = false): ToolRun {
+export function planBaseDigest(base: RuntimeBase, platform: ImagePlatform, authenticated = false): ToolRun {
+  return crane(["digest", `--platform=${platform}`, pullable(base).ref], authenticated);
+}
+
+/** The platform manifest's digest from planBaseDigest's output. */
+export function parseBaseDigest(stdout: string, base: RuntimeBase): string {
+  const digest = stdout.trim();
+  return validateDigest(digest, `base ${base.ref}`);
+}
+
+/**
+ * Pulls one platform of the base, by the digest planBaseDigest found, into `dir` as an OCI image
+ * layout. The layout keeps the registry's bytes: the manifest and config blobs are the ones served,
+ * so their digests still hold.
+ */
+export function planBasePull(base: RuntimeBase, platform: ImagePlatform, digest: string, dir: string, authenticated = false): ToolRun {
+  const pinned = `${imageName(parseImageReference(pullable(base).ref, "base"))}@${validateDigest(digest, `base ${base.ref}`)}`;
+  return crane(["pull", "--format=oci", `--platform=${platform}`, pinned, dir], authenticated);
+}
+
+function pullable(base: RuntimeBase): RuntimeBase {
   if (base.kind === "scratch") throw new GantryError("scratch has no image to pull");
-  return crane(["pull", "--format=oci", `--platform=${platform}`, base.ref, dir], authenticated);
+  return base;
 }
 
 export interface LayoutPush {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { resolveBase } from "../../../../src/core/image/bases.js";
-import { CRANE_IMAGE, CRANE_VERSION, checkPushedDigest, planBasePull, planLayoutPush } from "../../../../src/core/image/oci/crane.js";
+import { CRANE_IMAGE, CRANE_VERSION, checkPushedDigest, parseBaseDigest, planBaseDigest, planBasePull, planLayoutPush } from "../../../../src/core/image/oci/crane.js";
 import { planPublish } from "../../../../src/core/image/publish.js";
 
 const DIGEST = `sha256:${"f".repeat(64)}`;
@@ -11,11 +11,16 @@ describe("crane plans", () => {
     expect(CRANE_IMAGE).toBe(`gcr.io/go-containerregistry/crane:${CRANE_VERSION}`);
   });
 
-  it("pulls one platform of the base as an OCI layout", () => {
-    const run = planBasePull(resolveBase("distroless"), "linux/arm64", "/gantry/base");
-    expect(run.args).toEqual(["pull", "--format=oci", "--platform=linux/arm64", "gcr.io/distroless/static-debian12:nonroot", "/gantry/base"]);
+  it("resolves the base's platform manifest, then pulls it by digest as an OCI layout", () => {
+    const distroless = resolveBase("distroless");
+    expect(planBaseDigest(distroless, "linux/arm64").args).toEqual(["digest", "--platform=linux/arm64", "gcr.io/distroless/static-debian12:nonroot"]);
+    expect(parseBaseDigest(`${DIGEST}\n`, distroless)).toBe(DIGEST);
+    expect(() => parseBaseDigest("", distroless)).toThrow(/not an image digest/);
+    const run = planBasePull(distroless, "linux/arm64", DIGEST, "/gantry/base");
+    expect(run.args).toEqual(["pull", "--format=oci", "--platform=linux/arm64", `gcr.io/distroless/static-debian12@${DIGEST}`, "/gantry/base"]);
     expect(run.env).toEqual({});
-    expect(() => planBasePull(resolveBase("scratch"), "linux/amd64", "/b")).toThrow(/scratch/);
+    expect(planBasePull(distroless, "linux/arm64", DIGEST, "/b", true).env).toEqual({ DOCKER_CONFIG: "/gantry/docker" });
+    expect(() => planBaseDigest(resolveBase("scratch"), "linux/amd64")).toThrow(/scratch/);
   });
 
   it("pushes the layout to the first tag and tags the others by digest, logging in through a Docker config", () => {
