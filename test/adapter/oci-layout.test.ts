@@ -19,7 +19,7 @@ const BUILDER = "golang:1.26";
 const hex = (c: string) => c.repeat(64);
 /** The Go build's output, standing in for the real binaries. */
 const binaries = () =>
-  dag.directory().withNewFile("hello-api_linux_amd64", "amd64 binary").withNewFile("hello-api_linux_arm64", "arm64 binary") as unknown as Directory;
+  (dag.directory() as unknown as Directory).withNewFile("hello-api_linux_amd64", "amd64 binary").withNewFile("hello-api_linux_arm64", "arm64 binary");
 
 /** Answers the layer step's sha256sum and stat; each platform's blob digest follows its binary. */
 function layerAnswers(q: Query): unknown {
