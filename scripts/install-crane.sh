@@ -10,6 +10,8 @@ MODULE=github.com/google/go-containerregistry
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/.tools/bin"
 mkdir -p "$BIN"
+# shellcheck source=go-module-build.sh
+source "$ROOT/scripts/go-module-build.sh"
 
 export GOTOOLCHAIN=local CGO_ENABLED=0
 
@@ -24,13 +26,6 @@ if [ -x "$BIN/crane" ] && [ "$("$BIN/crane" version 2>/dev/null)" = "v$VERSION" 
 fi
 
 started=$(date +%s)
-dir="$(go mod download -json "$MODULE@v$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-if [ -z "$dir" ] || [ ! -d "$dir" ]; then
-  echo "install-crane: could not download $MODULE@v$VERSION" >&2
-  exit 1
-fi
-(cd "$dir" && go build -trimpath \
-  -ldflags "-s -w -X $MODULE/cmd/crane/cmd.Version=v$VERSION -X $MODULE/pkg/v1/remote/transport.Version=v$VERSION" \
-  -o "$BIN/crane.partial" ./cmd/crane)
-mv "$BIN/crane.partial" "$BIN/crane"
+build_go_module "$MODULE" "v$VERSION" ./cmd/crane "$BIN/crane" \
+  "-s -w -X $MODULE/cmd/crane/cmd.Version=v$VERSION -X $MODULE/pkg/v1/remote/transport.Version=v$VERSION"
 echo "install-crane: built crane $("$BIN/crane" version) in $(( $(date +%s) - started ))s"

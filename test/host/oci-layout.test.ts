@@ -4,15 +4,16 @@ import { chmodSync, readdirSync, readFileSync, statSync, utimesSync } from "node
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { sha256Digest } from "../../src/core/image/oci/blob.js";
 import { planOciImage, type OciImage } from "../../src/core/image/oci/image-layout.js";
 import { planLayer } from "../../src/core/image/oci/layer.js";
 import { planImage, type ImagePlan } from "../../src/core/image/plan.js";
-import { buildHelloApi, mustRun, runLayerPlan, writeLayout, type BuiltLayer } from "../support/oci.js";
+import { buildHelloApi, mustRun, removeTempDirs, runLayerPlan, writeLayout, type BuiltLayer } from "../support/oci.js";
 
 const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
+afterAll(removeTempDirs);
 
 function servicePlan(sourceDateEpoch?: number): ImagePlan {
   return planImage({

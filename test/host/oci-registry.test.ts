@@ -1,6 +1,6 @@
 // Gantry's OCI layout pushed and pulled for real: the core's crane argv with crane built from the
 // pinned module, against Debian's docker-registry on a free loopback port.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -13,12 +13,13 @@ import { planLayer } from "../../src/core/image/oci/layer.js";
 import { DOCKER_MANIFEST, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from "../../src/core/image/oci/media-types.js";
 import { planImage, type ImagePlan, type ImagePlanOptions } from "../../src/core/image/plan.js";
 import { dockerConfigJson, planPublish } from "../../src/core/image/publish.js";
-import { buildHelloApi, CRANE, mustRun, pullBase, runCrane, runLayerPlan, writeLayout } from "../support/oci.js";
+import { buildHelloApi, CRANE, mustRun, pullBase, removeTempDirs, runCrane, runLayerPlan, tempDir, writeLayout } from "../support/oci.js";
 import { startRegistry, type Registry } from "../support/registry.js";
 import { runArgv } from "../support/run.js";
 
 const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
-const noLogin = mkdtempSync(join(tmpdir(), "gantry-docker-empty-"));
+const noLogin = tempDir("gantry-docker-empty-");
+afterAll(removeTempDirs);
 
 function plan(options: Partial<ImagePlanOptions>): ImagePlan {
   return planImage({ name: "hello-api", base: "scratch", builtPlatforms: [...PLATFORMS], sourceDateEpoch: 1_700_000_000, labels: { version: "1.2.3" }, ...options });
@@ -90,7 +91,7 @@ describe("pushing and pulling Gantry's OCI layout with the real crane and regist
 
   describe("on a base image pulled from the registry", () => {
     const baseTool = (platform: string) => {
-      const file = join(mkdtempSync(join(tmpdir(), "gantry-base-tool-")), "base-tool");
+      const file = join(tempDir("gantry-base-tool-"), "base-tool");
       writeFileSync(file, `#!/bin/sh\necho base tool for ${platform}\n`);
       return file;
     };
@@ -123,7 +124,7 @@ describe("pushing and pulling Gantry's OCI layout with the real crane and regist
     });
 
     it("gives a filesystem with the base's files and Gantry's binary", async () => {
-      const out = join(mkdtempSync(join(tmpdir(), "gantry-export-")), "fs.tar");
+      const out = join(tempDir("gantry-export-"), "fs.tar");
       await crane("export", "--platform=linux/amd64", `${repository}:on-base`, out);
       const files = (await mustRun(["tar", "--list", "--file", out], tmpdir())).stdout.split("\n");
       expect(files).toEqual(expect.arrayContaining(["usr/local/bin/base-tool", "etc/passwd", "app/hello-api"]));
@@ -131,7 +132,7 @@ describe("pushing and pulling Gantry's OCI layout with the real crane and regist
 
     it("builds on a Docker v2 schema 2 base, renaming its layers' media type", async () => {
       // crane pushes a docker-style tarball with Docker media types: the other kind found in the wild.
-      const tarball = join(mkdtempSync(join(tmpdir(), "gantry-docker-base-")), "base.tar");
+      const tarball = join(tempDir("gantry-docker-base-"), "base.tar");
       await crane("pull", "--platform=linux/amd64", baseRef, tarball);
       await crane("push", tarball, `${registry.host}/base/docker:1`);
       expect(JSON.parse(await crane("manifest", `${registry.host}/base/docker:1`)).mediaType).toBe(DOCKER_MANIFEST);
@@ -172,7 +173,7 @@ describe("pushing to a registry that needs a login", () => {
     expect(anonymous.status).not.toBe(0);
     expect(anonymous.stderr).toMatch(/UNAUTHORIZED|401/);
 
-    const config = mkdtempSync(join(tmpdir(), "gantry-docker-login-"));
+    const config = tempDir("gantry-docker-login-");
     writeFileSync(join(config, "config.json"), dockerConfigJson(registry.host, login.username, login.password));
     checkPushedDigest((await runCrane(pushPlan.push, config)).stdout, image.digest);
     const digest = await mustRun([CRANE, "digest", `${registry.host}/acme/hello-api:1.2.3`], tmpdir(), { DOCKER_CONFIG: config });

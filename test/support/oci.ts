@@ -1,6 +1,6 @@
 // Runs the core's OCI plans on this machine the way the Dagger adapter runs them in containers:
 // the layer's exact argv in a fresh working directory, crane from .tools/bin with the plan's args.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +17,19 @@ import { parseBaseDigest, planBaseDigest, planBasePull } from "../../src/core/im
 import type { ToolRun } from "../../src/core/image/tool-run.js";
 import { runArgv, type Ran } from "./run.js";
 
+const made: string[] = [];
+
+/** A new temporary directory, removed by removeTempDirs (call it in afterAll). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export const CRANE = fileURLToPath(new URL("../../.tools/bin/crane", import.meta.url));
 
 export interface BuiltLayer extends LayerDigests {
@@ -27,7 +40,7 @@ export interface BuiltLayer extends LayerDigests {
 
 /** Runs a layer plan in a new temporary directory with `binary` as the platform's binary. */
 export async function runLayerPlan(plan: LayerPlan, binary: string): Promise<BuiltLayer> {
-  const work = mkdtempSync(join(tmpdir(), "gantry-layer-"));
+  const work = tempDir("gantry-layer-");
   mkdirSync(dirname(join(work, plan.binaryInput)), { recursive: true });
   copyFileSync(binary, join(work, plan.binaryInput));
   for (const input of plan.inputs) {
@@ -42,7 +55,7 @@ export async function runLayerPlan(plan: LayerPlan, binary: string): Promise<Bui
 
 /** Writes the image as an OCI layout in a new temporary directory; `blobs` says where each layer blob is on disk. */
 export function writeLayout(image: OciImage, blobs: Map<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "gantry-layout-"));
+  const dir = tempDir("gantry-layout-");
   for (const file of image.files) {
     mkdirSync(dirname(join(dir, file.path)), { recursive: true });
     writeFileSync(join(dir, file.path), file.text);
@@ -58,7 +71,7 @@ export function writeLayout(image: OciImage, blobs: Map<string, string>): string
 
 /** Pulls one platform of a base with the core's crane argv and reads it as the adapter does. */
 export async function pullBase(base: RuntimeBase, platform: ImagePlatform, dockerConfig: string): Promise<{ image: BaseImage; dir: string }> {
-  const dir = join(mkdtempSync(join(tmpdir(), "gantry-base-")), "layout");
+  const dir = join(tempDir("gantry-base-"), "layout");
   const digest = parseBaseDigest((await runCrane(planBaseDigest(base, platform), dockerConfig)).stdout, base);
   await runCrane(planBasePull(base, platform, digest, dir), dockerConfig);
   const text = (path: string) => readFileSync(join(dir, path), "utf8");
@@ -83,7 +96,7 @@ const EXAMPLE = fileURLToPath(new URL("../../examples/hello-api", import.meta.ur
 
 /** Builds examples/hello-api with the core's Go build plan and the real go; returns the output directory. */
 export async function buildHelloApi(platforms: string[]): Promise<string> {
-  const outputDir = mkdtempSync(join(tmpdir(), "gantry-dist-"));
+  const outputDir = tempDir("gantry-dist-");
   const module = parseGoMod(readFileSync(join(EXAMPLE, "go.mod"), "utf8"));
   const plan = planBuild({ module, pkg: ".", platforms, nativePlatform: "linux/amd64", version: "1.2.3", outputDir });
   for (const step of plan.steps) await mustRun(step.argv, EXAMPLE, step.env);
