@@ -51,20 +51,19 @@ const PUSH_LAYOUT = "/gantry/layout";
 export async function ociLayout(input: OciLayoutInput): Promise<OciLayout> {
   const { plan } = input;
   const layerPlan = planLayer(plan);
-  const parts: PlatformParts[] = [];
   const blobs = new Map<string, File>();
-  for (const { platform, binaryFile } of plan.platforms) {
-    const ctr = layerContainer(input.builderImage, layerPlan, input.binaries.file(binaryFile));
-    const layer = parseLayerMeasure(await ctr.withExec(layerPlan.digestArgv).stdout(), await ctr.withExec(layerPlan.sizeArgv).stdout());
-    blobs.set(layer.digest, ctr.file(`${LAYER_WORK}/${layerPlan.blobFile}`));
-    if (plan.base.kind === "scratch") {
-      parts.push({ platform, layer });
-      continue;
-    }
-    const base = await pullBase(plan.base, platform, input.baseLogin);
-    for (const l of base.image.layers) blobs.set(l.digest, base.layout.file(blobPath(l.digest)));
-    parts.push({ platform, layer, base: base.image });
-  }
+  // Platforms are independent: their layer steps and base pulls run side by side.
+  const parts = await Promise.all(
+    plan.platforms.map(async ({ platform, binaryFile }): Promise<PlatformParts> => {
+      const ctr = layerContainer(input.builderImage, layerPlan, input.binaries.file(binaryFile));
+      const layer = parseLayerMeasure(await ctr.withExec(layerPlan.digestArgv).stdout(), await ctr.withExec(layerPlan.sizeArgv).stdout());
+      blobs.set(layer.digest, ctr.file(`${LAYER_WORK}/${layerPlan.blobFile}`));
+      if (plan.base.kind === "scratch") return { platform, layer };
+      const base = await pullBase(plan.base, platform, input.baseLogin);
+      for (const l of base.image.layers) blobs.set(l.digest, base.layout.file(blobPath(l.digest)));
+      return { platform, layer, base: base.image };
+    }),
+  );
   const image = planOciImage(plan, parts);
   let directory = dag.directory();
   for (const file of image.files) directory = directory.withNewFile(file.path, file.text);

@@ -49,6 +49,16 @@ function pullable(base: RuntimeBase): RuntimeBase {
   return base;
 }
 
+/*
+ * Why the registry ends up with Gantry's exact bytes (go-containerregistry v0.21.9):
+ * - cmd/crane/cmd/push.go loadImage: a layout whose index.json has one index entry is pushed as
+ *   layout.ImageIndex(digest) of that entry;
+ * - pkg/v1/layout/index.go ImageIndex/RawManifest and image.go layoutImage.RawManifest return the blob
+ *   files' bytes as read;
+ * - pkg/v1/remote/write.go commitManifest PUTs RawManifest() unchanged (unpackTaggable hashes the same
+ *   bytes), for the index and for each platform manifest.
+ * test/host/oci-registry.test.ts checks it: `crane manifest` answers the core's text byte for byte.
+ */
 export interface LayoutPush {
   /** Pushes the layout's image index (the one entry of its index.json) as is, to the first tag. */
   push: ToolRun;

@@ -102,7 +102,9 @@ function indexPlatform(platform: ImagePlatform): Descriptor["platform"] {
   return { architecture: arch, os, ...(variant === undefined ? {} : { variant }) };
 }
 
+/** The first item per path: platforms may share a base layer, and a blob is stored once. */
 function unique<T extends { path: string }>(items: T[]): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => !seen.has(item.path) && seen.add(item.path) !== undefined);
+  const byPath = new Map<string, T>();
+  for (const item of items) if (!byPath.has(item.path)) byPath.set(item.path, item);
+  return [...byPath.values()];
 }

@@ -54,7 +54,7 @@ interface Entry {
   source?: string;
 }
 
-export function planLayer(plan: ImagePlan, sourceDateEpoch = plan.sourceDateEpoch ?? 0): LayerPlan {
+export function planLayer(plan: ImagePlan): LayerPlan {
   const entries = layerEntries(plan);
   const steps: string[][] = [["mkdir", STAGING, "out"]];
   for (const e of entries) steps.push(...entryArgv(e));
@@ -68,7 +68,7 @@ export function planLayer(plan: ImagePlan, sourceDateEpoch = plan.sourceDateEpoc
       "--sort=name",
       "--format=posix",
       "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
-      `--mtime=@${sourceDateEpoch}`,
+      `--mtime=@${plan.sourceDateEpoch ?? 0}`,
       "--numeric-owner",
       "--",
       ...topLevel,
