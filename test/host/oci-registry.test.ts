@@ -10,7 +10,7 @@ import { blobPath } from "../../src/core/image/oci/blob.js";
 import { checkPushedDigest, planLayoutPush } from "../../src/core/image/oci/crane.js";
 import { planOciImage, type OciImage, type PlatformParts } from "../../src/core/image/oci/image-layout.js";
 import { planLayer } from "../../src/core/image/oci/layer.js";
-import { DOCKER_MANIFEST, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from "../../src/core/image/oci/media-types.js";
+import { DOCKER_LAYER_GZIP, DOCKER_MANIFEST, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from "../../src/core/image/oci/media-types.js";
 import { planImage, type ImagePlan, type ImagePlanOptions } from "../../src/core/image/plan.js";
 import { dockerConfigJson, planPublish } from "../../src/core/image/publish.js";
 import { buildHelloApi, CRANE, mustRun, pullBase, removeTempDirs, runCrane, runLayerPlan, tempDir, writeLayout } from "../support/oci.js";
@@ -135,13 +135,16 @@ describe("pushing and pulling Gantry's OCI layout with the real crane and regist
       const tarball = join(tempDir("gantry-docker-base-"), "base.tar");
       await crane("pull", "--platform=linux/amd64", baseRef, tarball);
       await crane("push", tarball, `${registry.host}/base/docker:1`);
-      expect(JSON.parse(await crane("manifest", `${registry.host}/base/docker:1`)).mediaType).toBe(DOCKER_MANIFEST);
+      const dockerManifest = JSON.parse(await crane("manifest", `${registry.host}/base/docker:1`));
+      expect(dockerManifest.mediaType).toBe(DOCKER_MANIFEST);
+      expect(dockerManifest.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual([DOCKER_LAYER_GZIP]);
 
       const amd64 = planImage({ name: "hello-api", base: `${registry.host}/base/docker:1`, builtPlatforms: ["linux/amd64"], sourceDateEpoch: 1_700_000_000 });
       const { image: onDocker, layout: onDockerLayout } = await assemble(amd64, hello);
       const manifest = JSON.parse(onDocker.platforms[0]!.manifest.text);
       expect(manifest.mediaType).toBe(OCI_MANIFEST);
       expect(manifest.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual([OCI_LAYER_GZIP, OCI_LAYER_GZIP]);
+      expect(manifest.layers[0].digest).toBe(dockerManifest.layers[0].digest);
       const pushPlan = planLayoutPush(planPublish({ repository, tags: ["on-docker"], platforms: ["linux/amd64"], hasPassword: false }), onDockerLayout, onDocker.digest);
       checkPushedDigest((await runCrane(pushPlan.push, noLogin)).stdout, onDocker.digest);
       expect((await crane("digest", `${repository}:on-docker`)).trim()).toBe(onDocker.digest);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -68,6 +69,12 @@ describe("planOciImage depends on its inputs and nothing else", () => {
     expect(digest()).toBe(reference);
     vi.setSystemTime(new Date("1999-12-31T23:59:59Z"));
     expect(digest()).toBe(reference);
+  });
+
+  it("does not change with the process, its time zone or its locale", () => {
+    const script = fileURLToPath(new URL("./print-digest.ts", import.meta.url));
+    const env = { ...process.env, TZ: "Pacific/Kiritimati", LANG: "tr_TR.UTF-8", LC_ALL: "tr_TR.UTF-8" };
+    expect(execFileSync(process.execPath, ["--import", "tsx", script], { env, encoding: "utf8" })).toBe(reference);
   });
 
   it("does not change with the order labels, variables, platforms or parts are given in", () => {
