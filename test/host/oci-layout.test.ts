@@ -129,6 +129,21 @@ describe("OCI layer and layout with the core's argv (real go, GNU tar, gzip)", (
     expect(Object.keys(tree(first.layout))).toContain(`blobs/sha256/${first.image.digest.slice(7)}`);
   });
 
+  it("copies the zoneinfo tree reproducibly, root-owned, with normalised modes and its symlinks kept", async () => {
+    const withTzdata = planImage({ name: "hello-api", base: "scratch", builtPlatforms: ["linux/amd64"], tzdata: true, sourceDateEpoch: 1_700_000_000 });
+    const binary = join(dist, withTzdata.platforms[0]!.binaryFile);
+    const [a, b] = [await runLayerPlan(planLayer(withTzdata), binary), await runLayerPlan(planLayer(withTzdata), binary)];
+    expect(readFileSync(a.blob).equals(readFileSync(b.blob))).toBe(true);
+    const listing = await mustRun(["tar", "--list", "--verbose", "--numeric-owner", "--file", a.tar], dist);
+    const zoneinfo = listing.stdout.trim().split("\n").filter((l) => / usr\/share\/zoneinfo\//.test(l));
+    expect(zoneinfo.length).toBeGreaterThan(100);
+    expect(zoneinfo.every((l) => l.split(/\s+/)[1] === "0/0")).toBe(true);
+    const modes = new Set(zoneinfo.map((l) => l.split(/\s+/)[0]));
+    expect([...modes].filter((m) => !["drwxr-xr-x", "-rw-r--r--", "lrwxrwxrwx"].includes(m!))).toEqual([]);
+    expect(modes.has("lrwxrwxrwx")).toBe(true);
+    expect(zoneinfo.some((l) => l.includes("usr/share/zoneinfo/UTC"))).toBe(true);
+  });
+
   it("gives another digest for another commit time, and the epoch for an unknown one", async () => {
     const unknown = await assemble(servicePlan(undefined), dist);
     expect(unknown.image.digest).not.toBe(first.image.digest);
