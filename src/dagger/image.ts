@@ -2,10 +2,8 @@ import { dag, type Container, type Directory, type Platform } from "@dagger.io/d
 
 import { planServiceImage } from "../core/image/image-request.js";
 import type { ImagePlan, PlatformImage } from "../core/image/plan.js";
-import { resolveRelease } from "../core/release.js";
+import type { StageContext } from "./context.js";
 import { buildBinaries } from "./go-build.js";
-import { goImage, readGoMod } from "./go-toolchain.js";
-import type { Gantry } from "../index.js";
 
 export interface ServiceImages {
   plan: ImagePlan;
@@ -14,10 +12,10 @@ export interface ServiceImages {
 }
 
 /** Builds the binaries for `platforms` and assembles one runtime container per platform. */
-export async function serviceImages(s: Gantry, platforms: string[]): Promise<ServiceImages> {
-  const { plan: build, dist } = await buildBinaries(s, platforms);
-  const plan = planServiceImage({ ...s, name: build.name }, resolveRelease(s), build.steps.map((st) => st.platform), platforms);
-  const builder = dag.container().from(goImage(s, await readGoMod(s.source)));
+export async function serviceImages(ctx: StageContext, platforms: string[]): Promise<ServiceImages> {
+  const { plan: build, dist } = await buildBinaries(ctx, platforms);
+  const plan = planServiceImage({ ...ctx.pipeline.image, name: build.name }, ctx.release, build.steps.map((st) => st.platform), platforms);
+  const builder = dag.container().from(ctx.toolchain.image);
   return { plan, variants: plan.platforms.map((p) => assemble(plan, p, dist, builder)) };
 }
 
