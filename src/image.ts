@@ -50,13 +50,31 @@ export class Image {
     return variants[0]!;
   }
 
-  /** A multi-platform OCI image archive, for scanners, air-gapped transfer or docker load. Example: dagger call image tarball export --path image.tar */
+  /**
+   * The multi-platform image as it ships: an OCI image layout that Gantry assembles byte for byte, so
+   * one commit always gives one digest. Example: dagger call image layout export --path oci
+   */
+  @func()
+  async layout(): Promise<Directory> {
+    const { serviceLayout } = await import("#dagger/image.js");
+    const ctx = await this.context();
+    return (await serviceLayout(ctx, this.imagePlatforms(ctx.pipeline.go.platforms))).directory;
+  }
+
+  /** The image index's digest (sha256:...), the same for every build of one commit. Example: dagger call image digest */
+  @func()
+  async digest(): Promise<string> {
+    const { serviceLayout } = await import("#dagger/image.js");
+    const ctx = await this.context();
+    return (await serviceLayout(ctx, this.imagePlatforms(ctx.pipeline.go.platforms))).digest;
+  }
+
+  /** The OCI layout as one reproducible tar archive, for docker load, scanners or air-gapped transfer. Example: dagger call image tarball export --path image.tar */
   @func()
   async tarball(): Promise<File> {
-    const { serviceImages } = await import("#dagger/image.js");
+    const { serviceLayout, layoutTarball } = await import("#dagger/image.js");
     const ctx = await this.context();
-    const { variants } = await serviceImages(ctx, this.imagePlatforms(ctx.pipeline.go.platforms));
-    return dag.container().asTarball({ platformVariants: variants });
+    return layoutTarball(await serviceLayout(ctx, this.imagePlatforms(ctx.pipeline.go.platforms)), ctx.toolchain.image);
   }
 
   /** A software bill of materials of the image for one platform, made by syft. Example: dagger call image sbom export --path sbom.json */

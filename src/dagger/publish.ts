@@ -7,7 +7,8 @@ import type { ToolRun } from "../core/image/tool-run.js";
 import type { PublishConfig } from "../core/pipeline/schema.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
-import { serviceImages } from "./image.js";
+import { serviceImages, serviceLayout } from "./image.js";
+import { pushLayout } from "./oci-layout.js";
 import { imageSbom } from "./sbom.js";
 import { execTool, toolContainer } from "./tool.js";
 
@@ -45,12 +46,8 @@ export async function publishImage(ctx: StageContext, platforms: string[], given
   });
   const plan = planPublish({ repository: config.repository ?? "", tags, platforms, registryUser: config.username, hasPassword: password !== undefined });
   validateSigning({ attachSbom: config.attachSbom, hasKey: cosignKey !== undefined });
-  const { variants } = await serviceImages(ctx, plan.platforms);
-
-  let pusher = dag.container();
-  if (plan.credentials && password) pusher = pusher.withRegistryAuth(plan.registry, plan.credentials.username, password);
-  const published: string[] = [];
-  for (const ref of plan.refs) published.push(await pusher.publish(ref, { platformVariants: variants }));
+  const layout = await serviceLayout(ctx, plan.platforms);
+  const published = await pushLayout(layout, plan, password);
   const digest = publishedDigest(published);
 
   if (cosignKey) {
@@ -59,7 +56,8 @@ export async function publishImage(ctx: StageContext, platforms: string[], given
     await (await cosign(planSign(signing), cosignKey, cosignPassword, login)).sync();
     if (config.attachSbom) {
       const attest = planAttest({ ...signing, predicate: SBOM_PATH, format: "spdx-json" });
-      await (await cosign(attest, cosignKey, cosignPassword, login, (c) => c.withMountedFile(SBOM_PATH, imageSbom(variants[0]!, "spdx-json", plan.repository)))).sync();
+      const sbom = imageSbom((await serviceImages(ctx, [plan.platforms[0]!])).variants[0]!, "spdx-json", plan.repository);
+      await (await cosign(attest, cosignKey, cosignPassword, login, (c) => c.withMountedFile(SBOM_PATH, sbom))).sync();
     }
   }
   return formatDigestRefs(plan.repository, tags, digest);

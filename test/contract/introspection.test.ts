@@ -85,7 +85,7 @@ describe("module contract (offline introspection with the SDK's own introspector
     expect(m.image!.arguments.base!.type).toEqual(ENUM("BaseKind"));
     const image = mod.objects.Image!;
     const returns = Object.fromEntries(Object.values(image.methods).map((f) => [f.name, f.returnType]));
-    expect(returns).toEqual({ container: obj("Container"), tarball: obj("File"), sbom: obj("File"), scan: obj("ScanReport"), publish: list(STRING) });
+    expect(returns).toEqual({ container: obj("Container"), layout: DIRECTORY, digest: STRING, tarball: obj("File"), sbom: obj("File"), scan: obj("ScanReport"), publish: list(STRING) });
     expect(image.methods.sbom!.arguments.format!.type).toEqual(ENUM("SbomFormat"));
     expect(image.methods.container!.arguments.platform!.type).toEqual(PLATFORM);
   });

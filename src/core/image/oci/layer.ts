@@ -150,3 +150,24 @@ function entryArgv(e: Entry): string[][] {
       ];
   }
 }
+
+/**
+ * argv that writes an OCI layout directory as one tar archive (for `docker load`, Trivy's --input,
+ * air-gapped transfer) with the same pinned settings as the layer, so the archive is reproducible too.
+ */
+export function layoutTarballArgv(layoutDir: string, output: string): string[] {
+  return [
+    "tar",
+    "--create",
+    `--file=${output}`,
+    `--directory=${layoutDir}`,
+    "--sort=name",
+    "--format=posix",
+    "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
+    "--mtime=@0",
+    "--owner=0",
+    "--group=0",
+    "--numeric-owner",
+    ".",
+  ];
+}
