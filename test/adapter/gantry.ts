@@ -11,8 +11,8 @@ import { simulation, tree, type SimNode } from "../support/dagger-simulation.js"
 /** The bundled example service, read from disk by the simulation. */
 export const HELLO_API = new URL("../../examples/hello-api/", import.meta.url);
 
-/** Real tool output (see /work/shared/fixtures/SOURCES.md). */
-export const SHARED_FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
+/** Real tool output copied into the repository (provenance in test/fixtures/SOURCES.md). */
+export const TOOL_FIXTURES = new URL("../fixtures/", import.meta.url);
 
 type Settings = Partial<Omit<Gantry, "source" | "build" | "test" | "image" | "tarball" | "sbom" | "scan" | "publish" | "dockerfile">>;
 

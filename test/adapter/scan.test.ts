@@ -11,10 +11,10 @@ import { CACHE_BUSTER_ENV, planTrivyScan, TRIVY_IMAGE, type TrivyScanOptions } f
 import type { ScanRequest } from "../../src/dagger/scan.js";
 import type { Gantry } from "../../src/index.js";
 import { simulation, type Query, type SimNode } from "../support/dagger-simulation.js";
-import { gantry, HELLO_API, SHARED_FIXTURES } from "./gantry.js";
+import { gantry, HELLO_API, TOOL_FIXTURES } from "./gantry.js";
 
 /** A real Trivy report: CRITICAL CVE-2019-18224 in libidn2-0 (fixed) and LOW CVE-2019-18276 in bash. */
-const DEBIAN = readFileSync(new URL("trivy/trivy-debian-buster.json.golden", SHARED_FIXTURES), "utf8");
+const DEBIAN = readFileSync(new URL("trivy/trivy-debian-buster.json.golden", TOOL_FIXTURES), "utf8");
 
 const MIRRORS = ["mirror-a.example/trivy-db:2", "mirror-b.example/trivy-db:2", "mirror-c.example/trivy-db:2"];
 

@@ -9,10 +9,10 @@ vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"));
 import { planTest, type TestRequest } from "../../src/core/go/test-plan.js";
 import type { Gantry } from "../../src/index.js";
 import { simulation, type Query, type SimNode } from "../support/dagger-simulation.js";
-import { gantry, producer, SHARED_FIXTURES, sourceTree } from "./gantry.js";
+import { gantry, producer, TOOL_FIXTURES, sourceTree } from "./gantry.js";
 
-/** A real `go test -json` stream: TestOne fails, TestTwo passes (see shared/fixtures/SOURCES.md). */
-const EVENTS = readFileSync(new URL("gotest/gojunit-101-fail.gojson.txt", SHARED_FIXTURES), "utf8");
+/** A real `go test -json` stream: TestOne fails, TestTwo passes (see test/fixtures/SOURCES.md). */
+const EVENTS = readFileSync(new URL("gotest/gojunit-101-fail.gojson.txt", TOOL_FIXTURES), "utf8");
 /** Two blocks of two statements, one of them run: 50%. */
 const PROFILE = "mode: atomic\nexample.com/hello/main.go:10.2,12.3 2 1\nexample.com/hello/main.go:14.2,16.3 2 0\n";
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { testReportToJUnit } from "../../../src/core/go/test-junit.js";
 import { parseTestJson } from "../../../src/core/go/test2json.js";
 
-const fixtures = new URL("../../../../shared/fixtures/gotest/", import.meta.url);
+const fixtures = new URL("../../fixtures/gotest/", import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, fixtures), "utf8");
 
 /** The parts of a JUnit document CI test views read, so two renderings can be compared whatever their formatting. */

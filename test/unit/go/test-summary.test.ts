@@ -6,7 +6,7 @@ import { countTotals, type PackageResult, type TestReport, type TestResult } fro
 import { outputExcerpt, testSummaryMarkdown } from "../../../src/core/go/test-summary.js";
 import { parseTestJson } from "../../../src/core/go/test2json.js";
 
-const fixtures = new URL("../../../../shared/fixtures/gotest/", import.meta.url);
+const fixtures = new URL("../../fixtures/gotest/", import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, fixtures), "utf8");
 
 const PKG = "example.com/svc";

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { failedOutsideTests, isPassing, KEPT_OUTPUT_CHARS } from "../../../src/core/go/test-report.js";
 import { parseTestJson, TestEventParser, type TestEvent } from "../../../src/core/go/test2json.js";
 
-const fixtures = new URL("../../../../shared/fixtures/gotest/", import.meta.url);
+const fixtures = new URL("../../fixtures/gotest/", import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, fixtures), "utf8");
 
 const PKG = "example.com/svc";
