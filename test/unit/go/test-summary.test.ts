@@ -116,3 +116,13 @@ describe("outputExcerpt", () => {
     expect(excerpt).toBe(`${"a".repeat(75)}\n[… 500 characters cut …]\n${"z".repeat(25)}`);
   });
 });
+
+describe("testSummaryMarkdown with HTML in names and output", () => {
+  it("shows names only in code spans and output only in fences, where Markdown renders no HTML", () => {
+    const md = testSummaryMarkdown(report([test("Test<img src=x onerror=alert(1)>", "fail", "<script>alert(1)</script>\n")], { status: "fail" }));
+    const outsideCode = md.replace(/(`+)[^`]*?\1/g, "").replace(/^```text\n[\s\S]*?\n```$/gm, "");
+    expect(outsideCode).not.toMatch(/<img|<script/);
+    expect(md).toContain("`Test<img src=x onerror=alert(1)>`");
+    expect(md).toContain("```text\n<script>alert(1)</script>\n```");
+  });
+});
