@@ -1,5 +1,5 @@
 import { FileError } from "../errors.js";
-import { parseJsonText } from "./json-syntax.js";
+import { parseJsonText } from "./json-document.js";
 import { isSeverity, SEVERITIES, type Severity } from "./severity.js";
 
 /** The only Trivy JSON schema Gantry reads (Trivy ≥ 0.20 writes it). */
