@@ -1,4 +1,5 @@
 import { gzipSync } from "node:zlib";
+import { trimTrailing } from "../text.js";
 import { sortFindings } from "./gate.js";
 import { publishedImageReference } from "./image-ref.js";
 import { JsonArrayWriter, jsonObject, jsonString, jsonText, optionalJson } from "./json-text.js";
@@ -169,7 +170,7 @@ function sarifJson(
       "gantry.truncatedResults": dropped.length,
       "gantry.truncatedBySeverity": droppedBySeverity,
     }),
-    automationDetails: options.category ? JSON.stringify({ id: `${options.category.replace(/\/+$/, "")}/` }) : undefined,
+    automationDetails: options.category ? JSON.stringify({ id: `${trimTrailing(options.category, "/")}/` }) : undefined,
   });
   return jsonObject({ $schema: jsonString(SARIF_SCHEMA_URI), version: jsonString(SARIF_VERSION), runs: `[${run}]` });
 }
