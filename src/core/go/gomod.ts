@@ -77,6 +77,17 @@ interface GoModStatement {
   line: number;
 }
 
+/** The verbs modfile accepts in `verb ( … )` form; `go (` and `toolchain (` are errors to the go command. */
+const BLOCK_VERBS = new Set(["module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"]);
+
+/** `verb (` or an empty `verb ( )`: what modfile's parseStmt takes for a block. */
+function isBlockStart(tokens: GoModToken[]): boolean {
+  const last = tokens[tokens.length - 1]!;
+  if (tokens.length >= 2 && last.text === "(" && !last.quoted) return true;
+  const open = tokens[tokens.length - 2];
+  return tokens.length >= 3 && last.text === ")" && !last.quoted && open?.text === "(" && !open.quoted;
+}
+
 /** The statements of a go.mod, block lines expanded to `verb args…`. */
 function goModStatements(text: string, file: string): GoModStatement[] {
   const statements: GoModStatement[] = [];
@@ -93,10 +104,11 @@ function goModStatements(text: string, file: string): GoModStatement[] {
       } else {
         statements.push({ verb: block.verb, args: tokens, line });
       }
-    } else if (tokens.length === 2 && words[1] === "(" && !tokens[1]!.quoted) {
-      block = { verb: words[0]!, line };
-    } else if (tokens.length === 3 && words[1] === "(" && words[2] === ")") {
-      // An empty block.
+    } else if (isBlockStart(tokens)) {
+      const opens = words[words.length - 1] === "(";
+      const verb = words.slice(0, opens ? -1 : -2).join(" ");
+      if (!BLOCK_VERBS.has(verb)) fail(`unknown block type: ${verb}`);
+      if (opens) block = { verb, line }; // else an empty block, "verb ( )"
     } else if (tokens[0]!.quoted || words[0] === "(" || words[0] === ")") {
       fail(`syntax error: unexpected ${words[0]}`);
     } else {

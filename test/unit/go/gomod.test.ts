@@ -88,8 +88,14 @@ describe("parseGoMod follows go.mod's grammar (golang.org/x/mod/modfile)", () =>
     expect(() => parseGoMod('module m\nrequire (\n\t"example.com/a (b)" v1.0.0\n)\ngo 1.22\n')).not.toThrow();
   });
 
-  it("reads go and toolchain lines in block form", () => {
-    expect(parseGoMod("module m\ngo (\n\t1.22\n)\ntoolchain (\n\tgo1.26.1\n)\n")).toEqual({ module: "m", go: "1.22", toolchain: "1.26.1" });
+  it("refuses go and toolchain blocks, which the go command does not know", () => {
+    expect(() => parseGoMod("module m\ngo (\n\t1.22\n)\n")).toThrow("go.mod:2: unknown block type: go");
+    expect(() => parseGoMod("module m\ngo 1.22\ntoolchain ( )\n")).toThrow("go.mod:3: unknown block type: toolchain");
+    expect(() => parseGoMod("module m\nrequire x (\n)\n")).toThrow("go.mod:2: unknown block type: require x");
+  });
+
+  it("accepts an empty block", () => {
+    expect(parseGoMod("module m\nrequire ( )\ngo 1.22\n")).toEqual({ module: "m", go: "1.22", toolchain: undefined });
   });
 
   it.each<[string, string, string]>([
