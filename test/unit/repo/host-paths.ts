@@ -6,8 +6,9 @@ import ts from "typescript";
 /**
  * Finds where a test, bench or script names a host path outside the repository, so a fresh clone runs
  * without anything beside it. Only places that reach the host file system count: module specifiers,
- * `new URL(x, import.meta.url)`, `file:` URLs, path arguments of fs/path/child_process calls and `cwd:`
- * options; in shell scripts, paths anchored at the script's directory or `$ROOT`, and absolute paths.
+ * `new URL(x, import.meta.url)`, `file:` URLs, path arguments of fs/path calls and `cwd:` options
+ * (system directories such as /proc and /etc allowed); in shell scripts, relative paths and paths anchored
+ * at the script's directory or `$ROOT`, and absolute paths under the directories that hold the checkout.
  * Strings that are data (a container path like /work/sbom.json handed to a plan, a `../x/...` package
  * pattern a validation test expects to be refused) are not host paths and are not flagged.
  */
@@ -28,8 +29,19 @@ const HOST_PATH_CALLS = new Set([
 const FILE_URL = /^file:\/\//;
 const MODULE_CALLS = new Set(["require", "mock", "doMock", "importActual", "importMock"]);
 
-/** System directories a host script may use; anything else absolute in a script is outside the repository. */
-const SYSTEM_DIRS = ["/dev/", "/usr/", "/etc/", "/bin/", "/sbin/", "/lib/", "/tmp/", "/proc/", "/opt/", "/var/"];
+/** System directories a test may read on the host (/proc/<pid>/stat, /etc/os-release): not beside the checkout. */
+const SYSTEM_DIRS = ["/dev/", "/usr/", "/etc/", "/bin/", "/sbin/", "/lib/", "/tmp/", "/proc/", "/sys/", "/opt/", "/var/"];
+
+function isSystemPath(path: string): boolean {
+  return SYSTEM_DIRS.some((d) => `${path}/`.startsWith(d));
+}
+
+/** The directories above the root, nearest first, without "/": /work/wt and /work for /work/wt/coredefects. */
+function ancestors(root: string): string[] {
+  const dirs: string[] = [];
+  for (let dir = dirname(root); dir !== dirname(dir); dir = dirname(dir)) dirs.push(dir);
+  return dirs;
+}
 
 export function scanSource(file: string, text: string, root: string): Escape[] {
   if (/\.(c|m)?(t|j)s$/.test(file)) return scanScript(file, text, root);
@@ -49,7 +61,7 @@ function scanScript(file: string, text: string, root: string): Escape[] {
   const here = dirname(file);
   const check = (node: ts.Node, path: string, base: string) => {
     const target = FILE_URL.test(path) ? safeFilePath(path) : isAbsolute(path) ? path : resolve(base, path);
-    if (target === undefined || outside(target, root)) {
+    if (target === undefined || (outside(target, root) && !isSystemPath(target))) {
       found.push({ file, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, path });
     }
   };
@@ -74,7 +86,7 @@ function scanScript(file: string, text: string, root: string): Escape[] {
       if (name === "import" || (name !== undefined && MODULE_CALLS.has(name))) {
         const spec = literal(node.arguments[0]);
         if (spec !== undefined && isPathLike(spec)) check(node, spec, here);
-      } else if (name === "join" || name === "resolve") {
+      } else if ((name === "join" || name === "resolve") && isPathModuleCall(node.expression)) {
         // Only a literal first argument is anchored (at the working directory); later ones extend it.
         const parts: string[] = [];
         for (const arg of node.arguments) {
@@ -99,6 +111,12 @@ function scanScript(file: string, text: string, root: string): Escape[] {
   return found;
 }
 
+/** `join(…)` or `path.join(…)`, not an array's `.join("/")`. */
+function isPathModuleCall(callee: ts.Expression): boolean {
+  if (ts.isIdentifier(callee)) return true;
+  return ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && ["path", "posix", "win32"].includes(callee.expression.text);
+}
+
 function safeFilePath(url: string): string | undefined {
   try {
     return new URL(url).pathname;
@@ -109,6 +127,7 @@ function safeFilePath(url: string): string | undefined {
 
 function scanShell(file: string, text: string, root: string): Escape[] {
   const found: Escape[] = [];
+  const besideRoot = ancestors(root).map((d) => `${d}/`);
   const here = dirname(file);
   text.split("\n").forEach((raw, i) => {
     const line = raw.replace(/(^|\s)#.*$/, "");
@@ -117,9 +136,11 @@ function scanShell(file: string, text: string, root: string): Escape[] {
       const base = m[1]!.startsWith("$(dirname") ? here : root;
       if (outside(join(base, m[2]!), root)) found.push({ file, line: i + 1, path: m[0] });
     }
-    for (const m of line.matchAll(/(?:^|[\s"'=:(])(\/[A-Za-z0-9._-]+(?:\/[^\s"'`)$;|&]*)?)/g)) {
+    // Other absolute words are flagged only under the directories that hold the repository (/work/…
+    // here): "/CN=…", "GET /health" or a container's /app are not paths beside the checkout.
+    for (const m of line.matchAll(/(?:^|[\s"'=])(\/[^\s"'`)$;|&]+)/g)) {
       const path = m[1]!;
-      if (!SYSTEM_DIRS.some((d) => `${path}/`.startsWith(d))) found.push({ file, line: i + 1, path });
+      if (besideRoot.some((d) => path.startsWith(d)) && outside(path, root)) found.push({ file, line: i + 1, path });
     }
     for (const m of line.matchAll(/(?:^|[\s"'=])(\.\.(?:\/[^\s"'`)$;|&]*)?)/g)) {
       if (outside(resolve(here, m[1]!), root)) found.push({ file, line: i + 1, path: m[1]! });

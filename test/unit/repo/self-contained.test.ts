@@ -1,4 +1,4 @@
-import { relative } from "node:path";
+import { dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { describe, expect, it } from "vitest";
@@ -30,6 +30,10 @@ describe("the host-path check", () => {
     expect(scan(`import { x } from "../../../../main/src/index.js";`)).toEqual(["../../../../main/src/index.js"]);
   });
 
+  it("accepts system paths read on the host", () => {
+    expect(scan("readFileSync(`/proc/${pid}/stat`);\nreadFileSync(\"/etc/os-release\");")).toEqual([]);
+  });
+
   it("flags absolute host paths read through fs, file: URLs and cwd options", () => {
     expect(
       scan(`readFileSync("/work/shared/fixtures/x.json");\nconst u = new URL("file:///work/main/x");\nspawn("go", [], { cwd: "/home/me/gantry" });`),
@@ -37,7 +41,10 @@ describe("the host-path check", () => {
   });
 
   it("anchors join/resolve at the first literal argument", () => {
-    expect(scan(`join("..", "shared");\njoin(dbDir, "..", "db.tar.gz");\nresolve("test", "fixtures");`)).toEqual(["..,shared".replace(",", "/")]);
+    expect(scan(`join("..", "shared");\njoin(dbDir, "..", "db.tar.gz");\nresolve("test", "fixtures");\npath.join("/home", "x");\nparts.join("/");`)).toEqual([
+      "..,shared".replace(",", "/"),
+      "/home/x",
+    ]);
   });
 
   it("does not flag data: a container path handed to a plan or a refused package pattern", () => {
@@ -46,10 +53,8 @@ describe("the host-path check", () => {
 
   it("flags a shell script that leaves the root, relative or absolute, but not system paths", () => {
     const script = `${ROOT}/scripts/x.sh`;
-    expect(scan(`ROOT="$(cd "$(dirname "$0")/.." && pwd)"\ncp "$ROOT/../shared/a" .\ncat /work/shared/b > /dev/null\ncd ../..`, script)).toEqual([
-      "$ROOT/../shared/a",
-      "/work/shared/b",
-      "../..",
-    ]);
+    const beside = `${dirname(ROOT)}/shared/b`;
+    const text = `ROOT="$(cd "$(dirname "$0")/.." && pwd)"\ncp "$ROOT/../shared/a" .\ncat ${beside} > /dev/null\ncd ../..\nopenssl req -subj "/CN=ca"\ncurl --raw /readyz\ncat "$ROOT/test/x"`;
+    expect(scan(text, script)).toEqual(["$ROOT/../shared/a", beside, "../.."]);
   });
 });
