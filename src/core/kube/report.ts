@@ -1,5 +1,5 @@
 import { formatDurationMs } from "../duration.js";
-import { escapeHtml, table } from "../report/markdown.js";
+import { markdownCode, markdownText, table } from "../report/markdown.js";
 import type { Check } from "./analysis/verdict.js";
 import type { Outcome } from "./rollout/actions.js";
 
@@ -39,22 +39,22 @@ export function weightsOf(report: RolloutReport): number[] {
 
 const ICON: Record<Verdict, string> = { promoted: "✅", unchanged: "✅", aborted: "❌", paused: "⏸️", interrupted: "⚠️", error: "❌" };
 
-/** A Markdown summary (GitHub job summary, GitLab note). Every text from outside is HTML-escaped. */
+/** A Markdown summary (GitHub job summary, GitLab note). Every text from outside is shown literally (HTML and Markdown escaped). */
 export function rolloutMarkdown(r: RolloutReport): string {
   const t = (at: number) => `+${formatDurationMs(Math.round((at - r.startedAt) / 1000) * 1000)}`;
   const out = [
-    `## Rollout of ${escapeHtml(r.service)} to ${escapeHtml(r.environment)}`,
+    `## Rollout of ${markdownText(r.service)} to ${markdownText(r.environment)}`,
     "",
-    `${ICON[r.verdict]} **${r.verdict}**: ${escapeHtml(r.reason)}`,
+    `${ICON[r.verdict]} **${r.verdict}**: ${markdownText(r.reason)}`,
     "",
-    `Strategy ${escapeHtml(r.strategy)}, namespace \`${escapeHtml(r.namespace)}\`, image \`${escapeHtml(r.image)}\`, revision \`${escapeHtml(r.revision)}\`, ${formatDurationMs(Math.round(r.timings.totalMs / 1000) * 1000)}.`,
+    `Strategy ${markdownText(r.strategy)}, namespace ${markdownCode(r.namespace)}, image ${markdownCode(r.image)}, revision ${markdownCode(r.revision)}, ${formatDurationMs(Math.round(r.timings.totalMs / 1000) * 1000)}.`,
     "",
   ];
   if (r.actions.length > 0) {
-    out.push("### Steps", "", table(["When", "Action", "Weight", "Why"], r.actions.map((a) => [t(a.at), a.kind, a.weight === undefined ? "" : `${a.weight}%`, escapeHtml(a.reason)])), "");
+    out.push("### Steps", "", table(["When", "Action", "Weight", "Why"], r.actions.map((a) => [t(a.at), a.kind, a.weight === undefined ? "" : `${a.weight}%`, markdownText(a.reason)])), "");
   }
   if (r.measurements.length > 0) {
-    const rows = r.measurements.flatMap((m) => m.checks.map((c) => [t(m.at), String(m.step), escapeHtml(m.track), escapeHtml(c.name), escapeHtml(c.detail), escapeHtml(c.expected), c.ok ? "✅" : "❌"]));
+    const rows = r.measurements.flatMap((m) => m.checks.map((c) => [t(m.at), String(m.step), markdownText(m.track), markdownText(c.name), markdownText(c.detail), markdownText(c.expected), c.ok ? "✅" : "❌"]));
     out.push("### Measurements", "", table(["When", "Step", "Track", "Check", "Measured", "Limit", "Pass"], rows), "");
   }
   return out.join("\n");
