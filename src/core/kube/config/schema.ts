@@ -5,6 +5,7 @@ import { z } from "zod";
 
 import { parseDurationMs } from "../../duration.js";
 import { NONROOT_UID } from "../../image/bases.js";
+import { trimTrailing } from "../../text.js";
 import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, unknownPlaceholders } from "../analysis/queries.js";
 import type { AnalysisRun, CanaryStep, Environment, Probe, Probes, SecretRef, Strategy, TrafficRouter } from "./types.js";
 
@@ -240,7 +241,7 @@ export function defaultCanarySteps(run: AnalysisRun | undefined): CanaryStep[] {
 /** The Environment of a parsed `environments.<name>` entry. */
 export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDefaults = {}): Environment {
   const analysisConfig = e.analysis && {
-    prometheus: typeof e.analysis.prometheus === "string" ? { url: e.analysis.prometheus.replace(/\/+$/, "") } : { service: { namespace: e.analysis.prometheus.namespace, name: e.analysis.prometheus.service, port: e.analysis.prometheus.port } },
+    prometheus: typeof e.analysis.prometheus === "string" ? { url: trimTrailing(e.analysis.prometheus, "/") } : { service: { namespace: e.analysis.prometheus.namespace, name: e.analysis.prometheus.service, port: e.analysis.prometheus.port } },
     queries: e.analysis.queries,
     maxErrorRate: e.analysis.maxErrorRate,
     maxP99Ms: e.analysis.maxP99,
