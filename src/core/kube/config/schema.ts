@@ -21,7 +21,8 @@ const quantity = z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)
 const httpPath = z.string().regex(/^\/\S*$/, "expected an absolute HTTP path such as /healthz");
 const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "expected an http(s) URL such as http://prometheus:9090");
 const promDuration = z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, "expected a PromQL duration such as 1m or 30s");
-const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "expected a label key (prefix/name)");
+// Length first (253-character prefix, "/", 63-character name), so the pattern never scans a long text.
+const labelKey = z.string().regex(/^(?=.{1,317}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "expected a label key (prefix/name)");
 const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, "expected a label value (at most 63 letters, digits, '-', '_', '.')");
 /** A Go-style duration, read as milliseconds. */
 const duration = z
