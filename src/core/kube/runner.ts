@@ -200,7 +200,7 @@ class Run {
         await this.saveState(action.state);
         return action.finish;
       case "measure": {
-        const checks = await this.measure(action.track, action.smokeService);
+        const checks = await this.measure(action.track, action.smokeService, action.metrics);
         const ok = checks.every((c) => c.ok);
         this.report.measurements.push({ at: this.ports.clock.now(), step: action.state.step, track: action.track, ok, checks });
         const a = action.state.analysis ?? { taken: 0, failed: 0, lastAt: 0 };
@@ -216,11 +216,12 @@ class Run {
   }
 
   /** One measurement: the error rate and p99 queries of the track, then the smoke checks. */
-  async measure(track: string, smokeService: string): Promise<Check[]> {
+  async measure(track: string, smokeService: string, metrics: boolean): Promise<Check[]> {
     const e = this.plan.workload.env;
     const checks: Check[] = [];
     const a = e.analysis;
-    if (a) {
+    if (metrics && !a) checks.push({ name: "analysis", ok: false, expected: "an analysis section", detail: "no Prometheus queries are configured" });
+    if (metrics && a) {
       const context = { service: this.plan.workload.service, namespace: e.namespace, track, window: a.window };
       const query = async (template: string): Promise<QueryResult> => {
         if (!this.ports.metrics) return { ok: false, problem: "no Prometheus client was given to the rollout" };

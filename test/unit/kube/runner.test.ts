@@ -274,6 +274,44 @@ describe("blue-green (simulation)", () => {
   });
 });
 
+describe("blue-green checks before the switch (simulation)", () => {
+  const withAnalysis = { replicas: 2, analysis: { ...PROMETHEUS, count: 1 }, strategy: { type: "blueGreen", scaleDownDelay: "0s", prePromotionAnalysis: true } };
+
+  it("a failed last measurement aborts (failures are counted before passes) and the Service stays", async () => {
+    const { cluster, ports } = setup({ metrics: metrics(() => vector("0.5"), () => vector("0.1")) });
+    await runRollout(planRollout(hello(withAnalysis, IMAGE_A)), ports);
+    const report = await runRollout(planRollout(hello(withAnalysis, IMAGE_B)), ports);
+    expect(report.verdict).toBe("aborted");
+    expect(report.measurements).toHaveLength(1);
+    expect(report.measurements[0]!.track).toBe("green");
+    expect(get(cluster, "service/hello-api")!.spec.selector["gantry.dev/track"]).toBe("blue");
+  });
+
+  it("passes on good measurements of the new colour and switches", async () => {
+    const seen: string[] = [];
+    const { cluster, ports } = setup({ metrics: metrics(() => vector("0"), () => vector("0.05"), seen) });
+    await runRollout(planRollout(hello(withAnalysis, IMAGE_A)), ports);
+    expect(seen.every((q) => q.includes('track="blue"'))).toBe(true); // a first deploy is checked too
+    seen.length = 0;
+    expect((await runRollout(planRollout(hello(withAnalysis, IMAGE_B)), ports)).verdict).toBe("promoted");
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((q) => q.includes('track="green"'))).toBe(true);
+    expect(get(cluster, "service/hello-api")!.spec.selector["gantry.dev/track"]).toBe("green");
+  });
+
+  it("smoke checks alone run once, without queries; a failing one aborts", async () => {
+    const raw = { replicas: 2, smoke: [{ url: "http://preview.invalid/readyz" }], strategy: { type: "blueGreen", scaleDownDelay: "0s" } };
+    let status = 200;
+    const { cluster, ports } = setup({ http: { get: async () => ({ status, body: "" }) } });
+    expect((await runRollout(planRollout(hello(raw, IMAGE_A)), ports)).verdict).toBe("promoted");
+    status = 503;
+    const report = await runRollout(planRollout(hello(raw, IMAGE_B)), ports);
+    expect(report.verdict).toBe("aborted");
+    expect(report.measurements[0]!.checks).toEqual([{ name: "GET http://preview.invalid/readyz", ok: false, value: 503, expected: "status 200", detail: "status 503" }]);
+    expect(get(cluster, "service/hello-api")!.spec.selector["gantry.dev/track"]).toBe("blue");
+  });
+});
+
 describe("rolling (simulation)", () => {
   it("rolls out, and on failure runs rollout undo, which restores the previous ConfigMap", async () => {
     const { cluster, ports } = setup();

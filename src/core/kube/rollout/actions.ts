@@ -22,8 +22,11 @@ export type Action =
   | { kind: "save"; state: RolloutState; reason: string; finish?: Outcome }
   /** Nothing to do yet: observe again after the poll interval, or at `untilMs` if sooner. */
   | { kind: "wait"; untilMs?: number; reason: string }
-  /** One analysis measurement of `track`; the runner saves `state` with the result counted. */
-  | { kind: "measure"; track: string; smokeService: string; run: AnalysisRun; state: RolloutState; reason: string }
+  /**
+   * One measurement of `track`: the Prometheus queries (when `metrics`) and the smoke checks
+   * (through `smokeService`); the runner saves `state` with the result counted.
+   */
+  | { kind: "measure"; track: string; smokeService: string; metrics: boolean; run: AnalysisRun; state: RolloutState; reason: string }
   /** Paused until promoted by hand (`promote`): this run ends. */
   | { kind: "pause"; reason: string }
   | { kind: "done"; outcome: Outcome; reason: string };

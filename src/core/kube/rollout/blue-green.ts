@@ -3,6 +3,7 @@ import { renderHpa } from "../manifests/availability.js";
 import { TRACK_LABEL } from "../manifests/names.js";
 import { renderService } from "../manifests/service.js";
 import { save, type Action } from "./actions.js";
+import { analysisStep } from "./analysis-step.js";
 import { readyAt, rolledOut, type Observed } from "./observed.js";
 import { baseObjects, deploymentFor, env, startingTotal, type RolloutPlan } from "./plan.js";
 import { crashLoopAborts, readinessDeadlinePassed } from "./safety-rules.js";
@@ -68,13 +69,10 @@ function progress(plan: RolloutPlan, strategy: BlueGreenStrategy, obs: Observed,
     return save(nextStep(state, obs.now), `${next} is ready`);
   }
   if (state.step === S.analyse) {
-    const run = strategy.prePromotionAnalysis;
-    const a = state.analysis ?? { taken: 0, failed: 0, lastAt: state.stepStartedAt };
-    if (!run || state.promoteStep || a.taken >= run.count) return save(nextStep(state, obs.now), run ? "pre-promotion analysis passed" : "no pre-promotion analysis");
-    if (a.failed > run.failureLimit) return save(aborting(state, obs.now, `analysis failed: ${state.message ?? `${a.failed} failed measurement(s)`}`), "abort: analysis failed");
-    const due = (a.taken === 0 ? state.stepStartedAt : a.lastAt) + run.intervalMs;
-    if (obs.now < due) return { kind: "wait", untilMs: due, reason: "next measurement" };
-    return { kind: "measure", track: next, smokeService: n.preview, run, state, reason: `measurement ${a.taken + 1}/${run.count} of ${next}` };
+    // Smoke checks alone (no prePromotionAnalysis) are one measurement without queries.
+    const run = strategy.prePromotionAnalysis ?? (e.smoke.length > 0 ? { intervalMs: 0, count: 1, failureLimit: 0 } : undefined);
+    if (!run || state.promoteStep) return save(nextStep(state, obs.now), run ? "checks skipped by a manual promote" : "no pre-promotion checks");
+    return analysisStep(state, run, obs.now, { track: next, smokeService: n.preview, metrics: strategy.prePromotionAnalysis !== undefined, label: `${next} before the switch` });
   }
   if (state.step === S.switch) {
     const objects = [renderService(plan.workload, n.stable, next), renderHpa(plan.workload, n[next])].filter((o) => o !== undefined);

@@ -1,5 +1,6 @@
 import type { CanaryStrategy } from "../config/types.js";
 import { save, type Action } from "./actions.js";
+import { analysisStep } from "./analysis-step.js";
 import { canaryReplicas, replicaRatioWeight, routerWeight, stableReplicas, stepWeight } from "./canary-weight.js";
 import { readyAt, rolledOut, type Observed } from "./observed.js";
 import { baseObjects, deploymentFor, env, routeAction, startingTotal, type RolloutPlan } from "./plan.js";
@@ -87,13 +88,7 @@ function progress(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, st
     return save(nextStep(state, obs.now), `step ${state.step}: pause over`);
   }
 
-  const run = step.analysis;
-  const a = state.analysis ?? { taken: 0, failed: 0, lastAt: state.stepStartedAt };
-  if (a.failed > run.failureLimit) return save(aborting(state, obs.now, `analysis failed: ${state.message ?? `${a.failed} failed measurement(s)`}`), "abort: analysis failed");
-  if (a.taken >= run.count) return save(nextStep(state, obs.now), `step ${state.step}: analysis passed (${a.taken} measurement(s), ${a.failed} failed)`);
-  const due = (a.taken === 0 ? state.stepStartedAt : a.lastAt) + run.intervalMs;
-  if (obs.now < due) return { kind: "wait", untilMs: due, reason: `step ${state.step}: next measurement` };
-  return { kind: "measure", track: "canary", smokeService: n.canary, run, state, reason: `step ${state.step}: measurement ${a.taken + 1}/${run.count}` };
+  return analysisStep(state, step.analysis, obs.now, { track: "canary", smokeService: n.canary, metrics: true, label: `step ${state.step}` });
 }
 
 /** Promotion: the stable Deployment takes the new revision, waits ready, then the canary goes. */
