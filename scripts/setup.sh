@@ -13,6 +13,13 @@ npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save
 echo "--- trivy (built from the Go module proxy into .tools/bin)"
 bash scripts/install-trivy.sh
 
+echo "--- debian packages (prometheus, docker-registry)"
+bash scripts/install-apt.sh
+
+echo "--- kubernetes control plane, etcd, kwok, Gateway API CRDs (built from the Go module proxy into .tools/kube)"
+bash scripts/install-kube.sh
+
 echo "--- tools"
 go version
 .tools/bin/trivy --version | head -1
+prometheus --version 2>&1 | head -1

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the host tests run for real: prometheus (scrape and query a
+# metrics endpoint) and docker-registry (a local OCI registry). Skips quietly when both are
+# installed; otherwise runs `apt-get update` once and installs only what is missing (as root).
+set -euo pipefail
+
+PACKAGES=(prometheus docker-registry)
+
+installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  installed "$package" || missing+=("$package")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-apt: ${PACKAGES[*]} already installed"
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-apt: ${missing[*]} missing; run this script as root (apt-get install ${missing[*]})" >&2
+  exit 1
+fi
+
+# The tests start their own instances on free ports: keep the packages' services from starting
+# (and taking the default ports) when no policy already decides that.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
+
+echo "install-apt: installing ${missing[*]}"
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+for package in "${missing[@]}"; do
+  installed "$package" || { echo "install-apt: $package did not install" >&2; exit 1; }
+done
+echo "install-apt: installed ${missing[*]}"
