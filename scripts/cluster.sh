@@ -32,6 +32,10 @@ log() { echo "cluster: $*" >&2; }
 
 usage() { die "usage: $0 up|down <dir>"; }
 
+STARTED="$(date +%s.%N)"
+# Progress with the time since the script started, on stderr.
+step() { log "$(awk -v s="$STARTED" -v n="$(date +%s.%N)" 'BEGIN { printf "%5.1fs", n - s }') $*"; }
+
 # --- ports -----------------------------------------------------------------------------------
 PICKED=" "
 port_taken() {
@@ -207,6 +211,7 @@ up() {
   rm -rf "$DIR/etcd-data" "$DIR/pki" "$DIR"/*.pid "$DIR"/*.log
   PKI="$DIR/pki"
   make_pki
+  step "PKI written"
 
   local etcd_port etcd_peer_port api_port cm_port sched_port server
   etcd_port="$(free_port)"; etcd_peer_port="$(free_port)"; api_port="$(free_port)"
@@ -225,6 +230,7 @@ up() {
     --initial-cluster "default=http://127.0.0.1:$etcd_peer_port" \
     --unsafe-no-fsync --log-level warn
   wait_until etcd "healthy" etcd_healthy "$etcd_port"
+  step "etcd healthy on 127.0.0.1:$etcd_port"
 
   # --allow-privileged: privileged pods are the PodSecurity admission's to refuse, per namespace.
   start kube-apiserver "$KUBE_BIN/kube-apiserver" \
@@ -239,6 +245,7 @@ up() {
     --allow-privileged=true \
     --profiling=false
   wait_until kube-apiserver "ready" kubectl_ get --raw /readyz
+  step "kube-apiserver ready on $server"
 
   start kube-controller-manager "$KUBE_BIN/kube-controller-manager" \
     --kubeconfig "$DIR/kubeconfig" \
@@ -271,6 +278,7 @@ up() {
       bash -c '[ "$("$@")" = True ]' _ "$KUBE_BIN/kubectl" --kubeconfig "$DIR/kubeconfig" get node "$node" \
       -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'
   done
+  step "nodes ${NODES[*]} Ready"
   # Pods without a service account are refused until the controller manager creates "default".
   wait_until kube-controller-manager "creating the default service account" kubectl_ get serviceaccount default -n default
   alive kube-scheduler || fail_with_log kube-scheduler "exited"
@@ -283,7 +291,7 @@ KUBE_VERSION=v$KUBE_VERSION
 GATEWAY_API_CRDS=$GATEWAY_API_CRDS
 GATEWAY_API_VERSION=v$GATEWAY_API_VERSION
 EOF
-  log "up in $DIR: $server (kubeconfig $DIR/kubeconfig)"
+  step "up in $DIR: $server (kubeconfig $DIR/kubeconfig)"
 }
 
 # The PID is ours only while its command line still names the process we started.
