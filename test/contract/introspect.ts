@@ -1,6 +1,7 @@
 // Runs the Dagger TypeScript SDK's own introspector offline, the way the engine runs it on module
-// load: every file under src/ plus a client.gen.ts declaring the core types.
-import { readdirSync } from "node:fs";
+// load: every file under src/ plus the client bindings (client.gen.ts) declaring the core types.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -25,6 +26,7 @@ export interface Method {
   arguments: Record<string, Arg>;
   returnType: TypeDef;
   cache?: string;
+  isCheck?: boolean;
 }
 export interface DaggerObject {
   name: string;
@@ -33,13 +35,20 @@ export interface DaggerObject {
   methods: Record<string, Method>;
   properties: Record<string, { name: string; description: string; type: TypeDef; isExposed: boolean }>;
 }
+export interface DaggerInterface {
+  name: string;
+  functions: Record<string, Method>;
+}
 export interface ModuleTypes {
   name: string;
   description: string;
   objects: Record<string, DaggerObject>;
+  enums: Record<string, { name: string; values: Record<string, unknown> }>;
+  interfaces: Record<string, DaggerInterface>;
 }
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
+const sdkEntry = pathToFileURL(createRequire(import.meta.url).resolve("@dagger.io/dagger"));
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -47,25 +56,46 @@ function tsFiles(dir: string): string[] {
   );
 }
 
+/** The SDK's own generated bindings for the pinned engine, as the client.gen.ts the engine writes into sdk/. */
+export function clientBindingsSource(): string {
+  return readFileSync(new URL("./api/client.gen.d.ts", sdkEntry), "utf8");
+}
+
+let bindingsPath: string | undefined;
+/** A client.gen.ts (the introspector recognises core types by that file name) holding the SDK's real declarations. */
+export function clientBindingsFile(): string {
+  if (!bindingsPath) {
+    const dir = join(tmpdir(), `gantry-contract-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    bindingsPath = join(dir, "client.gen.ts");
+    writeFileSync(bindingsPath, clientBindingsSource());
+  }
+  return bindingsPath;
+}
+
 /** The files the engine hands its introspector: every file under src/, plus the client bindings. */
 export function moduleFiles(): string[] {
-  return [...tsFiles(join(root, "src")), join(root, "test/contract/client.gen.ts")];
+  return [...tsFiles(join(root, "src")), clientBindingsFile()];
 }
 
 export async function introspect(): Promise<ModuleTypes> {
   // Same file as new URL("./module/introspector/index.js", import.meta.resolve("@dagger.io/dagger")):
   // vitest's module transform has no import.meta.resolve, so resolve through require.
-  const sdkEntry = pathToFileURL(createRequire(import.meta.url).resolve("@dagger.io/dagger"));
   const introspector = new URL("./module/introspector/index.js", sdkEntry);
   const { scan } = (await import(introspector.href)) as {
     scan: (files: string[], name: string, load: boolean) => Promise<unknown>;
   };
-  const scanned = (await scan(moduleFiles(), "gantry", false)) as { objects: Record<string, { methods: Record<string, { cache?: string }> }> };
+  const scanned = (await scan(moduleFiles(), "gantry", false)) as { objects: Record<string, { methods: Record<string, { cache?: string; isCheck?: boolean }> }> };
   // toJSON() on the SDK's classes gives the plain typedefs the engine registers, minus the cache
-  // policy, which the engine reads from the function objects themselves.
+  // policy and the check flag, which the engine reads from the function objects themselves.
   const types = JSON.parse(JSON.stringify(scanned)) as ModuleTypes;
   for (const [objectName, object] of Object.entries(scanned.objects)) {
-    for (const [methodName, method] of Object.entries(object.methods)) types.objects[objectName]!.methods[methodName]!.cache = method.cache;
+    for (const [methodName, method] of Object.entries(object.methods)) {
+      types.objects[objectName]!.methods[methodName]!.cache = method.cache;
+      types.objects[objectName]!.methods[methodName]!.isCheck = method.isCheck;
+    }
   }
+  types.enums ??= {};
+  types.interfaces ??= {};
   return types;
 }

@@ -1,0 +1,10 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+const t0 = performance.now();
+const [srcFiles, bindings, name, load] = [JSON.parse(process.argv[2]!) as string[], process.argv[3]!, process.argv[4]!, process.argv[5] === "1"];
+const sdkEntry = pathToFileURL(createRequire(import.meta.url).resolve("@dagger.io/dagger"));
+const { scan } = await import(new URL("./module/introspector/index.js", sdkEntry).href);
+const t1 = performance.now();
+await scan([...srcFiles, bindings], name, load);
+const t2 = performance.now();
+console.log(JSON.stringify({ importSdk: Math.round(t1 - t0), scan: Math.round(t2 - t1) }));
