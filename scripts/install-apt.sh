@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the host tests run for real: prometheus (scrape and query a
-# metrics endpoint) and docker-registry (a local OCI registry). Skips quietly when both are
-# installed; otherwise runs `apt-get update` once and installs only what is missing (as root).
+# Installs the Debian packages the host tests run for real, given as arguments (setup.sh lists
+# them: docker-registry and apache2-utils' htpasswd for the OCI tests, prometheus for metrics).
+# Skips quietly when all are installed; otherwise runs `apt-get update` once and installs only
+# what is missing (as root), without letting the packages' services start: the tests start their
+# own instances on free loopback ports, and a packaged service would take the default ports.
 set -euo pipefail
 
-PACKAGES=(prometheus docker-registry)
+[ $# -gt 0 ] || { echo "usage: $0 PACKAGE..." >&2; exit 2; }
+PACKAGES=("$@")
 
 installed() { [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]; }
 
@@ -21,8 +24,6 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# The tests start their own instances on free ports: keep the packages' services from starting
-# (and taking the default ports) when no policy already decides that.
 policy=/usr/sbin/policy-rc.d
 if [ ! -e "$policy" ]; then
   printf '#!/bin/sh\nexit 101\n' >"$policy"

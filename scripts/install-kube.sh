@@ -29,27 +29,11 @@ GATEWAY_DIR="$(dirname "$GATEWAY_API_CRDS")"
 STAMP="$BIN/.complete"
 STAMP_TEXT="kubernetes v$KUBE_VERSION, kwok v$KWOK_VERSION"
 
+# shellcheck source=go-module-build.sh
+source "$KUBE_ROOT/scripts/go-module-build.sh"
+
 export GOTOOLCHAIN=local CGO_ENABLED=0
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
-
-need_go() {
-  if ! command -v go >/dev/null; then
-    echo "install-kube: Go is required (>= 1.26) to build Kubernetes v$KUBE_VERSION" >&2
-    exit 1
-  fi
-  local minor
-  minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
-  if [ "$minor" -lt 26 ]; then
-    echo "install-kube: Kubernetes v$KUBE_VERSION needs Go >= 1.26, found $(go env GOVERSION)" >&2
-    exit 1
-  fi
-}
-
-# Prints one field ("Dir", "GoMod", "Info") of `go mod download -json` for a module.
-module_file() {
-  local field="$1" module="$2"
-  go mod download -json "$module" | sed -n "s/^[[:space:]]*\"$field\": \"\(.*\)\",\{0,1\}$/\1/p"
-}
 
 write_consumer_module() {
   local kube_mod="$1"
@@ -96,8 +80,8 @@ write_consumer_module() {
 
 build_kube() {
   local kube_mod info build_date ldflags pkg minor
-  kube_mod="$(module_file GoMod "k8s.io/kubernetes@v$KUBE_VERSION")"
-  info="$(module_file Info "k8s.io/kubernetes@v$KUBE_VERSION")"
+  kube_mod="$(go_module_file GoMod "k8s.io/kubernetes@v$KUBE_VERSION")"
+  info="$(go_module_file Info "k8s.io/kubernetes@v$KUBE_VERSION")"
   write_consumer_module "$kube_mod"
   # The release time recorded by the proxy, so the stamp does not change between builds.
   build_date="$(sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' "$info")"
@@ -122,13 +106,10 @@ build_kube() {
   )
 }
 
+# Inside its own module, so kwok's go.mod and go.sum decide everything it compiles with.
 build_kwok() {
-  local dir
-  dir="$(module_file Dir "sigs.k8s.io/kwok@v$KWOK_VERSION")"
-  # Built inside its own module (module cache copy) so kwok's go.mod and go.sum decide everything.
-  (cd "$dir" && go build -mod=readonly -trimpath \
-    -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=v$KWOK_VERSION -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=v$KUBE_VERSION" \
-    -o "$BIN/kwok" ./cmd/kwok)
+  build_go_module sigs.k8s.io/kwok "v$KWOK_VERSION" ./cmd/kwok "$BIN/kwok" \
+    "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=v$KWOK_VERSION -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=v$KUBE_VERSION"
 }
 
 fetch_gateway_api() {
@@ -137,7 +118,7 @@ fetch_gateway_api() {
     return
   fi
   local dir
-  dir="$(GOTOOLCHAIN=$GATEWAY_API_TOOLCHAIN module_file Dir "sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION")"
+  dir="$(GOTOOLCHAIN=$GATEWAY_API_TOOLCHAIN go_module_file Dir "sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION")"
   if [ -z "$dir" ] || [ ! -d "$dir/config/crd/standard" ]; then
     echo "install-kube: could not download sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION" >&2
     exit 1
@@ -160,7 +141,7 @@ all_built() {
   for b in "${KUBE_BINARIES[@]}"; do [ -x "$BIN/$b" ] || return 1; done
 }
 
-need_go
+need_go install-kube 26 "Kubernetes v$KUBE_VERSION"
 mkdir -p "$BIN"
 if all_built; then
   echo "install-kube: $STAMP_TEXT already in ${BIN#"$ROOT/"}"

@@ -10,15 +10,14 @@ echo "--- npm packages"
 # install that follows the lock as far as it can and writes nothing back.
 npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save
 
-echo "--- registry tools (docker-registry, htpasswd) and crane (built from the Go module proxy into .tools/bin)"
-bash scripts/install-registry.sh
+echo "--- debian packages: docker-registry, htpasswd (apache2-utils), prometheus"
+bash scripts/install-apt.sh docker-registry apache2-utils prometheus
+
+echo "--- crane (built from the Go module proxy into .tools/bin)"
 bash scripts/install-crane.sh
 
 echo "--- trivy (built from the Go module proxy into .tools/bin)"
 bash scripts/install-trivy.sh
-
-echo "--- debian packages (prometheus, docker-registry)"
-bash scripts/install-apt.sh
 
 echo "--- kubernetes control plane, etcd, kwok, Gateway API CRDs (built from the Go module proxy into .tools/kube)"
 bash scripts/install-kube.sh

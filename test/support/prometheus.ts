@@ -6,11 +6,12 @@
 //   await prom.stop();
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { stringify } from "yaml";
+
+import { freePort } from "./ports.js";
 
 export interface PrometheusOptions {
   /** host:port of each endpoint to scrape. */
@@ -39,18 +40,6 @@ export interface Prometheus {
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 10_000;
-
-/** A loopback port nothing listens on at the time of the call. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 const running = new Set<ChildProcess>();
 process.on("exit", () => {
