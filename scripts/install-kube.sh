@@ -13,7 +13,7 @@
 # - kwok is built in its own module graph: its other dependencies are newer than Kubernetes'
 #   and would change what Kubernetes compiles with.
 # Idempotent: a second run with the binaries present only checks a stamp (seconds).
-# Cold build: 6-11 minutes on 2 cores.
+# First build: 6-11 minutes on 2 cores, 22 minutes measured on a busy machine (scripts/README.md).
 set -euo pipefail
 
 # shellcheck source=scripts/kube-versions.sh
@@ -148,7 +148,7 @@ if all_built; then
 else
   started=$(date +%s)
   rm -f "$STAMP"
-  echo "install-kube: building Kubernetes v$KUBE_VERSION, etcd and kwok v$KWOK_VERSION (first time: 6-11 minutes)"
+  echo "install-kube: building Kubernetes v$KUBE_VERSION, etcd and kwok v$KWOK_VERSION (first time: 6-20 minutes)"
   build_kube
   build_kwok
   echo "$STAMP_TEXT" >"$STAMP"
