@@ -198,7 +198,7 @@ EOF
   done
 }
 
-up() {
+up_once() {
   local b
   for b in "${KUBE_BINARIES[@]}"; do
     [ -x "$KUBE_BIN/$b" ] || die "$KUBE_BIN/$b is missing: run \`npm run setup\` (scripts/install-kube.sh builds the control plane)"
@@ -292,6 +292,18 @@ GATEWAY_API_CRDS=$GATEWAY_API_CRDS
 GATEWAY_API_VERSION=v$GATEWAY_API_VERSION
 EOF
   step "up in $DIR: $server (kubeconfig $DIR/kubeconfig)"
+}
+
+# Ports are checked free, then taken by the components a moment later: another cluster starting
+# at the same time may take one in between. Start again on new ports when that happened.
+up() {
+  local attempt
+  for attempt in 1 2 3; do
+    if (up_once); then return 0; fi
+    grep -qs "address already in use" "$DIR"/*.log || exit 1
+    log "a port was taken meanwhile (attempt $attempt); starting again on other ports"
+  done
+  exit 1
 }
 
 # The PID is ours only while its command line still names the process we started.
