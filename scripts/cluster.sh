@@ -203,6 +203,7 @@ up_once() {
   for b in "${KUBE_BINARIES[@]}"; do
     [ -x "$KUBE_BIN/$b" ] || die "$KUBE_BIN/$b is missing: run \`npm run setup\` (scripts/install-kube.sh builds the control plane)"
   done
+  [ -f "$GATEWAY_API_CRDS" ] || die "$GATEWAY_API_CRDS is missing: run \`npm run setup\`"
   command -v openssl >/dev/null || die "openssl is required"
   mkdir -p "$DIR"
   for b in "${COMPONENTS[@]}"; do
