@@ -7,13 +7,19 @@ cd "$(dirname "$0")/.."
 echo "--- npm packages (exactly the lock: a drift fails here, loudly)"
 npm ci --no-audit --no-fund
 
-echo "--- registry tools (docker-registry, htpasswd) and crane (built from the Go module proxy into .tools/bin)"
-bash scripts/install-registry.sh
+echo "--- debian packages: docker-registry, htpasswd (apache2-utils), prometheus"
+bash scripts/install-apt.sh docker-registry apache2-utils prometheus
+
+echo "--- crane (built from the Go module proxy into .tools/bin)"
 bash scripts/install-crane.sh
 
 echo "--- trivy (built from the Go module proxy into .tools/bin)"
 bash scripts/install-trivy.sh
 
+echo "--- kubernetes control plane, etcd, kwok, Gateway API CRDs (built from the Go module proxy into .tools/kube)"
+bash scripts/install-kube.sh
+
 echo "--- tools"
 go version
 .tools/bin/trivy --version | head -1
+prometheus --version 2>&1 | head -1
