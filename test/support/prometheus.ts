@@ -16,6 +16,8 @@ import { freePort } from "./ports.js";
 export interface PrometheusOptions {
   /** host:port of each endpoint to scrape. */
   targets: string[];
+  /** More endpoints, each group with the labels its series get (as service discovery would add them). */
+  targetGroups?: { targets: string[]; labels?: Record<string, string> }[];
   /** Path scraped on each target. */
   metricsPath?: string;
   jobName?: string;
@@ -70,7 +72,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
       {
         job_name: options.jobName ?? "gantry-test",
         metrics_path: options.metricsPath ?? "/metrics",
-        static_configs: [{ targets: options.targets }],
+        static_configs: [{ targets: options.targets }, ...(options.targetGroups ?? [])],
       },
     ],
   };

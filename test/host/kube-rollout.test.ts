@@ -1,0 +1,238 @@
+// Gantry's rollout loop, unchanged, against a real control plane (kwok makes the pods Running and
+// Ready; pods labelled gantry.dev/simulate=never-ready or =crashloop never become Ready).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { normaliseEnvironment } from "../../src/core/kube/config/normalise.js";
+import { configMapName } from "../../src/core/kube/manifests/config-map.js";
+import { workload } from "../../src/core/kube/manifests/objects.js";
+import { weightsOf } from "../../src/core/kube/report.js";
+import { planRollout, type RolloutPlan } from "../../src/core/kube/rollout/plan.js";
+import { abort, promote, runRollout } from "../../src/core/kube/runner.js";
+import { startCluster, type Cluster } from "../support/cluster.js";
+import { clusterPorts, find, getJson, installGatewayApi, restrictedNamespace } from "../support/kube-host.js";
+
+const image = (c: string) => `ghcr.io/acme/hello-api@sha256:${c.repeat(64)}`;
+const GOOD_A = image("a");
+const GOOD_B = image("b");
+const GOOD_C = image("c");
+
+let cluster: Cluster;
+
+beforeAll(async () => {
+  cluster = await startCluster();
+  await installGatewayApi(cluster);
+});
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+function plan(namespace: string, raw: Record<string, unknown>, img: string, simulate?: "never-ready" | "crashloop"): RolloutPlan {
+  const env = normaliseEnvironment("staging", { namespace, progressDeadline: "20s", ...raw, ...(simulate ? { podLabels: { "gantry.dev/simulate": simulate } } : {}) }, { file: "pipelines/hello.yaml" });
+  return planRollout(workload("hello-api", img, env), { pollMs: 300 });
+}
+
+const ports = () => clusterPorts(cluster);
+const deployment = (ns: string, name: string) => find(cluster, ns, `deployment/${name}`);
+const revision = (d: any) => d?.spec.template.metadata.annotations["gantry.dev/revision"];
+const replicaSets = async (ns: string) => (await getJson(cluster, ns, ["replicasets", "-l", "app.kubernetes.io/name=hello-api"])).items.length;
+
+async function expectStableOnly(ns: string, p: RolloutPlan, replicas: number): Promise<void> {
+  const stable = await deployment(ns, "hello-api");
+  expect(revision(stable)).toBe(p.revision);
+  expect(stable.spec.replicas).toBe(replicas);
+  expect(stable.status.readyReplicas).toBe(replicas);
+  expect(await deployment(ns, "hello-api-canary")).toBeUndefined();
+}
+
+const CANARY = { replicas: 4, strategy: { type: "canary", steps: [{ setWeight: 25 }, { pause: { duration: "1s" } }, { setWeight: 50 }, { setWeight: 100 }] } };
+
+describe("canary with the replica router", () => {
+  it("promotes: weights by replica ratio, the stable takes the new revision, the canary is removed", async () => {
+    const ns = await restrictedNamespace(cluster, "canary");
+    const a = plan(ns, CANARY, GOOD_A);
+    expect((await runRollout(a, ports())).verdict).toBe("promoted");
+    const b = plan(ns, CANARY, GOOD_B);
+    const canaryReplicas: number[] = [];
+    const report = await runRollout(b, ports(), { onAction: (x) => x.kind === "scale" && canaryReplicas.push(x.replicas) });
+    expect(report.verdict, report.reason).toBe("promoted");
+    expect(canaryReplicas).toEqual([3, 2, 0]); // the stable's pods at 25%, 50%, 100% of 4
+    await expectStableOnly(ns, b, 4);
+  });
+
+  it("the same digest twice creates no new ReplicaSet and changes nothing", async () => {
+    const ns = await restrictedNamespace(cluster, "same");
+    const a = plan(ns, CANARY, GOOD_A);
+    await runRollout(a, ports());
+    const before = await deployment(ns, "hello-api");
+    const sets = await replicaSets(ns);
+    const again = await runRollout(plan(ns, CANARY, GOOD_A), ports());
+    expect(again.verdict).toBe("unchanged");
+    expect(again.actions).toEqual([]);
+    const after = await deployment(ns, "hello-api");
+    expect(after.metadata.generation).toBe(before.metadata.generation);
+    expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect(await replicaSets(ns)).toBe(sets);
+  });
+
+  for (const simulate of ["never-ready", "crashloop"] as const) {
+    it(`a ${simulate} canary is rolled back: stable at 100%, no canary left`, async () => {
+      const ns = await restrictedNamespace(cluster, simulate);
+      const a = plan(ns, CANARY, GOOD_A);
+      await runRollout(a, ports());
+      // The crash loop is caught by its restarts (before the 8 s readiness deadline), the never-ready pod by the deadline.
+      const report = await runRollout(plan(ns, { ...CANARY, maxRestarts: 2, progressDeadline: "8s" }, GOOD_B, simulate), ports());
+      expect(report.verdict).toBe("aborted");
+      expect(report.reason).toMatch(simulate === "crashloop" ? /crash loop/ : /canary not ready: 0\/1 pod\(s\) ready/);
+      await expectStableOnly(ns, a, 4);
+    });
+  }
+
+  it("killed at step boundaries, a re-run resumes and promotes with no canary left", async () => {
+    for (const killAfter of [2, 4, 6]) {
+      const ns = await restrictedNamespace(cluster, "resume");
+      await runRollout(plan(ns, CANARY, GOOD_A), ports());
+      const b = plan(ns, CANARY, GOOD_B);
+      const first = await runRollout(b, ports(), { maxActions: killAfter });
+      expect(first.verdict).toBe("interrupted");
+      const state = (await find(cluster, ns, "service/hello-api")).metadata.annotations;
+      expect(state["gantry.dev/rollout-revision"]).toBe(b.revision);
+      const second = await runRollout(b, ports());
+      expect(second.verdict, second.reason).toBe("promoted");
+      // The re-run did not start over: its first action is not the start of a rollout.
+      expect(second.actions[0]!.reason).not.toMatch(/^start the canary/);
+      await expectStableOnly(ns, b, 4);
+    }
+  });
+
+  it("killed right after deciding to abort, a re-run finishes the rollback", async () => {
+    const bad = (ns: string) => plan(ns, { ...CANARY, progressDeadline: "5s" }, GOOD_B, "never-ready");
+    // Where the abort is decided: counted on a twin namespace.
+    const twin = await restrictedNamespace(cluster, "twin");
+    await runRollout(plan(twin, CANARY, GOOD_A), ports());
+    const kinds: string[] = [];
+    await runRollout(bad(twin), ports(), { onAction: (x) => kinds.push(x.kind === "save" ? `save:${x.state.phase}` : x.kind) });
+    const cut = kinds.indexOf("save:aborting") + 1;
+    expect(cut).toBeGreaterThan(0);
+
+    const ns = await restrictedNamespace(cluster, "reabort");
+    const a = plan(ns, CANARY, GOOD_A);
+    await runRollout(a, ports());
+    expect((await runRollout(bad(ns), ports(), { maxActions: cut })).verdict).toBe("interrupted");
+    expect((await find(cluster, ns, "service/hello-api")).metadata.annotations["gantry.dev/rollout-phase"]).toBe("aborting");
+    expect((await deployment(ns, "hello-api-canary"))).toBeDefined();
+    expect((await runRollout(bad(ns), ports())).verdict).toBe("aborted");
+    await expectStableOnly(ns, a, 4);
+  });
+
+  it("an indefinite pause waits for promote; abort by hand returns to stable", async () => {
+    const gated = { replicas: 2, strategy: { type: "canary", steps: [{ setWeight: 50 }, { pause: {} }, { setWeight: 100 }] } };
+    const ns = await restrictedNamespace(cluster, "gate");
+    await runRollout(plan(ns, gated, GOOD_A), ports());
+    const b = plan(ns, gated, GOOD_B);
+    expect((await runRollout(b, ports())).verdict).toBe("paused");
+    expect((await deployment(ns, "hello-api-canary")).status.readyReplicas).toBe(1);
+    expect((await promote(b, ports())).verdict).toBe("promoted");
+    await expectStableOnly(ns, b, 2);
+    const c = plan(ns, gated, GOOD_C);
+    expect((await runRollout(c, ports())).verdict).toBe("paused");
+    expect((await abort(c, ports())).verdict).toBe("aborted");
+    await expectStableOnly(ns, b, 2);
+  });
+});
+
+describe("canary with traffic routers", () => {
+  const gated = (router: unknown) => ({ replicas: 2, ingress: { host: "api.example.com", className: "nginx" }, strategy: { type: "canary", trafficRouter: router, steps: [{ setWeight: 30 }, { pause: {} }, { setWeight: 100 }] } });
+
+  it("nginx: the canary Ingress carries canary-weight; promote removes it; abort removes it too", async () => {
+    const ns = await restrictedNamespace(cluster, "nginx");
+    await runRollout(plan(ns, gated("nginx"), GOOD_A), ports());
+    const b = plan(ns, gated("nginx"), GOOD_B);
+    expect((await runRollout(b, ports())).verdict).toBe("paused");
+    const canary = await find(cluster, ns, "ingress/hello-api-canary");
+    expect(canary.metadata.annotations).toMatchObject({ "nginx.ingress.kubernetes.io/canary": "true", "nginx.ingress.kubernetes.io/canary-weight": "30" });
+    expect(canary.spec.rules[0].http.paths[0].backend.service.name).toBe("hello-api-canary");
+    const promoted = await promote(b, ports());
+    expect(promoted.verdict).toBe("promoted");
+    expect(weightsOf(promoted)).toEqual([100, 0]);
+    expect(await find(cluster, ns, "ingress/hello-api-canary")).toBeUndefined();
+    await expectStableOnly(ns, b, 2);
+
+    const c = plan(ns, gated("nginx"), GOOD_C);
+    expect((await runRollout(c, ports())).verdict).toBe("paused");
+    expect((await abort(c, ports())).verdict).toBe("aborted");
+    expect(await find(cluster, ns, "ingress/hello-api-canary")).toBeUndefined();
+    await expectStableOnly(ns, b, 2);
+  });
+
+  it("Gateway API: the HTTPRoute's backendRefs weights follow the steps, and go back to 100/0", async () => {
+    const router = { type: "gatewayApi", gateway: "public", gatewayNamespace: "gateways" };
+    const ns = await restrictedNamespace(cluster, "gateway");
+    await runRollout(plan(ns, gated(router), GOOD_A), ports());
+    const weights = async () => (await find(cluster, ns, "httproute/hello-api")).spec.rules[0].backendRefs.map((r: any) => [r.name, r.weight]);
+    expect(await weights()).toEqual([["hello-api", 100], ["hello-api-canary", 0]]);
+    const b = plan(ns, gated(router), GOOD_B);
+    expect((await runRollout(b, ports())).verdict).toBe("paused");
+    expect(await weights()).toEqual([["hello-api", 70], ["hello-api-canary", 30]]);
+    expect((await promote(b, ports())).verdict).toBe("promoted");
+    expect(await weights()).toEqual([["hello-api", 100], ["hello-api-canary", 0]]);
+    await expectStableOnly(ns, b, 2);
+
+    const c = plan(ns, gated(router), GOOD_C);
+    expect((await runRollout(c, ports())).verdict).toBe("paused");
+    expect((await abort(c, ports())).verdict).toBe("aborted");
+    expect(await weights()).toEqual([["hello-api", 100], ["hello-api-canary", 0]]);
+    await expectStableOnly(ns, b, 2);
+  });
+});
+
+describe("blue-green", () => {
+  const bg = { replicas: 2, strategy: { type: "blueGreen", scaleDownDelay: "2s" } };
+  const colour = async (ns: string) => (await find(cluster, ns, "service/hello-api")).spec.selector["gantry.dev/track"];
+
+  it("promotes: green comes up, the Service switches, blue is scaled down after the delay", async () => {
+    const ns = await restrictedNamespace(cluster, "bluegreen");
+    await runRollout(plan(ns, bg, GOOD_A), ports());
+    expect(await colour(ns)).toBe("blue");
+    const b = plan(ns, bg, GOOD_B);
+    const report = await runRollout(b, ports());
+    expect(report.verdict, report.reason).toBe("promoted");
+    expect(await colour(ns)).toBe("green");
+    expect(revision(await deployment(ns, "hello-api-green"))).toBe(b.revision);
+    expect((await deployment(ns, "hello-api-blue")).spec.replicas).toBe(0);
+    expect((await find(cluster, ns, "service/hello-api-preview")).spec.selector["gantry.dev/track"]).toBe("green");
+  });
+
+  it("a never-ready colour is aborted before the switch: the Service stays, the new colour goes to 0", async () => {
+    const ns = await restrictedNamespace(cluster, "bgabort");
+    const a = plan(ns, bg, GOOD_A);
+    await runRollout(a, ports());
+    const report = await runRollout(plan(ns, { ...bg, progressDeadline: "8s" }, GOOD_B, "never-ready"), ports());
+    expect(report.verdict).toBe("aborted");
+    expect(await colour(ns)).toBe("blue");
+    expect((await deployment(ns, "hello-api-green")).spec.replicas).toBe(0);
+    const blue = await deployment(ns, "hello-api-blue");
+    expect(revision(blue)).toBe(a.revision);
+    expect(blue.status.readyReplicas).toBe(2);
+  });
+});
+
+describe("rolling", () => {
+  const rolling = (greeting: string) => ({ replicas: 2, config: { GREETING: greeting } });
+
+  it("rolls out, and a failing rollout is undone, restoring the previous ConfigMap", async () => {
+    const ns = await restrictedNamespace(cluster, "rolling");
+    const a = plan(ns, rolling("hello"), GOOD_A);
+    expect((await runRollout(a, ports())).verdict).toBe("promoted");
+    const b = plan(ns, rolling("bonjour"), GOOD_B);
+    expect((await runRollout(b, ports())).verdict).toBe("promoted");
+    const bad = plan(ns, { ...rolling("broken"), progressDeadline: "8s" }, GOOD_C, "never-ready");
+    const report = await runRollout(bad, ports());
+    expect(report.verdict).toBe("aborted");
+    expect(report.actions.map((x) => x.kind)).toContain("undo");
+    const d = await deployment(ns, "hello-api");
+    expect(revision(d)).toBe(b.revision);
+    expect(d.spec.template.spec.containers[0].envFrom[0].configMapRef.name).toBe(configMapName(b.workload));
+    const cm = await find(cluster, ns, `configmap/${configMapName(b.workload)}`);
+    expect(cm.data).toEqual({ GREETING: "bonjour" });
+  });
+});
