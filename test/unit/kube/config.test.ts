@@ -91,6 +91,7 @@ describe("validation errors name the field path", () => {
   it("a Prometheus address that is not a URL", () => fails({ namespace: "shop", analysis: { prometheus: "prometheus:9090" } }, "environments.staging.analysis.prometheus", /expected an http\(s\) URL/));
   it("both PDB fields", () => fails({ namespace: "shop", pdb: { minAvailable: 1, maxUnavailable: 1 } }, "environments.staging.pdb", /not both/));
   it("a pod label Gantry selects on", () => fails({ namespace: "shop", podLabels: { "gantry.dev/track": "x" } }, "environments.staging.podLabels.gantry.dev/track", /set by Gantry/));
+  it("an HPA with the replica-ratio canary", () => fails({ namespace: "shop", hpa: {}, strategy: { type: "canary" } }, "environments.staging.hpa", /would fight over the stable's replicas/));
   it("an error rate given as a percentage", () => fails({ namespace: "shop", analysis: { ...PROMETHEUS, maxErrorRate: 5 } }, "environments.staging.analysis.maxErrorRate", /Too big: expected number to be <=1/));
 
   it("includes the line when the loader can locate the field", () => {

@@ -211,6 +211,8 @@ export const environmentSchema = z
       });
       const kind = typeof s.trafficRouter === "string" ? s.trafficRouter : s.trafficRouter.type;
       if (kind === "nginx" && !e.ingress) ctx.addIssue({ code: "custom", path: ["ingress"], message: "the nginx traffic router needs an ingress (host, and className/tlsSecret as needed)" });
+      // The replica router sets the weight by scaling the stable down: an HPA would scale it back.
+      if (kind === "replicas" && e.hpa) ctx.addIssue({ code: "custom", path: ["hpa"], message: "an HPA and the replicas traffic router would fight over the stable's replicas; use trafficRouter nginx or gatewayApi" });
     }
     if (s.type === "blueGreen" && s.prePromotionAnalysis !== false && !e.analysis) {
       ctx.addIssue({ code: "custom", path: ["strategy", "prePromotionAnalysis"], message: "needs an `analysis` section (Prometheus address, queries) in the environment" });
