@@ -240,6 +240,15 @@ describe("blue-green (simulation)", () => {
     expect(clock.now() - started).toBeGreaterThanOrEqual(30_000);
   });
 
+  it("with an HPA, the new colour comes up at full size and the HPA follows the switch", async () => {
+    const withHpa = { ...raw, hpa: { minReplicas: 2, maxReplicas: 4 } };
+    const { cluster, ports } = setup();
+    expect((await runRollout(planRollout(hello(withHpa, IMAGE_A)), ports)).verdict).toBe("promoted");
+    expect((await runRollout(planRollout(hello(withHpa, IMAGE_B)), ports)).verdict).toBe("promoted");
+    expect(get(cluster, "deployment/hello-api-green")!.spec.replicas).toBe(2);
+    expect(get(cluster, "horizontalpodautoscaler/hello-api")!.spec.scaleTargetRef.name).toBe("hello-api-green");
+  });
+
   it("a never-ready new colour is aborted before the switch: the Service stays on the old colour", async () => {
     const { cluster, ports } = setup();
     await runRollout(planRollout(hello({ ...raw, progressDeadline: "20s" }, IMAGE_A)), ports);

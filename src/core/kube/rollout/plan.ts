@@ -32,9 +32,13 @@ export function startingTotal(plan: RolloutPlan, observedStableReplicas: number 
   return env(plan).hpa ? (observedStableReplicas ?? env(plan).hpa!.minReplicas) : env(plan).replicas;
 }
 
-/** The Deployment of a track at the plan's revision; replicas left to the HPA for the main one. */
+/**
+ * The Deployment of a track at the plan's revision. With an HPA the stable one leaves replicas out
+ * (the HPA owns them; a server-side apply that stopped sending them would reset them to 1). A
+ * blue-green colour always sends them: it must come up at full size before the HPA is switched to it.
+ */
 export function deploymentFor(plan: RolloutPlan, track: Track, replicas: number): KubeObject {
-  const hpaOwnsReplicas = env(plan).hpa !== undefined && (track === "stable" || track === "blue" || track === "green");
+  const hpaOwnsReplicas = env(plan).hpa !== undefined && track === "stable";
   return renderDeployment(plan.workload, { track, ...(hpaOwnsReplicas ? {} : { replicas }) });
 }
 
