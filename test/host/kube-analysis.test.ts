@@ -78,11 +78,14 @@ function plan(service: Service, img: string, prometheusUrl: string, extra: Recor
 async function analysedRollout(service: Service, prometheusUrl = prometheus.url, extra: Record<string, unknown> = {}) {
   const ports = clusterPorts(cluster);
   const withMetrics = { ...ports, metrics: metricsFor({ url: prometheusUrl }, ports) };
-  expect((await runRollout(plan(service, image("a"), prometheusUrl, extra), withMetrics)).verdict).toBe("promoted");
+  // Traffic from before the first deploy until the rollout ends, so every rate() window has samples.
+  const both = (async () => {
+    expect((await runRollout(plan(service, image("a"), prometheusUrl, extra), withMetrics)).verdict).toBe("promoted");
+    return runRollout(plan(service, image("b"), prometheusUrl, extra), withMetrics);
+  })();
   const pair = instances[service];
-  const rollout = runRollout(plan(service, image("b"), prometheusUrl, extra), withMetrics);
-  const traffic = pair ? driveTraffic([pair.stable, pair.canary], rollout, { concurrency: 4, max: 5_000 }) : Promise.resolve(0);
-  const [report] = await Promise.all([rollout, traffic]);
+  const traffic = pair ? driveTraffic([pair.stable, pair.canary], both, { concurrency: 4, max: 5_000 }) : Promise.resolve(0);
+  const [report] = await Promise.all([both, traffic]);
   const stable = await find(cluster, namespace, `deployment/${service}`);
   const canary = await find(cluster, namespace, `deployment/${service}-canary`);
   return { report, stableImage: stable.spec.template.spec.containers[0].image as string, canary };
