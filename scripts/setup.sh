@@ -21,5 +21,5 @@ bash scripts/install-kube.sh
 
 echo "--- tools"
 go version
-.tools/bin/trivy --version | head -1
-prometheus --version 2>&1 | head -1
+.tools/bin/trivy --version | sed -n 1p
+prometheus --version 2>&1 | sed -n 1p
