@@ -27,7 +27,9 @@ export interface Stage {
   kind: StageKind;
   /** The needs the file declares. */
   needs: string[];
-  /** What the stage really waits for: its needs, plus every test and scan stage for publish and deploy. */
+  /** Test and scan stages a publish or deploy stage waits for without needing them: the gate. */
+  gates: string[];
+  /** What the stage waits for: its needs and its gates. */
   after: string[];
   when?: StageCondition;
   approval?: "manual";
@@ -132,8 +134,8 @@ function kindProblems(config: StageConfig, i: number): StageProblem[] {
 
 function toStage(config: StageConfig, _: number, configs: StageConfig[]): Stage {
   const kind = stageKind(config)!;
-  const gates = GATED_KINDS.includes(kind) ? configs.filter((c) => GATE_KINDS.includes(stageKind(c)!)).map((c) => c.name) : [];
-  const stage: Stage = { name: config.name, kind, needs: [...config.needs], after: [...new Set([...config.needs, ...gates])] };
+  const gates = GATED_KINDS.includes(kind) ? configs.filter((c) => GATE_KINDS.includes(stageKind(c)!) && !config.needs.includes(c.name)).map((c) => c.name) : [];
+  const stage: Stage = { name: config.name, kind, needs: [...config.needs], gates, after: [...config.needs, ...gates] };
   if (config.when) stage.when = config.when;
   if (config.approval) stage.approval = config.approval;
   if (config.environment) stage.environment = config.environment;
