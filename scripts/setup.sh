@@ -13,6 +13,11 @@ npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save
 echo "--- trivy (built from the Go module proxy into .tools/bin)"
 bash scripts/install-trivy.sh
 
+echo "--- actionlint and shellcheck (lint the generated GitHub workflows)"
+bash scripts/install-actionlint.sh
+
 echo "--- tools"
 go version
 .tools/bin/trivy --version | head -1
+.tools/bin/actionlint -version | head -1
+shellcheck --version | sed -n 2p

@@ -196,6 +196,21 @@ export function upstream(name: string, byName: ReadonlyMap<string, Stage>): Stag
   return [...seen].map((n) => byName.get(n)!);
 }
 
+/** The closest publish stage upstream (breadth-first): the one whose pushed digest a deploy stage rolls out. */
+export function nearestPublish(stage: Stage, graph: StageGraph): Stage | undefined {
+  const queue = [...stage.after];
+  const seen = new Set(queue);
+  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+    const s = graph.byName.get(name)!;
+    if (s.kind === "publish") return s;
+    for (const next of s.after.filter((n) => !seen.has(n))) {
+      seen.add(next);
+      queue.push(next);
+    }
+  }
+  return undefined;
+}
+
 /** Which stages one run covers: all, a stage and what it waits for, or the chain to an environment. */
 export type Selection = { stage: string } | { environment: string } | Record<string, never>;
 

@@ -2,8 +2,10 @@
 // GitLab's regular-expression rules and Jenkins' REGEXP comparator can all express exactly:
 //   *  any characters except "/"      **  any characters      ?  one character except "/"
 //   [abc] [a-z] [!a-z]  one character of (or not of) a class
-// Anything else is literal. Each CI generator gets the same regular expression the runner uses,
-// so a stage runs on the same refs locally and in every CI system.
+// Anything else is literal, from a small alphabet (letters, digits, . _ - / + = , @ %) so that the
+// same regular expression can be written unquoted into bash, GitLab rules and a Groovy string: each
+// CI generator gets the regular expression the runner uses, and a stage runs on the same refs
+// locally and in every CI system.
 
 /** Why `pattern` is not a usable branch or tag pattern, or undefined when it is. */
 export function refPatternProblem(pattern: string): string | undefined {
@@ -13,6 +15,8 @@ export function refPatternProblem(pattern: string): string | undefined {
   if (bad) return `"${pattern}" contains "${bad[0]}", which no branch or tag name can (git check-ref-format)`;
   if (pattern.startsWith("/") || pattern.endsWith("/")) return `"${pattern}" starts or ends with "/", which no branch or tag name can`;
   if (pattern.startsWith("!")) return `"${pattern}": negated patterns are not supported; list the refs that should match instead`;
+  const odd = /[^A-Za-z0-9._\-/*?[\]!+=,@%]/.exec(pattern);
+  if (odd) return `"${pattern}" contains "${odd[0]}"; patterns use letters, digits, . _ - / + = , @ % and the wildcards * ** ? [...]`;
   try {
     compile(pattern);
   } catch (e) {
@@ -42,12 +46,12 @@ function compile(pattern: string): string {
       } else out += "[^/]*";
     } else if (c === "?") out += "[^/]";
     else if (c === "[") {
-      const end = pattern.indexOf("]", i + 2);
+      const end = pattern.indexOf("]", i + 1);
       if (end < 0) throw new Error(`"[" at position ${i + 1} is never closed by "]"`);
       out += charClass(pattern.slice(i + 1, end), i + 1);
       i = end;
     } else if (c === "]") throw new Error(`"]" at position ${i + 1} closes no "["`);
-    else out += c.replace(/[.+(){}|$/]/g, "\\$&");
+    else out += c.replace(/[.+]/g, "\\$&");
   }
   return out;
 }
@@ -56,9 +60,9 @@ function charClass(body: string, position: number): string {
   const negated = body.startsWith("!");
   const members = negated ? body.slice(1) : body;
   if (members === "") throw new Error(`the class at position ${position} is empty`);
-  if (members.includes("[")) throw new Error(`the class at position ${position} contains "["`);
+  if (/[[/!]/.test(members)) throw new Error(`the class at position ${position} contains "${/[[/!]/.exec(members)![0]}", which a class cannot hold`);
   for (const range of members.matchAll(/(.)-(.)/g)) {
     if (range[1]! > range[2]!) throw new Error(`the range ${range[0]} at position ${position} is backwards`);
   }
-  return `[${negated ? "^/" : ""}${members.replace(/[\\\]^/]/g, "\\$&")}]`;
+  return `[${negated ? "^/" : ""}${members}]`;
 }

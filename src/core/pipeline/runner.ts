@@ -4,7 +4,7 @@
 import { GantryError } from "../errors.js";
 import { parseGitRef } from "../image/tags.js";
 import { conditionMatches, describeCondition, describeRef } from "./conditions.js";
-import { selectStages, upstream, type Selection, type Stage, type StageGraph } from "./graph.js";
+import { nearestPublish, selectStages, upstream, type Selection, type Stage, type StageGraph } from "./graph.js";
 import { outputFailure, type PushedImage, type StageOutput } from "./outputs.js";
 
 export interface StageInputs {
@@ -144,24 +144,10 @@ function inputsFor(stage: Stage, graph: StageGraph, ancestors: StageRecord[], re
   for (const record of ancestors) if (record.output) outputs[record.name] = record.output;
   const inputs: StageInputs = { upstream: outputs };
   if (ref) inputs.ref = ref;
-  const image = nearestPublish(stage, graph, outputs);
-  if (image) inputs.image = image;
+  const publish = nearestPublish(stage, graph);
+  const output = publish ? outputs[publish.name] : undefined;
+  if (output?.kind === "publish") inputs.image = output.image;
   return inputs;
-}
-
-/** The pushed image of the closest publish stage upstream (breadth-first along the needs). */
-function nearestPublish(stage: Stage, graph: StageGraph, outputs: Record<string, StageOutput>): PushedImage | undefined {
-  const queue = [...stage.after];
-  const seen = new Set(queue);
-  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-    const output = outputs[name];
-    if (output?.kind === "publish") return output.image;
-    for (const next of graph.byName.get(name)!.after.filter((n) => !seen.has(n))) {
-      seen.add(next);
-      queue.push(next);
-    }
-  }
-  return undefined;
 }
 
 function runStatus(stages: StageRecord[]): RunReport["status"] {
