@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
 
 import { DEFAULT_STAGES, selectStages, stageGraph } from "../../../src/core/pipeline/graph.js";
-import { loadPipeline, PipelineError } from "../../../src/core/pipeline/load.js";
+import { loadPipeline } from "../../../src/core/pipeline/load.js";
 import { matchesRefPattern, refPatternProblem } from "../../../src/core/pipeline/ref-pattern.js";
-
-const FILE = "pipelines/svc.yaml";
-
-function problems(text: string): string {
-  try {
-    loadPipeline(text, FILE);
-  } catch (e) {
-    expect(e).toBeInstanceOf(PipelineError);
-    return (e as Error).message;
-  }
-  throw new Error("expected the pipeline to be refused");
-}
+import { FILE, problems } from "./problems.js";
 
 const ENVS = "environments:\n  staging: {}\n  production: {}\n";
 const CHAIN = "  - name: test\n  - name: build\n  - name: publish\n    needs: [build]\n";
