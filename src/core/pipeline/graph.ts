@@ -1,7 +1,7 @@
 // The stage graph: each stage's kind, the stages it waits for, a topological order, and the
 // selection of the stages one run needs. The same checks serve the loader (which places each
 // problem in the file) and programmatic callers (stageGraph throws).
-import { GantryError } from "../errors.js";
+import { ArgumentError, GantryError } from "../errors.js";
 import { closest } from "./did-you-mean.js";
 import type { StageCondition, StageConfig } from "./stages.js";
 
@@ -218,13 +218,13 @@ export function selectStages(graph: StageGraph, selection: Selection = {}): Stag
   let targets: Stage[];
   if ("stage" in selection) {
     const stage = graph.byName.get(selection.stage);
-    if (!stage) throw new GantryError(`--stage: no stage is named "${selection.stage}"${suggest(selection.stage, [...graph.byName.keys()])}`);
+    if (!stage) throw new ArgumentError("stage", `no stage is named "${selection.stage}"${suggest(selection.stage, [...graph.byName.keys()])}`);
     targets = [stage];
   } else if ("environment" in selection) {
     targets = graph.stages.filter((s) => s.environment === selection.environment);
     if (targets.length === 0) {
       const environments = graph.stages.flatMap((s) => (s.environment ? [s.environment] : []));
-      throw new GantryError(`--environment: no stage deploys to "${selection.environment}"${suggest(selection.environment, environments)}`);
+      throw new ArgumentError("environment", `no stage deploys to "${selection.environment}"${suggest(selection.environment, environments)}`);
     }
   } else return graph.stages;
   const wanted = new Set(targets.flatMap((t) => [t.name, ...upstream(t.name, graph.byName).map((s) => s.name)]));

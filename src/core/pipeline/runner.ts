@@ -1,7 +1,7 @@
 // Runs the stage graph through an executor (the Dagger side, or recorded results in tests): every
 // stage starts as soon as what it waits for has passed, so independent stages run at the same
 // time. The runner owns the decisions; the executor only does one stage's work.
-import { GantryError } from "../errors.js";
+import { ArgumentError } from "../errors.js";
 import { parseGitRef } from "../image/tags.js";
 import { conditionMatches, describeCondition, describeRef } from "./conditions.js";
 import { nearestPublish, selectStages, upstream, type Selection, type Stage, type StageGraph } from "./graph.js";
@@ -131,7 +131,7 @@ function checkApprovals(graph: StageGraph, approvals: string[]): void {
   const known = graph.stages.flatMap((s) => (s.approval ? [s.name, ...(s.environment ? [s.environment] : [])] : []));
   const unknown = approvals.filter((a) => !known.includes(a));
   if (unknown.length > 0) {
-    throw new GantryError(`--approve: ${unknown.map((a) => `"${a}"`).join(", ")} names no stage or environment that waits for approval (these do: ${known.join(", ") || "none"})`);
+    throw new ArgumentError("approve", `${unknown.map((a) => `"${a}"`).join(", ")} names no stage or environment that waits for approval (these do: ${known.join(", ") || "none"})`);
   }
 }
 
