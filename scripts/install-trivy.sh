@@ -12,6 +12,8 @@ VERSION=0.74.0
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/.tools/bin"
 mkdir -p "$BIN"
+# shellcheck source=go-module-build.sh
+source "$ROOT/scripts/go-module-build.sh"
 
 # Trivy's own build settings (magefiles, goreleaser): static binary, JSON v2 experiment, version stamp.
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOEXPERIMENT=jsonv2
@@ -30,18 +32,11 @@ need_go() {
 }
 
 build_trivy() {
-  local started dir
+  local started
   started=$(date +%s)
   echo "install-trivy: building Trivy $VERSION from its Go module (first time: several minutes)"
-  dir="$(go mod download -json "github.com/aquasecurity/trivy@v$VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
-  if [ -z "$dir" ] || [ ! -d "$dir" ]; then
-    echo "install-trivy: could not download github.com/aquasecurity/trivy@v$VERSION" >&2
-    exit 1
-  fi
-  (cd "$dir" && go build -trimpath \
-    -ldflags "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=$VERSION" \
-    -o "$BIN/trivy.partial" ./cmd/trivy)
-  mv "$BIN/trivy.partial" "$BIN/trivy"
+  build_go_module github.com/aquasecurity/trivy "v$VERSION" ./cmd/trivy "$BIN/trivy" \
+    "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=$VERSION"
   echo "install-trivy: built $("$BIN/trivy" --version | head -1) in $(( $(date +%s) - started ))s"
 }
 

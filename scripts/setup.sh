@@ -10,6 +10,10 @@ echo "--- npm packages"
 # install that follows the lock as far as it can and writes nothing back.
 npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save
 
+echo "--- registry tools (docker-registry, htpasswd) and crane (built from the Go module proxy into .tools/bin)"
+bash scripts/install-registry.sh
+bash scripts/install-crane.sh
+
 echo "--- trivy (built from the Go module proxy into .tools/bin)"
 bash scripts/install-trivy.sh
 

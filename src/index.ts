@@ -1,274 +1,233 @@
 /**
- * Gantry: CI/CD for Go services on Kubernetes. Test, build, package, scan, publish and roll out a
- * Go service with one module, the same way on a laptop, in GitHub Actions and in GitLab CI.
+ * Gantry: CI/CD for Go services on Kubernetes. Test, build, package, scan and publish a Go service
+ * with one module, the same way on a laptop, in GitHub Actions and in GitLab CI.
  */
-import { argument, dag, func, object, type CacheVolume, type Container, type Directory, type File, type Secret } from "@dagger.io/dagger";
+import { argument, check, dag, func, object, type Directory, type File, type Platform, type Secret } from "@dagger.io/dagger";
 
-import { DEFAULT_BASE, NONROOT_UID } from "./core/image/bases.js";
-import { DEFAULT_SBOM_FORMAT } from "./core/image/sbom.js";
-import { TRIVY_IMAGE } from "./core/scan/trivy-plan.js";
-import { renderServiceDockerfile } from "./core/image/service-dockerfile.js";
-import { buildBinaries, planBinaries } from "./dagger/go-build.js";
-import { runTests } from "./dagger/go-test.js";
-import { goImage } from "./dagger/go-toolchain.js";
-import { serviceImages } from "./dagger/image.js";
-import { publishImage } from "./dagger/publish.js";
-import { runScan } from "./dagger/scan.js";
-import type { ScanReport } from "./dagger/scan-report.js";
-import { imageSbom } from "./dagger/sbom.js";
-import type { TestReport } from "./dagger/test-report.js";
+import { callInput, stageContext, type ModuleSettings } from "./call.js";
+import { BaseKind, SbomFormat, Severity } from "./enums.js";
+import { Image } from "./image.js";
+import type { ScanReport } from "./scan-report.js";
+import type { TestReport } from "./test-report.js";
 
-const DEFAULT_IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64"];
+// Functions take the repository as an argument rather than the constructor: a changed source then
+// re-runs only the function called, not the constructor too (each runtime call costs seconds). The
+// introspector reads @argument's options as literals, so they are written out at each use.
 
 /**
- * A Go service's pipeline, configured once: the source, the Go toolchain, the release being made and
- * the image's shape. Every function (build, test, image, scan, publish) uses the same settings.
+ * A Go service's pipeline, described once in a pipeline file (pipelines/gantry.yaml) that every
+ * function reads; function arguments override it. The release (commit, time, ref, versions) comes
+ * from the checkout's git unless given here.
  */
 @object()
-export class Gantry {
-  source: Directory;
-  pkg: string;
-  name: string;
-  goVersion: string;
-  goImage: string;
-  moduleCache?: CacheVolume;
-  buildCache?: CacheVolume;
-  noCache: boolean;
-  cgo?: boolean;
-  goprivate: string;
-  netrc?: Secret;
-  buildTags: string[];
-  ldflags: string[];
-  values: string[];
-  stampPackage: string;
-  version: string;
+export class Gantry implements ModuleSettings {
+  config: string;
   ref: string;
+  version: string;
   commit: string;
   sourceDateEpoch: number;
-  sourceUrl: string;
-  base: string;
-  port: number;
-  user: number;
-  labels: string[];
 
   constructor(
-    /** The Go module: a directory with go.mod at its root. Defaults to the repository you call Gantry from. */
-    @argument({ defaultPath: "/", ignore: [".git", "**/node_modules", ".dagger", "dist", "bin", "tmp"] })
-    source: Directory,
-    /** The service's main package, relative to the module root, e.g. ./cmd/api. */
-    pkg = ".",
-    /** Binary and image title. Default: the main package's directory, or the module's last path element. */
-    name = "",
-    /** Go version to build with, e.g. 1.26 or 1.26.3. Default: go.mod's toolchain line, else the newest patch of its go line. */
-    goVersion = "",
-    /** Go toolchain image, for mirrors and air-gapped registries. Default: golang:<go version>. */
-    goImage = "",
-    /** Cache volume for downloaded modules (GOMODCACHE). Default: the volume gantry-go-mod. */
-    moduleCache?: CacheVolume,
-    /** Cache volume for compiled packages (GOCACHE). Default: the volume gantry-go-build. */
-    buildCache?: CacheVolume,
-    /** Mount no Go caches: every run starts from nothing. */
-    noCache = false,
-    /** Enable cgo. Default: off (static binaries), on only when the race detector needs it. */
-    cgo?: boolean,
-    /** Private module globs fetched directly, not through the proxy (GOPRIVATE), e.g. github.com/acme/*. */
-    goprivate = "",
-    /** A .netrc with credentials for private module hosts. */
-    netrc?: Secret,
-    /** Go build tags for every build and test. */
-    buildTags: string[] = [],
-    /** Extra linker flags, appended after -s -w and the stamps. */
-    ldflags: string[] = [],
-    /** Extra -X stamps, as importpath.name=value. */
-    values: string[] = [],
-    /** Package whose version, commit and date variables are stamped with -X. */
-    stampPackage = "main",
-    /** Release version (1.2.3). Default: the version a release tag --ref names. */
-    version = "",
-    /** Git ref being built (refs/tags/v1.2.3, refs/heads/main, refs/pull/12/merge): decides version and tags. */
+    /** Pipeline file, relative to the repository root (see pipelines/gantry.schema.json); a missing default file means all defaults. */
+    config = "pipelines/gantry.yaml",
+    /** Git ref being built (refs/tags/v1.2.3, refs/heads/main, refs/pull/12/merge). Default: from the checkout's .git. */
     ref = "",
-    /** Commit SHA being built: stamped, labelled and tagged sha-<7>. */
+    /** Release version (1.2.3). Default: the version a release tag at HEAD names. */
+    version = "",
+    /** Commit SHA being built. Default: HEAD of the checkout's .git. */
     commit = "",
-    /** Commit time in Unix seconds (git log -1 --format=%ct): the build date and every image timestamp. */
+    /** Commit time in Unix seconds, for the build date and every image timestamp. Default: HEAD's commit time. */
     sourceDateEpoch = 0,
-    /** Repository URL for the image's org.opencontainers.image.source label. */
-    sourceUrl = "",
-    /** Runtime base: distroless (static, nonroot), scratch, alpine, or any image reference. */
-    base = DEFAULT_BASE,
-    /** Port the service listens on, exposed by the image. */
-    port = 8080,
-    /** Numeric uid the image runs as; never 0. */
-    user = NONROOT_UID,
-    /** Extra image labels, as key=value. */
-    labels: string[] = [],
   ) {
-    this.source = source;
-    this.pkg = pkg;
-    this.name = name;
-    this.goVersion = goVersion;
-    this.goImage = goImage;
-    this.moduleCache = moduleCache;
-    this.buildCache = buildCache;
-    this.noCache = noCache;
-    this.cgo = cgo;
-    this.goprivate = goprivate;
-    this.netrc = netrc;
-    this.buildTags = buildTags;
-    this.ldflags = ldflags;
-    this.values = values;
-    this.stampPackage = stampPackage;
-    this.version = version;
+    this.config = config;
     this.ref = ref;
+    this.version = version;
     this.commit = commit;
     this.sourceDateEpoch = sourceDateEpoch;
-    this.sourceUrl = sourceUrl;
-    this.base = base;
-    this.port = port;
-    this.user = user;
-    this.labels = labels;
   }
 
-  /** Cross-compile static binaries, one per platform, named <name>_<os>_<arch>. */
+  /** Cross-compile static binaries, one per platform, named <name>_<os>_<arch>. Example: dagger call build export --path dist */
   @func()
   async build(
-    /** Target platforms, e.g. linux/amd64,linux/arm64,linux/arm/v7. Default: the engine's platform. */
-    platforms: string[] = [],
+    /** The repository (its pipeline file names the Go module inside it). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** Target platforms, e.g. linux/amd64 linux/arm64 darwin/arm64. Default: the pipeline's. */
+    platforms?: Platform[],
   ): Promise<Directory> {
-    return (await buildBinaries(this, platforms)).dist;
+    const { buildBinaries } = await import("#dagger/go-build.js");
+    const ctx = await stageContext(callInput(this, source, { go: { platforms } }));
+    return (await buildBinaries(ctx, ctx.pipeline.go.platforms)).dist;
   }
 
   /**
    * Run go test and return its report; the call succeeds even when tests fail (see TestReport.check).
    * Cached per session: the report holds engine files, which a later session cannot resolve.
+   * Example: dagger call test reports export --path reports/test
    */
   @func({ cache: "session" })
   async test(
-    /** Package patterns to test. */
-    packages: string[] = ["./..."],
+    /** The repository (its pipeline file names the Go module inside it). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
     /** Run only tests matching this regular expression (-run). */
-    run = "",
+    run?: string,
     /** Skip tests matching this regular expression (-skip). */
-    skip = "",
+    skip?: string,
     /** Enable the race detector (turns cgo on). */
-    race = false,
+    race?: boolean,
     /** Measure statement coverage. */
-    cover = true,
-    /** Packages to measure coverage for (-coverpkg), e.g. ./... */
-    coverpkg = "",
+    cover?: boolean,
     /** Run each test this many times (-count). */
-    count = 1,
-    /** Fail a test binary that runs longer than this Go duration (-timeout). */
-    timeout = "10m",
-    /** Randomise test order: on, off or a seed (-shuffle). */
-    shuffle = "",
-    /** Tell long-running tests to shorten (-short). */
-    short = false,
+    count?: number,
     /** Stop after the first failing test (-failfast). */
-    failfast = false,
+    failfast?: boolean,
   ): Promise<TestReport> {
-    return runTests(this, { packages, run, skip, race, cover, coverpkg, count, timeout, shuffle, short, failfast });
+    const { runTests } = await import("#dagger/go-test.js");
+    return runTests(await stageContext(callInput(this, source, { test: { run, skip, race, cover, count, failfast } })));
   }
 
-  /** The service's runtime image for one platform: the binary on the base, non-root, labelled, reproducible. */
-  @func()
-  async image(
-    /** Platform of the image, e.g. linux/arm64. Default: the engine's platform. */
-    platform = "",
-  ): Promise<Container> {
-    const { variants } = await serviceImages(this, [platform || (await dag.defaultPlatform())]);
-    return variants[0]!;
+  /** Gate: the tests pass. Run by `dagger check`. */
+  @func({ cache: "session" })
+  @check()
+  async testsPass(
+    /** The repository (its pipeline file names the Go module inside it). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+  ): Promise<void> {
+    await (await this.test(source)).check();
   }
 
-  /** A multi-platform OCI image tarball of the service, for scanners, air-gapped transfer or docker load. */
-  @func()
-  async tarball(
-    /** Platforms in the image index. */
-    platforms: string[] = DEFAULT_IMAGE_PLATFORMS,
-  ): Promise<File> {
-    const { variants } = await serviceImages(this, platforms);
-    return dag.container().asTarball({ platformVariants: variants });
+  /**
+   * The service's runtime image: the binary on the base, non-root, labelled. Continue with container,
+   * tarball, sbom, scan or publish. Example: dagger call image --platforms linux/arm64 container
+   */
+  @func({ cache: "session" })
+  image(
+    /** The repository (its pipeline file names the Go module inside it). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** Platforms of the image. Default: the pipeline's Linux platforms. */
+    platforms: Platform[] = [],
+    /** Runtime base. Default: the pipeline's (distroless). */
+    base?: BaseKind,
+    /** The custom base's reference, or a mirror of the distroless or alpine image. */
+    baseImage = "",
+  ): Image {
+    return Image.of(this, source, platforms, base ?? "", baseImage);
   }
 
-  /** A software bill of materials of the image, made with syft. */
-  @func()
-  async sbom(
-    /** spdx-json or cyclonedx-json. */
-    format: string = DEFAULT_SBOM_FORMAT,
-    /** Platform of the image to describe. Default: the engine's platform. */
-    platform = "",
-  ): Promise<File> {
-    return imageSbom(await this.image(platform), format, this.name || undefined);
-  }
-
-  /** Scan with Trivy (the image Gantry builds, a published image or a directory) and judge the findings by the gate. */
-  @func({ cache: "never" })
+  /**
+   * Scan the image Gantry builds with Trivy and judge it by the pipeline's gate. Cached for 10
+   * minutes, so the reports and the check of one job read one scan.
+   * Example: dagger call scan reports export --path reports/scan
+   */
+  @func({ cache: "10m" })
   async scan(
-    /** Scan this published image (e.g. ghcr.io/acme/api:1.2.3) instead of the one Gantry builds. */
-    imageRef = "",
-    /** Scan this directory (go.mod, lock files, binaries) instead of an image. */
-    directory?: Directory,
-    /** Platform of the Gantry-built image to scan. Default: the engine's platform. */
-    platform = "",
-    /** Severities that fail the gate, comma-separated. */
-    severities = "HIGH,CRITICAL",
+    /** The repository (its pipeline file names the Go module inside it). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** Platform of the image to scan. Default: the engine's platform. */
+    platform?: Platform,
+    /** Severities that fail the gate. Default: the pipeline's (HIGH, CRITICAL). */
+    severities?: Severity[],
     /** Let findings without a released fix pass the gate. */
-    ignoreUnfixed = false,
-    /** Tolerated counts per severity, as SEVERITY=n (e.g. HIGH=3); the gate fails above them. */
-    maxCounts: string[] = [],
-    /** Accepted vulnerabilities: a YAML list of {id, until: YYYY-MM-DD, reason, package}. Expired entries fail. */
-    allowList?: File,
-    /** A .trivyignore or .trivyignore.yaml that Trivy applies before reporting. */
-    ignoreFile?: File,
-    /** Vulnerability DB repositories, tried in order (mirrors for air-gapped networks and rate limits). Default: Trivy's. */
-    dbRepositories: string[] = [],
-    /** Java DB repositories, tried in order. Default: Trivy's. */
-    javaDbRepositories: string[] = [],
-    /** How long Trivy may run, as a Go duration. */
-    timeout = "10m",
-    /** Trivy image, pinned by tag; point it at a mirror if needed. */
-    trivyImage = TRIVY_IMAGE,
-    /** Cache volume for Trivy's vulnerability DB. Default: the volume gantry-trivy-db. */
-    trivyCache?: CacheVolume,
+    ignoreUnfixed?: boolean,
     /** Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed. */
-    failOpen = false,
+    failOpen?: boolean,
   ): Promise<ScanReport> {
-    return runScan(this, { imageRef, directory, platform, severities, ignoreUnfixed, maxCounts, allowList, ignoreFile, dbRepositories, javaDbRepositories, timeout, trivyImage, trivyCache, failOpen });
+    return this.image(source).scan(platform, severities, ignoreUnfixed, failOpen);
   }
 
-  /** Push the multi-platform image under its computed tags and return each tag's reference with the digest. */
+  /** Gate: the image's scan passes. Run by `dagger check`. */
+  @func({ cache: "10m" })
+  @check()
+  async scanPasses(
+    /** The repository (its pipeline file names the Go module inside it). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+  ): Promise<void> {
+    await (await this.scan(source)).check();
+  }
+
+  /** Scan a published image with Trivy, judged by the pipeline's gate. Example: dagger call scan-image --ref ghcr.io/acme/api:1.2.3 check */
+  @func({ cache: "10m" })
+  async scanImage(
+    /** The image to scan, e.g. ghcr.io/acme/api:1.2.3. */
+    ref: string,
+    /** The repository whose pipeline file holds the gate. */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** Severities that fail the gate. Default: the pipeline's (HIGH, CRITICAL). */
+    severities?: Severity[],
+    /** Let findings without a released fix pass the gate. */
+    ignoreUnfixed?: boolean,
+  ): Promise<ScanReport> {
+    const { runScan, scanFiles } = await import("#dagger/scan.js");
+    const { readPipeline } = await import("#dagger/context.js");
+    const { applyOverrides } = await import("#core/pipeline/overrides.js");
+    const pipeline = applyOverrides(await readPipeline(source, this.config), { scan: { severities, ignoreUnfixed } });
+    return runScan({ kind: "image", ref }, pipeline.scan, scanFiles(source, pipeline.scan));
+  }
+
+  /** Scan a directory (go.mod, lock files, binaries) with Trivy, judged by the pipeline's gate. Example: dagger call scan-directory --directory . summary */
+  @func({ cache: "10m" })
+  async scanDirectory(
+    /** The directory to scan. */
+    directory: Directory,
+    /** The repository whose pipeline file holds the gate. */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** Severities that fail the gate. Default: the pipeline's (HIGH, CRITICAL). */
+    severities?: Severity[],
+    /** Let findings without a released fix pass the gate. */
+    ignoreUnfixed?: boolean,
+  ): Promise<ScanReport> {
+    const { runScan, scanFiles } = await import("#dagger/scan.js");
+    const { readPipeline } = await import("#dagger/context.js");
+    const { applyOverrides } = await import("#core/pipeline/overrides.js");
+    const pipeline = applyOverrides(await readPipeline(source, this.config), { scan: { severities, ignoreUnfixed } });
+    return runScan({ kind: "fs", directory }, pipeline.scan, scanFiles(source, pipeline.scan));
+  }
+
+  /**
+   * Build and push the multi-platform image under its computed tags; returns repo:tag@sha256:...
+   * for each. Never cached. Example: dagger call publish --repository ghcr.io/acme/api --username me --password env:GITHUB_TOKEN
+   */
   @func({ cache: "never" })
   async publish(
-    /** Repository to push to, without tag: ghcr.io/acme/api, docker.io/acme/api, registry.gitlab.com/acme/api. */
-    repository: string,
+    /** The repository (its pipeline file names the Go module inside it). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** Repository to push to, without tag: ghcr.io/acme/api. Default: the pipeline's publish.repository. */
+    repository?: string,
     /** Extra tags or templates ({{version}}, {{major}}, {{minor}}, {{sha}}, {{short_sha}}, {{branch}}, {{date}}). */
-    tags: string[] = [],
-    /** Versions already released (e.g. git tag -l 'v*'), so that latest, 1 and 1.2 only move forward. */
-    releasedVersions: string[] = [],
-    /** Platforms in the image index. */
-    platforms: string[] = DEFAULT_IMAGE_PLATFORMS,
-    /** Registry user name; with --registry-password. */
-    registryUser = "",
-    /** Registry password or token. */
-    registryPassword?: Secret,
-    /** cosign private key (or KMS URI as a secret) to sign the pushed digest with. */
-    cosignKey?: Secret,
-    /** Password of the cosign key. */
-    cosignPassword?: Secret,
-    /** Record the signature in the public Rekor transparency log. */
-    tlogUpload = true,
-    /** Attach an SPDX SBOM to the digest as a signed attestation (needs --cosign-key). */
-    attachSbom = false,
+    tags?: string[],
+    /** Registry user name. Default: the pipeline's publish.username. */
+    username?: string,
+    /** Registry password or token. Default: the pipeline's publish.password reference. */
+    password?: Secret,
+    /** Versions already released, when the checkout cannot list them (a shallow clone). Default: the repository's tags. */
+    releasedVersions?: string[],
   ): Promise<string[]> {
-    return publishImage(this, { repository, tags, releasedVersions, platforms, registryUser, registryPassword, cosignKey, cosignPassword, tlogUpload, attachSbom });
+    return this.image(source).publish(repository, tags, username, password, releasedVersions);
   }
 
-  /** The equivalent multi-stage Dockerfile, generated from the same plan, for teams that must keep one. */
+  /** A software bill of materials of the image, made by syft. Example: dagger call sbom export --path sbom.spdx.json */
+  @func()
+  async sbom(
+    /** The repository (its pipeline file names the Go module inside it). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** SBOM format. Default: the pipeline's (spdx-json). */
+    format?: SbomFormat,
+    /** Platform of the image to describe. Default: the engine's platform. */
+    platform?: Platform,
+  ): Promise<File> {
+    return this.image(source).sbom(format, platform);
+  }
+
+  /** The equivalent multi-stage Dockerfile, generated from the same plans. Example: dagger call dockerfile export --path Dockerfile */
   @func()
   async dockerfile(
-    /** Platforms the Dockerfile is meant to be built for with docker buildx. */
-    platforms: string[] = DEFAULT_IMAGE_PLATFORMS,
+    /** The repository (its pipeline file names the Go module inside it). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
   ): Promise<File> {
-    const { plan, mod } = await planBinaries(this, platforms);
-    return dag.file("Dockerfile", renderServiceDockerfile(this, plan, goImage(this, mod), platforms));
+    const { planBinaries } = await import("#dagger/go-build.js");
+    const { renderServiceDockerfile } = await import("#core/image/service-dockerfile.js");
+    const ctx = await stageContext(callInput(this, source));
+    const platforms = ctx.pipeline.go.platforms.filter((p) => p.startsWith("linux/"));
+    const plan = await planBinaries(ctx, platforms);
+    return dag.file("Dockerfile", renderServiceDockerfile({ ...ctx.pipeline.image, name: plan.name }, ctx.release, plan, ctx.pipeline.go.buildTags, ctx.toolchain.image, platforms));
   }
 }

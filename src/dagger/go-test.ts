@@ -1,22 +1,21 @@
 import { ReturnType } from "@dagger.io/dagger";
 
-import { planTest, type TestRequest } from "../core/go/test-plan.js";
-import { goContainer, readGoMod, withEnv } from "./go-toolchain.js";
-import type { Gantry } from "../index.js";
-import { TestReport } from "./test-report.js";
+import { planTest } from "../core/go/test-plan.js";
+import type { StageContext } from "./context.js";
+import { goContainer, withEnv } from "./go-toolchain.js";
+import { TestReport } from "../test-report.js";
 
 /**
  * Runs go test and keeps its outcome as data: a failing suite still yields its reports, and the
  * caller decides whether to fail the job (TestReport.check).
  */
-export async function runTests(s: Gantry, request: Omit<TestRequest, "cgo" | "goprivate">): Promise<TestReport> {
-  const mod = await readGoMod(s.source);
-  const plan = planTest({ ...request, tags: [...s.buildTags, ...(request.tags ?? [])], cgo: s.cgo, goprivate: s.goprivate });
-  const base = goContainer(s, mod, await s.source.exists("go.sum"));
-  const ran = withEnv(base, plan.env)
+export async function runTests(ctx: StageContext): Promise<TestReport> {
+  const { test, go } = ctx.pipeline;
+  const plan = planTest({ ...test, tags: go.buildTags, ...ctx.toolchain.env });
+  const ran = withEnv(await goContainer(ctx.toolchain, ctx.module), plan.env)
     .withExec(["mkdir", "-p", plan.outputDir])
     .withExec(plan.argv, { expect: ReturnType.Any, redirectStdout: plan.eventsPath });
   const exitCode = await ran.exitCode();
   const coverprofile = plan.coverprofilePath && (await ran.exists(plan.coverprofilePath)) ? ran.file(plan.coverprofilePath) : undefined;
-  return new TestReport(ran.file(plan.eventsPath), exitCode, coverprofile);
+  return TestReport.of(ran.file(plan.eventsPath), exitCode, coverprofile);
 }

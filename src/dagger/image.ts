@@ -1,11 +1,11 @@
-import { dag, type Container, type Directory, type Platform } from "@dagger.io/dagger";
+import { dag, type Container, type Directory, type File, type Platform } from "@dagger.io/dagger";
 
 import { planServiceImage } from "../core/image/image-request.js";
+import { layoutTarballArgv } from "../core/image/oci/layer.js";
 import type { ImagePlan, PlatformImage } from "../core/image/plan.js";
-import { resolveRelease } from "../core/release.js";
+import type { StageContext } from "./context.js";
 import { buildBinaries } from "./go-build.js";
-import { goImage, readGoMod } from "./go-toolchain.js";
-import type { Gantry } from "../index.js";
+import { ociLayout, type OciLayout } from "./oci-layout.js";
 
 export interface ServiceImages {
   plan: ImagePlan;
@@ -13,12 +13,34 @@ export interface ServiceImages {
   variants: Container[];
 }
 
-/** Builds the binaries for `platforms` and assembles one runtime container per platform. */
-export async function serviceImages(s: Gantry, platforms: string[]): Promise<ServiceImages> {
-  const { plan: build, dist } = await buildBinaries(s, platforms);
-  const plan = planServiceImage({ ...s, name: build.name }, resolveRelease(s), build.steps.map((st) => st.platform), platforms);
-  const builder = dag.container().from(goImage(s, await readGoMod(s.source)));
-  return { plan, variants: plan.platforms.map((p) => assemble(plan, p, dist, builder)) };
+/** Builds the binaries for `platforms` and plans the image around them. */
+export async function imagePlan(ctx: StageContext, platforms: string[]): Promise<{ plan: ImagePlan; binaries: Directory }> {
+  const { plan: build, dist } = await buildBinaries(ctx, platforms);
+  const plan = planServiceImage({ ...ctx.pipeline.image, name: build.name }, ctx.release, build.steps.map((st) => st.platform), platforms);
+  return { plan, binaries: dist };
+}
+
+/** One runtime container per platform, to run the image (tests, scans); what ships is the OCI layout. */
+export async function serviceImages(ctx: StageContext, platforms: string[]): Promise<ServiceImages> {
+  const { plan, binaries } = await imagePlan(ctx, platforms);
+  const builder = dag.container().from(ctx.toolchain.image);
+  return { plan, variants: plan.platforms.map((p) => assemble(plan, p, binaries, builder)) };
+}
+
+/**
+ * The image as it ships: an OCI layout assembled by Gantry (layers, config, manifests and index as
+ * exact bytes), so the same commit always gives the same digest, unlike the engine's exporter,
+ * which stamps the config with the wall clock.
+ */
+export async function serviceLayout(ctx: StageContext, platforms: string[]): Promise<OciLayout> {
+  const { plan, binaries } = await imagePlan(ctx, platforms);
+  return ociLayout({ plan, binaries, builderImage: ctx.toolchain.image });
+}
+
+/** The layout as one reproducible tar archive. */
+export function layoutTarball(layout: OciLayout, builderImage: string): File {
+  const argv = layoutTarballArgv("/gantry/layout", "/gantry/image.tar");
+  return dag.container().from(builderImage).withMountedDirectory("/gantry/layout", layout.directory).withExec(argv).file("/gantry/image.tar");
 }
 
 /**

@@ -4,70 +4,72 @@ import { dockerConfigJson, formatDigestRefs, planPublish, publishedDigest, type 
 import { COSIGN_KEY_PATH, COSIGN_PASSWORD_ENV, planAttest, planSign, validateSigning } from "../core/image/sign.js";
 import { computeTags } from "../core/image/tags.js";
 import type { ToolRun } from "../core/image/tool-run.js";
-import { resolveRelease } from "../core/release.js";
-import { serviceImages } from "./image.js";
+import type { PublishConfig } from "../core/pipeline/schema.js";
+import { secretUri } from "../core/pipeline/secret-reference.js";
+import type { StageContext } from "./context.js";
+import { serviceImages, serviceLayout } from "./image.js";
+import { pushLayout } from "./oci-layout.js";
 import { imageSbom } from "./sbom.js";
-import type { Gantry } from "../index.js";
 import { execTool, toolContainer } from "./tool.js";
 
-export interface PublishRequest {
-  repository: string;
-  tags: string[];
-  releasedVersions: string[];
-  platforms: string[];
-  registryUser: string;
-  registryPassword?: Secret;
+/** The publish settings with every credential as a Secret: arguments given as Secrets win over the file's references. */
+export interface PublishCredentials {
+  password?: Secret;
   cosignKey?: Secret;
   cosignPassword?: Secret;
-  tlogUpload: boolean;
-  attachSbom: boolean;
 }
 
 const SBOM_PATH = "/work/sbom.spdx.json";
+
+function secretOf(given: Secret | undefined, reference: string | undefined): Secret | undefined {
+  return given ?? (reference ? dag.secret(secretUri(reference)) : undefined);
+}
 
 /**
  * Validates everything first (tags, credentials, platforms, signing), then builds, pushes one image
  * index per tag and checks that they all carry one digest; signing and the SBOM attestation follow,
  * by digest.
  */
-export async function publishImage(s: Gantry, req: PublishRequest): Promise<string[]> {
-  const release = resolveRelease(s);
+export async function publishImage(ctx: StageContext, platforms: string[], given: PublishCredentials): Promise<string[]> {
+  const config: PublishConfig = ctx.pipeline.publish;
+  const password = secretOf(given.password, config.password);
+  const cosignKey = secretOf(given.cosignKey, config.cosignKey);
+  const cosignPassword = secretOf(given.cosignPassword, config.cosignPassword);
+  const { release } = ctx;
   const tags = computeTags({
-    ref: s.ref || undefined,
-    version: s.version || undefined,
+    ref: release.ref,
+    version: release.version,
     commit: release.commit,
-    existingVersions: req.releasedVersions,
-    templates: req.tags,
+    existingVersions: release.version ? release.releasedVersions() : [],
+    templates: config.tags,
     sourceDateEpoch: release.sourceDateEpoch,
   });
-  const plan = planPublish({ repository: req.repository, tags, platforms: req.platforms, registryUser: req.registryUser, hasPassword: req.registryPassword !== undefined });
-  validateSigning({ attachSbom: req.attachSbom, hasKey: req.cosignKey !== undefined });
-  const { variants } = await serviceImages(s, plan.platforms);
-
-  let pusher = dag.container();
-  if (plan.credentials && req.registryPassword) pusher = pusher.withRegistryAuth(plan.registry, plan.credentials.username, req.registryPassword);
-  const published: string[] = [];
-  for (const ref of plan.refs) published.push(await pusher.publish(ref, { platformVariants: variants }));
+  const plan = planPublish({ repository: config.repository ?? "", tags, platforms, registryUser: config.username, hasPassword: password !== undefined });
+  validateSigning({ attachSbom: config.attachSbom, hasKey: cosignKey !== undefined });
+  const layout = await serviceLayout(ctx, plan.platforms);
+  const published = await pushLayout(layout, plan, password);
   const digest = publishedDigest(published);
 
-  if (req.cosignKey) {
-    const signing = { reference: `${plan.repository}@${digest}`, hasPassword: req.cosignPassword !== undefined, tlogUpload: req.tlogUpload };
-    await (await cosign(planSign(signing), plan, req)).sync();
-    if (req.attachSbom) {
+  if (cosignKey) {
+    const signing = { reference: `${plan.repository}@${digest}`, hasPassword: cosignPassword !== undefined, tlogUpload: config.tlogUpload };
+    const login = plan.credentials && password ? { plan, password } : undefined;
+    await (await cosign(planSign(signing), cosignKey, cosignPassword, login)).sync();
+    if (config.attachSbom) {
       const attest = planAttest({ ...signing, predicate: SBOM_PATH, format: "spdx-json" });
-      await (await cosign(attest, plan, req, (c) => c.withMountedFile(SBOM_PATH, imageSbom(variants[0]!, "spdx-json", plan.repository)))).sync();
+      const sbom = imageSbom((await serviceImages(ctx, [plan.platforms[0]!])).variants[0]!, "spdx-json", plan.repository);
+      await (await cosign(attest, cosignKey, cosignPassword, login, (c) => c.withMountedFile(SBOM_PATH, sbom))).sync();
     }
   }
   return formatDigestRefs(plan.repository, tags, digest);
 }
 
-async function cosign(run: ToolRun, plan: PublishPlan, req: PublishRequest, mount: (c: Container) => Container = (c) => c): Promise<Container> {
-  let ctr = toolContainer(run).withMountedSecret(COSIGN_KEY_PATH, req.cosignKey!);
-  if (req.cosignPassword) ctr = ctr.withSecretVariable(COSIGN_PASSWORD_ENV, req.cosignPassword);
-  if (plan.credentials && req.registryPassword) {
+async function cosign(run: ToolRun, key: Secret, password: Secret | undefined, login: { plan: PublishPlan; password: Secret } | undefined, mount: (c: Container) => Container = (c) => c): Promise<Container> {
+  let ctr = toolContainer(run).withMountedSecret(COSIGN_KEY_PATH, key);
+  if (password) ctr = ctr.withSecretVariable(COSIGN_PASSWORD_ENV, password);
+  if (login) {
     // cosign pushes signatures to the registry, so it needs the push's login, as a Docker config.
-    const config = dockerConfigJson(plan.registry, plan.credentials.username, await req.registryPassword.plaintext());
-    ctr = ctr.withEnvVariable("DOCKER_CONFIG", "/gantry/docker").withMountedSecret("/gantry/docker/config.json", dag.setSecret(`gantry-docker-config-${plan.registry}`, config));
+    const config = dockerConfigJson(login.plan.registry, login.plan.credentials!.username, await login.password.plaintext());
+    ctr = ctr.withEnvVariable("DOCKER_CONFIG", "/gantry/docker").withMountedSecret("/gantry/docker/config.json", dag.setSecret(`gantry-docker-config-${login.plan.registry}`, config));
   }
   return execTool(mount(ctr), run);
 }

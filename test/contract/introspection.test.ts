@@ -1,10 +1,11 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { runArgv } from "../support/run.js";
 
-import { introspect, type Arg, type DaggerObject, type ModuleTypes, type TypeDef } from "./introspect.js";
+import { introspect, moduleFiles, type Arg, type DaggerObject, type ModuleTypes, type TypeDef } from "./introspect.js";
 
 let mod: ModuleTypes;
 beforeAll(async () => {
@@ -36,122 +37,79 @@ function gantry(): DaggerObject {
   return mod.objects.Gantry!;
 }
 
+const ENUM = (name: string): TypeDef => ({ kind: "ENUM_KIND", name });
+const PLATFORM: TypeDef = { kind: "SCALAR_KIND", name: "Platform" };
+const DIRECTORY = obj("Directory");
+
 describe("module contract (offline introspection with the SDK's own introspector)", () => {
   it("is the gantry module with a documented main object", () => {
     expect(mod.name).toBe("Gantry");
     expect(mod.description).toMatch(/CI\/CD for Go services/);
-    expect(gantry().description).toMatch(/configured once/);
+    expect(gantry().description).toMatch(/pipeline file/);
   });
 
-  it("takes the project, toolchain, release and image settings in its constructor", () => {
-    const args = gantry().constructor!.arguments;
-    expectArgs(args, {
-      source: [obj("Directory"), undefined],
-      pkg: [STRING, "."],
-      name: [STRING, ""],
-      goVersion: [STRING, ""],
-      goImage: [STRING, ""],
-      moduleCache: [obj("CacheVolume"), "optional"],
-      buildCache: [obj("CacheVolume"), "optional"],
-      noCache: [BOOL, false],
-      cgo: [BOOL, "optional"],
-      goprivate: [STRING, ""],
-      netrc: [obj("Secret"), "optional"],
-      buildTags: [list(STRING), []],
-      ldflags: [list(STRING), []],
-      values: [list(STRING), []],
-      stampPackage: [STRING, "main"],
-      version: [STRING, ""],
+  it("takes only the pipeline file and release overrides in its constructor, so a code change does not re-run it", () => {
+    expectArgs(gantry().constructor!.arguments, {
+      config: [STRING, "pipelines/gantry.yaml"],
       ref: [STRING, ""],
+      version: [STRING, ""],
       commit: [STRING, ""],
       sourceDateEpoch: [INT, 0],
-      sourceUrl: [STRING, ""],
-      base: [STRING, "distroless"],
-      port: [INT, 8080],
-      user: [INT, 65532],
-      labels: [list(STRING), []],
-    });
-    expect(args.source!.defaultPath).toBe("/");
-    expect(args.source!.ignore).toContain(".git");
-  });
-
-  it("exposes build returning a Directory of binaries", () => {
-    const build = gantry().methods.build!;
-    expect(build.returnType).toEqual(obj("Directory"));
-    expectArgs(build.arguments, { platforms: [list(STRING), []] });
-  });
-
-  it("exposes test returning a TestReport", () => {
-    const test = gantry().methods.test!;
-    expect(test.returnType).toEqual(obj("TestReport"));
-    expectArgs(test.arguments, {
-      packages: [list(STRING), ["./..."]],
-      run: [STRING, ""],
-      skip: [STRING, ""],
-      race: [BOOL, false],
-      cover: [BOOL, true],
-      coverpkg: [STRING, ""],
-      count: [INT, 1],
-      timeout: [STRING, "10m"],
-      shuffle: [STRING, ""],
-      short: [BOOL, false],
-      failfast: [BOOL, false],
     });
   });
 
-  it("exposes the image functions", () => {
+  it("takes the repository in every function that reads it, defaulting to the caller's repository", () => {
+    for (const name of ["build", "test", "testsPass", "image", "scan", "scanPasses", "scanImage", "scanDirectory", "publish", "sbom", "dockerfile"]) {
+      const source = gantry().methods[name]!.arguments.source!;
+      expect(source.type, name).toEqual(DIRECTORY);
+      expect(source.defaultPath, name).toBe("/");
+      expect(source.ignore, name).toContain("**/node_modules");
+    }
+  });
+
+  it("exposes build, test and the gates", () => {
     const m = gantry().methods;
-    expect(m.image!.returnType).toEqual(obj("Container"));
-    expectArgs(m.image!.arguments, { platform: [STRING, ""] });
-    expect(m.tarball!.returnType).toEqual(obj("File"));
-    expectArgs(m.tarball!.arguments, { platforms: [list(STRING), ["linux/amd64", "linux/arm64"]] });
-    expect(m.sbom!.returnType).toEqual(obj("File"));
-    expectArgs(m.sbom!.arguments, { format: [STRING, "spdx-json"], platform: [STRING, ""] });
-    expect(m.dockerfile!.returnType).toEqual(obj("File"));
-    expectArgs(m.dockerfile!.arguments, { platforms: [list(STRING), ["linux/amd64", "linux/arm64"]] });
+    expect(m.build!.returnType).toEqual(DIRECTORY);
+    expect(m.build!.arguments.platforms!.type).toEqual(list(PLATFORM));
+    expect(m.test!.returnType).toEqual(obj("TestReport"));
+    expect(m.test!.cache).toBe("session");
+    expect(Object.keys(m.test!.arguments)).toEqual(["source", "run", "skip", "race", "cover", "count", "failfast"]);
+    for (const arg of Object.values(m.test!.arguments).slice(1)) expect(arg.isOptional, arg.name).toBe(true);
+    expect(m.testsPass).toMatchObject({ isCheck: true, returnType: VOID });
+    expect(m.scanPasses).toMatchObject({ isCheck: true, returnType: VOID });
   });
 
-  it("exposes publish, never cached, with credentials and signing keys only as secrets", () => {
-    const publish = gantry().methods.publish!;
-    expect(publish.returnType).toEqual(list(STRING));
-    expect(publish.cache).toBe("never");
-    expectArgs(publish.arguments, {
-      repository: [STRING, undefined],
-      tags: [list(STRING), []],
-      releasedVersions: [list(STRING), []],
-      platforms: [list(STRING), ["linux/amd64", "linux/arm64"]],
-      registryUser: [STRING, ""],
-      registryPassword: [obj("Secret"), "optional"],
-      cosignKey: [obj("Secret"), "optional"],
-      cosignPassword: [obj("Secret"), "optional"],
-      tlogUpload: [BOOL, true],
-      attachSbom: [BOOL, false],
-    });
+  it("chains an Image to a container, tarball, SBOM, scan or publish", () => {
+    const m = gantry().methods;
+    expect(m.image!.returnType).toEqual(obj("Image"));
+    expect(m.image!.arguments.base!.type).toEqual(ENUM("BaseKind"));
+    const image = mod.objects.Image!;
+    const returns = Object.fromEntries(Object.values(image.methods).map((f) => [f.name, f.returnType]));
+    expect(returns).toEqual({ container: obj("Container"), layout: DIRECTORY, digest: STRING, tarball: obj("File"), sbom: obj("File"), scan: obj("ScanReport"), publish: list(STRING) });
+    expect(image.methods.sbom!.arguments.format!.type).toEqual(ENUM("SbomFormat"));
+    expect(image.methods.container!.arguments.platform!.type).toEqual(PLATFORM);
   });
 
-  it("exposes scan with the gate and mirror settings, never cached", () => {
-    const scan = gantry().methods.scan!;
-    expect(scan.returnType).toEqual(obj("ScanReport"));
-    expect(scan.cache).toBe("never");
-    expectArgs(scan.arguments, {
-      imageRef: [STRING, ""],
-      directory: [obj("Directory"), "optional"],
-      platform: [STRING, ""],
-      severities: [STRING, "HIGH,CRITICAL"],
-      ignoreUnfixed: [BOOL, false],
-      maxCounts: [list(STRING), []],
-      allowList: [obj("File"), "optional"],
-      ignoreFile: [obj("File"), "optional"],
-      dbRepositories: [list(STRING), []],
-      javaDbRepositories: [list(STRING), []],
-      timeout: [STRING, "10m"],
-      trivyImage: [STRING, "aquasec/trivy:0.74.0"],
-      trivyCache: [obj("CacheVolume"), "optional"],
-      failOpen: [BOOL, false],
-    });
+  it("splits the three scan targets, each cached briefly so reports and the check read one scan", () => {
+    const m = gantry().methods;
+    for (const name of ["scan", "scanImage", "scanDirectory"]) {
+      expect(m[name]!.returnType, name).toEqual(obj("ScanReport"));
+      expect(m[name]!.cache, name).toBe("10m");
+      expect(m[name]!.arguments.severities!.type, name).toEqual(list(ENUM("Severity")));
+    }
+    expect(m.scanImage!.arguments.ref!.type).toEqual(STRING);
+    expect(m.scanDirectory!.arguments.directory!.type).toEqual(DIRECTORY);
   });
 
-  it("gives ScanReport counts, findings, converters and a check", () => {
+  it("publishes never cached, with credentials only as secrets", () => {
+    for (const publish of [gantry().methods.publish!, mod.objects.Image!.methods.publish!]) {
+      expect(publish.returnType).toEqual(list(STRING));
+      expect(publish.cache).toBe("never");
+      expect(publish.arguments.password!.type).toEqual(obj("Secret"));
+    }
+  });
+
+  it("gives ScanReport counts, findings, every report in one directory, and a check", () => {
     const report = mod.objects.ScanReport!;
     const returns = Object.fromEntries(Object.values(report.methods).map((m) => [m.name, m.returnType]));
     expect(returns).toEqual({
@@ -164,8 +122,10 @@ describe("module contract (offline introspection with the SDK's own introspector
       sarif: obj("File"),
       gitlab: obj("File"),
       junit: obj("File"),
+      reports: DIRECTORY,
       check: VOID,
     });
+    expect(report.methods.count!.arguments.severity!.type).toEqual(ENUM("Severity"));
     expect(report.properties.notScanned).toMatchObject({ isExposed: true, type: STRING });
   });
 
@@ -183,25 +143,42 @@ describe("module contract (offline introspection with the SDK's own introspector
       json: obj("File"),
       profile: obj("File"),
       summary: STRING,
+      reports: DIRECTORY,
       check: VOID,
     });
     expect(report.properties.exitCode).toMatchObject({ isExposed: true, type: INT });
   });
 
-  it("documents every function of every object", () => {
+  it("offers the fixed value lists as enums", () => {
+    expect(Object.keys(mod.enums).sort()).toEqual(["BaseKind", "SbomFormat", "Severity"]);
+  });
+
+  it("documents every function and argument, with an example call on the main object's functions", () => {
     for (const object of Object.values(mod.objects)) {
       for (const method of Object.values(object.methods)) {
         expect(method.description, `${object.name}.${method.name}`).not.toBe("");
-        for (const arg of Object.values(method.arguments)) expect(arg.description, `${object.name}.${method.name}(${arg.name})`).not.toBe("");
+        for (const arg of Object.values(method.arguments)) expect(arg.description.length, `${object.name}.${method.name}(${arg.name})`).toBeGreaterThan(10);
       }
     }
+    for (const method of Object.values(gantry().methods)) {
+      if (!method.isCheck) expect(method.description, method.name).toMatch(/Example: dagger call /);
+    }
+    for (const arg of Object.values(gantry().constructor!.arguments)) expect(arg.description.length, arg.name).toBeGreaterThan(10);
   });
 });
+
+/** Every package import (#core/..., #dagger/...) that src/ names, statically or lazily. */
+function lazySpecifiers(): string[] {
+  const files = moduleFiles().filter((f) => !f.endsWith("client.gen.ts"));
+  return [...new Set(files.flatMap((f) => [...readFileSync(f, "utf8").matchAll(/["'](#[a-z]+\/[^"']+)["']/g)].map((m) => m[1]!)))].sort();
+}
 
 describe("module load (the runtime's import of every src/ file, under tsx)", () => {
   it("imports, runs the decorators and finds the same objects and functions", async () => {
     const script = fileURLToPath(new URL("./load-module.ts", import.meta.url));
-    const ran = await runArgv([process.execPath, "--import", "tsx", script], { cwd: fileURLToPath(new URL("../../", import.meta.url)) });
+    const lazy = lazySpecifiers();
+    expect(lazy.length).toBeGreaterThan(10);
+    const ran = await runArgv([process.execPath, "--import", "tsx", script, ...lazy], { cwd: fileURLToPath(new URL("../../", import.meta.url)) });
     expect(ran.stderr).not.toMatch(/Error/);
     expect(ran.status).toBe(0);
     const loaded = JSON.parse(ran.stdout.trim().split("\n").at(-1)!) as Record<string, string[]>;
@@ -210,8 +187,10 @@ describe("module load (the runtime's import of every src/ file, under tsx)", () 
 });
 
 describe("defaults shared with the core", () => {
-  it("pins the Trivy image to the version the host tests run", async () => {
+  it("pins the Trivy image to the version the host tests run, in the core and in the pipeline's default", async () => {
     const { TRIVY_IMAGE, TRIVY_VERSION } = await import("../../src/core/scan/trivy-plan.js");
+    const { loadPipeline } = await import("../../src/core/pipeline/load.js");
     expect(TRIVY_IMAGE).toBe(`aquasec/trivy:${TRIVY_VERSION}`);
+    expect(loadPipeline("", "p.yaml").scan.trivyImage).toBe(TRIVY_IMAGE);
   });
 });

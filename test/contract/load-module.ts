@@ -11,4 +11,7 @@ const { scan } = (await import(new URL("./module/introspector/index.js", sdkEntr
   scan: (files: string[], name: string, load: boolean) => Promise<{ objects: Record<string, { methods: Record<string, unknown> }> }>;
 };
 const mod = await scan(moduleFiles(), "gantry", true);
+// The functions load the core and the Dagger adapters lazily through package imports (#core/*,
+// #dagger/*); import every one the sources name, as the runtime would when a function runs.
+for (const specifier of process.argv.slice(2)) await import(specifier);
 console.log(JSON.stringify(Object.fromEntries(Object.entries(mod.objects).map(([name, o]) => [name, Object.keys(o.methods)]))));

@@ -1,7 +1,7 @@
 // The engine's TypeScript runtime installs the module's packages with `npm install --omit=dev` from
 // the committed lock, then runs src/ under tsx with its own generated SDK library. Installing the
 // same way here shows that everything imported at run time resolves without dev dependencies.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,13 +21,16 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
 }
 
-/** Package names imported (statically or dynamically, values or types) by src/. */
+// What the module runs: the Dagger surface under src/ and what it loads lazily (#core/*, #dagger/*).
+const RUNTIME_DIRS = ["src", "core", "dagger"].map((d) => join(root, d)).filter((d) => existsSync(d));
+
+/** Package names imported (statically or dynamically, values or types) by the module's code. */
 function importedPackages(): Set<string> {
   const names = new Set<string>();
-  for (const file of sourceFiles(join(root, "src"))) {
+  for (const file of RUNTIME_DIRS.flatMap(sourceFiles)) {
     for (const m of readFileSync(file, "utf8").matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"'.][^"']*)["']/g)) {
       const spec = m[1]!;
-      if (spec.startsWith("node:") || builtinModules.includes(spec)) continue;
+      if (spec.startsWith("node:") || spec.startsWith("#") || builtinModules.includes(spec)) continue;
       names.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!);
     }
   }
@@ -51,7 +54,7 @@ describe("packages as the engine installs them (production dependencies only, fr
 
   it("resolves every package src/ imports, and typescript for the SDK's library", async () => {
     const needed = [...new Set([...importedPackages(), "typescript"])].filter((p) => !PROVIDED_BY_RUNTIME.has(p));
-    expect(needed).toEqual(expect.arrayContaining(["yaml", "semver", "typescript"]));
+    expect(needed).toEqual(expect.arrayContaining(["yaml", "semver", "zod", "typescript"]));
     for (const name of needed) {
       const ran = await runArgv([process.execPath, "--input-type=module", "-e", `await import(${JSON.stringify(name)})`], { cwd: dir });
       expect(ran.stderr, name).toBe("");

@@ -403,6 +403,7 @@ export const dag = {
   file: (name: string, contents: string, opts?: Record<string, unknown>) => simulation.root("File", "file", opts === undefined ? [name, contents] : [name, contents, opts]),
   cacheVolume: (key: string) => simulation.root("CacheVolume", "cacheVolume", [key]),
   setSecret: (name: string, plaintext: string) => simulation.root("Secret", "setSecret", [name, plaintext]),
+  secret: (uri: string) => simulation.root("Secret", "secret", [uri]),
   defaultPlatform: () => simulation.ask(undefined, "defaultPlatform", []),
 };
 
@@ -415,4 +416,10 @@ export enum ReturnType {
 
 export const object = () => <T>(constructor: T): T => constructor;
 export const func = (_opts?: unknown) => (_target: object, _key: string | symbol, _descriptor?: PropertyDescriptor): void => {};
+export const check = () => (_target: object, _key: string | symbol, _descriptor?: PropertyDescriptor): void => {};
+export enum ExistsType {
+  DirectoryType = "DIRECTORY_TYPE",
+  RegularType = "REGULAR_TYPE",
+  SymlinkType = "SYMLINK_TYPE",
+}
 export const argument = (_opts?: unknown) => (_target: object, _key: string | undefined, _index: number): void => {};

@@ -1,4 +1,5 @@
 import { ArgumentError } from "../errors.js";
+import { trimTrailing } from "../text.js";
 
 /** Settings shared by every Go command Gantry runs, set once on the Gantry object. */
 export interface GoSettings {
@@ -36,7 +37,7 @@ export const GO_BUILD_CACHE_NAME = "gantry-go-build";
  * ("." or "./cmd/api"). Absolute paths and parent directories would escape the source.
  */
 export function normalizePackage(pkg: string, argument: string): string {
-  const trimmed = pkg.trim().replace(/\/+$/, "");
+  const trimmed = trimTrailing(pkg.trim(), "/");
   if (trimmed === "" || trimmed === ".") return ".";
   if (trimmed.startsWith("/") || trimmed.split("/").includes("..")) {
     throw new ArgumentError(argument, `"${pkg}" must be a path inside the module, such as . or ./cmd/api`);

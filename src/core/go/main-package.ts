@@ -20,9 +20,44 @@ export function requireGoFiles(pkg: string, files: string[]): void {
 
 /** Reads a main package's declared package name from one of its files. */
 export function requireMainPackage(pkg: string, file: string, text: string): void {
-  const m = /^\s*package\s+(\w+)/m.exec(text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, ""));
-  if (!m) throw new FileError(file, "no package clause", undefined, "package");
-  if (m[1] !== "main") {
-    throw new ArgumentError("pkg", `${pkg} is package ${m[1]}, not a main package; point --pkg at a directory with package main`);
+  const name = packageClause(text);
+  if (name === undefined) throw new FileError(file, "no package clause", undefined, "package");
+  if (name !== "main") {
+    throw new ArgumentError("pkg", `${pkg} is package ${name}, not a main package; point --pkg at a directory with package main`);
   }
+}
+
+/**
+ * The name in the package clause, which the Go spec puts first, after white space and comments only.
+ * Plain scanning: regular expressions over comments and blank lines backtrack quadratically on long files.
+ */
+function packageClause(text: string): string | undefined {
+  let i = skipSpaceAndComments(text, 0);
+  if (i === undefined || !text.startsWith("package", i)) return undefined;
+  i = skipSpaceAndComments(text, i + "package".length);
+  if (i === undefined || i >= text.length || !isIdentifierChar(text[i]!) || /\d/.test(text[i]!)) return undefined;
+  let end = i;
+  while (end < text.length && isIdentifierChar(text[end]!)) end++;
+  return text.slice(i, end);
+}
+
+function skipSpaceAndComments(text: string, from: number): number | undefined {
+  let i = from;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (text.startsWith("//", i)) {
+      const eol = text.indexOf("\n", i);
+      i = eol === -1 ? text.length : eol;
+    } else if (text.startsWith("/*", i)) {
+      const close = text.indexOf("*/", i + 2);
+      if (close === -1) return undefined;
+      i = close + 2;
+    } else {
+      return i;
+    }
+  }
+}
+
+function isIdentifierChar(c: string): boolean {
+  return /[\p{L}\p{Nd}_]/u.test(c);
 }

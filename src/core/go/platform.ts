@@ -9,28 +9,29 @@ export interface GoPlatform {
 }
 
 // The first-class ports plus the ones teams ship containers for (`go tool dist list` has more).
-const PORTS: Record<string, string[]> = {
-  linux: ["amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64", "loong64", "mips64le"],
-  darwin: ["amd64", "arm64"],
-  windows: ["amd64", "arm64", "386"],
-  freebsd: ["amd64", "arm64"],
-};
-const VARIANTS: Record<string, string[]> = {
-  arm: ["v5", "v6", "v7"],
-  amd64: ["v1", "v2", "v3", "v4"],
-};
+// Maps, not object literals: a user's "constructor/amd64" must not find Object.prototype members.
+const PORTS = new Map<string, string[]>([
+  ["linux", ["amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64", "loong64", "mips64le"]],
+  ["darwin", ["amd64", "arm64"]],
+  ["windows", ["amd64", "arm64", "386"]],
+  ["freebsd", ["amd64", "arm64"]],
+]);
+const VARIANTS = new Map<string, string[]>([
+  ["arm", ["v5", "v6", "v7"]],
+  ["amd64", ["v1", "v2", "v3", "v4"]],
+]);
 
 export function parsePlatform(text: string, argument = "platforms"): GoPlatform {
   const [os = "", arch = "", variant, ...rest] = text.trim().split("/");
   const expected = `expected os/arch[/variant] such as linux/amd64, linux/arm64 or linux/arm/v7`;
   if (rest.length > 0 || !os || !arch) throw new ArgumentError(argument, `"${text}" is not a platform; ${expected}`);
-  const arches = PORTS[os];
-  if (!arches) throw new ArgumentError(argument, `"${text}": unknown OS "${os}"; expected one of ${Object.keys(PORTS).join(", ")}`);
+  const arches = PORTS.get(os);
+  if (!arches) throw new ArgumentError(argument, `"${text}": unknown OS "${os}"; expected one of ${[...PORTS.keys()].join(", ")}`);
   if (!arches.includes(arch)) {
     throw new ArgumentError(argument, `"${text}": Go does not build ${os}/${arch}; expected one of ${arches.map((a) => `${os}/${a}`).join(", ")}`);
   }
-  if (variant !== undefined && !VARIANTS[arch]?.includes(variant)) {
-    const allowed = VARIANTS[arch];
+  if (variant !== undefined && !VARIANTS.get(arch)?.includes(variant)) {
+    const allowed = VARIANTS.get(arch);
     throw new ArgumentError(argument, `"${text}": ${allowed ? `variant must be one of ${allowed.join(", ")}` : `${arch} takes no variant`}`);
   }
   return variant === undefined ? { os, arch } : { os, arch, variant };

@@ -6,7 +6,8 @@ import { failedOutsideTests, type PackageResult, type TestReport, type TestResul
  * writes it, so CI test views (GitHub, GitLab) show every Go test.
  */
 export function testReportToJUnit(report: TestReport, name = ""): string {
-  return renderJUnit(report.packages.map(packageSuite), name);
+  // go test runs packages in parallel: the root's time is the run's wall time, not the packages' sum.
+  return renderJUnit(report.packages.map(packageSuite), name, report.elapsed);
 }
 
 function packageSuite(pkg: PackageResult): JUnitSuite {

@@ -86,8 +86,6 @@ const FRAMING_LINE = /^(?:=== (?:RUN|PAUSE|CONT|NAME) |\s*--- (?:PASS|FAIL|SKIP)
 // Lines go test prints around every package: result words, the summary line, coverage, benchmark headers.
 const PACKAGE_NOISE_LINE = /^(?:(?:PASS|FAIL)\s*$|(?:ok|FAIL|\?)\s+\S+\s|coverage: |testing: warning: no tests to run|(?:goos|goarch|pkg|cpu): )/;
 const COVERAGE_LINE = /(?:^|\s)coverage: (\d+(?:\.\d+)?)% of statements/;
-// test2json may split "BenchmarkX-8 \t 100\t 12 ns/op" over two output events; the numbers part is enough.
-const BENCHMARK_RESULT_LINE = /\d+\s+\d[\d.]*\s+ns\/op/;
 const UNFINISHED_NOTE = "[no result: this test was still running when its package failed]\n";
 
 /** One package's tests while its test binary runs. */
@@ -107,7 +105,7 @@ export class PackageRun {
     const test = this.testNamed(name, action === "run");
     switch (action) {
       case "output":
-        if (name.startsWith("Benchmark") && BENCHMARK_RESULT_LINE.test(output)) this.benchmarksWithResult.add(test);
+        if (name.startsWith("Benchmark") && hasBenchmarkResult(output)) this.benchmarksWithResult.add(test);
         if (!FRAMING_LINE.test(output)) this.outputs.get(test)?.append(output);
         return;
       case "pass":
@@ -171,6 +169,29 @@ export class PackageRun {
     if (status !== "pass") test.output = kept.toString();
     this.outputs.delete(test);
   }
+}
+
+/**
+ * Whether the text holds a benchmark result, `<iterations> <value> ns/op` (what `/\d+\s+\d[\d.]*\s+ns\/op/`
+ * matches). test2json may split "BenchmarkX-8 \t 100\t 12 ns/op" over two output events; the numbers
+ * part is enough. Scanned backwards from each "ns/op": the regular expression backtracks through every
+ * digit and takes quadratic time on a long line of them.
+ */
+export function hasBenchmarkResult(text: string): boolean {
+  const isDigit = (i: number) => i >= 0 && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57;
+  const isSpace = (i: number) => i >= 0 && /\s/.test(text[i]!);
+  for (let at = text.indexOf("ns/op"); at !== -1; at = text.indexOf("ns/op", at + 1)) {
+    let i = at - 1;
+    if (!isSpace(i)) continue;
+    while (isSpace(i)) i--;
+    // The value: digits and dots, starting with a digit, after white space.
+    const valueEnd = i + 1;
+    while (isDigit(i) || (i >= 0 && text[i] === ".")) i--;
+    if (i + 1 === valueEnd || !isDigit(i + 1) || !isSpace(i)) continue;
+    while (isSpace(i)) i--;
+    if (isDigit(i)) return true;
+  }
+  return false;
 }
 
 /** Text that keeps its beginning and end within `limit` characters, and says how much of the middle it cut. */

@@ -1,4 +1,4 @@
-import { table } from "../report/markdown.js";
+import { longestRun, markdownCode as code, table } from "../report/markdown.js";
 import type { CoverageSummary } from "./coverage.js";
 import { failedOutsideTests, isPassing, type PackageResult, type TestReport, type TestResult } from "./test-report.js";
 
@@ -135,23 +135,6 @@ export function outputExcerpt(output: string, maxLines: number, maxChars: number
   const head = Math.ceil(maxChars * 0.75);
   const tail = maxChars - head;
   return `${text.slice(0, head)}\n[… ${plural(text.length - maxChars, "character")} cut …]\n${tail > 0 ? text.slice(-tail) : ""}`;
-}
-
-function longestRun(text: string, char: string): number {
-  let longest = 0;
-  let run = 0;
-  for (const c of text) {
-    run = c === char ? run + 1 : 0;
-    longest = Math.max(longest, run);
-  }
-  return longest;
-}
-
-/** Inline code that survives backticks in Go test names. */
-function code(text: string): string {
-  const ticks = "`".repeat(longestRun(text, "`") + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${ticks}${pad}${text}${pad}${ticks}`;
 }
 
 function percent(value: number): string {

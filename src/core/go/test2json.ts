@@ -1,3 +1,4 @@
+import { FileError } from "../errors.js";
 import { BoundedText, BUILD_FAILED_LINE, countTotals, PackageRun, type PackageResult, type TestReport, type TestStatus } from "./test-report.js";
 
 /** One line of `go test -json` (cmd/test2json); Go 1.24+ adds build-output / build-fail with ImportPath. */
@@ -29,11 +30,17 @@ export class TestEventParser {
   /** Package named by the last `# pkg` header among the stray lines: the compiler errors below it are its own. */
   private strayContext?: string;
   private readonly strayBuildFailures = new Set<string>();
-  private readonly buildOutput = new Map<string, string>();
+  private readonly buildOutput = new Map<string, BoundedText>();
+  /** Packages that reported their final result; go test reports each once, so later lines change nothing. */
+  private readonly reported = new Set<string>();
+  private lineNumber = 0;
   private readonly failedBuilds = new Set<string>();
   private readonly claimedBuilds = new Set<string>();
   private firstTime = Infinity;
   private lastTime = -Infinity;
+
+  /** `file` names the stream in errors. */
+  constructor(private readonly file = "go test -json") {}
 
   write(chunk: string | Uint8Array): void {
     const text = typeof chunk === "string" ? chunk : this.decoder.decode(chunk, { stream: true });
@@ -61,8 +68,9 @@ export class TestEventParser {
   }
 
   private line(raw: string): void {
+    this.lineNumber++;
     const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    const event = line.startsWith("{") ? decodeEvent(line) : undefined;
+    const event = line.startsWith("{") ? decodeEvent(line, this.file, this.lineNumber) : undefined;
     if (event) this.event(event);
     else if (line.trim() !== "") this.strayLine(line + "\n");
   }
@@ -73,6 +81,7 @@ export class TestEventParser {
       if (ev.Output) this.strayLine(ev.Output);
       return;
     }
+    if (this.reported.has(ev.Package) && !this.running.has(ev.Package) && ev.Action !== "start") return;
     const run = this.runOf(ev.Package, ev.Time);
     if (ev.Test !== undefined) return run.testEvent(ev.Action, ev.Test, ev.Elapsed ?? 0, ev.Output ?? "");
     if (ev.Action === "output") run.packageOutput(ev.Output ?? "");
@@ -91,18 +100,24 @@ export class TestEventParser {
 
   private finish(run: PackageRun, ev: TestEvent): void {
     this.running.delete(run.importPath);
+    this.reported.add(run.importPath);
     this.observeTime(ev.Time);
     const status = ev.Action as TestStatus;
     if (ev.FailedBuild) this.claimedBuilds.add(ev.FailedBuild);
-    const buildOutput = ev.FailedBuild ? (this.buildOutput.get(ev.FailedBuild) ?? "") : "";
-    const strays = status === "fail" ? (this.straysByPackage.get(run.importPath)?.toString() ?? "") : "";
-    this.finished.push(run.finish(status, ev.Elapsed ?? 0, Boolean(ev.FailedBuild), buildOutput + strays));
+    const preamble = new BoundedText();
+    if (ev.FailedBuild) preamble.append(this.buildOutput.get(ev.FailedBuild)?.toString() ?? "");
+    if (status === "fail") preamble.append(this.straysByPackage.get(run.importPath)?.toString() ?? "");
+    this.finished.push(run.finish(status, ev.Elapsed ?? 0, Boolean(ev.FailedBuild), preamble.toString()));
   }
 
   private buildEvent(ev: TestEvent): void {
     if (!ev.ImportPath) return;
     if (ev.Action === "build-fail") this.failedBuilds.add(ev.ImportPath);
-    else this.buildOutput.set(ev.ImportPath, (this.buildOutput.get(ev.ImportPath) ?? "") + (ev.Output ?? ""));
+    else {
+      const kept = this.buildOutput.get(ev.ImportPath) ?? new BoundedText();
+      kept.append(ev.Output ?? "");
+      this.buildOutput.set(ev.ImportPath, kept);
+    }
   }
 
   private strayLine(text: string): void {
@@ -124,7 +139,7 @@ export class TestEventParser {
     const reported = new Set(this.finished.map((p) => p.importPath));
     const unclaimed = new Map<string, string>();
     for (const importPath of this.failedBuilds) {
-      if (!this.claimedBuilds.has(importPath)) unclaimed.set(packageOfBuild(importPath), this.buildOutput.get(importPath) ?? "");
+      if (!this.claimedBuilds.has(importPath)) unclaimed.set(packageOfBuild(importPath), this.buildOutput.get(importPath)?.toString() ?? "");
     }
     for (const importPath of this.strayBuildFailures) {
       if (!unclaimed.has(importPath)) unclaimed.set(importPath, this.straysByPackage.get(importPath)?.toString() ?? "");
@@ -151,14 +166,30 @@ export function parseTestJson(text: string): TestReport {
   return parser.end();
 }
 
-function decodeEvent(line: string): TestEvent | undefined {
+const TEXT_FIELDS = ["Time", "Action", "Package", "Test", "Output", "ImportPath", "FailedBuild"] as const;
+
+/**
+ * A JSON object with an Action is an event, and its fields must have test2json's types; other lines
+ * (not JSON, or JSON without an Action) are stray output.
+ */
+function decodeEvent(line: string, file: string, lineNumber: number): TestEvent | undefined {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(line);
-    if (typeof value === "object" && value !== null && typeof (value as TestEvent).Action === "string") return value as TestEvent;
+    value = JSON.parse(line);
   } catch {
-    // Not JSON: the caller keeps it as stray output.
+    return undefined; // Not JSON: the caller keeps it as stray output.
   }
-  return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value) || !Object.hasOwn(value, "Action")) return undefined;
+  const fields = value as Record<string, unknown>;
+  const wrong = (field: string, expected: string) =>
+    new FileError(file, `expected ${expected}, got ${JSON.stringify(fields[field])?.slice(0, 40) ?? "nothing"}`, lineNumber, field);
+  for (const field of TEXT_FIELDS) {
+    if (Object.hasOwn(fields, field) && typeof fields[field] !== "string") throw wrong(field, "a string");
+  }
+  if (Object.hasOwn(fields, "Elapsed") && (typeof fields.Elapsed !== "number" || !Number.isFinite(fields.Elapsed))) {
+    throw wrong("Elapsed", "a number of seconds");
+  }
+  return fields as unknown as TestEvent;
 }
 
 /**
@@ -166,7 +197,19 @@ function decodeEvent(line: string): TestEvent | undefined {
  * the bracket names the package whose test could not be built.
  */
 function packageOfBuild(importPath: string, forTest?: string): string {
-  const bracket = forTest ?? /\[(\S+)\]$/.exec(importPath)?.[1];
-  if (bracket) return bracket.replace(/\.test$/, "");
+  const bracket = forTest ?? trailingBracket(importPath);
+  if (bracket) return bracket.endsWith(".test") ? bracket.slice(0, -".test".length) : bracket;
   return importPath.split(" ")[0]!;
+}
+
+/**
+ * What `/\[(\S+)\]$/` would capture, by plain scanning: that regular expression backtracks from every
+ * "[" and takes quadratic time on a long line of them.
+ */
+function trailingBracket(text: string): string | undefined {
+  if (!text.endsWith("]")) return undefined;
+  let start = text.length - 1;
+  while (start > 0 && !/\s/.test(text[start - 1]!)) start--;
+  const open = text.indexOf("[", start);
+  return open !== -1 && open < text.length - 2 ? text.slice(open + 1, -1) : undefined;
 }

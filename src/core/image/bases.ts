@@ -14,7 +14,8 @@ export const NONROOT_UID = 65532;
 export const BASE_ALIASES = ["distroless", "scratch", "alpine"] as const;
 export const DEFAULT_BASE = "distroless";
 
-export type BaseKind = "distroless" | "scratch" | "alpine" | "custom";
+export const BASE_KINDS = ["distroless", "scratch", "alpine", "custom"] as const;
+export type BaseKind = (typeof BASE_KINDS)[number];
 
 export interface RuntimeBase {
   /** What the user asked for: an alias, or the custom reference as given. */

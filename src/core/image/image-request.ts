@@ -1,32 +1,34 @@
-import { parseKeyValues } from "../key-values.js";
+import type { ImageConfig } from "../pipeline/schema.js";
 import type { Release } from "../release.js";
 import { planImage, type ImagePlan } from "./plan.js";
 
-/** The service-shape settings of the Gantry constructor that decide an image. */
-export interface ImageSettings {
+/** The pipeline's image settings, plus the name the build gave the binary. */
+export interface ImageSettings extends ImageConfig {
   name: string;
-  base: string;
-  port: number;
-  user: number;
-  sourceUrl: string;
-  labels: string[];
 }
 
-/** Maps Gantry's settings, the release and what the Go build produced onto the image plan. */
+/** Maps the pipeline's image settings, the release and what the Go build produced onto the image plan. */
 export function planServiceImage(settings: ImageSettings, release: Release, builtPlatforms: string[], platforms: string[]): ImagePlan {
+  const custom = settings.base === "custom";
   return planImage({
     name: settings.name,
-    base: settings.base,
+    base: custom ? settings.baseImage : settings.base,
+    baseImages: custom ? undefined : { distrolessImage: settings.baseImage, alpineImage: settings.baseImage },
     builtPlatforms,
     platforms,
     port: settings.port,
     user: settings.user,
+    entrypoint: settings.entrypoint,
+    workdir: settings.workdir,
+    args: settings.args,
+    env: settings.env,
+    tzdata: settings.tzdata,
     sourceDateEpoch: release.sourceDateEpoch,
     labels: {
       source: settings.sourceUrl || undefined,
       revision: release.commit,
       version: release.version,
-      labels: parseKeyValues(settings.labels, "labels"),
+      labels: settings.labels,
     },
   });
 }

@@ -23,7 +23,7 @@ const DOMAIN_COMPONENT = /^(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])$/
 const IPV6_HOST = /^\[[A-Fa-f0-9:]+\]$/;
 const HEX_64 = /^[a-f0-9]{64}$/;
 // go-digest only accepts algorithms it can verify, each with its exact lowercase hex length.
-const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+const DIGEST_HEX_LENGTH = new Map([["sha256", 64], ["sha384", 96], ["sha512", 128]]);
 const NAME_MAX_LENGTH = 255;
 
 /** An OCI tag: `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`. */
@@ -33,7 +33,7 @@ export function isValidTag(tag: string): boolean {
 
 export function isValidDigest(digest: string): boolean {
   const [algorithm = "", hex = "", ...rest] = digest.split(":");
-  return rest.length === 0 && hex.length === DIGEST_HEX_LENGTH[algorithm] && /^[a-f0-9]+$/.test(hex);
+  return rest.length === 0 && hex.length === DIGEST_HEX_LENGTH.get(algorithm) && /^[a-f0-9]+$/.test(hex);
 }
 
 /**

@@ -46,7 +46,7 @@ export function computeTags(input: TagInput): string[] {
 
   const tags: string[] = [];
   if (version) tags.push(...versionTags(version, existing));
-  if (ref?.kind === "branch" || ref?.kind === "tag") tags.push(refTag(ref.name, input.ref ?? ""));
+  if (ref?.kind === "branch" || ref?.kind === "tag") tags.push(refTag(ref, input.ref ?? ""));
   if (ref?.kind === "pull") tags.push(`pr-${ref.number}`);
   if (commit) tags.push(`sha-${commit.slice(0, 7)}`);
 
@@ -136,11 +136,21 @@ function movesForward(version: SemVer, releases: SemVer[], sameLine: (e: SemVer)
   return !releases.some((e) => sameLine(e) && compare(e, version) > 0);
 }
 
-/** Branch and tag names made into a tag as docker/metadata-action does: each run of invalid characters (including "/") becomes "-". */
-function refTag(name: string, ref: string): string {
-  const tag = name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "").slice(0, 128);
-  if (!isValidTag(tag)) throw new ArgumentError("ref", `"${ref}" has no characters a tag can use ([A-Za-z0-9._-])`);
-  return tag;
+/**
+ * Branch and tag names made into a tag as docker/metadata-action does: each run of invalid characters
+ * (including "/") becomes "-". A name that would come out as a tag releases own (`latest`, `1`,
+ * `1.2`, `1.2.3`, `1.2.3-rc.1`) is prefixed with `branch-` or `tag-`: otherwise pushing a branch
+ * named `latest` or `1.2` would move a release's tag to an unreleased build.
+ */
+function refTag(ref: { kind: "branch" | "tag"; name: string }, given: string): string {
+  const tag = ref.name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[.-]+/, "");
+  if (!isValidTag(tag.slice(0, 128))) throw new ArgumentError("ref", `"${given}" has no characters a tag can use ([A-Za-z0-9._-])`);
+  return (isReleaseOwnedTag(tag) ? `${ref.kind}-${tag}` : tag).slice(0, 128);
+}
+
+/** `latest`, a major (`1`), a major.minor (`1.2`) or a full version tag as versionTags writes them. */
+function isReleaseOwnedTag(tag: string): boolean {
+  return tag === "latest" || /^\d+(?:\.\d+)?$/.test(tag) || parse(tag)?.version === tag;
 }
 
 type Values = Record<Placeholder, { value: string } | { missing: string }>;
@@ -156,7 +166,7 @@ function placeholderValues(version: SemVer | undefined, commit: string | undefin
     patch: fromVersion((v) => String(v.patch)),
     sha: commit ? { value: commit } : noCommit,
     short_sha: commit ? { value: commit.slice(0, 7) } : noCommit,
-    branch: ref?.kind === "branch" ? { value: refTag(ref.name, ref.name) } : { missing: "the ref is not a branch" },
+    branch: ref?.kind === "branch" ? { value: refTag(ref, ref.name) } : { missing: "the ref is not a branch" },
     date: epoch === undefined ? { missing: "no --source-date-epoch was given" } : { value: yyyymmdd(validateSourceDateEpoch(epoch)) },
   };
 }

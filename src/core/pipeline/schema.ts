@@ -6,6 +6,7 @@ import { z } from "zod";
 
 import { SEVERITIES } from "../scan/severity.js";
 import { SBOM_FORMATS } from "../image/sbom.js";
+import { BASE_KINDS } from "../image/bases.js";
 import { SECRET_REFERENCE, SECRET_REFERENCE_HINT } from "./secret-reference.js";
 import { checkEnvironments, environmentsSchema, stagesSchema } from "./stages.js";
 
@@ -52,16 +53,20 @@ export const testSchema = z
 
 export const imageSchema = z
   .strictObject({
-    base: z.string().default("distroless").describe("Runtime base: distroless (static, nonroot), scratch, alpine, or any image reference."),
+    base: z.enum(BASE_KINDS).default("distroless").describe("Runtime base: distroless (static, nonroot), scratch, alpine, or custom (baseImage names it)."),
+    baseImage: z.string().optional().describe("The custom base's reference, or a mirror of the distroless or alpine image."),
     port: z.int().min(1).max(65535).default(8080).describe("Port the service listens on, exposed by the image."),
     user: z.int().min(1).max(2147483647).default(65532).describe("Numeric uid the image runs as; never 0."),
     labels: z.record(labelKey, z.string()).default({}).describe("Extra image labels."),
     env: z.record(envName, z.string()).default({}).describe("Environment variables set in the image."),
     args: z.array(z.string()).default([]).describe("Default arguments passed to the service's binary."),
+    entrypoint: z.string().optional().describe("Where the binary goes in the image, and what runs. Default: /app/<name>."),
+    workdir: z.string().optional().describe("Working directory. Default: the binary's directory."),
     tzdata: z.boolean().default(false).describe("Copy the time zone database into bases that lack it (scratch, alpine)."),
     sourceUrl: z.string().default("").describe("Repository URL for the org.opencontainers.image.source label."),
     sbomFormat: z.enum(SBOM_FORMATS).default("spdx-json").describe("SBOM format made by syft."),
   })
+  .refine((image) => image.base !== "custom" || Boolean(image.baseImage), { message: "base: custom needs baseImage, the image to start from", path: ["baseImage"] })
   .describe("The runtime image's shape.");
 
 export const scanSchema = z

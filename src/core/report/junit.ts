@@ -28,9 +28,9 @@ export interface JUnitSuite {
   systemOut?: string;
 }
 
-export function renderJUnit(suites: JUnitSuite[], name = ""): string {
+/** `time` is the root's: the run's wall time when suites ran in parallel; the sum of the suites' otherwise. */
+export function renderJUnit(suites: JUnitSuite[], name = "", time = suites.reduce((t, s) => t + s.time, 0)): string {
   const totals = sumCounts(suites.flatMap((s) => s.cases));
-  const time = suites.reduce((t, s) => t + s.time, 0);
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<testsuites${attr("name", name || undefined)} tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(time)}">`,

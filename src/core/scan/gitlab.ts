@@ -6,7 +6,6 @@ import { memoized } from "./memo.js";
 import type { Severity } from "./severity.js";
 import { stableUuidOfFields } from "./stable-hash.js";
 import { findingsOf, type Finding, type TrivyReport } from "./trivy-report.js";
-import { TRIVY_VERSION } from "./trivy-plan.js";
 
 /**
  * GitLab security report schema version written. GitLab 16 to 18 accept 15.0.x (GitLab validates a
@@ -91,7 +90,8 @@ export function toGitLabContainerScanningJson(report: TrivyReport, options: GitL
     scanner: {
       id: "trivy",
       name: "Trivy",
-      version: report.trivyVersion ?? TRIVY_VERSION,
+      // The Trivy that wrote the report, which may not be the pinned one (a report passed in).
+      version: report.trivyVersion || "unknown",
       url: "https://github.com/aquasecurity/trivy",
       vendor: { name: "Aqua Security" },
     },
@@ -127,7 +127,11 @@ export function toGitLabContainerScanning(report: TrivyReport, options: GitLabOp
 
 /** One vulnerability as JSON; `osAndImage` are its location's operating_system and image members. */
 function vulnerabilityJson(f: Finding, identifiersJson: string, image: string, osAndImage: string): string {
-  const id = stableUuidOfFields([f.id, f.pkgName, f.installedVersion ?? "", f.target, image]);
+  // PkgPath tells apart two copies of one package (two jars, two binaries) in one target; it is
+  // added only when present so findings without one keep the IDs they had.
+  const fields = [f.id, f.pkgName, f.installedVersion ?? "", f.target, image];
+  if (f.pkgPath) fields.push(f.pkgPath);
+  const id = stableUuidOfFields(fields);
   const pkg = jsonText(f.pkgName);
   const name = jsonText(cut(f.title || f.id, MAX_NAME));
   const description = jsonText(cut(f.description || f.title || f.id, MAX_DESCRIPTION));

@@ -1,4 +1,5 @@
 import { gzipSync } from "node:zlib";
+import { trimTrailing } from "../text.js";
 import { sortFindings } from "./gate.js";
 import { publishedImageReference } from "./image-ref.js";
 import { JsonArrayWriter, jsonObject, jsonString, jsonText, optionalJson } from "./json-text.js";
@@ -169,7 +170,7 @@ function sarifJson(
       "gantry.truncatedResults": dropped.length,
       "gantry.truncatedBySeverity": droppedBySeverity,
     }),
-    automationDetails: options.category ? JSON.stringify({ id: `${options.category.replace(/\/+$/, "")}/` }) : undefined,
+    automationDetails: options.category ? JSON.stringify({ id: `${trimTrailing(options.category, "/")}/` }) : undefined,
   });
   return jsonObject({ $schema: jsonString(SARIF_SCHEMA_URI), version: jsonString(SARIF_VERSION), runs: `[${run}]` });
 }
@@ -305,7 +306,7 @@ function locationResolver(report: TrivyReport, imageName: string | undefined): (
     const uri = toUri(relative);
     return { uri, pathText: jsonText(relative), uriText: jsonText(uri) };
   });
-  const ofOsTarget = memoized((target: string) => at(isImage ? imagePath : target.replace(/\s*\([^)]*\)\s*$/, "")));
+  const ofOsTarget = memoized((target: string) => at(isImage ? imagePath : withoutTrailingParenthesis(target)));
   return (f) => (f.targetClass === "os-pkgs" ? ofOsTarget(f.target) : at(f.pkgPath || f.target));
 }
 
@@ -315,6 +316,18 @@ function imagePathOf(artifactName: string | undefined): string {
   } catch {
     return "container-image";
   }
+}
+
+/**
+ * "rootfs (alpine 3.22.1)" without its last parenthesised part, as `/\s*\([^)]*\)\s*$/` would remove it,
+ * by plain scanning: that regular expression backtracks quadratically on long runs of spaces or "(".
+ */
+function withoutTrailingParenthesis(target: string): string {
+  const trimmed = target.trimEnd();
+  if (!trimmed.endsWith(")")) return target;
+  const previousClose = trimmed.lastIndexOf(")", trimmed.length - 2);
+  const open = trimmed.indexOf("(", previousClose + 1);
+  return open === -1 ? target : trimmed.slice(0, open).trimEnd();
 }
 
 function toUri(path: string): string {

@@ -26,7 +26,7 @@ export function severityRows(verdict: GateVerdict): SeverityRow[] {
 export function scannedDescription(report: TrivyReport): string {
   const os = report.os ? ` (${[report.os.family, report.os.name].filter(Boolean).join(" ")}${report.os.eosl ? ", end of life" : ""})` : "";
   const version = report.trivyVersion ? ` with Trivy ${report.trivyVersion}` : "";
-  return `${report.artifactName ?? "artifact"}${os}${version}`;
+  return `${report.artifactName || "unnamed target"}${os}${version}`;
 }
 
 /** Plain-text summary for logs: what was scanned, an aligned severity table and the verdict. */

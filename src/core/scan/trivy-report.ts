@@ -1,5 +1,5 @@
 import { FileError } from "../errors.js";
-import { parseJsonText } from "./json-syntax.js";
+import { parseJsonText } from "./json-document.js";
 import { isSeverity, SEVERITIES, type Severity } from "./severity.js";
 
 /** The only Trivy JSON schema Gantry reads (Trivy ≥ 0.20 writes it). */
@@ -205,19 +205,19 @@ class Reader {
   }
 
   optObject(o: Record<string, unknown>, key: string, path: string): Record<string, unknown> | undefined {
-    const value = o[key];
+    const value = own(o, key);
     return value === undefined || value === null ? undefined : this.object(value, join(path, key));
   }
 
   optArray(o: Record<string, unknown>, key: string, path: string): unknown[] {
-    const value = o[key];
+    const value = own(o, key);
     if (value === undefined || value === null) return [];
     if (!Array.isArray(value)) throw this.fieldError(path, key, `expected an array, got ${typeName(value)}`);
     return value;
   }
 
   optString(o: Record<string, unknown>, key: string, path: string): string | undefined {
-    const value = o[key];
+    const value = own(o, key);
     if (value === undefined || value === null) return undefined;
     if (typeof value !== "string") throw this.fieldError(path, key, `expected a string, got ${typeName(value)}`);
     return value;
@@ -230,14 +230,14 @@ class Reader {
   }
 
   optNumber(o: Record<string, unknown>, key: string, path: string): number | undefined {
-    const value = o[key];
+    const value = own(o, key);
     if (value === undefined || value === null) return undefined;
     if (typeof value !== "number") throw this.fieldError(path, key, `expected a number, got ${typeName(value)}`);
     return value;
   }
 
   optBoolean(o: Record<string, unknown>, key: string, path: string): boolean | undefined {
-    const value = o[key];
+    const value = own(o, key);
     if (value === undefined || value === null) return undefined;
     if (typeof value !== "boolean") throw this.fieldError(path, key, `expected true or false, got ${typeName(value)}`);
     return value;
@@ -249,6 +249,11 @@ class Reader {
       return item;
     });
   }
+}
+
+/** A member of parsed JSON, never one inherited from Object.prototype. */
+function own(o: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
 function join(path: string, key: string): string {

@@ -65,3 +65,53 @@ describe("resolveGoVersion", () => {
     expect(defaultGoImage("1.26")).toBe("golang:1.26");
   });
 });
+
+describe("parseGoMod follows go.mod's grammar (golang.org/x/mod/modfile)", () => {
+  it("reads a module path in block form", () => {
+    expect(parseGoMod("module (\n\texample.com/api // the service\n)\n\ngo 1.22\n").module).toBe("example.com/api");
+  });
+
+  it("unquotes a double-quoted module path", () => {
+    expect(parseGoMod('module "example.com/api" // quoted\ngo 1.22\n').module).toBe("example.com/api");
+  });
+
+  it("refuses a back-quoted module path, as the go command does, naming the line", () => {
+    expect(() => parseGoMod("// c\nmodule `example.com/api`\ngo 1.22\n")).toThrow(/^go\.mod:2: module: invalid quoted string/);
+  });
+
+  it("skips comments: whole-line, trailing, and inside blocks", () => {
+    const mod = parseGoMod("// module example.com/wrong\nmodule example.com/api// trailing\n\ngo 1.22 // the minimum\nrequire (\n\t// module x\n\texample.com/dep v1.0.0\n)\n");
+    expect(mod).toEqual({ module: "example.com/api", go: "1.22", toolchain: undefined });
+  });
+
+  it("keeps a quoted string with spaces or parentheses as one token", () => {
+    expect(() => parseGoMod('module m\nrequire (\n\t"example.com/a (b)" v1.0.0\n)\ngo 1.22\n')).not.toThrow();
+  });
+
+  it("refuses go and toolchain blocks, which the go command does not know", () => {
+    expect(() => parseGoMod("module m\ngo (\n\t1.22\n)\n")).toThrow("go.mod:2: unknown block type: go");
+    expect(() => parseGoMod("module m\ngo 1.22\ntoolchain ( )\n")).toThrow("go.mod:3: unknown block type: toolchain");
+    expect(() => parseGoMod("module m\nrequire x (\n)\n")).toThrow("go.mod:2: unknown block type: require x");
+  });
+
+  it("accepts an empty block", () => {
+    expect(parseGoMod("module m\nrequire ( )\ngo 1.22\n")).toEqual({ module: "m", go: "1.22", toolchain: undefined });
+  });
+
+  it.each<[string, string, string]>([
+    ["go 1.22 extra", "module m\ngo 1.22 extra\n", "go.mod:2: go: go directive expects exactly one argument"],
+    ["two module lines", "module example.com/a\ngo 1.22\nmodule example.com/b\n", "go.mod:3: module: repeated module statement"],
+    ["a module block with two paths", "module (\n\texample.com/a\n\texample.com/b\n)\n", "go.mod:3: module: repeated module statement"],
+    ["two go lines", "module m\ngo 1.22\ngo 1.23\n", "go.mod:3: go: repeated go statement"],
+    ["module with two words", "module example.com/a extra\n", "go.mod:1: module: usage: module module/path"],
+    ["module ( path ) on one line", "module ( example.com/api )\n", "go.mod:1: module: usage: module module/path"],
+    ["an unterminated block", "module m\nrequire (\n\texample.com/x v1.0.0\n", "go.mod:2: syntax error (unterminated block started at line 2)"],
+    ["a /* */ comment", "/* c */\nmodule m\n", "go.mod:1: mod files must use // comments (not /* */ comments)"],
+    ["an unterminated string", 'module "example.com/a\n', "go.mod:1: unexpected newline in string"],
+    ["text after a closing paren", "require (\n\tx v1.0.0\n) x\nmodule m\n", "go.mod:3: syntax error (expected newline after closing paren)"],
+  ])("%s is an error naming the line", (_, text, message) => {
+    const run = () => parseGoMod(text);
+    expect(run).toThrow(FileError);
+    expect(run).toThrow(message);
+  });
+});

@@ -18,3 +18,21 @@ describe("source checks", () => {
     expect(() => requireMainPackage("./internal/server", "internal/server/server.go", "package server\n")).toThrow("--pkg: ./internal/server is package server, not a main package");
   });
 });
+
+describe("requireMainPackage on long files (no regular expression backtracks over them)", () => {
+  const long = 256 * 1024;
+
+  it("finds the clause after 256 KiB of blank lines", () => {
+    expect(() => requireMainPackage(".", "main.go", `${"\n".repeat(long)}package main\n`)).not.toThrow();
+    expect(() => requireMainPackage(".", "lib.go", `${"\n".repeat(long)}package lib\n`)).toThrow("is package lib, not a main package");
+  });
+
+  it("says there is no package clause in 256 KiB of unterminated /* comments", () => {
+    expect(() => requireMainPackage(".", "main.go", "/*".repeat(long / 2))).toThrow("main.go: package: no package clause");
+  });
+
+  it("reads the clause the Go way: comments anywhere before and around the name", () => {
+    expect(() => requireMainPackage(".", "main.go", "//go:build linux\n\n/* a */ package /* b */ main // c\n")).not.toThrow();
+    expect(() => requireMainPackage(".", "main.go", "import \"fmt\"\npackage main\n")).toThrow("no package clause");
+  });
+});

@@ -34,3 +34,16 @@ describe("platforms", () => {
     expect(() => parsePlatforms([" , "])).toThrow("--platforms: no platform given");
   });
 });
+
+describe("platforms named like Object.prototype members", () => {
+  it.each([
+    ["constructor/amd64", 'unknown OS "constructor"'],
+    ["__proto__/amd64", 'unknown OS "__proto__"'],
+    ["toString/arm64", 'unknown OS "toString"'],
+    ["linux/constructor", "Go does not build linux/constructor"],
+    ["linux/arm/constructor", "variant must be one of v5, v6, v7"],
+    ["linux/arm64/__proto__", "arm64 takes no variant"],
+  ])("%s is a clear ArgumentError", (platform, message) => {
+    expect(() => parsePlatform(platform)).toThrow(`--platforms: "${platform}": ${message}`);
+  });
+});

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { testReportToJUnit } from "../../../src/core/go/test-junit.js";
 import { parseTestJson } from "../../../src/core/go/test2json.js";
 
-const fixtures = new URL("../../../../shared/fixtures/gotest/", import.meta.url);
+const fixtures = new URL("../../fixtures/gotest/", import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, fixtures), "utf8");
 
 /** The parts of a JUnit document CI test views read, so two renderings can be compared whatever their formatting. */
@@ -101,5 +101,19 @@ describe("testReportToJUnit", () => {
     const xml = testReportToJUnit(parseTestJson(stream));
     expect(xml).toContain("want &lt;a href=&quot;x&quot;&gt;&amp;amp;&lt;/a&gt;[31m</failure>");
     expect(junitFacts(xml)[0]!.cases[0]!.details).toBe('want <a href="x">&amp;</a>[31m');
+  });
+});
+
+describe("testReportToJUnit: the root time", () => {
+  it("is the run's wall time (first to last event), not the sum of package times", () => {
+    const stream = [
+      JSON.stringify({ Time: "2025-03-10T10:00:00Z", Action: "start", Package: "a" }),
+      JSON.stringify({ Time: "2025-03-10T10:00:00.1Z", Action: "start", Package: "b" }),
+      JSON.stringify({ Time: "2025-03-10T10:00:01.9Z", Action: "pass", Package: "a", Elapsed: 1.8 }),
+      JSON.stringify({ Time: "2025-03-10T10:00:02Z", Action: "pass", Package: "b", Elapsed: 1.9 }),
+    ].join("\n");
+    const xml = testReportToJUnit(parseTestJson(stream));
+    expect(/<testsuites[^>]* time="([^"]+)"/.exec(xml)?.[1]).toBe("2.000");
+    expect([...xml.matchAll(/<testsuite [^>]* time="([^"]+)"/g)].map((m) => m[1])).toEqual(["1.800", "1.900"]);
   });
 });

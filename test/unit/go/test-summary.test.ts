@@ -6,7 +6,7 @@ import { countTotals, type PackageResult, type TestReport, type TestResult } fro
 import { outputExcerpt, testSummaryMarkdown } from "../../../src/core/go/test-summary.js";
 import { parseTestJson } from "../../../src/core/go/test2json.js";
 
-const fixtures = new URL("../../../../shared/fixtures/gotest/", import.meta.url);
+const fixtures = new URL("../../fixtures/gotest/", import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, fixtures), "utf8");
 
 const PKG = "example.com/svc";
@@ -114,5 +114,15 @@ describe("outputExcerpt", () => {
   it("cuts characters from one very long line and says how many", () => {
     const excerpt = outputExcerpt("a".repeat(300) + "z".repeat(300), 40, 100);
     expect(excerpt).toBe(`${"a".repeat(75)}\n[… 500 characters cut …]\n${"z".repeat(25)}`);
+  });
+});
+
+describe("testSummaryMarkdown with HTML in names and output", () => {
+  it("shows names only in code spans and output only in fences, where Markdown renders no HTML", () => {
+    const md = testSummaryMarkdown(report([test("Test<img src=x onerror=alert(1)>", "fail", "<script>alert(1)</script>\n")], { status: "fail" }));
+    const outsideCode = md.replace(/(`+)[^`]*?\1/g, "").replace(/^```text\n[\s\S]*?\n```$/gm, "");
+    expect(outsideCode).not.toMatch(/<img|<script/);
+    expect(md).toContain("`Test<img src=x onerror=alert(1)>`");
+    expect(md).toContain("```text\n<script>alert(1)</script>\n```");
   });
 });

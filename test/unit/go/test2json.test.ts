@@ -2,10 +2,11 @@ import { readFileSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
 
+import { FileError } from "../../../src/core/errors.js";
 import { failedOutsideTests, isPassing, KEPT_OUTPUT_CHARS } from "../../../src/core/go/test-report.js";
 import { parseTestJson, TestEventParser, type TestEvent } from "../../../src/core/go/test2json.js";
 
-const fixtures = new URL("../../../../shared/fixtures/gotest/", import.meta.url);
+const fixtures = new URL("../../fixtures/gotest/", import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, fixtures), "utf8");
 
 const PKG = "example.com/svc";
@@ -354,5 +355,84 @@ describe("TestEventParser chunking", () => {
     expect(whole.packages[0]!.tests[1]!.output).toBe("    x_test.go:1: want 🚀 got 💥\n");
     expect(whole.packages[0]!.coverage).toBe(12.5);
     expect(whole.strayOutput).toBe("# example.com/svc\n");
+  });
+});
+
+describe("TestEventParser: compiler output is capped like every other output", () => {
+  it("keeps the start and end of a huge build-output and says how much it cut", () => {
+    const importPath = `${PKG} [${PKG}.test]`;
+    const build = (output: string) => JSON.stringify({ ImportPath: importPath, Action: "build-output", Output: output }) + "\n";
+    const parser = new TestEventParser();
+    parser.write(build(`# ${importPath}\n`));
+    const line = "./svc_test.go:1:1: undefined: x\n";
+    const lines = Math.ceil((3 * KEPT_OUTPUT_CHARS) / line.length);
+    for (let i = 0; i < lines; i++) parser.write(build(line));
+    parser.write(build("LAST LINE\n") + JSON.stringify({ ImportPath: importPath, Action: "build-fail" }) + "\n");
+    parser.write(ev("start") + ev("fail", { FailedBuild: importPath }));
+    const pkg = parser.end().packages[0]!;
+    expect(pkg.buildFailed).toBe(true);
+    expect(pkg.output.length).toBeLessThan(KEPT_OUTPUT_CHARS + 100);
+    expect(pkg.output.startsWith(`# ${importPath}\n`)).toBe(true);
+    expect(pkg.output.endsWith("LAST LINE\n")).toBe(true);
+    expect(pkg.output).toMatch(/\[… \d+ characters of output cut …\]/);
+  });
+});
+
+describe("TestEventParser: no regular expression takes super-linear time on a long line", () => {
+  // 256 KiB: go test prints lines this long (a dumped JSON body, a one-line minified payload).
+  const long = 256 * 1024;
+
+  it("reads a `# ` header line of 256 KiB of '[' as the stray output it is", () => {
+    const line = `# ${"[".repeat(long)}\n`;
+    const report = parseTestJson(line + ev("start") + ev("pass", { Elapsed: 0 }));
+    expect(report.strayOutput.startsWith("# [[[[")).toBe(true);
+    expect(report.packages.map((p) => [p.importPath, p.status])).toEqual([[PKG, "pass"]]);
+  });
+
+  it("still attributes a long `# pkg [pkg.test]` header to the package under test", () => {
+    const pkg = `example.com/${"a".repeat(long)}`;
+    const report = parseTestJson(`# ${pkg} [${pkg}.test]\n./x_test.go:1:1: boom\nFAIL\t${pkg} [build failed]\n`);
+    expect(report.packages.map((p) => [p.importPath === pkg, p.buildFailed])).toEqual([[true, true]]);
+    const output = report.packages[0]!.output;
+    expect([output.startsWith("# example.com/aaaa"), output.endsWith(".test]\n./x_test.go:1:1: boom\n")]).toEqual([true, true]);
+  });
+
+  it("checks a benchmark's 256 KiB output line of digits for a result without backtracking", () => {
+    const stream = (output: string) =>
+      ev("run", { Test: "BenchmarkX" }) + out("BenchmarkX", output) + out(undefined, "exit status 1\n") + ev("fail", { Elapsed: 0 });
+    // A benchmark with a result line passes even when the package fails; one without is failed with it.
+    const digits = parseTestJson(stream(`${"1".repeat(long)}\n`)).packages[0]!.tests[0]!;
+    expect(digits.status).toBe("fail");
+    const result = parseTestJson(stream(`${"1".repeat(long)} \t 100\t 12.5 ns/op\n`)).packages[0]!.tests[0]!;
+    expect(result.status).toBe("pass");
+    const spaced = parseTestJson(stream(`${"1 ".repeat(long / 2)}ns/op\n`)).packages[0]!.tests[0]!;
+    expect(spaced.status).toBe("pass");
+  });
+});
+
+describe("TestEventParser: events after a package's result", () => {
+  it("do not create a second, failed package", () => {
+    const report = parseTestJson(
+      ev("start") + passing("TestA") + ev("pass", { Elapsed: 0.1 }) + out(undefined, "late output\n") + ev("output", { Test: "TestA", Output: "late\n" }),
+    );
+    expect(report.packages.map((p) => [p.importPath, p.status])).toEqual([[PKG, "pass"]]);
+    expect(isPassing(report)).toBe(true);
+  });
+});
+
+describe("TestEventParser: a field of the wrong type", () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    ["Elapsed as text", { Action: "pass", Package: PKG, Test: "TestA", Elapsed: "0.5" }, "Elapsed"],
+    ["Action as a number", { Action: 3, Package: PKG }, "Action"],
+    ["Package as a number", { Action: "output", Package: 7, Output: "x\n" }, "Package"],
+    ["Output as an object", { Action: "output", Package: PKG, Output: { text: "x" } }, "Output"],
+    ["Test as null", { Action: "run", Package: PKG, Test: null }, "Test"],
+    ["Time as a number", { Action: "start", Package: PKG, Time: 12 }, "Time"],
+    ["ImportPath as a list", { Action: "build-output", ImportPath: ["x"], Output: "y\n" }, "ImportPath"],
+  ])("%s is an error naming the line and field", (_, event, field) => {
+    const stream = ev("start") + JSON.stringify(event) + "\n";
+    const run = () => parseTestJson(stream);
+    expect(run).toThrow(FileError);
+    expect(run).toThrow(new RegExp(`^go test -json:2: ${field}: expected `));
   });
 });

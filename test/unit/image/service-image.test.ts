@@ -5,9 +5,11 @@ import { planServiceImage, type ImageSettings } from "../../../src/core/image/im
 import { dockerConfigJson, publishedDigest } from "../../../src/core/image/publish.js";
 import { renderServiceDockerfile } from "../../../src/core/image/service-dockerfile.js";
 import { validateSigning } from "../../../src/core/image/sign.js";
+import { loadPipeline } from "../../../src/core/pipeline/load.js";
 import { resolveRelease } from "../../../src/core/release.js";
 
-const settings: ImageSettings = { name: "hello-api", base: "distroless", port: 8080, user: 65532, sourceUrl: "https://github.com/acme/hello-api", labels: ["org.opencontainers.image.licenses=Apache-2.0"] };
+const pipeline = "image:\n  sourceUrl: https://github.com/acme/hello-api\n  labels: {org.opencontainers.image.licenses: Apache-2.0}\n";
+const settings: ImageSettings = { ...loadPipeline(pipeline, "pipelines/gantry.yaml").image, name: "hello-api" };
 const release = resolveRelease({ ref: "refs/tags/v1.2.3", commit: "0123456789abcdef0123456789abcdef01234567", sourceDateEpoch: 1_763_769_600 });
 
 describe("planServiceImage", () => {
@@ -33,7 +35,7 @@ describe("planServiceImage", () => {
 describe("renderServiceDockerfile", () => {
   it("builds the same main package with the same ldflags as the Dagger build", () => {
     const build = planBuild({ module: { module: "github.com/acme/hello-api", go: "1.26" }, pkg: "cmd/api", platforms: ["linux/amd64", "linux/arm64"], nativePlatform: "linux/amd64", version: release.version, commit: release.commit, date: release.date });
-    const dockerfile = renderServiceDockerfile({ ...settings, pkg: "cmd/api", buildTags: ["netgo"], ...{ ref: "refs/tags/v1.2.3" } }, build, "golang:1.26", ["linux/amd64", "linux/arm64"]);
+    const dockerfile = renderServiceDockerfile(settings, release, build, ["netgo"], "golang:1.26", ["linux/amd64", "linux/arm64"]);
     expect(dockerfile).toContain("FROM --platform=$BUILDPLATFORM golang:1.26");
     expect(dockerfile).toContain(build.ldflags);
     expect(dockerfile).toContain("./cmd/api");

@@ -118,3 +118,26 @@ describe("computeTags rejects bad input, naming the argument", () => {
     expectArgumentError(() => computeTags({ sourceDateEpoch: 1.5, templates: ["{{date}}"] }), "sourceDateEpoch", /whole Unix seconds/);
   });
 });
+
+describe("computeTags: a branch or plain git tag never takes a tag a release owns", () => {
+  it.each<[string, TagInput, string[]]>([
+    ["branch latest", { ref: "refs/heads/latest" }, ["branch-latest"]],
+    ["branch 1", { ref: "refs/heads/1" }, ["branch-1"]],
+    ["branch 1.2", { ref: "refs/heads/1.2" }, ["branch-1.2"]],
+    ["branch 1.2.3", { ref: "refs/heads/1.2.3" }, ["branch-1.2.3"]],
+    ["branch named like a prerelease", { ref: "refs/heads/1.2.3-rc.1" }, ["branch-1.2.3-rc.1"]],
+    ["branch that only sanitizes to a version", { ref: "refs/heads/.1.2" }, ["branch-1.2"]],
+    ["bare branch name latest", { ref: "latest" }, ["branch-latest"]],
+    ["git tag latest", { ref: "refs/tags/latest" }, ["tag-latest"]],
+    ["git tag 1.2 (not semver)", { ref: "refs/tags/1.2" }, ["tag-1.2"]],
+    ["release version built on branch latest", { ref: "refs/heads/latest", version: "1.2.3" }, ["1.2.3", "1.2", "1", "latest", "branch-latest"]],
+    ["other branches keep their name", { ref: "refs/heads/v1.2" }, ["v1.2"]],
+    ["a long branch still fits 128 characters", { ref: `refs/heads/${"1".repeat(200)}` }, [`branch-${"1".repeat(121)}`]],
+  ])("%s", (_, input, expected) => {
+    expect(computeTags(input)).toEqual(expected);
+  });
+
+  it("applies to {{branch}} in templates", () => {
+    expect(computeTags({ ref: "refs/heads/latest", templates: ["{{branch}}"] })).toEqual(["branch-latest"]);
+  });
+});

@@ -32,16 +32,18 @@ describe("the generated GitHub workflow", () => {
     expect(uses.length).toBeGreaterThan(10);
     for (const [, action, ref, comment] of uses) {
       const pinned = Object.values(ACTIONS).find((a) => a.uses === action)!;
-      if (pinned.commit) {
-        expect(ref).toMatch(/^[0-9a-f]{40}$/);
-        expect(comment).toBe(pinned.version);
-      } else {
-        // The one action whose commit could not be verified offline says so where it is used.
-        expect(action).toBe("dagger/dagger-for-github");
-        expect(comment).toMatch(/not pinned: set DAGGER_FOR_GITHUB_V8_4_0_COMMIT/);
-      }
+      expect(ref).toMatch(/^[0-9a-f]{40}$/);
+      expect(comment).toBe(pinned.version);
     }
     expect(text.match(/uses: /g)).toHaveLength(uses.length);
+  });
+
+  it("pins the same commits as the repository's own ci.yml", () => {
+    const ci = readFileSync(`${root}.github/workflows/ci.yml`, "utf8");
+    for (const action of Object.values(ACTIONS)) {
+      for (const [, ref] of ci.matchAll(new RegExp(`uses: ${action.uses}@(\\S+)`, "g"))) expect(ref, action.uses).toBe(action.commit);
+    }
+    expect(ci).toContain(`dagger/dagger-for-github@${ACTIONS.dagger.commit} # ${ACTIONS.dagger.version}`);
   });
 
   it("installs the Dagger CLI at dagger.json's engine version in every stage job", () => {

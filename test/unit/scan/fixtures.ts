@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** Real Trivy JSON reports in shared/fixtures/trivy (see shared/fixtures/SOURCES.md). */
-export const TRIVY_FIXTURE_DIR = new URL("../../../../shared/fixtures/trivy/", import.meta.url);
+/** Real Trivy JSON reports in test/fixtures/trivy (provenance in test/fixtures/SOURCES.md). */
+export const TRIVY_FIXTURE_DIR = new URL("../../fixtures/trivy/", import.meta.url);
 
 export interface TrivyFixture {
   name: string;

@@ -64,6 +64,18 @@ describe("SARIF from real Trivy output", () => {
     expect(validate(toSarif(report).log)).toEqual([]);
   });
 
+  it("drops an OS target's trailing (distro) without backtracking over a 256 KiB target", () => {
+    const long = 256 * 1024;
+    const uris = (target: string) =>
+      toSarif(reportOf([{ id: "CVE-1", severity: "LOW", target }], { ArtifactType: "filesystem", ArtifactName: "t" })).log.runs[0]!.results.map(
+        (r) => r.locations[0]!.physicalLocation.artifactLocation.uri,
+      );
+    expect(uris(`rootfs${" ".repeat(long)}x`)).toEqual([`rootfs${"%20".repeat(long)}x`]);
+    expect(uris(`rootfs ${"(".repeat(long)}`)).toEqual([`rootfs%20${"(".repeat(long)}`]);
+    expect(uris("rootfs (alpine 3.22.1)  ")).toEqual(["rootfs"]);
+    expect(uris("rootfs (a) (b (c)")).toEqual(["rootfs%20(a)"]);
+  });
+
   it("gives one ID seen at different severities the highest on its rule", () => {
     const report = reportOf([
       { id: "CVE-9", severity: "LOW", target: "a (debian 12)" },

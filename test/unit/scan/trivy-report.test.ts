@@ -87,8 +87,20 @@ describe("parseTrivyReport rejects what it cannot trust", () => {
     const badLine = '  "Results": [tru]';
     const error = parseError(`{\n  "SchemaVersion": 2,\n${badLine}\n}`);
     expect(error.line).toBe(3);
-    expect(error.problem).toContain(`column ${badLine.indexOf("]") + 1}:`);
-    expect(error.problem).toContain('expected "true"');
+    expect(error.problem).toContain(`column ${badLine.indexOf("tru") + 1}:`);
+    expect(error.problem).toContain("expected a value");
+  });
+
+  it.each([
+    ["a comment", '{\n  "SchemaVersion": 2, // two\n  "Results": []\n}', 2, 23, "comments are not allowed"],
+    ["a trailing comma", '{\n  "SchemaVersion": 2,\n}', 3, 1, "expected a property name"],
+    ["a raw tab inside a string", '{"SchemaVersion": 2,\n "ArtifactName": "a\tb"}', 2, 20, "control character inside a string"],
+    ["text after the value", '{"SchemaVersion": 2}\n{"SchemaVersion": 2}', 2, 1, "after the end of the JSON value"],
+    ["a single-quoted string", "{'SchemaVersion': 2}", 1, 2, "unexpected text"],
+  ])("%s: names the line, the column and why", (_, text, line, column, reason) => {
+    const error = parseError(text, "scan/trivy.json");
+    expect([error.file, error.line]).toEqual(["scan/trivy.json", line]);
+    expect(error.problem).toMatch(new RegExp(`^invalid JSON at column ${column}: .*${reason}`));
   });
 
   it("an empty file", () => {

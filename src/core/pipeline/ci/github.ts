@@ -16,22 +16,16 @@ export const GITHUB_WORKFLOW_FILE = ".github/workflows/gantry.yml";
 interface PinnedAction {
   uses: string;
   version: string;
-  /** The commit the version tag points at; undefined when it could not be verified. */
-  commit: string | undefined;
+  /** The commit the version tag points at. */
+  commit: string;
 }
 
-/**
- * The commit of dagger/dagger-for-github's v8.4.0 tag. It could not be looked up from this
- * (offline) workplace, so the workflow names the tag until someone fills this in from
- * `git ls-remote https://github.com/dagger/dagger-for-github refs/tags/v8.4.0`.
- */
-export const DAGGER_FOR_GITHUB_V8_4_0_COMMIT: string | undefined = undefined;
-
+/** The actions the workflow uses, pinned to the commits .github/workflows/ci.yml pins too. */
 export const ACTIONS = {
   checkout: { uses: "actions/checkout", version: "v4.2.2", commit: "11bd71901bbe5b1630ceea73d27597364c9af683" },
-  dagger: { uses: "dagger/dagger-for-github", version: "v8.4.0", commit: DAGGER_FOR_GITHUB_V8_4_0_COMMIT },
+  dagger: { uses: "dagger/dagger-for-github", version: "v8.4.1", commit: "27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77" },
   uploadArtifact: { uses: "actions/upload-artifact", version: "v4.6.2", commit: "ea165f8d65b6e75b540449e92b4886f43607fa02" },
-  uploadSarif: { uses: "github/codeql-action/upload-sarif", version: "v4.31.9", commit: "5d4e8d1aca955e8d8589aabd499c5cae939e33c7" },
+  uploadSarif: { uses: "github/codeql-action/upload-sarif", version: "v3.28.18", commit: "ff0a06e83cb2de871e5a09832bc6a81e7276941f" },
 } satisfies Record<string, PinnedAction>;
 
 type Step = Record<string, unknown>;
@@ -191,15 +185,14 @@ function stageSteps(stage: Stage, pipeline: Pipeline, target: CallTarget, publis
 }
 
 function pinned(action: PinnedAction, withInputs?: Record<string, unknown>, extra: Step = {}): Step {
-  return { ...extra, uses: `${action.uses}@${action.commit ?? action.version}`, ...(withInputs ? { with: withInputs } : {}) };
+  return { ...extra, uses: `${action.uses}@${action.commit}`, ...(withInputs ? { with: withInputs } : {}) };
 }
 
 /** `uses: owner/repo@<sha> # v1.2.3`, the form Dependabot and Renovate keep up to date. */
 function pinComments(text: string): string {
   let out = text;
   for (const action of Object.values(ACTIONS) as PinnedAction[]) {
-    const note = action.commit ? action.version : `not pinned: set DAGGER_FOR_GITHUB_V8_4_0_COMMIT to the commit of ${action.version}`;
-    out = out.replaceAll(`uses: ${action.uses}@${action.commit ?? action.version}\n`, `uses: ${action.uses}@${action.commit ?? action.version} # ${note}\n`);
+    out = out.replaceAll(`uses: ${action.uses}@${action.commit}\n`, `uses: ${action.uses}@${action.commit} # ${action.version}\n`);
   }
   return out;
 }

@@ -1,11 +1,7 @@
-import { dag, func, object, type File, type float } from "@dagger.io/dagger";
+import { dag, func, object, type Directory, type File, type float } from "@dagger.io/dagger";
 
-import { parseCoverProfile } from "../core/go/coverage.js";
-import { testReportToJUnit } from "../core/go/test-junit.js";
-import { failureMessage, suitePassed } from "../core/go/test-outcome.js";
-import { parseTestJson } from "../core/go/test2json.js";
-import type { TestReport as CoreTestReport } from "../core/go/test-report.js";
-import { testSummaryMarkdown } from "../core/go/test-summary.js";
+import type { CoverageSummary } from "#core/go/coverage.js";
+import type { TestReport as CoreTestReport } from "#core/go/test-report.js";
 
 /** The outcome of a go test run: counts, coverage and reports for CI test views. */
 @object()
@@ -18,10 +14,15 @@ export class TestReport {
   /** Coverage profile, when the run measured coverage and compiled. */
   coverprofile?: File;
 
+  // Only API types may appear in an @object constructor (they become part of the module's API).
   constructor(events: File, exitCode: number, coverprofile?: File) {
     this.events = events;
     this.exitCode = exitCode;
     this.coverprofile = coverprofile;
+  }
+
+  static of(events: File, exitCode: number, coverprofile?: File): TestReport {
+    return new TestReport(events, exitCode, coverprofile);
   }
 
   /** Number of tests and subtests that ran. */
@@ -51,19 +52,20 @@ export class TestReport {
   /** Total statement coverage in percent (0 when coverage was not measured). */
   @func()
   async coverage(): Promise<float> {
-    if (!this.coverprofile) return 0;
-    return parseCoverProfile(await this.coverprofile.contents(), "coverage.out").percent;
+    return (await this.coverageTotals())?.percent ?? 0;
   }
 
   /** Whether go test exited 0 and no test or package failed. */
   @func()
   async ok(): Promise<boolean> {
+    const { suitePassed } = await import("#core/go/test-outcome.js");
     return suitePassed(await this.report(), this.exitCode);
   }
 
-  /** JUnit XML for GitHub and GitLab test views. */
+  /** JUnit XML for GitHub and GitLab test views. Example: dagger call test junit export --path junit.xml */
   @func()
   async junit(): Promise<File> {
+    const { testReportToJUnit } = await import("#core/go/test-junit.js");
     return dag.file("junit.xml", testReportToJUnit(await this.report()));
   }
 
@@ -82,19 +84,40 @@ export class TestReport {
   /** A Markdown summary for a GitHub job summary or a GitLab merge request note. */
   @func()
   async summary(): Promise<string> {
-    const report = await this.report();
-    const coverage = this.coverprofile ? parseCoverProfile(await this.coverprofile.contents(), "coverage.out") : undefined;
-    return testSummaryMarkdown(report, coverage);
+    const { testSummaryMarkdown } = await import("#core/go/test-summary.js");
+    return testSummaryMarkdown(await this.report(), await this.coverageTotals());
+  }
+
+  /**
+   * Every report in one directory: junit.xml, go-test.json, coverage.out and summary.md.
+   * Example: dagger call test reports export --path reports/test
+   */
+  @func()
+  async reports(): Promise<Directory> {
+    return dag
+      .directory()
+      .withFile("junit.xml", await this.junit())
+      .withFile("go-test.json", this.events)
+      .withFile("coverage.out", this.profile())
+      .withNewFile("summary.md", await this.summary());
   }
 
   /** Fails, listing the failing tests, unless the suite passed; export reports before calling it. */
   @func()
   async check(): Promise<void> {
+    const { failureMessage, suitePassed } = await import("#core/go/test-outcome.js");
     const report = await this.report();
     if (!suitePassed(report, this.exitCode)) throw new Error(failureMessage(report, this.exitCode));
   }
 
   private async report(): Promise<CoreTestReport> {
+    const { parseTestJson } = await import("#core/go/test2json.js");
     return parseTestJson(await this.events.contents());
+  }
+
+  private async coverageTotals(): Promise<CoverageSummary | undefined> {
+    if (!this.coverprofile) return undefined;
+    const { parseCoverProfile } = await import("#core/go/coverage.js");
+    return parseCoverProfile(await this.coverprofile.contents(), "coverage.out");
   }
 }

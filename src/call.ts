@@ -1,0 +1,30 @@
+// What every function of the module passes down: the repository, the pipeline file and the release
+// overrides. Plain API-typed values, so objects that carry them stay valid Dagger state.
+import type { Directory } from "@dagger.io/dagger";
+
+import type { CallInput } from "#dagger/context.js";
+import type { Overrides } from "#core/pipeline/overrides.js";
+
+/** The module-wide settings the Gantry constructor was given. */
+export interface ModuleSettings {
+  config: string;
+  ref: string;
+  version: string;
+  commit: string;
+  sourceDateEpoch: number;
+}
+
+export function callInput(settings: ModuleSettings, source: Directory, overrides?: Overrides, releasedVersions?: string[]): CallInput {
+  return {
+    source,
+    config: settings.config,
+    release: { ref: settings.ref, version: settings.version, commit: settings.commit, sourceDateEpoch: settings.sourceDateEpoch, releasedVersions },
+    overrides,
+  };
+}
+
+/** Loads the stage context lazily: the runtime parses and imports src/ on every call, the rest only when used. */
+export async function stageContext(input: CallInput) {
+  const { stageContext } = await import("#dagger/context.js");
+  return stageContext(input);
+}

@@ -1,0 +1,81 @@
+// A few wiring checks of the Dagger layer (src/index.ts through src/dagger/) against the Dagger
+// SIMULATION: which containers the functions ask for, built from the pipeline file. What the tools do
+// is checked for real in test/host; the behaviour of each decision in test/unit.
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import type { Directory } from "@dagger.io/dagger";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"));
+
+import { Gantry } from "../../src/index.js";
+import { simulation, tree, type SimNode } from "../support/dagger-simulation.js";
+
+const EXAMPLE = fileURLToPath(new URL("../../examples/hello-api/", import.meta.url));
+
+/** A repository on disk: the example under services/api and a pipeline file naming it. */
+function repository(pipeline: string): Directory {
+  const root = mkdtempSync(join(tmpdir(), "gantry-wiring-"));
+  cpSync(EXAMPLE, join(root, "services/api"), { recursive: true });
+  mkdirSync(join(root, "pipelines"));
+  writeFileSync(join(root, "pipelines/gantry.yaml"), pipeline);
+  return simulation.hostDirectory(root);
+}
+
+const gantry = () => new Gantry("pipelines/gantry.yaml", "", "", "0123456789abcdef0123456789abcdef01234567", 1_763_769_600);
+
+/** The container each file of a directory was taken from (the run that produced it), by name. */
+function producers(dir: Directory): Map<string, SimNode> {
+  const files = tree(simulation.node(dir))!;
+  return new Map([...files].map(([name, entry]) => [name, "file" in entry ? entry.file.parent! : simulation.node(dir)]));
+}
+
+beforeEach(() => simulation.reset());
+
+describe("wiring: functions read the pipeline file, then run the core's plans", () => {
+  it("builds the Go module the pipeline names, in its toolchain image, with its caches, one exec per platform", async () => {
+    const source = repository("name: api\nsource: services/api\ngo:\n  platforms: [linux/amd64, linux/arm64]\n  moduleCache: team-mod\n");
+    const dist = await gantry().build(source);
+    const built = producers(dist);
+    expect([...built.keys()].sort()).toEqual(["api_linux_amd64", "api_linux_arm64"]);
+    const ctr = built.get("api_linux_arm64")!;
+    expect(ctr.calls("from").map((c) => c.args[0])).toEqual(["golang:1.26"]);
+    expect(ctr.calls("withMountedCache").map((c) => simulation.node(c.args[1]).call.args[0])).toEqual(["team-mod", "gantry-go-build"]);
+    const execs = ctr.calls("withExec").map((c) => (c.args[0] as string[])[0]);
+    // The example has no go.sum: it requires nothing, so there is no module download step.
+    expect(execs).toEqual(["go"]);
+    expect(ctr.calls("withEnvVariable").map((c) => c.args)).toContainEqual(["GOARCH", "arm64"]);
+    expect((ctr.lastExec()!.argv as string[]).join(" ")).toContain("-X main.commit=0123456789abcdef0123456789abcdef01234567");
+  });
+
+  it("runs go test with the pipeline's settings and the function's overrides", async () => {
+    simulation.reset((q) => (q.what === "Container.exists" ? false : undefined));
+    const source = repository("source: services/api\ntest:\n  count: 3\n");
+    const report = await gantry().test(source, "TestHealth", undefined, undefined, false);
+    expect(report.exitCode).toBe(0);
+    const argv = simulation.askedFor("Container.exitCode")[0]!.on!.lastExec()!.argv as string[];
+    expect(argv.join(" ")).toMatch(/^go test -json .*-run TestHealth -count=3 /);
+    expect(argv.some((a) => a.startsWith("-coverprofile"))).toBe(false);
+  });
+
+  it("refuses a broken pipeline file, naming its line, before any container is made", async () => {
+    const source = repository("source: services/api\nscan:\n  severites: [HIGH]\n");
+    await expect(gantry().build(source)).rejects.toThrow(/pipelines\/gantry\.yaml:3:3: scan\.severites: unknown setting; did you mean "severities"/);
+    expect(simulation.containersCreated()).toBe(0);
+  });
+
+  it("refuses an override the file's schema would refuse, naming the flag", async () => {
+    const source = repository("source: services/api\n");
+    await expect(gantry().test(source, undefined, undefined, undefined, undefined, 0)).rejects.toThrow(/^--count: Too small/);
+    expect(simulation.containersCreated()).toBe(0);
+  });
+
+  it("publishes nothing without a repository, before building", async () => {
+    const source = repository("source: services/api\n");
+    await expect(gantry().publish(source)).rejects.toThrow(/--repository/);
+    expect(simulation.askedFor("Container.stdout")).toEqual([]);
+  });
+});
