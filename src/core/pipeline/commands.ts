@@ -65,8 +65,8 @@ export function stageCommands(stage: Stage, target: CallTarget, options: StageCo
     case "build":
       return { reports: [], check: [call(`build --source . export --path ${REPORT_PATHS.dist}`)] };
     case "image":
-      // No verb of its own: the runner builds the image (and what it needs) and stops there.
-      return { reports: [], check: [call(`run --source . --stage ${stage.name}`)] };
+      // Builds the multi-platform image and prints its digest (Image.digest).
+      return { reports: [], check: [call("image --source . digest")] };
     case "scan":
       return {
         reports: [call(`scan --source . reports --image-name ${options.imageName} export --path ${REPORT_PATHS.scan}`)],
