@@ -4,11 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "--- npm packages"
-# npm ci insists that the lock lists every platform's optional packages (rollup's, esbuild's);
-# a registry mirror that serves only this platform's makes that impossible, so fall back to an
-# install that follows the lock as far as it can and writes nothing back.
-npm ci --no-audit --no-fund || npm install --no-audit --no-fund --no-save
+echo "--- npm packages (exactly the lock: a drift fails here, loudly)"
+npm ci --no-audit --no-fund
 
 echo "--- registry tools (docker-registry, htpasswd) and crane (built from the Go module proxy into .tools/bin)"
 bash scripts/install-registry.sh

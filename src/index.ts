@@ -156,11 +156,8 @@ export class Gantry implements ModuleSettings {
     /** Let findings without a released fix pass the gate. */
     ignoreUnfixed?: boolean,
   ): Promise<ScanReport> {
-    const { runScan, scanFiles } = await import("#dagger/scan.js");
-    const { readPipeline } = await import("#dagger/context.js");
-    const { applyOverrides } = await import("#core/pipeline/overrides.js");
-    const pipeline = applyOverrides(await readPipeline(source, this.config), { scan: { severities, ignoreUnfixed } });
-    return runScan({ kind: "image", ref }, pipeline.scan, scanFiles(source, pipeline.scan));
+    const { scanSubject } = await import("#dagger/scan.js");
+    return scanSubject({ kind: "image", ref }, source, this.config, { severities, ignoreUnfixed });
   }
 
   /** Scan a directory (go.mod, lock files, binaries) with Trivy, judged by the pipeline's gate. Example: dagger call scan-directory --directory . summary */
@@ -175,11 +172,8 @@ export class Gantry implements ModuleSettings {
     /** Let findings without a released fix pass the gate. */
     ignoreUnfixed?: boolean,
   ): Promise<ScanReport> {
-    const { runScan, scanFiles } = await import("#dagger/scan.js");
-    const { readPipeline } = await import("#dagger/context.js");
-    const { applyOverrides } = await import("#core/pipeline/overrides.js");
-    const pipeline = applyOverrides(await readPipeline(source, this.config), { scan: { severities, ignoreUnfixed } });
-    return runScan({ kind: "fs", directory }, pipeline.scan, scanFiles(source, pipeline.scan));
+    const { scanSubject } = await import("#dagger/scan.js");
+    return scanSubject({ kind: "fs", directory }, source, this.config, { severities, ignoreUnfixed });
   }
 
   /**

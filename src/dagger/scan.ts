@@ -1,11 +1,13 @@
 import { dag, ReturnType, type Container, type Directory, type File } from "@dagger.io/dagger";
 
 import { GantryError } from "../core/errors.js";
+import { applyOverrides } from "../core/pipeline/overrides.js";
 import type { ScanConfig } from "../core/pipeline/schema.js";
 import { ignoreFilePath, scanPolicy } from "../core/scan/policy.js";
 import { interpretExit, nextScanStep, type TrivyOutcome } from "../core/scan/trivy-exit.js";
 import { planTrivyScan, type ScanTarget, type TrivyInvocation } from "../core/scan/trivy-plan.js";
 import { ScanReport } from "../scan-report.js";
+import { readPipeline } from "./context.js";
 
 /** What Trivy looks at: the image Gantry built (as a tarball), a published reference, or a directory. */
 export type ScanSubject = { kind: "image-archive"; tarball: File } | { kind: "image"; ref: string } | { kind: "fs"; directory: Directory };
@@ -19,6 +21,12 @@ export interface ScanFiles {
 const WORK = "/gantry/scan";
 const TARGET_TARBALL = `${WORK}/image.tar`;
 const TARGET_DIR = `${WORK}/source`;
+
+/** Scans what is already published or on disk, judged by the gate of the repository's pipeline file. */
+export async function scanSubject(subject: ScanSubject, source: Directory, config: string, overrides: Partial<ScanConfig>): Promise<ScanReport> {
+  const pipeline = applyOverrides(await readPipeline(source, config), { scan: overrides });
+  return runScan(subject, pipeline.scan, scanFiles(source, pipeline.scan));
+}
 
 /** The allow-list and ignore file the pipeline names, from the repository. */
 export function scanFiles(source: Directory, config: ScanConfig): ScanFiles {

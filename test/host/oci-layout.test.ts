@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { sha256Digest } from "../../src/core/image/oci/blob.js";
 import { planOciImage, type OciImage } from "../../src/core/image/oci/image-layout.js";
-import { planLayer } from "../../src/core/image/oci/layer.js";
+import { layoutTarballArgv, planLayer } from "../../src/core/image/oci/layer.js";
 import { planImage, type ImagePlan } from "../../src/core/image/plan.js";
 import { buildHelloApi, mustRun, removeTempDirs, runLayerPlan, writeLayout, type BuiltLayer } from "../support/oci.js";
 
@@ -127,6 +127,16 @@ describe("OCI layer and layout with the core's argv (real go, GNU tar, gzip)", (
     expect(second.image.digest).toBe(first.image.digest);
     expect(tree(second.layout)).toEqual(tree(first.layout));
     expect(Object.keys(tree(first.layout))).toContain(`blobs/sha256/${first.image.digest.slice(7)}`);
+  });
+
+  it("archives the layout as one tar with the same bytes from two layouts written apart (the tarball function's argv)", async () => {
+    const [a, b] = [join(first.layout, "..", "image-a.tar"), join(second.layout, "..", "image-b.tar")];
+    await mustRun(layoutTarballArgv(first.layout, a), dist);
+    await mustRun(layoutTarballArgv(second.layout, b), dist);
+    expect(sha256Digest(readFileSync(a))).toBe(sha256Digest(readFileSync(b)));
+    const listing = await mustRun(["tar", "--list", "--file", a], dist);
+    expect(listing.stdout).toContain("./index.json");
+    expect(listing.stdout).toContain("./oci-layout");
   });
 
   it("copies the zoneinfo tree reproducibly, root-owned, with normalised modes and its symlinks kept", async () => {

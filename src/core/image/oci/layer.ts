@@ -60,19 +60,7 @@ export function planLayer(plan: ImagePlan): LayerPlan {
   for (const e of entries) steps.push(...entryArgv(e));
   const topLevel = [...new Set(entries.map((e) => e.path.split("/")[1]!))].sort();
   steps.push(
-    [
-      "tar",
-      "--create",
-      `--file=${TAR_FILE}`,
-      `--directory=${STAGING}`,
-      "--sort=name",
-      "--format=posix",
-      "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
-      `--mtime=@${plan.sourceDateEpoch ?? 0}`,
-      "--numeric-owner",
-      "--",
-      ...topLevel,
-    ],
+    [...reproducibleTar(TAR_FILE, STAGING, plan.sourceDateEpoch ?? 0), "--", ...topLevel],
     ["gzip", "--no-name", "--keep", "-6", TAR_FILE],
   );
   return {
@@ -156,18 +144,20 @@ function entryArgv(e: Entry): string[][] {
  * air-gapped transfer) with the same pinned settings as the layer, so the archive is reproducible too.
  */
 export function layoutTarballArgv(layoutDir: string, output: string): string[] {
+  return [...reproducibleTar(output, layoutDir, 0), "--owner=0", "--group=0", "."];
+}
+
+/** GNU tar with everything that could differ between two runs pinned: order, format, pax headers, times, names. */
+function reproducibleTar(output: string, dir: string, mtime: number): string[] {
   return [
     "tar",
     "--create",
     `--file=${output}`,
-    `--directory=${layoutDir}`,
+    `--directory=${dir}`,
     "--sort=name",
     "--format=posix",
     "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
-    "--mtime=@0",
-    "--owner=0",
-    "--group=0",
+    `--mtime=@${mtime}`,
     "--numeric-owner",
-    ".",
   ];
 }
