@@ -1,29 +1,25 @@
 #!/usr/bin/env bash
-# Installs actionlint (pinned) into .tools/bin and Debian's shellcheck, which actionlint runs on
-# every `run:` step when it is on PATH. The host tests lint the generated GitHub workflows with them.
-# Idempotent: does nothing when both are already there at the right version.
+# Installs actionlint (pinned) into .tools/bin, built from its Go module the way its releases are
+# (static, trimmed, version stamped). The host tests lint the generated GitHub workflows with it;
+# actionlint runs shellcheck (installed by setup.sh through install-apt.sh) on every `run:` step.
+# Idempotent: does nothing when .tools/bin/actionlint already reports the pinned version.
 set -euo pipefail
 
 VERSION=v1.7.12
+MODULE=github.com/rhysd/actionlint
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="$ROOT/.tools/bin"
 mkdir -p "$BIN"
+# shellcheck source=go-module-build.sh
+source "$ROOT/scripts/go-module-build.sh"
 
-if [ -x "$BIN/actionlint" ] && [ "$("$BIN/actionlint" -version | head -n 1)" = "$VERSION" ]; then
+export GOTOOLCHAIN=local CGO_ENABLED=0
+
+if [ -x "$BIN/actionlint" ] && [ "$("$BIN/actionlint" -version 2>/dev/null | head -n 1)" = "$VERSION" ]; then
   echo "install-actionlint: actionlint $VERSION already in .tools/bin"
-else
-  if ! command -v go >/dev/null; then
-    echo "install-actionlint: Go is required to build actionlint $VERSION" >&2
-    exit 1
-  fi
-  echo "install-actionlint: building actionlint $VERSION from its Go module"
-  GOBIN="$BIN" GOTOOLCHAIN=local CGO_ENABLED=0 go install "github.com/rhysd/actionlint/cmd/actionlint@$VERSION"
+  exit 0
 fi
 
-if command -v shellcheck >/dev/null; then
-  echo "install-actionlint: $(shellcheck --version | sed -n 2p | tr -d '\n') already installed"
-else
-  echo "install-actionlint: installing shellcheck from Debian's packages"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
-fi
+need_go install-actionlint 25 "actionlint $VERSION"
+build_go_module "$MODULE" "$VERSION" ./cmd/actionlint "$BIN/actionlint" "-s -w -X $MODULE.version=$VERSION"
+echo "install-actionlint: built $("$BIN/actionlint" -version | head -n 1)"

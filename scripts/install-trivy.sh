@@ -18,19 +18,6 @@ source "$ROOT/scripts/go-module-build.sh"
 # Trivy's own build settings (magefiles, goreleaser): static binary, JSON v2 experiment, version stamp.
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOEXPERIMENT=jsonv2
 
-need_go() {
-  if ! command -v go >/dev/null; then
-    echo "install-trivy: Go is required (≥ 1.26) to build Trivy $VERSION" >&2
-    exit 1
-  fi
-  local minor
-  minor="$(go env GOVERSION | sed -E 's/^go1\.([0-9]+).*/\1/')"
-  if [ "$minor" -lt 26 ]; then
-    echo "install-trivy: Trivy $VERSION needs Go ≥ 1.26, found $(go env GOVERSION)" >&2
-    exit 1
-  fi
-}
-
 build_trivy() {
   local started
   started=$(date +%s)
@@ -40,7 +27,7 @@ build_trivy() {
   echo "install-trivy: built $("$BIN/trivy" --version | head -1) in $(( $(date +%s) - started ))s"
 }
 
-need_go
+need_go install-trivy 26 "Trivy $VERSION"
 if [ -x "$BIN/trivy" ] && "$BIN/trivy" --version 2>/dev/null | grep -qx "Version: $VERSION"; then
   echo "install-trivy: Trivy $VERSION already in .tools/bin"
 else

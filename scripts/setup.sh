@@ -7,18 +7,24 @@ cd "$(dirname "$0")/.."
 echo "--- npm packages (exactly the lock: a drift fails here, loudly)"
 npm ci --no-audit --no-fund
 
-echo "--- registry tools (docker-registry, htpasswd) and crane (built from the Go module proxy into .tools/bin)"
-bash scripts/install-registry.sh
+echo "--- debian packages: docker-registry, htpasswd (apache2-utils), prometheus, shellcheck"
+bash scripts/install-apt.sh docker-registry apache2-utils prometheus shellcheck
+
+echo "--- crane (built from the Go module proxy into .tools/bin)"
 bash scripts/install-crane.sh
 
 echo "--- trivy (built from the Go module proxy into .tools/bin)"
 bash scripts/install-trivy.sh
 
-echo "--- actionlint and shellcheck (lint the generated GitHub workflows)"
+echo "--- kubernetes control plane, etcd, kwok, Gateway API CRDs (built from the Go module proxy into .tools/kube)"
+bash scripts/install-kube.sh
+
+echo "--- actionlint (built from the Go module proxy into .tools/bin; lints the generated GitHub workflows)"
 bash scripts/install-actionlint.sh
 
 echo "--- tools"
 go version
 .tools/bin/trivy --version | head -1
+prometheus --version 2>&1 | head -1
 .tools/bin/actionlint -version | head -1
 shellcheck --version | sed -n 2p

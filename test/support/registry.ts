@@ -2,11 +2,12 @@
 // port, storing in a temporary directory, optionally behind htpasswd (bcrypt) logins.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { stringify } from "yaml";
+
+import { freePort } from "./ports.js";
 
 export const REGISTRY_BINARY = "/usr/bin/docker-registry";
 
@@ -56,17 +57,6 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     throw error;
   }
   return { host, stop };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** Polls GET /v2/ until the registry answers (200, or 401 behind a login). */
