@@ -15,11 +15,11 @@ source "$ROOT/scripts/go-module-build.sh"
 
 export GOTOOLCHAIN=local CGO_ENABLED=0
 
-if [ -x "$BIN/actionlint" ] && [ "$("$BIN/actionlint" -version 2>/dev/null | head -n 1)" = "$VERSION" ]; then
+if [ -x "$BIN/actionlint" ] && [ "$("$BIN/actionlint" -version 2>/dev/null | sed -n 1p)" = "$VERSION" ]; then
   echo "install-actionlint: actionlint $VERSION already in .tools/bin"
   exit 0
 fi
 
 need_go install-actionlint 25 "actionlint $VERSION"
 build_go_module "$MODULE" "$VERSION" ./cmd/actionlint "$BIN/actionlint" "-s -w -X $MODULE.version=$VERSION"
-echo "install-actionlint: built $("$BIN/actionlint" -version | head -n 1)"
+echo "install-actionlint: built $("$BIN/actionlint" -version | sed -n 1p)"
