@@ -156,6 +156,6 @@ else
 fi
 fetch_gateway_api
 "$BIN/kube-apiserver" --version
-"$BIN/kubectl" version --client | head -1
-"$BIN/etcd" --version | head -1
-"$BIN/kwok" --version 2>&1 | head -1
+"$BIN/kubectl" version --client | sed -n 1p
+"$BIN/etcd" --version | sed -n 1p
+"$BIN/kwok" --version 2>&1 | sed -n 1p

@@ -24,7 +24,7 @@ build_trivy() {
   echo "install-trivy: building Trivy $VERSION from its Go module (first time: several minutes)"
   build_go_module github.com/aquasecurity/trivy "v$VERSION" ./cmd/trivy "$BIN/trivy" \
     "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=$VERSION"
-  echo "install-trivy: built $("$BIN/trivy" --version | head -1) in $(( $(date +%s) - started ))s"
+  echo "install-trivy: built $("$BIN/trivy" --version | sed -n 1p) in $(( $(date +%s) - started ))s"
 }
 
 need_go install-trivy 26 "Trivy $VERSION"

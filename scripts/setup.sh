@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 echo "--- npm packages (exactly the lock: a drift fails here, loudly)"
 npm ci --no-audit --no-fund
 
-echo "--- debian packages: docker-registry, htpasswd (apache2-utils), prometheus"
-bash scripts/install-apt.sh docker-registry apache2-utils prometheus
+echo "--- debian packages: docker-registry, htpasswd (apache2-utils), prometheus, shellcheck"
+bash scripts/install-apt.sh docker-registry apache2-utils prometheus shellcheck
 
 echo "--- crane (built from the Go module proxy into .tools/bin)"
 bash scripts/install-crane.sh
@@ -19,7 +19,12 @@ bash scripts/install-trivy.sh
 echo "--- kubernetes control plane, etcd, kwok, Gateway API CRDs (built from the Go module proxy into .tools/kube)"
 bash scripts/install-kube.sh
 
+echo "--- actionlint (built from the Go module proxy into .tools/bin; lints the generated GitHub workflows)"
+bash scripts/install-actionlint.sh
+
 echo "--- tools"
 go version
-.tools/bin/trivy --version | head -1
-prometheus --version 2>&1 | head -1
+.tools/bin/trivy --version | sed -n 1p
+prometheus --version 2>&1 | sed -n 1p
+.tools/bin/actionlint -version | sed -n 1p
+shellcheck --version | sed -n 2p

@@ -7,6 +7,7 @@ import { argument, check, dag, func, object, type Directory, type File, type Pla
 import { callInput, stageContext, type ModuleSettings } from "./call.js";
 import { BaseKind, SbomFormat, Severity } from "./enums.js";
 import { Image } from "./image.js";
+import { PipelineRun } from "./pipeline-run.js";
 import type { ScanReport } from "./scan-report.js";
 import type { TestReport } from "./test-report.js";
 
@@ -209,6 +210,52 @@ export class Gantry implements ModuleSettings {
     platform?: Platform,
   ): Promise<File> {
     return this.image(source).sbom(format, platform);
+  }
+
+  /**
+   * Run the pipeline file's stages (test, build, image, scan, publish, deploy) in one call: the
+   * stages form a graph, independent ones run concurrently, a failed stage stops what depends on it,
+   * and nothing is pushed or rolled out unless test and scan passed. Never cached.
+   * Example: dagger call run --stage publish summary
+   */
+  @func({ cache: "never" })
+  async run(
+    /** The repository (its pipeline file names the Go module inside it). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** Run only this stage and what it waits for. */
+    stage = "",
+    /** Run the chain up to this environment's deploy stage. */
+    environment = "",
+    /** Stages (or environments) whose manual approval is given for this run. */
+    approve: string[] = [],
+  ): Promise<PipelineRun> {
+    const { runPipeline } = await import("#dagger/run.js");
+    const { runSummaryMarkdown } = await import("#core/pipeline/run-summary.js");
+    if (stage && environment) throw new Error("--stage and --environment: give one of them");
+    const ctx = await stageContext(callInput(this, source));
+    const report = await runPipeline(ctx, { source, selection: stage ? { stage } : environment ? { environment } : {}, approve });
+    const lines = report.stages.map((s) => `${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ""}`);
+    return new PipelineRun(report.status, lines, runSummaryMarkdown(report));
+  }
+
+  /**
+   * The CI files for the pipeline file, generated so that a pipeline is written once: a GitHub
+   * Actions workflow, a GitLab CI file and a declarative Jenkinsfile. Example: dagger call ci-files export --path .
+   */
+  @func()
+  async ciFiles(
+    /** The repository (its pipeline file names the Go module inside it). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** The Gantry module the files call, e.g. github.com/acme/gantry@v0.2.0. Default: the repository itself is the module. */
+    module = "",
+    /** The Dagger engine version the CI installs. Default: the engineVersion this module declares. */
+    engineVersion = "",
+  ): Promise<Directory> {
+    const { readPipeline } = await import("#dagger/context.js");
+    const { ciFiles } = await import("#core/pipeline/ci/files.js");
+    const declared = engineVersion || (JSON.parse(await dag.currentModule().source().file("dagger.json").contents()) as { engineVersion: string }).engineVersion;
+    const files = ciFiles(await readPipeline(source, this.config), { config: this.config, engineVersion: declared, module: module || undefined });
+    return Object.entries(files).reduce((dir, [path, text]) => dir.withNewFile(path, text), dag.directory());
   }
 
   /** The equivalent multi-stage Dockerfile, generated from the same plans. Example: dagger call dockerfile export --path Dockerfile */

@@ -149,6 +149,19 @@ describe("module contract (offline introspection with the SDK's own introspector
     expect(report.properties.exitCode).toMatchObject({ isExposed: true, type: INT });
   });
 
+  it("runs the pipeline's stages in one call, never cached, and generates the CI files", () => {
+    const m = gantry().methods;
+    expect(m.run).toMatchObject({ returnType: obj("PipelineRun"), cache: "never" });
+    expect(Object.keys(m.run!.arguments)).toEqual(["source", "stage", "environment", "approve"]);
+    expect(m.ciFiles!.returnType).toEqual(DIRECTORY);
+    const run = mod.objects.PipelineRun!;
+    expect(Object.values(run.methods).map((f) => [f.name, f.returnType])).toEqual([
+      ["summary", STRING],
+      ["check", VOID],
+    ]);
+    expect(run.properties.status).toMatchObject({ isExposed: true, type: STRING });
+  });
+
   it("offers the fixed value lists as enums", () => {
     expect(Object.keys(mod.enums).sort()).toEqual(["BaseKind", "SbomFormat", "Severity"]);
   });

@@ -66,21 +66,31 @@ export function releaseVersion(input: Pick<TagInput, "ref" | "version">): string
   return version.build.length === 0 ? version.version : `${version.version}+${version.build.join(".")}`;
 }
 
-function readRef(ref: string | undefined): GitRef | undefined {
-  if (ref === undefined || ref === "" || ref === "HEAD") return undefined; // detached: nothing to name
-  const pull = /^(?:refs\/pull\/)?(\d{1,18})\/(?:merge|head)$/.exec(ref); // GITHUB_REF_NAME of a PR is "12/merge"
+/** A git ref as CI systems hand it over, read for what it names: a branch, a tag or a pull request. */
+export type GitRefName = { kind: "branch" | "tag"; name: string } | { kind: "pull"; number: string };
+
+/**
+ * Reads `refs/heads/<b>`, `refs/tags/<t>`, `refs/pull/<n>/merge` (or `<n>/merge`, GitHub's ref name of
+ * a PR) and bare names: a bare name that is a semantic version is a tag, any other a branch.
+ * Empty and HEAD (a detached checkout) name nothing.
+ */
+export function parseGitRef(ref: string | undefined): GitRefName | undefined {
+  if (ref === undefined || ref === "" || ref === "HEAD") return undefined;
+  const pull = /^(?:refs\/pull\/)?(\d{1,18})\/(?:merge|head)$/.exec(ref);
   if (pull?.[1]) return { kind: "pull", number: pull[1] };
-  if (ref.startsWith("refs/tags/")) {
-    const name = ref.slice("refs/tags/".length);
-    const version = parseVersion(name);
-    return version ? { kind: "version", version } : { kind: "tag", name };
-  }
+  if (ref.startsWith("refs/tags/")) return { kind: "tag", name: ref.slice("refs/tags/".length) };
   if (ref.startsWith("refs/heads/")) return { kind: "branch", name: ref.slice("refs/heads/".length) };
   if (ref.startsWith("refs/")) {
-    throw new ArgumentError("ref", `"${ref}" is not a ref Gantry can tag; expected refs/tags/<tag>, refs/heads/<branch>, refs/pull/<n>/merge or a bare tag or branch name`);
+    throw new ArgumentError("ref", `"${ref}" is not a ref Gantry can read; expected refs/tags/<tag>, refs/heads/<branch>, refs/pull/<n>/merge or a bare tag or branch name`);
   }
-  const version = parseVersion(ref);
-  return version ? { kind: "version", version } : { kind: "branch", name: ref };
+  return parseVersion(ref) ? { kind: "tag", name: ref } : { kind: "branch", name: ref };
+}
+
+function readRef(ref: string | undefined): GitRef | undefined {
+  const named = parseGitRef(ref);
+  if (named?.kind !== "tag") return named;
+  const version = parseVersion(named.name);
+  return version ? { kind: "version", version } : named;
 }
 
 function parseVersion(text: string): SemVer | undefined {

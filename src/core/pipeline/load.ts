@@ -35,7 +35,7 @@ export function loadPipeline(text: string, file: string): Pipeline {
   }
   const data: unknown = doc.contents === null ? {} : doc.toJS();
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new PipelineError(file, [{ line: 1, column: 1, field: "", message: "expected a mapping of settings (name, source, go, test, image, scan, publish)" }]);
+    throw new PipelineError(file, [{ line: 1, column: 1, field: "", message: "expected a mapping of settings (name, source, go, test, image, scan, publish, environments, stages)" }]);
   }
   const parsed = pipelineSchema.safeParse(data);
   if (parsed.success) return parsed.data;

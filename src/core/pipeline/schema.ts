@@ -8,6 +8,7 @@ import { SEVERITIES } from "../scan/severity.js";
 import { SBOM_FORMATS } from "../image/sbom.js";
 import { BASE_KINDS } from "../image/bases.js";
 import { SECRET_REFERENCE, SECRET_REFERENCE_HINT } from "./secret-reference.js";
+import { checkEnvironments, environmentsSchema, stagesSchema } from "./stages.js";
 
 const goDuration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, "expected a Go duration such as 90s, 10m or 1h30m");
 const platform = z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/v\d)?$/, "expected os/arch[/variant], e.g. linux/amd64 or linux/arm/v7");
@@ -106,8 +107,11 @@ export const pipelineSchema = z
     image: imageSchema.prefault({}),
     scan: scanSchema.prefault({}),
     publish: publishSchema.prefault({}),
+    environments: environmentsSchema,
+    stages: stagesSchema,
   })
-  .describe("A Gantry pipeline: one Go service, how it is tested, built, packaged, scanned and published.");
+  .superRefine(checkEnvironments)
+  .describe("A Gantry pipeline: one Go service, how it is tested, built, packaged, scanned, published and deployed.");
 
 export type PipelineInput = z.input<typeof pipelineSchema>;
 export type Pipeline = z.output<typeof pipelineSchema>;
@@ -116,3 +120,4 @@ export type TestConfig = Pipeline["test"];
 export type ImageConfig = Pipeline["image"];
 export type ScanConfig = Pipeline["scan"];
 export type PublishConfig = Pipeline["publish"];
+export type { StageCondition, StageConfig } from "./stages.js";

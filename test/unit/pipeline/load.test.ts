@@ -5,21 +5,11 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 
 import { PIPELINE_SCHEMA_FILE, pipelineJsonSchema } from "../../../src/core/pipeline/json-schema.js";
-import { loadPipeline, PipelineError } from "../../../src/core/pipeline/load.js";
+import { loadPipeline } from "../../../src/core/pipeline/load.js";
+import { FILE, problems } from "./problems.js";
 import { parse } from "yaml";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
-const FILE = "pipelines/svc.yaml";
-
-function problems(text: string): string {
-  try {
-    loadPipeline(text, FILE);
-  } catch (e) {
-    expect(e).toBeInstanceOf(PipelineError);
-    return (e as Error).message;
-  }
-  throw new Error("expected the pipeline to be refused");
-}
 
 describe("pipeline loading", () => {
   it("fills every default from an empty file", () => {

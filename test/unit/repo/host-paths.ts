@@ -36,6 +36,11 @@ function isSystemPath(path: string): boolean {
   return SYSTEM_DIRS.some((d) => `${path}/`.startsWith(d));
 }
 
+/** Under the checkout's own parent directory: a sibling of the repository, wherever it is cloned. */
+function besideCheckout(path: string, root: string): boolean {
+  return !outside(path, dirname(root));
+}
+
 /** The directories above the root, nearest first, without "/": /work/wt and /work for /work/wt/coredefects. */
 function ancestors(root: string): string[] {
   const dirs: string[] = [];
@@ -61,7 +66,10 @@ function scanScript(file: string, text: string, root: string): Escape[] {
   const here = dirname(file);
   const check = (node: ts.Node, path: string, base: string) => {
     const target = FILE_URL.test(path) ? safeFilePath(path) : isAbsolute(path) ? path : resolve(base, path);
-    if (target === undefined || (outside(target, root) && !isSystemPath(target))) {
+    // A relative path that climbs out of the root escapes wherever the clone lives (even under /tmp);
+    // an absolute one may name a system directory, unless it is beside the checkout.
+    const relativeEscape = target !== undefined && !FILE_URL.test(path) && !isAbsolute(path) && outside(target, root);
+    if (target === undefined || relativeEscape || (outside(target, root) && (!isSystemPath(target) || besideCheckout(target, root)))) {
       found.push({ file, line: source.getLineAndCharacterOfPosition(node.getStart()).line + 1, path });
     }
   };

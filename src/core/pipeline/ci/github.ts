@@ -1,0 +1,198 @@
+// A GitHub Actions workflow from a pipeline file: one job per stage, `needs` as the stage graph,
+// conditions decided by a small plan job with the runner's own regular expressions, approvals
+// and per-environment concurrency through GitHub environments, reports as artifacts, SARIF in
+// code scanning and the summaries in the job summary.
+import { Document } from "yaml";
+
+import { pushedImageShell, REPORT_FILES, REPORT_PATHS, stageCommands, type CallTarget } from "../commands.js";
+import { describeCondition } from "../conditions.js";
+import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
+import { refPatternRegex } from "../ref-pattern.js";
+import type { Pipeline, StageCondition } from "../schema.js";
+import { daggerVersion, generatedHeader, imageName, pipelineGraph, secretVariable, type CiOptions } from "./shared.js";
+
+export const GITHUB_WORKFLOW_FILE = ".github/workflows/gantry.yml";
+
+interface PinnedAction {
+  uses: string;
+  version: string;
+  /** The commit the version tag points at. */
+  commit: string;
+}
+
+/** The actions the workflow uses, pinned to the commits .github/workflows/ci.yml pins too. */
+export const ACTIONS = {
+  checkout: { uses: "actions/checkout", version: "v4.2.2", commit: "11bd71901bbe5b1630ceea73d27597364c9af683" },
+  dagger: { uses: "dagger/dagger-for-github", version: "v8.4.1", commit: "27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77" },
+  uploadArtifact: { uses: "actions/upload-artifact", version: "v4.6.2", commit: "ea165f8d65b6e75b540449e92b4886f43607fa02" },
+  uploadSarif: { uses: "github/codeql-action/upload-sarif", version: "v3.28.18", commit: "ff0a06e83cb2de871e5a09832bc6a81e7276941f" },
+} satisfies Record<string, PinnedAction>;
+
+type Step = Record<string, unknown>;
+type Job = Record<string, unknown>;
+
+export function githubWorkflow(pipeline: Pipeline, options: CiOptions): string {
+  const graph = pipelineGraph(pipeline);
+  const conditional = graph.stages.filter((s) => s.when);
+  const target: CallTarget = { config: options.config, ref: "$GITHUB_REF", ...(options.module ? { module: options.module } : {}) };
+  const jobs: Record<string, Job> = {};
+  if (conditional.length > 0) jobs.plan = planJob(conditional);
+  for (const stage of graph.stages) jobs[stage.name] = stageJob(stage, graph, pipeline, target, conditional.length > 0);
+
+  const doc = new Document({
+    name: `gantry${pipeline.name ? ` (${pipeline.name})` : ""}`,
+    on: { push: { branches: ["**"], tags: ["**"] }, pull_request: null, workflow_dispatch: null },
+    permissions: { contents: "read" },
+    env: { DAGGER_VERSION: daggerVersion(options) },
+    jobs,
+  });
+  doc.commentBefore = [...generatedHeader(options), ...approvalNotes(graph)].map((l) => ` ${l}`).join("\n");
+  return pinComments(doc.toString({ lineWidth: 0 }));
+}
+
+function approvalNotes(graph: StageGraph): string[] {
+  const manual = graph.stages.filter((s) => s.approval === "manual");
+  if (manual.length === 0) return [];
+  return [`Approvals: give the GitHub environments ${manual.map((s) => environmentOf(s)).join(", ")} required reviewers (Settings > Environments).`];
+}
+
+/** Decides, once per run, which conditional stages run for this ref: the patterns are the runner's. */
+function planJob(stages: Stage[]): Job {
+  const lines = [
+    "# Which conditional stages run for this ref, decided with the regular expressions gantry run uses.",
+    'kind=none; name=""',
+    'case "$GITHUB_REF" in',
+    '  refs/heads/*) kind=branch; name="${GITHUB_REF#refs/heads/}" ;;',
+    '  refs/tags/*) kind=tag; name="${GITHUB_REF#refs/tags/}" ;;',
+    "  refs/pull/*) kind=pull ;;",
+    "esac",
+    'matches() { [[ $2 =~ $1 ]]; }',
+    ...stages.flatMap((s) => [`# ${s.name}: ${describeCondition(s.when!)}`, `${variable(s)}=false`, `if ${conditionTest(s.when!)}; then ${variable(s)}=true; fi`]),
+    "{",
+    ...stages.map((s) => `  echo "${s.name}=$${variable(s)}"`),
+    '} >> "$GITHUB_OUTPUT"',
+  ];
+  return {
+    name: "plan",
+    "runs-on": "ubuntu-latest",
+    outputs: Object.fromEntries(stages.map((s) => [s.name, `\${{ steps.plan.outputs.${s.name} }}`])),
+    steps: [{ id: "plan", env: { DEFAULT_BRANCH: "${{ github.event.repository.default_branch }}" }, run: lines.join("\n") + "\n" }],
+  };
+}
+
+function variable(stage: Stage): string {
+  return `run_${stage.name.replace(/-/g, "_")}`;
+}
+
+function conditionTest(when: StageCondition): string {
+  const tests = [
+    ...(when.defaultBranch ? ['{ [ "$kind" = branch ] && [ "$name" = "$DEFAULT_BRANCH" ]; }'] : []),
+    ...(when.branches ?? []).map((p) => `{ [ "$kind" = branch ] && matches '${refPatternRegex(p)}' "$name"; }`),
+    ...(when.tags ?? []).map((p) => `{ [ "$kind" = tag ] && matches '${refPatternRegex(p)}' "$name"; }`),
+    ...(when.pullRequests ? ['[ "$kind" = pull ]'] : []),
+  ];
+  return tests.join(" || ");
+}
+
+function stageJob(stage: Stage, graph: StageGraph, pipeline: Pipeline, target: CallTarget, hasPlan: boolean): Job {
+  const publish = stage.kind === "deploy" ? nearestPublish(stage, graph)?.name : undefined;
+  const condition = jobCondition(stage, graph);
+  const usesPlan = condition.includes("needs.plan.");
+  const needs = [...(usesPlan && hasPlan ? ["plan"] : []), ...stage.after, ...(publish && !stage.after.includes(publish) ? [publish] : [])];
+  const job: Job = { name: stage.environment ? `${stage.name} (${stage.environment})` : stage.name, "runs-on": "ubuntu-latest" };
+  if (needs.length > 0) job.needs = needs;
+  if (condition) job.if = condition;
+  job.permissions = permissions(stage);
+  if (stage.kind === "deploy" || stage.approval === "manual") job.environment = { name: environmentOf(stage) };
+  if (stage.kind === "deploy") job.concurrency = { group: `gantry-deploy-${stage.environment}`, "cancel-in-progress": false };
+  if (stage.kind === "publish") job.outputs = { image: "${{ steps.publish.outputs.image }}" };
+  job.steps = [checkout(stage), pinned(ACTIONS.dagger, { version: "${{ env.DAGGER_VERSION }}" }), ...stageSteps(stage, pipeline, target, publish)];
+  return job;
+}
+
+/**
+ * GitHub skips a job when a job it needs was skipped. Declared needs must succeed; a gate (a test
+ * or scan stage a publish or deploy waits for) must succeed only when it was meant to run.
+ */
+function jobCondition(stage: Stage, graph: StageGraph): string {
+  const parts: string[] = [];
+  for (const gate of stage.gates) {
+    const g = graph.byName.get(gate)!;
+    parts.push(g.when ? `(needs.${gate}.result == 'success' || needs.plan.outputs.${gate} != 'true')` : `needs.${gate}.result == 'success'`);
+  }
+  if (stage.when) parts.push(`needs.plan.outputs.${stage.name} == 'true'`);
+  if (parts.length === 0) return "";
+  return `\${{ !cancelled() && ${[...stage.needs.map((n) => `needs.${n}.result == 'success'`), ...parts].join(" && ")} }}`;
+}
+
+function permissions(stage: Stage): Record<string, string> {
+  if (stage.kind === "scan") return { contents: "read", actions: "read", "security-events": "write" };
+  if (stage.kind === "publish") return { contents: "read", packages: "write" };
+  return { contents: "read" };
+}
+
+function environmentOf(stage: Stage): string {
+  return stage.environment ?? stage.name;
+}
+
+function checkout(stage: Stage): Step {
+  // publish reads the released versions from git tags, so it needs the whole history.
+  return pinned(ACTIONS.checkout, stage.kind === "publish" ? { "fetch-depth": 0 } : undefined);
+}
+
+function stageSteps(stage: Stage, pipeline: Pipeline, target: CallTarget, publish: string | undefined): Step[] {
+  const run = (name: string, lines: string[], extra: Step = {}): Step => ({ name, ...extra, run: `${lines.join("\n")}\n` });
+  const upload = (what: string, path: string): Step => pinned(ACTIONS.uploadArtifact, { name: `${stage.name}-${what}`, path, "if-no-files-found": "ignore" }, { if: "always()" });
+  const summary = (file: string): Step => run("Job summary", [`if [ -f ${file} ]; then cat ${file} >> "$GITHUB_STEP_SUMMARY"; fi`], { if: "always()" });
+  switch (stage.kind) {
+    case "test": {
+      const c = stageCommands(stage, target, { imageName: "" });
+      return [run("Test reports", c.reports), summary(REPORT_FILES.testSummary), upload("reports", REPORT_PATHS.test), run("Tests pass", c.check)];
+    }
+    case "build": {
+      const c = stageCommands(stage, target, { imageName: "" });
+      return [run("Build", c.check), upload("binaries", REPORT_PATHS.dist)];
+    }
+    case "image":
+      return [run("Image", stageCommands(stage, target, { imageName: "" }).check)];
+    case "scan": {
+      const c = stageCommands(stage, target, { imageName: imageName(pipeline, '"ghcr.io/$GITHUB_REPOSITORY"') });
+      const sarif = pinned(ACTIONS.uploadSarif, { sarif_file: REPORT_FILES.sarif, category: `gantry-${stage.name}` }, { if: `always() && hashFiles('${REPORT_FILES.sarif}') != ''` });
+      return [run("Scan reports", c.reports), summary(REPORT_FILES.scanSummary), sarif, upload("reports", REPORT_PATHS.scan), run("Scan gate passes", c.check)];
+    }
+    case "publish": {
+      const password = pipeline.publish.password ?? "env:GITHUB_TOKEN";
+      const c = stageCommands(stage, target, { imageName: "", password, ...(pipeline.publish.username ? {} : { username: '"$GITHUB_ACTOR"' }) });
+      const variable = secretVariable(password);
+      const lines = [
+        ...c.check,
+        ...pushedImageShell("image"),
+        'echo "image=$image" >> "$GITHUB_OUTPUT"',
+        `{ echo "### Published"; echo; sed 's/^/- /' ${REPORT_PATHS.published}; } >> "$GITHUB_STEP_SUMMARY"`,
+      ];
+      return [run("Publish", lines, { id: "publish", ...(variable ? { env: { [variable]: `\${{ secrets.${variable} }}` } } : {}) })];
+    }
+    case "deploy": {
+      const c = stageCommands(stage, target, { imageName: "", ...(publish ? { image: "$IMAGE" } : {}) });
+      const variable = secretVariable(stage.kubeconfig);
+      const env: Record<string, string> = {
+        ...(publish ? { IMAGE: `\${{ needs.${publish}.outputs.image }}` } : {}),
+        ...(variable ? { [variable]: `\${{ secrets.${variable} }}` } : {}),
+      };
+      return [run(`Roll out to ${stage.environment}`, c.check, Object.keys(env).length > 0 ? { env } : {})];
+    }
+  }
+}
+
+function pinned(action: PinnedAction, withInputs?: Record<string, unknown>, extra: Step = {}): Step {
+  return { ...extra, uses: `${action.uses}@${action.commit}`, ...(withInputs ? { with: withInputs } : {}) };
+}
+
+/** `uses: owner/repo@<sha> # v1.2.3`, the form Dependabot and Renovate keep up to date. */
+function pinComments(text: string): string {
+  let out = text;
+  for (const action of Object.values(ACTIONS) as PinnedAction[]) {
+    out = out.replaceAll(`uses: ${action.uses}@${action.commit}\n`, `uses: ${action.uses}@${action.commit} # ${action.version}\n`);
+  }
+  return out;
+}

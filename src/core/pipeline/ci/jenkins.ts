@@ -1,0 +1,142 @@
+// A declarative Jenkinsfile from a pipeline file, for multibranch pipelines: the stages in graph
+// order (stages that do not depend on each other side by side in `parallel`), `when` from the
+// stage conditions (the runner's regular expressions), `input` for approvals, JUnit reports
+// published with `junit`, and credentials bound by withCredentials for env: references.
+import { pushedImageShell, REPORT_FILES, REPORT_PATHS, stageCommands, type CallTarget } from "../commands.js";
+import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
+import { refPatternRegex } from "../ref-pattern.js";
+import type { Pipeline, StageCondition } from "../schema.js";
+import { conditionFactors, daggerVersion, generatedHeader, pipelineGraph, secretVariable, type CiOptions } from "./shared.js";
+
+export const JENKINSFILE = "Jenkinsfile";
+
+/** Jenkins' multibranch variables in Gantry's ref notation. */
+const REF_EXPRESSION = "${env.TAG_NAME ? 'refs/tags/' + env.TAG_NAME : (env.CHANGE_ID ? 'refs/pull/' + env.CHANGE_ID + '/merge' : 'refs/heads/' + env.BRANCH_NAME)}";
+
+const PATH_LINE = 'export PATH="$WORKSPACE/.dagger/bin:$PATH"';
+
+export function jenkinsfile(pipeline: Pipeline, options: CiOptions): string {
+  const graph = pipelineGraph(pipeline);
+  const target: CallTarget = { config: options.config, ref: "$GANTRY_REF", ...(options.module ? { module: options.module } : {}) };
+  const render = (stage: Stage, indent: string) => stageBlock(stage, graph, pipeline, target, options.defaultBranch ?? "main", indent);
+  const body: string[] = [];
+  body.push(...block("stage('dagger')", ["steps {", `  sh ${groovy(`curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR="$WORKSPACE/.dagger/bin" DAGGER_VERSION="$DAGGER_VERSION" sh`)}`, "}"], "    "));
+  for (const [i, level] of levels(graph).entries()) {
+    if (level.length === 1) body.push(...render(level[0]!, "    "));
+    else body.push(...block(`stage('${level.map((s) => s.name).join(" + ")}')`, ["failFast false", "parallel {", ...level.flatMap((s) => render(s, "  ")), "}"], "    ", `level ${i + 1}`));
+  }
+  const lines = [
+    ...[
+      ...generatedHeader(options),
+      "For a multibranch pipeline (BRANCH_NAME, TAG_NAME, CHANGE_ID) on an agent with Docker and curl;",
+      "the first stage installs the Dagger CLI at the module's engine version. Stages that do not",
+      "depend on each other run in parallel; a failed stage stops the stages after it.",
+    ].map((l) => `// ${l}`),
+    "pipeline {",
+    "  agent any",
+    "  environment {",
+    `    DAGGER_VERSION = '${daggerVersion(options)}'`,
+    `    GANTRY_REF = "${REF_EXPRESSION}"`,
+    "  }",
+    "  stages {",
+    ...body,
+    "  }",
+    "}",
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** Stages grouped by depth in the graph: each group only waits for earlier groups. */
+function levels(graph: StageGraph): Stage[][] {
+  const depth = new Map<string, number>();
+  for (const stage of graph.stages) depth.set(stage.name, Math.max(0, ...stage.after.map((a) => depth.get(a)! + 1)));
+  const groups: Stage[][] = [];
+  for (const stage of graph.stages) (groups[depth.get(stage.name)!] ??= []).push(stage);
+  return groups;
+}
+
+function stageBlock(stage: Stage, graph: StageGraph, pipeline: Pipeline, target: CallTarget, defaultBranch: string, indent: string): string[] {
+  const inner: string[] = [];
+  const factors = conditionFactors(stage, graph);
+  const manual = stage.approval === "manual";
+  if (factors.length > 0 || manual) {
+    inner.push("when {");
+    if (manual) inner.push("  beforeInput true");
+    if (factors.length === 0) inner.push("  expression { true }");
+    else if (factors.length === 1) inner.push(...anyOf(factors[0]!, defaultBranch).map((l) => `  ${l}`));
+    else inner.push("  allOf {", ...factors.flatMap((f) => anyOf(f, defaultBranch).map((l) => `    ${l}`)), "  }");
+    inner.push("}");
+  }
+  if (manual) {
+    const what = stage.environment ? `Roll out to ${stage.environment}?` : `Run ${stage.name}?`;
+    inner.push("input {", `  message '${what}'`, "  ok 'Approve'", "}");
+  }
+  const { script, credentials, reports } = stageScript(stage, graph, pipeline, target);
+  const sh = `sh ${groovy([PATH_LINE, ...script].join("\n"))}`;
+  inner.push("steps {", ...(credentials.length > 0 ? [`  withCredentials([${credentials.join(", ")}]) {`, `    ${sh}`, "  }"] : [`  ${sh}`]), "}");
+  if (reports.length > 0) inner.push("post {", "  always {", ...reports.map((r) => `    ${r}`), "  }", "}");
+  return block(`stage('${stage.name}')`, inner, indent);
+}
+
+function anyOf(when: StageCondition, defaultBranch: string): string[] {
+  const regex = (kind: "branch" | "tag", p: string) => `${kind} pattern: '${refPatternRegex(p)}', comparator: 'REGEXP'`;
+  const conditions = [
+    ...(when.defaultBranch ? [`branch '${defaultBranch}'`] : []),
+    ...(when.branches ?? []).map((p) => regex("branch", p)),
+    ...(when.tags ?? []).map((p) => regex("tag", p)),
+    ...(when.pullRequests ? ["changeRequest()"] : []),
+  ];
+  return ["anyOf {", ...conditions.map((c) => `  ${c}`), "}"];
+}
+
+interface Script {
+  script: string[];
+  credentials: string[];
+  reports: string[];
+}
+
+function stageScript(stage: Stage, graph: StageGraph, pipeline: Pipeline, target: CallTarget): Script {
+  const junit = (file: string) => `junit allowEmptyResults: true, testResults: '${file}'`;
+  const archive = (path: string) => `archiveArtifacts artifacts: '${path}/**', allowEmptyArchive: true`;
+  const bind = (reference: string | undefined) => {
+    const variable = secretVariable(reference);
+    return variable ? [`string(credentialsId: '${variable}', variable: '${variable}')`] : [];
+  };
+  switch (stage.kind) {
+    case "test": {
+      const c = stageCommands(stage, target, { imageName: "" });
+      return { script: [...c.reports, ...c.check], credentials: [], reports: [junit(REPORT_FILES.junit), archive(REPORT_PATHS.test)] };
+    }
+    case "build":
+      return { script: stageCommands(stage, target, { imageName: "" }).check, credentials: [], reports: [archive(REPORT_PATHS.dist)] };
+    case "image":
+      return { script: stageCommands(stage, target, { imageName: "" }).check, credentials: [], reports: [] };
+    case "scan": {
+      const c = stageCommands(stage, target, { imageName: `"${pipeline.publish.repository ?? pipeline.name ?? "image"}:$GIT_COMMIT"` });
+      return { script: [...c.reports, ...c.check], credentials: [], reports: [junit(REPORT_FILES.scanJunit), archive(REPORT_PATHS.scan)] };
+    }
+    case "publish": {
+      if (pipeline.publish.password) {
+        return { script: stageCommands(stage, target, { imageName: "", password: pipeline.publish.password }).check, credentials: bind(pipeline.publish.password), reports: [] };
+      }
+      const c = stageCommands(stage, target, { imageName: "", password: "env:REGISTRY_PASSWORD", username: '"$REGISTRY_USER"' });
+      return { script: c.check, credentials: ["usernamePassword(credentialsId: 'registry', usernameVariable: 'REGISTRY_USER', passwordVariable: 'REGISTRY_PASSWORD')"], reports: [] };
+    }
+    case "deploy": {
+      // Stages share the workspace: the digest publish pushed is read from its output file.
+      const image = nearestPublish(stage, graph) ? pushedImageShell("IMAGE") : [];
+      const c = stageCommands(stage, target, { imageName: "", ...(image.length > 0 ? { image: "$IMAGE" } : {}) });
+      return { script: [...image, ...c.check], credentials: bind(stage.kubeconfig), reports: [] };
+    }
+  }
+}
+
+function block(head: string, inner: string[], indent: string, comment?: string): string[] {
+  return [`${indent}${head} {${comment ? ` // ${comment}` : ""}`, ...inner.map((l) => `${indent}  ${l}`), `${indent}}`];
+}
+
+/** A Groovy string that interpolates nothing: shell variables reach the shell untouched. */
+function groovy(text: string): string {
+  const escaped = text.replace(/\\/g, "\\\\").replace(/'/g, "\\'");
+  return text.includes("\n") ? `'''\\\n${escaped}\n'''` : `'${escaped}'`;
+}

@@ -1,0 +1,78 @@
+import { dag, type Directory } from "@dagger.io/dagger";
+import { getTracer } from "@dagger.io/dagger/telemetry";
+
+import { parseCoverProfile } from "../core/go/coverage.js";
+import { parseTestJson } from "../core/go/test2json.js";
+import { suitePassed } from "../core/go/test-outcome.js";
+import { stageGraph, type Selection, type Stage } from "../core/pipeline/graph.js";
+import type { StageOutput } from "../core/pipeline/outputs.js";
+import { runStages, type RunReport, type StageExecutor, type StageInputs, type StageResult } from "../core/pipeline/runner.js";
+import { SEVERITIES } from "../core/scan/severity.js";
+import { Severity } from "../enums.js";
+import type { StageContext } from "./context.js";
+import { buildBinaries } from "./go-build.js";
+import { runTests } from "./go-test.js";
+import { serviceImages, serviceLayout } from "./image.js";
+import { publishImage } from "./publish.js";
+import { runScan, scanFiles } from "./scan.js";
+
+/** A deploy stage's work, given by the caller so the runner does not depend on how clusters are reached. */
+export type DeployStage = (stage: Stage, inputs: StageInputs) => Promise<StageResult>;
+
+export interface RunRequest {
+  source: Directory;
+  selection: { stage?: string; environment?: string };
+  approve: string[];
+  deploy?: DeployStage;
+}
+
+/**
+ * Runs the pipeline's stages in this one process (one runtime call for the whole run), each stage
+ * through the same adapters its own function uses, each as a named span in Dagger's progress.
+ */
+export async function runPipeline(ctx: StageContext, request: RunRequest): Promise<RunReport> {
+  const graph = stageGraph(ctx.pipeline.stages);
+  const imagePlatforms = ctx.pipeline.go.platforms.filter((p) => p.startsWith("linux/"));
+  const stages: Record<Stage["kind"], (stage: Stage, inputs: StageInputs) => Promise<StageResult>> = {
+    async test() {
+      const report = await runTests(ctx);
+      const parsed = parseTestJson(await report.events.contents());
+      const coverage = report.coverprofile ? parseCoverProfile(await report.coverprofile.contents(), "coverage.out").percent : undefined;
+      const output: StageOutput = { kind: "test", ...parsed.totals, coverage };
+      return { status: suitePassed(parsed, report.exitCode) ? "passed" : "failed", output };
+    },
+    async build() {
+      const { plan, dist } = await buildBinaries(ctx, ctx.pipeline.go.platforms);
+      await dist.sync();
+      return { status: "passed", output: { kind: "build", binaries: plan.steps.map((s) => s.output) } };
+    },
+    async image() {
+      await serviceLayout(ctx, imagePlatforms);
+      return { status: "passed", output: { kind: "image", platforms: imagePlatforms } };
+    },
+    async scan() {
+      const native = await dag.defaultPlatform();
+      const { variants } = await serviceImages(ctx, [imagePlatforms.includes(native) ? native : imagePlatforms[0]!]);
+      const report = await runScan({ kind: "image-archive", tarball: variants[0]!.asTarball() }, ctx.pipeline.scan, scanFiles(request.source, ctx.pipeline.scan));
+      const counts = Object.fromEntries(await Promise.all(SEVERITIES.map(async (s) => [s, await report.count(s as Severity)])));
+      const failing = (await report.failing()).length;
+      const passed = await report.passed();
+      const verdict = report.notScanned ? "not-scanned" : passed ? "passed" : "failed";
+      return { status: passed ? "passed" : "failed", output: { kind: "scan", verdict, counts, failing } };
+    },
+    async publish() {
+      const refs = await publishImage(ctx, imagePlatforms, {});
+      const [named, digest] = refs[0]!.split("@") as [string, string];
+      const repository = named.slice(0, named.lastIndexOf(":"));
+      return { status: "passed", output: { kind: "publish", image: { repository, digest, refs } } };
+    },
+    async deploy(stage, inputs) {
+      if (!request.deploy) throw new Error(`stage ${stage.name}: this run cannot deploy (no cluster access was given)`);
+      return request.deploy(stage, inputs);
+    },
+  };
+  const execute: StageExecutor = (stage, inputs) => getTracer().startActiveSpan(`gantry stage ${stage.name}`, () => stages[stage.kind](stage, inputs));
+  const { stage, environment } = request.selection;
+  const selection: Selection = stage ? { stage } : environment ? { environment } : {};
+  return runStages(graph, execute, { ref: ctx.release.ref, selection, approve: request.approve });
+}
