@@ -3,6 +3,8 @@
 // cycles, unknown environments) live in graph.ts and are reported with the file's positions.
 import { z } from "zod";
 
+import { environmentSchema } from "../kube/config/schema.js";
+
 import { DEFAULT_STAGES, environmentProblems, stageProblems, STAGE_KINDS } from "./graph.js";
 import { refPatternProblem } from "./ref-pattern.js";
 import { SECRET_REFERENCE, SECRET_REFERENCE_HINT } from "./secret-reference.js";
@@ -49,9 +51,9 @@ export const stagesSchema = z
   .default(() => structuredClone(DEFAULT_STAGES))
   .describe("The stages in the order they are listed; independent stages run at the same time. Default: test, build, image, scan, then publish on the default branch and tags.");
 
-/** Environments are described by the deployment settings (src/core/kube); here only their names matter. */
+/** Where the service is deployed: each environment's namespace, strategy and checks (src/core/kube/config). */
 export const environmentsSchema = z
-  .record(environmentName, z.looseObject({}))
+  .record(environmentName, environmentSchema)
   .default({})
   .describe("Where the service is deployed, by name (staging, production...).");
 

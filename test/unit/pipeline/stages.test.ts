@@ -5,7 +5,7 @@ import { loadPipeline } from "../../../src/core/pipeline/load.js";
 import { matchesRefPattern, refPatternProblem } from "../../../src/core/pipeline/ref-pattern.js";
 import { FILE, problems } from "./problems.js";
 
-const ENVS = "environments:\n  staging: {}\n  production: {}\n";
+const ENVS = "environments:\n  staging: {namespace: staging}\n  production: {namespace: production}\n";
 const CHAIN = "  - name: test\n  - name: build\n  - name: publish\n    needs: [build]\n";
 
 describe("stages in the pipeline file", () => {
