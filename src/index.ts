@@ -2,12 +2,14 @@
  * Gantry: CI/CD for Go services on Kubernetes. Test, build, package, scan and publish a Go service
  * with one module, the same way on a laptop, in GitHub Actions and in GitLab CI.
  */
-import { argument, check, dag, func, object, type Directory, type File, type Platform, type Secret } from "@dagger.io/dagger";
+import { argument, check, dag, func, object, type Directory, type File, type Platform, type Secret, type Service } from "@dagger.io/dagger";
 
 import { callInput, stageContext, type ModuleSettings } from "./call.js";
 import { BaseKind, SbomFormat, Severity } from "./enums.js";
 import { Image } from "./image.js";
 import { PipelineRun } from "./pipeline-run.js";
+import { Rollout } from "./rollout.js";
+import type { RolloutReport } from "#core/kube/report.js";
 import type { ScanReport } from "./scan-report.js";
 import type { TestReport } from "./test-report.js";
 
@@ -213,6 +215,108 @@ export class Gantry implements ModuleSettings {
   }
 
   /**
+   * The environment's Kubernetes objects as a finished rollout leaves them: Deployment (probes, limits,
+   * a Pod Security "restricted" securityContext), Service, ConfigMap under a content-hashed name, and
+   * the Ingress, HPA and PDB the environment asks for; the image pinned by digest.
+   * Example: dagger call manifests --environment staging --image ghcr.io/acme/api@sha256:... export --path k8s
+   */
+  @func()
+  async manifests(
+    /** The repository (its pipeline file describes the environment). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** The environment, as named under environments: in the pipeline file. */
+    environment: string,
+    /** The image to deploy, pinned by digest (repo@sha256:...). */
+    image: string,
+  ): Promise<Directory> {
+    const { environmentManifests } = await import("#dagger/deploy.js");
+    const ctx = await stageContext(callInput(this, source));
+    return dag.directory().withNewFile(`${environment}.yaml`, await environmentManifests(ctx, environment, image));
+  }
+
+  /**
+   * Roll the service out to an environment with its strategy (rolling, canary steps with analysis, or
+   * blue-green), walked from here with nothing installed in the cluster, and roll back by itself when a
+   * check fails. Publishes first unless --image names a digest. Never cached.
+   * Example: dagger call deploy --environment staging --kubeconfig file:$HOME/.kube/config markdown
+   */
+  @func({ cache: "never" })
+  async deploy(
+    /** The repository (its pipeline file describes the environment). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** The environment, as named under environments: in the pipeline file. */
+    environment: string,
+    /** The image to roll out, pinned by digest (repo@sha256:...). Default: publish this source and roll that out. */
+    image = "",
+    /** Repository to publish to when no --image is given. Default: the pipeline's publish.repository. */
+    repository?: string,
+    /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
+    kubeconfig?: Secret,
+    /** The API server as a service, when the kubeconfig points at this machine's loopback (kind, k3d): tcp://localhost:6443. */
+    cluster?: Service,
+    /** kubectl image; any image with kubectl on PATH. */
+    kubectlImage = "",
+  ): Promise<Rollout> {
+    const { deploy, imageToDeploy } = await import("#dagger/deploy.js");
+    const ctx = await stageContext(callInput(this, source, { publish: { repository } }));
+    return rolloutObject(await deploy(ctx, environment, await imageToDeploy(ctx, image), { kubeconfig, cluster, kubectlImage }));
+  }
+
+  /** Past the current pause or analysis step of the environment's rollout (or, with --full, all the way). Example: dagger call promote --environment production check */
+  @func({ cache: "never" })
+  async promote(
+    /** The repository (its pipeline file describes the environment). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** The environment, as named under environments: in the pipeline file. */
+    environment: string,
+    /** Skip every remaining step and promote now. */
+    full = false,
+    /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
+    kubeconfig?: Secret,
+    /** The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443. */
+    cluster?: Service,
+  ): Promise<Rollout> {
+    const { gate } = await import("#dagger/deploy.js");
+    const ctx = await stageContext(callInput(this, source));
+    return rolloutObject(await gate(ctx, environment, { kubeconfig, cluster }, { kind: "promote", full }));
+  }
+
+  /** Abort the environment's rollout: all traffic back to the stable version, the new one removed. Example: dagger call abort --environment production --reason "p99 too high" */
+  @func({ cache: "never" })
+  async abort(
+    /** The repository (its pipeline file describes the environment). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** The environment, as named under environments: in the pipeline file. */
+    environment: string,
+    /** Why, recorded on the rollout. */
+    reason = "",
+    /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
+    kubeconfig?: Secret,
+    /** The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443. */
+    cluster?: Service,
+  ): Promise<Rollout> {
+    const { gate } = await import("#dagger/deploy.js");
+    const ctx = await stageContext(callInput(this, source));
+    return rolloutObject(await gate(ctx, environment, { kubeconfig, cluster }, { kind: "abort", reason }));
+  }
+
+  /** Where the environment's rollout stands, in one line; changes nothing. Example: dagger call status --environment production */
+  @func({ cache: "never" })
+  async status(
+    /** The repository (its pipeline file describes the environment). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** The environment, as named under environments: in the pipeline file. */
+    environment: string,
+    /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
+    kubeconfig?: Secret,
+    /** The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443. */
+    cluster?: Service,
+  ): Promise<string> {
+    const { rolloutStatus } = await import("#dagger/deploy.js");
+    return (await rolloutStatus(await stageContext(callInput(this, source)), environment, { kubeconfig, cluster })).summary;
+  }
+
+  /**
    * Run the pipeline file's stages (test, build, image, scan, publish, deploy) in one call: the
    * stages form a graph, independent ones run concurrently, a failed stage stops what depends on it,
    * and nothing is pushed or rolled out unless test and scan passed. Never cached.
@@ -228,12 +332,16 @@ export class Gantry implements ModuleSettings {
     environment = "",
     /** Stages (or environments) whose manual approval is given for this run. */
     approve: string[] = [],
+    /** The cluster's kubeconfig for the deploy stages. Default: the reference each deploy stage names. */
+    kubeconfig?: Secret,
+    /** The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443. */
+    cluster?: Service,
   ): Promise<PipelineRun> {
     const { runPipeline } = await import("#dagger/run.js");
     const { runSummaryMarkdown } = await import("#core/pipeline/run-summary.js");
     if (stage && environment) throw new Error("--stage and --environment: give one of them");
     const ctx = await stageContext(callInput(this, source));
-    const report = await runPipeline(ctx, { source, selection: stage ? { stage } : environment ? { environment } : {}, approve });
+    const report = await runPipeline(ctx, { source, selection: stage ? { stage } : environment ? { environment } : {}, approve, cluster: { kubeconfig, cluster } });
     const lines = report.stages.map((s) => `${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ""}`);
     return new PipelineRun(report.status, lines, runSummaryMarkdown(report));
   }
@@ -271,4 +379,11 @@ export class Gantry implements ModuleSettings {
     const plan = await planBinaries(ctx, platforms);
     return dag.file("Dockerfile", renderServiceDockerfile({ ...ctx.pipeline.image, name: plan.name }, ctx.release, plan, ctx.pipeline.go.buildTags, ctx.toolchain.image, platforms));
   }
+}
+
+/** The module's view of a rollout report: plain values, so it stays valid wherever a call continues. */
+async function rolloutObject(report: RolloutReport): Promise<Rollout> {
+  const { rolloutMarkdown } = await import("#core/kube/report.js");
+  const steps = report.actions.map((a) => `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}: ${a.reason}`);
+  return new Rollout(report.verdict, report.reason, report.image, steps, rolloutMarkdown(report));
 }

@@ -10,20 +10,19 @@ import { runStages, type RunReport, type StageExecutor, type StageInputs, type S
 import { SEVERITIES } from "../core/scan/severity.js";
 import { Severity } from "../enums.js";
 import type { StageContext } from "./context.js";
+import { deploy, type ClusterArguments } from "./deploy.js";
 import { buildBinaries } from "./go-build.js";
 import { runTests } from "./go-test.js";
 import { serviceImages, serviceLayout } from "./image.js";
 import { publishImage } from "./publish.js";
 import { runScan, scanFiles } from "./scan.js";
 
-/** A deploy stage's work, given by the caller so the runner does not depend on how clusters are reached. */
-export type DeployStage = (stage: Stage, inputs: StageInputs) => Promise<StageResult>;
-
 export interface RunRequest {
   source: Directory;
   selection: { stage?: string; environment?: string };
   approve: string[];
-  deploy?: DeployStage;
+  /** Cluster access for every deploy stage; each stage's own kubeconfig reference otherwise. */
+  cluster: ClusterArguments;
 }
 
 /**
@@ -67,8 +66,13 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
       return { status: "passed", output: { kind: "publish", image: { repository, digest, refs } } };
     },
     async deploy(stage, inputs) {
-      if (!request.deploy) throw new Error(`stage ${stage.name}: this run cannot deploy (no cluster access was given)`);
-      return request.deploy(stage, inputs);
+      if (!inputs.image) return { status: "failed", error: `stage ${stage.name}: no publish stage upstream pushed an image to roll out` };
+      const image = `${inputs.image.repository}@${inputs.image.digest}`;
+      const report = await deploy(ctx, stage.environment!, image, request.cluster);
+      const steps = report.actions.map((a) => ({ name: `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}`, status: "passed" as const }));
+      const ok = report.verdict === "promoted" || report.verdict === "unchanged";
+      const output: StageOutput = { kind: "deploy", environment: stage.environment!, image, steps, rolledBack: report.verdict === "aborted" };
+      return { status: ok ? "passed" : "failed", output, ...(ok ? {} : { error: `rollout ${report.verdict}: ${report.reason}` }) };
     },
   };
   const execute: StageExecutor = (stage, inputs) => getTracer().startActiveSpan(`gantry stage ${stage.name}`, () => stages[stage.kind](stage, inputs));

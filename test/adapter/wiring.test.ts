@@ -79,3 +79,31 @@ describe("wiring: functions read the pipeline file, then run the core's plans", 
     expect(simulation.askedFor("Container.stdout")).toEqual([]);
   });
 });
+
+describe("wiring: kubectl in a container for the rollout loop", () => {
+  const kubeconfig = (server: string) =>
+    `apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\nclusters: [{name: k, cluster: {server: "${server}"}}]\nusers: [{name: u, user: {token: t}}]\n`;
+
+  it("runs the core's argv in the kubectl image with the kubeconfig mounted as a secret, never from the cache", async () => {
+    const { containerKubectl } = await import("../../src/dagger/kube.js");
+    simulation.reset((q) => (q.what === "Container.exitCode" ? 0 : q.what === "Container.stdout" ? '{"items":[]}' : undefined));
+    const kubectl = await containerKubectl({ kubeconfig: simulation.secret("kc", kubeconfig("https://api.example.com")), kubectlImage: "registry.k8s.io/kubectl:v1.36.3" });
+    const first = await kubectl.run(["kubectl", "get", "deployments", "-o", "json"]);
+    await kubectl.run(["kubectl", "apply", "-f", "-"], "kind: List\n");
+    expect(first).toEqual({ status: 0, stdout: '{"items":[]}', stderr: "" });
+    const [get, apply] = simulation.askedFor("Container.exitCode").map((a) => a.on!);
+    expect(get!.calls("from").map((c) => c.args[0])).toEqual(["registry.k8s.io/kubectl:v1.36.3"]);
+    expect(get!.calls("withMountedSecret").map((c) => c.args[0])).toEqual(["/gantry/kubeconfig"]);
+    expect(get!.calls("withEnvVariable").map((c) => c.args)).toContainEqual(["KUBECONFIG", "/gantry/kubeconfig"]);
+    expect(apply!.lastExec()).toMatchObject({ argv: ["kubectl", "apply", "-f", "-"] });
+    expect(apply!.calls("withExec")[0]!.args[1]).toMatchObject({ stdin: "kind: List\n" });
+    const busters = [get!, apply!].map((c) => c.calls("withEnvVariable").find((e) => e.args[0] === "GANTRY_KUBECTL_CALL")!.args[1]);
+    expect(new Set(busters).size).toBe(2);
+  });
+
+  it("refuses a kubeconfig on the caller's loopback without the cluster as a service, before any container", async () => {
+    const { containerKubectl } = await import("../../src/dagger/kube.js");
+    await expect(containerKubectl({ kubeconfig: simulation.secret("kc", kubeconfig("https://127.0.0.1:6443")), kubectlImage: "k" })).rejects.toThrow("--cluster tcp://localhost:6443");
+    expect(simulation.containersCreated()).toBe(0);
+  });
+});

@@ -152,7 +152,7 @@ describe("module contract (offline introspection with the SDK's own introspector
   it("runs the pipeline's stages in one call, never cached, and generates the CI files", () => {
     const m = gantry().methods;
     expect(m.run).toMatchObject({ returnType: obj("PipelineRun"), cache: "never" });
-    expect(Object.keys(m.run!.arguments)).toEqual(["source", "stage", "environment", "approve"]);
+    expect(Object.keys(m.run!.arguments)).toEqual(["source", "stage", "environment", "approve", "kubeconfig", "cluster"]);
     expect(m.ciFiles!.returnType).toEqual(DIRECTORY);
     const run = mod.objects.PipelineRun!;
     expect(Object.values(run.methods).map((f) => [f.name, f.returnType])).toEqual([
@@ -160,6 +160,26 @@ describe("module contract (offline introspection with the SDK's own introspector
       ["check", VOID],
     ]);
     expect(run.properties.status).toMatchObject({ isExposed: true, type: STRING });
+  });
+
+  it("deploys to an environment and gates its rollout by hand, never cached, with the kubeconfig as a secret and the cluster as a service", () => {
+    const m = gantry().methods;
+    expect(m.manifests).toMatchObject({ returnType: DIRECTORY });
+    expect(Object.keys(m.manifests!.arguments)).toEqual(["source", "environment", "image"]);
+    for (const name of ["deploy", "promote", "abort"]) {
+      expect(m[name], name).toMatchObject({ returnType: obj("Rollout"), cache: "never" });
+      expect(m[name]!.arguments.environment!.type, name).toEqual(STRING);
+      expect(m[name]!.arguments.kubeconfig!.type, name).toEqual(obj("Secret"));
+      expect(m[name]!.arguments.cluster!.type, name).toEqual(obj("Service"));
+    }
+    expect(m.status).toMatchObject({ returnType: STRING, cache: "never" });
+    const rollout = mod.objects.Rollout!;
+    expect(Object.values(rollout.methods).map((f) => [f.name, f.returnType])).toEqual([
+      ["markdown", STRING],
+      ["check", VOID],
+    ]);
+    expect(rollout.properties.verdict).toMatchObject({ isExposed: true, type: STRING });
+    expect(rollout.properties.steps).toMatchObject({ isExposed: true, type: list(STRING) });
   });
 
   it("offers the fixed value lists as enums", () => {

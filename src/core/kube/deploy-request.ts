@@ -1,0 +1,38 @@
+// What a deploy to one environment needs from the pipeline file, decided before anything runs: the
+// environment (its defaults from the image settings), the service's name, and how to reach the
+// cluster. Each missing piece is an error naming the fix.
+import { ArgumentError } from "../errors.js";
+import { closest } from "../pipeline/did-you-mean.js";
+import type { Pipeline } from "../pipeline/schema.js";
+import { environmentFrom } from "./config/schema.js";
+import type { Environment } from "./config/types.js";
+
+export function environmentOf(pipeline: Pipeline, name: string): Environment {
+  const names = Object.keys(pipeline.environments);
+  const parsed = Object.hasOwn(pipeline.environments, name) ? pipeline.environments[name] : undefined;
+  if (!parsed) {
+    const guess = closest(name, names);
+    throw new ArgumentError(
+      "environment",
+      names.length === 0
+        ? `"${name}": the pipeline file has no environments; describe one under environments: (namespace, strategy)`
+        : `"${name}" is not an environment of the pipeline file${guess ? `; did you mean "${guess}"?` : ""} (it has: ${names.join(", ")})`,
+    );
+  }
+  return environmentFrom(name, parsed, { port: pipeline.image.port, runAsUser: pipeline.image.user });
+}
+
+/** The kubeconfig reference the deploy stage of an environment names, if any. */
+export function kubeconfigReference(pipeline: Pipeline, environment: string): string | undefined {
+  return pipeline.stages.find((s) => s.environment === environment)?.kubeconfig;
+}
+
+/** Rule: no cluster credentials, no deploy; say where they can come from. */
+export function requireCredentials(environment: string, given: boolean, reference: string | undefined): void {
+  if (!given && !reference) {
+    throw new ArgumentError(
+      "kubeconfig",
+      `environment ${environment} has no cluster credentials: pass --kubeconfig file:$HOME/.kube/config (or env:KUBECONFIG_DATA), or give its deploy stage a kubeconfig reference in the pipeline file`,
+    );
+  }
+}

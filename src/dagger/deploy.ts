@@ -1,0 +1,82 @@
+import { dag, type Secret, type Service } from "@dagger.io/dagger";
+
+import { GantryError } from "../core/errors.js";
+import { environmentOf, kubeconfigReference, requireCredentials } from "../core/kube/deploy-request.js";
+import { workload } from "../core/kube/manifests/objects.js";
+import { toYaml } from "../core/kube/manifests/yaml.js";
+import type { RolloutReport } from "../core/kube/report.js";
+import { planRollout, renderEnvironment, type RolloutPlan } from "../core/kube/rollout/plan.js";
+import { abort, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
+import { secretUri } from "../core/pipeline/secret-reference.js";
+import type { StageContext } from "./context.js";
+import { planBinaries } from "./go-build.js";
+import { containerKubectl, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
+import { publishImage } from "./publish.js";
+
+/** How the caller reaches the environment's cluster; the pipeline's deploy stage may name the kubeconfig instead. */
+export interface ClusterArguments {
+  kubeconfig?: Secret;
+  cluster?: Service;
+  kubectlImage?: string;
+}
+
+export type RolloutVerb = { kind: "deploy" } | { kind: "promote"; full: boolean } | { kind: "abort"; reason: string };
+
+/** The service's name: the pipeline's, else the binary's (main package directory or module name). */
+async function serviceName(ctx: StageContext): Promise<string> {
+  return ctx.pipeline.name ?? (await planBinaries(ctx, ["linux/amd64"])).name;
+}
+
+/** The plan of a rollout of `image` (pinned by digest) to an environment; validates everything, runs nothing. */
+export async function rolloutPlan(ctx: StageContext, environment: string, image: string): Promise<RolloutPlan> {
+  const env = environmentOf(ctx.pipeline, environment);
+  return planRollout(workload(await serviceName(ctx), image, env, ctx.release.version));
+}
+
+/** The image to roll out: the one given (repo@sha256:...), else the one this call publishes. */
+export async function imageToDeploy(ctx: StageContext, given: string): Promise<string> {
+  if (given) return given;
+  const refs = await publishImage(ctx, ctx.pipeline.go.platforms.filter((p) => p.startsWith("linux/")), {});
+  const [named, digest] = refs[0]!.split("@") as [string, string];
+  return `${named.slice(0, named.lastIndexOf(":"))}@${digest}`;
+}
+
+async function ports(ctx: StageContext, environment: string, plan: RolloutPlan, args: ClusterArguments) {
+  const reference = kubeconfigReference(ctx.pipeline, environment);
+  requireCredentials(environment, args.kubeconfig !== undefined, reference);
+  const kubeconfig = args.kubeconfig ?? dag.secret(secretUri(reference!));
+  const kubectl = await containerKubectl({ kubeconfig, cluster: args.cluster, kubectlImage: args.kubectlImage || KUBECTL_IMAGE });
+  return rolloutPorts(kubectl, plan.workload.env);
+}
+
+/** Walks the rollout of `image` with kubectl in a container; the cluster holds its state. */
+export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments): Promise<RolloutReport> {
+  const plan = await rolloutPlan(ctx, environment, image);
+  return runRollout(plan, await ports(ctx, environment, plan, args));
+}
+
+/** A manual gate of the rollout in progress, whose image the cluster records. */
+export async function gate(ctx: StageContext, environment: string, args: ClusterArguments, verb: RolloutVerb): Promise<RolloutReport> {
+  const current = (await rolloutStatus(ctx, environment, args)).state;
+  if (!current) throw new GantryError(`no rollout is recorded in environment ${environment}: nothing to ${verb.kind}`);
+  const plan = await rolloutPlan(ctx, environment, current.image);
+  const p = await ports(ctx, environment, plan, args);
+  if (verb.kind === "promote") return promote(plan, p, verb.full);
+  if (verb.kind === "abort") return abort(plan, p, verb.reason || undefined);
+  return runRollout(plan, p);
+}
+
+// Reading the state needs the object names only, which come from the service; the image of such a
+// plan is never applied, so a placeholder digest names it.
+const READ_ONLY_IMAGE = `gantry.invalid/read-only@sha256:${"0".repeat(64)}`;
+
+/** Where the environment's rollout stands; changes nothing. */
+export async function rolloutStatus(ctx: StageContext, environment: string, args: ClusterArguments): Promise<RolloutStatus> {
+  const plan = await rolloutPlan(ctx, environment, READ_ONLY_IMAGE);
+  return status(plan, await ports(ctx, environment, plan, args));
+}
+
+/** The environment's objects as a finished rollout leaves them, as YAML. */
+export async function environmentManifests(ctx: StageContext, environment: string, image: string): Promise<string> {
+  return toYaml(renderEnvironment(await rolloutPlan(ctx, environment, image)));
+}

@@ -1,0 +1,40 @@
+import { func, object } from "@dagger.io/dagger";
+
+/** One walk of a rollout: the steps taken, the weights, the measurements and the verdict. */
+@object()
+export class Rollout {
+  /** promoted, unchanged, aborted, paused (waiting for promote), interrupted or error. */
+  @func()
+  verdict: string;
+  /** Why the rollout ended as it did. */
+  @func()
+  reason: string;
+  /** The image rolled out, pinned by digest. */
+  @func()
+  image: string;
+  /** Each action taken, in order: what it did, the canary weight it set, and why. */
+  @func()
+  steps: string[];
+  markdownText: string;
+
+  // Only API types may appear in an @object constructor (they become part of the module's API).
+  constructor(verdict: string, reason: string, image: string, steps: string[], markdownText: string) {
+    this.verdict = verdict;
+    this.reason = reason;
+    this.image = image;
+    this.steps = steps;
+    this.markdownText = markdownText;
+  }
+
+  /** Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call deploy --environment staging markdown */
+  @func()
+  markdown(): string {
+    return this.markdownText;
+  }
+
+  /** Fails unless the rollout promoted (or had nothing to change). */
+  @func()
+  check(): void {
+    if (this.verdict !== "promoted" && this.verdict !== "unchanged") throw new Error(`the rollout of ${this.image} ended ${this.verdict}: ${this.reason}`);
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+
+import { environmentOf, kubeconfigReference, requireCredentials } from "../../../src/core/kube/deploy-request.js";
+import { loadPipeline } from "../../../src/core/pipeline/load.js";
+
+const pipeline = loadPipeline(
+  `image: {port: 9090, user: 10001}
+environments:
+  staging: {namespace: hello-staging}
+  production: {namespace: hello-production, strategy: {type: canary}}
+stages:
+  - name: test
+  - name: build
+  - name: image
+    needs: [build]
+  - name: scan
+    needs: [image]
+  - name: publish
+    needs: [test, scan]
+  - name: deploy-staging
+    environment: staging
+    needs: [publish]
+    kubeconfig: env:STAGING_KUBECONFIG
+`,
+  "pipelines/svc.yaml",
+);
+
+describe("a deploy's inputs from the pipeline file", () => {
+  it("takes the environment with the image's port and user as its defaults", () => {
+    const env = environmentOf(pipeline, "production");
+    expect(env).toMatchObject({ name: "production", namespace: "hello-production", port: 9090, runAsUser: 10001 });
+    expect(env.strategy.kind).toBe("canary");
+  });
+
+  it("refuses an unknown environment with a did-you-mean, and a file without environments", () => {
+    expect(() => environmentOf(pipeline, "stagign")).toThrow('--environment: "stagign" is not an environment of the pipeline file; did you mean "staging"? (it has: staging, production)');
+    expect(() => environmentOf(loadPipeline("", "p.yaml"), "staging")).toThrow(/has no environments/);
+    expect(() => environmentOf(pipeline, "constructor")).toThrow(/is not an environment/);
+  });
+
+  it("finds the kubeconfig reference of the environment's deploy stage, and refuses a deploy with no credentials", () => {
+    expect(kubeconfigReference(pipeline, "staging")).toBe("env:STAGING_KUBECONFIG");
+    expect(kubeconfigReference(pipeline, "production")).toBeUndefined();
+    expect(() => requireCredentials("production", false, undefined)).toThrow(/^--kubeconfig: environment production has no cluster credentials/);
+    expect(() => requireCredentials("production", true, undefined)).not.toThrow();
+    expect(() => requireCredentials("staging", false, "env:STAGING_KUBECONFIG")).not.toThrow();
+  });
+});
