@@ -3,11 +3,11 @@
 // loop's memory. Twice: on the in-memory kubectl SIMULATION of the unit tests (large rollouts,
 // pauses on a virtual clock), and on the REAL control plane of the host tests with the real
 // kubectl, whose time the loop measures and excludes. Target: <= 1 s per step.
-import { normaliseEnvironment } from "../src/core/kube/config/normalise.js";
-import { workload } from "../src/core/kube/manifests/objects.js";
-import type { Clock } from "../src/core/kube/ports.js";
-import { planRollout } from "../src/core/kube/rollout/plan.js";
-import { runRollout } from "../src/core/kube/runner.js";
+import { normaliseEnvironment } from "../core/kube/config/normalise.js";
+import { workload } from "../core/kube/manifests/objects.js";
+import type { Clock } from "../core/kube/ports.js";
+import { planRollout } from "../core/kube/rollout/plan.js";
+import { runRollout } from "../core/kube/runner.js";
 import { startCluster } from "../test/support/cluster.js";
 import { clusterPorts, restrictedNamespace } from "../test/support/kube-host.js";
 import { ClusterSimulation, FakeClock } from "../test/support/kube-simulation.js";

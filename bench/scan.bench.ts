@@ -1,14 +1,14 @@
 // Vulnerability-scan reporting on a large image: 10,000 findings through the parser, the gate and
 // every converter. Target: 10,000 findings gated in ≤ 50 ms (parsing is reported separately); the
 // converters are printed beside it.
-import { evaluateGate } from "../src/core/scan/gate.js";
-import { toGitLabContainerScanningJson } from "../src/core/scan/gitlab.js";
-import { toJUnit } from "../src/core/scan/junit.js";
-import { toMarkdown } from "../src/core/scan/markdown.js";
-import { toSarif } from "../src/core/scan/sarif.js";
-import { SEVERITIES } from "../src/core/scan/severity.js";
-import { summaryText } from "../src/core/scan/summary.js";
-import { parseTrivyReport } from "../src/core/scan/trivy-report.js";
+import { evaluateGate } from "../core/scan/gate.js";
+import { toGitLabContainerScanningJson } from "../core/scan/gitlab.js";
+import { toJUnit } from "../core/scan/junit.js";
+import { toMarkdown } from "../core/scan/markdown.js";
+import { toSarif } from "../core/scan/sarif.js";
+import { SEVERITIES } from "../core/scan/severity.js";
+import { summaryText } from "../core/scan/summary.js";
+import { parseTrivyReport } from "../core/scan/trivy-report.js";
 
 const FINDINGS = 10_000;
 const TARGET_MS = 50;

@@ -1,7 +1,7 @@
 // Child process of test2json.bench.ts: streams N synthetic events through TestEventParser in 64 KiB
 // chunks (the stream is never held whole) and prints one JSON line of figures. Run alone, so its
 // peak RSS belongs to this size only.
-import { TestEventParser } from "../src/core/go/test2json.js";
+import { TestEventParser } from "../core/go/test2json.js";
 import { syntheticTestStream } from "./test2json-stream.js";
 
 const events = Number(process.argv[2]);

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-import { parseTestJson } from "../src/core/go/test2json.js";
+import { parseTestJson } from "../core/go/test2json.js";
 import { syntheticTestStream } from "./test2json-stream.js";
 
 const TARGET_MS_100K = 300;

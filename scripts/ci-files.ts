@@ -4,8 +4,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import { ciFiles } from "../src/core/pipeline/ci/files.js";
-import { loadPipeline } from "../src/core/pipeline/load.js";
+import { ciFiles } from "../core/pipeline/ci/files.js";
+import { loadPipeline } from "../core/pipeline/load.js";
 
 export const CONFIG = "pipelines/gantry.yaml";
 

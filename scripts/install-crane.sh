@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs crane (go-containerregistry's registry client, the version Gantry pins, see
-# src/core/image/oci/crane.ts) into .tools/bin for the host tests, built from its Go module the
+# core/image/oci/crane.ts) into .tools/bin for the host tests, built from its Go module the
 # way its own .goreleaser.yml builds releases (static, trimmed, version stamped).
 # Idempotent: does nothing when .tools/bin/crane already reports the pinned version.
 set -euo pipefail

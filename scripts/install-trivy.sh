@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs Trivy (the version Gantry pins, see src/core/scan/trivy-plan.ts) into .tools/bin for the
+# Installs Trivy (the version Gantry pins, see core/scan/trivy-plan.ts) into .tools/bin for the
 # host tests, and pre-builds the offline fixture-DB generator (test/fixtures/trivy-db/gen).
 #
 # Trivy is built from its Go module: only package registries are reachable, so no release binary

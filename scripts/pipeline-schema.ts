@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import { PIPELINE_SCHEMA_FILE, pipelineJsonSchema } from "../src/core/pipeline/json-schema.js";
+import { PIPELINE_SCHEMA_FILE, pipelineJsonSchema } from "../core/pipeline/json-schema.js";
 
 const path = fileURLToPath(new URL(`../${PIPELINE_SCHEMA_FILE}`, import.meta.url));
 writeFileSync(path, pipelineJsonSchema());

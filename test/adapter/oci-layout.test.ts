@@ -1,4 +1,4 @@
-// Wiring of src/dagger/oci-layout.ts against the Dagger SIMULATION: which containers run the core's
+// Wiring of dagger/oci-layout.ts against the Dagger SIMULATION: which containers run the core's
 // layer argv and crane argv, what the layout directory holds, and how the login reaches crane.
 // The tools themselves run for real in test/host/oci-*.test.ts.
 import type { Directory } from "@dagger.io/dagger";
@@ -6,13 +6,13 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"));
 
-import { sha256Digest } from "../../src/core/image/oci/blob.js";
-import { CRANE_IMAGE } from "../../src/core/image/oci/crane.js";
-import { planLayer } from "../../src/core/image/oci/layer.js";
-import { DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST } from "../../src/core/image/oci/media-types.js";
-import { planImage } from "../../src/core/image/plan.js";
-import { planPublish } from "../../src/core/image/publish.js";
-import { ociLayout, pushLayout } from "../../src/dagger/oci-layout.js";
+import { sha256Digest } from "../../core/image/oci/blob.js";
+import { CRANE_IMAGE } from "../../core/image/oci/crane.js";
+import { planLayer } from "../../core/image/oci/layer.js";
+import { DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST } from "../../core/image/oci/media-types.js";
+import { planImage } from "../../core/image/plan.js";
+import { planPublish } from "../../core/image/publish.js";
+import { ociLayout, pushLayout } from "../../dagger/oci-layout.js";
 import { dag, fileContents, simulation, tree, type Query, type SimNode } from "../support/dagger-simulation.js";
 
 const BUILDER = "golang:1.26";

@@ -1,4 +1,4 @@
-// A few wiring checks of the Dagger layer (src/index.ts through src/dagger/) against the Dagger
+// A few wiring checks of the Dagger layer (src/index.ts through dagger/) against the Dagger
 // SIMULATION: which containers the functions ask for, built from the pipeline file. What the tools do
 // is checked for real in test/host; the behaviour of each decision in test/unit.
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -85,7 +85,7 @@ describe("wiring: kubectl in a container for the rollout loop", () => {
     `apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts: [{name: c, context: {cluster: k, user: u}}]\nclusters: [{name: k, cluster: {server: "${server}"}}]\nusers: [{name: u, user: {token: t}}]\n`;
 
   it("runs the core's argv in the kubectl image with the kubeconfig mounted as a secret, never from the cache", async () => {
-    const { containerKubectl } = await import("../../src/dagger/kube.js");
+    const { containerKubectl } = await import("../../dagger/kube.js");
     simulation.reset((q) => (q.what === "Container.exitCode" ? 0 : q.what === "Container.stdout" ? '{"items":[]}' : undefined));
     const kubectl = await containerKubectl({ kubeconfig: simulation.secret("kc", kubeconfig("https://api.example.com")), kubectlImage: "registry.k8s.io/kubectl:v1.36.3" });
     const first = await kubectl.run(["kubectl", "get", "deployments", "-o", "json"]);
@@ -102,7 +102,7 @@ describe("wiring: kubectl in a container for the rollout loop", () => {
   });
 
   it("refuses a kubeconfig on the caller's loopback without the cluster as a service, before any container", async () => {
-    const { containerKubectl } = await import("../../src/dagger/kube.js");
+    const { containerKubectl } = await import("../../dagger/kube.js");
     await expect(containerKubectl({ kubeconfig: simulation.secret("kc", kubeconfig("https://127.0.0.1:6443")), kubectlImage: "k" })).rejects.toThrow("--cluster tcp://localhost:6443");
     expect(simulation.containersCreated()).toBe(0);
   });

@@ -221,8 +221,8 @@ describe("module load (the runtime's import of every src/ file, under tsx)", () 
 
 describe("defaults shared with the core", () => {
   it("pins the Trivy image to the version the host tests run, in the core and in the pipeline's default", async () => {
-    const { TRIVY_IMAGE, TRIVY_VERSION } = await import("../../src/core/scan/trivy-plan.js");
-    const { loadPipeline } = await import("../../src/core/pipeline/load.js");
+    const { TRIVY_IMAGE, TRIVY_VERSION } = await import("../../core/scan/trivy-plan.js");
+    const { loadPipeline } = await import("../../core/pipeline/load.js");
     expect(TRIVY_IMAGE).toBe(`aquasec/trivy:${TRIVY_VERSION}`);
     expect(loadPipeline("", "p.yaml").scan.trivyImage).toBe(TRIVY_IMAGE);
   });

@@ -9,10 +9,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
-import { githubWorkflow } from "../../src/core/pipeline/ci/github.js";
-import { conditionMatches } from "../../src/core/pipeline/conditions.js";
-import { stageGraph } from "../../src/core/pipeline/graph.js";
-import { parseGitRef } from "../../src/core/image/tags.js";
+import { githubWorkflow } from "../../core/pipeline/ci/github.js";
+import { conditionMatches } from "../../core/pipeline/conditions.js";
+import { stageGraph } from "../../core/pipeline/graph.js";
+import { parseGitRef } from "../../core/image/tags.js";
 import { EXAMPLES, root } from "../unit/pipeline/ci-pipelines.js";
 
 const ACTIONLINT = join(root, ".tools/bin/actionlint");

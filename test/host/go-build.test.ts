@@ -7,8 +7,8 @@ import { fileURLToPath } from "node:url";
 
 import { describe, expect, it } from "vitest";
 
-import { planBuild } from "../../src/core/go/build-plan.js";
-import { parseGoMod } from "../../src/core/go/gomod.js";
+import { planBuild } from "../../core/go/build-plan.js";
+import { parseGoMod } from "../../core/go/gomod.js";
 import { readElf } from "../support/elf.js";
 import { runArgv } from "../support/run.js";
 

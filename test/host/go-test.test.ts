@@ -7,11 +7,11 @@ import { fileURLToPath } from "node:url";
 
 import { describe, expect, it } from "vitest";
 
-import { parseCoverProfile } from "../../src/core/go/coverage.js";
-import { testReportToJUnit } from "../../src/core/go/test-junit.js";
-import { failureMessage, suitePassed } from "../../src/core/go/test-outcome.js";
-import { planTest } from "../../src/core/go/test-plan.js";
-import { parseTestJson } from "../../src/core/go/test2json.js";
+import { parseCoverProfile } from "../../core/go/coverage.js";
+import { testReportToJUnit } from "../../core/go/test-junit.js";
+import { failureMessage, suitePassed } from "../../core/go/test-outcome.js";
+import { planTest } from "../../core/go/test-plan.js";
+import { parseTestJson } from "../../core/go/test2json.js";
 import { runArgv } from "../support/run.js";
 
 const example = fileURLToPath(new URL("../../examples/hello-api", import.meta.url));

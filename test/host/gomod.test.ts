@@ -5,8 +5,8 @@ import { join } from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { FileError } from "../../src/core/errors.js";
-import { parseGoMod } from "../../src/core/go/gomod.js";
+import { FileError } from "../../core/errors.js";
+import { parseGoMod } from "../../core/go/gomod.js";
 import { runArgv } from "../support/run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gantry-gomod-"));

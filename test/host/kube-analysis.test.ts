@@ -3,11 +3,11 @@
 // loop walks a REAL control plane. Traffic is driven by the test, in bounded loops.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { normaliseEnvironment } from "../../src/core/kube/config/normalise.js";
-import { workload } from "../../src/core/kube/manifests/objects.js";
-import { metricsFor } from "../../src/core/kube/ports.js";
-import { planRollout } from "../../src/core/kube/rollout/plan.js";
-import { runRollout } from "../../src/core/kube/runner.js";
+import { normaliseEnvironment } from "../../core/kube/config/normalise.js";
+import { workload } from "../../core/kube/manifests/objects.js";
+import { metricsFor } from "../../core/kube/ports.js";
+import { planRollout } from "../../core/kube/rollout/plan.js";
+import { runRollout } from "../../core/kube/runner.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
 import { driveTraffic, hostHelloApi, startHelloApi, type HelloApi } from "../support/hello-api.js";
 import { clusterPorts, find, restrictedNamespace } from "../support/kube-host.js";

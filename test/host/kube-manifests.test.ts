@@ -5,13 +5,13 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments, stringify } from "yaml";
 
-import { normaliseEnvironment } from "../../src/core/kube/config/normalise.js";
-import { applyArgv, kustomizeArgv } from "../../src/core/kube/kubectl.js";
-import { pinUserManifests } from "../../src/core/kube/manifests/user-manifests.js";
-import { renderDeployment } from "../../src/core/kube/manifests/deployment.js";
-import { workload } from "../../src/core/kube/manifests/objects.js";
-import { toYaml } from "../../src/core/kube/manifests/yaml.js";
-import { planRollout, renderEnvironment } from "../../src/core/kube/rollout/plan.js";
+import { normaliseEnvironment } from "../../core/kube/config/normalise.js";
+import { applyArgv, kustomizeArgv } from "../../core/kube/kubectl.js";
+import { pinUserManifests } from "../../core/kube/manifests/user-manifests.js";
+import { renderDeployment } from "../../core/kube/manifests/deployment.js";
+import { workload } from "../../core/kube/manifests/objects.js";
+import { toYaml } from "../../core/kube/manifests/yaml.js";
+import { planRollout, renderEnvironment } from "../../core/kube/rollout/plan.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
 import { installGatewayApi, restrictedNamespace } from "../support/kube-host.js";
 

@@ -2,12 +2,12 @@
 // Ready; pods labelled gantry.dev/simulate=never-ready or =crashloop never become Ready).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { normaliseEnvironment } from "../../src/core/kube/config/normalise.js";
-import { configMapName } from "../../src/core/kube/manifests/config-map.js";
-import { workload } from "../../src/core/kube/manifests/objects.js";
-import { weightsOf } from "../../src/core/kube/report.js";
-import { planRollout, type RolloutPlan } from "../../src/core/kube/rollout/plan.js";
-import { abort, promote, runRollout } from "../../src/core/kube/runner.js";
+import { normaliseEnvironment } from "../../core/kube/config/normalise.js";
+import { configMapName } from "../../core/kube/manifests/config-map.js";
+import { workload } from "../../core/kube/manifests/objects.js";
+import { weightsOf } from "../../core/kube/report.js";
+import { planRollout, type RolloutPlan } from "../../core/kube/rollout/plan.js";
+import { abort, promote, runRollout } from "../../core/kube/runner.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
 import { clusterPorts, find, getJson, installGatewayApi, restrictedNamespace } from "../support/kube-host.js";
 

@@ -6,10 +6,10 @@ import { gunzipSync } from "node:zlib";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { sha256Digest } from "../../src/core/image/oci/blob.js";
-import { planOciImage, type OciImage } from "../../src/core/image/oci/image-layout.js";
-import { layoutTarballArgv, planLayer } from "../../src/core/image/oci/layer.js";
-import { planImage, type ImagePlan } from "../../src/core/image/plan.js";
+import { sha256Digest } from "../../core/image/oci/blob.js";
+import { planOciImage, type OciImage } from "../../core/image/oci/image-layout.js";
+import { layoutTarballArgv, planLayer } from "../../core/image/oci/layer.js";
+import { planImage, type ImagePlan } from "../../core/image/plan.js";
 import { buildHelloApi, mustRun, removeTempDirs, runLayerPlan, writeLayout, type BuiltLayer } from "../support/oci.js";
 
 const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;

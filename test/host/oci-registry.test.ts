@@ -6,13 +6,13 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { blobPath } from "../../src/core/image/oci/blob.js";
-import { checkPushedDigest, planLayoutPush } from "../../src/core/image/oci/crane.js";
-import { planOciImage, type OciImage, type PlatformParts } from "../../src/core/image/oci/image-layout.js";
-import { planLayer } from "../../src/core/image/oci/layer.js";
-import { DOCKER_LAYER_GZIP, DOCKER_MANIFEST, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from "../../src/core/image/oci/media-types.js";
-import { planImage, type ImagePlan, type ImagePlanOptions } from "../../src/core/image/plan.js";
-import { dockerConfigJson, planPublish } from "../../src/core/image/publish.js";
+import { blobPath } from "../../core/image/oci/blob.js";
+import { checkPushedDigest, planLayoutPush } from "../../core/image/oci/crane.js";
+import { planOciImage, type OciImage, type PlatformParts } from "../../core/image/oci/image-layout.js";
+import { planLayer } from "../../core/image/oci/layer.js";
+import { DOCKER_LAYER_GZIP, DOCKER_MANIFEST, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from "../../core/image/oci/media-types.js";
+import { planImage, type ImagePlan, type ImagePlanOptions } from "../../core/image/plan.js";
+import { dockerConfigJson, planPublish } from "../../core/image/publish.js";
 import { buildHelloApi, CRANE, mustRun, pullBase, removeTempDirs, runCrane, runLayerPlan, tempDir, writeLayout } from "../support/oci.js";
 import { startRegistry, type Registry } from "../support/registry.js";
 import { runArgv } from "../support/run.js";

@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { evaluateGate, notScannedVerdict } from "../../src/core/scan/gate.js";
-import { planTrivyScan, type TrivyScanOptions } from "../../src/core/scan/trivy-plan.js";
-import { findingsOf, parseTrivyReport } from "../../src/core/scan/trivy-report.js";
+import { evaluateGate, notScannedVerdict } from "../../core/scan/gate.js";
+import { planTrivyScan, type TrivyScanOptions } from "../../core/scan/trivy-plan.js";
+import { findingsOf, parseTrivyReport } from "../../core/scan/trivy-report.js";
 import { findTrivy, FIXTURE_ROOTFS, runScanLoop, writeFixtureDb } from "../fixtures/trivy-db/host.js";
 import { closedPort, type FixtureRegistry, startFixtureRegistry } from "../fixtures/trivy-db/registry-simulation.js";
 

@@ -5,10 +5,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { evaluateGate } from "../../src/core/scan/gate.js";
-import { renderScanOutputs } from "../../src/core/scan/outputs.js";
-import { planTrivyScan, type TrivyScanOptions } from "../../src/core/scan/trivy-plan.js";
-import { findingsOf, parseTrivyReport } from "../../src/core/scan/trivy-report.js";
+import { evaluateGate } from "../../core/scan/gate.js";
+import { renderScanOutputs } from "../../core/scan/outputs.js";
+import { planTrivyScan, type TrivyScanOptions } from "../../core/scan/trivy-plan.js";
+import { findingsOf, parseTrivyReport } from "../../core/scan/trivy-report.js";
 import { findTrivy, FIXTURE_ROOTFS, runScanLoop, writeFixtureDb, writeFixtureImageTarball } from "../fixtures/trivy-db/host.js";
 import { gitlabValidator, sarifValidator } from "../unit/scan/schemas.js";
 

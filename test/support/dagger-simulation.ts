@@ -1,5 +1,5 @@
 // SIMULATION of @dagger.io/dagger: it records calls and runs nothing. It stands in for the Dagger engine,
-// which is unavailable on this machine, so that tests can check how src/index.ts and src/dagger/*.ts wire
+// which is unavailable on this machine, so that tests can check how src/index.ts and dagger/*.ts wire
 // the core's plans into container calls. It says nothing about what the engine or the tools really do
 // (test/host runs the tools, test/engine runs the module on a real engine).
 //

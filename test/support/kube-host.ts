@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 
 import type { Cluster } from "./cluster.js";
-import { systemClock, type Ports } from "../../src/core/kube/ports.js";
+import { systemClock, type Ports } from "../../core/kube/ports.js";
 
 /** The loop's ports over the cluster: the core's argv run by the cluster's own kubectl. */
 export function clusterPorts(cluster: Cluster, extra: Partial<Ports> = {}): Ports {

@@ -2,7 +2,7 @@
 // unit tests drive runRollout() through every branch quickly; the same loop runs against a real
 // API server in test/host/kube-*.test.ts.
 import { parseAllDocuments } from "yaml";
-import type { Clock, Kubectl, Ran } from "../../src/core/kube/ports.js";
+import type { Clock, Kubectl, Ran } from "../../core/kube/ports.js";
 
 type Obj = Record<string, any>;
 export type Health = "ready" | "never-ready" | "crashloop";

@@ -5,16 +5,16 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { baseConfigDigest, pulledManifestDigest, readBaseImage, type BaseImage } from "../../src/core/image/oci/base.js";
-import { blobPath } from "../../src/core/image/oci/blob.js";
-import type { OciImage } from "../../src/core/image/oci/image-layout.js";
-import { parseLayerMeasure, type LayerDigests, type LayerPlan } from "../../src/core/image/oci/layer.js";
-import type { RuntimeBase } from "../../src/core/image/bases.js";
-import type { ImagePlatform } from "../../src/core/image/platforms.js";
-import { planBuild } from "../../src/core/go/build-plan.js";
-import { parseGoMod } from "../../src/core/go/gomod.js";
-import { parseBaseDigest, planBaseDigest, planBasePull } from "../../src/core/image/oci/crane.js";
-import type { ToolRun } from "../../src/core/image/tool-run.js";
+import { baseConfigDigest, pulledManifestDigest, readBaseImage, type BaseImage } from "../../core/image/oci/base.js";
+import { blobPath } from "../../core/image/oci/blob.js";
+import type { OciImage } from "../../core/image/oci/image-layout.js";
+import { parseLayerMeasure, type LayerDigests, type LayerPlan } from "../../core/image/oci/layer.js";
+import type { RuntimeBase } from "../../core/image/bases.js";
+import type { ImagePlatform } from "../../core/image/platforms.js";
+import { planBuild } from "../../core/go/build-plan.js";
+import { parseGoMod } from "../../core/go/gomod.js";
+import { parseBaseDigest, planBaseDigest, planBasePull } from "../../core/image/oci/crane.js";
+import type { ToolRun } from "../../core/image/tool-run.js";
 import { runArgv, type Ran } from "./run.js";
 
 const made: string[] = [];

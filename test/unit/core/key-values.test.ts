@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { isValidDigest } from "../../../src/core/image/reference.js";
-import { imageLabels } from "../../../src/core/image/labels.js";
-import { parseKeyValues } from "../../../src/core/key-values.js";
+import { isValidDigest } from "../../../core/image/reference.js";
+import { imageLabels } from "../../../core/image/labels.js";
+import { parseKeyValues } from "../../../core/key-values.js";
 
 describe("user keys that name Object.prototype members", () => {
   it("keeps a __proto__ label as a label instead of dropping it into the prototype", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { parseKeyValues } from "../../../src/core/key-values.js";
-import { resolveRelease } from "../../../src/core/release.js";
+import { parseKeyValues } from "../../../core/key-values.js";
+import { resolveRelease } from "../../../core/release.js";
 
 describe("resolveRelease", () => {
   it("takes the version from a release tag and the date from the commit time", () => {

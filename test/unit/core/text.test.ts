@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { normalizePackage } from "../../../src/core/go/env.js";
-import { toSarif } from "../../../src/core/scan/sarif.js";
-import { trimTrailing } from "../../../src/core/text.js";
+import { normalizePackage } from "../../../core/go/env.js";
+import { toSarif } from "../../../core/scan/sarif.js";
+import { trimTrailing } from "../../../core/text.js";
 import { reportOf } from "../scan/reports.js";
 
 describe("trailing slashes are trimmed by scanning, also from a 256 KiB run", () => {

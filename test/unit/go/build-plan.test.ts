@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { planBuild, type BuildRequest } from "../../../src/core/go/build-plan.js";
+import { planBuild, type BuildRequest } from "../../../core/go/build-plan.js";
 
 const request = (overrides: Partial<BuildRequest> = {}): BuildRequest => ({
   module: { module: "github.com/acme/hello-api", go: "1.26" },

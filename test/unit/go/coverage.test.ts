@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { parseCoverProfile } from "../../../src/core/go/coverage.js";
-import { FileError } from "../../../src/core/errors.js";
+import { parseCoverProfile } from "../../../core/go/coverage.js";
+import { FileError } from "../../../core/errors.js";
 
 function errorOf(run: () => unknown): FileError {
   try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { ArgumentError, FileError } from "../../../src/core/errors.js";
-import { defaultGoImage, parseGoMod, resolveGoVersion } from "../../../src/core/go/gomod.js";
+import { ArgumentError, FileError } from "../../../core/errors.js";
+import { defaultGoImage, parseGoMod, resolveGoVersion } from "../../../core/go/gomod.js";
 
 describe("parseGoMod", () => {
   it("reads the module path, go line and toolchain line", () => {

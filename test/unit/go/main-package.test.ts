@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { requireGoFiles, requireGoMod, requireMainPackage } from "../../../src/core/go/main-package.js";
+import { requireGoFiles, requireGoMod, requireMainPackage } from "../../../core/go/main-package.js";
 
 describe("source checks", () => {
   it("requires go.mod at the root", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { parsePlatform, parsePlatforms, platformEnv, platformSuffix } from "../../../src/core/go/platform.js";
+import { parsePlatform, parsePlatforms, platformEnv, platformSuffix } from "../../../core/go/platform.js";
 
 describe("platforms", () => {
   it("parses os/arch/variant and maps variants to GOARM and GOAMD64", () => {

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
 
-import { testReportToJUnit } from "../../../src/core/go/test-junit.js";
-import { parseTestJson } from "../../../src/core/go/test2json.js";
+import { testReportToJUnit } from "../../../core/go/test-junit.js";
+import { parseTestJson } from "../../../core/go/test2json.js";
 
 const fixtures = new URL("../../fixtures/gotest/", import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, fixtures), "utf8");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { planTest } from "../../../src/core/go/test-plan.js";
+import { planTest } from "../../../core/go/test-plan.js";
 
 describe("planTest", () => {
   it("streams JSON events and writes an atomic coverprofile by default", () => {

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
 
-import { countTotals, type PackageResult, type TestReport, type TestResult } from "../../../src/core/go/test-report.js";
-import { outputExcerpt, testSummaryMarkdown } from "../../../src/core/go/test-summary.js";
-import { parseTestJson } from "../../../src/core/go/test2json.js";
+import { countTotals, type PackageResult, type TestReport, type TestResult } from "../../../core/go/test-report.js";
+import { outputExcerpt, testSummaryMarkdown } from "../../../core/go/test-summary.js";
+import { parseTestJson } from "../../../core/go/test2json.js";
 
 const fixtures = new URL("../../fixtures/gotest/", import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, fixtures), "utf8");

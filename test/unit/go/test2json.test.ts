@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 
 import { describe, expect, it } from "vitest";
 
-import { FileError } from "../../../src/core/errors.js";
-import { failedOutsideTests, isPassing, KEPT_OUTPUT_CHARS } from "../../../src/core/go/test-report.js";
-import { parseTestJson, TestEventParser, type TestEvent } from "../../../src/core/go/test2json.js";
+import { FileError } from "../../../core/errors.js";
+import { failedOutsideTests, isPassing, KEPT_OUTPUT_CHARS } from "../../../core/go/test-report.js";
+import { parseTestJson, TestEventParser, type TestEvent } from "../../../core/go/test2json.js";
 
 const fixtures = new URL("../../fixtures/gotest/", import.meta.url);
 const fixture = (name: string) => readFileSync(new URL(name, fixtures), "utf8");

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { ArgumentError, flagName } from "../../../src/core/errors.js";
+import { ArgumentError, flagName } from "../../../core/errors.js";
 
 /** Asserts that `run` fails with an ArgumentError naming `argument`, and returns its message. */
 export function expectArgumentError(run: () => unknown, argument: string, problem?: RegExp): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALPINE_IMAGE, DISTROLESS_IMAGE, NONROOT_UID, resolveBase } from "../../../src/core/image/bases.js";
+import { ALPINE_IMAGE, DISTROLESS_IMAGE, NONROOT_UID, resolveBase } from "../../../core/image/bases.js";
 import { expectArgumentError } from "./argument-error.js";
 
 const SHA = "sha256:" + "b".repeat(64);

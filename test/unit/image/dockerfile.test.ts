@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { renderDockerfile, type DockerfileBuild } from "../../../src/core/image/dockerfile.js";
-import { planImage, type ImagePlanOptions } from "../../../src/core/image/plan.js";
+import { renderDockerfile, type DockerfileBuild } from "../../../core/image/dockerfile.js";
+import { planImage, type ImagePlanOptions } from "../../../core/image/plan.js";
 import { expectArgumentError } from "./argument-error.js";
 
 const BUILD: DockerfileBuild = {

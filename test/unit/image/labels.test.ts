@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { imageLabels, type LabelInput } from "../../../src/core/image/labels.js";
+import { imageLabels, type LabelInput } from "../../../core/image/labels.js";
 import { expectArgumentError } from "./argument-error.js";
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";

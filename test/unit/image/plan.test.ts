@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planImage, type ImagePlanOptions } from "../../../src/core/image/plan.js";
+import { planImage, type ImagePlanOptions } from "../../../core/image/plan.js";
 import { expectArgumentError } from "./argument-error.js";
 
 const BUILT = ["linux/amd64", "linux/arm64", "linux/arm/v7", "darwin/arm64", "windows/amd64"];

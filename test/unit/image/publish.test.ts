@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDigestRefs, planPublish, validateDigest, type PublishInput } from "../../../src/core/image/publish.js";
+import { formatDigestRefs, planPublish, validateDigest, type PublishInput } from "../../../core/image/publish.js";
 import { expectArgumentError } from "./argument-error.js";
 
 const DIGEST = "sha256:" + "f".repeat(64);

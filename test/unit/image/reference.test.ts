@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatImageReference, isValidDigest, isValidTag, parseImageReference } from "../../../src/core/image/reference.js";
+import { formatImageReference, isValidDigest, isValidTag, parseImageReference } from "../../../core/image/reference.js";
 import { expectArgumentError } from "./argument-error.js";
 
 const SHA = "sha256:" + "a".repeat(64);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planSbom, SYFT_IMAGE } from "../../../src/core/image/sbom.js";
+import { planSbom, SYFT_IMAGE } from "../../../core/image/sbom.js";
 import { expectArgumentError } from "./argument-error.js";
 
 describe("planSbom", () => {

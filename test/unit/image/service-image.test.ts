@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 
-import { planBuild } from "../../../src/core/go/build-plan.js";
-import { planServiceImage, type ImageSettings } from "../../../src/core/image/image-request.js";
-import { dockerConfigJson, publishedDigest } from "../../../src/core/image/publish.js";
-import { renderServiceDockerfile } from "../../../src/core/image/service-dockerfile.js";
-import { validateSigning } from "../../../src/core/image/sign.js";
-import { loadPipeline } from "../../../src/core/pipeline/load.js";
-import { resolveRelease } from "../../../src/core/release.js";
+import { planBuild } from "../../../core/go/build-plan.js";
+import { planServiceImage, type ImageSettings } from "../../../core/image/image-request.js";
+import { dockerConfigJson, publishedDigest } from "../../../core/image/publish.js";
+import { renderServiceDockerfile } from "../../../core/image/service-dockerfile.js";
+import { validateSigning } from "../../../core/image/sign.js";
+import { loadPipeline } from "../../../core/pipeline/load.js";
+import { resolveRelease } from "../../../core/release.js";
 
 const pipeline = "image:\n  sourceUrl: https://github.com/acme/hello-api\n  labels: {org.opencontainers.image.licenses: Apache-2.0}\n";
 const settings: ImageSettings = { ...loadPipeline(pipeline, "pipelines/gantry.yaml").image, name: "hello-api" };

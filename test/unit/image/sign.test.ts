@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COSIGN_IMAGE, COSIGN_KEY_PATH, planAttest, planSign } from "../../../src/core/image/sign.js";
+import { COSIGN_IMAGE, COSIGN_KEY_PATH, planAttest, planSign } from "../../../core/image/sign.js";
 import { expectArgumentError } from "./argument-error.js";
 
 const DIGEST = "sha256:" + "e".repeat(64);

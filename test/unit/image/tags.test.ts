@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeTags, type TagInput } from "../../../src/core/image/tags.js";
+import { computeTags, type TagInput } from "../../../core/image/tags.js";
 import { expectArgumentError } from "./argument-error.js";
 
 const COMMIT = "abcdef1234567890abcdef1234567890abcdef12";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { prometheusRequest } from "../../../src/core/kube/analysis/prometheus-address.js";
-import { parseQueryResponse } from "../../../src/core/kube/analysis/prometheus-response.js";
-import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, renderQuery } from "../../../src/core/kube/analysis/queries.js";
-import { smokeCheck, thresholdCheck } from "../../../src/core/kube/analysis/verdict.js";
+import { prometheusRequest } from "../../../core/kube/analysis/prometheus-address.js";
+import { parseQueryResponse } from "../../../core/kube/analysis/prometheus-response.js";
+import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, renderQuery } from "../../../core/kube/analysis/queries.js";
+import { smokeCheck, thresholdCheck } from "../../../core/kube/analysis/verdict.js";
 
 const ok = (value: string) => JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1, value] }] } });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { FileError } from "../../../src/core/errors.js";
-import { DEFAULT_ERROR_RATE_QUERY } from "../../../src/core/kube/analysis/queries.js";
-import { normaliseEnvironment } from "../../../src/core/kube/config/normalise.js";
+import { FileError } from "../../../core/errors.js";
+import { DEFAULT_ERROR_RATE_QUERY } from "../../../core/kube/analysis/queries.js";
+import { normaliseEnvironment } from "../../../core/kube/config/normalise.js";
 import { environment, PROMETHEUS, SOURCE } from "./fixtures.js";
 
 function fails(raw: Record<string, unknown>, field: string, problem: RegExp): void {
@@ -108,7 +108,7 @@ describe("the schema inside the pipeline's JSON Schema", () => {
   it("describes the input (durations as strings) and validates a typical environment", async () => {
     const { z } = await import("zod");
     const { Ajv2020 } = await import("ajv/dist/2020.js");
-    const { environmentSchema } = await import("../../../src/core/kube/config/schema.js");
+    const { environmentSchema } = await import("../../../core/kube/config/schema.js");
     const schema = z.toJSONSchema(environmentSchema, { io: "input", target: "draft-2020-12" });
     const validate = new Ajv2020({ strict: false }).compile(schema);
     const typical = { namespace: "shop", analysis: PROMETHEUS, strategy: { type: "canary", steps: [{ setWeight: 10 }, { pause: { duration: "1m" } }, { analysis: {} }, { setWeight: 100 }] } };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { GantryError } from "../../../src/core/errors.js";
-import { decide } from "../../../src/core/kube/rollout/decide.js";
-import { parseObserved, type Observed, type ObservedDeployment } from "../../../src/core/kube/rollout/observed.js";
-import { planRollout } from "../../../src/core/kube/rollout/plan.js";
-import { readState, stateAnnotations, type RolloutState } from "../../../src/core/kube/rollout/state.js";
+import { GantryError } from "../../../core/errors.js";
+import { decide } from "../../../core/kube/rollout/decide.js";
+import { parseObserved, type Observed, type ObservedDeployment } from "../../../core/kube/rollout/observed.js";
+import { planRollout } from "../../../core/kube/rollout/plan.js";
+import { readState, stateAnnotations, type RolloutState } from "../../../core/kube/rollout/state.js";
 import { hello, IMAGE_B } from "./fixtures.js";
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { environmentOf, kubeconfigReference, requireCredentials } from "../../../src/core/kube/deploy-request.js";
-import { loadPipeline } from "../../../src/core/pipeline/load.js";
+import { environmentOf, kubeconfigReference, requireCredentials } from "../../../core/kube/deploy-request.js";
+import { loadPipeline } from "../../../core/pipeline/load.js";
 
 const pipeline = loadPipeline(
   `image: {port: 9090, user: 10001}

@@ -1,6 +1,6 @@
-import { normaliseEnvironment } from "../../../src/core/kube/config/normalise.js";
-import type { Environment } from "../../../src/core/kube/config/types.js";
-import { workload, type Workload } from "../../../src/core/kube/manifests/objects.js";
+import { normaliseEnvironment } from "../../../core/kube/config/normalise.js";
+import type { Environment } from "../../../core/kube/config/types.js";
+import { workload, type Workload } from "../../../core/kube/manifests/objects.js";
 
 export const DIGEST_A = "sha256:" + "a".repeat(64);
 export const DIGEST_B = "sha256:" + "b".repeat(64);

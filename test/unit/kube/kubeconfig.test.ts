@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
-import { kubeconfigThroughService, kubeEndpoint, requireReachable } from "../../../src/core/kube/kubeconfig.js";
+import { kubeconfigThroughService, kubeEndpoint, requireReachable } from "../../../core/kube/kubeconfig.js";
 
 const kubeconfig = (server: string, extra = "") => `apiVersion: v1
 kind: Config

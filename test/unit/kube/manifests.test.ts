@@ -1,11 +1,11 @@
 import { parseAllDocuments } from "yaml";
 import { describe, expect, it } from "vitest";
-import { ArgumentError } from "../../../src/core/errors.js";
-import { configMapName, renderConfigMap } from "../../../src/core/kube/manifests/config-map.js";
-import { renderDeployment, revisionOf } from "../../../src/core/kube/manifests/deployment.js";
-import { workload } from "../../../src/core/kube/manifests/objects.js";
-import { toYaml } from "../../../src/core/kube/manifests/yaml.js";
-import { planRollout, renderEnvironment } from "../../../src/core/kube/rollout/plan.js";
+import { ArgumentError } from "../../../core/errors.js";
+import { configMapName, renderConfigMap } from "../../../core/kube/manifests/config-map.js";
+import { renderDeployment, revisionOf } from "../../../core/kube/manifests/deployment.js";
+import { workload } from "../../../core/kube/manifests/objects.js";
+import { toYaml } from "../../../core/kube/manifests/yaml.js";
+import { planRollout, renderEnvironment } from "../../../core/kube/rollout/plan.js";
 import { DIGEST_A, environment, hello, IMAGE_A, IMAGE_B } from "./fixtures.js";
 
 const container = (d: Record<string, any>) => d.spec.template.spec.containers[0];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { configMapName } from "../../../src/core/kube/manifests/config-map.js";
-import { revisionOf } from "../../../src/core/kube/manifests/deployment.js";
-import type { Metrics, Ports } from "../../../src/core/kube/ports.js";
-import { rolloutMarkdown, weightsOf } from "../../../src/core/kube/report.js";
-import { planRollout } from "../../../src/core/kube/rollout/plan.js";
-import { abort, promote, retry, runRollout, status } from "../../../src/core/kube/runner.js";
+import { configMapName } from "../../../core/kube/manifests/config-map.js";
+import { revisionOf } from "../../../core/kube/manifests/deployment.js";
+import type { Metrics, Ports } from "../../../core/kube/ports.js";
+import { rolloutMarkdown, weightsOf } from "../../../core/kube/report.js";
+import { planRollout } from "../../../core/kube/rollout/plan.js";
+import { abort, promote, retry, runRollout, status } from "../../../core/kube/runner.js";
 import { ClusterSimulation, FakeClock } from "../../support/kube-simulation.js";
 import { hello, IMAGE_A, IMAGE_B, PROMETHEUS } from "./fixtures.js";
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { canaryReplicas, replicaRatioWeight, routerWeight, stableReplicas, stepWeight } from "../../../src/core/kube/rollout/canary-weight.js";
+import { canaryReplicas, replicaRatioWeight, routerWeight, stableReplicas, stepWeight } from "../../../core/kube/rollout/canary-weight.js";
 import {
   crashLoopAborts,
   keepPreviousWeightUntilCanaryHasReplicas,
   neverWeightCanaryWithoutReadyPods,
   readinessDeadlinePassed,
   resetWeightBeforeNewRevision,
-} from "../../../src/core/kube/rollout/safety-rules.js";
+} from "../../../core/kube/rollout/safety-rules.js";
 
 describe("safety rules", () => {
   it("neverWeightCanaryWithoutReadyPods: no ready canary pod, no traffic", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { FileError } from "../../../src/core/errors.js";
-import { kustomizeArgv } from "../../../src/core/kube/kubectl.js";
-import { pinManifestFiles, pinUserManifests } from "../../../src/core/kube/manifests/user-manifests.js";
+import { FileError } from "../../../core/errors.js";
+import { kustomizeArgv } from "../../../core/kube/kubectl.js";
+import { pinManifestFiles, pinUserManifests } from "../../../core/kube/manifests/user-manifests.js";
 import { IMAGE_A } from "./fixtures.js";
 
 const MANIFESTS = `# the API

@@ -4,12 +4,12 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 import { repositoryCiFiles } from "../../../scripts/ci-files.js";
-import { ACTIONS, githubWorkflow } from "../../../src/core/pipeline/ci/github.js";
-import { gitlabCi } from "../../../src/core/pipeline/ci/gitlab.js";
-import { jenkinsfile } from "../../../src/core/pipeline/ci/jenkins.js";
-import { REPORT_FILES } from "../../../src/core/pipeline/commands.js";
-import { stageGraph } from "../../../src/core/pipeline/graph.js";
-import { refPatternRegex } from "../../../src/core/pipeline/ref-pattern.js";
+import { ACTIONS, githubWorkflow } from "../../../core/pipeline/ci/github.js";
+import { gitlabCi } from "../../../core/pipeline/ci/gitlab.js";
+import { jenkinsfile } from "../../../core/pipeline/ci/jenkins.js";
+import { REPORT_FILES } from "../../../core/pipeline/commands.js";
+import { stageGraph } from "../../../core/pipeline/graph.js";
+import { refPatternRegex } from "../../../core/pipeline/ref-pattern.js";
 import { ENGINE_VERSION, EXAMPLES, root } from "./ci-pipelines.js";
 
 type Job = Record<string, any>;

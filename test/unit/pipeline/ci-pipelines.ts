@@ -3,9 +3,9 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-import type { CiOptions } from "../../../src/core/pipeline/ci/shared.js";
-import { loadPipeline } from "../../../src/core/pipeline/load.js";
-import type { Pipeline } from "../../../src/core/pipeline/schema.js";
+import type { CiOptions } from "../../../core/pipeline/ci/shared.js";
+import { loadPipeline } from "../../../core/pipeline/load.js";
+import type { Pipeline } from "../../../core/pipeline/schema.js";
 
 export const root = fileURLToPath(new URL("../../../", import.meta.url));
 export const ENGINE_VERSION = (JSON.parse(readFileSync(`${root}dagger.json`, "utf8")) as { engineVersion: string }).engineVersion;

@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 
-import { PIPELINE_SCHEMA_FILE, pipelineJsonSchema } from "../../../src/core/pipeline/json-schema.js";
-import { loadPipeline } from "../../../src/core/pipeline/load.js";
+import { PIPELINE_SCHEMA_FILE, pipelineJsonSchema } from "../../../core/pipeline/json-schema.js";
+import { loadPipeline } from "../../../core/pipeline/load.js";
 import { FILE, problems } from "./problems.js";
 import { parse } from "yaml";
 

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 
-import { loadPipeline, PipelineError } from "../../../src/core/pipeline/load.js";
+import { loadPipeline, PipelineError } from "../../../core/pipeline/load.js";
 
 export const FILE = "pipelines/svc.yaml";
 

@@ -1,7 +1,7 @@
 // Stage results as the Dagger executor returns them, replayed by a fake executor that records what
 // the runner asked for and when. The runner's decisions are what is under test, not the stages.
-import type { Stage } from "../../../src/core/pipeline/graph.js";
-import type { StageInputs, StageResult } from "../../../src/core/pipeline/runner.js";
+import type { Stage } from "../../../core/pipeline/graph.js";
+import type { StageInputs, StageResult } from "../../../core/pipeline/runner.js";
 
 const DIGEST = `sha256:${"4f3c2b1a".repeat(8)}`;
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 
-import { stageGraph } from "../../../src/core/pipeline/graph.js";
-import { loadPipeline } from "../../../src/core/pipeline/load.js";
-import { runSummaryMarkdown } from "../../../src/core/pipeline/run-summary.js";
-import { runStages } from "../../../src/core/pipeline/runner.js";
+import { stageGraph } from "../../../core/pipeline/graph.js";
+import { loadPipeline } from "../../../core/pipeline/load.js";
+import { runSummaryMarkdown } from "../../../core/pipeline/run-summary.js";
+import { runStages } from "../../../core/pipeline/runner.js";
 import { DIGEST, replay } from "./recorded.js";
 
 const PIPELINE = `

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { DEFAULT_STAGES, stageGraph } from "../../../src/core/pipeline/graph.js";
-import { loadPipeline } from "../../../src/core/pipeline/load.js";
-import { runStages, type StageResult } from "../../../src/core/pipeline/runner.js";
+import { DEFAULT_STAGES, stageGraph } from "../../../core/pipeline/graph.js";
+import { loadPipeline } from "../../../core/pipeline/load.js";
+import { runStages, type StageResult } from "../../../core/pipeline/runner.js";
 import { DIGEST, RESULTS, replay } from "./recorded.js";
 
 const defaults = stageGraph(DEFAULT_STAGES);

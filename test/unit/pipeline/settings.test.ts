@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import { parseGitFacts, type GitFacts } from "../../../src/core/git/facts.js";
-import { goToolchain } from "../../../src/core/pipeline/go-settings.js";
-import { loadPipeline } from "../../../src/core/pipeline/load.js";
-import { applyOverrides } from "../../../src/core/pipeline/overrides.js";
-import { releaseFor } from "../../../src/core/pipeline/release.js";
-import { isSecretReference, secretUri } from "../../../src/core/pipeline/secret-reference.js";
+import { parseGitFacts, type GitFacts } from "../../../core/git/facts.js";
+import { goToolchain } from "../../../core/pipeline/go-settings.js";
+import { loadPipeline } from "../../../core/pipeline/load.js";
+import { applyOverrides } from "../../../core/pipeline/overrides.js";
+import { releaseFor } from "../../../core/pipeline/release.js";
+import { isSecretReference, secretUri } from "../../../core/pipeline/secret-reference.js";
 
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const facts = (over: Partial<GitFacts> = {}): GitFacts => ({ commit: COMMIT, commitTime: 1_763_769_600, headTags: [], tags: [], shallow: false, ...over });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { DEFAULT_STAGES, selectStages, stageGraph } from "../../../src/core/pipeline/graph.js";
-import { loadPipeline } from "../../../src/core/pipeline/load.js";
-import { matchesRefPattern, refPatternProblem } from "../../../src/core/pipeline/ref-pattern.js";
+import { DEFAULT_STAGES, selectStages, stageGraph } from "../../../core/pipeline/graph.js";
+import { loadPipeline } from "../../../core/pipeline/load.js";
+import { matchesRefPattern, refPatternProblem } from "../../../core/pipeline/ref-pattern.js";
 import { FILE, problems } from "./problems.js";
 
 const ENVS = "environments:\n  staging: {namespace: staging}\n  production: {namespace: production}\n";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FileError } from "../../../src/core/errors.js";
-import { isIsoDate, parseAllowList } from "../../../src/core/scan/allow-list.js";
+import { FileError } from "../../../core/errors.js";
+import { isIsoDate, parseAllowList } from "../../../core/scan/allow-list.js";
 
 function fileError(text: string): FileError {
   try {

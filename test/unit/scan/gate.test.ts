@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ArgumentError, FileError } from "../../../src/core/errors.js";
-import { parseAllowList } from "../../../src/core/scan/allow-list.js";
-import { evaluateGate, hasFix, notScannedVerdict } from "../../../src/core/scan/gate.js";
-import { SEVERITIES, totalCount } from "../../../src/core/scan/severity.js";
-import { findingsOf, parseTrivyReport } from "../../../src/core/scan/trivy-report.js";
+import { ArgumentError, FileError } from "../../../core/errors.js";
+import { parseAllowList } from "../../../core/scan/allow-list.js";
+import { evaluateGate, hasFix, notScannedVerdict } from "../../../core/scan/gate.js";
+import { SEVERITIES, totalCount } from "../../../core/scan/severity.js";
+import { findingsOf, parseTrivyReport } from "../../../core/scan/trivy-report.js";
 import { NOW, rawVulnerabilities, trivyFixtures } from "./fixtures.js";
 import { reportOf } from "./reports.js";
 

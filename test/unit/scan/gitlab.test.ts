@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ArgumentError } from "../../../src/core/errors.js";
-import { GITLAB_REPORT_SCHEMA_VERSION, toGitLabContainerScanning } from "../../../src/core/scan/gitlab.js";
-import { findingsOf, parseTrivyReport } from "../../../src/core/scan/trivy-report.js";
+import { ArgumentError } from "../../../core/errors.js";
+import { GITLAB_REPORT_SCHEMA_VERSION, toGitLabContainerScanning } from "../../../core/scan/gitlab.js";
+import { findingsOf, parseTrivyReport } from "../../../core/scan/trivy-report.js";
 import { trivyFixtures } from "./fixtures.js";
 import { reportOf } from "./reports.js";
 import { gitlabValidator } from "./schemas.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { evaluateGate } from "../../../src/core/scan/gate.js";
-import { chooseScanTarget, failingLines, ignoreFilePath, scanPolicy } from "../../../src/core/scan/policy.js";
-import { parseTrivyReport } from "../../../src/core/scan/trivy-report.js";
+import { evaluateGate } from "../../../core/scan/gate.js";
+import { chooseScanTarget, failingLines, ignoreFilePath, scanPolicy } from "../../../core/scan/policy.js";
+import { parseTrivyReport } from "../../../core/scan/trivy-report.js";
 
 const report = parseTrivyReport(
   JSON.stringify({

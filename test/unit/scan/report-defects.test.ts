@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import { evaluateGate } from "../../../src/core/scan/gate.js";
-import { toGitLabContainerScanning } from "../../../src/core/scan/gitlab.js";
-import { toMarkdown } from "../../../src/core/scan/markdown.js";
-import { summaryText } from "../../../src/core/scan/summary.js";
-import { TRIVY_VERSION } from "../../../src/core/scan/trivy-plan.js";
-import { parseTrivyReport } from "../../../src/core/scan/trivy-report.js";
+import { evaluateGate } from "../../../core/scan/gate.js";
+import { toGitLabContainerScanning } from "../../../core/scan/gitlab.js";
+import { toMarkdown } from "../../../core/scan/markdown.js";
+import { summaryText } from "../../../core/scan/summary.js";
+import { TRIVY_VERSION } from "../../../core/scan/trivy-plan.js";
+import { parseTrivyReport } from "../../../core/scan/trivy-report.js";
 import { NOW } from "./fixtures.js";
 import { reportOf, trivyJson } from "./reports.js";
 import { gitlabValidator } from "./schemas.js";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { evaluateGate, notScannedVerdict } from "../../../src/core/scan/gate.js";
-import { toJUnit } from "../../../src/core/scan/junit.js";
-import { toMarkdown } from "../../../src/core/scan/markdown.js";
-import { renderScanOutputs } from "../../../src/core/scan/outputs.js";
-import { countReport, summaryText } from "../../../src/core/scan/summary.js";
-import { findingsOf, parseTrivyReport } from "../../../src/core/scan/trivy-report.js";
+import { evaluateGate, notScannedVerdict } from "../../../core/scan/gate.js";
+import { toJUnit } from "../../../core/scan/junit.js";
+import { toMarkdown } from "../../../core/scan/markdown.js";
+import { renderScanOutputs } from "../../../core/scan/outputs.js";
+import { countReport, summaryText } from "../../../core/scan/summary.js";
+import { findingsOf, parseTrivyReport } from "../../../core/scan/trivy-report.js";
 import { NOW, rawVulnerabilities, trivyFixtures } from "./fixtures.js";
 import { reportOf } from "./reports.js";
 

@@ -1,4 +1,4 @@
-import { parseTrivyReport, type TrivyReport } from "../../../src/core/scan/trivy-report.js";
+import { parseTrivyReport, type TrivyReport } from "../../../core/scan/trivy-report.js";
 
 export interface VulnSpec {
   id: string;

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { toSarif } from "../../../src/core/scan/sarif.js";
-import { SEVERITIES, severityRank, type Severity } from "../../../src/core/scan/severity.js";
-import { findingsOf, parseTrivyReport } from "../../../src/core/scan/trivy-report.js";
+import { toSarif } from "../../../core/scan/sarif.js";
+import { SEVERITIES, severityRank, type Severity } from "../../../core/scan/severity.js";
+import { findingsOf, parseTrivyReport } from "../../../core/scan/trivy-report.js";
 import { trivyFixtures } from "./fixtures.js";
 import { reportOf, type VulnSpec } from "./reports.js";
 import { sarifValidator } from "./schemas.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ArgumentError } from "../../../src/core/errors.js";
-import { parseSeverityList, SEVERITIES, severitiesAtLeast, severityRank } from "../../../src/core/scan/severity.js";
+import { ArgumentError } from "../../../core/errors.js";
+import { parseSeverityList, SEVERITIES, severitiesAtLeast, severityRank } from "../../../core/scan/severity.js";
 
 describe("severity order", () => {
   it("is UNKNOWN < LOW < MEDIUM < HIGH < CRITICAL", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { interpretExit, nextScanStep, type TrivyOutcome } from "../../../src/core/scan/trivy-exit.js";
-import { FINDINGS_EXIT_CODE, planTrivyScan, type TrivyScanOptions } from "../../../src/core/scan/trivy-plan.js";
+import { interpretExit, nextScanStep, type TrivyOutcome } from "../../../core/scan/trivy-exit.js";
+import { FINDINGS_EXIT_CODE, planTrivyScan, type TrivyScanOptions } from "../../../core/scan/trivy-plan.js";
 
 const mirrors = ["127.0.0.1:1/trivy-db:2", "mirror.gcr.io/aquasec/trivy-db:2"];
 const options: TrivyScanOptions = { target: { kind: "rootfs", dir: "/rootfs" }, outputPath: "/out/t.json", cacheDir: "/cache", dbRepository: mirrors };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ArgumentError } from "../../../src/core/errors.js";
+import { ArgumentError } from "../../../core/errors.js";
 import {
   CACHE_BUSTER_ENV,
   DEFAULT_DB_REPOSITORIES,
@@ -8,7 +8,7 @@ import {
   TRIVY_IMAGE,
   TRIVY_VERSION,
   type TrivyScanOptions,
-} from "../../../src/core/scan/trivy-plan.js";
+} from "../../../core/scan/trivy-plan.js";
 
 const base: TrivyScanOptions = { target: { kind: "image-archive", path: "/work/image.tar" }, outputPath: "/out/trivy.json", cacheDir: "/cache/trivy" };
 

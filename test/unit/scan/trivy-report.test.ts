@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FileError } from "../../../src/core/errors.js";
-import { findingsOf, parseTrivyReport } from "../../../src/core/scan/trivy-report.js";
+import { FileError } from "../../../core/errors.js";
+import { findingsOf, parseTrivyReport } from "../../../core/scan/trivy-report.js";
 import { rawVulnerabilities, trivyFixtures } from "./fixtures.js";
 
 function parseError(text: string, file = "report.json"): FileError {

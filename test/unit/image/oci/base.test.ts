@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import { GantryError } from "../../../../src/core/errors.js";
-import { planImage } from "../../../../src/core/image/plan.js";
-import { baseConfigDigest, pulledManifestDigest, readBaseImage } from "../../../../src/core/image/oci/base.js";
-import { sha256Digest } from "../../../../src/core/image/oci/blob.js";
-import { planOciImage } from "../../../../src/core/image/oci/image-layout.js";
-import { DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST, OCI_LAYER_GZIP } from "../../../../src/core/image/oci/media-types.js";
+import { GantryError } from "../../../../core/errors.js";
+import { planImage } from "../../../../core/image/plan.js";
+import { baseConfigDigest, pulledManifestDigest, readBaseImage } from "../../../../core/image/oci/base.js";
+import { sha256Digest } from "../../../../core/image/oci/blob.js";
+import { planOciImage } from "../../../../core/image/oci/image-layout.js";
+import { DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST, OCI_LAYER_GZIP } from "../../../../core/image/oci/media-types.js";
 import { LAYERS, OPTIONS } from "./inputs.js";
 
 const REF = "registry.example.com/base/static:1";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { canonicalJson } from "../../../../src/core/image/oci/canonical-json.js";
+import { canonicalJson } from "../../../../core/image/oci/canonical-json.js";
 
 describe("canonicalJson", () => {
   it("sorts keys at every depth, integer-like ones included, and writes no whitespace", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { resolveBase } from "../../../../src/core/image/bases.js";
-import { CRANE_IMAGE, CRANE_VERSION, checkPushedDigest, parseBaseDigest, planBaseDigest, planBasePull, planLayoutPush } from "../../../../src/core/image/oci/crane.js";
-import { planPublish } from "../../../../src/core/image/publish.js";
+import { resolveBase } from "../../../../core/image/bases.js";
+import { CRANE_IMAGE, CRANE_VERSION, checkPushedDigest, parseBaseDigest, planBaseDigest, planBasePull, planLayoutPush } from "../../../../core/image/oci/crane.js";
+import { planPublish } from "../../../../core/image/publish.js";
 
 const DIGEST = `sha256:${"f".repeat(64)}`;
 

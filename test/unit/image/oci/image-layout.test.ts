@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { sha256Digest } from "../../../../src/core/image/oci/blob.js";
-import { planOciImage } from "../../../../src/core/image/oci/image-layout.js";
+import { sha256Digest } from "../../../../core/image/oci/blob.js";
+import { planOciImage } from "../../../../core/image/oci/image-layout.js";
 import { LAYERS, scratchParts, scratchPlan } from "./inputs.js";
 
 const fixtures = fileURLToPath(new URL("../../../fixtures/oci/", import.meta.url));

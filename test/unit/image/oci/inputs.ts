@@ -1,6 +1,6 @@
-import { planImage, type ImagePlanOptions } from "../../../../src/core/image/plan.js";
-import type { PlatformParts } from "../../../../src/core/image/oci/image-layout.js";
-import type { LayerDigests } from "../../../../src/core/image/oci/layer.js";
+import { planImage, type ImagePlanOptions } from "../../../../core/image/plan.js";
+import type { PlatformParts } from "../../../../core/image/oci/image-layout.js";
+import type { LayerDigests } from "../../../../core/image/oci/layer.js";
 
 /** Fixed inputs for the OCI image tests: one scratch service built for two platforms. */
 export const OPTIONS: ImagePlanOptions = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { planImage } from "../../../../src/core/image/plan.js";
-import { planLayer, parseLayerMeasure } from "../../../../src/core/image/oci/layer.js";
+import { planImage } from "../../../../core/image/plan.js";
+import { planLayer, parseLayerMeasure } from "../../../../core/image/oci/layer.js";
 import { OPTIONS } from "./inputs.js";
 
 describe("planLayer", () => {

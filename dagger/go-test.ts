@@ -3,7 +3,7 @@ import { ReturnType } from "@dagger.io/dagger";
 import { planTest } from "../core/go/test-plan.js";
 import type { StageContext } from "./context.js";
 import { goContainer, withEnv } from "./go-toolchain.js";
-import { TestReport } from "../test-report.js";
+import { TestReport } from "../src/test-report.js";
 
 /**
  * Runs go test and keeps its outcome as data: a failing suite still yields its reports, and the

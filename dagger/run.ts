@@ -8,7 +8,7 @@ import { stageGraph, type Selection, type Stage } from "../core/pipeline/graph.j
 import type { StageOutput } from "../core/pipeline/outputs.js";
 import { runStages, type RunReport, type StageExecutor, type StageInputs, type StageResult } from "../core/pipeline/runner.js";
 import { SEVERITIES } from "../core/scan/severity.js";
-import { Severity } from "../enums.js";
+import { Severity } from "../src/enums.js";
 import type { StageContext } from "./context.js";
 import { deploy, type ClusterArguments } from "./deploy.js";
 import { buildBinaries } from "./go-build.js";

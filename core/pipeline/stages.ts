@@ -51,7 +51,7 @@ export const stagesSchema = z
   .default(() => structuredClone(DEFAULT_STAGES))
   .describe("The stages in the order they are listed; independent stages run at the same time. Default: test, build, image, scan, then publish on the default branch and tags.");
 
-/** Where the service is deployed: each environment's namespace, strategy and checks (src/core/kube/config). */
+/** Where the service is deployed: each environment's namespace, strategy and checks (core/kube/config). */
 export const environmentsSchema = z
   .record(environmentName, environmentSchema)
   .default({})

@@ -6,7 +6,7 @@ import type { ScanConfig } from "../core/pipeline/schema.js";
 import { ignoreFilePath, scanPolicy } from "../core/scan/policy.js";
 import { interpretExit, nextScanStep, type TrivyOutcome } from "../core/scan/trivy-exit.js";
 import { planTrivyScan, type ScanTarget, type TrivyInvocation } from "../core/scan/trivy-plan.js";
-import { ScanReport } from "../scan-report.js";
+import { ScanReport } from "../src/scan-report.js";
 import { readPipeline } from "./context.js";
 
 /** What Trivy looks at: the image Gantry built (as a tarball), a published reference, or a directory. */

@@ -1,4 +1,4 @@
-// Which refs a stage runs for. The ref is read as src/core/image/tags.ts reads it for tagging,
+// Which refs a stage runs for. The ref is read as core/image/tags.ts reads it for tagging,
 // so "a tag" means the same thing to the condition and to the tags it produces.
 import type { GitRefName } from "../image/tags.js";
 import { matchesRefPattern } from "./ref-pattern.js";
