@@ -1,4 +1,4 @@
-import { dag, type Secret, type Service } from "@dagger.io/dagger";
+import { dag, type Directory, type Secret, type Service } from "@dagger.io/dagger";
 
 import { GantryError } from "../core/errors.js";
 import { environmentOf, kubeconfigReference, requireCredentials } from "../core/kube/deploy-request.js";
@@ -7,11 +7,12 @@ import { toYaml } from "../core/kube/manifests/yaml.js";
 import type { RolloutReport } from "../core/kube/report.js";
 import { planRollout, renderEnvironment, type RolloutPlan } from "../core/kube/rollout/plan.js";
 import { abort, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
+import { stageGraph } from "../core/pipeline/graph.js";
+import type { RunReport } from "../core/pipeline/runner.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
 import { planBinaries } from "./go-build.js";
 import { containerKubectl, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
-import { publishImage } from "./publish.js";
 
 /** How the caller reaches the environment's cluster; the pipeline's deploy stage may name the kubeconfig instead. */
 export interface ClusterArguments {
@@ -33,12 +34,36 @@ export async function rolloutPlan(ctx: StageContext, environment: string, image:
   return planRollout(workload(await serviceName(ctx), image, env, ctx.release.version));
 }
 
-/** The image to roll out: the one given (repo@sha256:...), else the one this call publishes. */
-export async function imageToDeploy(ctx: StageContext, given: string): Promise<string> {
-  if (given) return given;
-  const refs = await publishImage(ctx, ctx.pipeline.go.platforms.filter((p) => p.startsWith("linux/")), {});
-  const [named, digest] = refs[0]!.split("@") as [string, string];
-  return `${named.slice(0, named.lastIndexOf(":"))}@${digest}`;
+/**
+ * A deploy with the gates the pipeline file declares: the environment's deploy stage and everything
+ * it waits for (test and scan before anything is pushed, approvals, ref conditions), or, when no stage
+ * deploys there, the chain up to publish and then the rollout of what it pushed.
+ */
+export async function gatedDeploy(ctx: StageContext, source: Directory, environment: string, approve: string[], cluster: ClusterArguments): Promise<RolloutReport> {
+  const { runPipeline } = await import("./run.js");
+  const graph = stageGraph(ctx.pipeline.stages);
+  const deployStage = graph.stages.find((s) => s.environment === environment);
+  const publish = deployStage ? undefined : graph.stages.find((s) => s.kind === "publish");
+  if (!deployStage && !publish) throw new GantryError(`the pipeline file has no stage that deploys to ${environment} and no publish stage: pass --image with a digest to roll out`);
+  let rolledOut: RolloutReport | undefined;
+  const run = await runPipeline(ctx, {
+    source,
+    selection: deployStage ? { environment } : { stage: publish!.name },
+    approve,
+    cluster,
+    onRollout: (_stage, report) => (rolledOut = report),
+  });
+  if (deployStage) {
+    if (rolledOut) return rolledOut;
+    throw new GantryError(`nothing was rolled out to ${environment}:\n${stageLines(run)}`);
+  }
+  const pushed = run.stages.find((s) => s.name === publish!.name)?.output;
+  if (run.status !== "passed" || pushed?.kind !== "publish") throw new GantryError(`nothing was rolled out to ${environment}:\n${stageLines(run)}`);
+  return deploy(ctx, environment, `${pushed.image.repository}@${pushed.image.digest}`, cluster);
+}
+
+function stageLines(run: RunReport): string {
+  return run.stages.map((s) => `  ${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ""}`).join("\n");
 }
 
 async function ports(ctx: StageContext, environment: string, plan: RolloutPlan, args: ClusterArguments) {

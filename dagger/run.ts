@@ -9,6 +9,7 @@ import type { StageOutput } from "../core/pipeline/outputs.js";
 import { runStages, type RunReport, type StageExecutor, type StageInputs, type StageResult } from "../core/pipeline/runner.js";
 import { SEVERITIES } from "../core/scan/severity.js";
 import { Severity } from "../src/enums.js";
+import type { RolloutReport } from "../core/kube/report.js";
 import type { StageContext } from "./context.js";
 import { deploy, type ClusterArguments } from "./deploy.js";
 import { buildBinaries } from "./go-build.js";
@@ -23,6 +24,8 @@ export interface RunRequest {
   approve: string[];
   /** Cluster access for every deploy stage; each stage's own kubeconfig reference otherwise. */
   cluster: ClusterArguments;
+  /** Told of each rollout a deploy stage walked. */
+  onRollout?: (stage: Stage, report: RolloutReport) => void;
 }
 
 /**
@@ -69,6 +72,7 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
       if (!inputs.image) return { status: "failed", error: `stage ${stage.name}: no publish stage upstream pushed an image to roll out` };
       const image = `${inputs.image.repository}@${inputs.image.digest}`;
       const report = await deploy(ctx, stage.environment!, image, request.cluster);
+      request.onRollout?.(stage, report);
       const steps = report.actions.map((a) => ({ name: `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}`, status: "passed" as const }));
       const ok = report.verdict === "promoted" || report.verdict === "unchanged";
       const output: StageOutput = { kind: "deploy", environment: stage.environment!, image, steps, rolledBack: report.verdict === "aborted" };

@@ -237,7 +237,8 @@ export class Gantry implements ModuleSettings {
   /**
    * Roll the service out to an environment with its strategy (rolling, canary steps with analysis, or
    * blue-green), walked from here with nothing installed in the cluster, and roll back by itself when a
-   * check fails. Publishes first unless --image names a digest. Never cached.
+   * check fails. Without --image, it runs the pipeline's chain to that environment first, with the gates
+   * the file declares: test and scan pass before anything is pushed or rolled out. Never cached.
    * Example: dagger call deploy --environment staging --kubeconfig file:$HOME/.kube/config markdown
    */
   @func({ cache: "never" })
@@ -246,10 +247,12 @@ export class Gantry implements ModuleSettings {
     @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
     /** The environment, as named under environments: in the pipeline file. */
     environment: string,
-    /** The image to roll out, pinned by digest (repo@sha256:...). Default: publish this source and roll that out. */
+    /** The image to roll out, pinned by digest (repo@sha256:...). Default: test, scan and publish this source, then roll that out. */
     image = "",
     /** Repository to publish to when no --image is given. Default: the pipeline's publish.repository. */
     repository?: string,
+    /** Stages (or environments) whose manual approval is given for this run. */
+    approve: string[] = [],
     /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
     kubeconfig?: Secret,
     /** The API server as a service, when the kubeconfig points at this machine's loopback (kind, k3d): tcp://localhost:6443. */
@@ -257,9 +260,10 @@ export class Gantry implements ModuleSettings {
     /** kubectl image; any image with kubectl on PATH. */
     kubectlImage = "",
   ): Promise<Rollout> {
-    const { deploy, imageToDeploy } = await import("#dagger/deploy.js");
+    const { deploy, gatedDeploy } = await import("#dagger/deploy.js");
     const ctx = await stageContext(callInput(this, source, { publish: { repository } }));
-    return rolloutObject(await deploy(ctx, environment, await imageToDeploy(ctx, image), { kubeconfig, cluster, kubectlImage }));
+    const access = { kubeconfig, cluster, kubectlImage };
+    return rolloutObject(image ? await deploy(ctx, environment, image, access) : await gatedDeploy(ctx, source, environment, approve, access));
   }
 
   /** Past the current pause or analysis step of the environment's rollout (or, with --full, all the way). Example: dagger call promote --environment production check */
