@@ -13,7 +13,7 @@ export const ENGINE_VERSION = (JSON.parse(readFileSync(`${root}dagger.json`, "ut
 const KITCHEN_SINK = `
 name: api
 publish: {repository: ghcr.io/acme/api}
-environments: {qa: {}, prod: {}}
+environments: {qa: {namespace: qa}, prod: {namespace: prod}}
 stages:
   - name: test
   - name: lint

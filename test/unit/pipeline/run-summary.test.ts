@@ -7,7 +7,7 @@ import { runStages } from "../../../core/pipeline/runner.js";
 import { DIGEST, replay } from "./recorded.js";
 
 const PIPELINE = `
-environments: {staging: {}}
+environments: {staging: {namespace: staging}}
 stages:
   - name: test
   - name: build

@@ -9,8 +9,8 @@ const defaults = stageGraph(DEFAULT_STAGES);
 
 const CANARY = `
 environments:
-  staging: {}
-  production: {}
+  staging: {namespace: staging}
+  production: {namespace: production}
 stages:
   - name: test
   - name: build
