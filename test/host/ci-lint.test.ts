@@ -25,6 +25,8 @@ function run(argv: string[], input: string, env: Record<string, string> = {}): P
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
     child.on("error", reject);
     child.on("close", (status) => resolve({ status: status ?? -1, output }));
+    // A program may exit before reading all its input; its exit status says how it went.
+    child.stdin.on("error", (e: NodeJS.ErrnoException) => e.code !== "EPIPE" && reject(e));
     child.stdin.end(input);
   });
 }
