@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+import { daggerCall, daggerCallOk, engineSuite, skipReason } from "./engine.js";
+
+const IMAGE = `ghcr.io/acme/hello-api@sha256:${"a".repeat(64)}`;
+
+// The rollout loop itself runs against a real control plane in test/host (kube-*.test.ts); here the
+// engine renders the example's staging manifests and refuses what cannot work, before any cluster call.
+describe.skipIf(skipReason)(engineSuite("engine: Kubernetes delivery of examples/hello-api"), () => {
+  it("renders the staging manifests with the image pinned and a restricted securityContext", async () => {
+    const yaml = await daggerCallOk(["manifests", "--environment", "staging", "--image", IMAGE, "file", "--path", "staging.yaml", "contents"]);
+    expect(yaml).toContain("kind: Deployment");
+    expect(yaml).toContain(IMAGE);
+    expect(yaml).toContain("runAsNonRoot: true");
+    expect(yaml).toContain("readOnlyRootFilesystem: true");
+  });
+
+  it("refuses an unknown environment, with a did-you-mean", async () => {
+    const res = await daggerCall(["deploy", "--environment", "stagign", "--image", IMAGE]);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain('did you mean "staging"');
+  });
+
+  it("refuses a kubeconfig on the caller's loopback without the cluster as a service, naming --cluster", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gantry-kubeconfig-"));
+    const kubeconfig = join(dir, "config");
+    writeFileSync(
+      kubeconfig,
+      "apiVersion: v1\nkind: Config\ncurrent-context: kind\ncontexts: [{name: kind, context: {cluster: kind, user: kind}}]\nclusters: [{name: kind, cluster: {server: 'https://127.0.0.1:6443'}}]\nusers: [{name: kind, user: {token: x}}]\n",
+    );
+    const res = await daggerCall(["deploy", "--environment", "staging", "--image", IMAGE, "--kubeconfig", `file:${kubeconfig}`]);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain("--cluster tcp://localhost:6443");
+  });
+});
