@@ -19,7 +19,7 @@ describe("the host-path check", () => {
   const scan = (text: string, name = file) => scanSource(name, text, ROOT).map((e) => e.path);
 
   it("flags a fixture URL that climbs out of the root", () => {
-    expect(scan(`const f = new URL("../../../../shared/fixtures/gotest/", import.meta.url);`)).toEqual(["../../../../shared/fixtures/gotest/"]);
+    expect(scan(`const f = new URL("../../../../elsewhere/fixtures/gotest/", import.meta.url);`)).toEqual(["../../../../elsewhere/fixtures/gotest/"]);
   });
 
   it("accepts a relative URL or import that stays inside", () => {
@@ -43,8 +43,8 @@ describe("the host-path check", () => {
   });
 
   it("anchors join/resolve at the first literal argument", () => {
-    expect(scan(`join("..", "shared");\njoin(dbDir, "..", "db.tar.gz");\nresolve("test", "fixtures");\npath.join("/home", "x");\nparts.join("/");`)).toEqual([
-      "..,shared".replace(",", "/"),
+    expect(scan(`join("..", "elsewhere");\njoin(dbDir, "..", "db.tar.gz");\nresolve("test", "fixtures");\npath.join("/home", "x");\nparts.join("/");`)).toEqual([
+      "..,elsewhere".replace(",", "/"),
       "/home/x",
     ]);
   });
@@ -56,7 +56,7 @@ describe("the host-path check", () => {
   it("flags a shell script that leaves the root, relative or absolute, but not system paths", () => {
     const script = `${ROOT}/scripts/x.sh`;
     const beside = `${dirname(ROOT)}/shared/b`;
-    const text = `ROOT="$(cd "$(dirname "$0")/.." && pwd)"\ncp "$ROOT/../shared/a" .\ncat ${beside} > /dev/null\ncd ../..\nopenssl req -subj "/CN=ca"\ncurl --raw /readyz\ncat "$ROOT/test/x"`;
-    expect(scan(text, script)).toEqual(["$ROOT/../shared/a", beside, "../.."]);
+    const text = `ROOT="$(cd "$(dirname "$0")/.." && pwd)"\ncp "$ROOT/../elsewhere/a" .\ncat ${beside} > /dev/null\ncd ../..\nopenssl req -subj "/CN=ca"\ncurl --raw /readyz\ncat "$ROOT/test/x"`;
+    expect(scan(text, script)).toEqual(["$ROOT/../elsewhere/a", beside, "../.."]);
   });
 });
