@@ -7,7 +7,7 @@ import { toYaml } from "../core/kube/manifests/yaml.js";
 import type { RolloutReport } from "../core/kube/report.js";
 import { planRollout, renderEnvironment, type RolloutPlan } from "../core/kube/rollout/plan.js";
 import { abort, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
-import { stageGraph } from "../core/pipeline/graph.js";
+import { deployChain, stageGraph } from "../core/pipeline/graph.js";
 import type { RunReport } from "../core/pipeline/runner.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
@@ -41,25 +41,15 @@ export async function rolloutPlan(ctx: StageContext, environment: string, image:
  */
 export async function gatedDeploy(ctx: StageContext, source: Directory, environment: string, approve: string[], cluster: ClusterArguments): Promise<RolloutReport> {
   const { runPipeline } = await import("./run.js");
-  const graph = stageGraph(ctx.pipeline.stages);
-  const deployStage = graph.stages.find((s) => s.environment === environment);
-  const publish = deployStage ? undefined : graph.stages.find((s) => s.kind === "publish");
-  if (!deployStage && !publish) throw new GantryError(`the pipeline file has no stage that deploys to ${environment} and no publish stage: pass --image with a digest to roll out`);
+  const chain = deployChain(stageGraph(ctx.pipeline.stages), environment);
   let rolledOut: RolloutReport | undefined;
-  const run = await runPipeline(ctx, {
-    source,
-    selection: deployStage ? { environment } : { stage: publish!.name },
-    approve,
-    cluster,
-    onRollout: (_stage, report) => (rolledOut = report),
-  });
-  if (deployStage) {
-    if (rolledOut) return rolledOut;
-    throw new GantryError(`nothing was rolled out to ${environment}:\n${stageLines(run)}`);
+  const run = await runPipeline(ctx, { source, selection: chain.selection, approve, cluster, onRollout: (_stage, report) => (rolledOut = report) });
+  const pushed = chain.publish ? run.stages.find((s) => s.name === chain.publish)?.output : undefined;
+  if (chain.rollsOut === "after-publish" && run.status === "passed" && pushed?.kind === "publish") {
+    rolledOut = await deploy(ctx, environment, `${pushed.image.repository}@${pushed.image.digest}`, cluster);
   }
-  const pushed = run.stages.find((s) => s.name === publish!.name)?.output;
-  if (run.status !== "passed" || pushed?.kind !== "publish") throw new GantryError(`nothing was rolled out to ${environment}:\n${stageLines(run)}`);
-  return deploy(ctx, environment, `${pushed.image.repository}@${pushed.image.digest}`, cluster);
+  if (!rolledOut) throw new GantryError(`nothing was rolled out to ${environment}:\n${stageLines(run)}`);
+  return rolledOut;
 }
 
 function stageLines(run: RunReport): string {

@@ -4,6 +4,7 @@ import { dockerConfigJson, formatDigestRefs, planPublish, publishedDigest, type 
 import { COSIGN_KEY_PATH, COSIGN_PASSWORD_ENV, planAttest, planSign, validateSigning } from "../core/image/sign.js";
 import { computeTags } from "../core/image/tags.js";
 import type { ToolRun } from "../core/image/tool-run.js";
+import type { PushedImage } from "../core/pipeline/outputs.js";
 import type { PublishConfig } from "../core/pipeline/schema.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
@@ -30,7 +31,7 @@ function secretOf(given: Secret | undefined, reference: string | undefined): Sec
  * index per tag and checks that they all carry one digest; signing and the SBOM attestation follow,
  * by digest.
  */
-export async function publishImage(ctx: StageContext, platforms: string[], given: PublishCredentials): Promise<string[]> {
+export async function publishImage(ctx: StageContext, platforms: string[], given: PublishCredentials): Promise<PushedImage> {
   const config: PublishConfig = ctx.pipeline.publish;
   const password = secretOf(given.password, config.password);
   const cosignKey = secretOf(given.cosignKey, config.cosignKey);
@@ -60,7 +61,7 @@ export async function publishImage(ctx: StageContext, platforms: string[], given
       await (await cosign(attest, cosignKey, cosignPassword, login, (c) => c.withMountedFile(SBOM_PATH, sbom))).sync();
     }
   }
-  return formatDigestRefs(plan.repository, tags, digest);
+  return { repository: plan.repository, digest, refs: formatDigestRefs(plan.repository, tags, digest) };
 }
 
 async function cosign(run: ToolRun, key: Secret, password: Secret | undefined, login: { plan: PublishPlan; password: Secret } | undefined, mount: (c: Container) => Container = (c) => c): Promise<Container> {

@@ -63,10 +63,7 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
       return { status: passed ? "passed" : "failed", output: { kind: "scan", verdict, counts, failing } };
     },
     async publish() {
-      const refs = await publishImage(ctx, imagePlatforms, {});
-      const [named, digest] = refs[0]!.split("@") as [string, string];
-      const repository = named.slice(0, named.lastIndexOf(":"));
-      return { status: "passed", output: { kind: "publish", image: { repository, digest, refs } } };
+      return { status: "passed", output: { kind: "publish", image: await publishImage(ctx, imagePlatforms, {}) } };
     },
     async deploy(stage, inputs) {
       if (!inputs.image) return { status: "failed", error: `stage ${stage.name}: no publish stage upstream pushed an image to roll out` };

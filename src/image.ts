@@ -135,7 +135,7 @@ export class Image {
   ): Promise<string[]> {
     const { publishImage } = await import("#dagger/publish.js");
     const ctx = await this.context({ publish: { repository, tags, username } }, releasedVersions);
-    return publishImage(ctx, this.imagePlatforms(ctx.pipeline.go.platforms), { password, cosignKey, cosignPassword });
+    return (await publishImage(ctx, this.imagePlatforms(ctx.pipeline.go.platforms), { password, cosignKey, cosignPassword })).refs;
   }
 
   private imagePlatforms(pipelinePlatforms: string[]): string[] {

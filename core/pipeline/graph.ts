@@ -239,3 +239,17 @@ function suggest(word: string, known: string[]): string {
 function pathText(path: (string | number)[]): string {
   return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
 }
+
+/**
+ * What `deploy --environment` runs before rolling out: the environment's deploy stage and everything
+ * it waits for; or, when no stage deploys there, the chain up to the publish stage, whose pushed
+ * image is then rolled out. Either way test and scan gate what is pushed.
+ */
+export function deployChain(graph: StageGraph, environment: string): { selection: Selection; rollsOut: "deploy-stage" | "after-publish"; publish?: string } {
+  if (graph.stages.some((s) => s.environment === environment)) return { selection: { environment }, rollsOut: "deploy-stage" };
+  const publish = graph.stages.find((s) => s.kind === "publish");
+  if (!publish) {
+    throw new GantryError(`the pipeline file has no stage that deploys to ${environment} and no publish stage to push an image from: pass --image with a digest to roll out`);
+  }
+  return { selection: { stage: publish.name }, rollsOut: "after-publish", publish: publish.name };
+}
