@@ -70,15 +70,25 @@ stages:
 
 let cluster: Cluster;
 let trivy: { binary: string; cacheDir: string };
+/** The registry the passing runs push to, and one the failing run must leave empty. */
+let registry: Registry;
+let untouched: Registry;
 
 beforeAll(async () => {
   const cacheDir = tempDir("gantry-trivy-cache-");
-  const [started, binary] = await Promise.all([startCluster(), findTrivy(), writeFixtureDb(cacheDir)]);
-  cluster = started;
-  trivy = { binary, cacheDir };
+  // Each is kept as soon as it runs, so that afterAll stops it even when another failed to start.
+  await Promise.all([
+    startCluster().then((c) => (cluster = c)),
+    startRegistry().then((r) => (registry = r)),
+    startRegistry().then((r) => (untouched = r)),
+    findTrivy().then(async (binary) => {
+      await writeFixtureDb(cacheDir);
+      trivy = { binary, cacheDir };
+    }),
+  ]);
 });
 afterAll(async () => {
-  await cluster?.stop();
+  await Promise.all([cluster?.stop(), registry?.stop(), untouched?.stop()]);
   removeTempDirs();
 });
 
@@ -112,12 +122,6 @@ const status = (report: RunReport) => Object.fromEntries(report.stages.map((s) =
 const explain = (report: RunReport) => report.stages.map((s) => `${s.name}: ${s.status} ${s.reason ?? ""}`).join("\n");
 
 describe("deploy to staging end to end on the host (real go, tar, Trivy, crane, registry, control plane)", () => {
-  let registry: Registry;
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(async () => registry?.stop());
-
   it("tests, builds, scans, pushes and rolls out the pushed digest through a canary", async () => {
     const namespace = await restrictedNamespace(cluster, "e2e");
     const { report, events } = await deployStaging(REPO, pipelineFile(registry.host, namespace));
@@ -185,19 +189,13 @@ describe("deploy to staging end to end on the host (real go, tar, Trivy, crane, 
 });
 
 describe("a failing test on the host stops the run before anything is pushed or rolled out", () => {
-  let registry: Registry;
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(async () => registry?.stop());
-
   it("fails the test stage, skips publish and deploy naming it, pushes nothing and deploys nothing", async () => {
     const root = tempDir("gantry-e2e-src-");
     cpSync(join(REPO, "examples/hello-api"), join(root, "examples/hello-api"), { recursive: true });
     writeFileSync(join(root, "examples/hello-api/internal/server/zz_fail_test.go"), `package server\n\nimport "testing"\n\nfunc TestGantryDeliberateFailure(t *testing.T) {\n\tt.Fatalf("want %d, got %d", 1, 2)\n}\n`);
     const namespace = await restrictedNamespace(cluster, "e2e-failing");
 
-    const { report, events } = await deployStaging(root, pipelineFile(registry.host, namespace));
+    const { report, events } = await deployStaging(root, pipelineFile(untouched.host, namespace));
     expect(report.status).toBe("failed");
     expect(status(report)).toEqual({ test: "failed", build: "passed", image: "passed", scan: "passed", publish: "skipped", "deploy-staging": "skipped" });
     const test = report.stages.find((s) => s.name === "test")!;
@@ -208,10 +206,10 @@ describe("a failing test on the host stops the run before anything is pushed or 
     expect(events).not.toContain("start:deploy-staging");
 
     // The registry holds no repository at all, and the namespace no Deployment.
-    const catalog = await crane("catalog", registry.host);
+    const catalog = await crane("catalog", untouched.host);
     expect(catalog.status, catalog.stderr).toBe(0);
     expect(catalog.stdout.trim()).toBe("");
-    const tags = await crane("ls", `${registry.host}/acme/hello-api`);
+    const tags = await crane("ls", `${untouched.host}/acme/hello-api`);
     expect(tags.status).not.toBe(0);
     expect(tags.stderr).toMatch(/NAME_UNKNOWN/);
     expect((await getJson(cluster, namespace, ["deployments"])).items).toEqual([]);
