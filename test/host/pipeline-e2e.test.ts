@@ -1,8 +1,9 @@
 // `deploy` end to end on this machine, through the same stage runner the Dagger module uses: the
 // example service tested by the real go, built, assembled into Gantry's OCI layout by GNU tar and
-// gzip, scanned by the real Trivy (offline fixture DB), pushed by the real crane to a real
-// docker-registry, and rolled out by the real rollout loop to a real control plane (kwok makes the
-// pods Ready without pulling the image). No stage is simulated: no step here needs an engine.
+// gzip, scanned by the real Trivy (offline fixture DB: it finds the Go binary and no advisory for
+// it), pushed by the real crane to a real docker-registry, and rolled out by the real rollout loop
+// to a real control plane (kwok makes the pods Ready without pulling the image). No stage is
+// simulated: no step here needs an engine.
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -185,7 +186,7 @@ describe("deploy to staging end to end on the host (real go, tar, Trivy, crane, 
     expect(deployment.status.readyReplicas).toBe(4);
     expect(await find(cluster, namespace, "deployment/hello-api-canary")).toBeUndefined();
     expect(runSummaryMarkdown(report)).toContain("### Rollout to staging (deploy-staging): rolled back");
-  });
+  }, 300_000); // two whole runs, the second waiting out the canary's deadline
 });
 
 describe("a failing test on the host stops the run before anything is pushed or rolled out", () => {
