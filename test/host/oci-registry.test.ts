@@ -6,14 +6,12 @@ import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { blobPath } from "../../core/image/oci/blob.js";
 import { checkPushedDigest, planLayoutPush } from "../../core/image/oci/crane.js";
-import { planOciImage, type OciImage, type PlatformParts } from "../../core/image/oci/image-layout.js";
-import { planLayer } from "../../core/image/oci/layer.js";
+import type { OciImage } from "../../core/image/oci/image-layout.js";
 import { DOCKER_LAYER_GZIP, DOCKER_MANIFEST, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from "../../core/image/oci/media-types.js";
 import { planImage, type ImagePlan, type ImagePlanOptions } from "../../core/image/plan.js";
 import { dockerConfigJson, planPublish } from "../../core/image/publish.js";
-import { buildHelloApi, CRANE, mustRun, pullBase, removeTempDirs, runCrane, runLayerPlan, tempDir, writeLayout } from "../support/oci.js";
+import { assembleImage, buildHelloApi, CRANE, mustRun, removeTempDirs, runCrane, tempDir } from "../support/oci.js";
 import { startRegistry, type Registry } from "../support/registry.js";
 import { runArgv } from "../support/run.js";
 
@@ -25,24 +23,7 @@ function plan(options: Partial<ImagePlanOptions>): ImagePlan {
   return planImage({ name: "hello-api", base: "scratch", builtPlatforms: [...PLATFORMS], sourceDateEpoch: 1_700_000_000, labels: { version: "1.2.3" }, ...options });
 }
 
-/** Layers from the core's argv, the pulled base for each platform (unless scratch), the image and its layout on disk. */
-async function assemble(p: ImagePlan, binaries: (platform: string, file: string) => string): Promise<{ image: OciImage; layout: string }> {
-  const parts: PlatformParts[] = [];
-  const blobs = new Map<string, string>();
-  for (const { platform, binaryFile } of p.platforms) {
-    const layer = await runLayerPlan(planLayer(p), binaries(platform, binaryFile));
-    blobs.set(layer.digest, layer.blob);
-    if (p.base.kind === "scratch") {
-      parts.push({ platform, layer });
-      continue;
-    }
-    const base = await pullBase(p.base, platform, noLogin);
-    for (const l of base.image.layers) blobs.set(l.digest, join(base.dir, blobPath(l.digest)));
-    parts.push({ platform, layer, base: base.image });
-  }
-  const image = planOciImage(p, parts);
-  return { image, layout: writeLayout(image, blobs) };
-}
+const assemble = (p: ImagePlan, binaries: (platform: string, file: string) => string) => assembleImage(p, binaries, noLogin);
 
 async function push(image: OciImage, layout: string, repository: string, tags: string[], dockerConfig = noLogin): Promise<string[]> {
   const pushPlan = planLayoutPush(planPublish({ repository, tags, platforms: [...PLATFORMS], hasPassword: false }), layout, image.digest);

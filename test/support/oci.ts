@@ -7,8 +7,9 @@ import { fileURLToPath } from "node:url";
 
 import { baseConfigDigest, pulledManifestDigest, readBaseImage, type BaseImage } from "../../core/image/oci/base.js";
 import { blobPath } from "../../core/image/oci/blob.js";
-import type { OciImage } from "../../core/image/oci/image-layout.js";
-import { parseLayerMeasure, type LayerDigests, type LayerPlan } from "../../core/image/oci/layer.js";
+import { planOciImage, type OciImage, type PlatformParts } from "../../core/image/oci/image-layout.js";
+import { parseLayerMeasure, planLayer, type LayerDigests, type LayerPlan } from "../../core/image/oci/layer.js";
+import type { ImagePlan } from "../../core/image/plan.js";
 import type { RuntimeBase } from "../../core/image/bases.js";
 import type { ImagePlatform } from "../../core/image/platforms.js";
 import { planBuild } from "../../core/go/build-plan.js";
@@ -67,6 +68,28 @@ export function writeLayout(image: OciImage, blobs: Map<string, string>): string
     copyFileSync(source, join(dir, layer.path));
   }
   return dir;
+}
+
+/**
+ * The image as the adapter assembles it: the layer from the core's argv per platform, the base pulled
+ * per platform (unless scratch), the image's documents, and its layout on disk.
+ */
+export async function assembleImage(plan: ImagePlan, binaries: (platform: string, file: string) => string, dockerConfig: string): Promise<{ image: OciImage; layout: string }> {
+  const parts: PlatformParts[] = [];
+  const blobs = new Map<string, string>();
+  for (const { platform, binaryFile } of plan.platforms) {
+    const layer = await runLayerPlan(planLayer(plan), binaries(platform, binaryFile));
+    blobs.set(layer.digest, layer.blob);
+    if (plan.base.kind === "scratch") {
+      parts.push({ platform, layer });
+      continue;
+    }
+    const base = await pullBase(plan.base, platform, dockerConfig);
+    for (const l of base.image.layers) blobs.set(l.digest, join(base.dir, blobPath(l.digest)));
+    parts.push({ platform, layer, base: base.image });
+  }
+  const image = planOciImage(plan, parts);
+  return { image, layout: writeLayout(image, blobs) };
 }
 
 /** Pulls one platform of a base with the core's crane argv and reads it as the adapter does. */
