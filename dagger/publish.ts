@@ -2,9 +2,9 @@ import { dag, type Container, type Secret } from "@dagger.io/dagger";
 
 import { dockerConfigJson, formatDigestRefs, planPublish, publishedDigest, type PublishPlan } from "../core/image/publish.js";
 import { COSIGN_KEY_PATH, COSIGN_PASSWORD_ENV, planAttest, planSign, validateSigning } from "../core/image/sign.js";
-import { computeTags } from "../core/image/tags.js";
 import type { ToolRun } from "../core/image/tool-run.js";
 import type { PushedImage } from "../core/pipeline/outputs.js";
+import { releaseTags } from "../core/pipeline/release.js";
 import type { PublishConfig } from "../core/pipeline/schema.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
@@ -37,14 +37,7 @@ export async function publishImage(ctx: StageContext, platforms: string[], given
   const cosignKey = secretOf(given.cosignKey, config.cosignKey);
   const cosignPassword = secretOf(given.cosignPassword, config.cosignPassword);
   const { release } = ctx;
-  const tags = computeTags({
-    ref: release.ref,
-    version: release.version,
-    commit: release.commit,
-    existingVersions: release.version ? release.releasedVersions() : [],
-    templates: config.tags,
-    sourceDateEpoch: release.sourceDateEpoch,
-  });
+  const tags = releaseTags(release, config.tags);
   const plan = planPublish({ repository: config.repository ?? "", tags, platforms, registryUser: config.username, hasPassword: password !== undefined });
   validateSigning({ attachSbom: config.attachSbom, hasKey: cosignKey !== undefined });
   const layout = await serviceLayout(ctx, plan.platforms);

@@ -3,10 +3,9 @@ import { getTracer } from "@dagger.io/dagger/telemetry";
 
 import { parseCoverProfile } from "../core/go/coverage.js";
 import { parseTestJson } from "../core/go/test2json.js";
-import { suitePassed } from "../core/go/test-outcome.js";
 import { stageGraph, type Selection, type Stage } from "../core/pipeline/graph.js";
-import type { StageOutput } from "../core/pipeline/outputs.js";
 import { runStages, type RunReport, type StageExecutor, type StageInputs, type StageResult } from "../core/pipeline/runner.js";
+import { deployResult, testResult } from "../core/pipeline/stage-results.js";
 import { SEVERITIES } from "../core/scan/severity.js";
 import { Severity } from "../src/enums.js";
 import type { RolloutReport } from "../core/kube/report.js";
@@ -38,10 +37,8 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
   const stages: Record<Stage["kind"], (stage: Stage, inputs: StageInputs) => Promise<StageResult>> = {
     async test() {
       const report = await runTests(ctx);
-      const parsed = parseTestJson(await report.events.contents());
       const coverage = report.coverprofile ? parseCoverProfile(await report.coverprofile.contents(), "coverage.out").percent : undefined;
-      const output: StageOutput = { kind: "test", ...parsed.totals, coverage };
-      return { status: suitePassed(parsed, report.exitCode) ? "passed" : "failed", output };
+      return testResult(parseTestJson(await report.events.contents()), report.exitCode, coverage);
     },
     async build() {
       const { plan, dist } = await buildBinaries(ctx, ctx.pipeline.go.platforms);
@@ -70,10 +67,7 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
       const image = `${inputs.image.repository}@${inputs.image.digest}`;
       const report = await deploy(ctx, stage.environment!, image, request.cluster);
       request.onRollout?.(stage, report);
-      const steps = report.actions.map((a) => ({ name: `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}`, status: "passed" as const }));
-      const ok = report.verdict === "promoted" || report.verdict === "unchanged";
-      const output: StageOutput = { kind: "deploy", environment: stage.environment!, image, steps, rolledBack: report.verdict === "aborted" };
-      return { status: ok ? "passed" : "failed", output, ...(ok ? {} : { error: `rollout ${report.verdict}: ${report.reason}` }) };
+      return deployResult(stage.environment!, image, report);
     },
   };
   const execute: StageExecutor = (stage, inputs) => getTracer().startActiveSpan(`gantry stage ${stage.name}`, () => stages[stage.kind](stage, inputs));

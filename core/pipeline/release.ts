@@ -1,6 +1,7 @@
 import { GantryError } from "../errors.js";
 import type { GitFacts } from "../git/facts.js";
 import { refFromGit, releasedVersions } from "../git/facts.js";
+import { computeTags } from "../image/tags.js";
 import { resolveRelease, type Release } from "../release.js";
 
 /** What the caller said about the release, overriding what git says. Empty means "ask git". */
@@ -38,4 +39,16 @@ export function releaseFor(overrides: ReleaseOverrides, git: GitFacts | undefine
       throw new GantryError("cannot tell which versions were already released (the source has no .git), so latest could move backwards; pass --released-versions, e.g. \"$(git tag -l 'v*' | paste -sd, -)\"");
     },
   };
+}
+
+/** The tags one publish pushes: the release's, moving only forward past the released versions, plus the file's templates. */
+export function releaseTags(release: ResolvedRelease, templates: string[]): string[] {
+  return computeTags({
+    ref: release.ref,
+    version: release.version,
+    commit: release.commit,
+    existingVersions: release.version ? release.releasedVersions() : [],
+    templates,
+    sourceDateEpoch: release.sourceDateEpoch,
+  });
 }

@@ -7,14 +7,12 @@ import { join } from "node:path";
 import { planBuild, type BuildPlan } from "../../core/go/build-plan.js";
 import { parseCoverProfile } from "../../core/go/coverage.js";
 import { parseGoMod, type GoMod } from "../../core/go/gomod.js";
-import { suitePassed } from "../../core/go/test-outcome.js";
 import { planTest } from "../../core/go/test-plan.js";
 import { parseTestJson } from "../../core/go/test2json.js";
 import { planServiceImage } from "../../core/image/image-request.js";
 import type { OciImage } from "../../core/image/oci/image-layout.js";
 import { checkPushedDigest, planLayoutPush } from "../../core/image/oci/crane.js";
 import { planPublish } from "../../core/image/publish.js";
-import { computeTags } from "../../core/image/tags.js";
 import { environmentOf } from "../../core/kube/deploy-request.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import type { RolloutReport } from "../../core/kube/report.js";
@@ -22,7 +20,8 @@ import { planRollout } from "../../core/kube/rollout/plan.js";
 import { runRollout } from "../../core/kube/runner.js";
 import type { Stage } from "../../core/pipeline/graph.js";
 import { goToolchain } from "../../core/pipeline/go-settings.js";
-import type { StageOutput } from "../../core/pipeline/outputs.js";
+import { releaseTags } from "../../core/pipeline/release.js";
+import { deployResult, testResult } from "../../core/pipeline/stage-results.js";
 import type { ResolvedRelease } from "../../core/pipeline/release.js";
 import type { StageExecutor, StageInputs, StageResult } from "../../core/pipeline/runner.js";
 import type { Pipeline } from "../../core/pipeline/schema.js";
@@ -109,10 +108,8 @@ export function hostExecutor(host: HostPipeline): StageExecutor {
       const plan = planTest({ ...pipeline.test, tags: pipeline.go.buildTags, ...toolchain.env, outputDir: tempDir("gantry-test-") });
       const ran = await runArgv(plan.argv, { cwd: module, env: plan.env });
       writeFileSync(plan.eventsPath, ran.stdout);
-      const parsed = parseTestJson(ran.stdout);
       const coverage = plan.coverprofilePath && existsSync(plan.coverprofilePath) ? parseCoverProfile(readFileSync(plan.coverprofilePath, "utf8"), "coverage.out").percent : undefined;
-      const output: StageOutput = { kind: "test", ...parsed.totals, coverage };
-      return { status: suitePassed(parsed, ran.status) ? "passed" : "failed", output };
+      return testResult(parseTestJson(ran.stdout), ran.status, coverage);
     },
     async build() {
       const { plan } = await binaries(pipeline.go.platforms);
@@ -155,14 +152,7 @@ export function hostExecutor(host: HostPipeline): StageExecutor {
     },
     async publish() {
       const config = pipeline.publish;
-      const tags = computeTags({
-        ref: release.ref,
-        version: release.version,
-        commit: release.commit,
-        existingVersions: release.version ? release.releasedVersions() : [],
-        templates: config.tags,
-        sourceDateEpoch: release.sourceDateEpoch,
-      });
+      const tags = releaseTags(release, config.tags);
       const plan = planPublish({ repository: config.repository ?? "", tags, platforms: imagePlatforms, registryUser: config.username, hasPassword: false });
       const { image, layout: dir } = await layout(plan.platforms);
       const push = planLayoutPush(plan, dir, image.digest);
@@ -177,10 +167,7 @@ export function hostExecutor(host: HostPipeline): StageExecutor {
       const plan = planRollout(workload(name, image, environmentOf(pipeline, stage.environment!), release.version), host.pollMs === undefined ? {} : { pollMs: host.pollMs });
       const report = await runRollout(plan, clusterPorts(host.cluster));
       host.onRollout?.(stage, report);
-      const steps = report.actions.map((a) => ({ name: `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}`, status: "passed" as const }));
-      const ok = report.verdict === "promoted" || report.verdict === "unchanged";
-      const output: StageOutput = { kind: "deploy", environment: stage.environment!, image, steps, rolledBack: report.verdict === "aborted" };
-      return { status: ok ? "passed" : "failed", output, ...(ok ? {} : { error: `rollout ${report.verdict}: ${report.reason}` }) };
+      return deployResult(stage.environment!, image, report);
     },
   };
   return (stage, inputs) => stages[stage.kind](stage, inputs);
