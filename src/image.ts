@@ -2,6 +2,7 @@ import { dag, func, object, type Container, type Directory, type File, type Plat
 
 import { callInput, stageContext, type ModuleSettings } from "./call.js";
 import { SbomFormat, Severity } from "./enums.js";
+import type { ImageConfig } from "#core/pipeline/schema.js";
 import type { ScanReport } from "./scan-report.js";
 
 /**
@@ -143,7 +144,8 @@ export class Image {
   }
 
   private async context(overrides: Parameters<typeof callInput>[2] = {}, releasedVersions?: string[]) {
-    const image = { base: (this.base || undefined) as never, baseImage: this.baseImage || undefined };
+    // base holds a BaseKind value; the override is checked again by the pipeline schema.
+    const image = { base: (this.base || undefined) as ImageConfig["base"] | undefined, baseImage: this.baseImage || undefined };
     return stageContext(callInput(this, this.source, { ...overrides, image: { ...image, ...overrides.image } }, releasedVersions));
   }
 }
