@@ -70,7 +70,7 @@ export class Image {
     return (await serviceLayout(ctx, this.imagePlatforms(ctx.pipeline.go.platforms))).digest;
   }
 
-  /** The OCI layout as one reproducible tar archive, for docker load, scanners or air-gapped transfer. Example: dagger call image tarball export --path image.tar */
+  /** The OCI layout as one reproducible tar archive, for air-gapped transfer or docker load (Docker 25 or later reads OCI layouts). Example: dagger call image tarball export --path image.tar */
   @func()
   async tarball(): Promise<File> {
     const { serviceLayout, layoutTarball } = await import("#dagger/image.js");

@@ -26,7 +26,7 @@ export const FINDINGS_EXIT_CODE = 5;
 export const CACHE_BUSTER_ENV = "GANTRY_SCAN_CACHE_BUSTER";
 
 export type ScanTarget =
-  /** A `docker save` tarball or OCI layout archive. */
+  /** A `docker save` tarball (what Dagger's asTarball writes) or an OCI layout directory; Trivy 0.74 reads no OCI layout tar. */
   | { kind: "image-archive"; path: string }
   /** An image pulled from its registry. */
   | { kind: "image"; ref: string }

@@ -140,8 +140,8 @@ function entryArgv(e: Entry): string[][] {
 }
 
 /**
- * argv that writes an OCI layout directory as one tar archive (for `docker load`, Trivy's --input,
- * air-gapped transfer) with the same pinned settings as the layer, so the archive is reproducible too.
+ * argv that writes an OCI layout directory as one tar archive (for air-gapped transfer and `docker load`;
+ * Trivy 0.74 reads a layout only as a directory) with the same pinned settings as the layer, so it is reproducible too.
  */
 export function layoutTarballArgv(layoutDir: string, output: string): string[] {
   return [...reproducibleTar(output, layoutDir, 0), "--owner=0", "--group=0", "."];
