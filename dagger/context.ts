@@ -35,7 +35,10 @@ export interface StageContext {
 export async function stageContext(input: CallInput): Promise<StageContext> {
   const pipeline = applyOverrides(await readPipeline(input.source, input.config), input.overrides ?? {});
   const module = pipeline.source === "." ? input.source : input.source.directory(pipeline.source);
-  requireGoMod(await module.entries(), pipeline.source === "." ? "source" : "source");
+  if (pipeline.source !== "." && !(await input.source.exists(pipeline.source, { expectedType: ExistsType.DirectoryType }))) {
+    throw new GantryError(`${input.config}: source: "${pipeline.source}" is not a directory of the repository given as --source`);
+  }
+  requireGoMod(await module.entries(), "source");
   const mod = parseGoMod(await module.file("go.mod").contents(), `${pipeline.source}/go.mod`);
   const toolchain = goToolchain(pipeline.go, mod);
   const git = await gitFacts(input.source, toolchain.image);

@@ -107,3 +107,11 @@ describe("wiring: kubectl in a container for the rollout loop", () => {
     expect(simulation.containersCreated()).toBe(0);
   });
 });
+
+describe("wiring: where the Go module is", () => {
+  it("names the pipeline file's source key when it points at no directory, before any container", async () => {
+    const source = repository("source: services/nope\n");
+    await expect(gantry().build(source)).rejects.toThrow('pipelines/gantry.yaml: source: "services/nope" is not a directory of the repository given as --source');
+    expect(simulation.containersCreated()).toBe(0);
+  });
+});
