@@ -4,9 +4,12 @@
 // published JSON Schema (pipelines/gantry.schema.json) is generated from it.
 import { z } from "zod";
 
-import { SEVERITIES } from "../scan/severity.js";
-import { SBOM_FORMATS } from "../image/sbom.js";
-import { BASE_KINDS } from "../image/bases.js";
+import { GO_BUILD_CACHE_NAME, GO_MODULE_CACHE_NAME } from "../go/env.js";
+import { DEFAULT_PORT } from "../image/plan.js";
+import { DEFAULT_GATED_SEVERITIES, SEVERITIES } from "../scan/severity.js";
+import { TRIVY_IMAGE } from "../scan/trivy-plan.js";
+import { DEFAULT_SBOM_FORMAT, SBOM_FORMATS } from "../image/sbom.js";
+import { BASE_KINDS, DEFAULT_BASE, NONROOT_UID } from "../image/bases.js";
 import { SECRET_REFERENCE, SECRET_REFERENCE_HINT } from "./secret-reference.js";
 import { checkEnvironments, environmentsSchema, stagesSchema } from "./stages.js";
 
@@ -28,8 +31,8 @@ export const goSchema = z
     cgo: z.boolean().optional().describe("Enable cgo. Default: off (static binaries), on only when the race detector needs it."),
     goprivate: z.string().default("").describe("Private module globs fetched directly, not through the proxy (GOPRIVATE)."),
     netrc: secretRef.optional().describe("A .netrc with credentials for private module hosts, as a secret reference (env:NETRC, file:~/.netrc)."),
-    moduleCache: z.string().default("gantry-go-mod").describe("Cache volume for downloaded modules (GOMODCACHE)."),
-    buildCache: z.string().default("gantry-go-build").describe("Cache volume for compiled packages (GOCACHE)."),
+    moduleCache: z.string().default(GO_MODULE_CACHE_NAME).describe("Cache volume for downloaded modules (GOMODCACHE)."),
+    buildCache: z.string().default(GO_BUILD_CACHE_NAME).describe("Cache volume for compiled packages (GOCACHE)."),
     noCache: z.boolean().default(false).describe("Mount no Go caches: every run starts from nothing."),
     platforms: z.array(platform).min(1).default(["linux/amd64", "linux/arm64"]).describe("Platforms to build binaries and images for."),
   })
@@ -53,10 +56,10 @@ export const testSchema = z
 
 export const imageSchema = z
   .strictObject({
-    base: z.enum(BASE_KINDS).default("distroless").describe("Runtime base: distroless (static, nonroot), scratch, alpine, or custom (baseImage names it)."),
+    base: z.enum(BASE_KINDS).default(DEFAULT_BASE).describe("Runtime base: distroless (static, nonroot), scratch, alpine, or custom (baseImage names it)."),
     baseImage: z.string().optional().describe("The custom base's reference, or a mirror of the distroless or alpine image."),
-    port: z.int().min(1).max(65535).default(8080).describe("Port the service listens on, exposed by the image."),
-    user: z.int().min(1).max(2147483647).default(65532).describe("Numeric uid the image runs as; never 0."),
+    port: z.int().min(1).max(65535).default(DEFAULT_PORT).describe("Port the service listens on, exposed by the image."),
+    user: z.int().min(1).max(2147483647).default(NONROOT_UID).describe("Numeric uid the image runs as; never 0."),
     labels: z.record(labelKey, z.string()).default({}).describe("Extra image labels."),
     env: z.record(envName, z.string()).default({}).describe("Environment variables set in the image."),
     args: z.array(z.string()).default([]).describe("Default arguments passed to the service's binary."),
@@ -64,14 +67,14 @@ export const imageSchema = z
     workdir: z.string().optional().describe("Working directory. Default: the binary's directory."),
     tzdata: z.boolean().default(false).describe("Copy the time zone database into bases that lack it (scratch, alpine)."),
     sourceUrl: z.string().default("").describe("Repository URL for the org.opencontainers.image.source label."),
-    sbomFormat: z.enum(SBOM_FORMATS).default("spdx-json").describe("SBOM format made by syft."),
+    sbomFormat: z.enum(SBOM_FORMATS).default(DEFAULT_SBOM_FORMAT).describe("SBOM format made by syft."),
   })
   .refine((image) => image.base !== "custom" || Boolean(image.baseImage), { message: "base: custom needs baseImage, the image to start from", path: ["baseImage"] })
   .describe("The runtime image's shape.");
 
 export const scanSchema = z
   .strictObject({
-    severities: z.array(z.enum(SEVERITIES)).min(1).default(["HIGH", "CRITICAL"]).describe("Severities that fail the gate."),
+    severities: z.array(z.enum(SEVERITIES)).min(1).default(() => [...DEFAULT_GATED_SEVERITIES]).describe("Severities that fail the gate."),
     ignoreUnfixed: z.boolean().default(false).describe("Let findings without a released fix pass the gate."),
     maxCounts: z.partialRecord(z.enum(SEVERITIES), z.int().min(0)).default({}).describe("Tolerated counts per severity; the gate fails above them."),
     allowList: z.string().optional().describe("Accepted vulnerabilities: a YAML file of {id, until, reason, package}, relative to the repository root."),
@@ -79,7 +82,7 @@ export const scanSchema = z
     dbRepositories: z.array(z.string()).default([]).describe("Vulnerability DB repositories, tried in order. Default: Trivy's."),
     javaDbRepositories: z.array(z.string()).default([]).describe("Java DB repositories, tried in order. Default: Trivy's."),
     timeout: goDuration.default("10m").describe("How long Trivy may run."),
-    trivyImage: z.string().default("aquasec/trivy:0.74.0").describe("Trivy image, pinned by tag; point it at a mirror if needed."),
+    trivyImage: z.string().default(TRIVY_IMAGE).describe("Trivy image, pinned by tag; point it at a mirror if needed."),
     trivyCache: z.string().default("gantry-trivy-db").describe("Cache volume for Trivy's vulnerability DB."),
     failOpen: z.boolean().default(false).describe('Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed.'),
   })

@@ -34,17 +34,6 @@ function parseMaxCounts(items: string[]): Partial<Record<Severity, number>> {
   return counts;
 }
 
-export type ScanTargetKind = "image-archive" | "image" | "fs";
-
-/** What to scan: a published reference, a directory, or (default) the image Gantry builds. */
-export function chooseScanTarget(options: { imageRef: string; hasDirectory: boolean }): ScanTargetKind {
-  if (options.imageRef && options.hasDirectory) {
-    throw new ArgumentError("imageRef", "scan either a published image (--image-ref) or a directory (--directory), not both");
-  }
-  if (options.imageRef) return "image";
-  return options.hasDirectory ? "fs" : "image-archive";
-}
-
 /** One line per failing finding, for logs and a failed check: "CRITICAL CVE-… pkg 1.2.3 (fixed in 1.2.4): reason". */
 export function failingLines(verdict: GateVerdict): string[] {
   return verdict.failing.map(({ finding: f, reason }) => {

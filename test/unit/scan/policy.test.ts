@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { evaluateGate } from "../../../core/scan/gate.js";
-import { chooseScanTarget, failingLines, ignoreFilePath, scanPolicy } from "../../../core/scan/policy.js";
+import { failingLines, ignoreFilePath, scanPolicy } from "../../../core/scan/policy.js";
 import { parseTrivyReport } from "../../../core/scan/trivy-report.js";
 
 const report = parseTrivyReport(
@@ -52,15 +52,6 @@ describe("scanPolicy", () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^CRITICAL CVE-2099-0001 fixturelib 1\.2\.3-r0 \(fixed in 1\.2\.4-r0\): /);
     expect(lines[1]).toMatch(/^HIGH CVE-2099-0003 otherlib 2\.0\.0-r0: /);
-  });
-});
-
-describe("chooseScanTarget", () => {
-  it("scans the built image unless a reference or a directory is given, never both", () => {
-    expect(chooseScanTarget({ imageRef: "", hasDirectory: false })).toBe("image-archive");
-    expect(chooseScanTarget({ imageRef: "ghcr.io/acme/api:1.2.3", hasDirectory: false })).toBe("image");
-    expect(chooseScanTarget({ imageRef: "", hasDirectory: true })).toBe("fs");
-    expect(() => chooseScanTarget({ imageRef: "x", hasDirectory: true })).toThrow("--image-ref: scan either a published image");
   });
 });
 
