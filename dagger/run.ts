@@ -5,9 +5,7 @@ import { parseCoverProfile } from "../core/go/coverage.js";
 import { parseTestJson } from "../core/go/test2json.js";
 import { stageGraph, type Selection, type Stage } from "../core/pipeline/graph.js";
 import { runStages, type RunReport, type StageExecutor, type StageInputs, type StageResult } from "../core/pipeline/runner.js";
-import { deployResult, testResult } from "../core/pipeline/stage-results.js";
-import { SEVERITIES } from "../core/scan/severity.js";
-import { Severity } from "../src/enums.js";
+import { deployResult, scanResult, testResult } from "../core/pipeline/stage-results.js";
 import type { RolloutReport } from "../core/kube/report.js";
 import type { StageContext } from "./context.js";
 import { deploy, type ClusterArguments } from "./deploy.js";
@@ -53,11 +51,7 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
       const native = await dag.defaultPlatform();
       const { variants } = await serviceImages(ctx, [imagePlatforms.includes(native) ? native : imagePlatforms[0]!]);
       const report = await runScan({ kind: "image-archive", tarball: variants[0]!.asTarball() }, ctx.pipeline.scan, scanFiles(request.source, ctx.pipeline.scan));
-      const counts = Object.fromEntries(await Promise.all(SEVERITIES.map(async (s) => [s, await report.count(s as Severity)])));
-      const failing = (await report.failing()).length;
-      const passed = await report.passed();
-      const verdict = report.notScanned ? "not-scanned" : passed ? "passed" : "failed";
-      return { status: passed ? "passed" : "failed", output: { kind: "scan", verdict, counts, failing } };
+      return scanResult(await report.gateVerdict());
     },
     async publish() {
       return { status: "passed", output: { kind: "publish", image: await publishImage(ctx, imagePlatforms, {}) } };

@@ -2,6 +2,7 @@ import { dag, ReturnType, type Container, type Directory, type File } from "@dag
 
 import { GantryError } from "../core/errors.js";
 import { applyOverrides } from "../core/pipeline/overrides.js";
+import { scanPolicyArguments } from "../core/pipeline/scan-settings.js";
 import type { ScanConfig } from "../core/pipeline/schema.js";
 import { ignoreFilePath, scanPolicy } from "../core/scan/policy.js";
 import { interpretExit, nextScanStep, type TrivyOutcome } from "../core/scan/trivy-exit.js";
@@ -43,8 +44,8 @@ export function scanFiles(source: Directory, config: ScanConfig): ScanFiles {
 export async function runScan(subject: ScanSubject, config: ScanConfig, files: ScanFiles): Promise<ScanReport> {
   const scannedAt = new Date().toISOString();
   const allowList = files.allowList ? { name: await files.allowList.name(), text: await files.allowList.contents() } : undefined;
-  const maxCounts = Object.entries(config.maxCounts).map(([severity, n]) => `${severity}=${n}`);
-  scanPolicy({ severities: config.severities.join(","), ignoreUnfixed: config.ignoreUnfixed, maxCounts, allowList, now: scannedAt });
+  const policy = scanPolicyArguments(config, allowList, scannedAt);
+  scanPolicy(policy);
   const ignorePath = files.ignoreFile ? ignoreFilePath(await files.ignoreFile.name(), WORK) : undefined;
   const plan = planTrivyScan({
     target: scanTarget(subject),
@@ -67,7 +68,7 @@ export async function runScan(subject: ScanSubject, config: ScanConfig, files: S
   const state = {
     severities: config.severities,
     ignoreUnfixed: config.ignoreUnfixed,
-    maxCounts,
+    maxCounts: policy.maxCounts,
     allowListName: allowList?.name ?? "",
     allowListText: allowList?.text ?? "",
     scannedAt,

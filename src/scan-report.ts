@@ -160,6 +160,11 @@ export class ScanReport {
     if (!verdict.passed) throw new Error([verdict.summary, ...failingLines(verdict).slice(0, 50)].join("\n"));
   }
 
+  /** The gate's verdict, for the pipeline runner; not a function of the module's API. */
+  async gateVerdict(): Promise<GateVerdict> {
+    return (await this.judged()).verdict;
+  }
+
   private async requireScanned(what: string): Promise<string> {
     if (!this.trivyJson) throw new Error(`${what}: nothing was scanned (${this.notScanned})`);
     return this.trivyJson;

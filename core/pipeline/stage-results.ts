@@ -3,6 +3,7 @@
 import type { TestReport } from "../go/test-report.js";
 import { suitePassed } from "../go/test-outcome.js";
 import type { RolloutReport } from "../kube/report.js";
+import type { GateVerdict } from "../scan/gate.js";
 import type { StageResult } from "./runner.js";
 
 /** A go test run: passed when go test exited 0 and no test or package failed. */
@@ -19,4 +20,9 @@ export function deployResult(environment: string, image: string, report: Rollout
     output: { kind: "deploy", environment, image, steps, rolledBack: report.verdict === "aborted" },
     ...(ok ? {} : { error: `rollout ${report.verdict}: ${report.reason}` }),
   };
+}
+
+/** A scan: passed when the gate passed (a fail-open "not scanned" passes, as the gate says). */
+export function scanResult(verdict: GateVerdict): StageResult {
+  return { status: verdict.passed ? "passed" : "failed", output: { kind: "scan", verdict: verdict.status, counts: verdict.counts, failing: verdict.failing.length } };
 }

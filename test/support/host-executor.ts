@@ -21,11 +21,12 @@ import { runRollout } from "../../core/kube/runner.js";
 import type { Stage } from "../../core/pipeline/graph.js";
 import { goToolchain } from "../../core/pipeline/go-settings.js";
 import { releaseTags } from "../../core/pipeline/release.js";
-import { deployResult, testResult } from "../../core/pipeline/stage-results.js";
+import { scanPolicyArguments } from "../../core/pipeline/scan-settings.js";
+import { deployResult, scanResult, testResult } from "../../core/pipeline/stage-results.js";
 import type { ResolvedRelease } from "../../core/pipeline/release.js";
 import type { StageExecutor, StageInputs, StageResult } from "../../core/pipeline/runner.js";
 import type { Pipeline } from "../../core/pipeline/schema.js";
-import { evaluateGate } from "../../core/scan/gate.js";
+import { evaluateGate, notScannedVerdict } from "../../core/scan/gate.js";
 import { scanPolicy } from "../../core/scan/policy.js";
 import { planTrivyScan } from "../../core/scan/trivy-plan.js";
 import { parseTrivyReport } from "../../core/scan/trivy-report.js";
@@ -127,8 +128,7 @@ export function hostExecutor(host: HostPipeline): StageExecutor {
       const config = pipeline.scan;
       const scannedAt = new Date().toISOString();
       const allowList = config.allowList ? { name: config.allowList, text: readFileSync(join(host.root, config.allowList), "utf8") } : undefined;
-      const maxCounts = Object.entries(config.maxCounts).map(([severity, n]) => `${severity}=${n}`);
-      const policy = scanPolicy({ severities: config.severities.join(","), ignoreUnfixed: config.ignoreUnfixed, maxCounts, allowList, now: scannedAt });
+      const policy = scanPolicy(scanPolicyArguments(config, allowList, scannedAt));
       mkdirSync(join(work, "work"));
       const plan = planTrivyScan({
         target: { kind: "image-archive", path: scanned.layout },
@@ -146,9 +146,8 @@ export function hostExecutor(host: HostPipeline): StageExecutor {
       });
       const { step } = await runScanLoop(host.trivy.binary, plan);
       if (step.kind === "fail") return { status: "failed", error: step.message };
-      if (step.kind === "not-scanned") return { status: "passed", output: { kind: "scan", verdict: "not-scanned", counts: {}, failing: 0 } };
-      const verdict = evaluateGate(parseTrivyReport(readFileSync(step.outputPath, "utf8"), "trivy.json"), policy);
-      return { status: verdict.passed ? "passed" : "failed", output: { kind: "scan", verdict: verdict.status, counts: verdict.counts, failing: verdict.failing.length } };
+      if (step.kind === "not-scanned") return scanResult(notScannedVerdict(step.reason, policy));
+      return scanResult(evaluateGate(parseTrivyReport(readFileSync(step.outputPath, "utf8"), "trivy.json"), policy));
     },
     async publish() {
       const config = pipeline.publish;

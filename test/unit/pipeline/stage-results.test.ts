@@ -43,3 +43,25 @@ describe("stage results shared by the Dagger and host executors", () => {
     expect(deployResult("staging", "r/api@sha256:x", rollout("paused")).status).toBe("failed");
   });
 });
+
+describe("the scan stage's result", () => {
+  it("follows the gate: a failed gate fails the stage, a fail-open 'not scanned' passes with nothing counted", async () => {
+    const { scanResult } = await import("../../../core/pipeline/stage-results.js");
+    const { notScannedVerdict } = await import("../../../core/scan/gate.js");
+    const policy = { severities: ["HIGH", "CRITICAL"] as const, ignoreUnfixed: false };
+    const notScanned = scanResult(notScannedVerdict("no DB mirror answered", { ...policy, severities: [...policy.severities] }));
+    expect(notScanned).toMatchObject({ status: "passed", output: { kind: "scan", verdict: "not-scanned", failing: 0 } });
+  });
+});
+
+describe("the scan stage's result on a judged report", () => {
+  it("fails with the gate, counting the failing findings, and passes a report the gate accepts", async () => {
+    const { scanResult } = await import("../../../core/pipeline/stage-results.js");
+    const { evaluateGate } = await import("../../../core/scan/gate.js");
+    const { reportOf } = await import("../scan/reports.js");
+    const policy = { severities: ["HIGH", "CRITICAL"] as ("HIGH" | "CRITICAL")[], now: new Date("2026-06-15T12:00:00Z") };
+    const bad = reportOf([{ id: "CVE-2099-0001", severity: "CRITICAL", fixed: "1.2.4" }, { id: "CVE-2099-0002", severity: "LOW" }]);
+    expect(scanResult(evaluateGate(bad, policy))).toMatchObject({ status: "failed", output: { verdict: "failed", failing: 1, counts: { CRITICAL: 1, LOW: 1 } } });
+    expect(scanResult(evaluateGate(reportOf([{ id: "CVE-2099-0002", severity: "LOW" }]), policy))).toMatchObject({ status: "passed", output: { verdict: "passed", failing: 0 } });
+  });
+});
