@@ -11,6 +11,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"));
 
+import { Severity } from "../../src/enums.js";
 import { Gantry } from "../../src/index.js";
 import { simulation, tree, type SimNode } from "../support/dagger-simulation.js";
 
@@ -113,5 +114,23 @@ describe("wiring: where the Go module is", () => {
     const source = repository("source: services/nope\n");
     await expect(gantry().build(source)).rejects.toThrow('pipelines/gantry.yaml: source: "services/nope" is not a directory of the repository given as --source');
     expect(simulation.containersCreated()).toBe(0);
+  });
+});
+
+describe("wiring: scanning what is already on disk", () => {
+  it("runs the pipeline's Trivy image over the directory and judges its report by the pipeline's gate", async () => {
+    const trivyReport = JSON.stringify({ SchemaVersion: 2, ArtifactName: "source", Results: [{ Target: "go.mod", Class: "lang-pkgs", Vulnerabilities: [{ VulnerabilityID: "CVE-2099-0001", PkgName: "x", InstalledVersion: "1.0.0", FixedVersion: "1.0.1", Severity: "HIGH" }] }] });
+    simulation.reset((q) => {
+      if (q.what === "Container.exitCode") return 5;
+      if (q.what === "File.contents" && q.on?.call.method === "file" && String(q.on.call.args[0]).endsWith("trivy.json")) return trivyReport;
+      return undefined;
+    });
+    const source = repository("source: services/api\nscan:\n  trivyImage: mirror.example/trivy:0.74.0\n  severities: [CRITICAL]\n");
+    const report = await gantry().scanDirectory(simulation.hostDirectory(EXAMPLE), source);
+    const trivy = simulation.askedFor("Container.exitCode")[0]!.on!;
+    expect(trivy.calls("from").map((c) => c.args[0])).toEqual(["mirror.example/trivy:0.74.0"]);
+    expect(trivy.lastExec()!.argv).toEqual(expect.arrayContaining(["fs", "--exit-code", "5"]));
+    expect(await report.passed()).toBe(true); // HIGH is not gated: the file gates only CRITICAL
+    expect(await gantry().scanDirectory(simulation.hostDirectory(EXAMPLE), source, [Severity.HIGH]).then((r) => r.passed())).toBe(false);
   });
 });
