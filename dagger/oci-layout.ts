@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 
-import { dag, type Container, type Directory, type File, type Secret } from "@dagger.io/dagger";
+import { dag, type Container, type Directory, type File, type Secret, type Service } from "@dagger.io/dagger";
 
 import type { RuntimeBase } from "../core/image/bases.js";
 import type { ImagePlan } from "../core/image/plan.js";
 import type { ImagePlatform } from "../core/image/platforms.js";
-import { dockerConfigJson, type PublishPlan } from "../core/image/publish.js";
+import { dockerConfigJson, registryHostName, type PublishPlan } from "../core/image/publish.js";
 import { baseConfigDigest, pulledManifestDigest, readBaseImage, type BaseImage } from "../core/image/oci/base.js";
 import { blobPath } from "../core/image/oci/blob.js";
 import { checkPushedDigest, DOCKER_CONFIG_FILE, parseBaseDigest, planBaseDigest, planBasePull, planLayoutPush } from "../core/image/oci/crane.js";
@@ -76,10 +76,12 @@ export async function ociLayout(input: OciLayoutInput): Promise<OciLayout> {
  * it by digest. Returns `repository:tag@digest` per tag, after checking crane pushed the digest
  * Gantry computed.
  */
-export async function pushLayout(layout: OciLayout, publish: PublishPlan, password?: Secret): Promise<string[]> {
-  const push = planLayoutPush(publish, PUSH_LAYOUT, layout.digest);
+export async function pushLayout(layout: OciLayout, publish: PublishPlan, access: { password?: Secret; registry?: Service } = {}): Promise<string[]> {
+  const { password, registry } = access;
+  const push = planLayoutPush(publish, PUSH_LAYOUT, layout.digest, { plainHttp: registry !== undefined });
   const login = publish.credentials && password ? { registry: publish.registry, username: publish.credentials.username, password } : undefined;
-  const crane = async (run: ToolRun) => execTool(uncached(await craneContainer(run, login)).withMountedDirectory(PUSH_LAYOUT, layout.directory), run).stdout();
+  const reach = (ctr: Container) => (registry ? ctr.withServiceBinding(registryHostName(publish.registry), registry) : ctr);
+  const crane = async (run: ToolRun) => execTool(reach(uncached(await craneContainer(run, login))).withMountedDirectory(PUSH_LAYOUT, layout.directory), run).stdout();
   checkPushedDigest(await crane(push.push), layout.digest);
   for (const tag of push.tags) await crane(tag);
   return push.refs;

@@ -1,4 +1,4 @@
-import { dag, type Container, type Secret } from "@dagger.io/dagger";
+import { dag, type Container, type Secret, type Service } from "@dagger.io/dagger";
 
 import { dockerConfigJson, formatDigestRefs, planPublish, publishedDigest, type PublishPlan } from "../core/image/publish.js";
 import { COSIGN_KEY_PATH, COSIGN_PASSWORD_ENV, planAttest, planSign, validateSigning } from "../core/image/sign.js";
@@ -13,11 +13,13 @@ import { pushLayout } from "./oci-layout.js";
 import { imageSbom } from "./sbom.js";
 import { execTool, toolContainer } from "./tool.js";
 
-/** The publish settings with every credential as a Secret: arguments given as Secrets win over the file's references. */
-export interface PublishCredentials {
+/** How to reach and log in to the registry: arguments given as Secrets win over the file's references. */
+export interface PublishAccess {
   password?: Secret;
   cosignKey?: Secret;
   cosignPassword?: Secret;
+  /** A registry running as a Dagger service, bound under the repository's host name and pushed to over plain HTTP. */
+  registry?: Service;
 }
 
 const SBOM_PATH = "/work/sbom.spdx.json";
@@ -31,7 +33,7 @@ function secretOf(given: Secret | undefined, reference: string | undefined): Sec
  * index per tag and checks that they all carry one digest; signing and the SBOM attestation follow,
  * by digest.
  */
-export async function publishImage(ctx: StageContext, platforms: string[], given: PublishCredentials): Promise<PushedImage> {
+export async function publishImage(ctx: StageContext, platforms: string[], given: PublishAccess): Promise<PushedImage> {
   const config: PublishConfig = ctx.pipeline.publish;
   const password = secretOf(given.password, config.password);
   const cosignKey = secretOf(given.cosignKey, config.cosignKey);
@@ -41,7 +43,7 @@ export async function publishImage(ctx: StageContext, platforms: string[], given
   const plan = planPublish({ repository: config.repository ?? "", tags, platforms, registryUser: config.username, hasPassword: password !== undefined });
   validateSigning({ attachSbom: config.attachSbom, hasKey: cosignKey !== undefined });
   const layout = await serviceLayout(ctx, plan.platforms);
-  const published = await pushLayout(layout, plan, password);
+  const published = await pushLayout(layout, plan, { password, registry: given.registry });
   const digest = publishedDigest(published);
 
   if (cosignKey) {

@@ -1,4 +1,4 @@
-import { dag, func, object, type Container, type Directory, type File, type Platform, type Secret } from "@dagger.io/dagger";
+import { dag, func, object, type Container, type Directory, type File, type Platform, type Secret, type Service } from "@dagger.io/dagger";
 
 import { callInput, stageContext, type ModuleSettings } from "./call.js";
 import { SbomFormat, Severity } from "./enums.js";
@@ -133,10 +133,12 @@ export class Image {
     cosignKey?: Secret,
     /** Password of the cosign key. */
     cosignPassword?: Secret,
+    /** A registry running as a Dagger service, reached at the host of --repository and pushed to over plain HTTP (tests, demos). */
+    registry?: Service,
   ): Promise<string[]> {
     const { publishImage } = await import("#dagger/publish.js");
     const ctx = await this.context({ publish: { repository, tags, username } }, releasedVersions);
-    return (await publishImage(ctx, this.imagePlatforms(ctx.pipeline.go.platforms), { password, cosignKey, cosignPassword })).refs;
+    return (await publishImage(ctx, this.imagePlatforms(ctx.pipeline.go.platforms), { password, cosignKey, cosignPassword, registry })).refs;
   }
 
   private imagePlatforms(pipelinePlatforms: string[]): string[] {

@@ -101,3 +101,8 @@ export function dockerConfigJson(registry: string, username: string, password: s
   const host = registry === "docker.io" ? "https://index.docker.io/v1/" : registry;
   return JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${username}:${password}`).toString("base64") } } });
 }
+
+/** The host name of a registry (`gantry-registry:5000` -> `gantry-registry`): what a service bound for it is called. */
+export function registryHostName(registry: string): string {
+  return registry.replace(/:\d+$/, "");
+}

@@ -151,7 +151,7 @@ describe("pushLayout", () => {
 
   it("pushes the layout to the first tag, tags the rest by digest, and logs in through a mounted Docker config", async () => {
     simulation.reset(pushAnswer(() => layout.digest));
-    const refs = await pushLayout(layout, publish, simulation.secret("token", "s3cret"));
+    const refs = await pushLayout(layout, publish, { password: simulation.secret("token", "s3cret") });
     expect(refs).toEqual([`ghcr.io/acme/hello-api:1.2.3@${layout.digest}`, `ghcr.io/acme/hello-api:latest@${layout.digest}`]);
     const runs = simulation.askedFor("Container.stdout").map((a) => a.on!);
     expect(runs.map((r) => r.lastExec()!.argv)).toEqual([
@@ -173,6 +173,6 @@ describe("pushLayout", () => {
 
   it("fails when crane reports another digest than the one Gantry computed", async () => {
     simulation.reset(pushAnswer(() => `sha256:${hex("0")}`));
-    await expect(pushLayout(layout, publish, simulation.secret("token", "s3cret"))).rejects.toThrow(/Gantry assembled is/);
+    await expect(pushLayout(layout, publish, { password: simulation.secret("token", "s3cret") })).rejects.toThrow(/Gantry assembled is/);
   });
 });

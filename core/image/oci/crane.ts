@@ -16,8 +16,9 @@ export const CRANE_IMAGE = `gcr.io/go-containerregistry/crane:${CRANE_VERSION}`;
 export const DOCKER_CONFIG_DIR = "/gantry/docker";
 export const DOCKER_CONFIG_FILE = `${DOCKER_CONFIG_DIR}/config.json`;
 
-function crane(args: string[], authenticated: boolean): ToolRun {
-  return { image: CRANE_IMAGE, args, env: authenticated ? { DOCKER_CONFIG: DOCKER_CONFIG_DIR } : {}, secretEnv: [] };
+/** --insecure: plain HTTP, for a registry running as a Dagger service (the engine's network has no TLS for it). */
+function crane(args: string[], authenticated: boolean, plainHttp = false): ToolRun {
+  return { image: CRANE_IMAGE, args: plainHttp ? ["--insecure", ...args] : args, env: authenticated ? { DOCKER_CONFIG: DOCKER_CONFIG_DIR } : {}, secretEnv: [] };
 }
 
 /**
@@ -68,14 +69,15 @@ export interface LayoutPush {
   refs: string[];
 }
 
-export function planLayoutPush(publish: PublishPlan, layoutDir: string, digest: string): LayoutPush {
+export function planLayoutPush(publish: PublishPlan, layoutDir: string, digest: string, options: { plainHttp?: boolean } = {}): LayoutPush {
   validateDigest(digest);
   const tags = publish.refs.map((ref) => ref.slice(publish.repository.length + 1));
   const authenticated = publish.credentials !== undefined;
+  const plainHttp = options.plainHttp ?? false;
   return {
     // Without --index crane pushes the index that index.json points to, byte for byte; with it, it would push index.json itself.
-    push: crane(["push", layoutDir, publish.refs[0]!], authenticated),
-    tags: tags.slice(1).map((tag) => crane(["tag", `${publish.repository}@${digest}`, tag], authenticated)),
+    push: crane(["push", layoutDir, publish.refs[0]!], authenticated, plainHttp),
+    tags: tags.slice(1).map((tag) => crane(["tag", `${publish.repository}@${digest}`, tag], authenticated, plainHttp)),
     refs: formatDigestRefs(publish.repository, tags, digest),
   };
 }

@@ -33,6 +33,14 @@ describe("crane plans", () => {
     expect(JSON.stringify(plan)).not.toMatch(/password|bot/);
   });
 
+  it("pushes over plain HTTP with crane's global --insecure, for a registry running as a Dagger service", () => {
+    const publish = planPublish({ repository: "gantry-registry:5000/hello-api", tags: ["1.2.3", "latest"], platforms: ["linux/amd64"], hasPassword: false });
+    const plan = planLayoutPush(publish, "/gantry/layout", DIGEST, { plainHttp: true });
+    expect(plan.push.args).toEqual(["--insecure", "push", "/gantry/layout", "gantry-registry:5000/hello-api:1.2.3"]);
+    expect(plan.tags.map((t) => t.args)).toEqual([["--insecure", "tag", `gantry-registry:5000/hello-api@${DIGEST}`, "latest"]]);
+    expect(planLayoutPush(publish, "/gantry/layout", DIGEST).push.args[0]).toBe("push");
+  });
+
   it("accepts crane's answer only when it names the digest Gantry computed", () => {
     expect(checkPushedDigest(`ghcr.io/acme/hello-api@${DIGEST}\n`, DIGEST)).toBe(DIGEST);
     expect(() => checkPushedDigest(`ghcr.io/acme/hello-api@sha256:${"0".repeat(64)}\n`, DIGEST)).toThrow(/Gantry assembled is/);
