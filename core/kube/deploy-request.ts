@@ -7,7 +7,19 @@ import type { Pipeline } from "../pipeline/schema.js";
 import { environmentFrom } from "./config/schema.js";
 import type { Environment } from "./config/types.js";
 
-export function environmentOf(pipeline: Pipeline, name: string): Environment {
+/** The environment a function works on: the one named, else the pipeline file's only one. */
+export function environmentName(pipeline: Pipeline, given: string): string {
+  if (given) return given;
+  const names = Object.keys(pipeline.environments);
+  if (names.length === 1) return names[0]!;
+  throw new ArgumentError(
+    "environment",
+    names.length === 0 ? "the pipeline file has no environments; describe one under environments: (namespace, strategy)" : `the pipeline file has ${names.length} environments (${names.join(", ")}); name one`,
+  );
+}
+
+/** The environment as the pipeline file describes it (parsed, not yet normalised); an unknown name fails with a did-you-mean. */
+export function environmentEntry(pipeline: Pipeline, name: string): Pipeline["environments"][string] {
   const names = Object.keys(pipeline.environments);
   const parsed = Object.hasOwn(pipeline.environments, name) ? pipeline.environments[name] : undefined;
   if (!parsed) {
@@ -19,7 +31,11 @@ export function environmentOf(pipeline: Pipeline, name: string): Environment {
         : `"${name}" is not an environment of the pipeline file${guess ? `; did you mean "${guess}"?` : ""} (it has: ${names.join(", ")})`,
     );
   }
-  return environmentFrom(name, parsed, { port: pipeline.image.port, runAsUser: pipeline.image.user });
+  return parsed;
+}
+
+export function environmentOf(pipeline: Pipeline, name: string): Environment {
+  return environmentFrom(name, environmentEntry(pipeline, name), { port: pipeline.image.port, runAsUser: pipeline.image.user });
 }
 
 /** The kubeconfig reference the deploy stage of an environment names, if any. */

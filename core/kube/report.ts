@@ -2,6 +2,7 @@ import { formatDurationMs } from "../duration.js";
 import { markdownCode, markdownText, table } from "../report/markdown.js";
 import type { Check } from "./analysis/verdict.js";
 import type { Outcome } from "./rollout/actions.js";
+import type { ObservedDeployment } from "./rollout/observed.js";
 
 export type Verdict = Outcome | "paused" | "interrupted" | "error";
 
@@ -22,6 +23,8 @@ export interface RolloutReport {
   measurements: Measurement[];
   /** Where the time went: kubectl calls, waits and sleeps, and the rest (Gantry's own work). */
   timings: { totalMs: number; kubectlMs: number; waitMs: number; kubectlCalls: number };
+  /** The service's Deployments as the cluster reported them after the run (workloadLines); read by the caller. */
+  workloads?: string[];
 }
 
 export interface Measurement {
@@ -30,6 +33,13 @@ export interface Measurement {
   track: string;
   ok: boolean;
   checks: Check[];
+}
+
+/** One line per Deployment, sorted: `deployment/<name> image=<ref> ready=<ready>/<desired>`. */
+export function workloadLines(deployments: Record<string, ObservedDeployment>): string[] {
+  return Object.values(deployments)
+    .map((d) => `deployment/${d.name} image=${d.image ?? "none"} ready=${d.readyReplicas}/${d.specReplicas}`)
+    .sort();
 }
 
 /** The weights the canary was given, in order. */
@@ -57,5 +67,6 @@ export function rolloutMarkdown(r: RolloutReport): string {
     const rows = r.measurements.flatMap((m) => m.checks.map((c) => [t(m.at), String(m.step), markdownText(m.track), markdownText(c.name), markdownText(c.detail), markdownText(c.expected), c.ok ? "✅" : "❌"]));
     out.push("### Measurements", "", table(["When", "Step", "Track", "Check", "Measured", "Limit", "Pass"], rows), "");
   }
+  if (r.workloads && r.workloads.length > 0) out.push("### Afterwards", "", ...r.workloads.map((w) => `- ${markdownCode(w)}`), "");
   return out.join("\n");
 }

@@ -253,3 +253,14 @@ export function deployChain(graph: StageGraph, environment: string): { selection
   }
   return { selection: { stage: publish.name }, rollsOut: "after-publish", publish: publish.name };
 }
+
+/**
+ * The publish stage whose image an environment's rollout takes, and what it waits for: what the
+ * embedded demo runs before rolling out itself (to its own cluster, whatever the deploy stage names).
+ */
+export function publishChain(graph: StageGraph, environment: string): { selection: Selection; publish: string } {
+  const deployStage = graph.stages.find((s) => s.environment === environment);
+  const publish = deployStage ? nearestPublish(deployStage, graph) : graph.stages.find((s) => s.kind === "publish");
+  if (!publish) throw new GantryError(`no publish stage pushes the image that goes to ${environment}: add one to the pipeline file, or pass --image`);
+  return { selection: { stage: publish.name }, publish: publish.name };
+}

@@ -115,7 +115,7 @@ const prometheus = z.union(
 
 const query = z.string().min(1).refine((q) => unknownPlaceholders(q).length === 0, { error: "unknown placeholder; use {{service}}, {{namespace}}, {{track}} or {{window}}" });
 
-const analysis = z.strictObject({
+export const analysisSchema = z.strictObject({
   prometheus: prometheus.describe("Where Prometheus answers: a URL, or a Service reached through the API server's proxy."),
   queries: z
     .strictObject({
@@ -174,7 +174,7 @@ export const environmentSchema = z
       .optional()
       .describe("A PodDisruptionBudget."),
     strategy: strategy.prefault({ type: "rolling" }).describe("How a new version replaces the running one."),
-    analysis: analysis.optional().describe("Prometheus queries and thresholds that decide a canary's fate."),
+    analysis: analysisSchema.optional().describe("Prometheus queries and thresholds that decide a canary's fate."),
     smoke: z
       .array(z.union([httpPath, z.strictObject({ path: httpPath.default("/"), url: httpUrl.optional(), status: z.int().min(100).max(599).default(200) })]))
       .default([])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { environmentOf, kubeconfigReference, requireCredentials } from "../../../core/kube/deploy-request.js";
+import { environmentName, environmentOf, kubeconfigReference, requireCredentials } from "../../../core/kube/deploy-request.js";
 import { loadPipeline } from "../../../core/pipeline/load.js";
 
 const pipeline = loadPipeline(
@@ -30,6 +30,13 @@ describe("a deploy's inputs from the pipeline file", () => {
     const env = environmentOf(pipeline, "production");
     expect(env).toMatchObject({ name: "production", namespace: "hello-production", port: 9090, runAsUser: 10001 });
     expect(env.strategy.kind).toBe("canary");
+  });
+
+  it("takes the only environment when none is named, and asks for a name when there are several", () => {
+    expect(environmentName(loadPipeline("environments:\n  staging: {namespace: s}\n", "p.yaml"), "")).toBe("staging");
+    expect(environmentName(pipeline, "production")).toBe("production");
+    expect(() => environmentName(pipeline, "")).toThrow("--environment: the pipeline file has 2 environments (staging, production); name one");
+    expect(() => environmentName(loadPipeline("", "p.yaml"), "")).toThrow(/--environment: the pipeline file has no environments/);
   });
 
   it("refuses an unknown environment with a did-you-mean, and a file without environments", () => {

@@ -1,0 +1,47 @@
+// The environment as the embedded demo rolls it out twice: first as the stable version, then as a
+// canary of the same image whose pod template differs (and, with --bad-canary, fails requests), so
+// that a rollout with analysis has something to compare.
+import { ArgumentError } from "../errors.js";
+import { analysisSchema } from "../kube/config/schema.js";
+import type { Pipeline } from "../pipeline/schema.js";
+import { PIECES } from "./pieces.js";
+
+type ParsedEnvironment = Pipeline["environments"][string];
+
+/** The embedded Prometheus, as the analysis queries reach it. */
+export const EMBEDDED_PROMETHEUS_URL = `http://${PIECES.prometheus.host}:${PIECES.prometheus.port}`;
+
+/**
+ * Analysis timings when the environment declares none: 5 s scrapes (prometheus.ts) and a 30 s rate
+ * window give a canary pod a measurable rate about 20 s after it is ready, when the first of three
+ * measurements is taken; the thresholds stay the defaults (error rate above 1%, p99 above 1 s).
+ */
+const DEMO_ANALYSIS = { window: "30s", interval: "20s", count: 3, failureLimit: 0 } as const;
+
+/** hello-api answers this share of GET / with HTTP 500 (its ERROR_RATE setting) in a bad canary. */
+export const BAD_CANARY_ERROR_RATE = "0.5";
+
+/** Marks the second revision's pods, so the canary is a new revision of the same image. */
+export const DEMO_REVISION_VARIABLE = "GANTRY_DEMO_TRACK";
+
+export interface DemoEnvironments {
+  stable: ParsedEnvironment;
+  canary: ParsedEnvironment;
+}
+
+/**
+ * Both revisions measured by the embedded Prometheus: the environment's own analysis thresholds and
+ * queries when it has them (only the address changes: its Prometheus cannot see this cluster), else
+ * the demo's. A bad canary needs the canary strategy, the only one that can roll back on a measure.
+ */
+export function demoEnvironments(name: string, env: ParsedEnvironment, badCanary: boolean): DemoEnvironments {
+  if (badCanary && env.strategy.type !== "canary") {
+    throw new ArgumentError("badCanary", `environment ${name} rolls out with strategy ${env.strategy.type}; a bad canary is rolled back by a canary strategy's analysis (strategy: {type: canary})`);
+  }
+  const analysis = env.analysis
+    ? { ...env.analysis, prometheus: EMBEDDED_PROMETHEUS_URL }
+    : analysisSchema.parse({ prometheus: EMBEDDED_PROMETHEUS_URL, ...DEMO_ANALYSIS });
+  const stable: ParsedEnvironment = { ...env, analysis };
+  const canaryEnv = { ...env.env, [DEMO_REVISION_VARIABLE]: "canary", ...(badCanary ? { ERROR_RATE: BAD_CANARY_ERROR_RATE } : {}) };
+  return { stable, canary: { ...stable, env: canaryEnv } };
+}

@@ -1,0 +1,32 @@
+// Objects the embedded demo adds around a rollout: the namespace (a real cluster's is created by its
+// owner; the embedded one starts empty) and a NodePort Service through which the demo's traffic
+// reaches both tracks from outside the cluster.
+import { commonLabels, NAME_LABEL } from "../kube/manifests/names.js";
+import type { KubeObject, Workload } from "../kube/manifests/objects.js";
+import { SERVICE_PORT } from "../kube/manifests/service.js";
+import { PIECES } from "./pieces.js";
+
+/** The k3s node's port the demo traffic is sent to. */
+export const DEMO_NODE_PORT = 30080;
+
+export function demoObjects(w: Workload): KubeObject[] {
+  return [
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: w.env.namespace, labels: { "app.kubernetes.io/managed-by": "gantry" } } },
+    {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: `${w.service}-demo`, namespace: w.env.namespace, labels: commonLabels(w.service, w.version) },
+      spec: {
+        type: "NodePort",
+        // Every pod of the service, whatever its track: the share each track gets is the rollout's.
+        selector: { [NAME_LABEL]: w.service },
+        ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", nodePort: DEMO_NODE_PORT, protocol: "TCP" }],
+      },
+    },
+  ];
+}
+
+/** The URL the traffic loop requests, from a container bound to the k3s service. */
+export function demoTrafficUrl(): string {
+  return `http://${PIECES.k3s.host}:${DEMO_NODE_PORT}/`;
+}
