@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { clusterTlsFiles, EMBEDDED_JOB, instantQueryArgv, prometheusArgv, prometheusConfig, trafficArgv } from "../../../core/embedded/prometheus.js";
 import { instantQueryPath } from "../../../core/kube/analysis/prometheus-address.js";
 import { PROMETHEUS_RELABEL_CONFIGS } from "../../../core/kube/analysis/queries.js";
-import { FileError, GantryError } from "../../../core/errors.js";
+import { fileErrorOf } from "../../support/errors.js";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 const CA = "-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n";
@@ -23,16 +23,6 @@ function kubeconfig(cluster: Record<string, string> = {}, user: Record<string, u
   });
 }
 
-function thrown(f: () => unknown): GantryError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GantryError) return e;
-    throw e;
-  }
-  throw new Error("expected a GantryError");
-}
-
 describe("clusterTlsFiles", () => {
   it("decodes the current context's CA, client certificate and key", () => {
     expect(clusterTlsFiles(kubeconfig())).toEqual({ ca: CA, cert: CERT, key: KEY });
@@ -43,9 +33,8 @@ describe("clusterTlsFiles", () => {
     ["exec", { exec: { command: "aws" } }, "users.user.exec"],
     ["auth-provider", { "auth-provider": { name: "gcp" } }, "users.user.auth-provider"],
   ])("refuses a %s user, naming the field", (_, user, field) => {
-    const error = thrown(() => clusterTlsFiles(kubeconfig({}, user)));
-    expect(error).toBeInstanceOf(FileError);
-    expect((error as FileError).field).toBe(field);
+    const error = fileErrorOf(() => clusterTlsFiles(kubeconfig({}, user)));
+    expect(error.field).toBe(field);
     expect(error.message).toMatch(/client certificate/);
   });
 
@@ -53,20 +42,20 @@ describe("clusterTlsFiles", () => {
     const cfg = JSON.parse(kubeconfig()) as { users: { user: Record<string, string> }[]; clusters: { cluster: Record<string, string> }[] };
     delete cfg.users[0]!.user["client-key-data"];
     cfg.users[0]!.user["client-key"] = "/home/me/.kube/admin.key";
-    const error = thrown(() => clusterTlsFiles(JSON.stringify(cfg))) as FileError;
+    const error = fileErrorOf(() => clusterTlsFiles(JSON.stringify(cfg)));
     expect(error.field).toBe("users.user.client-key-data");
     expect(error.message).toContain("/home/me/.kube/admin.key");
     expect(error.message).toContain("--flatten");
 
     delete cfg.clusters[0]!.cluster["certificate-authority-data"];
     cfg.clusters[0]!.cluster["certificate-authority"] = "/etc/ca.crt";
-    expect((thrown(() => clusterTlsFiles(JSON.stringify(cfg))) as FileError).field).toBe("clusters.cluster.certificate-authority-data");
+    expect(fileErrorOf(() => clusterTlsFiles(JSON.stringify(cfg))).field).toBe("clusters.cluster.certificate-authority-data");
   });
 
   it("refuses data that is not base64 PEM, and a context without a user", () => {
-    expect((thrown(() => clusterTlsFiles(kubeconfig({ "certificate-authority-data": "not base64!" }))) as FileError).field).toBe("clusters.cluster.certificate-authority-data");
-    expect(thrown(() => clusterTlsFiles(kubeconfig({}, { "client-certificate-data": b64("plain text") }))).message).toMatch(/client-certificate-data: does not decode to PEM/);
-    expect((thrown(() => clusterTlsFiles(kubeconfig({}, {}, "nobody"))) as FileError).field).toBe("users");
+    expect(fileErrorOf(() => clusterTlsFiles(kubeconfig({ "certificate-authority-data": "not base64!" }))).field).toBe("clusters.cluster.certificate-authority-data");
+    expect(fileErrorOf(() => clusterTlsFiles(kubeconfig({}, { "client-certificate-data": b64("plain text") }))).message).toMatch(/client-certificate-data: does not decode to PEM/);
+    expect(fileErrorOf(() => clusterTlsFiles(kubeconfig({}, {}, "nobody"))).field).toBe("users");
   });
 });
 
