@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the host tests run for real, given as arguments (setup.sh lists
-# them: docker-registry and apache2-utils' htpasswd for the OCI tests, prometheus for metrics).
+# them: docker-registry and apache2-utils' htpasswd for the OCI tests, prometheus for metrics,
+# busybox for the wget and sh of the embedded Prometheus' container).
 # Skips quietly when all are installed; otherwise runs `apt-get update` once and installs only
 # what is missing (as root), without letting the packages' services start: the tests start their
 # own instances on free loopback ports, and a packaged service would take the default ports.

@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 echo "--- npm packages (exactly the lock: a drift fails here, loudly)"
 npm ci --no-audit --no-fund
 
-echo "--- debian packages: docker-registry, htpasswd (apache2-utils), prometheus, shellcheck"
-bash scripts/install-apt.sh docker-registry apache2-utils prometheus shellcheck
+echo "--- debian packages: docker-registry, htpasswd (apache2-utils), prometheus, shellcheck, busybox"
+bash scripts/install-apt.sh docker-registry apache2-utils prometheus shellcheck busybox
 
 echo "--- crane (built from the Go module proxy into .tools/bin)"
 bash scripts/install-crane.sh
@@ -19,6 +19,9 @@ bash scripts/install-trivy.sh
 echo "--- kubernetes control plane, etcd, kwok, Gateway API CRDs (built from the Go module proxy into .tools/kube)"
 bash scripts/install-kube.sh
 
+echo "--- prometheus with Kubernetes SD, for the embedded deploy (built from the Go module proxy into .tools/prometheus)"
+bash scripts/install-prometheus.sh
+
 echo "--- actionlint (built from the Go module proxy into .tools/bin; lints the generated GitHub workflows)"
 bash scripts/install-actionlint.sh
 
@@ -26,5 +29,7 @@ echo "--- tools"
 go version
 .tools/bin/trivy --version | sed -n 1p
 prometheus --version 2>&1 | sed -n 1p
+"${GANTRY_PROMETHEUS_DIR:-.tools/prometheus/$(sed -n 's/^VERSION=//p' scripts/install-prometheus.sh)}/bin/prometheus" --version 2>&1 | sed -n 1p
+busybox | sed -n 1p
 .tools/bin/actionlint -version | sed -n 1p
 shellcheck --version | sed -n 2p

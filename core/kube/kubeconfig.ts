@@ -30,7 +30,7 @@ export interface KubeEndpoint {
 
 const FILE = "kubeconfig";
 
-function read(text: string): { doc: KubeconfigDoc; cluster: Record<string, unknown> } {
+function read(text: string): { doc: KubeconfigDoc; cluster: Record<string, unknown>; user: Record<string, unknown> | undefined } {
   let doc: unknown;
   try {
     doc = parse(text);
@@ -41,11 +41,23 @@ function read(text: string): { doc: KubeconfigDoc; cluster: Record<string, unkno
   const config = doc as KubeconfigDoc;
   const contextName = config["current-context"];
   if (!contextName) throw new FileError(FILE, "has no current-context; set one with kubectl config use-context", undefined, "current-context");
-  const context = (config.contexts ?? []).find((c) => c?.name === contextName) as { context?: { cluster?: string } } | undefined;
+  const context = (config.contexts ?? []).find((c) => c?.name === contextName) as { context?: { cluster?: string; user?: string } } | undefined;
   if (!context?.context?.cluster) throw new FileError(FILE, `context "${contextName}" is not defined or names no cluster`, undefined, "contexts");
   const entry = (config.clusters ?? []).find((c) => c?.name === context.context!.cluster) as { cluster?: Record<string, unknown> } | undefined;
   if (!entry?.cluster || typeof entry.cluster.server !== "string") throw new FileError(FILE, `cluster "${context.context.cluster}" is not defined or has no server`, undefined, "clusters");
-  return { doc: config, cluster: entry.cluster };
+  const userName = context.context.user;
+  const users = (config["users"] ?? []) as Named<unknown>[];
+  const user = userName === undefined ? undefined : ((users.find((u) => u?.name === userName) as { user?: Record<string, unknown> } | undefined)?.user ?? undefined);
+  return { doc: config, cluster: entry.cluster, user };
+}
+
+/**
+ * The current context's cluster and user entries (`clusters[].cluster`, `users[].user`) as they are
+ * written; the user is undefined when the context names none or names one that is not defined.
+ */
+export function currentCredentials(text: string): { cluster: Record<string, unknown>; user: Record<string, unknown> | undefined } {
+  const { cluster, user } = read(text);
+  return { cluster, user };
 }
 
 export function kubeEndpoint(text: string): KubeEndpoint {

@@ -18,14 +18,18 @@ export async function hostHelloApi(): Promise<string> {
 export interface HelloApi {
   /** host:port, for Prometheus targets. */
   address: string;
+  port: number;
   url: string;
   stop(): Promise<void>;
 }
 
-/** Starts an instance with ERROR_RATE / LATENCY / SEED as given; resolves once /readyz answers 200. */
-export async function startHelloApi(binary: string, env: { ERROR_RATE?: string; LATENCY?: string; SEED?: string } = {}): Promise<HelloApi> {
+/**
+ * Starts an instance with ERROR_RATE / LATENCY / SEED as given; resolves once /readyz answers 200.
+ * It listens on loopback unless given another of the host's addresses.
+ */
+export async function startHelloApi(binary: string, env: { ERROR_RATE?: string; LATENCY?: string; SEED?: string } = {}, host = "127.0.0.1"): Promise<HelloApi> {
   const port = await freePort();
-  const address = `127.0.0.1:${port}`;
+  const address = `${host}:${port}`;
   const child: ChildProcess = spawn(binary, ["--addr", address], { env: { ...process.env, SEED: "42", ...env }, stdio: "ignore" });
   const url = `http://${address}`;
   const deadline = Date.now() + 20_000;
@@ -40,6 +44,7 @@ export async function startHelloApi(binary: string, env: { ERROR_RATE?: string; 
   }
   return {
     address,
+    port,
     url,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -62,31 +62,35 @@ function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
-export async function startPrometheus(options: PrometheusOptions): Promise<Prometheus> {
-  const dir = mkdtempSync(join(tmpdir(), "gantry-prometheus-"));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const config = {
-    global: { scrape_interval: "1s", evaluation_interval: "1s", scrape_timeout: "1s" },
-    scrape_configs: [
-      {
-        job_name: options.jobName ?? "gantry-test",
-        metrics_path: options.metricsPath ?? "/metrics",
-        static_configs: [{ targets: options.targets }, ...(options.targetGroups ?? [])],
-      },
-    ],
-  };
-  writeFileSync(join(dir, "prometheus.yml"), stringify(config));
+export interface PrometheusProcess {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** The last lines of its log (stdout and stderr). */
+  logTail(lines?: number): string;
+  /** SIGTERM (SIGKILL after a grace period), then removes `dir`. */
+  stop(): Promise<void>;
+}
+
+export interface SpawnPrometheusOptions {
+  /** The executable; `args` are its arguments (an argv without argv[0]). */
+  binary: string;
+  args: string[];
+  /** Working directory, log file and anything else of this instance; removed on stop. */
+  dir: string;
+  /** Where the listen address in `args` answers, e.g. http://127.0.0.1:<port>. */
+  url: string;
+}
+
+/** Runs prometheus with exactly `args`, resolving once /-/ready answers; failing with its log when it exits or never gets ready. */
+export async function spawnPrometheus(options: SpawnPrometheusOptions): Promise<PrometheusProcess> {
+  const { binary, dir, url } = options;
   const logFile = join(dir, "prometheus.log");
   const log = openSync(logFile, "w");
-  const child = spawn(
-    options.binary ?? "prometheus",
-    [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"],
-    { cwd: dir, stdio: ["ignore", log, log] },
-  );
+  const child = spawn(binary, options.args, { cwd: dir, stdio: ["ignore", log, log] });
   running.add(child);
   const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
   const watchdog = child.pid === undefined ? undefined : stopWhenGone(process.pid, child.pid);
+  const logTail = (lines = 30) => readFileSync(logFile, "utf8").split("\n").slice(-lines).join("\n");
 
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -105,17 +109,40 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     const failure = await Promise.race([spawnError, new Promise<undefined>((resolve) => setTimeout(resolve, 100))]);
     if (failure) {
       await stop();
-      throw new Error(`startPrometheus: cannot run ${options.binary ?? "prometheus"} (${failure.message}); run \`npm run setup\` (installs Debian's prometheus)`);
+      throw new Error(`startPrometheus: cannot run ${binary} (${failure.message}); run \`npm run setup\``);
     }
     if (child.exitCode !== null || Date.now() > deadline) {
       const why = child.exitCode !== null ? `exited with ${child.exitCode}` : `not ready after ${START_TIMEOUT_MS} ms`;
-      const tail = readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n");
+      const tail = logTail();
       await stop();
       throw new Error(`startPrometheus: prometheus ${why}:\n${tail}`);
     }
     const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
-    if (ready) break;
+    if (ready) return { url, logTail, stop };
   }
+}
+
+export async function startPrometheus(options: PrometheusOptions): Promise<Prometheus> {
+  const dir = mkdtempSync(join(tmpdir(), "gantry-prometheus-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const config = {
+    global: { scrape_interval: "1s", evaluation_interval: "1s", scrape_timeout: "1s" },
+    scrape_configs: [
+      {
+        job_name: options.jobName ?? "gantry-test",
+        metrics_path: options.metricsPath ?? "/metrics",
+        static_configs: [{ targets: options.targets }, ...(options.targetGroups ?? [])],
+      },
+    ],
+  };
+  writeFileSync(join(dir, "prometheus.yml"), stringify(config));
+  const { stop } = await spawnPrometheus({
+    binary: options.binary ?? "prometheus",
+    args: [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"],
+    dir,
+    url,
+  });
 
   return {
     url,

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { parseCoverProfile } from "../../../core/go/coverage.js";
-import { FileError } from "../../../core/errors.js";
-
-function errorOf(run: () => unknown): FileError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FileError) return error;
-    throw error;
-  }
-  throw new Error("expected a FileError");
-}
+import { fileErrorOf } from "../../support/errors.js";
 
 describe("parseCoverProfile", () => {
   it("sums statements and covered statements of a set-mode profile", () => {
@@ -50,18 +40,18 @@ describe("parseCoverProfile", () => {
   });
 
   it("names the given file and the line of a malformed block", () => {
-    const error = errorOf(() => parseCoverProfile("mode: set\na.go:1.1,2.2 1 1\na.go:3.1,4.2 one 1\n", "build/cover.out"));
+    const error = fileErrorOf(() => parseCoverProfile("mode: set\na.go:1.1,2.2 1 1\na.go:3.1,4.2 one 1\n", "build/cover.out"));
     expect(error).toMatchObject({ file: "build/cover.out", line: 3 });
     expect(error.message).toMatch(/^build\/cover\.out:3: "a\.go:3\.1,4\.2 one 1" is not a coverage block/);
   });
 
   it("rejects a file that does not start with a mode line, or names an unknown mode", () => {
-    expect(errorOf(() => parseCoverProfile("a.go:1.1,2.2 1 1\n"))).toMatchObject({ file: "coverage.out", line: 1 });
-    expect(errorOf(() => parseCoverProfile("\nmode: sometimes\n")).message).toBe('coverage.out:2: unknown coverage mode "sometimes"; expected set, count or atomic');
+    expect(fileErrorOf(() => parseCoverProfile("a.go:1.1,2.2 1 1\n"))).toMatchObject({ file: "coverage.out", line: 1 });
+    expect(fileErrorOf(() => parseCoverProfile("\nmode: sometimes\n")).message).toBe('coverage.out:2: unknown coverage mode "sometimes"; expected set, count or atomic');
   });
 
   it("rejects merged profiles that disagree on a block's statement count", () => {
-    const error = errorOf(() => parseCoverProfile("mode: set\na.go:1.1,2.2 1 1\na.go:1.1,2.2 3 0\n"));
+    const error = fileErrorOf(() => parseCoverProfile("mode: set\na.go:1.1,2.2 1 1\na.go:1.1,2.2 3 0\n"));
     expect(error.line).toBe(3);
     expect(error.message).toMatch(/different sources/);
   });
