@@ -1,10 +1,13 @@
 import { dag, type Directory, type Secret, type Service } from "@dagger.io/dagger";
 
+import { usesEmbeddedCluster } from "../core/embedded/mode.js";
+import { PIECES, pieceImages, type PieceName } from "../core/embedded/pieces.js";
 import { GantryError } from "../core/errors.js";
 import { environmentOf, kubeconfigReference, requireCredentials } from "../core/kube/deploy-request.js";
 import { workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
-import type { RolloutReport } from "../core/kube/report.js";
+import type { Metrics, Ports } from "../core/kube/ports.js";
+import { workloadLines, type RolloutReport } from "../core/kube/report.js";
 import { planRollout, renderEnvironment, type RolloutPlan } from "../core/kube/rollout/plan.js";
 import { abort, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
 import { deployChain, stageGraph } from "../core/pipeline/graph.js";
@@ -19,12 +22,46 @@ export interface ClusterArguments {
   kubeconfig?: Secret;
   cluster?: Service;
   kubectlImage?: string;
+  /** Prometheus queries for when the module's own process cannot reach the analysis address (the embedded demo's). */
+  metrics?: Metrics;
+}
+
+/** What `deploy` was asked for, before it is known where it goes. */
+export interface DeployArguments {
+  /** An image pinned by digest to roll out; empty: publish one first. */
+  image: string;
+  approve: string[];
+  cluster: ClusterArguments;
+  embedded: boolean;
+  badCanary: boolean;
+  /** The embedded pieces' image overrides that were given. */
+  images: Partial<Record<PieceName, string>>;
+}
+
+/** Deploys to the environment's cluster, or to the embedded one when asked or when nothing names a cluster or a registry. */
+export async function deployTo(ctx: StageContext, source: Directory, environment: string, args: DeployArguments): Promise<RolloutReport> {
+  const embedded = usesEmbeddedCluster({
+    embedded: args.embedded,
+    badCanary: args.badCanary,
+    clusterGiven: args.cluster.kubeconfig !== undefined || args.cluster.cluster !== undefined,
+    kubeconfigReference: kubeconfigReference(ctx.pipeline, environment),
+    repository: ctx.pipeline.publish.repository,
+    imageGiven: args.image !== "",
+    pieceOverrides: (Object.keys(args.images) as PieceName[]).filter((k) => args.images[k]).map((k) => PIECES[k].argument),
+  });
+  if (embedded) {
+    const { embeddedDeploy } = await import("./embedded.js");
+    return embeddedDeploy(ctx, source, environment, { images: pieceImages(args.images), badCanary: args.badCanary, image: args.image, approve: args.approve });
+  }
+  // Before anything is built or pushed: a deploy that could not reach its cluster must not publish first.
+  requireCredentials(environment, args.cluster.kubeconfig !== undefined, kubeconfigReference(ctx.pipeline, environment));
+  return args.image ? deploy(ctx, environment, args.image, args.cluster) : gatedDeploy(ctx, source, environment, args.approve, args.cluster);
 }
 
 export type RolloutVerb = { kind: "deploy" } | { kind: "promote"; full: boolean } | { kind: "abort"; reason: string };
 
 /** The service's name: the pipeline's, else the binary's (main package directory or module name). */
-async function serviceName(ctx: StageContext): Promise<string> {
+export async function serviceName(ctx: StageContext): Promise<string> {
   return ctx.pipeline.name ?? (await planBinaries(ctx, ["linux/amd64"])).name;
 }
 
@@ -61,13 +98,20 @@ async function ports(ctx: StageContext, environment: string, plan: RolloutPlan, 
   requireCredentials(environment, args.kubeconfig !== undefined, reference);
   const kubeconfig = args.kubeconfig ?? dag.secret(secretUri(reference!));
   const kubectl = await containerKubectl({ kubeconfig, cluster: args.cluster, kubectlImage: args.kubectlImage || KUBECTL_IMAGE });
-  return rolloutPorts(kubectl, plan.workload.env);
+  const ports = rolloutPorts(kubectl, plan.workload.env);
+  return args.metrics ? { ...ports, metrics: args.metrics } : ports;
+}
+
+/** The report with the service's Deployments as the cluster shows them now. */
+async function withWorkloads(report: RolloutReport, plan: RolloutPlan, p: Ports): Promise<RolloutReport> {
+  return { ...report, workloads: workloadLines((await status(plan, p)).deployments) };
 }
 
 /** Walks the rollout of `image` with kubectl in a container; the cluster holds its state. */
 export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments): Promise<RolloutReport> {
   const plan = await rolloutPlan(ctx, environment, image);
-  return runRollout(plan, await ports(ctx, environment, plan, args));
+  const p = await ports(ctx, environment, plan, args);
+  return withWorkloads(await runRollout(plan, p), plan, p);
 }
 
 /** A manual gate of the rollout in progress, whose image the cluster records. */
@@ -76,9 +120,8 @@ export async function gate(ctx: StageContext, environment: string, args: Cluster
   if (!current) throw new GantryError(`no rollout is recorded in environment ${environment}: nothing to ${verb.kind}`);
   const plan = await rolloutPlan(ctx, environment, current.image);
   const p = await ports(ctx, environment, plan, args);
-  if (verb.kind === "promote") return promote(plan, p, verb.full);
-  if (verb.kind === "abort") return abort(plan, p, verb.reason || undefined);
-  return runRollout(plan, p);
+  const report = verb.kind === "promote" ? await promote(plan, p, verb.full) : verb.kind === "abort" ? await abort(plan, p, verb.reason || undefined) : await runRollout(plan, p);
+  return withWorkloads(report, plan, p);
 }
 
 // Reading the state needs the object names only, which come from the service; the image of such a

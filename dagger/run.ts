@@ -1,4 +1,4 @@
-import { dag, type Directory } from "@dagger.io/dagger";
+import { dag, type Directory, type Service } from "@dagger.io/dagger";
 import { getTracer } from "@dagger.io/dagger/telemetry";
 
 import { parseCoverProfile } from "../core/go/coverage.js";
@@ -21,6 +21,8 @@ export interface RunRequest {
   approve: string[];
   /** Cluster access for every deploy stage; each stage's own kubeconfig reference otherwise. */
   cluster: ClusterArguments;
+  /** A registry running as a Dagger service that publish stages push to (the embedded demo's). */
+  registry?: Service;
   /** Told of each rollout a deploy stage walked. */
   onRollout?: (stage: Stage, report: RolloutReport) => void;
 }
@@ -54,7 +56,7 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
       return scanResult(await report.gateVerdict());
     },
     async publish() {
-      return { status: "passed", output: { kind: "publish", image: await publishImage(ctx, imagePlatforms, {}) } };
+      return { status: "passed", output: { kind: "publish", image: await publishImage(ctx, imagePlatforms, { registry: request.registry }) } };
     },
     async deploy(stage, inputs) {
       if (!inputs.image) return { status: "failed", error: `stage ${stage.name}: no publish stage upstream pushed an image to roll out` };

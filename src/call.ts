@@ -4,6 +4,7 @@ import type { Directory } from "@dagger.io/dagger";
 
 import type { CallInput } from "#dagger/context.js";
 import type { Overrides } from "#core/pipeline/overrides.js";
+import type { Pipeline } from "#core/pipeline/schema.js";
 
 /** The module-wide settings the Gantry constructor was given. */
 export interface ModuleSettings {
@@ -27,4 +28,10 @@ export function callInput(settings: ModuleSettings, source: Directory, overrides
 export async function stageContext(input: CallInput) {
   const { stageContext } = await import("#dagger/context.js");
   return stageContext(input);
+}
+
+/** The environment a function works on: the one named, else the pipeline file's only one. */
+export async function environmentNamed(ctx: { pipeline: Pipeline }, given: string): Promise<string> {
+  const { environmentName } = await import("#core/kube/deploy-request.js");
+  return environmentName(ctx.pipeline, given);
 }

@@ -4,7 +4,7 @@
  */
 import { argument, check, dag, func, object, type Directory, type File, type Platform, type Secret, type Service } from "@dagger.io/dagger";
 
-import { callInput, stageContext, type ModuleSettings } from "./call.js";
+import { callInput, environmentNamed, stageContext, type ModuleSettings } from "./call.js";
 import { BaseKind, SbomFormat, Severity } from "./enums.js";
 import { Image } from "./image.js";
 import { PipelineRun } from "./pipeline-run.js";
@@ -197,8 +197,10 @@ export class Gantry implements ModuleSettings {
     password?: Secret,
     /** Versions already released, when the checkout cannot list them (a shallow clone). Default: the repository's tags. */
     releasedVersions?: string[],
+    /** A registry running as a Dagger service, reached at the host of --repository and pushed to over plain HTTP (tests, demos). */
+    registry?: Service,
   ): Promise<string[]> {
-    return this.image(source).publish(repository, tags, username, password, releasedVersions);
+    return this.image(source).publish(repository, tags, username, password, releasedVersions, undefined, undefined, registry);
   }
 
   /** A software bill of materials of the image, made by syft. Example: dagger call sbom export --path sbom.spdx.json */
@@ -238,15 +240,18 @@ export class Gantry implements ModuleSettings {
    * Roll the service out to an environment with its strategy (rolling, canary steps with analysis, or
    * blue-green), walked from here with nothing installed in the cluster, and roll back by itself when a
    * check fails. Without --image, it runs the pipeline's chain to that environment first, with the gates
-   * the file declares: test and scan pass before anything is pushed or rolled out. Never cached.
-   * Example: dagger call deploy --environment staging --kubeconfig file:$HOME/.kube/config markdown
+   * the file declares: test and scan pass before anything is pushed or rolled out. When nothing names a
+   * cluster or a registry (or with --embedded), it starts its own: k3s, a registry and Prometheus as
+   * Dagger services, then rolls the service out as the stable version and again as a canary under
+   * traffic, measured and promoted or rolled back. Never cached.
+   * Example: dagger call deploy --environment staging markdown
    */
   @func({ cache: "never" })
   async deploy(
     /** The repository (its pipeline file describes the environment). */
     @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
-    /** The environment, as named under environments: in the pipeline file. */
-    environment: string,
+    /** The environment, as named under environments: in the pipeline file. Default: its only one. */
+    environment = "",
     /** The image to roll out, pinned by digest (repo@sha256:...). Default: test, scan and publish this source, then roll that out. */
     image = "",
     /** Repository to publish to when no --image is given. Default: the pipeline's publish.repository. */
@@ -259,11 +264,22 @@ export class Gantry implements ModuleSettings {
     cluster?: Service,
     /** kubectl image; any image with kubectl on PATH. */
     kubectlImage = "",
+    /** Deploy to a k3s cluster, a registry and Prometheus started as Dagger services, never to a cluster a kubeconfig names. Default: when nothing names a cluster or a registry. */
+    embedded = false,
+    /** Embedded demo: the canary answers half of its requests with HTTP 500 (hello-api's ERROR_RATE), so the analysis rolls it back. */
+    badCanary = false,
+    /** Embedded demo: the k3s image, e.g. a copy in a registry an air-gapped network reaches. Default: rancher/k3s:v1.36.4-k3s1. */
+    k3sImage = "",
+    /** Embedded demo: the registry image. Default: registry:3.0.0. */
+    registryImage = "",
+    /** Embedded demo: the Prometheus image (busybox-based: it also sends the traffic). Default: prom/prometheus:v3.16.0. */
+    prometheusImage = "",
   ): Promise<Rollout> {
-    const { deploy, gatedDeploy } = await import("#dagger/deploy.js");
+    const { deployTo } = await import("#dagger/deploy.js");
     const ctx = await stageContext(callInput(this, source, { publish: { repository } }));
-    const access = { kubeconfig, cluster, kubectlImage };
-    return rolloutObject(image ? await deploy(ctx, environment, image, access) : await gatedDeploy(ctx, source, environment, approve, access));
+    const images = { k3s: k3sImage, registry: registryImage, prometheus: prometheusImage };
+    const args = { image, approve, cluster: { kubeconfig, cluster, kubectlImage }, embedded, badCanary, images };
+    return rolloutObject(await deployTo(ctx, source, await environmentNamed(ctx, environment), args));
   }
 
   /** Past the current pause or analysis step of the environment's rollout (or, with --full, all the way). Example: dagger call promote --environment production check */
@@ -271,8 +287,8 @@ export class Gantry implements ModuleSettings {
   async promote(
     /** The repository (its pipeline file describes the environment). */
     @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
-    /** The environment, as named under environments: in the pipeline file. */
-    environment: string,
+    /** The environment, as named under environments: in the pipeline file. Default: its only one. */
+    environment = "",
     /** Skip every remaining step and promote now. */
     full = false,
     /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
@@ -282,7 +298,7 @@ export class Gantry implements ModuleSettings {
   ): Promise<Rollout> {
     const { gate } = await import("#dagger/deploy.js");
     const ctx = await stageContext(callInput(this, source));
-    return rolloutObject(await gate(ctx, environment, { kubeconfig, cluster }, { kind: "promote", full }));
+    return rolloutObject(await gate(ctx, await environmentNamed(ctx, environment), { kubeconfig, cluster }, { kind: "promote", full }));
   }
 
   /** Abort the environment's rollout: all traffic back to the stable version, the new one removed. Example: dagger call abort --environment production --reason "p99 too high" */
@@ -290,8 +306,8 @@ export class Gantry implements ModuleSettings {
   async abort(
     /** The repository (its pipeline file describes the environment). */
     @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
-    /** The environment, as named under environments: in the pipeline file. */
-    environment: string,
+    /** The environment, as named under environments: in the pipeline file. Default: its only one. */
+    environment = "",
     /** Why, recorded on the rollout. */
     reason = "",
     /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
@@ -301,7 +317,7 @@ export class Gantry implements ModuleSettings {
   ): Promise<Rollout> {
     const { gate } = await import("#dagger/deploy.js");
     const ctx = await stageContext(callInput(this, source));
-    return rolloutObject(await gate(ctx, environment, { kubeconfig, cluster }, { kind: "abort", reason }));
+    return rolloutObject(await gate(ctx, await environmentNamed(ctx, environment), { kubeconfig, cluster }, { kind: "abort", reason }));
   }
 
   /** Where the environment's rollout stands, in one line; changes nothing. Example: dagger call status --environment production */
@@ -309,15 +325,16 @@ export class Gantry implements ModuleSettings {
   async status(
     /** The repository (its pipeline file describes the environment). */
     @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
-    /** The environment, as named under environments: in the pipeline file. */
-    environment: string,
+    /** The environment, as named under environments: in the pipeline file. Default: its only one. */
+    environment = "",
     /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
     kubeconfig?: Secret,
     /** The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443. */
     cluster?: Service,
   ): Promise<string> {
     const { rolloutStatus } = await import("#dagger/deploy.js");
-    return (await rolloutStatus(await stageContext(callInput(this, source)), environment, { kubeconfig, cluster })).summary;
+    const ctx = await stageContext(callInput(this, source));
+    return (await rolloutStatus(ctx, await environmentNamed(ctx, environment), { kubeconfig, cluster })).summary;
   }
 
   /**
@@ -389,5 +406,5 @@ export class Gantry implements ModuleSettings {
 async function rolloutObject(report: RolloutReport): Promise<Rollout> {
   const { rolloutMarkdown } = await import("#core/kube/report.js");
   const steps = report.actions.map((a) => `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}: ${a.reason}`);
-  return new Rollout(report.verdict, report.reason, report.image, steps, rolloutMarkdown(report));
+  return new Rollout(report.verdict, report.reason, report.image, steps, report.workloads ?? [], rolloutMarkdown(report));
 }

@@ -15,14 +15,18 @@ export class Rollout {
   /** Each action taken, in order: what it did, the canary weight it set, and why. */
   @func()
   steps: string[];
+  /** The service's Deployments when it ended: deployment/<name> image=<ref> ready=<ready>/<desired>. */
+  @func()
+  workloads: string[];
   markdownText: string;
 
   // Only API types may appear in an @object constructor (they become part of the module's API).
-  constructor(verdict: string, reason: string, image: string, steps: string[], markdownText: string) {
+  constructor(verdict: string, reason: string, image: string, steps: string[], workloads: string[], markdownText: string) {
     this.verdict = verdict;
     this.reason = reason;
     this.image = image;
     this.steps = steps;
+    this.workloads = workloads;
     this.markdownText = markdownText;
   }
 

@@ -24,7 +24,7 @@ export interface Piece {
 export const PIECES: Record<PieceName, Piece> = {
   k3s: { image: "rancher/k3s:v1.36.4-k3s1", argument: "k3sImage", host: "gantry-k3s", port: 6443, what: "Kubernetes (k3s) server" },
   registry: { image: "registry:3.0.0", argument: "registryImage", host: "gantry-registry", port: 5000, what: "OCI registry" },
-  prometheus: { image: "prom/prometheus:v3.14.0", argument: "prometheusImage", host: "gantry-prometheus", port: 9090, what: "Prometheus" },
+  prometheus: { image: "prom/prometheus:v3.16.0", argument: "prometheusImage", host: "gantry-prometheus", port: 9090, what: "Prometheus" },
 };
 
 export type PieceImages = Record<PieceName, string>;

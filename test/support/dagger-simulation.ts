@@ -4,7 +4,7 @@
 // (test/host runs the tools, test/engine runs the module on a real engine).
 //
 // Use it with `vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"))`:
-// - Container, Directory, File, CacheVolume and Secret are immutable recording nodes. A chained call
+// - Container, Directory, File, CacheVolume, Secret and Service are immutable recording nodes. A chained call
 //   (withExec, withFile, from, file, asTarball, ...) returns a new node that remembers its parent and
 //   the call, so a test reads the whole chain of any object the adapters built.
 // - An async terminal call (exitCode, stderr, contents, entries, publish, defaultPlatform, ...) is
@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 
 import type { CacheVolume, Directory, File, Secret } from "@dagger.io/dagger";
 
-export type Kind = "Container" | "Directory" | "File" | "CacheVolume" | "Secret";
+export type Kind = "Container" | "Directory" | "File" | "CacheVolume" | "Secret" | "Service";
 
 /** One recorded call: the method and the arguments exactly as the adapter passed them. */
 export interface Call {
@@ -115,10 +115,12 @@ const CHAINED: Record<Kind, Record<string, Kind>> = {
       "from", "withExec", "withEnvVariable", "withMountedCache", "withMountedFile", "withMountedDirectory",
       "withMountedSecret", "withSecretVariable", "withFile", "withDirectory", "withNewFile", "withRegistryAuth",
       "withLabel", "withAnnotation", "withUser", "withWorkdir", "withExposedPort", "withEntrypoint", "withDefaultArgs",
+      "withServiceBinding", "withMountedTemp",
     ]),
     file: "File",
     directory: "Directory",
     asTarball: "File",
+    asService: "Service",
   },
   Directory: {
     ...sameKind("Directory", ["withFile", "withNewFile", "withDirectory", "withNewDirectory", "withTimestamps", "withoutFile", "withoutDirectory"]),
@@ -128,6 +130,7 @@ const CHAINED: Record<Kind, Record<string, Kind>> = {
   File: sameKind("File", ["withName", "withTimestamps"]),
   CacheVolume: {},
   Secret: {},
+  Service: sameKind("Service", ["withHostname"]),
 };
 
 /** Async terminal methods per kind. */
@@ -137,6 +140,7 @@ const TERMINAL: Record<Kind, string[]> = {
   File: ["contents", "name", "size", "sync", "digest", "export"],
   CacheVolume: [],
   Secret: ["plaintext", "name"],
+  Service: ["start", "stop", "endpoint"],
 };
 
 function sameKind(kind: Kind, methods: string[]): Record<string, Kind> {
@@ -259,6 +263,8 @@ function defaultAnswer(q: Query): unknown {
     case "Container.sync":
     case "Directory.sync":
     case "File.sync":
+    case "Service.start":
+    case "Service.stop":
       return on;
     case "Container.publish": {
       const variants = ((second as { platformVariants?: SimNode[] } | undefined)?.platformVariants ?? [on!]).map((v) => v.describe(Infinity));
@@ -395,7 +401,7 @@ function globMatch(files: Map<string, Entry>, pattern: string): string[] {
   return [...files.keys()].filter((p) => re.test(p)).sort();
 }
 
-// ---- The module surface src/ imports: dag, ReturnType and the decorators (no-op passthroughs). ----
+// ---- The module surface src/ imports: dag, the enums and the decorators (no-op passthroughs). ----
 
 export const dag = {
   container: (opts?: Record<string, unknown>) => simulation.root("Container", "container", opts === undefined ? [] : [opts]),
@@ -407,7 +413,13 @@ export const dag = {
   defaultPlatform: () => simulation.ask(undefined, "defaultPlatform", []),
 };
 
-/** The SDK's enum, with the same wire values. */
+/** The SDK's enums, with the same wire values. */
+export enum CacheSharingMode {
+  Locked = "LOCKED",
+  Private = "PRIVATE",
+  Shared = "SHARED",
+}
+
 export enum ReturnType {
   Any = "ANY",
   Failure = "FAILURE",
