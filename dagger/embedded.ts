@@ -16,9 +16,10 @@ import { applyArgv } from "../core/kube/kubectl.js";
 import { workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
 import type { Metrics } from "../core/kube/ports.js";
-import type { RolloutReport } from "../core/kube/report.js";
+import { rolloutMarkdown, type RolloutReport } from "../core/kube/report.js";
 import { environmentEntry, environmentOf } from "../core/kube/deploy-request.js";
 import { publishChain, stageGraph } from "../core/pipeline/graph.js";
+import { runSummaryMarkdown } from "../core/pipeline/run-summary.js";
 import type { StageContext } from "./context.js";
 import { deploy, serviceName, type ClusterArguments } from "./deploy.js";
 import { containerKubectl, KUBECTL_IMAGE } from "./kube.js";
@@ -114,15 +115,15 @@ function containerMetrics(image: Container, prometheus: Service): Metrics {
   };
 }
 
-/** Publishes through the pipeline's own chain (test and scan gate it), into the embedded registry. */
-async function publishToRegistry(ctx: StageContext, source: Directory, environment: string, registry: Service, approve: string[]): Promise<string> {
+/** Publishes through the pipeline's own chain (test and scan gate it), into the embedded registry; returns the digest reference and the run's summary. */
+async function publishToRegistry(ctx: StageContext, source: Directory, environment: string, registry: Service, approve: string[]): Promise<{ image: string; summary: string }> {
   const chain = publishChain(stageGraph(ctx.pipeline.stages), environment);
   const run = await runPipeline(ctx, { source, selection: chain.selection, approve, cluster: {}, registry });
   const pushed = run.stages.find((s) => s.name === chain.publish)?.output;
   if (run.status !== "passed" || pushed?.kind !== "publish") {
     throw new GantryError(`nothing was published to the embedded registry:\n${run.stages.map((s) => `  ${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ""}`).join("\n")}`);
   }
-  return `${pushed.image.repository}@${pushed.image.digest}`;
+  return { image: `${pushed.image.repository}@${pushed.image.digest}`, summary: runSummaryMarkdown(run) };
 }
 
 /** The pipeline as the demo runs it: publishing unauthenticated and unsigned into the embedded registry. */
@@ -136,15 +137,17 @@ function withEnvironment(ctx: StageContext, name: string, env: StageContext["pip
 }
 
 /**
- * The whole demo; returns the canary's rollout (the stable one's is in its first action's reason
- * when it did not complete). Traffic runs from before the canary starts until its verdict.
+ * The whole demo; returns the canary's rollout, with the stable rollout and the pipeline's summary
+ * as its earlier sections (or the stable one's, when it did not complete). Traffic runs from before
+ * the canary starts until its verdict.
  */
 export async function embeddedDeploy(ctx: StageContext, source: Directory, environment: string, request: EmbeddedRequest): Promise<RolloutReport> {
   const envs = demoEnvironments(environment, environmentEntry(ctx.pipeline, environment), request.badCanary);
   const [k3sImage, registryImage, prometheusImage] = await Promise.all([pulled("k3s", request.images.k3s), pulled("registry", request.images.registry), pulled("prometheus", request.images.prometheus)]);
   const cluster = await startCluster({ k3s: k3sImage, registry: registryImage });
   const service = await serviceName(ctx);
-  const image = request.image || (await publishToRegistry(embeddedContext(ctx, service), source, environment, cluster.registry, request.approve));
+  const published = request.image ? { image: request.image, summary: undefined } : await publishToRegistry(embeddedContext(ctx, service), source, environment, cluster.registry, request.approve);
+  const image = published.image;
 
   const stableCtx = withEnvironment(ctx, environment, envs.stable);
   const target = workload(service, image, environmentOf(stableCtx.pipeline, environment));
@@ -155,12 +158,14 @@ export async function embeddedDeploy(ctx: StageContext, source: Directory, envir
   const prometheus = startPrometheus(prometheusImage, cluster, target.env.namespace, target.env.port);
   const access: ClusterArguments = { kubeconfig: cluster.kubeconfig, cluster: cluster.k3s, metrics: containerMetrics(prometheusImage, prometheus) };
   const stable = await deploy(stableCtx, environment, image, access);
-  if (stable.verdict !== "promoted" && stable.verdict !== "unchanged") return stable;
+  const pipelineSummary = published.summary ? [published.summary] : [];
+  if (stable.verdict !== "promoted" && stable.verdict !== "unchanged") return { ...stable, earlier: pipelineSummary };
 
   const traffic = prometheusImage.withServiceBinding(PIECES.k3s.host, cluster.k3s).asService({ args: trafficArgv(demoTrafficUrl(), TRAFFIC_RATE) });
   await Promise.all([prometheus.start(), traffic.start()]);
   try {
-    return await deploy(withEnvironment(ctx, environment, envs.canary), environment, image, access);
+    const canary = await deploy(withEnvironment(ctx, environment, envs.canary), environment, image, access);
+    return { ...canary, earlier: [rolloutMarkdown(stable), ...pipelineSummary] };
   } finally {
     await traffic.stop();
   }

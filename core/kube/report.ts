@@ -25,6 +25,8 @@ export interface RolloutReport {
   timings: { totalMs: number; kubectlMs: number; waitMs: number; kubectlCalls: number };
   /** The service's Deployments as the cluster reported them after the run (workloadLines); read by the caller. */
   workloads?: string[];
+  /** Markdown of what ran before this rollout in the same call (the pipeline's stages, the embedded demo's stable rollout), shown after it. */
+  earlier?: string[];
 }
 
 export interface Measurement {
@@ -68,5 +70,6 @@ export function rolloutMarkdown(r: RolloutReport): string {
     out.push("### Measurements", "", table(["When", "Step", "Track", "Check", "Measured", "Limit", "Pass"], rows), "");
   }
   if (r.workloads && r.workloads.length > 0) out.push("### Afterwards", "", ...r.workloads.map((w) => `- ${markdownCode(w)}`), "");
+  for (const section of r.earlier ?? []) out.push(section.replace(/^## /gm, "### Before: "), "");
   return out.join("\n");
 }

@@ -200,6 +200,14 @@ describe("canary analysis (simulation of Prometheus answers)", () => {
     expect(md).not.toContain("<script>");
     expect(md).toContain("| When | Step | Track | Check | Measured | Limit | Pass |");
   });
+
+  it("the report ends with the Deployments afterwards and, demoted, what ran before it in the same call", async () => {
+    const { report } = await analyse(metrics(() => vector("0"), () => vector("0.1")));
+    const md = rolloutMarkdown({ ...report, workloads: ["deployment/hello-api image=x ready=2/2"], earlier: ["## Rollout of hello-api to staging\n\n### Steps"] });
+    expect(md).toContain("### Afterwards\n\n- `deployment/hello-api image=x ready=2/2`");
+    expect(md).toContain("### Before: Rollout of hello-api to staging\n\n### Steps");
+    expect(md.indexOf("### Afterwards")).toBeLessThan(md.indexOf("### Before: "));
+  });
 });
 
 describe("traffic routers (simulation)", () => {
