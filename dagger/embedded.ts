@@ -61,8 +61,8 @@ interface EmbeddedCluster {
 
 /**
  * The registry, then k3s bound to it (its containerd pulls from it over HTTP). The cluster starts
- * empty every run: its state lives in a cache volume private to this run's k3s and is wiped first,
- * keeping only what k3s unpacks from its own binary.
+ * empty every run (k3sServerArgv wipes its state); the cache volume keeps what k3s unpacks from its
+ * binary, and a concurrent run gets a private copy.
  */
 async function startCluster(images: Record<"k3s" | "registry", Container>): Promise<EmbeddedCluster> {
   const run = randomUUID();

@@ -15,24 +15,26 @@ export function embeddedRegistryHost(): string {
   return `${PIECES.registry.host}:${PIECES.registry.port}`;
 }
 
+/** k3s's state: the cluster (server) and the node (agent) under it are wiped at every start. */
+export const K3S_STATE_DIR = "/var/lib/rancher/k3s";
+
 /**
  * `k3s server` with what a throwaway single-node cluster does not need switched off (ingress,
  * load balancer, metrics server, storage, DNS: the demo's pods call nothing by name), the API
  * server's certificate valid for the name other containers use, and the kubeconfig where the
  * reader finds it. The egress selector is off so the API server's pod proxy (Prometheus scrapes
- * through it) dials pods directly.
+ * through it) dials pods directly. Every run starts an empty cluster: the server and agent state of
+ * an earlier run in the same cache volume goes first (what k3s unpacks from its binary stays).
  */
 export function k3sServerArgv(): string[] {
-  return [
-    CGROUP_SCRIPT_PATH,
-    "k3s",
-    "server",
+  const flags = [
     "--disable=traefik,servicelb,metrics-server,local-storage,coredns",
     `--tls-san=${PIECES.k3s.host}`,
     `--write-kubeconfig=${KUBECONFIG_FILE}`,
     "--write-kubeconfig-mode=0644",
     "--egress-selector-mode=disabled",
   ];
+  return [CGROUP_SCRIPT_PATH, "sh", "-c", `rm -rf ${K3S_STATE_DIR}/server ${K3S_STATE_DIR}/agent && exec k3s server ${flags.join(" ")}`];
 }
 
 /** containerd pulls the pipeline's images from the embedded registry over plain HTTP (it has no TLS). */

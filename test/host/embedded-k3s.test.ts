@@ -7,7 +7,7 @@ import { join } from "node:path";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { CGROUP_SCRIPT, readKubeconfigArgv } from "../../core/embedded/k3s.js";
+import { CGROUP_SCRIPT, k3sServerArgv, readKubeconfigArgv } from "../../core/embedded/k3s.js";
 import { runArgv } from "../support/run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gantry-k3s-"));
@@ -36,13 +36,15 @@ describe("the cgroup v2 preparation before k3s", () => {
     expect(() => readFileSync(join(root, "cgroup.subtree_control"))).toThrow(/ENOENT/);
   });
 
-  it("passes shellcheck, as does the kubeconfig wait", async () => {
+  it("passes shellcheck, as do the server's start and the kubeconfig wait", async () => {
     const checked = await runArgv(["shellcheck", "-s", "sh", script], { cwd: dir });
     expect(checked.status, checked.stdout).toBe(0);
-    const wait = join(dir, "wait");
-    writeFileSync(wait, `#!/bin/sh\n${readKubeconfigArgv(1)[2]}\n`);
-    const waitChecked = await runArgv(["shellcheck", "-s", "sh", wait], { cwd: dir });
-    expect(waitChecked.status, waitChecked.stdout).toBe(0);
+    for (const [name, argv] of [["start", k3sServerArgv().slice(1)], ["wait", readKubeconfigArgv(1)]] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, `#!/bin/sh\n${argv[2]}\n`);
+      const ran = await runArgv(["shellcheck", "-s", "sh", file], { cwd: dir });
+      expect(ran.status, ran.stdout).toBe(0);
+    }
   });
 
   it("gives up waiting for the kubeconfig, saying how long it waited", async () => {

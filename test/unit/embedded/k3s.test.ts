@@ -5,12 +5,14 @@ import { CGROUP_SCRIPT_PATH, embeddedRegistryHost, k3sServerArgv, KUBECONFIG_FIL
 
 describe("the embedded k3s server", () => {
   it("starts through the cgroup preparation, with its certificate valid for the name other containers use", () => {
-    const argv = k3sServerArgv();
-    expect(argv.slice(0, 3)).toEqual([CGROUP_SCRIPT_PATH, "k3s", "server"]);
-    expect(argv).toContain("--tls-san=gantry-k3s");
-    expect(argv).toContain(`--write-kubeconfig=${KUBECONFIG_FILE}`);
+    const [script, shell, flag, command] = k3sServerArgv();
+    expect([script, shell, flag]).toEqual([CGROUP_SCRIPT_PATH, "sh", "-c"]);
+    // An empty cluster every run, whatever an earlier run left in the cache volume.
+    expect(command).toMatch(/^rm -rf \/var\/lib\/rancher\/k3s\/server \/var\/lib\/rancher\/k3s\/agent && exec k3s server /);
+    expect(command).toContain("--tls-san=gantry-k3s");
+    expect(command).toContain(`--write-kubeconfig=${KUBECONFIG_FILE}`);
     // Prometheus scrapes through the API server's pod proxy, which must dial pods directly.
-    expect(argv).toContain("--egress-selector-mode=disabled");
+    expect(command).toContain("--egress-selector-mode=disabled");
   });
 
   it("pulls from the embedded registry over plain HTTP", () => {
