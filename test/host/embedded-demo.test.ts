@@ -45,6 +45,16 @@ function quick(env: Parsed): Parsed {
 }
 const planFor = (env: Parsed) => planRollout(workload("hello-api", IMAGE, environmentFrom("staging", quick(env), { port: pipeline.image.port })), { pollMs: 300 });
 
+/** Ready endpoints of a Service, polled until there are `expected` (or 30 s pass). */
+async function readyEndpointsOf(service: string, expected: number): Promise<number> {
+  const ns = pipeline.environments.staging!.namespace;
+  for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 250))) {
+    const slices = (await getJson(cluster, ns, ["endpointslices", "-l", `kubernetes.io/service-name=${service}`])) as { items: { endpoints?: { conditions: { ready: boolean } }[] }[] };
+    const ready = slices.items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions.ready).length;
+    if (ready === expected || Date.now() > deadline) return ready;
+  }
+}
+
 describe("the embedded demo's rollouts on a real control plane", () => {
   const good = demoEnvironments("staging", pipeline.environments.staging!, false);
   const bad = demoEnvironments("staging", pipeline.environments.staging!, true);
@@ -60,9 +70,8 @@ describe("the embedded demo's rollouts on a real control plane", () => {
     const report = await runRollout(stable, clusterPorts(cluster, { metrics: prometheusStandIn(0) }));
     expect(report.verdict, report.reason).toBe("promoted");
     expect(workloadLines((await status(stable, clusterPorts(cluster))).deployments)).toEqual([`deployment/hello-api image=${IMAGE} ready=4/4`]);
-    const slices = (await getJson(cluster, ns, ["endpointslices", "-l", "kubernetes.io/service-name=hello-api-demo"])) as { items: { endpoints?: { conditions: { ready: boolean } }[] }[] };
-    const ready = slices.items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions.ready);
-    expect(ready).toHaveLength(4);
+    // The EndpointSlice controller follows pod readiness a moment later.
+    expect(await readyEndpointsOf("hello-api-demo", 4)).toBe(4);
   });
 
   it("rolls a bad canary back: the stable version alone serves, as the workload lines say", async () => {
