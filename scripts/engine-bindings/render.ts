@@ -17,7 +17,7 @@
 // client.gen.ts in the module's sdk/ directory and adds its Client members by declaration merging
 // (`declare module "./client.gen.js" { interface Client {...} }`). Offline, the core lives in the
 // published @dagger.io/dagger package, so this file merges into that module the same way.
-import type { Arg, DaggerObject, ModuleTypes, TypeDef } from "../../test/contract/introspect.js";
+import { constructorArguments, type Arg, type DaggerObject, type ModuleTypes, type TypeDef } from "../../test/contract/introspect.js";
 
 import { formatEnum, formatName, namespaceObject, toCamel, toLowerCamel } from "./naming.js";
 import { isNullable, isSolved, splitArguments } from "./schema.js";
@@ -142,7 +142,7 @@ class Renderer {
 
   private optsTypes(): string[] {
     const main = this.mainObject();
-    const ctor = this.optsType("Client", { name: toLowerCamel(this.moduleName), description: "", args: Object.values(main.constructor?.arguments ?? {}), returnType: { kind: "OBJECT_KIND", name: main.name } });
+    const ctor = this.optsType("Client", { name: toLowerCamel(this.moduleName), description: "", args: Object.values(constructorArguments(main)), returnType: { kind: "OBJECT_KIND", name: main.name } });
     const perObject = this.objects().flatMap((o) => this.members(o).map((m) => this.optsType(this.typeName(o.name), m)));
     return [ctor, ...perObject].filter((t): t is string => t !== undefined);
   }
@@ -175,7 +175,7 @@ class Renderer {
 
   private client(): string {
     const main = this.mainObject();
-    const ctor: Member = { name: toLowerCamel(this.moduleName), description: main.description || this.api.description, args: Object.values(main.constructor?.arguments ?? {}), returnType: { kind: "OBJECT_KIND", name: main.name } };
+    const ctor: Member = { name: toLowerCamel(this.moduleName), description: main.description || this.api.description, args: Object.values(constructorArguments(main)), returnType: { kind: "OBJECT_KIND", name: main.name } };
     const loaders = this.objects().map((o) => {
       const name = this.typeName(o.name);
       return `${comment(`Load a ${name} from its ID.`)}load${name}FromID: (id: ${name}ID) => ${name};`;

@@ -35,6 +35,11 @@ export interface DaggerObject {
   methods: Record<string, Method>;
   properties: Record<string, { name: string; description: string; type: TypeDef; isExposed: boolean }>;
 }
+/** An object's constructor arguments; none when it declares no constructor (the JSON then has no own "constructor" key). */
+export function constructorArguments(object: DaggerObject): Record<string, Arg> {
+  return Object.hasOwn(object, "constructor") ? (object.constructor?.arguments ?? {}) : {};
+}
+
 export interface DaggerInterface {
   name: string;
   functions: Record<string, Method>;
