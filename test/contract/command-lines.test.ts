@@ -84,6 +84,12 @@ describe("dagger call command lines", () => {
     expect(problems(calls)).toEqual([]);
   });
 
+  it("accepts every call in the engine test module's README", () => {
+    const calls = shellCalls(readFileSync(join(root, ENGINE_TEST_MODULE_PATH, "README.md"), "utf8"), `${ENGINE_TEST_MODULE_PATH}/README.md`);
+    expect(calls.filter((c) => c.module === ENGINE_TEST_MODULE_PATH).length).toBeGreaterThan(1);
+    expect(problems(calls)).toEqual([]);
+  });
+
   it("accepts every call in the CI files", () => {
     const calls = ciFiles().flatMap((f) => shellCalls(readFileSync(f, "utf8"), f.slice(root.length)));
     expect(calls.length).toBeGreaterThan(3);
