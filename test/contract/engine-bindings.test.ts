@@ -11,7 +11,7 @@ import { ENGINE_BINDINGS_FILE, engineBindings } from "../../scripts/engine-bindi
 import { formatEnum, formatName, namespaceObject, toCamel, toLowerCamel } from "../../scripts/engine-bindings/naming.js";
 import { PENDING_ARGUMENTS, PENDING_FIELDS } from "../../scripts/engine-bindings/pending-api.js";
 import { splitArguments } from "../../scripts/engine-bindings/schema.js";
-import { introspect, type Arg, type ModuleTypes } from "./introspect.js";
+import { ENGINE_TEST_MODULE, introspect, type Arg, type ModuleTypes } from "./introspect.js";
 import { typecheckEngineModule } from "./offline-typecheck.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -76,6 +76,15 @@ describe("engine test module bindings (test/engine/module-bindings/gantry.gen.d.
     expect(probe(`return ${gantry}.build({ source, platform: [] });`).join("\n")).toMatch(/'platform' does not exist in type 'GantryBuildOpts'/);
     expect(probe(`return dag.gantry({ version: "1.2.3" }).image({ source, baseImage: "" }).digest({ source });`).join("\n")).toMatch(/Expected 0 arguments|missing the following properties/);
   }, 120_000);
+
+  it("document every function and argument of the engine test module, each function with its dagger call", async () => {
+    const tests = (await introspect(ENGINE_TEST_MODULE)).objects.EngineTests!;
+    for (const fn of Object.values(tests.methods)) {
+      expect(fn.description, fn.name).toContain(`Example: dagger call -m test/engine/module ${fn.name}`);
+      expect(fn.cache, fn.name).toBe("never");
+      for (const arg of Object.values(fn.arguments)) expect(arg.description.length, `${fn.name}(${arg.name})`).toBeGreaterThan(10);
+    }
+  });
 
   it("assume of the announced API only what src/ has not declared differently", () => {
     const mismatches: string[] = [];

@@ -14,7 +14,9 @@ import { checkSecrets } from "./checks/secrets.js";
 import { runChecks } from "./run-checks.js";
 
 // Every function takes the repository (the test module's context directory, the same checkout the
-// gantry dependency comes from) and is never cached: a test that passed once must run again.
+// gantry dependency comes from) and is never cached: a test that passed once must run again. The
+// introspector reads @argument's options as literals, so they are written out at each function, as
+// in Gantry's own src/index.ts; each function is one line that names its check.
 
 /** Checks of the Gantry module against a real Dagger engine, one function per property. */
 @object()
