@@ -6,20 +6,7 @@ import { expectThat, nonce } from "../expect.js";
 import { gantry } from "../release.js";
 import { alpineWith, runScript } from "../tools.js";
 import { publishToTestRegistry } from "./publish.js";
-
-// Lists every file under /out, and every blob of the image layout (layers decompressed), that holds
-// $CANARY; prints names only, never the matching text.
-const SEARCH = `
-set -u
-grep -rlF -- "$CANARY" /out || true
-mkdir -p /layout && tar -xf /out/image.tar -C /layout
-for blob in /layout/blobs/sha256/*; do
-  if gzip -t "$blob" 2>/dev/null; then
-    gzip -dc "$blob" | grep -qF -- "$CANARY" && echo "layer $(basename "$blob")"
-  fi
-done
-true
-`;
+import { SECRET_SEARCH_SCRIPT } from "./secret-search.js";
 
 export async function checkSecrets(source: Directory): Promise<string> {
   const value = `gantry-engine-test-canary-${nonce()}`;
@@ -37,7 +24,8 @@ export async function checkSecrets(source: Directory): Promise<string> {
   const strings = [...refs, await tests.summary(), await scan.summary(), await scan.markdown()];
 
   expectThat(!strings.some((s) => s.includes(value)), "the secret's value appears in a string Gantry returned");
-  const found = await runScript(alpineWith("tar", "gzip").withMountedDirectory("/out", produced).withSecretVariable("CANARY", secret), SEARCH);
+  const searcher = alpineWith("tar", "gzip").withMountedDirectory("/out", produced).withEnvVariable("OUT", "/out").withEnvVariable("LAYOUT", "/layout").withSecretVariable("CANARY", secret);
+  const found = await runScript(searcher, SECRET_SEARCH_SCRIPT);
   expectThat(found.code === 0 && found.output === "", `the secret's value appears in: ${found.output || `(search failed with ${found.code})`}`);
   return `secrets: the planted value is in none of ${strings.length} returned strings, the test and scan reports or the image's layers`;
 }
