@@ -1,5 +1,5 @@
 // The engine test module's engine-free parts, run here: what it reads from the pipeline file (the
-// expectations of its checks) and how `all` reports failures.
+// expectations of its checks), how it parses what Gantry returns, and how `all` reports failures.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -7,6 +7,7 @@ import type { Directory } from "@dagger.io/dagger";
 import { describe, expect, it } from "vitest";
 
 import { loadPipeline } from "../../../core/pipeline/load.js";
+import { parsePushedRef, parseWorkload } from "../../engine/module/src/parse.js";
 import { pipelineFacts } from "../../engine/module/src/pipeline.js";
 import { runChecks } from "../../engine/module/src/run-checks.js";
 
@@ -51,5 +52,20 @@ describe("engine test module: all", () => {
     const result = runChecks([["binaries", check("binaries", true)], ["image", check("image", false)], ["scan", check("scan", true)]]);
     await expect(result).rejects.toThrow(/^2 of 3 checks failed: binaries, scan\nbinaries: binaries broke\nscan: scan broke\npassed:\nimage: ok$/);
     expect(ran).toEqual(["binaries", "image", "scan"]);
+  });
+});
+
+describe("engine test module: parsing what Gantry returns", () => {
+  const digest = `sha256:${"b".repeat(64)}`;
+
+  it("splits publish's repo:tag@digest, a registry with a port included", () => {
+    expect(parsePushedRef(`registry:5000/hello-api:1.2.3@${digest}`, "registry:5000/hello-api")).toEqual({ tag: "1.2.3", digest });
+    expect(() => parsePushedRef(`registry:5000/other:1@${digest}`, "registry:5000/hello-api")).toThrow(/not registry:5000\/hello-api:<tag>@sha256/);
+    expect(() => parsePushedRef("registry:5000/hello-api:1", "registry:5000/hello-api")).toThrow(/not registry/);
+  });
+
+  it("reads a workloads line, and names a line in another format", () => {
+    expect(parseWorkload(`deployment/hello-api image=registry:5000/hello-api@${digest} ready=4/4`)).toEqual({ name: "hello-api", image: `registry:5000/hello-api@${digest}`, ready: 4, desired: 4 });
+    expect(() => parseWorkload("hello-api 4/4")).toThrow(/"hello-api 4\/4" is not "deployment\/<name>/);
   });
 });

@@ -4,24 +4,11 @@
 import type { Directory, GantryRollout } from "@dagger.io/dagger";
 
 import { expectEqual, expectThat } from "../expect.js";
+import { parseWorkload } from "../parse.js";
 import { pipelineFacts } from "../pipeline.js";
 import { gantry } from "../release.js";
 
 const ENVIRONMENT = "staging";
-
-interface Workload {
-  name: string;
-  image: string;
-  ready: number;
-  desired: number;
-}
-
-/** `deployment/<name> image=<ref> ready=<n>/<desired>`, as Rollout.workloads writes each line. */
-function parseWorkload(line: string): Workload {
-  const match = /^deployment\/(\S+) image=(\S+) ready=(\d+)\/(\d+)$/.exec(line.trim());
-  expectThat(match !== null, `workloads line ${JSON.stringify(line)} is not "deployment/<name> image=<ref> ready=<n>/<desired>"`);
-  return { name: match![1]!, image: match![2]!, ready: Number(match![3]), desired: Number(match![4]) };
-}
 
 /**
  * Rolls the environment out on a fresh embedded cluster; badCanary raises the canary's error rate.

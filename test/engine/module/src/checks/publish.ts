@@ -2,6 +2,7 @@
 import type { Directory, Secret } from "@dagger.io/dagger";
 
 import { expectEqual, expectThat } from "../expect.js";
+import { parsePushedRef } from "../parse.js";
 import { gantry, RELEASE } from "../release.js";
 import { craneAt, REGISTRY_HOST, REGISTRY_PORT, registryService } from "./registry.js";
 
@@ -15,16 +16,9 @@ export async function publishToTestRegistry(source: Directory, password?: Secret
   return { registry, repository, refs };
 }
 
-/** repo:tag@sha256:... split into its tag and digest. */
-function parseRef(ref: string, repository: string): { tag: string; digest: string } {
-  const match = /^(.+):([^:@/]+)@(sha256:[0-9a-f]{64})$/.exec(ref);
-  expectThat(match !== null && match[1] === repository, `publish returned ${JSON.stringify(ref)}, not ${repository}:<tag>@sha256:<digest>`);
-  return { tag: match![2]!, digest: match![3]! };
-}
-
 export async function checkPublish(source: Directory): Promise<string> {
   const { registry, repository, refs } = await publishToTestRegistry(source);
-  const pushed = refs.map((r) => parseRef(r, repository));
+  const pushed = refs.map((r) => parsePushedRef(r, repository));
   const digests = new Set(pushed.map((p) => p.digest));
   expectEqual(digests.size, 1, `distinct digests among ${refs.join(", ")}`);
   for (const tag of EXTRA_TAGS) expectThat(pushed.some((p) => p.tag === tag), `publish did not push --tags ${tag}: ${refs.join(", ")}`);
