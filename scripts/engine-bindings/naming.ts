@@ -13,12 +13,19 @@
 //   the value's name lowercased then ToCamel'd (cmd/codegen/generator/typescript/templates/
 //   functions.go `formatName`, `formatEnum`, `jsKeywords`).
 
-/** github.com/iancoleman/strcase toCamelInitCase, byte for byte (ASCII). */
+const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
+
+/**
+ * github.com/iancoleman/strcase toCamelInitCase (camel.go), byte for byte for ASCII: a letter after
+ * a digit or a separator is capitalised, other letters keep their case (JSONValue stays JSONValue, as
+ * the SDK's own JSONValueContentsOpts shows), separators are dropped. Acronym overrides are empty in
+ * the engine.
+ */
 function toCamelInitCase(input: string, initCase: boolean): string {
   const s = input.trim();
   let out = "";
   let capNext = initCase;
-  let prevIsCap = false;
+  let prevWasNum = false;
   for (let i = 0; i < s.length; i++) {
     let c = s[i]!;
     const isCap = c >= "A" && c <= "Z";
@@ -27,18 +34,21 @@ function toCamelInitCase(input: string, initCase: boolean): string {
       if (isLow) c = c.toUpperCase();
     } else if (i === 0) {
       if (isCap) c = c.toLowerCase();
-    } else if (prevIsCap && isCap) {
-      c = c.toLowerCase();
     }
-    prevIsCap = isCap;
     if (isCap || isLow) {
       out += c;
       capNext = false;
-    } else if (c >= "0" && c <= "9") {
+      prevWasNum = false;
+    } else if (isDigit(c)) {
       out += c;
+      prevWasNum = true;
       capNext = true;
     } else {
       capNext = c === "_" || c === " " || c === "-" || c === ".";
+      if (capNext && prevWasNum && isDigit(s[i + 1])) {
+        out += "_";
+        prevWasNum = false;
+      }
     }
   }
   return out;

@@ -34,6 +34,8 @@ describe("the engine's and the codegen's naming rules, as ported", () => {
 
   it("cases names as strcase does, a digit capitalising the next letter", () => {
     expect(toCamel("gantry_Image")).toBe("GantryImage");
+    expect(toCamel("JSONValue")).toBe("JSONValue");
+    expect(toCamel("v1_2")).toBe("V1_2");
     expect(toLowerCamel("engine-tests")).toBe("engineTests");
     expect(toLowerCamel("k3sImage")).toBe("k3SImage");
     expect(toLowerCamel("sourceDateEpoch")).toBe("sourceDateEpoch");
