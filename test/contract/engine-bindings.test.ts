@@ -2,7 +2,7 @@
 // engine's naming rules (scripts/engine-bindings/), committed, and the only API the module's source
 // may call. Without an engine this is how a misspelt function, a wrong argument or a constructor
 // flag passed to the wrong object is caught before CI's engine job.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 import { beforeAll, describe, expect, it } from "vitest";
@@ -99,5 +99,21 @@ describe("engine test module bindings (test/engine/module-bindings/gantry.gen.d.
       if (landed && (!landed.isExposed || JSON.stringify(landed.type) !== JSON.stringify(p.field.type))) mismatches.push(`${p.object}.${p.field.name}: ${JSON.stringify(landed.type)}`);
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe("the engine test module stays its own module", () => {
+  const json = (path: string) => JSON.parse(readFileSync(`${root}${path}`, "utf8")) as Record<string, unknown>;
+
+  it("is a module of its own that depends on the repository's Gantry, outside what Gantry's runtime loads", () => {
+    expect(json("test/engine/module/dagger.json")).toMatchObject({ engineVersion: json("dagger.json").engineVersion, sdk: { source: "typescript" }, dependencies: [{ name: "gantry", source: "../../.." }] });
+    expect(json("dagger.json").include).toContain("!test/");
+    expect(ENGINE_TEST_MODULE.srcDir.startsWith("src/")).toBe(false);
+  });
+
+  it("is neither a vitest file nor part of the root test program, which would type-check it without its bindings", () => {
+    const files = (dir: string): string[] => readdirSync(`${root}${dir}`, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
+    expect(files(ENGINE_TEST_MODULE.srcDir).filter((f) => f.endsWith(".test.ts"))).toEqual([]);
+    expect(json("test/tsconfig.json").exclude).toEqual(expect.arrayContaining(["./engine/module/**", "./engine/module-bindings/**"]));
   });
 });
