@@ -4,14 +4,26 @@
 //
 // - Types: the engine namespaces every object and enum a module defines with the module's name,
 //   unless it is the main object or already starts with that name on a word boundary
-//   (`func namespaceObject` in package core, beside `gqlObjectName`; applied to objects and
-//   enums by `(*Module).namespaceTypeDef` in core/module.go): Image -> GantryImage, Severity -> GantrySeverity, Gantry stays Gantry.
-//   Names go through github.com/iancoleman/strcase ToCamel (`gqlObjectName`).
+//   (`func namespaceObject` in package core, beside `gqlObjectName`; applied to objects and enums by
+//   `(*Module).namespaceTypeDef` in core/module.go): Image -> GantryImage, Severity -> GantrySeverity,
+//   Gantry stays Gantry. Names go through github.com/iancoleman/strcase ToCamel (`gqlObjectName`).
+// - Functions, fields and arguments are strcase.ToLowerCamel of the SDK's name (core/typedef.go
+//   `NewFunction`, `(*Function).WithArg`), so a digit capitalises the next letter: k3sImage -> k3SImage.
 // - The main object's constructor is a field of Query named ToLowerCamel(module name)
 //   (core/object.go `installConstructor`), which the codegen renders on Client (`QueryToClient`).
 // - Members: a member named like a JavaScript keyword gets a trailing underscore; enum members are
 //   the value's name lowercased then ToCamel'd (cmd/codegen/generator/typescript/templates/
 //   functions.go `formatName`, `formatEnum`, `jsKeywords`).
+//
+// Sources read (https://github.com/dagger/dagger, tree v0.21.9 and main):
+//   core/module.go, core/object.go, core/typedef.go, core/schema/module.go (functionWithArg),
+//   cmd/codegen/generator/typescript/generator.go, .../templates/functions.go,
+//   .../templates/src/{object,method,method_solve,types,args,_dep}.ts.gtpl,
+//   cmd/codegen/introspection/introspection.go (InputValue.IsOptional),
+//   sdk/typescript/runtime/{main.go,module.go} and tsutils/tsconfig_updator.go (sdk/ and the paths),
+//   dagger/dagger#13509 (one <dep>.gen.ts per dependency, merged into Client by declaration merging);
+//   https://github.com/iancoleman/strcase camel.go; and the published SDK in node_modules
+//   (dist/src/api/client.gen.d.ts, dist/src/module/entrypoint/register.js).
 
 const isDigit = (c: string | undefined) => c !== undefined && c >= "0" && c <= "9";
 
