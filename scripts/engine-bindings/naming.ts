@@ -15,7 +15,7 @@
 //   the value's name lowercased then ToCamel'd (cmd/codegen/generator/typescript/templates/
 //   functions.go `formatName`, `formatEnum`, `jsKeywords`).
 //
-// Sources read (https://github.com/dagger/dagger, tree v0.21.9 and main):
+// Sources read (https://github.com/dagger/dagger, as stored around v0.21; v0.21.9 is 2026-08-25):
 //   core/module.go, core/object.go, core/typedef.go, core/schema/module.go (functionWithArg),
 //   cmd/codegen/generator/typescript/generator.go, .../templates/functions.go,
 //   .../templates/src/{object,method,method_solve,types,args,_dep}.ts.gtpl,
