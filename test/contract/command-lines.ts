@@ -9,11 +9,16 @@ export interface CommandLine {
   where: string;
   /** The words after `call`. */
   words: string[];
+  /** The module given with -m/--mod, when one is. */
+  module?: string;
 }
 
 const VALUE = "<value>";
 
-/** `daggerCall([...])` and `daggerCallOk([...])` in test/engine, with spreads of const arrays inlined. */
+/** The engine tests' helpers and the module each calls (undefined: the repository's own). */
+const ENGINE_TEST_HELPERS: Record<string, string | undefined> = { daggerCall: undefined, daggerCallOk: undefined, engineModuleCall: "test/engine/module" };
+
+/** `daggerCall([...])`, `daggerCallOk([...])` and `engineModuleCall([...])` in test/engine, with spreads of const arrays inlined. */
 export function engineTestCalls(dir: string, root: string): CommandLine[] {
   const found: CommandLine[] = [];
   for (const name of readdirSync(dir).filter((f) => f.endsWith(".test.ts"))) {
@@ -22,9 +27,10 @@ export function engineTestCalls(dir: string, root: string): CommandLine[] {
     const consts = new Map<string, ts.Expression>();
     const visit = (node: ts.Node): void => {
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) consts.set(node.name.text, node.initializer);
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && /^daggerCall(Ok)?$/.test(node.expression.text) && node.arguments[0]) {
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text in ENGINE_TEST_HELPERS && node.arguments[0]) {
         const { line } = file.getLineAndCharacterOfPosition(node.getStart());
-        found.push({ where: `${relative(root, path)}:${line + 1}`, words: words(node.arguments[0]) });
+        const module = ENGINE_TEST_HELPERS[node.expression.text];
+        found.push({ where: `${relative(root, path)}:${line + 1}`, words: words(node.arguments[0]), ...(module ? { module } : {}) });
       }
       ts.forEachChild(node, visit);
     };
@@ -91,15 +97,23 @@ export function shellCalls(text: string, where: string): CommandLine[] {
   lines.forEach((line, index) => {
     for (const match of line.matchAll(/(?:^|[\s`(])dagger\s/g)) {
       const words = shellWords(line.slice(match.index! + match[0].length).split("`")[0]!);
+      let module: string | undefined;
+      /** Skips a global flag (and its value), noting the module -m/--mod names. */
+      const skipGlobalFlag = (i: number): number => {
+        const [flag, inline] = words[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+        const value = inline ?? (GLOBAL_FLAGS_WITH_VALUE.has(flag) ? words[i + 1] : undefined);
+        if (flag === "-m" || flag === "--mod") module = value;
+        return i + (inline === undefined && GLOBAL_FLAGS_WITH_VALUE.has(flag) ? 2 : 1);
+      };
       let i = 0;
-      while (i < words.length && words[i]!.startsWith("-")) i += GLOBAL_FLAGS_WITH_VALUE.has(words[i]!) ? 2 : 1;
+      while (i < words.length && words[i]!.startsWith("-")) i = skipGlobalFlag(i);
       if (words[i] !== "call") continue;
       i++;
-      while (i < words.length && (GLOBAL_FLAGS_WITH_VALUE.has(words[i]!) || /^--progress=/.test(words[i]!))) i += words[i]!.includes("=") ? 1 : 2;
+      while (i < words.length && GLOBAL_FLAGS_WITH_VALUE.has(words[i]!.split("=")[0]!)) i = skipGlobalFlag(i);
       const rest = words.slice(i);
       // A documentation template such as `dagger call <function> --help` is not a command.
       if (rest.some((w) => /^<[a-z-]+>$/.test(w)) || rest.length === 0) continue;
-      found.push({ where: `${where}:${index + 1}`, words: rest });
+      found.push({ where: `${where}:${index + 1}`, words: rest, ...(module ? { module } : {}) });
     }
   });
   return found;

@@ -2,7 +2,7 @@
 // API, without an engine: constructor flags before the function name, every function known to the
 // object it is called on, every flag known to the function it is given to, required flags present.
 import type { CoreApi } from "./core-api.js";
-import type { Arg, ModuleTypes, TypeDef } from "./introspect.js";
+import { constructorArguments, type Arg, type ModuleTypes, type TypeDef } from "./introspect.js";
 
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -43,7 +43,7 @@ function findFunction(name: string, at: NonNullable<Callable["next"]>, mod: Modu
 export function checkDaggerCall(words: string[], mod: ModuleTypes, core: CoreApi, mainObject = "Gantry"): string[] {
   const problems: string[] = [];
   const main = mod.objects[mainObject]!;
-  let current: Callable | undefined = { owner: `${mainObject} constructor`, args: moduleArgs(main.constructor?.arguments ?? {}), next: { module: mainObject } };
+  let current: Callable | undefined = { owner: `${mainObject} constructor`, args: moduleArgs(constructorArguments(main)), next: { module: mainObject } };
   let i = 0;
   while (current) {
     const given = new Set<string>();

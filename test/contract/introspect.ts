@@ -35,6 +35,11 @@ export interface DaggerObject {
   methods: Record<string, Method>;
   properties: Record<string, { name: string; description: string; type: TypeDef; isExposed: boolean }>;
 }
+/** An object's constructor arguments; none when it declares no constructor (the JSON then has no own "constructor" key). */
+export function constructorArguments(object: DaggerObject): Record<string, Arg> {
+  return Object.hasOwn(object, "constructor") ? (object.constructor?.arguments ?? {}) : {};
+}
+
 export interface DaggerInterface {
   name: string;
   functions: Record<string, Method>;
@@ -73,19 +78,39 @@ export function clientBindingsFile(): string {
   return bindingsPath;
 }
 
-/** The files the engine hands its introspector: every file under src/, plus the client bindings. */
-export function moduleFiles(): string[] {
-  return [...tsFiles(join(root, "src")), clientBindingsFile()];
+/** A module the contract tests introspect: its source directory and its name in dagger.json. */
+export interface ModuleUnderTest {
+  /** The module's src/ directory, relative to the repository root. */
+  srcDir: string;
+  name: string;
 }
 
-export async function introspect(): Promise<ModuleTypes> {
+/** Gantry itself. */
+export const GANTRY_MODULE: ModuleUnderTest = { srcDir: "src", name: "gantry" };
+/** The engine test module (test/engine/module), which depends on Gantry. */
+export const ENGINE_TEST_MODULE: ModuleUnderTest = { srcDir: "test/engine/module/src", name: "engine-tests" };
+
+/** The files the engine hands its introspector: every file under the module's src/, plus the client bindings. */
+export function moduleFiles(module: ModuleUnderTest = GANTRY_MODULE): string[] {
+  return [...tsFiles(join(root, module.srcDir)), clientBindingsFile()];
+}
+
+const cache = new Map<string, Promise<ModuleTypes>>();
+
+/** The module's API as the SDK's introspector reads it (once per process and module). */
+export function introspect(module: ModuleUnderTest = GANTRY_MODULE): Promise<ModuleTypes> {
+  if (!cache.has(module.srcDir)) cache.set(module.srcDir, scanModule(module));
+  return cache.get(module.srcDir)!;
+}
+
+async function scanModule(module: ModuleUnderTest): Promise<ModuleTypes> {
   // Same file as new URL("./module/introspector/index.js", import.meta.resolve("@dagger.io/dagger")):
   // vitest's module transform has no import.meta.resolve, so resolve through require.
   const introspector = new URL("./module/introspector/index.js", sdkEntry);
   const { scan } = (await import(introspector.href)) as {
     scan: (files: string[], name: string, load: boolean) => Promise<unknown>;
   };
-  const scanned = (await scan(moduleFiles(), "gantry", false)) as { objects: Record<string, { methods: Record<string, { cache?: string; isCheck?: boolean }> }> };
+  const scanned = (await scan(moduleFiles(module), module.name, false)) as { objects: Record<string, { methods: Record<string, { cache?: string; isCheck?: boolean }> }> };
   // toJSON() on the SDK's classes gives the plain typedefs the engine registers, minus the cache
   // policy and the check flag, which the engine reads from the function objects themselves.
   const types = JSON.parse(JSON.stringify(scanned)) as ModuleTypes;

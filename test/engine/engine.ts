@@ -35,6 +35,14 @@ export function daggerCall(args: string[], timeoutMs = 15 * 60_000): Promise<Ran
   return runArgv(["dagger", "call", "-m", repoRoot, "--progress=plain", ...args], { cwd: repoRoot, timeoutMs });
 }
 
+/** The engine test module, which depends on the repository's Gantry (test/engine/module/README.md). */
+export const ENGINE_TEST_MODULE = "test/engine/module";
+
+/** `dagger call -m test/engine/module ...` from the repository root; returns the process result without throwing. */
+export function engineModuleCall(args: string[], timeoutMs = 15 * 60_000): Promise<Ran> {
+  return runArgv(["dagger", "call", "-m", ENGINE_TEST_MODULE, "--progress=plain", ...args], { cwd: repoRoot, timeoutMs });
+}
+
 export async function daggerCallOk(args: string[]): Promise<string> {
   const res = await daggerCall(args);
   if (res.status !== 0) throw new Error(`dagger call ${args.join(" ")} failed (${res.status}):\n${res.stderr}`);

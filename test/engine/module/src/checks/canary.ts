@@ -1,0 +1,45 @@
+// Check 6: on an embedded cluster (k3s, registry and Prometheus as Dagger services), a good canary
+// promotes and leaves the stable Deployment on the rolled-out image, ready; a canary whose error
+// rate is raised is rolled back by analysis and leaves no ready canary pod.
+import type { Directory, GantryRollout } from "@dagger.io/dagger";
+
+import { expectEqual, expectThat } from "../expect.js";
+import { parseWorkload } from "../parse.js";
+import { pipelineFacts } from "../pipeline.js";
+import { gantry } from "../release.js";
+
+const ENVIRONMENT = "staging";
+
+/**
+ * Rolls the environment out on a fresh embedded cluster; badCanary raises the canary's error rate.
+ * `k3SImage` is how the engine spells deploy's `k3sImage` (strcase.ToLowerCamel capitalises a letter
+ * after a digit), so the bindings `dagger develop` generates name it so too.
+ */
+function rollOut(source: Directory, badCanary: boolean): GantryRollout {
+  return gantry().deploy({ source, environment: ENVIRONMENT, image: "", approve: [], kubectlImage: "", embedded: true, badCanary, k3SImage: "", registryImage: "", prometheusImage: "" });
+}
+
+async function summary(rollout: GantryRollout) {
+  return { verdict: await rollout.verdict(), reason: await rollout.reason(), image: await rollout.image(), workloads: (await rollout.workloads()).map(parseWorkload) };
+}
+
+export async function checkCanary(source: Directory): Promise<string> {
+  const { name } = await pipelineFacts(source);
+  // Gantry names the canary's Deployment <service>-canary and the stable one <service> (core/kube/manifests/names.ts).
+  const canaryName = `${name}-canary`;
+
+  const good = await summary(rollOut(source, false));
+  expectEqual(good.verdict, "promoted", `good canary verdict (${good.reason})`);
+  const stable = good.workloads.find((w) => w.name === name);
+  expectThat(stable !== undefined, `good canary: no stable Deployment ${name} among ${good.workloads.map((w) => w.name).join(", ")}`);
+  expectEqual(stable!.image, good.image, "good canary: the stable Deployment's image");
+  expectThat(stable!.desired > 0 && stable!.ready === stable!.desired, `good canary: stable ${stable!.ready}/${stable!.desired} ready`);
+
+  const bad = await summary(rollOut(source, true));
+  expectEqual(bad.verdict, "aborted", `bad canary verdict (${bad.reason})`);
+  const readyCanary = bad.workloads.filter((w) => w.name === canaryName && w.ready > 0);
+  expectThat(readyCanary.length === 0, `bad canary: ${readyCanary.map((w) => `${w.name} ${w.ready}/${w.desired}`).join(", ")} still ready after the rollback`);
+  const onBadImage = bad.workloads.filter((w) => w.image === bad.image && w.ready > 0);
+  expectThat(onBadImage.length === 0, `bad canary: ${onBadImage.map((w) => w.name).join(", ")} still serve the rolled-back image`);
+  return `canary: good canary promoted (${name} ${stable!.ready}/${stable!.desired} on ${good.image}); bad canary aborted (${bad.reason}), no ready canary pod`;
+}
