@@ -11,6 +11,6 @@ import { fileURLToPath } from "node:url";
 import { ENGINE_BINDINGS_FILE, engineBindings } from "./engine-bindings/generate.js";
 
 const path = fileURLToPath(new URL(`../${ENGINE_BINDINGS_FILE}`, import.meta.url));
-const { text, pending } = await engineBindings();
+const { text } = await engineBindings();
 writeFileSync(path, text);
-console.log(`wrote ${ENGINE_BINDINGS_FILE}${pending.length ? ` (announced, not yet in src/: ${pending.join(", ")})` : ""}`);
+console.log(`wrote ${ENGINE_BINDINGS_FILE}`);

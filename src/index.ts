@@ -268,8 +268,8 @@ export class Gantry implements ModuleSettings {
     embedded = false,
     /** Embedded demo: the canary answers half of its requests with HTTP 500 (hello-api's ERROR_RATE), so the analysis rolls it back. */
     badCanary = false,
-    /** Embedded demo: the k3s image, e.g. a copy in a registry an air-gapped network reaches. Default: rancher/k3s:v1.36.4-k3s1. */
-    k3sImage = "",
+    /** Embedded demo: the Kubernetes (k3s) image, e.g. a copy in a registry an air-gapped network reaches. Default: rancher/k3s:v1.36.4-k3s1. */
+    kubernetesImage = "",
     /** Embedded demo: the registry image. Default: registry:3.0.0. */
     registryImage = "",
     /** Embedded demo: the Prometheus image (busybox-based: it also sends the traffic). Default: prom/prometheus:v3.16.0. */
@@ -277,7 +277,7 @@ export class Gantry implements ModuleSettings {
   ): Promise<Rollout> {
     const { deployTo } = await import("#dagger/deploy.js");
     const ctx = await stageContext(callInput(this, source, { publish: { repository } }));
-    const images = { k3s: k3sImage, registry: registryImage, prometheus: prometheusImage };
+    const images = { k3s: kubernetesImage, registry: registryImage, prometheus: prometheusImage };
     const args = { image, approve, cluster: { kubeconfig, cluster, kubectlImage }, embedded, badCanary, images };
     return rolloutObject(await deployTo(ctx, source, await environmentNamed(ctx, environment), args));
   }

@@ -14,7 +14,7 @@ export interface DeployTarget {
   repository?: string;
   /** --image was given: something already pushed somewhere. */
   imageGiven: boolean;
-  /** Image overrides given for the embedded pieces, by argument name (k3sImage...). */
+  /** Image overrides given for the embedded pieces, by argument name (kubernetesImage...). */
   pieceOverrides: string[];
 }
 

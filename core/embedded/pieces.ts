@@ -8,8 +8,8 @@ export type PieceName = "k3s" | "registry" | "prometheus";
 export interface Piece {
   /** The pinned default image. */
   image: string;
-  /** The deploy argument that overrides it (`--k3s-image` on the CLI). */
-  argument: "k3sImage" | "registryImage" | "prometheusImage";
+  /** The deploy argument that overrides it (`--kubernetes-image` on the CLI; a name with a digit, k3sImage, would reach the CLI as --k-3-s-image). */
+  argument: "kubernetesImage" | "registryImage" | "prometheusImage";
   /** The host name the other containers reach it by. */
   host: string;
   port: number;
@@ -22,7 +22,7 @@ export interface Piece {
  * traffic loop and Gantry's queries (wget).
  */
 export const PIECES: Record<PieceName, Piece> = {
-  k3s: { image: "rancher/k3s:v1.36.4-k3s1", argument: "k3sImage", host: "gantry-k3s", port: 6443, what: "Kubernetes (k3s) server" },
+  k3s: { image: "rancher/k3s:v1.36.4-k3s1", argument: "kubernetesImage", host: "gantry-k3s", port: 6443, what: "Kubernetes (k3s) server" },
   registry: { image: "registry:3.0.0", argument: "registryImage", host: "gantry-registry", port: 5000, what: "OCI registry" },
   prometheus: { image: "prom/prometheus:v3.16.0", argument: "prometheusImage", host: "gantry-prometheus", port: 9090, what: "Prometheus" },
 };

@@ -45,7 +45,7 @@ describe("wiring: deploy --embedded", () => {
       return undefined;
     });
     const run = gantry().deploy(repository(), "", "", undefined, [], undefined, undefined, "", false, false, "mirror.invalid/k3s:v1");
-    await expect(run).rejects.toThrow("--k3s-image: could not pull mirror.invalid/k3s:v1 for the embedded Kubernetes (k3s) server (failed to resolve source metadata for mirror.invalid/k3s:v1: no such host)");
+    await expect(run).rejects.toThrow("--kubernetes-image: could not pull mirror.invalid/k3s:v1 for the embedded Kubernetes (k3s) server (failed to resolve source metadata for mirror.invalid/k3s:v1: no such host)");
     expect(simulation.askedFor("Service.start")).toEqual([]);
   });
 

@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { ENGINE_BINDINGS_FILE, engineBindings } from "../../scripts/engine-bindings/generate.js";
 import { formatEnum, formatName, namespaceObject, toCamel, toLowerCamel } from "../../scripts/engine-bindings/naming.js";
-import { PENDING_ARGUMENTS, PENDING_FIELDS } from "../../scripts/engine-bindings/pending-api.js";
 import { splitArguments } from "../../scripts/engine-bindings/schema.js";
 import { ENGINE_TEST_MODULE, introspect, type Arg, type ModuleTypes } from "./introspect.js";
 import { typecheckEngineModule } from "./offline-typecheck.js";
@@ -86,19 +85,6 @@ describe("engine test module bindings (test/engine/module-bindings/gantry.gen.d.
       expect(fn.cache, fn.name).toBe("never");
       for (const arg of Object.values(fn.arguments)) expect(arg.description.length, `${fn.name}(${arg.name})`).toBeGreaterThan(10);
     }
-  });
-
-  it("assume of the announced API only what src/ has not declared differently", () => {
-    const mismatches: string[] = [];
-    for (const p of PENDING_ARGUMENTS) {
-      const landed = api.objects[p.object]?.methods[p.function]?.arguments[p.argument.name];
-      if (landed && JSON.stringify(landed.type) !== JSON.stringify(p.argument.type)) mismatches.push(`${p.object}.${p.function}(${p.argument.name}): ${JSON.stringify(landed.type)}`);
-    }
-    for (const p of PENDING_FIELDS) {
-      const landed = api.objects[p.object]?.properties[p.field.name];
-      if (landed && (!landed.isExposed || JSON.stringify(landed.type) !== JSON.stringify(p.field.type))) mismatches.push(`${p.object}.${p.field.name}: ${JSON.stringify(landed.type)}`);
-    }
-    expect(mismatches).toEqual([]);
   });
 });
 

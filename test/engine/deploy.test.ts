@@ -41,10 +41,10 @@ describe.skipIf(skipReason)(engineSuite("engine: Kubernetes delivery of examples
 // The embedded demo's full runs (a canary promoted, a bad one rolled back) are checks of the engine
 // test module (test/engine/module, run by test/engine/module.test.ts); here, what fails fast.
 describe.skipIf(skipReason)(engineSuite("engine: the embedded demo's refusals"), () => {
-  it("names --k3s-image when the k3s image cannot be pulled (an air-gapped network)", async () => {
-    const res = await daggerCall(["deploy", "--embedded", "--k3s-image", "gantry.invalid/rancher/k3s:v1.36.4-k3s1", "verdict"]);
+  it("names --kubernetes-image when the k3s image cannot be pulled (an air-gapped network)", async () => {
+    const res = await daggerCall(["deploy", "--embedded", "--kubernetes-image", "gantry.invalid/rancher/k3s:v1.36.4-k3s1", "verdict"]);
     expect(res.status).not.toBe(0);
-    expect(res.stderr).toContain("--k3s-image: could not pull gantry.invalid/rancher/k3s:v1.36.4-k3s1");
+    expect(res.stderr).toContain("--kubernetes-image: could not pull gantry.invalid/rancher/k3s:v1.36.4-k3s1");
   });
 
   it("refuses --embedded with a kubeconfig: the demo never touches a named cluster", async () => {

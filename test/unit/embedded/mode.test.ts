@@ -27,7 +27,7 @@ describe("when deploy uses the embedded cluster", () => {
 
   it("refuses --bad-canary and image overrides where no embedded cluster runs", () => {
     expect(() => usesEmbeddedCluster({ ...nothing, badCanary: true, clusterGiven: true })).toThrow(/--bad-canary: .*add --embedded/);
-    expect(() => usesEmbeddedCluster({ ...nothing, repository: "ghcr.io/acme/api", pieceOverrides: ["k3sImage"] })).toThrow(/--k3s-image: is an image of the embedded cluster/);
-    expect(usesEmbeddedCluster({ ...nothing, badCanary: true, pieceOverrides: ["k3sImage"] })).toBe(true);
+    expect(() => usesEmbeddedCluster({ ...nothing, repository: "ghcr.io/acme/api", pieceOverrides: ["kubernetesImage"] })).toThrow(/--kubernetes-image: is an image of the embedded cluster/);
+    expect(usesEmbeddedCluster({ ...nothing, badCanary: true, pieceOverrides: ["kubernetesImage"] })).toBe(true);
   });
 });

@@ -10,13 +10,9 @@ import { gantry } from "../release.js";
 
 const ENVIRONMENT = "staging";
 
-/**
- * Rolls the environment out on a fresh embedded cluster; badCanary raises the canary's error rate.
- * `k3SImage` is how the engine spells deploy's `k3sImage` (strcase.ToLowerCamel capitalises a letter
- * after a digit), so the bindings `dagger develop` generates name it so too.
- */
+/** Rolls the environment out on a fresh embedded cluster; badCanary raises the canary's error rate. */
 function rollOut(source: Directory, badCanary: boolean): GantryRollout {
-  return gantry().deploy({ source, environment: ENVIRONMENT, image: "", approve: [], kubectlImage: "", embedded: true, badCanary, k3SImage: "", registryImage: "", prometheusImage: "" });
+  return gantry().deploy({ source, environment: ENVIRONMENT, image: "", approve: [], kubectlImage: "", embedded: true, badCanary, kubernetesImage: "", registryImage: "", prometheusImage: "" });
 }
 
 async function summary(rollout: GantryRollout) {
