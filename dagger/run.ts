@@ -23,6 +23,8 @@ export interface RunRequest {
   cluster: ClusterArguments;
   /** A registry running as a Dagger service that publish stages push to (the embedded demo's). */
   registry?: Service;
+  /** Run the selected stages on any ref (the embedded demo's throwaway registry and cluster). */
+  ignoreConditions?: boolean;
   /** Told of each rollout a deploy stage walked. */
   onRollout?: (stage: Stage, report: RolloutReport) => void;
 }
@@ -69,5 +71,5 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
   const execute: StageExecutor = (stage, inputs) => getTracer().startActiveSpan(`gantry stage ${stage.name}`, () => stages[stage.kind](stage, inputs));
   const { stage, environment } = request.selection;
   const selection: Selection = stage ? { stage } : environment ? { environment } : {};
-  return runStages(graph, execute, { ref: ctx.release.ref, selection, approve: request.approve });
+  return runStages(graph, execute, { ref: ctx.release.ref, selection, approve: request.approve, ignoreConditions: request.ignoreConditions });
 }

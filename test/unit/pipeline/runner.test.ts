@@ -132,6 +132,14 @@ describe("the stage runner", () => {
     expect(status(none)).toMatchObject({ test: "passed", publish: "skipped: not for no ref (pass --ref); runs for the default branch; tags **" });
   });
 
+  it("runs the selected stages on any ref when told to ignore conditions (the embedded demo's publish), approvals still holding", async () => {
+    const feature = await runStages(canary, replay().execute, { ref: "refs/heads/feature/x", selection: { stage: "publish" }, ignoreConditions: true });
+    // pr-check too: every test stage gates a publish, and none is skipped for its ref here.
+    expect(status(feature)).toEqual({ test: "passed", build: "passed", image: "passed", scan: "passed", publish: "passed", "pr-check": "passed" });
+    const held = await runStages(canary, replay().execute, { ref: "refs/heads/feature/x", selection: { environment: "production" }, ignoreConditions: true });
+    expect(status(held)["deploy-production"]).toBe("needs-approval: needs approval: run again with --approve production");
+  });
+
   it("stops before a manual stage unless it is approved, by stage or environment name", async () => {
     const waiting = await runStages(canary, replay().execute, { ref: "refs/tags/v2.0.0" });
     expect(status(waiting)).toMatchObject({ "deploy-staging": "passed", "deploy-production": "needs-approval: needs approval: run again with --approve production" });
