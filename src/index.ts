@@ -406,5 +406,5 @@ export class Gantry implements ModuleSettings {
 async function rolloutObject(report: RolloutReport): Promise<Rollout> {
   const { rolloutMarkdown } = await import("#core/kube/report.js");
   const steps = report.actions.map((a) => `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}: ${a.reason}`);
-  return new Rollout(report.verdict, report.reason, report.image, steps, report.workloads ?? [], rolloutMarkdown(report));
+  return new Rollout(report.verdict, report.reason, report.image, report.revision, steps, report.workloads ?? [], rolloutMarkdown(report));
 }

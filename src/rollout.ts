@@ -12,19 +12,23 @@ export class Rollout {
   /** The image rolled out, pinned by digest. */
   @func()
   image: string;
+  /** The revision rolled out: a hash of the image, the config and the pod spec (two rollouts of one image can differ). */
+  @func()
+  revision: string;
   /** Each action taken, in order: what it did, the canary weight it set, and why. */
   @func()
   steps: string[];
-  /** The service's Deployments when it ended: deployment/<name> image=<ref> ready=<ready>/<desired>. */
+  /** The service's Deployments when it ended: deployment/<name> image=<ref> revision=<rev> ready=<ready>/<desired>. */
   @func()
   workloads: string[];
   markdownText: string;
 
   // Only API types may appear in an @object constructor (they become part of the module's API).
-  constructor(verdict: string, reason: string, image: string, steps: string[], workloads: string[], markdownText: string) {
+  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdownText: string) {
     this.verdict = verdict;
     this.reason = reason;
     this.image = image;
+    this.revision = revision;
     this.steps = steps;
     this.workloads = workloads;
     this.markdownText = markdownText;

@@ -37,10 +37,13 @@ export interface Measurement {
   checks: Check[];
 }
 
-/** One line per Deployment, sorted: `deployment/<name> image=<ref> ready=<ready>/<desired>`. */
+/**
+ * One line per Deployment, sorted: `deployment/<name> image=<ref> revision=<rev> ready=<ready>/<desired>`.
+ * The revision tells two rollouts of one image apart (their config or pod spec differ).
+ */
 export function workloadLines(deployments: Record<string, ObservedDeployment>): string[] {
   return Object.values(deployments)
-    .map((d) => `deployment/${d.name} image=${d.image ?? "none"} ready=${d.readyReplicas}/${d.specReplicas}`)
+    .map((d) => `deployment/${d.name} image=${d.image ?? "none"} revision=${d.revision ?? "none"} ready=${d.readyReplicas}/${d.specReplicas}`)
     .sort();
 }
 

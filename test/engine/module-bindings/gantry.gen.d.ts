@@ -836,6 +836,10 @@ declare module "@dagger.io/dagger" {
      */
     reason: () => Promise<string>;
     /**
+     * The revision rolled out: a hash of the image, the config and the pod spec (two rollouts of one image can differ).
+     */
+    revision: () => Promise<string>;
+    /**
      * Each action taken, in order: what it did, the canary weight it set, and why.
      */
     steps: () => Promise<string[]>;
@@ -844,7 +848,7 @@ declare module "@dagger.io/dagger" {
      */
     verdict: () => Promise<string>;
     /**
-     * The service's Deployments when it ended: deployment/<name> image=<ref> ready=<ready>/<desired>.
+     * The service's Deployments when it ended: deployment/<name> image=<ref> revision=<rev> ready=<ready>/<desired>.
      */
     workloads: () => Promise<string[]>;
   }

@@ -7,6 +7,7 @@ import type { Directory } from "@dagger.io/dagger";
 import { describe, expect, it } from "vitest";
 
 import { loadPipeline } from "../../../core/pipeline/load.js";
+import { workloadLines } from "../../../core/kube/report.js";
 import { parsePushedRef, parseWorkload } from "../../engine/module/src/parse.js";
 import { pipelineFacts } from "../../engine/module/src/pipeline.js";
 import { runChecks } from "../../engine/module/src/run-checks.js";
@@ -64,8 +65,9 @@ describe("engine test module: parsing what Gantry returns", () => {
     expect(() => parsePushedRef("registry:5000/hello-api:1", "registry:5000/hello-api")).toThrow(/not registry/);
   });
 
-  it("reads a workloads line, and names a line in another format", () => {
-    expect(parseWorkload(`deployment/hello-api image=registry:5000/hello-api@${digest} ready=4/4`)).toEqual({ name: "hello-api", image: `registry:5000/hello-api@${digest}`, ready: 4, desired: 4 });
+  it("reads a workloads line as Gantry writes it, and names a line in another format", () => {
+    const [line] = workloadLines({ "hello-api": { name: "hello-api", image: `registry:5000/hello-api@${digest}`, revision: "5d6f7a8b9c", specReplicas: 4, replicas: 4, updatedReplicas: 4, readyReplicas: 3, current: true, deadlineExceeded: false } });
+    expect(parseWorkload(line!)).toEqual({ name: "hello-api", image: `registry:5000/hello-api@${digest}`, revision: "5d6f7a8b9c", ready: 3, desired: 4 });
     expect(() => parseWorkload("hello-api 4/4")).toThrow(/"hello-api 4\/4" is not "deployment\/<name>/);
   });
 });

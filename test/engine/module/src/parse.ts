@@ -4,15 +4,16 @@ import { expectThat } from "./expect.js";
 export interface Workload {
   name: string;
   image: string;
+  revision: string;
   ready: number;
   desired: number;
 }
 
-/** `deployment/<name> image=<ref> ready=<n>/<desired>`, as Rollout.workloads writes each line. */
+/** `deployment/<name> image=<ref> revision=<rev> ready=<n>/<desired>`, as Rollout.workloads writes each line. */
 export function parseWorkload(line: string): Workload {
-  const match = /^deployment\/(\S+) image=(\S+) ready=(\d+)\/(\d+)$/.exec(line.trim());
-  expectThat(match !== null, `workloads line ${JSON.stringify(line)} is not "deployment/<name> image=<ref> ready=<n>/<desired>"`);
-  return { name: match![1]!, image: match![2]!, ready: Number(match![3]), desired: Number(match![4]) };
+  const match = /^deployment\/(\S+) image=(\S+) revision=(\S+) ready=(\d+)\/(\d+)$/.exec(line.trim());
+  expectThat(match !== null, `workloads line ${JSON.stringify(line)} is not "deployment/<name> image=<ref> revision=<rev> ready=<n>/<desired>"`);
+  return { name: match![1]!, image: match![2]!, revision: match![3]!, ready: Number(match![4]), desired: Number(match![5]) };
 }
 
 /** `<repository>:<tag>@sha256:<digest>`, as publish returns each pushed reference. */
