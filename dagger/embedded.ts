@@ -54,21 +54,19 @@ async function pulled(name: PieceName, image: string): Promise<Container> {
 
 interface EmbeddedCluster {
   k3s: Service;
-  registry: Service;
   kubeconfig: Secret;
   kubeconfigText: string;
 }
 
 /**
- * The registry, then k3s bound to it (its containerd pulls from it over HTTP). The cluster starts
- * empty every run (k3sServerArgv wipes its state); the cache volume keeps what k3s unpacks from its
- * binary, and a concurrent run gets a private copy.
+ * k3s bound to the registry (its containerd pulls from it over HTTP). The cluster starts empty every
+ * run (k3sServerArgv wipes its state); the cache volume keeps what k3s unpacks from its binary, and a
+ * concurrent run gets a private copy.
  */
-async function startCluster(images: Record<"k3s" | "registry", Container>): Promise<EmbeddedCluster> {
+async function startCluster(image: Container, registry: Service): Promise<EmbeddedCluster> {
   const run = randomUUID();
-  const registry = images.registry.withExposedPort(PIECES.registry.port).asService({ useEntrypoint: true });
   const kubeconfigVolume = dag.cacheVolume(`gantry-k3s-kubeconfig-${run}`);
-  const k3s = images.k3s
+  const k3s = image
     .withNewFile(CGROUP_SCRIPT_PATH, CGROUP_SCRIPT, { permissions: 0o755 })
     .withNewFile(REGISTRIES_FILE, registriesYaml())
     .withMountedCache(KUBECONFIG_DIR, kubeconfigVolume)
@@ -81,8 +79,8 @@ async function startCluster(images: Record<"k3s" | "registry", Container>): Prom
     .asService({ args: k3sServerArgv(), insecureRootCapabilities: true })
     .withHostname(PIECES.k3s.host);
   await k3s.start();
-  const kubeconfigText = await images.k3s.withMountedCache(KUBECONFIG_DIR, kubeconfigVolume).withEnvVariable("GANTRY_RUN", run).withExec(readKubeconfigArgv(KUBECONFIG_WAIT_SECONDS)).stdout();
-  return { k3s, registry, kubeconfigText, kubeconfig: dag.setSecret(`gantry-k3s-kubeconfig-${run}`, kubeconfigText) };
+  const kubeconfigText = await image.withMountedCache(KUBECONFIG_DIR, kubeconfigVolume).withEnvVariable("GANTRY_RUN", run).withExec(readKubeconfigArgv(KUBECONFIG_WAIT_SECONDS)).stdout();
+  return { k3s, kubeconfigText, kubeconfig: dag.setSecret(`gantry-k3s-kubeconfig-${run}`, kubeconfigText) };
 }
 
 /** Prometheus scraping the namespace's pods through the k3s API server's pod proxy, with the admin client certificate. */
@@ -148,9 +146,13 @@ function withEnvironment(ctx: StageContext, name: string, env: StageContext["pip
 export async function embeddedDeploy(ctx: StageContext, source: Directory, environment: string, request: EmbeddedRequest): Promise<RolloutReport> {
   const envs = demoEnvironments(environment, environmentEntry(ctx.pipeline, environment), request.badCanary);
   const [k3sImage, registryImage, prometheusImage] = await Promise.all([pulled("k3s", request.images.k3s), pulled("registry", request.images.registry), pulled("prometheus", request.images.prometheus)]);
-  const cluster = await startCluster({ k3s: k3sImage, registry: registryImage });
+  const registry = registryImage.withExposedPort(PIECES.registry.port).asService({ useEntrypoint: true });
   const service = await serviceName(ctx);
-  const published = request.image ? { image: request.image, summary: undefined } : await publishToRegistry(embeddedContext(ctx, service), source, environment, cluster.registry, request.approve);
+  // k3s starts while the pipeline tests, builds, scans and publishes.
+  const [cluster, published] = await Promise.all([
+    startCluster(k3sImage, registry),
+    request.image ? { image: request.image, summary: undefined } : publishToRegistry(embeddedContext(ctx, service), source, environment, registry, request.approve),
+  ]);
   const image = published.image;
 
   const stableCtx = withEnvironment(ctx, environment, envs.stable);
