@@ -3,7 +3,7 @@ import { dag, type Directory, type Secret, type Service } from "@dagger.io/dagge
 import { usesEmbeddedCluster } from "../core/embedded/mode.js";
 import { PIECES, pieceImages, type PieceName } from "../core/embedded/pieces.js";
 import { GantryError } from "../core/errors.js";
-import { environmentOf, kubeconfigReference, requireCredentials } from "../core/kube/deploy-request.js";
+import { environmentEntry, environmentOf, kubeconfigReference, requireCredentials } from "../core/kube/deploy-request.js";
 import { workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
 import type { Metrics, Ports } from "../core/kube/ports.js";
@@ -40,6 +40,7 @@ export interface DeployArguments {
 
 /** Deploys to the environment's cluster, or to the embedded one when asked or when nothing names a cluster or a registry. */
 export async function deployTo(ctx: StageContext, source: Directory, environment: string, args: DeployArguments): Promise<RolloutReport> {
+  environmentEntry(ctx.pipeline, environment); // an unknown name fails first, with a did-you-mean
   const embedded = usesEmbeddedCluster({
     embedded: args.embedded,
     badCanary: args.badCanary,

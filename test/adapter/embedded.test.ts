@@ -49,6 +49,12 @@ describe("wiring: deploy --embedded", () => {
     expect(simulation.askedFor("Service.start")).toEqual([]);
   });
 
+  it("refuses, in this order and before any container: an unknown environment, then a named registry without a cluster", async () => {
+    await expect(gantry().deploy(repository(), "stagign", IMAGE)).rejects.toThrow('--environment: "stagign" is not an environment of the pipeline file; did you mean "staging"?');
+    await expect(gantry().deploy(repository(), "staging", "", "ghcr.io/acme/hello-api")).rejects.toThrow(/^--kubeconfig: environment staging has no cluster credentials/);
+    expect(simulation.containersCreated()).toBe(0);
+  });
+
   it("runs k3s privileged and bound to the registry, reads its kubeconfig, and applies the demo's namespace and NodePort Service", async () => {
     const kubectl: string[][] = [];
     simulation.reset((q) => {
