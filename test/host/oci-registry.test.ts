@@ -60,6 +60,14 @@ describe("pushing and pulling Gantry's OCI layout with the real crane and regist
     expect([...digests]).toEqual([image.digest]);
   });
 
+  it("pushes with crane's --insecure (plain HTTP, as to a registry running as a Dagger service) to the same digest", async () => {
+    const pushPlan = planLayoutPush(planPublish({ repository, tags: ["plain-http", "plain-http-2"], platforms: [...PLATFORMS], hasPassword: false }), layout, image.digest, { plainHttp: true });
+    expect(pushPlan.push.args[0]).toBe("--insecure");
+    checkPushedDigest((await runCrane(pushPlan.push, noLogin)).stdout, image.digest);
+    for (const tag of pushPlan.tags) await runCrane(tag, noLogin);
+    expect((await crane("digest", `${repository}:plain-http-2`)).trim()).toBe(image.digest);
+  });
+
   it("stores the index byte for byte, listing both platforms", async () => {
     const served = await crane("manifest", `${repository}:1.2.3`);
     expect(served).toBe(image.index.text);
