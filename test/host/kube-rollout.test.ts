@@ -1,5 +1,5 @@
 // Gantry's rollout loop, unchanged, against a real control plane (kwok makes the pods Running and
-// Ready; pods labelled gantry.dev/simulate=never-ready or =crashloop never become Ready).
+// Ready; pods labelled gantry.dev/simulate=never-ready, =crashloop or =pull-failure never become Ready).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { normaliseEnvironment } from "../../core/kube/config/normalise.js";
@@ -26,7 +26,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-function plan(namespace: string, raw: Record<string, unknown>, img: string, simulate?: "never-ready" | "crashloop"): RolloutPlan {
+function plan(namespace: string, raw: Record<string, unknown>, img: string, simulate?: "never-ready" | "crashloop" | "pull-failure"): RolloutPlan {
   const env = normaliseEnvironment("staging", { namespace, progressDeadline: "20s", ...raw, ...(simulate ? { podLabels: { "gantry.dev/simulate": simulate } } : {}) }, { file: "pipelines/hello.yaml" });
   return planRollout(workload("hello-api", img, env), { pollMs: 300 });
 }
@@ -74,15 +74,21 @@ describe("canary with the replica router", () => {
     expect(await replicaSets(ns)).toBe(sets);
   });
 
-  for (const simulate of ["never-ready", "crashloop"] as const) {
+  const expectedReason = {
+    "never-ready": /canary not ready: 0\/1 pod\(s\) ready/,
+    crashloop: /crash loop/,
+    "pull-failure": /canary pods cannot pull their image \(ImagePullBackOff: Back-off pulling image "ghcr\.io\/acme\/hello-api@sha256:b{64}"/,
+  };
+  for (const simulate of ["never-ready", "crashloop", "pull-failure"] as const) {
     it(`a ${simulate} canary is rolled back: stable at 100%, no canary left`, async () => {
       const ns = await restrictedNamespace(cluster, simulate);
       const a = plan(ns, CANARY, GOOD_A);
       await runRollout(a, ports());
-      // The crash loop is caught by its restarts (before the 8 s readiness deadline), the never-ready pod by the deadline.
+      // The crash loop is caught by its restarts and the pull failure by the kubelet's back-off (both
+      // before the 8 s readiness deadline), the never-ready pod by the deadline.
       const report = await runRollout(plan(ns, { ...CANARY, maxRestarts: 2, progressDeadline: "8s" }, GOOD_B, simulate), ports());
       expect(report.verdict).toBe("aborted");
-      expect(report.reason).toMatch(simulate === "crashloop" ? /crash loop/ : /canary not ready: 0\/1 pod\(s\) ready/);
+      expect(report.reason).toMatch(expectedReason[simulate]);
       await expectStableOnly(ns, a, 4);
     });
   }

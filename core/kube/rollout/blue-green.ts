@@ -6,7 +6,7 @@ import { save, type Action } from "./actions.js";
 import { analysisStep } from "./analysis-step.js";
 import { readyAt, rolledOut, type Observed } from "./observed.js";
 import { baseObjects, deploymentFor, env, startingTotal, type RolloutPlan } from "./plan.js";
-import { crashLoopAborts, readinessDeadlinePassed } from "./safety-rules.js";
+import { failingRevision, readinessDeadlinePassed } from "./safety-rules.js";
 import { aborting, freshState, nextStep, startOrResume } from "./start.js";
 import type { RolloutState } from "./state.js";
 
@@ -52,10 +52,8 @@ function progress(plan: RolloutPlan, strategy: BlueGreenStrategy, obs: Observed,
   const old = state.previousColour ? obs.deployments[n[state.previousColour]] : undefined;
   const S = BLUE_GREEN_STEPS;
 
-  const restarts = obs.restarts[state.revision] ?? 0;
-  if (state.step <= S.analyse && crashLoopAborts(restarts, e.maxRestarts)) {
-    return save(aborting(state, obs.now, `${next} pods restarted ${restarts} times (crash loop; limit ${e.maxRestarts})`), `abort: ${next} crash loop`);
-  }
+  const failing = failingRevision(obs.restarts[state.revision] ?? 0, e.maxRestarts, obs.pullFailures[state.revision]);
+  if (state.step <= S.analyse && failing) return save(aborting(state, obs.now, `${next} pods ${failing.why}`), `abort: ${next} ${failing.short}`);
   if (state.step === S.bringUp) {
     if (!fresh || fresh.revision !== state.revision || fresh.specReplicas !== state.total) {
       return { kind: "apply", objects: [deploymentFor(plan, next, state.total), renderService(plan.workload, n.preview, next)], reason: `bring up ${next} with ${state.total} pod(s)` };

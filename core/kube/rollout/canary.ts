@@ -4,7 +4,7 @@ import { analysisStep } from "./analysis-step.js";
 import { canaryReplicas, replicaRatioWeight, routerWeight, stableReplicas, stepWeight } from "./canary-weight.js";
 import { readyAt, rolledOut, type Observed } from "./observed.js";
 import { baseObjects, deploymentFor, env, routeAction, startingTotal, type RolloutPlan } from "./plan.js";
-import { crashLoopAborts, readinessDeadlinePassed, resetWeightBeforeNewRevision } from "./safety-rules.js";
+import { failingRevision, readinessDeadlinePassed, resetWeightBeforeNewRevision } from "./safety-rules.js";
 import { aborting, freshState, nextStep, startOrResume } from "./start.js";
 import type { RolloutState } from "./state.js";
 
@@ -44,10 +44,8 @@ function progress(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, st
   const e = env(plan);
   const n = plan.names;
   const canary = obs.deployments[n.canary];
-  const restarts = obs.restarts[state.revision] ?? 0;
-  if (crashLoopAborts(restarts, e.maxRestarts)) {
-    return save(aborting(state, obs.now, `canary pods restarted ${restarts} times (crash loop; limit ${e.maxRestarts})`), "abort: canary crash loop");
-  }
+  const failing = failingRevision(obs.restarts[state.revision] ?? 0, e.maxRestarts, obs.pullFailures[state.revision]);
+  if (failing) return save(aborting(state, obs.now, `canary pods ${failing.why}`), `abort: canary ${failing.short}`);
   const step = strategy.steps[state.step];
   if (!step) return save({ ...nextStep(state, obs.now), phase: "promoting", step: strategy.steps.length }, "all steps passed: promote");
 

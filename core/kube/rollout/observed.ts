@@ -33,9 +33,18 @@ export interface Observed {
   routeWeights: Record<string, Record<string, number>>;
   /** Highest container restart count among the pods of each revision (their gantry.dev/revision). */
   restarts: Record<string, number>;
+  /** A container of the revision's pods the kubelet gave up pulling for (reason: message), by revision. */
+  pullFailures: Record<string, string>;
   /** Decoded from the main Service's annotations. */
   state?: RolloutState;
 }
+
+/**
+ * Waiting reasons that mean the kubelet cannot get the image: it already retried (ImagePullBackOff)
+ * or never will (a name it cannot parse, a policy forbidding the pull). A first ErrImagePull is
+ * left alone: a registry's hiccup recovers on the retry.
+ */
+const PULL_GIVEN_UP = ["ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull"];
 
 /**
  * Reads the List `kubectl get <kinds> -l app.kubernetes.io/name=<service> -o json` prints. The state
@@ -49,7 +58,7 @@ export function parseObserved(json: string, anchor: string, now: number): Observ
     throw new GantryError(`kubectl get printed something that is not JSON: ${json.slice(0, 200)}`);
   }
   const items = isRecord(list) && Array.isArray(list["items"]) ? (list["items"] as unknown[]) : [];
-  const observed: Observed = { now, deployments: {}, services: {}, ingressWeights: {}, routeWeights: {}, restarts: {} };
+  const observed: Observed = { now, deployments: {}, services: {}, ingressWeights: {}, routeWeights: {}, restarts: {}, pullFailures: {} };
   for (const item of items) {
     if (!isRecord(item)) continue;
     const kind = item["kind"];
@@ -99,6 +108,8 @@ export function parseObserved(json: string, anchor: string, now: number): Observ
       const statuses = Array.isArray(status["containerStatuses"]) ? (status["containerStatuses"] as unknown[]).map(record) : [];
       const most = Math.max(0, ...statuses.map((s) => num(s["restartCount"], 0)));
       observed.restarts[revision] = Math.max(observed.restarts[revision] ?? 0, most);
+      const waiting = statuses.map((s) => record(record(s["state"])["waiting"])).find((w) => PULL_GIVEN_UP.includes(String(w["reason"])));
+      if (waiting && !observed.pullFailures[revision]) observed.pullFailures[revision] = `${String(waiting["reason"])}: ${String(waiting["message"] ?? "no message")}`;
     }
   }
   return observed;

@@ -1,7 +1,7 @@
 import { save, type Action } from "./actions.js";
 import { rolledOut, type Observed } from "./observed.js";
 import { baseObjects, deploymentFor, env, startingTotal, type RolloutPlan } from "./plan.js";
-import { crashLoopAborts, readinessDeadlinePassed } from "./safety-rules.js";
+import { failingRevision, readinessDeadlinePassed } from "./safety-rules.js";
 import { aborting, freshState, startOrResume } from "./start.js";
 import type { RolloutState } from "./state.js";
 
@@ -34,8 +34,8 @@ export function decideRolling(plan: RolloutPlan, obs: Observed): Action {
   }
   if (!d || d.revision !== state.revision) return { kind: "apply", objects: [deploymentFor(plan, "stable", state.total)], reason: `roll out ${state.revision}` };
   if (rolledOut(d, state.revision, replicas)) return save(completed(state, obs.now), `revision ${state.revision} rolled out`, "promoted");
-  const restarts = obs.restarts[state.revision] ?? 0;
-  if (crashLoopAborts(restarts, e.maxRestarts)) return save(aborting(state, obs.now, `pods restarted ${restarts} times (crash loop; limit ${e.maxRestarts})`), "abort: crash loop");
+  const failing = failingRevision(obs.restarts[state.revision] ?? 0, e.maxRestarts, obs.pullFailures[state.revision]);
+  if (failing) return save(aborting(state, obs.now, `pods ${failing.why}`), `abort: ${failing.short}`);
   const left = state.stepStartedAt + e.progressDeadlineMs - obs.now;
   if (readinessDeadlinePassed(obs.now, state.stepStartedAt, e.progressDeadlineMs, d.deadlineExceeded) || left < 1000) {
     return save(aborting(state, obs.now, `not rolled out within ${Math.round(e.progressDeadlineMs / 1000)}s`), "abort: rollout deadline");

@@ -32,6 +32,21 @@ export function crashLoopAborts(restarts: number, maxRestarts: number): boolean 
   return restarts > maxRestarts;
 }
 
+/**
+ * A new revision whose image the kubelet cannot pull is a failed one: waiting for the readiness
+ * deadline would only delay the rollback by minutes.
+ */
+export function imagePullFailureAborts(pullFailure: string | undefined): boolean {
+  return pullFailure !== undefined;
+}
+
+/** Why the pods of a new revision show it cannot work (a crash loop, an image that cannot be pulled), or undefined. */
+export function failingRevision(restarts: number, maxRestarts: number, pullFailure: string | undefined): { why: string; short: string } | undefined {
+  if (crashLoopAborts(restarts, maxRestarts)) return { why: `restarted ${restarts} times (crash loop; limit ${maxRestarts})`, short: "crash loop" };
+  if (imagePullFailureAborts(pullFailure)) return { why: `cannot pull their image (${pullFailure})`, short: "image pull failure" };
+  return undefined;
+}
+
 /** A new revision that is not ready by its deadline is aborted, not waited for forever. */
 export function readinessDeadlinePassed(now: number, stepStartedAt: number, deadlineMs: number, controllerGaveUp: boolean): boolean {
   return controllerGaveUp || now - stepStartedAt > deadlineMs;

@@ -17,7 +17,7 @@ function state(over: Partial<RolloutState>): RolloutState {
   return { strategy: "canary", revision: plan.revision, image: IMAGE_B, stableRevision: "old", phase: "progressing", step: 0, weight: 0, total: 4, stepStartedAt: T0, ...over };
 }
 function observed(over: Partial<Observed>): Observed {
-  return { now: T0 + 1000, deployments: { "hello-api": dep("hello-api", "old", 4) }, services: {}, ingressWeights: {}, routeWeights: {}, restarts: {}, ...over };
+  return { now: T0 + 1000, deployments: { "hello-api": dep("hello-api", "old", 4) }, services: {}, ingressWeights: {}, routeWeights: {}, restarts: {}, pullFailures: {}, ...over };
 }
 
 describe("decide() over observed states (nginx canary)", () => {
@@ -116,5 +116,20 @@ describe("the state in annotations", () => {
     expect(obs.state?.step).toBe(3);
     expect(obs.deployments["hello-api"]).toMatchObject({ revision: "r1", current: false, deadlineExceeded: true });
     expect(obs.restarts).toEqual({ r2: 7 });
+  });
+
+  it("parses the pods a kubelet gave up pulling for, by revision, leaving a first ErrImagePull alone", () => {
+    const pod = (name: string, revision: string, reason: string) => ({
+      kind: "Pod",
+      metadata: { name, annotations: { "gantry.dev/revision": revision } },
+      status: { containerStatuses: [{ restartCount: 0, state: { waiting: { reason, message: `${reason} for ${name}` } } }] },
+    });
+    const list = { kind: "List", items: [pod("a", "r1", "ErrImagePull"), pod("b", "r2", "ImagePullBackOff"), pod("c", "r3", "InvalidImageName"), pod("d", "r4", "ContainerCreating")] };
+    expect(parseObserved(JSON.stringify(list), "hello-api", T0).pullFailures).toEqual({ r2: "ImagePullBackOff: ImagePullBackOff for b", r3: "InvalidImageName: InvalidImageName for c" });
+  });
+
+  it("aborts a canary whose pods cannot pull their image, without waiting for the readiness deadline", () => {
+    const a = decide(plan, observed({ state: state({ step: 0 }), pullFailures: { [plan.revision]: "ImagePullBackOff: Back-off pulling image" } }));
+    expect(a).toMatchObject({ kind: "save", reason: "abort: canary image pull failure", state: { phase: "aborting", message: "canary pods cannot pull their image (ImagePullBackOff: Back-off pulling image)" } });
   });
 });

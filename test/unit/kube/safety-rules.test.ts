@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { canaryReplicas, replicaRatioWeight, routerWeight, stableReplicas, stepWeight } from "../../../core/kube/rollout/canary-weight.js";
 import {
   crashLoopAborts,
+  failingRevision,
+  imagePullFailureAborts,
   keepPreviousWeightUntilCanaryHasReplicas,
   neverWeightCanaryWithoutReadyPods,
   readinessDeadlinePassed,
@@ -26,6 +28,15 @@ describe("safety rules", () => {
   it("crashLoopAborts: more restarts than allowed abort", () => {
     expect(crashLoopAborts(4, 3)).toBe(true);
     expect(crashLoopAborts(3, 3)).toBe(false);
+  });
+  it("imagePullFailureAborts: an image the kubelet gave up pulling fails the revision", () => {
+    expect(imagePullFailureAborts("ImagePullBackOff: Back-off pulling image")).toBe(true);
+    expect(imagePullFailureAborts(undefined)).toBe(false);
+  });
+  it("failingRevision: a crash loop first, then a pull failure, each with its reason", () => {
+    expect(failingRevision(4, 3, "ImagePullBackOff: x")).toEqual({ why: "restarted 4 times (crash loop; limit 3)", short: "crash loop" });
+    expect(failingRevision(0, 3, "ImagePullBackOff: x")).toEqual({ why: "cannot pull their image (ImagePullBackOff: x)", short: "image pull failure" });
+    expect(failingRevision(3, 3, undefined)).toBeUndefined();
   });
   it("readinessDeadlinePassed: by our clock or by the Deployment controller's", () => {
     expect(readinessDeadlinePassed(10_001, 0, 10_000, false)).toBe(true);
