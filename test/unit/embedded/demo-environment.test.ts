@@ -25,7 +25,7 @@ describe("the environment as the embedded demo rolls it out", () => {
   it("measures with the embedded Prometheus between 5%, 50% and 100% when the environment has no analysis", () => {
     const { stable } = demoEnvironments("staging", pipeline.environments.staging!, false);
     const env = environmentFrom("staging", stable);
-    expect(env.analysis).toMatchObject({ prometheus: { url: EMBEDDED_PROMETHEUS_URL }, maxErrorRate: 0.01, maxP99Ms: 1000, window: "30s", run: { intervalMs: 20_000, count: 3, failureLimit: 0 } });
+    expect(env.analysis).toMatchObject({ prometheus: { url: EMBEDDED_PROMETHEUS_URL }, maxErrorRate: 0.01, maxP99Ms: 1000, window: "30s", run: { intervalMs: 20_000, count: 3, failureLimit: 1 } });
     expect(env.strategy).toMatchObject({ kind: "canary", steps: [{ setWeight: 5 }, { analysis: {} }, { setWeight: 50 }, { analysis: {} }, { setWeight: 100 }] });
   });
 
