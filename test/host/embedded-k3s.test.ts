@@ -1,13 +1,15 @@
-// The embedded k3s server's shell pieces run by a real sh: the cgroup v2 preparation (on a directory
-// laid out like /sys/fs/cgroup; the real one needs the privileged container k3s runs in) and the
-// kubeconfig wait, plus shellcheck over both.
+// The embedded k3s server's pieces, run for real: the cgroup v2 preparation by sh (on a directory
+// laid out like /sys/fs/cgroup; the real one needs the privileged container k3s runs in), the
+// kubeconfig wait, shellcheck over the scripts, and the registry mirror file read by the parser k3s
+// itself uses (rancher/wharfie, built from the Go module proxy by test/host/k3s-registries).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 import { afterAll, describe, expect, it } from "vitest";
 
-import { CGROUP_SCRIPT, k3sServerArgv, readKubeconfigArgv } from "../../core/embedded/k3s.js";
+import { CGROUP_SCRIPT, k3sServerArgv, readKubeconfigArgv, registriesYaml } from "../../core/embedded/k3s.js";
 import { runArgv } from "../support/run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gantry-k3s-"));
@@ -52,4 +54,15 @@ describe("the cgroup v2 preparation before k3s", () => {
     expect(ran.status).toBe(1);
     expect(ran.stderr).toBe("k3s wrote no kubeconfig in 1s\n");
   });
+});
+
+describe("the registry mirror file, as k3s reads it", () => {
+  it("sends pulls of gantry-registry:5000 images to that registry over plain HTTP", async () => {
+    const file = join(dir, "registries.yaml");
+    writeFileSync(file, registriesYaml());
+    const reader = fileURLToPath(new URL("./k3s-registries/", import.meta.url));
+    const ran = await runArgv(["go", "run", ".", file], { cwd: reader, env: { GOFLAGS: "-mod=readonly" }, timeoutMs: 300_000 });
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout)).toEqual({ mirrors: { "gantry-registry:5000": { endpoint: ["http://gantry-registry:5000"], rewrite: null } }, configs: null, auths: null });
+  }, 300_000);
 });
