@@ -5,6 +5,7 @@ import { parseCoverProfile } from "../core/go/coverage.js";
 import { parseTestJson } from "../core/go/test2json.js";
 import { stageGraph, type Selection, type Stage } from "../core/pipeline/graph.js";
 import { runStages, type RunReport, type StageExecutor, type StageInputs, type StageResult } from "../core/pipeline/runner.js";
+import { pinnedReference } from "../core/pipeline/outputs.js";
 import { deployResult, scanResult, testResult } from "../core/pipeline/stage-results.js";
 import type { RolloutReport } from "../core/kube/report.js";
 import type { StageContext } from "./context.js";
@@ -62,7 +63,7 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
     },
     async deploy(stage, inputs) {
       if (!inputs.image) return { status: "failed", error: `stage ${stage.name}: no publish stage upstream pushed an image to roll out` };
-      const image = `${inputs.image.repository}@${inputs.image.digest}`;
+      const image = pinnedReference(inputs.image);
       const report = await deploy(ctx, stage.environment!, image, request.cluster);
       request.onRollout?.(stage, report);
       return deployResult(stage.environment!, image, report);

@@ -360,11 +360,11 @@ export class Gantry implements ModuleSettings {
   ): Promise<PipelineRun> {
     const { runPipeline } = await import("#dagger/run.js");
     const { runSummaryMarkdown } = await import("#core/pipeline/run-summary.js");
+    const { stageLines } = await import("#core/pipeline/runner.js");
     if (stage && environment) throw new Error("--stage and --environment: give one of them");
     const ctx = await stageContext(callInput(this, source));
     const report = await runPipeline(ctx, { source, selection: stage ? { stage } : environment ? { environment } : {}, approve, cluster: { kubeconfig, cluster } });
-    const lines = report.stages.map((s) => `${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ""}`);
-    return new PipelineRun(report.status, lines, runSummaryMarkdown(report));
+    return new PipelineRun(report.status, stageLines(report), runSummaryMarkdown(report));
   }
 
   /**

@@ -42,7 +42,8 @@ export class Rollout {
 
   /** Fails unless the rollout promoted (or had nothing to change). */
   @func()
-  check(): void {
-    if (this.verdict !== "promoted" && this.verdict !== "unchanged") throw new Error(`the rollout of ${this.image} ended ${this.verdict}: ${this.reason}`);
+  async check(): Promise<void> {
+    const { rolloutSucceeded } = await import("#core/kube/report.js");
+    if (!rolloutSucceeded(this.verdict)) throw new Error(`the rollout of ${this.image} ended ${this.verdict}: ${this.reason}`);
   }
 }

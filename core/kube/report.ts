@@ -47,6 +47,11 @@ export function workloadLines(deployments: Record<string, ObservedDeployment>): 
     .sort();
 }
 
+/** A rollout succeeded when it promoted, or found its revision already running. */
+export function rolloutSucceeded(verdict: Verdict | string): boolean {
+  return verdict === "promoted" || verdict === "unchanged";
+}
+
 /** The weights the canary was given, in order. */
 export function weightsOf(report: RolloutReport): number[] {
   return report.actions.flatMap((a) => (a.weight === undefined ? [] : [a.weight]));

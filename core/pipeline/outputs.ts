@@ -46,6 +46,11 @@ export interface PublishOutput {
   image: PushedImage;
 }
 
+/** `repository@sha256:...`: what a rollout runs. */
+export function pinnedReference(image: PushedImage): string {
+  return `${image.repository}@${image.digest}`;
+}
+
 export interface RolloutMeasurement {
   name: string;
   value: number;

@@ -1,7 +1,7 @@
 // Runs the stage graph through an executor (the Dagger side, or recorded results in tests): every
 // stage starts as soon as what it waits for has passed, so independent stages run at the same
 // time. The runner owns the decisions; the executor only does one stage's work.
-import { ArgumentError } from "../errors.js";
+import { ArgumentError, GantryError } from "../errors.js";
 import { parseGitRef } from "../image/tags.js";
 import { conditionMatches, describeCondition, describeRef } from "./conditions.js";
 import { nearestPublish, selectStages, upstream, type Selection, type Stage, type StageGraph } from "./graph.js";
@@ -49,6 +49,22 @@ export interface RunReport {
   /** The selected stages in topological order. */
   stages: StageRecord[];
   durationMs: number;
+}
+
+/** What a publish stage of the run pushed, when it ran and passed. */
+export function pushedBy(run: RunReport, stage: string): PushedImage | undefined {
+  const output = run.stages.find((s) => s.name === stage && s.status === "passed")?.output;
+  return output?.kind === "publish" ? output.image : undefined;
+}
+
+/** One line per stage, `name: status (reason)`, for errors and `run`'s stage list. */
+export function stageLines(run: RunReport): string[] {
+  return run.stages.map((s) => `${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ""}`);
+}
+
+/** The error for a run that did not get as far as `what` needed, listing every stage. */
+export function runFellShort(what: string, run: RunReport): GantryError {
+  return new GantryError(`${what}:\n${stageLines(run).map((l) => `  ${l}`).join("\n")}`);
 }
 
 export interface RunOptions {

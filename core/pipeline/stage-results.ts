@@ -2,7 +2,7 @@
 // host executor of the end-to-end test: what counts as passed, and what the stage hands on.
 import type { TestReport } from "../go/test-report.js";
 import { suitePassed } from "../go/test-outcome.js";
-import type { RolloutReport } from "../kube/report.js";
+import { rolloutSucceeded, type RolloutReport } from "../kube/report.js";
 import type { GateVerdict } from "../scan/gate.js";
 import type { StageResult } from "./runner.js";
 
@@ -14,7 +14,7 @@ export function testResult(report: TestReport, exitCode: number, coverage: numbe
 /** A rollout: passed when it promoted, or found the digest already running; an abort is a rollback. */
 export function deployResult(environment: string, image: string, report: RolloutReport): StageResult {
   const steps = report.actions.map((a) => ({ name: `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}`, status: "passed" as const }));
-  const ok = report.verdict === "promoted" || report.verdict === "unchanged";
+  const ok = rolloutSucceeded(report.verdict);
   return {
     status: ok ? "passed" : "failed",
     output: { kind: "deploy", environment, image, steps, rolledBack: report.verdict === "aborted" },

@@ -22,6 +22,7 @@ import type { Stage } from "../../core/pipeline/graph.js";
 import { goToolchain } from "../../core/pipeline/go-settings.js";
 import { releaseTags } from "../../core/pipeline/release.js";
 import { scanPolicyArguments } from "../../core/pipeline/scan-settings.js";
+import { pinnedReference } from "../../core/pipeline/outputs.js";
 import { deployResult, scanResult, testResult } from "../../core/pipeline/stage-results.js";
 import type { ResolvedRelease } from "../../core/pipeline/release.js";
 import type { StageExecutor, StageInputs, StageResult } from "../../core/pipeline/runner.js";
@@ -161,7 +162,7 @@ export function hostExecutor(host: HostPipeline): StageExecutor {
     },
     async deploy(stage, inputs) {
       if (!inputs.image) return { status: "failed", error: `stage ${stage.name}: no publish stage upstream pushed an image to roll out` };
-      const image = `${inputs.image.repository}@${inputs.image.digest}`;
+      const image = pinnedReference(inputs.image);
       const name = pipeline.name ?? (await binaries([NATIVE_PLATFORM])).plan.name;
       const plan = planRollout(workload(name, image, environmentOf(pipeline, stage.environment!), release.version), host.pollMs === undefined ? {} : { pollMs: host.pollMs });
       const report = await runRollout(plan, clusterPorts(host.cluster));
