@@ -1,7 +1,7 @@
 import { dag, type Directory, type Secret, type Service } from "@dagger.io/dagger";
 
 import { usesEmbeddedCluster } from "../core/embedded/mode.js";
-import { PIECES, pieceImages, type PieceName } from "../core/embedded/pieces.js";
+import { pieceImages, type PieceName } from "../core/embedded/pieces.js";
 import { GantryError } from "../core/errors.js";
 import { environmentEntry, environmentOf, kubeconfigReference, requireCredentials } from "../core/kube/deploy-request.js";
 import { workload } from "../core/kube/manifests/objects.js";
@@ -11,7 +11,8 @@ import { workloadLines, type RolloutReport } from "../core/kube/report.js";
 import { planRollout, renderEnvironment, type RolloutPlan } from "../core/kube/rollout/plan.js";
 import { abort, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
 import { deployChain, stageGraph } from "../core/pipeline/graph.js";
-import type { RunReport } from "../core/pipeline/runner.js";
+import { pinnedReference } from "../core/pipeline/outputs.js";
+import { pushedBy, runFellShort } from "../core/pipeline/runner.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
 import { planBinaries } from "./go-build.js";
@@ -48,7 +49,7 @@ export async function deployTo(ctx: StageContext, source: Directory, environment
     kubeconfigReference: kubeconfigReference(ctx.pipeline, environment),
     repository: ctx.pipeline.publish.repository,
     imageGiven: args.image !== "",
-    pieceOverrides: (Object.keys(args.images) as PieceName[]).filter((k) => args.images[k]).map((k) => PIECES[k].argument),
+    images: args.images,
   });
   if (embedded) {
     const { embeddedDeploy } = await import("./embedded.js");
@@ -82,16 +83,12 @@ export async function gatedDeploy(ctx: StageContext, source: Directory, environm
   const chain = deployChain(stageGraph(ctx.pipeline.stages), environment);
   let rolledOut: RolloutReport | undefined;
   const run = await runPipeline(ctx, { source, selection: chain.selection, approve, cluster, onRollout: (_stage, report) => (rolledOut = report) });
-  const pushed = chain.publish ? run.stages.find((s) => s.name === chain.publish)?.output : undefined;
-  if (chain.rollsOut === "after-publish" && run.status === "passed" && pushed?.kind === "publish") {
-    rolledOut = await deploy(ctx, environment, `${pushed.image.repository}@${pushed.image.digest}`, cluster);
+  const pushed = chain.publish ? pushedBy(run, chain.publish) : undefined;
+  if (chain.rollsOut === "after-publish" && run.status === "passed" && pushed) {
+    rolledOut = await deploy(ctx, environment, pinnedReference(pushed), cluster);
   }
-  if (!rolledOut) throw new GantryError(`nothing was rolled out to ${environment}:\n${stageLines(run)}`);
+  if (!rolledOut) throw runFellShort(`nothing was rolled out to ${environment}`, run);
   return rolledOut;
-}
-
-function stageLines(run: RunReport): string {
-  return run.stages.map((s) => `  ${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ""}`).join("\n");
 }
 
 async function ports(ctx: StageContext, environment: string, plan: RolloutPlan, args: ClusterArguments) {

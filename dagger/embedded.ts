@@ -6,20 +6,22 @@ import { randomUUID } from "node:crypto";
 
 import { CacheSharingMode, dag, ReturnType, type Container, type Directory, type Secret, type Service } from "@dagger.io/dagger";
 
-import { demoEnvironments, EMBEDDED_PROMETHEUS_URL } from "../core/embedded/demo-environment.js";
-import { demoObjects, demoTrafficUrl } from "../core/embedded/demo-objects.js";
-import { CGROUP_SCRIPT, CGROUP_SCRIPT_PATH, embeddedRegistryHost, k3sServerArgv, KUBECONFIG_DIR, readKubeconfigArgv, REGISTRIES_FILE, registriesYaml } from "../core/embedded/k3s.js";
+import { demoEnvironments, embeddedPublish, EMBEDDED_PROMETHEUS_URL } from "../core/embedded/demo-environment.js";
+import { demoObjects, demoTrafficArgv } from "../core/embedded/demo-objects.js";
+import { CGROUP_SCRIPT, CGROUP_SCRIPT_PATH, k3sServerArgv, KUBECONFIG_DIR, readKubeconfigArgv, REGISTRIES_FILE, registriesYaml } from "../core/embedded/k3s.js";
 import { PIECES, pullFailure, type PieceImages, type PieceName } from "../core/embedded/pieces.js";
-import { clusterTlsFiles, instantQueryArgv, prometheusArgv, prometheusConfig, trafficArgv } from "../core/embedded/prometheus.js";
+import { embeddedPrometheus, instantQueryArgv } from "../core/embedded/prometheus.js";
 import { GantryError } from "../core/errors.js";
 import { applyArgv } from "../core/kube/kubectl.js";
 import { workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
 import type { Metrics } from "../core/kube/ports.js";
-import { rolloutMarkdown, type RolloutReport } from "../core/kube/report.js";
+import { rolloutMarkdown, rolloutSucceeded, type RolloutReport } from "../core/kube/report.js";
 import { environmentEntry, environmentOf } from "../core/kube/deploy-request.js";
 import { publishChain, stageGraph } from "../core/pipeline/graph.js";
+import { pinnedReference } from "../core/pipeline/outputs.js";
 import { runSummaryMarkdown } from "../core/pipeline/run-summary.js";
+import { pushedBy, runFellShort } from "../core/pipeline/runner.js";
 import type { StageContext } from "./context.js";
 import { deploy, serviceName, type ClusterArguments } from "./deploy.js";
 import { containerKubectl, KUBECTL_IMAGE } from "./kube.js";
@@ -33,13 +35,6 @@ export interface EmbeddedRequest {
   approve: string[];
 }
 
-const PROMETHEUS_DIR = "/etc/gantry-prometheus";
-/** prometheus/prometheus runs as nobody; the mounted key must be readable by it. */
-const PROMETHEUS_USER = "65534";
-/** Requests per second the demo traffic sends through the NodePort Service. */
-const TRAFFIC_RATE = 20;
-/** How long k3s may take to write its kubeconfig once its API port answers. */
-const KUBECONFIG_WAIT_SECONDS = 120;
 
 /** Pulls an image now, so that a failure names the flag that overrides it. */
 async function pulled(name: PieceName, image: string): Promise<Container> {
@@ -79,25 +74,20 @@ async function startCluster(image: Container, registry: Service): Promise<Embedd
     .asService({ args: k3sServerArgv(), insecureRootCapabilities: true })
     .withHostname(PIECES.k3s.host);
   await k3s.start();
-  const kubeconfigText = await image.withMountedCache(KUBECONFIG_DIR, kubeconfigVolume).withEnvVariable("GANTRY_RUN", run).withExec(readKubeconfigArgv(KUBECONFIG_WAIT_SECONDS)).stdout();
+  const kubeconfigText = await image.withMountedCache(KUBECONFIG_DIR, kubeconfigVolume).withEnvVariable("GANTRY_RUN", run).withExec(readKubeconfigArgv()).stdout();
   return { k3s, kubeconfigText, kubeconfig: dag.setSecret(`gantry-k3s-kubeconfig-${run}`, kubeconfigText) };
 }
 
-/** Prometheus scraping the namespace's pods through the k3s API server's pod proxy, with the admin client certificate. */
-function startPrometheus(image: Container, cluster: EmbeddedCluster, namespace: string, port: number): Service {
-  const tls = clusterTlsFiles(cluster.kubeconfigText);
-  const files = { ca: `${PROMETHEUS_DIR}/ca.crt`, cert: `${PROMETHEUS_DIR}/client.crt`, key: `${PROMETHEUS_DIR}/client.key` };
-  const config = prometheusConfig({ apiServer: `https://${PIECES.k3s.host}:${PIECES.k3s.port}`, namespace, port, scrapeInterval: "5s", files });
-  const secret = (name: string, text: string) => dag.setSecret(`gantry-embedded-${name}-${randomUUID()}`, text);
-  return image
-    .withNewFile(`${PROMETHEUS_DIR}/prometheus.yml`, config)
-    .withNewFile(files.ca, tls.ca)
-    .withNewFile(files.cert, tls.cert)
-    .withMountedSecret(files.key, secret("client-key", tls.key), { owner: PROMETHEUS_USER })
-    .withServiceBinding(PIECES.k3s.host, cluster.k3s)
-    .withExposedPort(PIECES.prometheus.port)
-    .asService({ args: prometheusArgv(`${PROMETHEUS_DIR}/prometheus.yml`) })
-    .withHostname(PIECES.prometheus.host);
+/** Prometheus as the core plans it, bound to k3s. */
+function prometheusService(image: Container, cluster: EmbeddedCluster, target: { namespace: string; port: number }): Service {
+  const plan = embeddedPrometheus(cluster.kubeconfigText, target);
+  let ctr = image;
+  for (const file of plan.files) {
+    ctr = file.secret
+      ? ctr.withMountedSecret(file.path, dag.setSecret(`gantry-embedded-prometheus-${randomUUID()}`, file.contents), { owner: plan.secretOwner })
+      : ctr.withNewFile(file.path, file.contents);
+  }
+  return ctr.withServiceBinding(PIECES.k3s.host, cluster.k3s).withExposedPort(PIECES.prometheus.port).asService({ args: plan.argv }).withHostname(PIECES.prometheus.host);
 }
 
 /** Instant queries sent by busybox wget from the Prometheus image, bound to the service (the module's process cannot reach it). */
@@ -121,17 +111,13 @@ function containerMetrics(image: Container, prometheus: Service): Metrics {
 async function publishToRegistry(ctx: StageContext, source: Directory, environment: string, registry: Service, approve: string[]): Promise<{ image: string; summary: string }> {
   const chain = publishChain(stageGraph(ctx.pipeline.stages), environment);
   const run = await runPipeline(ctx, { source, selection: chain.selection, approve, cluster: {}, registry, ignoreConditions: true });
-  const pushed = run.stages.find((s) => s.name === chain.publish)?.output;
-  if (run.status !== "passed" || pushed?.kind !== "publish") {
-    throw new GantryError(`nothing was published to the embedded registry:\n${run.stages.map((s) => `  ${s.name}: ${s.status}${s.reason ? ` (${s.reason})` : ""}`).join("\n")}`);
-  }
-  return { image: `${pushed.image.repository}@${pushed.image.digest}`, summary: runSummaryMarkdown(run) };
+  const pushed = pushedBy(run, chain.publish);
+  if (run.status !== "passed" || !pushed) throw runFellShort("nothing was published to the embedded registry", run);
+  return { image: pinnedReference(pushed), summary: runSummaryMarkdown(run) };
 }
 
-/** The pipeline as the demo runs it: publishing unauthenticated and unsigned into the embedded registry. */
-function embeddedContext(ctx: StageContext, service: string): StageContext {
-  const { password: _p, cosignKey: _k, cosignPassword: _c, ...publish } = ctx.pipeline.publish;
-  return { ...ctx, pipeline: { ...ctx.pipeline, publish: { ...publish, username: "", repository: `${embeddedRegistryHost()}/${service}`, attachSbom: false } } };
+function withPublish(ctx: StageContext, publish: StageContext["pipeline"]["publish"]): StageContext {
+  return { ...ctx, pipeline: { ...ctx.pipeline, publish } };
 }
 
 function withEnvironment(ctx: StageContext, name: string, env: StageContext["pipeline"]["environments"][string]): StageContext {
@@ -151,7 +137,7 @@ export async function embeddedDeploy(ctx: StageContext, source: Directory, envir
   // k3s starts while the pipeline tests, builds, scans and publishes.
   const [cluster, published] = await Promise.all([
     startCluster(k3sImage, registry),
-    request.image ? { image: request.image, summary: undefined } : publishToRegistry(embeddedContext(ctx, service), source, environment, registry, request.approve),
+    request.image ? { image: request.image, summary: undefined } : publishToRegistry(withPublish(ctx, embeddedPublish(ctx.pipeline.publish, service)), source, environment, registry, request.approve),
   ]);
   const image = published.image;
 
@@ -161,13 +147,13 @@ export async function embeddedDeploy(ctx: StageContext, source: Directory, envir
   const applied = await kubectl.run(applyArgv(target.env.namespace), toYaml(demoObjects(target)));
   if (applied.status !== 0) throw new GantryError(`could not prepare the embedded cluster: ${applied.stderr.trim()}`);
 
-  const prometheus = startPrometheus(prometheusImage, cluster, target.env.namespace, target.env.port);
+  const prometheus = prometheusService(prometheusImage, cluster, { namespace: target.env.namespace, port: target.env.port });
   const access: ClusterArguments = { kubeconfig: cluster.kubeconfig, cluster: cluster.k3s, metrics: containerMetrics(prometheusImage, prometheus) };
   const stable = await deploy(stableCtx, environment, image, access);
   const pipelineSummary = published.summary ? [published.summary] : [];
-  if (stable.verdict !== "promoted" && stable.verdict !== "unchanged") return { ...stable, earlier: pipelineSummary };
+  if (!rolloutSucceeded(stable.verdict)) return { ...stable, earlier: pipelineSummary };
 
-  const traffic = prometheusImage.withServiceBinding(PIECES.k3s.host, cluster.k3s).asService({ args: trafficArgv(demoTrafficUrl(), TRAFFIC_RATE) });
+  const traffic = prometheusImage.withServiceBinding(PIECES.k3s.host, cluster.k3s).asService({ args: demoTrafficArgv() });
   await Promise.all([prometheus.start(), traffic.start()]);
   try {
     const canary = await deploy(withEnvironment(ctx, environment, envs.canary), environment, image, access);

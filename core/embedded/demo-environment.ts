@@ -4,6 +4,7 @@
 import { ArgumentError } from "../errors.js";
 import { analysisSchema } from "../kube/config/schema.js";
 import type { Pipeline } from "../pipeline/schema.js";
+import { embeddedRegistryHost } from "./k3s.js";
 import { PIECES } from "./pieces.js";
 
 type ParsedEnvironment = Pipeline["environments"][string];
@@ -12,13 +13,22 @@ type ParsedEnvironment = Pipeline["environments"][string];
 export const EMBEDDED_PROMETHEUS_URL = `http://${PIECES.prometheus.host}:${PIECES.prometheus.port}`;
 
 /**
- * Analysis timings when the environment declares none: 5 s scrapes (prometheus.ts) and a 30 s rate
+ * Analysis timings when the environment declares none: 5 s scrapes (EMBEDDED_SCRAPE_INTERVAL) and a 30 s rate
  * window give a canary pod a measurable rate about 20 s after it is ready, when the first of three
  * measurements is taken. One failed measurement is tolerated, so a pod discovered late cannot fail a
  * good canary on missing data; a bad one fails every measurement and is aborted at the second. The
  * thresholds stay the defaults (error rate above 1%, p99 above 1 s).
  */
 const DEMO_ANALYSIS = { window: "30s", interval: "20s", count: 3, failureLimit: 1 } as const;
+
+/**
+ * The pipeline's publish settings as the demo uses them: into the embedded registry under the
+ * service's name, without a login, signature or attestation (the registry has neither TLS nor users).
+ */
+export function embeddedPublish(publish: Pipeline["publish"], service: string): Pipeline["publish"] {
+  const { password: _p, cosignKey: _k, cosignPassword: _c, ...kept } = publish;
+  return { ...kept, username: "", repository: `${embeddedRegistryHost()}/${service}`, attachSbom: false };
+}
 
 /** hello-api answers this share of GET / with HTTP 500 (its ERROR_RATE setting) in a bad canary. */
 export const BAD_CANARY_ERROR_RATE = "0.5";

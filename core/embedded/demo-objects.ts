@@ -5,6 +5,7 @@ import { commonLabels, NAME_LABEL } from "../kube/manifests/names.js";
 import type { KubeObject, Workload } from "../kube/manifests/objects.js";
 import { SERVICE_PORT } from "../kube/manifests/service.js";
 import { PIECES } from "./pieces.js";
+import { trafficArgv } from "./prometheus.js";
 
 /** The k3s node's port the demo traffic is sent to. */
 export const DEMO_NODE_PORT = 30080;
@@ -26,7 +27,10 @@ export function demoObjects(w: Workload): KubeObject[] {
   ];
 }
 
-/** The URL the traffic loop requests, from a container bound to the k3s service. */
-export function demoTrafficUrl(): string {
-  return `http://${PIECES.k3s.host}:${DEMO_NODE_PORT}/`;
+/** Requests per second the demo's traffic sends to both tracks: a few a second reach a 5% canary. */
+export const DEMO_TRAFFIC_RATE = 20;
+
+/** The traffic loop, run in a container bound to the k3s service: GET / through the NodePort. */
+export function demoTrafficArgv(): string[] {
+  return trafficArgv(`http://${PIECES.k3s.host}:${DEMO_NODE_PORT}/`, DEMO_TRAFFIC_RATE);
 }

@@ -1,5 +1,6 @@
 // When `deploy` runs against the embedded cluster instead of a real one.
 import { ArgumentError } from "../errors.js";
+import { PIECES, type PieceName } from "./pieces.js";
 
 export interface DeployTarget {
   /** --embedded was given. */
@@ -14,8 +15,8 @@ export interface DeployTarget {
   repository?: string;
   /** --image was given: something already pushed somewhere. */
   imageGiven: boolean;
-  /** Image overrides given for the embedded pieces, by argument name (kubernetesImage...). */
-  pieceOverrides: string[];
+  /** Image overrides given for the embedded pieces (empty or absent: the pin). */
+  images: Partial<Record<PieceName, string>>;
 }
 
 /**
@@ -32,7 +33,7 @@ export function usesEmbeddedCluster(t: DeployTarget): boolean {
   if (t.badCanary && !embedded) {
     throw new ArgumentError("badCanary", "raises the canary's error rate to show an automatic rollback, which only the embedded demo does; add --embedded");
   }
-  const override = t.pieceOverrides[0];
-  if (override && !embedded) throw new ArgumentError(override, "is an image of the embedded cluster, which this deploy does not start (it names a cluster or a registry); add --embedded or drop it");
+  const override = (Object.keys(t.images) as PieceName[]).find((name) => t.images[name]);
+  if (override && !embedded) throw new ArgumentError(PIECES[override].argument, "is an image of the embedded cluster, which this deploy does not start (it names a cluster or a registry); add --embedded or drop it");
   return embedded;
 }

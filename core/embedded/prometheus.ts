@@ -11,6 +11,7 @@ import { ArgumentError, FileError } from "../errors.js";
 import { instantQueryPath } from "../kube/analysis/prometheus-address.js";
 import { PROMETHEUS_RELABEL_CONFIGS } from "../kube/analysis/queries.js";
 import { currentCredentials } from "../kube/kubeconfig.js";
+import { PIECES } from "./pieces.js";
 
 /** PEM texts: the cluster's CA, and the user's client certificate and its key. */
 export interface ClusterTlsFiles {
@@ -136,7 +137,7 @@ function apiServerUrl(apiServer: string): { url: string; address: string; pathPr
 
 /** Where prometheusArgv's relative TSDB path lives: the working directory of prom/prometheus, owned by its user nobody. */
 export const PROMETHEUS_WORKDIR = "/prometheus";
-export const PROMETHEUS_PORT = 9090;
+const PROMETHEUS_PORT = PIECES.prometheus.port;
 
 /**
  * Prometheus' argv. The TSDB path is relative (`data`), so it lands in the working directory:
@@ -169,4 +170,35 @@ export function trafficArgv(url: string, requestsPerSecond: number): string[] {
   }
   const interval = Number((1 / requestsPerSecond).toFixed(3)).toString();
   return ["sh", "-c", 'while :; do wget -q -O /dev/null "$1" >/dev/null 2>&1; sleep "$2"; done', "gantry-traffic", url, interval];
+}
+
+/** What the embedded Prometheus container is given: its files (the client key as a secret) and its command. */
+export interface PrometheusContainer {
+  files: { path: string; contents: string; secret: boolean }[];
+  /** Owner of the secret files: prom/prometheus runs as nobody, and the key must be readable by it. */
+  secretOwner: string;
+  argv: string[];
+}
+
+/** Where the container's files go: a directory of their own, readable by nobody. */
+const EMBEDDED_DIR = "/etc/gantry-prometheus";
+/** Scrapes every 5 s, so a 30 s rate window has samples about 10 s after a pod starts. */
+export const EMBEDDED_SCRAPE_INTERVAL = "5s";
+
+/** The embedded Prometheus: the service's pods in `namespace` scraped through the k3s API server, with the admin certificate. */
+export function embeddedPrometheus(kubeconfigText: string, target: { namespace: string; port: number }): PrometheusContainer {
+  const tls = clusterTlsFiles(kubeconfigText);
+  const files = { ca: `${EMBEDDED_DIR}/ca.crt`, cert: `${EMBEDDED_DIR}/client.crt`, key: `${EMBEDDED_DIR}/client.key` };
+  const configPath = `${EMBEDDED_DIR}/prometheus.yml`;
+  const config = prometheusConfig({ apiServer: `https://${PIECES.k3s.host}:${PIECES.k3s.port}`, ...target, scrapeInterval: EMBEDDED_SCRAPE_INTERVAL, files });
+  return {
+    files: [
+      { path: configPath, contents: config, secret: false },
+      { path: files.ca, contents: tls.ca, secret: false },
+      { path: files.cert, contents: tls.cert, secret: false },
+      { path: files.key, contents: tls.key, secret: true },
+    ],
+    secretOwner: "65534",
+    argv: prometheusArgv(configPath),
+  };
 }

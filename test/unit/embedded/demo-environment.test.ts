@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { demoObjects, demoTrafficUrl, DEMO_NODE_PORT } from "../../../core/embedded/demo-objects.js";
-import { BAD_CANARY_ERROR_RATE, demoEnvironments, DEMO_REVISION_VARIABLE, EMBEDDED_PROMETHEUS_URL } from "../../../core/embedded/demo-environment.js";
+import { demoObjects, demoTrafficArgv, DEMO_NODE_PORT } from "../../../core/embedded/demo-objects.js";
+import { BAD_CANARY_ERROR_RATE, demoEnvironments, DEMO_REVISION_VARIABLE, embeddedPublish, EMBEDDED_PROMETHEUS_URL } from "../../../core/embedded/demo-environment.js";
 import { environmentFrom } from "../../../core/kube/config/schema.js";
 import { workload } from "../../../core/kube/manifests/objects.js";
 import { planRollout } from "../../../core/kube/rollout/plan.js";
@@ -60,6 +60,16 @@ describe("the objects the demo adds", () => {
       metadata: { name: "hello-api-demo", namespace: "hello-staging" },
       spec: { type: "NodePort", selector: { "app.kubernetes.io/name": "hello-api" }, ports: [{ nodePort: DEMO_NODE_PORT, targetPort: "http" }] },
     });
-    expect(demoTrafficUrl()).toBe("http://gantry-k3s:30080/");
+    expect(demoTrafficArgv().slice(-2)).toEqual(["http://gantry-k3s:30080/", "0.05"]);
+  });
+});
+
+describe("the demo's publish settings", () => {
+  it("push into the embedded registry under the service's name, keeping the tags, without login or signing", () => {
+    const withCredentials = loadPipeline("publish:\n  repository: ghcr.io/acme/api\n  username: bot\n  password: env:TOKEN\n  cosignKey: env:KEY\n  attachSbom: true\n  tags: ['{{short_sha}}']\n", "p.yaml").publish;
+    const demo = embeddedPublish(withCredentials, "hello-api");
+    expect(demo).toMatchObject({ repository: "gantry-registry:5000/hello-api", username: "", attachSbom: false, tags: ["{{short_sha}}"] });
+    expect(demo).not.toHaveProperty("password");
+    expect(demo).not.toHaveProperty("cosignKey");
   });
 });

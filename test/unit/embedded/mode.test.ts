@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { usesEmbeddedCluster, type DeployTarget } from "../../../core/embedded/mode.js";
 
-const nothing: DeployTarget = { embedded: false, badCanary: false, clusterGiven: false, imageGiven: false, pieceOverrides: [] };
+const nothing: DeployTarget = { embedded: false, badCanary: false, clusterGiven: false, imageGiven: false, images: { k3s: "", registry: "" } };
 
 describe("when deploy uses the embedded cluster", () => {
   it("runs embedded when nothing names a cluster, a registry or an image", () => {
@@ -27,7 +27,7 @@ describe("when deploy uses the embedded cluster", () => {
 
   it("refuses --bad-canary and image overrides where no embedded cluster runs", () => {
     expect(() => usesEmbeddedCluster({ ...nothing, badCanary: true, clusterGiven: true })).toThrow(/--bad-canary: .*add --embedded/);
-    expect(() => usesEmbeddedCluster({ ...nothing, repository: "ghcr.io/acme/api", pieceOverrides: ["kubernetesImage"] })).toThrow(/--kubernetes-image: is an image of the embedded cluster/);
-    expect(usesEmbeddedCluster({ ...nothing, badCanary: true, pieceOverrides: ["kubernetesImage"] })).toBe(true);
+    expect(() => usesEmbeddedCluster({ ...nothing, repository: "ghcr.io/acme/api", images: { k3s: "mirror.corp/k3s:v1" } })).toThrow(/--kubernetes-image: is an image of the embedded cluster/);
+    expect(usesEmbeddedCluster({ ...nothing, badCanary: true, images: { k3s: "mirror.corp/k3s:v1" } })).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
-import { clusterTlsFiles, EMBEDDED_JOB, instantQueryArgv, prometheusArgv, prometheusConfig, trafficArgv } from "../../../core/embedded/prometheus.js";
+import { clusterTlsFiles, EMBEDDED_JOB, embeddedPrometheus, instantQueryArgv, prometheusArgv, prometheusConfig, trafficArgv } from "../../../core/embedded/prometheus.js";
 import { instantQueryPath } from "../../../core/kube/analysis/prometheus-address.js";
 import { PROMETHEUS_RELABEL_CONFIGS } from "../../../core/kube/analysis/queries.js";
 import { fileErrorOf } from "../../support/errors.js";
@@ -107,6 +107,21 @@ describe("prometheusConfig", () => {
     [{ metricsPath: "metrics" }, "--metrics-path"],
   ])("refuses %o", (change, flag) => {
     expect(() => prometheusConfig({ ...options, ...change })).toThrow(flag);
+  });
+});
+
+describe("the embedded Prometheus container", () => {
+  it("gets its config pointing at the k3s API server, the CA and certificate as files, the key as a secret nobody can read, and its argv", () => {
+    const plan = embeddedPrometheus(kubeconfig(), { namespace: "hello-staging", port: 8080 });
+    const byPath = Object.fromEntries(plan.files.map((f) => [f.path, f]));
+    const config = parse(byPath["/etc/gantry-prometheus/prometheus.yml"]!.contents);
+    expect(config.global.scrape_interval).toBe("5s");
+    expect(config.scrape_configs[0]).toMatchObject({ kubernetes_sd_configs: [{ api_server: "https://gantry-k3s:6443", namespaces: { names: ["hello-staging"] } }] });
+    expect(byPath["/etc/gantry-prometheus/ca.crt"]).toEqual({ path: "/etc/gantry-prometheus/ca.crt", contents: CA, secret: false });
+    expect(byPath["/etc/gantry-prometheus/client.key"]).toEqual({ path: "/etc/gantry-prometheus/client.key", contents: KEY, secret: true });
+    expect(plan.files.filter((f) => f.secret).map((f) => f.path)).toEqual(["/etc/gantry-prometheus/client.key"]);
+    expect(plan.secretOwner).toBe("65534");
+    expect(plan.argv).toEqual(prometheusArgv("/etc/gantry-prometheus/prometheus.yml"));
   });
 });
 
