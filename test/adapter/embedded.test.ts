@@ -11,8 +11,11 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"));
 
+import { demoTrafficArgv } from "../../core/embedded/demo-objects.js";
+import type { Ran } from "../../core/kube/ports.js";
 import { Gantry } from "../../src/index.js";
 import { simulation, type SimNode } from "../support/dagger-simulation.js";
+import { ClusterSimulation, FakeClock } from "../support/kube-simulation.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../examples/hello-api/", import.meta.url));
 const IMAGE = `gantry-registry:5000/hello-api@sha256:${"e".repeat(64)}`;
@@ -25,13 +28,40 @@ const KUBECONFIG = [
   `users: [{name: default, user: {client-certificate-data: ${Buffer.from("-----BEGIN CERTIFICATE-----\nCERT\n-----END CERTIFICATE-----\n").toString("base64")}, client-key-data: ${Buffer.from("-----BEGIN PRIVATE KEY-----\nKEY\n-----END PRIVATE KEY-----\n").toString("base64")}}}]`,
 ].join("\n");
 
-function repository(): Directory {
+function repository(staging = "{namespace: hello-staging, replicas: 4, strategy: {type: canary}}"): Directory {
   const root = mkdtempSync(join(tmpdir(), "gantry-embedded-"));
   cpSync(EXAMPLE, join(root, "examples/hello-api"), { recursive: true });
   mkdirSync(join(root, "pipelines"));
-  writeFileSync(join(root, "pipelines/gantry.yaml"), "name: hello-api\nsource: examples/hello-api\nenvironments:\n  staging: {namespace: hello-staging, replicas: 4, strategy: {type: canary}}\n");
+  writeFileSync(join(root, "pipelines/gantry.yaml"), `name: hello-api\nsource: examples/hello-api\nenvironments:\n  staging: ${staging}\n`);
   return simulation.hostDirectory(root);
 }
+
+/**
+ * Answers the demo's containers: the kubeconfig k3s wrote, every kubectl call by the kubectl
+ * SIMULATION (test/support/kube-simulation.ts), and every Prometheus query with `errorRate` (p99 50 ms).
+ */
+function answerDemo(errorRate: number): void {
+  const cluster = new ClusterSimulation(new FakeClock());
+  const kubectl = new Map<SimNode, Promise<Ran>>();
+  const vector = (v: number) => JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1_700_000_000, String(v)] }] } });
+  simulation.reset((q) => {
+    const exec = q.on?.lastExec();
+    if (!exec || !["exitCode", "stdout", "stderr"].includes(q.method)) return undefined;
+    const [tool] = exec.argv as string[];
+    if (tool === "sh" && String(exec.argv[2]).includes("kubeconfig.yaml")) return q.method === "stdout" ? KUBECONFIG : undefined;
+    if (tool === "kubectl") {
+      if (!kubectl.has(q.on!)) kubectl.set(q.on!, cluster.run(exec.argv as string[], exec.options.stdin as string | undefined));
+      return kubectl.get(q.on!)!.then((r) => (q.method === "exitCode" ? r.status : q.method === "stdout" ? r.stdout : r.stderr));
+    }
+    if (tool === "wget") return q.method === "exitCode" ? 0 : q.method === "stdout" ? vector(String(exec.argv[4]).includes("histogram_quantile") ? 0.05 : errorRate) : "";
+    return undefined;
+  });
+}
+
+/** The environment with its own analysis, measured every 100 ms: the loop's timing is not under test. */
+const MEASURED = "{namespace: hello-staging, replicas: 4, strategy: {type: canary}, analysis: {prometheus: 'http://unused:9090', interval: 100ms, window: 30s}}";
+
+const serviceOf = (ctr: SimNode, alias: string) => simulation.node(ctr.chain().find((n) => n.call.method === "withServiceBinding" && n.call.args[0] === alias)!.call.args[1]);
 
 const gantry = () => new Gantry("pipelines/gantry.yaml", "", "", "0123456789abcdef0123456789abcdef01234567", 1_763_769_600);
 const imageOf = (ctr: SimNode) => ctr.chain().find((n) => n.call.method === "from")?.call.args[0];
@@ -82,5 +112,38 @@ describe("wiring: deploy --embedded", () => {
     const applied = simulation.askedFor("Container.exitCode").find((a) => a.on!.lastExec()!.argv[1] === "apply")!.on!.lastExec()!;
     expect(String(applied.options.stdin)).toContain("kind: Namespace");
     expect(String(applied.options.stdin)).toContain("nodePort: 30080");
+  });
+
+  it("walks the whole demo: the stable version, then the canary measured through the embedded Prometheus under traffic, which stops after the verdict", async () => {
+    answerDemo(0);
+    const rollout = await gantry().deploy(repository(MEASURED), "", IMAGE, undefined, [], undefined, undefined, "", true);
+    expect(rollout.verdict, rollout.reason).toBe("promoted");
+    expect(await rollout.markdown()).toContain("### Before: Rollout of hello-api to staging");
+
+    const queries = simulation.askedFor("Container.exitCode").map((a) => a.on!).filter((c) => c.lastExec()!.argv[0] === "wget");
+    expect(queries.length).toBeGreaterThan(0);
+    expect(String(queries[0]!.lastExec()!.argv[4])).toMatch(/^http:\/\/gantry-prometheus:9090\/api\/v1\/query\?query=/);
+    const prometheus = serviceOf(queries[0]!, "gantry-prometheus");
+    expect(imageOf(prometheus)).toBe("prom/prometheus:v3.16.0");
+    const config = prometheus.chain().find((n) => n.call.method === "withNewFile" && n.call.args[0] === "/etc/gantry-prometheus/prometheus.yml")!;
+    expect(String(config.call.args[1])).toContain("api_server: https://gantry-k3s:6443");
+    const key = prometheus.chain().find((n) => n.call.method === "withMountedSecret")!;
+    expect(key.call.args[0]).toBe("/etc/gantry-prometheus/client.key");
+    expect(key.call.args[2]).toEqual({ owner: "65534" });
+    expect(serviceOf(prometheus, "gantry-k3s").calls("withHostname").map((c) => c.args[0])).toEqual(["gantry-k3s"]);
+
+    const started = simulation.askedFor("Service.start").map((a) => a.on!);
+    const traffic = started.find((s) => s.chain().some((n) => n.call.method === "asService" && JSON.stringify((n.call.args[0] as { args: string[] }).args) === JSON.stringify(demoTrafficArgv())))!;
+    expect(traffic).toBeDefined();
+    expect(serviceOf(traffic, "gantry-k3s")).toBeDefined();
+    expect(simulation.askedFor("Service.stop").map((a) => a.on)).toEqual([traffic]);
+  });
+
+  it("rolls a bad canary back on the measured error rate, and stops the traffic all the same", async () => {
+    answerDemo(0.5);
+    const rollout = await gantry().deploy(repository(MEASURED), "", IMAGE, undefined, [], undefined, undefined, "", true, true);
+    expect(rollout.verdict).toBe("aborted");
+    expect(rollout.reason).toMatch(/analysis failed/);
+    expect(simulation.askedFor("Service.stop")).toHaveLength(1);
   });
 });
