@@ -1,7 +1,7 @@
 // Wiring of dagger/oci-layout.ts against the Dagger SIMULATION: which containers run the core's
 // layer argv and crane argv, what the layout directory holds, and how the login reaches crane.
 // The tools themselves run for real in test/host/oci-*.test.ts.
-import type { Directory } from "@dagger.io/dagger";
+import type { Container, Directory } from "@dagger.io/dagger";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"));
@@ -168,6 +168,25 @@ describe("pushLayout", () => {
       expect(Buffer.from(config.auths["ghcr.io"].auth, "base64").toString()).toBe("bot:s3cret");
       expect(JSON.stringify(run.execs())).not.toContain("s3cret");
       expect(simulation.node(run.calls("withMountedDirectory")[0]!.args[1])).toBe(simulation.node(layout.directory));
+    }
+  });
+
+  it("pushes to a registry given as a service over plain HTTP, the service bound under the repository's host", async () => {
+    const local = planPublish({ repository: "gantry-registry:5000/hello-api", tags: ["1.2.3", "latest"], platforms: ["linux/amd64"], hasPassword: false });
+    simulation.reset((q) => {
+      const exec = q.on?.lastExec()?.argv ?? [];
+      if (q.what === "Container.stdout" && exec[1] === "push") return `gantry-registry:5000/hello-api@${layout.digest}\n`;
+      if (q.what === "Container.stdout" && exec[1] === "tag") return "";
+      return layerAnswers(q);
+    });
+    const registry = (dag.container() as unknown as Container).from("registry:3.0.0").asService();
+    await pushLayout(layout, local, { registry });
+    const runs = simulation.askedFor("Container.stdout").map((a) => a.on!);
+    expect(runs.map((r) => r.lastExec()!.argv.slice(0, 2))).toEqual([["--insecure", "push"], ["--insecure", "tag"]]);
+    for (const run of runs) {
+      const bindings = run.calls("withServiceBinding");
+      expect(bindings.map((b) => b.args[0])).toEqual(["gantry-registry"]);
+      expect(simulation.node(bindings[0]!.args[1])).toBe(simulation.node(registry));
     }
   });
 
