@@ -1,64 +1,192 @@
-// The engine's TypeScript runtime installs the module's packages with `npm install --omit=dev` from
-// the committed lock, then runs src/ under tsx with its own generated SDK library. Installing the
-// same way here shows that everything imported at run time resolves without dev dependencies.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { builtinModules } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+// The engine's TypeScript runtime, step by step as its source takes them (test/support/dagger-runtime.ts),
+// for Gantry and for the engine test module: the package.json it rewrites, the npm it installs
+// (the same version, from the npm registry), its bundled TypeScript bind-mounted read-only at
+// node_modules/typescript when the module's spec is exactly the bundled version, `npm install
+// --omit=dev` from the lock with that mount in place (as root, in a mount namespace of its own),
+// the source merged in, the tsconfig it rewrites, then every module the entrypoint and the
+// functions load, under tsx. The SDK library is the npm package of the same SDK version standing in
+// for the one the engine generates (named so below); everything else is what the engine does.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import ts from "typescript";
+import { afterAll, describe, expect, it } from "vitest";
 
-import { runArgv } from "../support/run.js";
+import { clientBindingsFile } from "./introspect.js";
+import { MODULE_CONFIG_FILES, planRuntime, RUNTIME_OWNED_DIRS, RUNTIME_TYPESCRIPT, runtimePackageJson, runtimeTsconfig, type RuntimePlan } from "../support/dagger-runtime.js";
+import { runArgv, type Ran } from "../support/run.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-// The SDK's bundled library imports typescript at run time (its introspector parses src/ on every
-// call); the runtime mounts its own copy only when dependencies name exactly this version.
-const SDK_DEFAULT_TYPESCRIPT = "5.9.3";
-const PROVIDED_BY_RUNTIME = new Set(["@dagger.io/dagger"]);
+const require = createRequire(import.meta.url);
+const sdkPackageDir = dirname(dirname(dirname(require.resolve("@dagger.io/dagger"))));
+const sdkEntry = pathToFileURL(require.resolve("@dagger.io/dagger"));
+const tsxCli = require.resolve("tsx/cli");
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
-}
+const work = mkdtempSync(join(tmpdir(), "gantry-runtime-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-// What the module runs: the Dagger surface under src/ and what it loads lazily (#core/*, #dagger/*).
-const RUNTIME_DIRS = ["src", "core", "dagger"].map((d) => join(root, d)).filter((d) => existsSync(d));
+/** Mount namespaces need root and a kernel that allows them; say so rather than pass. */
+const mountSkip = await (async () => {
+  if (process.getuid?.() !== 0) return "needs root for a mount namespace (the runtime bind-mounts TypeScript)";
+  const probe = await runArgv(["unshare", "-m", "true"], { cwd: root });
+  return probe.status === 0 ? undefined : `unshare -m failed here: ${probe.stderr.trim()}`;
+})();
+if (mountSkip) console.warn(`[runtime install skipped] ${mountSkip}`);
 
-/** Package names imported (statically or dynamically, values or types) by the module's code. */
-function importedPackages(): Set<string> {
-  const names = new Set<string>();
-  for (const file of RUNTIME_DIRS.flatMap(sourceFiles)) {
-    for (const m of readFileSync(file, "utf8").matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"'.][^"']*)["']/g)) {
-      const spec = m[1]!;
-      if (spec.startsWith("node:") || spec.startsWith("#") || builtinModules.includes(spec)) continue;
-      names.add(spec.startsWith("@") ? spec.split("/").slice(0, 2).join("/") : spec.split("/")[0]!);
-    }
+/** npm at the runtime's version, from the npm registry, kept under .tools/ between runs. */
+async function npmBinDir(version: string): Promise<string> {
+  const prefix = join(root, ".tools", "npm", version);
+  const bin = join(prefix, "bin");
+  if (!existsSync(join(bin, "npm"))) {
+    const ran = await runArgv(["npm", "install", "--prefix", prefix, "--no-audit", "--no-fund", `npm@${version}`], { cwd: root });
+    if (ran.status !== 0) throw new Error(`installing npm@${version} failed:\n${ran.stderr}`);
+    mkdirSync(bin, { recursive: true });
+    symlinkSync(join(prefix, "node_modules", "npm", "bin", "npm-cli.js"), join(bin, "npm"));
   }
-  return names;
+  return bin;
 }
 
-let dir: string;
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "gantry-runtime-install-"));
-  for (const f of ["package.json", "package-lock.json"]) cpSync(join(root, f), join(dir, f));
-  const ran = await runArgv(["npm", "install", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: dir });
-  if (ran.status !== 0) throw new Error(`npm install --omit=dev failed:\n${ran.stderr}`);
-}, 300_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** The bundled "typescript-library": the typescript package of the runtime's version, without node_modules/.bin. */
+function typescriptLibrary(): string {
+  const pkg = join(root, "node_modules", "typescript");
+  expect((JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as { version: string }).version, "the host's TypeScript stands in for the bundled one").toBe(RUNTIME_TYPESCRIPT);
+  const lib = join(work, "typescript-library");
+  if (!existsSync(lib)) cpSync(pkg, lib, { recursive: true });
+  return lib;
+}
 
-describe("packages as the engine installs them (production dependencies only, from the lock)", () => {
-  it("pins typescript in dependencies to the SDK runtime's default", () => {
-    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
-    expect(pkg.dependencies.typescript).toBe(SDK_DEFAULT_TYPESCRIPT);
+/** The enums a bindings declaration file declares, as the values the generated client exports. */
+function enumValues(declarations: string): string {
+  const file = ts.createSourceFile("bindings.d.ts", declarations, ts.ScriptTarget.ES2022);
+  const enums: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isEnumDeclaration(node)) {
+      const members = node.members.map((m) => `${m.name.getText(file)}: ${(m.initializer as ts.StringLiteral).getText(file)}`);
+      enums.push(`export const ${node.name.text} = { ${members.join(", ")} } as const;`);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return enums.join("\n");
+}
+
+/** dagger.json's `include` exclusions ("!dir/") on top of what the runtime leaves out itself. */
+function excludedByModule(moduleDir: string): Set<string> {
+  const config = JSON.parse(readFileSync(join(moduleDir, "dagger.json"), "utf8")) as { include?: string[] };
+  const excluded = (config.include ?? []).filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/\/$/, ""));
+  return new Set([...excluded, ...MODULE_CONFIG_FILES, ...RUNTIME_OWNED_DIRS, ".git", ".tools"]);
+}
+
+interface Installed {
+  plan: RuntimePlan;
+  /** The module directory, /src in the runtime container. */
+  dir: string;
+  /** The runtime's steps, each with its result, in order. */
+  install: Ran;
+  load: Ran;
+}
+
+/** Takes the runtime's steps for the module at moduleDir (relative to the repository), in a fresh /src. */
+async function runAsRuntime(moduleDir: string, name: string, bindings?: string): Promise<Installed> {
+  const source = join(root, moduleDir);
+  const files = new Set(readdirSync(source));
+  const plan = planRuntime(readFileSync(join(source, "package.json"), "utf8"), files);
+  const dir = join(work, name, "src");
+  mkdirSync(dir, { recursive: true });
+  // withPackageJSON, then the lock and .npmrc alone (withInstalledDependencies).
+  writeFileSync(join(dir, "package.json"), runtimePackageJson(readFileSync(join(source, "package.json"), "utf8")));
+  for (const f of ["package-lock.json", ".npmrc"]) if (files.has(f)) cpSync(join(source, f), join(dir, f));
+  const npmBin = await npmBinDir(plan.npmVersion);
+  // The runtime container's environment, not this test runner's (npx passes npm_config_* along).
+  // Its root has no ~/.npmrc; its npm cache (a cache volume at /root/.npm) is this machine's.
+  const home = join(work, "home");
+  if (!existsSync(home)) {
+    mkdirSync(home);
+    symlinkSync(join(homedir(), ".npm"), join(home, ".npm"));
+  }
+  const env = ["env", "-i", `PATH=${npmBin}:${process.env.PATH}`, `HOME=${home}`, "NODE_OPTIONS=--use-openssl-ca"];
+  const mount = plan.mountsTypeScript ? `mkdir -p node_modules/typescript && mount --bind "$TS_LIB" node_modules/typescript && mount -o remount,bind,ro node_modules/typescript` : "true";
+  // withSetupPackageManager's exact command, then the install unless the runtime returns early.
+  const setup = `npm -v | grep -qx ${plan.npmVersion.replaceAll(".", "\\.")} || npm install -g npm@${plan.npmVersion}`;
+  const install = plan.skipsInstall ? "true" : plan.installArgv.map((a) => `'${a}'`).join(" ");
+  // SetupContainer: the source merged in (config files, sdk/ and node_modules/ left out), the SDK
+  // library at sdk/ and node_modules/@dagger.io/dagger, the rewritten tsconfig.json.
+  const excluded = excludedByModule(source);
+  const tsLib = `TS_LIB=${plan.mountsTypeScript ? typescriptLibrary() : ""}`;
+  const installed = await runArgv([...env, tsLib, "unshare", "-m", "sh", "-ec", `${mount}\n${setup}\n${install}`], { cwd: dir, timeoutMs: 5 * 60_000 });
+  if (installed.status !== 0) return { plan, dir, install: installed, load: { status: -1, stdout: "", stderr: "not run: the install failed" } };
+  const sourceDirs: string[] = [];
+  for (const entry of readdirSync(source, { withFileTypes: true })) {
+    if (excluded.has(entry.name)) continue;
+    cpSync(join(source, entry.name), join(dir, entry.name), { recursive: true });
+    if (entry.isDirectory() && entry.name !== "src") sourceDirs.push(entry.name);
+  }
+  // Stand-in for the SDK library the engine generates: the npm package of the same SDK version.
+  mkdirSync(join(dir, "sdk"));
+  // A module with dependencies also gets their generated enums as values (the engine test module's
+  // bindings for Gantry, rendered offline by scripts/engine-bindings.ts).
+  writeFileSync(join(dir, "sdk", "index.ts"), `export * from ${JSON.stringify(sdkEntry.href)};\n${bindings ? enumValues(readFileSync(join(root, bindings), "utf8")) : ""}`);
+  writeFileSync(join(dir, "sdk", "telemetry.ts"), `export * from ${JSON.stringify(new URL("./telemetry/index.js", sdkEntry).href)};\n`);
+  mkdirSync(join(dir, "node_modules", "@dagger.io"), { recursive: true });
+  symlinkSync(sdkPackageDir, join(dir, "node_modules", "@dagger.io", "dagger"));
+  writeFileSync(join(dir, "tsconfig.json"), runtimeTsconfig(readFileSync(join(source, "tsconfig.json"), "utf8")));
+  cpSync(fileURLToPath(new URL("./runtime-load.ts", import.meta.url)), join(dir, "__runtime_load.ts"));
+  const introspector = new URL("./module/introspector/index.js", sdkEntry).href;
+  const tsx = [process.execPath, tsxCli, "--no-deprecation", "--tsconfig", join(dir, "tsconfig.json"), join(dir, "__runtime_load.ts"), introspector, clientBindingsFile(), name, ...sourceDirs];
+  const load = await runArgv([...env, tsLib, "unshare", "-m", "sh", "-ec", `${mount}\nexec "$@"`, "runtime", ...tsx], { cwd: dir });
+  return { plan, dir, install: installed, load };
+}
+
+const modules: { dir: string; name: string; objects: string[]; minFiles: number; bindings?: string }[] = [
+  { dir: ".", name: "gantry", objects: ["Gantry", "Image", "PipelineRun", "Rollout", "ScanReport", "TestReport"], minFiles: 150 },
+  { dir: "test/engine/module", name: "engine-tests", objects: ["EngineTests"], minFiles: 10, bindings: "test/engine/module-bindings/gantry.gen.d.ts" },
+];
+
+describe.skipIf(mountSkip !== undefined)("the runtime's install and load, as the engine takes them", () => {
+  for (const mod of modules) {
+    describe(mod.name, () => {
+      let ran: Installed;
+      it("installs with the runtime's npm, its TypeScript mounted where it would mount it", async () => {
+        ran = await runAsRuntime(mod.dir, mod.name, mod.bindings);
+        expect(ran.install.stderr, "npm install --omit=dev as the runtime runs it").not.toMatch(/npm error/);
+        expect(ran.install.status).toBe(0);
+        expect(existsSync(join(ran.dir, "node_modules", "vitest")), "dev dependencies stay out").toBe(false);
+      }, 300_000);
+
+      it("loads every module the entrypoint and the functions import", () => {
+        expect(ran.load.stderr).not.toMatch(/Error/);
+        expect(ran.load.status).toBe(0);
+        const loaded = JSON.parse(ran.load.stdout.trim().split("\n").at(-1)!) as { objects: string[]; lazy: number; files: number };
+        expect(loaded.objects).toEqual(expect.arrayContaining(mod.objects));
+        expect(loaded.files).toBeGreaterThanOrEqual(mod.minFiles);
+      }, 120_000);
+    });
+  }
+});
+
+describe("the runtime's decisions, ported from its source", () => {
+  const lock = new Set(["package.json", "package-lock.json"]);
+  it("mounts its TypeScript only for exactly its version, and installs over it when other dependencies exist", () => {
+    const exact = planRuntime(JSON.stringify({ dependencies: { typescript: RUNTIME_TYPESCRIPT, yaml: "^2" } }), lock);
+    expect(exact).toMatchObject({ mountsTypeScript: true, skipsInstall: false, npmVersion: "11.8.0" });
+    expect(planRuntime(JSON.stringify({ dependencies: { typescript: RUNTIME_TYPESCRIPT } }), lock)).toMatchObject({ mountsTypeScript: true, skipsInstall: true });
+    expect(planRuntime(JSON.stringify({ dependencies: { typescript: `~${RUNTIME_TYPESCRIPT}`, yaml: "^2" } }), lock)).toMatchObject({ mountsTypeScript: false, skipsInstall: false });
   });
 
-  it("resolves every package src/ imports, and typescript for the SDK's library", async () => {
-    const needed = [...new Set([...importedPackages(), "typescript"])].filter((p) => !PROVIDED_BY_RUNTIME.has(p));
-    expect(needed).toEqual(expect.arrayContaining(["yaml", "semver", "zod", "typescript"]));
-    for (const name of needed) {
-      const ran = await runArgv([process.execPath, "--input-type=module", "-e", `await import(${JSON.stringify(name)})`], { cwd: dir });
-      expect(ran.stderr, name).toBe("");
-      expect(ran.status, name).toBe(0);
-    }
-  }, 60_000);
+  it("takes npm's version from packageManager and refuses the paths it has not ported", () => {
+    expect(planRuntime(JSON.stringify({ packageManager: "npm@10.9.2" }), lock).npmVersion).toBe("10.9.2");
+    expect(() => planRuntime(JSON.stringify({ packageManager: "npm" }), lock)).toThrow(/version is missing/);
+    expect(() => planRuntime(JSON.stringify({ dagger: { runtime: "bun" } }), lock)).toThrow(/not ported/);
+    expect(() => planRuntime("{}", new Set(["package.json"]))).toThrow(/yarn/);
+  });
+
+  it("rewrites package.json and tsconfig.json as its updators do", () => {
+    const pkg = JSON.parse(runtimePackageJson('{"name":"m",/* c */"dependencies":{"@dagger.io/dagger":"./sdk"}}')) as Record<string, unknown>;
+    expect(pkg).toEqual({ name: "m", type: "module", dependencies: { typescript: RUNTIME_TYPESCRIPT } });
+    const ts = JSON.parse(runtimeTsconfig('{"compilerOptions":{"strict":true}}')) as { compilerOptions: Record<string, unknown> };
+    expect(ts.compilerOptions).toEqual({ strict: true, experimentalDecorators: true, paths: { "@dagger.io/dagger": ["./sdk/index.ts"], "@dagger.io/dagger/telemetry": ["./sdk/telemetry.ts"] } });
+  });
 });

@@ -1,0 +1,88 @@
+// The Dagger TypeScript SDK runtime's steps before a module's first call, ported from its source so
+// that a test can take them on this machine: dagger/dagger v0.21.x, sdk/typescript/runtime/
+// (config.go: analyzeModuleConfig, detectRuntime, detectPackageManager; runtime_node.go:
+// withPackageJSON, NpmPkgManager.withSetupPackageManager and withInstalledDependencies, SetupContainer;
+// tsutils/package_json_updator.go; tsutils/tsconfig_updator.go; tsdistconsts/consts.go).
+// Only the path the runtime takes for Node with npm is ported; another runtime or package manager is
+// refused so that a test cannot pass by taking a path the engine would not.
+import { applyEdits, modify, parse, stripComments } from "jsonc-parser";
+
+/** tsdistconsts.DefaultTypeScriptVersion: the TypeScript the runtime bundles as its "typescript-library". */
+export const RUNTIME_TYPESCRIPT = "5.9.3";
+/**
+ * config.go's NpmDefaultVersion in v0.21.x: the npm of the default image node:24.13.1-alpine
+ * (consts.go asks to keep them equal), installed with `npm install -g` when the image has another.
+ */
+export const RUNTIME_NPM = "11.8.0";
+/** ModSourceDirPath: where the module's source sits in the runtime container; the runtime runs as root. */
+export const RUNTIME_MODULE_PATH = "/src";
+
+interface PackageJson {
+  packageManager?: string;
+  dependencies?: Record<string, string>;
+  dagger?: { runtime?: string; baseImage?: string };
+}
+
+/** What the runtime decides from the module's package.json and the config files present. */
+export interface RuntimePlan {
+  packageManager: "npm";
+  npmVersion: string;
+  /** The bundled TypeScript library is bind-mounted at node_modules/typescript. */
+  mountsTypeScript: boolean;
+  /** withInstalledDependencies returns before installing anything (TypeScript is the only dependency). */
+  skipsInstall: boolean;
+  /** The install command, run in the module directory with package.json, the lock and .npmrc only. */
+  installArgv: string[];
+}
+
+/** config.go's analyzeModuleConfig for a Node module, and the install decision of runtime_node.go. */
+export function planRuntime(packageJsonText: string, files: ReadonlySet<string>): RuntimePlan {
+  const pkg = JSON.parse(packageJsonText) as PackageJson;
+  const [runtime] = (pkg.dagger?.runtime ?? "node").split("@");
+  if (runtime !== "node") throw new Error(`runtime ${runtime} is not ported (only node)`);
+  if (files.has("bun.lock") || files.has("bun.lockb")) throw new Error("a bun lock makes the runtime bun: not ported");
+  let npmVersion = RUNTIME_NPM;
+  if (pkg.packageManager) {
+    const [manager, version] = pkg.packageManager.split("@");
+    if (!version) throw new Error("packageManager version is missing, please add it to your package.json");
+    if (manager !== "npm") throw new Error(`package manager ${manager} is not ported (only npm)`);
+    npmVersion = version;
+  } else if (!files.has("package-lock.json")) {
+    throw new Error("without package-lock.json or packageManager the runtime uses yarn: not ported");
+  }
+  // The decision reads the package.json as committed, before the runtime rewrites it.
+  const dependencies = pkg.dependencies ?? {};
+  const mountsTypeScript = dependencies.typescript === RUNTIME_TYPESCRIPT;
+  return {
+    packageManager: "npm",
+    npmVersion,
+    mountsTypeScript,
+    skipsInstall: mountsTypeScript && Object.keys(dependencies).length <= 1,
+    installArgv: ["npm", "install", "--omit=dev"],
+  };
+}
+
+function setJson(text: string, path: (string | number)[], value: unknown): string {
+  return applyEdits(text, modify(text, path, value, { formattingOptions: { insertSpaces: true, tabSize: 2 } }));
+}
+
+/** package_json_updator.go's UpdatePackageJSON: what the runtime writes over the module's package.json. */
+export function runtimePackageJson(text: string): string {
+  let out = setJson(stripComments(text), ["type"], "module");
+  const pkg = parse(out) as PackageJson;
+  if (pkg.dependencies?.typescript === undefined) out = setJson(out, ["dependencies", "typescript"], RUNTIME_TYPESCRIPT);
+  return setJson(out, ["dependencies", "@dagger.io/dagger"], undefined);
+}
+
+/** tsconfig_updator.go's UpdateTSConfigForModule: the SDK library as paths, decorators on. */
+export function runtimeTsconfig(text: string): string {
+  let out = stripComments(text);
+  out = setJson(out, ["compilerOptions", "paths", "@dagger.io/dagger"], ["./sdk/index.ts"]);
+  out = setJson(out, ["compilerOptions", "paths", "@dagger.io/dagger/telemetry"], ["./sdk/telemetry.ts"]);
+  return setJson(out, ["compilerOptions", "experimentalDecorators"], true);
+}
+
+/** config.go's moduleConfigFiles: the files the runtime handles itself and leaves out of the source copy. */
+export const MODULE_CONFIG_FILES = ["package.json", "tsconfig.json", "pnpm-workspace.yaml", ".yarnrc.yml", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock", "bunfig.toml", "deno.json", "deno.lock"];
+/** wrappedSourceCodeDirectory also leaves out these. */
+export const RUNTIME_OWNED_DIRS = ["sdk", "node_modules"];
