@@ -97,6 +97,15 @@ describe("the engine test module stays its own module", () => {
     expect(ENGINE_TEST_MODULE.srcDir.startsWith("src/")).toBe(false);
   });
 
+  it("reaches the services it shares with Gantry through binding aliases, never a custom hostname", () => {
+    // The engine registers a withHostname name only in the DNS domain of the client that starts the
+    // service. Every service this module builds is handed to Gantry, another client, which may start
+    // it first; then the name resolves for Gantry's containers and not for this module's own.
+    const files = (dir: string): string[] => readdirSync(`${root}${dir}`, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
+    const calls = files(ENGINE_TEST_MODULE.srcDir).filter((f) => /\.withHostname\s*\(/.test(readFileSync(`${root}${f}`, "utf8")));
+    expect(calls).toEqual([]);
+  });
+
   it("is neither a vitest file nor part of the root test program, which would type-check it without its bindings", () => {
     const files = (dir: string): string[] => readdirSync(`${root}${dir}`, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
     expect(files(ENGINE_TEST_MODULE.srcDir).filter((f) => f.endsWith(".test.ts"))).toEqual([]);
