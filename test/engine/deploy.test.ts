@@ -4,13 +4,13 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { daggerCall, daggerCallOk, engineSuite, skipReason } from "./engine.js";
+import { daggerCall, daggerCallOk, ENGINE_SUITE, engineSuite, skipReason } from "./engine.js";
 
 const IMAGE = `ghcr.io/acme/hello-api@sha256:${"a".repeat(64)}`;
 
 // The rollout loop itself runs against a real control plane in test/host (kube-*.test.ts); here the
 // engine renders the example's staging manifests and refuses what cannot work, before any cluster call.
-describe.skipIf(skipReason)(engineSuite("engine: Kubernetes delivery of examples/hello-api"), () => {
+describe.skipIf(skipReason)(engineSuite("engine: Kubernetes delivery of examples/hello-api"), ENGINE_SUITE, () => {
   it("renders the staging manifests with the image pinned and a restricted securityContext", async () => {
     const yaml = await daggerCallOk(["manifests", "--environment", "staging", "--image", IMAGE, "file", "--path", "staging.yaml", "contents"]);
     expect(yaml).toContain("kind: Deployment");
@@ -40,7 +40,7 @@ describe.skipIf(skipReason)(engineSuite("engine: Kubernetes delivery of examples
 
 // The embedded demo's full runs (a canary promoted, a bad one rolled back) are checks of the engine
 // test module (test/engine/module, run by test/engine/module.test.ts); here, what fails fast.
-describe.skipIf(skipReason)(engineSuite("engine: the embedded demo's refusals"), () => {
+describe.skipIf(skipReason)(engineSuite("engine: the embedded demo's refusals"), ENGINE_SUITE, () => {
   it("names --kubernetes-image when the k3s image cannot be pulled (an air-gapped network)", async () => {
     const res = await daggerCall(["deploy", "--embedded", "--kubernetes-image", "gantry.invalid/rancher/k3s:v1.36.4-k3s1", "verdict"]);
     expect(res.status).not.toBe(0);

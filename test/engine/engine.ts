@@ -30,8 +30,17 @@ export function engineSuite(name: string): string {
   return skipReason ? `${name} (skipped: ${skipReason})` : name;
 }
 
+/**
+ * One `dagger call` on a cold CI runner: the runtime's first npm install, the golang, Trivy and
+ * tool images pulled, Go modules downloaded, Trivy's DB fetched. A warm engine took 74 s for the
+ * slowest (the example's tests), so the limit is set by what a cold runner needs, not a warm one.
+ */
+export const ENGINE_CALL_TIMEOUT_MS = 20 * 60_000;
+/** Each engine test: up to two cold calls (a report, then its check). */
+export const ENGINE_SUITE = { timeout: 2 * ENGINE_CALL_TIMEOUT_MS };
+
 /** `dagger call -m <repo> ...`; returns the process result without throwing. */
-export function daggerCall(args: string[], timeoutMs = 15 * 60_000): Promise<Ran> {
+export function daggerCall(args: string[], timeoutMs = ENGINE_CALL_TIMEOUT_MS): Promise<Ran> {
   return runArgv(["dagger", "call", "-m", repoRoot, "--progress=plain", ...args], { cwd: repoRoot, timeoutMs });
 }
 
@@ -39,7 +48,7 @@ export function daggerCall(args: string[], timeoutMs = 15 * 60_000): Promise<Ran
 export const ENGINE_TEST_MODULE = "test/engine/module";
 
 /** `dagger call -m test/engine/module ...` from the repository root; returns the process result without throwing. */
-export function engineModuleCall(args: string[], timeoutMs = 15 * 60_000): Promise<Ran> {
+export function engineModuleCall(args: string[], timeoutMs = ENGINE_CALL_TIMEOUT_MS): Promise<Ran> {
   return runArgv(["dagger", "call", "-m", ENGINE_TEST_MODULE, "--progress=plain", ...args], { cwd: repoRoot, timeoutMs });
 }
 

@@ -5,11 +5,11 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { daggerCall, daggerCallOk, engineSuite, exampleDir, skipReason } from "./engine.js";
+import { daggerCall, daggerCallOk, ENGINE_SUITE, engineSuite, exampleDir, skipReason } from "./engine.js";
 
 // With no --source, functions read the repository the module lives in: pipelines/gantry.yaml there
 // points at examples/hello-api.
-describe.skipIf(skipReason)(engineSuite("engine: build and test examples/hello-api"), () => {
+describe.skipIf(skipReason)(engineSuite("engine: build and test examples/hello-api"), ENGINE_SUITE, () => {
   it("cross-compiles linux/amd64 and linux/arm64 with the version stamped", async () => {
     const out = mkdtempSync(join(tmpdir(), "gantry-build-"));
     // Constructor flags (the release) go before the function name.

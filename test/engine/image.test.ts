@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 
-import { daggerCall, daggerCallOk, engineSuite, skipReason } from "./engine.js";
+import { daggerCall, daggerCallOk, ENGINE_SUITE, engineSuite, skipReason } from "./engine.js";
 
 // A pinned release makes every timestamp in the image fixed, so two builds can be compared.
 const release = ["--commit", "0123456789abcdef0123456789abcdef01234567", "--source-date-epoch", "1763769600", "--version", "1.2.3"];
 
-describe.skipIf(skipReason)(engineSuite("engine: images of examples/hello-api"), () => {
+describe.skipIf(skipReason)(engineSuite("engine: images of examples/hello-api"), ENGINE_SUITE, () => {
   it("runs the stamped binary as a non-root user", async () => {
     expect(await daggerCallOk([...release, "image", "container", "with-exec", "--use-entrypoint", "--args=--version", "stdout"])).toContain("hello-api 1.2.3");
     expect(await daggerCallOk([...release, "image", "container", "user"])).toBe("65532:65532");

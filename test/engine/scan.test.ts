@@ -4,9 +4,9 @@ import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { daggerCall, daggerCallOk, engineSuite, exampleDir, skipReason } from "./engine.js";
+import { daggerCall, daggerCallOk, ENGINE_SUITE, engineSuite, exampleDir, skipReason } from "./engine.js";
 
-describe.skipIf(skipReason)(engineSuite("engine: Trivy scan of the hello-api image"), () => {
+describe.skipIf(skipReason)(engineSuite("engine: Trivy scan of the hello-api image"), ENGINE_SUITE, () => {
   it("scans the built image and counts what Trivy reported", async () => {
     const summary = await daggerCallOk(["scan", "summary"]);
     expect(summary).toMatch(/Gate: /);
