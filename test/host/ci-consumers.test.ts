@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 import { gitlabJobName } from "../../core/pipeline/ci/gitlab.js";
-import { INSTALL_STAGE } from "../../core/pipeline/ci/jenkins.js";
+import { deployLock, INSTALL_STAGE } from "../../core/pipeline/ci/jenkins.js";
 import { stageGraph } from "../../core/pipeline/graph.js";
 import { refPatternRegex } from "../../core/pipeline/ref-pattern.js";
 import { ACTIONLINT, FILES, GITLAB_CI_LOCAL, readJenkinsfiles, subjects, writeSubject, type JenkinsRead } from "../support/ci-consumers.js";
@@ -98,7 +98,7 @@ describe("Jenkinsfiles under Groovy's compiler", () => {
     expect(read[0]).toMatchObject({ error: expect.stringContaining("unexpected char: '\\'") });
   });
 
-  it("compiles every generated Jenkinsfile; its stages are the pipeline's, each pattern the runner's regular expression", () => {
+  it("compiles every generated Jenkinsfile; its stages are the pipeline's, each pattern the runner's regular expression, each deploy locked per environment", () => {
     for (const [i, subject] of all.entries()) {
       const result = read[i + 1]!;
       if ("error" in result) throw new Error(`${subject.name}: ${result.error}`);
@@ -116,6 +116,7 @@ describe("Jenkinsfiles under Groovy's compiler", () => {
           expect(() => new RegExp(pattern.pattern)).not.toThrow();
         }
         if (own.when?.defaultBranch) expect(stage.branches).toEqual([subject.options.defaultBranch ?? "main"]);
+        expect(stage.locks, `${subject.name}: ${stage.name}`).toEqual(own.kind === "deploy" ? [deployLock(own.environment!)] : []);
       }
     }
   });

@@ -72,6 +72,7 @@ export interface JenkinsStage {
   patterns: { kind: "branch" | "tag"; pattern: string; comparator: string }[];
   branches: string[];
   credentials: Record<string, string>[];
+  locks: string[];
   input: string | null;
 }
 

@@ -1,7 +1,7 @@
 // Compiles each Jenkinsfile given as an argument with Groovy's own compiler, then runs its
 // declarative `pipeline {}` block against a recording stand-in of the Jenkins DSL (a simulation of
-// Jenkins, not Jenkins): every stage's `sh` scripts, branch and tag patterns, input message and
-// credential bindings are printed as the strings Groovy made of the literals, one JSON line per file:
+// Jenkins, not Jenkins): every stage's `sh` scripts, branch and tag patterns, input message, locks
+// and credential bindings are printed as the strings Groovy made of the literals, one JSON line per file:
 // {"file": ..., "stages": [...]} or {"file": ..., "error": "<the compiler's message>"}.
 import groovy.json.JsonOutput
 import org.codehaus.groovy.control.CompilerConfiguration
@@ -20,7 +20,7 @@ abstract class DeclarativeRecorder extends Script {
   def pipeline(Closure body) { within(body) }
   def stage(String name, Closure body) {
     Map outer = current
-    current = [name: name, sh: [], patterns: [], branches: [], credentials: [], input: null, parent: outer?.name]
+    current = [name: name, sh: [], patterns: [], branches: [], credentials: [], locks: [], input: null, parent: outer?.name]
     stages << current
     within(body)
     current = outer
@@ -30,6 +30,7 @@ abstract class DeclarativeRecorder extends Script {
   def branch(Map options) { current.patterns << [kind: 'branch', pattern: options.pattern, comparator: options.comparator] }
   def tag(Map options) { current.patterns << [kind: 'tag', pattern: options.pattern, comparator: options.comparator] }
   def message(String text) { current.input = text }
+  def lock(Map options) { current.locks << options.resource }
   def withCredentials(List bindings, Closure body) { current.credentials.addAll(bindings); within(body) }
   def string(Map binding) { binding }
   def usernamePassword(Map binding) { binding }

@@ -37,7 +37,9 @@ export function jenkinsfile(pipeline: Pipeline, options: CiOptions): string {
       ...generatedHeader(options),
       "For a multibranch pipeline (BRANCH_NAME, TAG_NAME, CHANGE_ID) on an agent with Docker and curl;",
       "the first stage installs the Dagger CLI at the module's engine version. Stages that do not",
-      "depend on each other run in parallel; a failed stage stops the stages after it.",
+      "depend on each other run in parallel; a failed stage stops the stages after it. Each deploy",
+      "stage holds a lock per environment (the Lockable Resources plugin), so two builds never roll",
+      "out to one environment at once.",
     ].map((l) => `// ${l}`),
     "pipeline {",
     "  agent any",
@@ -78,11 +80,17 @@ function stageBlock(stage: Stage, graph: StageGraph, pipeline: Pipeline, target:
     const what = stage.environment ? `Roll out to ${stage.environment}?` : `Run ${stage.name}?`;
     inner.push("input {", `  message ${groovyString(what)}`, "  ok 'Approve'", "}");
   }
+  if (stage.kind === "deploy") inner.push("options {", `  lock(resource: ${groovyString(deployLock(stage.environment!))})`, "}");
   const { script, credentials, reports } = stageScript(stage, graph, pipeline, target);
   const sh = `sh ${groovyString(`${[PATH_LINE, ...script.map((l) => (typeof l === "string" ? l : shellLine(l)))].join("\n")}\n`)}`;
   inner.push("steps {", ...(credentials.length > 0 ? [`  withCredentials([${credentials.join(", ")}]) {`, `    ${sh}`, "  }"] : [`  ${sh}`]), "}");
   if (reports.length > 0) inner.push("post {", "  always {", ...reports.map((r) => `    ${r}`), "  }", "}");
   return block(`stage(${groovyString(stage.name)})`, inner, indent);
+}
+
+/** The lockable resource a deploy to `environment` holds. */
+export function deployLock(environment: string): string {
+  return `gantry-deploy-${environment}`;
 }
 
 function anyOf(when: StageCondition, defaultBranch: string): string[] {

@@ -190,6 +190,7 @@ describe("the generated Jenkinsfile", () => {
     expect(production).toMatch(/when \{\n\s+beforeInput true\n\s+allOf \{/);
     expect(production).toMatch(/input \{\n\s+message 'Roll out to production\?'\n\s+ok 'Approve'\n\s+\}/);
     expect(production).toContain("withCredentials([string(credentialsId: 'PRODUCTION_KUBECONFIG', variable: 'PRODUCTION_KUBECONFIG')])");
+    expect(production).toMatch(/options \{\n\s+lock\(resource: 'gantry-deploy-production'\)\n\s+\}/);
   });
 
   it("runs independent stages in parallel and names the default branch it was given", () => {
