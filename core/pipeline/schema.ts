@@ -11,7 +11,7 @@ import { TRIVY_IMAGE } from "../scan/trivy-plan.js";
 import { DEFAULT_SBOM_FORMAT, SBOM_FORMATS } from "../image/sbom.js";
 import { BASE_KINDS, DEFAULT_BASE, NONROOT_UID } from "../image/bases.js";
 import { imageReferenceProblem, repositoryProblem } from "../image/reference.js";
-import { SECRET_REFERENCE, SECRET_REFERENCE_HINT } from "./secret-reference.js";
+import { CI_VARIABLE_NAME, SECRET_REFERENCE, SECRET_REFERENCE_HINT } from "./secret-reference.js";
 import { checkEnvironments, environmentsSchema, stagesSchema } from "./stages.js";
 
 const goDuration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, "expected a Go duration such as 90s, 10m or 1h30m");
@@ -110,6 +110,20 @@ export const publishSchema = z
   })
   .describe("Where and how the image is pushed.");
 
+export const ciSchema = z
+  .strictObject({
+    engine: z
+      .strictObject({
+        hostVariable: z
+          .string()
+          .regex(CI_VARIABLE_NAME, "expected the name of a CI variable (a POSIX name, not GANTRY_*), e.g. DAGGER_ENGINE_HOST")
+          .describe("The CI variable (GitHub: a repository or organisation variable) holding the engine's address, e.g. tcp://dagger-engine.ci:1234 or kube-pod://dagger-engine-0?namespace=dagger; the generated jobs set _EXPERIMENTAL_DAGGER_RUNNER_HOST from it."),
+      })
+      .optional()
+      .describe("A shared Dagger engine the generated jobs connect to instead of starting one per job (GitLab then needs no Docker-in-Docker)."),
+  })
+  .describe("How the generated CI files run (ci-files).");
+
 export const pipelineSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "expected a lowercase name such as hello-api").optional().describe("Binary and image title. Default: the main package's directory, or the module's last path element."),
@@ -121,6 +135,7 @@ export const pipelineSchema = z
     publish: publishSchema.prefault({}),
     environments: environmentsSchema,
     stages: stagesSchema,
+    ci: ciSchema.prefault({}),
   })
   .superRefine(checkEnvironments)
   .describe("A Gantry pipeline: one Go service, how it is tested, built, packaged, scanned, published and deployed.");

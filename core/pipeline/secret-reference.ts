@@ -8,6 +8,8 @@ const CONTROL = "\\x00-\\x1f\\x7f";
 /** Variables the generated CI files set themselves; a reference to one would read Gantry's value. */
 export const RESERVED_VARIABLE_PREFIX = "GANTRY_";
 const POSIX_NAME = `(?!${RESERVED_VARIABLE_PREFIX})[A-Za-z_][A-Za-z0-9_]*`;
+/** A variable a pipeline file may name (a POSIX name outside GANTRY_*): one the CI system provides. */
+export const CI_VARIABLE_NAME = new RegExp(`^${POSIX_NAME}$`);
 const TEXT = `[^${CONTROL}]+`;
 const SEGMENT = `[^/?#${CONTROL}]+`;
 const VAULT_SEGMENT = `[^/?#\\s${CONTROL}]+`;

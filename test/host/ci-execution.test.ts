@@ -77,6 +77,7 @@ describe("GitHub run steps", () => {
   };
   const resolve = (expression: string): string => {
     if (/^secrets\./.test(expression)) return SECRET;
+    if (/^vars\./.test(expression)) return hostile("vars");
     if (/^needs\.[a-z0-9-]+\.outputs\.image$/.test(expression)) return needsImage;
     if (expression === "github.event.repository.default_branch") return hostile("default-branch");
     throw new Error(`an expression the test does not provide: ${expression}`);

@@ -12,7 +12,7 @@ import { describeCondition } from "../conditions.js";
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
-import { checkCiOptions, daggerVersion, generatedHeader, pipelineGraph, secretVariable, type CiOptions } from "./shared.js";
+import { checkCiOptions, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, secretVariable, sharedEngineVariable, type CiOptions } from "./shared.js";
 
 export const GITHUB_WORKFLOW_FILE = ".github/workflows/gantry.yml";
 
@@ -49,6 +49,7 @@ export function githubWorkflow(pipeline: Pipeline, options: CiOptions): string {
     ref: shellVariable("GITHUB_REF"),
     ...(options.module ? { module: shellVariable("GANTRY_MODULE") } : {}),
   };
+  const engine = sharedEngineVariable(pipeline);
   const jobs: Record<string, Job> = {};
   if (conditional.length > 0) jobs[PLAN_JOB] = planJob(conditional);
   for (const stage of graph.stages) jobs[stage.name] = stageJob(stage, graph, pipeline, target, conditional.length > 0);
@@ -61,10 +62,12 @@ export function githubWorkflow(pipeline: Pipeline, options: CiOptions): string {
       DAGGER_VERSION: daggerVersion(options),
       GANTRY_CONFIG: githubLiteral(options.config),
       ...(options.module ? { GANTRY_MODULE: githubLiteral(options.module) } : {}),
+      ...(engine ? { [RUNNER_HOST]: `\${{ vars.${engine} }}` } : {}),
     },
     jobs,
   });
-  doc.commentBefore = [...generatedHeader(options), ...approvalNotes(graph)].map((l) => ` ${l}`).join("\n");
+  const engineNote = engine ? [`Every dagger call connects to the shared engine at the repository or organisation variable ${engine} (Settings > Variables).`] : [];
+  doc.commentBefore = [...generatedHeader(options), ...engineNote, ...approvalNotes(graph)].map((l) => ` ${l}`).join("\n");
   return pinComments(doc.toString({ lineWidth: 0 }));
 }
 

@@ -9,11 +9,14 @@ import { pushedImageShell, REPORT_FILES, REPORT_PATHS, shellLine, shellVariable,
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
-import { checkCiOptions, conditionFactors, daggerVersion, generatedHeader, pipelineGraph, type CiOptions } from "./shared.js";
+import { checkCiOptions, conditionFactors, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, sharedEngineVariable, type CiOptions } from "./shared.js";
 
 export const GITLAB_CI_FILE = ".gitlab-ci.yml";
 
 const DOCKER = "docker:28";
+
+/** What the Docker CLI in the job needs to reach the docker:dind service over TLS. */
+const DIND_VARIABLES = { DOCKER_HOST: "tcp://docker:2376", DOCKER_TLS_VERIFY: "1", DOCKER_TLS_CERTDIR: "/certs", DOCKER_CERT_PATH: "/certs/client" };
 
 /** GitLab's notation of a Gantry ref, so tags, branches and merge requests read as the runner reads them. */
 const REF_SCRIPT = [
@@ -37,6 +40,7 @@ export function gitlabCi(pipeline: Pipeline, options: CiOptions): string {
   checkCiOptions(options);
   const graph = pipelineGraph(pipeline);
   const target: CallTarget = { config: options.config, ref: shellVariable("GANTRY_REF"), ...(options.module ? { module: options.module } : {}) };
+  const engine = sharedEngineVariable(pipeline);
   const file: Record<string, unknown> = {
     workflow: {
       // Merge request pipelines, plus branch pipelines for branches without an open merge request, plus tags.
@@ -50,15 +54,13 @@ export function gitlabCi(pipeline: Pipeline, options: CiOptions): string {
     variables: {
       DAGGER_VERSION: daggerVersion(options),
       GIT_DEPTH: "0",
-      DOCKER_HOST: "tcp://docker:2376",
-      DOCKER_TLS_VERIFY: "1",
-      DOCKER_TLS_CERTDIR: "/certs",
-      DOCKER_CERT_PATH: "/certs/client",
+      // GitLab expands $NAME in a variable's value: the engine's address comes from the CI variable.
+      ...(engine ? { [RUNNER_HOST]: `$${engine}` } : DIND_VARIABLES),
     },
     stages: graph.stages.map((s) => s.name),
     ".gantry": {
       image: DOCKER,
-      services: [`${DOCKER}-dind`],
+      ...(engine ? {} : { services: [`${DOCKER}-dind`] }),
       before_script: ["apk add --no-cache bash curl git", 'curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=/usr/local/bin DAGGER_VERSION="$DAGGER_VERSION" sh', ...REF_SCRIPT],
     },
   };
@@ -66,9 +68,13 @@ export function gitlabCi(pipeline: Pipeline, options: CiOptions): string {
   const doc = new Document(file);
   doc.commentBefore = [
     ...generatedHeader(options),
-    "The Dagger engine runs in Docker-in-Docker (the docker:dind service), which needs a runner with",
-    'privileged = true in its [runners.docker] section. A runner that mounts an engine socket instead',
-    "can drop the service and the DOCKER_* variables and set _EXPERIMENTAL_DAGGER_RUNNER_HOST.",
+    ...(engine
+      ? [`Every job connects to the shared Dagger engine whose address is in the CI/CD variable ${engine}.`]
+      : [
+          "The Dagger engine runs in Docker-in-Docker (the docker:dind service), which needs a runner with",
+          "privileged = true in its [runners.docker] section. A shared engine (ci.engine.hostVariable in the",
+          "pipeline file) needs neither.",
+        ]),
   ]
     .map((l) => ` ${l}`)
     .join("\n");

@@ -9,7 +9,7 @@ import { pushedImageShell, REPORT_FILES, REPORT_PATHS, shellLine, shellVariable,
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
-import { checkCiOptions, conditionFactors, daggerVersion, generatedHeader, pipelineGraph, secretVariable, type CiOptions } from "./shared.js";
+import { checkCiOptions, conditionFactors, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, secretVariable, sharedEngineVariable, type CiOptions } from "./shared.js";
 
 export const JENKINSFILE = "Jenkinsfile";
 
@@ -25,6 +25,7 @@ export function jenkinsfile(pipeline: Pipeline, options: CiOptions): string {
   checkCiOptions(options);
   const graph = pipelineGraph(pipeline);
   const target: CallTarget = { config: options.config, ref: shellVariable("GANTRY_REF"), ...(options.module ? { module: options.module } : {}) };
+  const engine = sharedEngineVariable(pipeline);
   const render = (stage: Stage, indent: string) => stageBlock(stage, graph, pipeline, target, options.defaultBranch ?? "main", indent);
   const body: string[] = [];
   body.push(...block(`stage(${groovyString(INSTALL_STAGE)})`, ["steps {", `  sh ${groovyString(`curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR="$WORKSPACE/.dagger/bin" DAGGER_VERSION="$DAGGER_VERSION" sh`)}`, "}"], "    "));
@@ -35,17 +36,20 @@ export function jenkinsfile(pipeline: Pipeline, options: CiOptions): string {
   const lines = [
     ...[
       ...generatedHeader(options),
-      "For a multibranch pipeline (BRANCH_NAME, TAG_NAME, CHANGE_ID) on an agent with Docker and curl;",
+      `For a multibranch pipeline (BRANCH_NAME, TAG_NAME, CHANGE_ID) on an agent with ${engine ? "curl" : "Docker and curl"};`,
       "the first stage installs the Dagger CLI at the module's engine version. Stages that do not",
       "depend on each other run in parallel; a failed stage stops the stages after it. Each deploy",
       "stage holds a lock per environment (the Lockable Resources plugin), so two builds never roll",
       "out to one environment at once.",
+      ...(engine ? [`Every dagger call connects to the shared engine at the environment variable ${engine}.`] : []),
     ].map((l) => `// ${l}`),
     "pipeline {",
     "  agent any",
     "  environment {",
     `    DAGGER_VERSION = ${groovyString(daggerVersion(options))}`,
     `    GANTRY_REF = "${REF_EXPRESSION}"`,
+    // The variable's name is a POSIX name (checked when the pipeline file loads), so it is safe as Groovy code.
+    ...(engine ? [`    ${RUNNER_HOST} = "\${env.${engine}}"`] : []),
     "  }",
     "  stages {",
     ...body,

@@ -10,6 +10,7 @@ import { INSTALL_STAGE, jenkinsfile } from "../../../core/pipeline/ci/jenkins.js
 import { REPORT_FILES } from "../../../core/pipeline/commands.js";
 import { stageGraph } from "../../../core/pipeline/graph.js";
 import { refPatternRegex } from "../../../core/pipeline/ref-pattern.js";
+import { loadPipeline } from "../../../core/pipeline/load.js";
 import { ENGINE_VERSION, EXAMPLES, root } from "./ci-pipelines.js";
 
 type Job = Record<string, any>;
@@ -158,6 +159,27 @@ describe("the generated GitLab CI file", () => {
     const lint = gitlab(sink).lint;
     expect(lint.rules[0].if).toBe('$CI_COMMIT_BRANCH =~ /^feature\\/.*$/ || $CI_COMMIT_BRANCH =~ /^fix-[^\\/]$/ || $CI_PIPELINE_SOURCE == "merge_request_event"');
     expect(gitlab(sink).publish.rules[0]).toMatchObject({ when: "manual" });
+  });
+});
+
+describe("a shared engine named by a CI variable", () => {
+  const shared = loadPipeline("ci:\n  engine:\n    hostVariable: DAGGER_ENGINE_HOST\n", "pipelines/shared.yaml");
+  const options = { config: "pipelines/shared.yaml", engineVersion: ENGINE_VERSION };
+
+  it("reaches every GitHub job through the workflow's env, from a repository variable", () => {
+    expect((parse(githubWorkflow(shared, options)) as { env: object }).env).toMatchObject({ _EXPERIMENTAL_DAGGER_RUNNER_HOST: "${{ vars.DAGGER_ENGINE_HOST }}" });
+  });
+
+  it("replaces GitLab's Docker-in-Docker service and its variables", () => {
+    const ci = parse(gitlabCi(shared, options)) as Record<string, any>;
+    expect(ci.variables).toEqual({ DAGGER_VERSION: ENGINE_VERSION.slice(1), GIT_DEPTH: "0", _EXPERIMENTAL_DAGGER_RUNNER_HOST: "$DAGGER_ENGINE_HOST" });
+    expect(ci[".gantry"].services).toBeUndefined();
+    expect(gitlab().variables).toMatchObject({ DOCKER_HOST: "tcp://docker:2376" });
+  });
+
+  it("reaches every Jenkins stage through the pipeline's environment", () => {
+    expect(jenkinsfile(shared, options)).toMatch(/^ {4}_EXPERIMENTAL_DAGGER_RUNNER_HOST = "\$\{env\.DAGGER_ENGINE_HOST\}"$/m);
+    expect(jenkinsfile(canary.pipeline, canary.options)).not.toContain("_EXPERIMENTAL_DAGGER_RUNNER_HOST");
   });
 });
 

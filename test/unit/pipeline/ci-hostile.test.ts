@@ -13,7 +13,7 @@ import { generatedCases, hostileCases, outcome } from "../../support/ci-hostile.
 import { evaluate, stringLiteral, templateSegments } from "../../support/github-expressions.js";
 
 /** Expressions the GitHub generator writes itself; any other `${{ }}` must be a string literal. */
-const OWN_EXPRESSIONS = [/^secrets\.[A-Za-z_][A-Za-z0-9_]*$/, /^needs\.[a-z][a-z0-9-]*\.outputs\.image$/, /^steps\.(plan|publish)\.outputs\.[a-z][a-z0-9-]*$/, /^env\.DAGGER_VERSION$/, /^github\.event\.repository\.default_branch$/];
+const OWN_EXPRESSIONS = [/^secrets\.[A-Za-z_][A-Za-z0-9_]*$/, /^needs\.[a-z][a-z0-9-]*\.outputs\.image$/, /^steps\.(plan|publish)\.outputs\.[a-z][a-z0-9-]*$/, /^env\.DAGGER_VERSION$/, /^vars\.[A-Za-z_][A-Za-z0-9_]*$/, /^github\.event\.repository\.default_branch$/];
 
 const cases = hostileCases();
 const generated = generatedCases();
