@@ -63,6 +63,11 @@ export function shellLine(command: ShellCommand): string {
   return command.pipeTo ? `${line} | ${command.pipeTo.map(renderWord).join(" ")}` : line;
 }
 
+/** Script lines: shell text the generator wrote itself, or commands rendered by shellLine. */
+export function scriptLines(lines: (string | ShellCommand)[]): string[] {
+  return lines.map((l) => (typeof l === "string" ? l : shellLine(l)));
+}
+
 export function daggerCall(target: CallTarget, call: Word[]): ShellCommand {
   return { words: ["dagger", ...(target.module === undefined ? [] : ["-m", target.module]), "call", "--config", target.config, "--ref", target.ref, ...call] };
 }

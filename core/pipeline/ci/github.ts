@@ -7,7 +7,7 @@
 import { Document } from "yaml";
 
 import { shellWord } from "../../quote.js";
-import { pushedImageShell, REPORT_FILES, REPORT_PATHS, shellLine, shellVariable, stageCommands, type CallTarget, type ShellCommand } from "../commands.js";
+import { pushedImageShell, REPORT_FILES, REPORT_PATHS, scriptLines, shellVariable, stageCommands, type CallTarget, type ShellCommand } from "../commands.js";
 import { describeCondition } from "../conditions.js";
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
@@ -165,7 +165,7 @@ function stageSteps(stage: Stage, pipeline: Pipeline, target: CallTarget, publis
   const run = (name: string, lines: (string | ShellCommand)[], extra: Step = {}): Step => ({
     name,
     ...extra,
-    run: `${lines.map((l) => (typeof l === "string" ? l : shellLine(l))).join("\n")}\n`,
+    run: `${scriptLines(lines).join("\n")}\n`,
   });
   const upload = (what: string, path: string): Step => pinned(ACTIONS.uploadArtifact, { name: `${stage.name}-${what}`, path, "if-no-files-found": "ignore" }, { if: "always()" });
   const summary = (file: string): Step => run("Job summary", [`if [ -f ${file} ]; then cat ${file} >> "$GITHUB_STEP_SUMMARY"; fi`], { if: "always()" });

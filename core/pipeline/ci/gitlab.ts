@@ -5,7 +5,7 @@
 // whose name GitLab reserves at the top level (image, variables, ...) gets a job key no stage can.
 import { Document } from "yaml";
 
-import { pushedImageShell, REPORT_FILES, REPORT_PATHS, shellLine, shellVariable, stageCommands, type CallTarget, type ShellCommand, type Word } from "../commands.js";
+import { pushedImageShell, REPORT_FILES, REPORT_PATHS, scriptLines, shellVariable, stageCommands, type CallTarget, type ShellCommand, type Word } from "../commands.js";
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
@@ -117,7 +117,7 @@ function conditionExpression(when: StageCondition): string {
 
 function stageScript(stage: Stage, graph: StageGraph, pipeline: Pipeline, target: CallTarget): Record<string, unknown> {
   const always = (paths: string[], reports: Record<string, unknown>) => ({ artifacts: { when: "always", paths, reports } });
-  const lines = (...commands: (string | ShellCommand)[]) => commands.map((c) => (typeof c === "string" ? c : shellLine(c)));
+  const lines = (...commands: (string | ShellCommand)[]) => scriptLines(commands);
   switch (stage.kind) {
     case "test": {
       const c = stageCommands(stage, target);

@@ -5,7 +5,7 @@
 // from the pipeline file is a Groovy string literal that interpolates nothing, and inside `sh`
 // scripts a quoted shell word (core/quote.ts).
 import { groovyString } from "../../quote.js";
-import { pushedImageShell, REPORT_FILES, REPORT_PATHS, shellLine, shellVariable, stageCommands, type CallTarget, type ShellCommand } from "../commands.js";
+import { pushedImageShell, REPORT_FILES, REPORT_PATHS, scriptLines, shellVariable, stageCommands, type CallTarget, type ShellCommand } from "../commands.js";
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
@@ -86,7 +86,7 @@ function stageBlock(stage: Stage, graph: StageGraph, pipeline: Pipeline, target:
   }
   if (stage.kind === "deploy") inner.push("options {", `  lock(resource: ${groovyString(deployLock(stage.environment!))})`, "}");
   const { script, credentials, reports } = stageScript(stage, graph, pipeline, target);
-  const sh = `sh ${groovyString(`${[PATH_LINE, ...script.map((l) => (typeof l === "string" ? l : shellLine(l)))].join("\n")}\n`)}`;
+  const sh = `sh ${groovyString(`${[PATH_LINE, ...scriptLines(script)].join("\n")}\n`)}`;
   inner.push("steps {", ...(credentials.length > 0 ? [`  withCredentials([${credentials.join(", ")}]) {`, `    ${sh}`, "  }"] : [`  ${sh}`]), "}");
   if (reports.length > 0) inner.push("post {", "  always {", ...reports.map((r) => `    ${r}`), "  }", "}");
   return block(`stage(${groovyString(stage.name)})`, inner, indent);
