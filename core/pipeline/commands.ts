@@ -38,6 +38,7 @@ export const REPORT_PATHS = {
 export const REPORT_FILES = {
   junit: `${REPORT_PATHS.test}/junit.xml`,
   testSummary: `${REPORT_PATHS.test}/summary.md`,
+  cobertura: `${REPORT_PATHS.test}/coverage.xml`,
   sarif: `${REPORT_PATHS.scan}/trivy.sarif`,
   gitlabScan: `${REPORT_PATHS.scan}/gl-container-scanning-report.json`,
   scanJunit: `${REPORT_PATHS.scan}/trivy-junit.xml`,

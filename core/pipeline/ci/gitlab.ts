@@ -125,7 +125,7 @@ function stageScript(stage: Stage, graph: StageGraph, pipeline: Pipeline, target
       return {
         script: lines(...c.reports, `cat ${REPORT_FILES.testSummary}`, ...c.check),
         coverage: "/coverage (\\d+(?:\\.\\d+)?)%/",
-        ...always([REPORT_PATHS.test], { junit: REPORT_FILES.junit }),
+        ...always([REPORT_PATHS.test], { junit: REPORT_FILES.junit, coverage_report: { coverage_format: "cobertura", path: REPORT_FILES.cobertura } }),
       };
     }
     case "build":
