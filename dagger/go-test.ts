@@ -17,5 +17,5 @@ export async function runTests(ctx: StageContext): Promise<TestReport> {
     .withExec(plan.argv, { expect: ReturnType.Any, redirectStdout: plan.eventsPath });
   const exitCode = await ran.exitCode();
   const coverprofile = plan.coverprofilePath && (await ran.exists(plan.coverprofilePath)) ? ran.file(plan.coverprofilePath) : undefined;
-  return TestReport.of(ran.file(plan.eventsPath), exitCode, coverprofile);
+  return TestReport.of(ran.file(plan.eventsPath), exitCode, coverprofile, { modulePath: ctx.mod.module, sourceDir: ctx.pipeline.source, timestamp: ctx.release.sourceDateEpoch ?? 0 });
 }

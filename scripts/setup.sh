@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 echo "--- npm packages (exactly the lock: a drift fails here, loudly)"
 npm ci --no-audit --no-fund
 
-echo "--- debian packages: docker-registry, htpasswd (apache2-utils), prometheus, shellcheck, busybox"
-bash scripts/install-apt.sh docker-registry apache2-utils prometheus shellcheck busybox
+echo "--- debian packages: docker-registry, htpasswd (apache2-utils), prometheus, shellcheck, busybox, groovy (compiles the generated Jenkinsfile), rsync (gitlab-ci-local's shell executor)"
+bash scripts/install-apt.sh docker-registry apache2-utils prometheus shellcheck busybox groovy rsync
 
 echo "--- crane (built from the Go module proxy into .tools/bin)"
 bash scripts/install-crane.sh
@@ -25,6 +25,9 @@ bash scripts/install-prometheus.sh
 echo "--- actionlint (built from the Go module proxy into .tools/bin; lints the generated GitHub workflows)"
 bash scripts/install-actionlint.sh
 
+echo "--- gitlab-ci-local and the Node it needs (npm packages into .tools/gitlab-ci-local; checks the generated .gitlab-ci.yml)"
+bash scripts/install-gitlab-ci-local.sh
+
 echo "--- tools"
 go version
 .tools/bin/trivy --version | sed -n 1p
@@ -33,3 +36,5 @@ prometheus --version 2>&1 | sed -n 1p
 busybox | sed -n 1p
 .tools/bin/actionlint -version | sed -n 1p
 shellcheck --version | sed -n 2p
+.tools/bin/gitlab-ci-local --version
+JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}" groovy --version

@@ -13,16 +13,25 @@ export class TestReport {
   exitCode: number;
   /** Coverage profile, when the run measured coverage and compiled. */
   coverprofile?: File;
+  /** The Go module's path (go.mod), which prefixes the profile's file names. */
+  modulePath: string;
+  /** The module's directory in the repository (the pipeline's source), for repository paths in coverage reports. */
+  sourceDir: string;
+  /** Seconds since the epoch stamped into coverage reports (the commit time; 0 when unknown). */
+  timestamp: number;
 
   // Only API types may appear in an @object constructor (they become part of the module's API).
-  constructor(events: File, exitCode: number, coverprofile?: File) {
+  constructor(events: File, exitCode: number, coverprofile?: File, modulePath = "", sourceDir = ".", timestamp = 0) {
     this.events = events;
     this.exitCode = exitCode;
     this.coverprofile = coverprofile;
+    this.modulePath = modulePath;
+    this.sourceDir = sourceDir;
+    this.timestamp = timestamp;
   }
 
-  static of(events: File, exitCode: number, coverprofile?: File): TestReport {
-    return new TestReport(events, exitCode, coverprofile);
+  static of(events: File, exitCode: number, coverprofile?: File, source: { modulePath: string; sourceDir: string; timestamp: number } = { modulePath: "", sourceDir: ".", timestamp: 0 }): TestReport {
+    return new TestReport(events, exitCode, coverprofile, source.modulePath, source.sourceDir, source.timestamp);
   }
 
   /** Number of tests and subtests that ran. */
@@ -81,6 +90,17 @@ export class TestReport {
     return this.coverprofile ?? dag.file("coverage.out", "");
   }
 
+  /**
+   * Line coverage as Cobertura XML with paths from the repository root, for GitLab's merge request
+   * coverage view (artifacts:reports:coverage_report). Example: dagger call test cobertura export --path coverage.xml
+   */
+  @func()
+  async cobertura(): Promise<File> {
+    const { coverProfileToCobertura } = await import("#core/go/cobertura.js");
+    const profile = this.coverprofile ? await this.coverprofile.contents() : "mode: set\n";
+    return dag.file("coverage.xml", coverProfileToCobertura(profile, { modulePath: this.modulePath, sourceDir: this.sourceDir, timestamp: this.timestamp }));
+  }
+
   /** A Markdown summary for a GitHub job summary or a GitLab merge request note. */
   @func()
   async summary(): Promise<string> {
@@ -89,7 +109,7 @@ export class TestReport {
   }
 
   /**
-   * Every report in one directory: junit.xml, go-test.json, coverage.out and summary.md.
+   * Every report in one directory: junit.xml, go-test.json, coverage.out, coverage.xml (Cobertura) and summary.md.
    * Example: dagger call test reports export --path reports/test
    */
   @func()
@@ -99,6 +119,7 @@ export class TestReport {
       .withFile("junit.xml", await this.junit())
       .withFile("go-test.json", this.events)
       .withFile("coverage.out", this.profile())
+      .withFile("coverage.xml", await this.cobertura())
       .withNewFile("summary.md", await this.summary());
   }
 

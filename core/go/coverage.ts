@@ -11,13 +11,24 @@ const MODE_LINE = /^mode: (set|count|atomic)$/;
 // The same pattern `go tool cover` uses; the file name may itself contain colons (C:\...).
 const BLOCK_LINE = /^(.+):(\d+)\.(\d+),(\d+)\.(\d+) (\d+) (\d+)$/;
 
+/** One block of a Go coverprofile: a span of source lines, its statements and how often it ran. */
+export interface CoverBlock {
+  /** The file as the profile names it: import path and file name (example.com/api/internal/x.go). */
+  file: string;
+  startLine: number;
+  endLine: number;
+  statements: number;
+  /** The highest count any listing of the block gave (0: never ran). */
+  count: number;
+}
+
 /**
- * Reads a Go coverprofile (`go test -coverprofile`). A block listed more than once, as with
- * -coverpkg (every test binary lists every covered package) or concatenated profiles, counts once,
- * and counts as covered if any listing ran it.
+ * Reads a Go coverprofile (`go test -coverprofile`) into its blocks. A block listed more than once,
+ * as with -coverpkg (every test binary lists every covered package) or concatenated profiles,
+ * counts once, and counts as covered if any listing ran it.
  */
-export function parseCoverProfile(text: string, file = "coverage.out"): CoverageSummary {
-  const blocks = new Map<string, { statements: number; covered: boolean }>();
+export function parseCoverBlocks(text: string, file = "coverage.out"): CoverBlock[] {
+  const blocks = new Map<string, CoverBlock>();
   let sawMode = false;
   text.split("\n").forEach((raw, index) => {
     const line = raw.trimEnd();
@@ -37,15 +48,19 @@ export function parseCoverProfile(text: string, file = "coverage.out"): Coverage
     if (known && known.statements !== Number(statements)) {
       throw new FileError(file, `block ${key} has ${statements} statements here but ${known.statements} earlier; the profiles come from different sources`, lineNumber);
     }
-    const covered = Number(count) > 0;
-    if (known) known.covered ||= covered;
-    else blocks.set(key, { statements: Number(statements), covered });
+    if (known) known.count = Math.max(known.count, Number(count));
+    else blocks.set(key, { file: name!, startLine: Number(startLine), endLine: Number(endLine), statements: Number(statements), count: Number(count) });
   });
+  return [...blocks.values()];
+}
+
+/** Statement coverage of a Go coverprofile. */
+export function parseCoverProfile(text: string, file = "coverage.out"): CoverageSummary {
   let statements = 0;
   let covered = 0;
-  for (const block of blocks.values()) {
+  for (const block of parseCoverBlocks(text, file)) {
     statements += block.statements;
-    if (block.covered) covered += block.statements;
+    if (block.count > 0) covered += block.statements;
   }
   return { statements, covered, percent: statements === 0 ? 0 : (covered / statements) * 100 };
 }

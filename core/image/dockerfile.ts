@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import { ArgumentError } from "../errors.js";
+import { shellWord as shellQuote } from "../quote.js";
 import type { ImagePlan } from "./plan.js";
 import { parseImageReference } from "./reference.js";
 import type { Rootfs } from "./rootfs.js";
@@ -113,10 +114,6 @@ function validateBuild(build: DockerfileBuild): void {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(build.binaryName)) {
     throw new ArgumentError("binaryName", `"${build.binaryName}" cannot name a binary; expected letters, digits, ".", "_" and "-"`);
   }
-}
-
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:=,+-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
 /** A double-quoted Dockerfile word: backslash, quote and `$` (variable expansion) are escaped. */

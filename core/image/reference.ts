@@ -69,6 +69,25 @@ export function parseImageReference(text: string, argument = "image"): ImageRefe
   return { registry, repository, ...(tag === undefined ? {} : { tag }), ...(digest === undefined ? {} : { digest }) };
 }
 
+/** Why `text` is not an image reference (distribution/reference's grammar), or undefined when it is one. */
+export function imageReferenceProblem(text: string): string | undefined {
+  try {
+    parseImageReference(text);
+    return undefined;
+  } catch (e) {
+    return (e as ArgumentError).problem;
+  }
+}
+
+/** Why `text` is not a repository to push to (a reference without tag or digest), or undefined. */
+export function repositoryProblem(text: string): string | undefined {
+  const problem = imageReferenceProblem(text);
+  if (problem) return problem;
+  const ref = parseImageReference(text);
+  if (ref.tag !== undefined || ref.digest !== undefined) return `"${text}" names a tag or digest; a repository is [registry/]path without them (tags come from publish.tags)`;
+  return undefined;
+}
+
 /** `registry/repository`, the part push and pull commands take before `:tag` or `@digest`. */
 export function imageName(ref: ImageReference): string {
   return `${ref.registry}/${ref.repository}`;

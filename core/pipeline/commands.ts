@@ -1,15 +1,28 @@
 // Every `dagger call` command line that generated CI files (and documentation) run, in one place:
-// when the module's CLI changes, this file is the only one to edit. Values are shell words; a
-// caller passes shell expressions such as "$GITHUB_REF" for what the CI system knows at run time.
+// when the module's CLI changes, this file is the only one to edit. A command is a list of words;
+// each is text (quoted for the shell by the one rule in core/quote.ts, so a value from the pipeline
+// file stays one word of data), a variable the CI system or the job sets at run time, or both
+// joined into one word.
+import { shellWord } from "../quote.js";
 import type { Stage } from "./graph.js";
+
+/** A shell variable, expanded at run time inside double quotes (one word, never split or globbed). */
+export interface ShellVariable {
+  variable: string;
+}
+
+/** Text, a variable, or several of them joined into one word. */
+export type Word = string | ShellVariable | Word[];
+
+export const shellVariable = (variable: string): ShellVariable => ({ variable });
 
 export interface CallTarget {
   /** A remote module (github.com/acme/gantry@v0.2.0); absent when the repository is the module. */
-  module?: string;
+  module?: Word;
   /** The pipeline file, relative to the repository root. */
-  config: string;
-  /** A shell expression giving the git ref, e.g. "$GITHUB_REF". */
-  ref: string;
+  config: Word;
+  /** The git ref, e.g. the variable GITHUB_REF. */
+  ref: Word;
 }
 
 /** Where each stage's files land in the workspace, for artifacts, reports and summaries. */
@@ -25,26 +38,54 @@ export const REPORT_PATHS = {
 export const REPORT_FILES = {
   junit: `${REPORT_PATHS.test}/junit.xml`,
   testSummary: `${REPORT_PATHS.test}/summary.md`,
+  cobertura: `${REPORT_PATHS.test}/coverage.xml`,
   sarif: `${REPORT_PATHS.scan}/trivy.sarif`,
   gitlabScan: `${REPORT_PATHS.scan}/gl-container-scanning-report.json`,
   scanJunit: `${REPORT_PATHS.scan}/trivy-junit.xml`,
   scanSummary: `${REPORT_PATHS.scan}/summary.md`,
 } as const;
 
-export function daggerCall(target: CallTarget, call: string): string {
-  const module = target.module ? ` -m ${target.module}` : "";
-  return `dagger${module} call --config ${target.config} --ref "${target.ref}" ${call}`;
+/** One command: its words, and optionally a command its output is piped into. */
+export interface ShellCommand {
+  words: Word[];
+  pipeTo?: Word[];
+}
+
+/** The shell text of one word. */
+export function renderWord(word: Word): string {
+  if (typeof word === "string") return shellWord(word);
+  if (Array.isArray(word)) return word.map(renderWord).join("");
+  return `"$${word.variable}"`;
+}
+
+/** The shell line of a command, every word rendered by the one quoting rule. */
+export function shellLine(command: ShellCommand): string {
+  const line = command.words.map(renderWord).join(" ");
+  return command.pipeTo ? `${line} | ${command.pipeTo.map(renderWord).join(" ")}` : line;
+}
+
+/** Script lines: shell text the generator wrote itself, or commands rendered by shellLine. */
+export function scriptLines(lines: (string | ShellCommand)[]): string[] {
+  return lines.map((l) => (typeof l === "string" ? l : shellLine(l)));
+}
+
+export function daggerCall(target: CallTarget, call: Word[]): ShellCommand {
+  return { words: ["dagger", ...(target.module === undefined ? [] : ["-m", target.module]), "call", "--config", target.config, "--ref", target.ref, ...call] };
 }
 
 export interface StageCommandOptions {
-  /** The name scan reports show for the image, a shell word. */
-  imageName: string;
-  /** Registry password, as a secret reference (env:GITHUB_TOKEN). */
-  password?: string;
-  /** Registry user name, a shell word. */
-  username?: string;
-  /** A shell expression holding the pushed reference (repo@sha256:...) a deploy stage rolls out. */
-  image?: string;
+  /** The name scan reports show for the image. */
+  imageName?: Word;
+  /** Registry password, as a secret reference (env:GITHUB_TOKEN) or a variable holding one. */
+  password?: Word;
+  /** Registry user name. */
+  username?: Word;
+  /** The pushed reference (repo@sha256:...) a deploy stage rolls out, usually a variable. */
+  image?: Word;
+  /** The deploy stage's environment. Default: the stage's own. */
+  environment?: Word;
+  /** The deploy stage's kubeconfig reference. Default: the stage's own, if any. */
+  kubeconfig?: Word;
 }
 
 /**
@@ -53,41 +94,44 @@ export interface StageCommandOptions {
  * publish the reports first and still stop.
  */
 export interface StageCommands {
-  reports: string[];
-  check: string[];
+  reports: ShellCommand[];
+  check: ShellCommand[];
 }
 
-export function stageCommands(stage: Stage, target: CallTarget, options: StageCommandOptions): StageCommands {
-  const call = (c: string) => daggerCall(target, c);
+export function stageCommands(stage: Stage, target: CallTarget, options: StageCommandOptions = {}): StageCommands {
+  const call = (...words: Word[]) => daggerCall(target, words);
+  const flag = (name: string, value: Word | undefined): Word[] => (value === undefined ? [] : [name, value]);
   switch (stage.kind) {
     case "test":
-      return { reports: [call(`test --source . reports export --path ${REPORT_PATHS.test}`)], check: [call("test --source . check")] };
+      return { reports: [call("test", "--source", ".", "reports", "export", "--path", REPORT_PATHS.test)], check: [call("test", "--source", ".", "check")] };
     case "build":
-      return { reports: [], check: [call(`build --source . export --path ${REPORT_PATHS.dist}`)] };
+      return { reports: [], check: [call("build", "--source", ".", "export", "--path", REPORT_PATHS.dist)] };
     case "image":
       // Builds the multi-platform image and prints its digest (Image.digest).
-      return { reports: [], check: [call("image --source . digest")] };
+      return { reports: [], check: [call("image", "--source", ".", "digest")] };
     case "scan":
       return {
-        reports: [call(`scan --source . reports --image-name ${options.imageName} export --path ${REPORT_PATHS.scan}`)],
-        check: [call("scan --source . check")],
+        reports: [call("scan", "--source", ".", "reports", ...flag("--image-name", options.imageName), "export", "--path", REPORT_PATHS.scan)],
+        check: [call("scan", "--source", ".", "check")],
       };
-    case "publish": {
-      const user = options.username ? ` --username ${options.username}` : "";
-      const password = options.password ? ` --password ${options.password}` : "";
-      return { reports: [], check: [`mkdir -p ${dirname(REPORT_PATHS.published)}`, `${call(`publish --source .${user}${password}`)} | tee ${REPORT_PATHS.published}`] };
-    }
+    case "publish":
+      return {
+        reports: [],
+        check: [
+          { words: ["mkdir", "-p", dirname(REPORT_PATHS.published)] },
+          { ...call("publish", "--source", ".", ...flag("--username", options.username), ...flag("--password", options.password)), pipeTo: ["tee", REPORT_PATHS.published] },
+        ],
+      };
     case "deploy": {
-      const kubeconfig = stage.kubeconfig ? ` --kubeconfig ${stage.kubeconfig}` : "";
-      const image = options.image ? ` --image "${options.image}"` : "";
-      return { reports: [], check: [call(`deploy --source . --environment ${stage.environment}${image}${kubeconfig}`)] };
+      const environment = options.environment ?? stage.environment!;
+      return { reports: [], check: [call("deploy", "--source", ".", "--environment", environment, ...flag("--image", options.image), ...flag("--kubeconfig", options.kubeconfig ?? stage.kubeconfig))] };
     }
   }
 }
 
 /** Shell lines setting `variable` to the digest reference (repo@sha256:...) of publish's first printed line. */
 export function pushedImageShell(variable: string): string[] {
-  return [`ref="$(head -n 1 ${REPORT_PATHS.published})"`, 'tagged="${ref%@*}"', `${variable}="\${tagged%:*}@\${ref##*@}"`];
+  return [`GANTRY_PUSHED="$(head -n 1 ${REPORT_PATHS.published})"`, 'GANTRY_TAGGED="${GANTRY_PUSHED%@*}"', `${variable}="\${GANTRY_TAGGED%:*}@\${GANTRY_PUSHED##*@}"`];
 }
 
 function dirname(path: string): string {

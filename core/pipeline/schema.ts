@@ -10,7 +10,8 @@ import { DEFAULT_GATED_SEVERITIES, SEVERITIES } from "../scan/severity.js";
 import { TRIVY_IMAGE } from "../scan/trivy-plan.js";
 import { DEFAULT_SBOM_FORMAT, SBOM_FORMATS } from "../image/sbom.js";
 import { BASE_KINDS, DEFAULT_BASE, NONROOT_UID } from "../image/bases.js";
-import { SECRET_REFERENCE, SECRET_REFERENCE_HINT } from "./secret-reference.js";
+import { imageReferenceProblem, repositoryProblem } from "../image/reference.js";
+import { CI_VARIABLE_NAME, SECRET_REFERENCE, SECRET_REFERENCE_HINT } from "./secret-reference.js";
 import { checkEnvironments, environmentsSchema, stagesSchema } from "./stages.js";
 
 const goDuration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, "expected a Go duration such as 90s, 10m or 1h30m");
@@ -18,11 +19,19 @@ const platform = z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/v\d)?$/, "expected os
 const secretRef = z.string().regex(SECRET_REFERENCE, SECRET_REFERENCE_HINT);
 const labelKey = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]*$/, "expected a label key such as org.opencontainers.image.licenses");
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name");
+/** A string checked by a function naming its problem (the image reference grammar). */
+const checked = (problem: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const why = problem(value);
+    if (why) ctx.addIssue({ code: "custom", message: why });
+  });
+const imageReference = checked(imageReferenceProblem);
+const repository = checked(repositoryProblem);
 
 export const goSchema = z
   .strictObject({
     version: z.string().optional().describe("Go version to build with, e.g. 1.26 or 1.26.3. Default: go.mod's toolchain line, else the newest patch of its go line."),
-    image: z.string().optional().describe("Go toolchain image, for mirrors and air-gapped registries. Default: golang:<go version>."),
+    image: imageReference.optional().describe("Go toolchain image, for mirrors and air-gapped registries. Default: golang:<go version>."),
     pkg: z.string().default(".").describe("The service's main package, relative to the Go module root, e.g. ./cmd/api."),
     buildTags: z.array(z.string()).default([]).describe("Go build tags for every build and test."),
     ldflags: z.array(z.string()).default([]).describe("Extra linker flags, appended after -s -w and the version stamps."),
@@ -57,7 +66,7 @@ export const testSchema = z
 export const imageSchema = z
   .strictObject({
     base: z.enum(BASE_KINDS).default(DEFAULT_BASE).describe("Runtime base: distroless (static, nonroot), scratch, alpine, or custom (baseImage names it)."),
-    baseImage: z.string().optional().describe("The custom base's reference, or a mirror of the distroless or alpine image."),
+    baseImage: imageReference.optional().describe("The custom base's reference, or a mirror of the distroless or alpine image."),
     port: z.int().min(1).max(65535).default(DEFAULT_PORT).describe("Port the service listens on, exposed by the image."),
     user: z.int().min(1).max(2147483647).default(NONROOT_UID).describe("Numeric uid the image runs as; never 0."),
     labels: z.record(labelKey, z.string()).default({}).describe("Extra image labels."),
@@ -79,10 +88,10 @@ export const scanSchema = z
     maxCounts: z.partialRecord(z.enum(SEVERITIES), z.int().min(0)).default({}).describe("Tolerated counts per severity; the gate fails above them."),
     allowList: z.string().optional().describe("Accepted vulnerabilities: a YAML file of {id, until, reason, package}, relative to the repository root."),
     ignoreFile: z.string().optional().describe("A .trivyignore or .trivyignore.yaml that Trivy applies, relative to the repository root."),
-    dbRepositories: z.array(z.string()).default([]).describe("Vulnerability DB repositories, tried in order. Default: Trivy's."),
-    javaDbRepositories: z.array(z.string()).default([]).describe("Java DB repositories, tried in order. Default: Trivy's."),
+    dbRepositories: z.array(imageReference).default([]).describe("Vulnerability DB repositories, tried in order. Default: Trivy's."),
+    javaDbRepositories: z.array(imageReference).default([]).describe("Java DB repositories, tried in order. Default: Trivy's."),
     timeout: goDuration.default("10m").describe("How long Trivy may run."),
-    trivyImage: z.string().default(TRIVY_IMAGE).describe("Trivy image, pinned by tag; point it at a mirror if needed."),
+    trivyImage: imageReference.default(TRIVY_IMAGE).describe("Trivy image, pinned by tag; point it at a mirror if needed."),
     trivyCache: z.string().default("gantry-trivy-db").describe("Cache volume for Trivy's vulnerability DB."),
     failOpen: z.boolean().default(false).describe('Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed.'),
   })
@@ -90,7 +99,7 @@ export const scanSchema = z
 
 export const publishSchema = z
   .strictObject({
-    repository: z.string().optional().describe("Repository to push to, without tag: ghcr.io/acme/api."),
+    repository: repository.optional().describe("Repository to push to, without tag: ghcr.io/acme/api."),
     tags: z.array(z.string()).default([]).describe("Extra tags or templates ({{version}}, {{major}}, {{minor}}, {{sha}}, {{short_sha}}, {{branch}}, {{date}})."),
     username: z.string().default("").describe("Registry user name."),
     password: secretRef.optional().describe("Registry password or token, as a secret reference (env:GITHUB_TOKEN)."),
@@ -100,6 +109,20 @@ export const publishSchema = z
     attachSbom: z.boolean().default(false).describe("Attach an SBOM to the digest as a signed attestation (needs cosignKey)."),
   })
   .describe("Where and how the image is pushed.");
+
+export const ciSchema = z
+  .strictObject({
+    engine: z
+      .strictObject({
+        hostVariable: z
+          .string()
+          .regex(CI_VARIABLE_NAME, "expected the name of a CI variable (a POSIX name, not GANTRY_*), e.g. DAGGER_ENGINE_HOST")
+          .describe("The CI variable (GitHub: a repository or organisation variable) holding the engine's address, e.g. tcp://dagger-engine.ci:1234 or kube-pod://dagger-engine-0?namespace=dagger; the generated jobs set _EXPERIMENTAL_DAGGER_RUNNER_HOST from it."),
+      })
+      .optional()
+      .describe("A shared Dagger engine the generated jobs connect to instead of starting one per job (GitLab then needs no Docker-in-Docker)."),
+  })
+  .describe("How the generated CI files run (ci-files).");
 
 export const pipelineSchema = z
   .strictObject({
@@ -112,6 +135,7 @@ export const pipelineSchema = z
     publish: publishSchema.prefault({}),
     environments: environmentsSchema,
     stages: stagesSchema,
+    ci: ciSchema.prefault({}),
   })
   .superRefine(checkEnvironments)
   .describe("A Gantry pipeline: one Go service, how it is tested, built, packaged, scanned, published and deployed.");

@@ -142,6 +142,7 @@ describe("module contract (offline introspection with the SDK's own introspector
       junit: obj("File"),
       json: obj("File"),
       profile: obj("File"),
+      cobertura: obj("File"),
       summary: STRING,
       reports: DIRECTORY,
       check: VOID,

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
-import { githubWorkflow } from "../../core/pipeline/ci/github.js";
+import { githubWorkflow, PLAN_JOB } from "../../core/pipeline/ci/github.js";
 import { conditionMatches } from "../../core/pipeline/conditions.js";
 import { stageGraph } from "../../core/pipeline/graph.js";
 import { parseGitRef } from "../../core/image/tags.js";
@@ -59,8 +59,8 @@ describe("the workflow's plan job in bash", () => {
   const refs = ["refs/heads/main", "refs/heads/trunk", "refs/heads/release/2.0", "refs/heads/release/2.0/x", "refs/heads/feature/a/b", "refs/heads/fix-1", "refs/heads/fix-12", "refs/tags/v1.2.3", "refs/tags/v1.2", "refs/tags/vnext", "refs/pull/7/merge"];
 
   it.each(EXAMPLES.map((e) => [e.name, e] as const))("decides every ref as the runner does for %s", async (_name, example) => {
-    const workflow = parse(githubWorkflow(example.pipeline, example.options)) as { jobs: { plan: { steps: { run: string }[] } } };
-    const script = workflow.jobs.plan.steps[0]!.run;
+    const workflow = parse(githubWorkflow(example.pipeline, example.options)) as { jobs: Record<string, { steps: { run: string }[] }> };
+    const script = workflow.jobs[PLAN_JOB]!.steps[0]!.run;
     const graph = stageGraph(example.pipeline.stages);
     const conditional = graph.stages.filter((s) => s.when);
     const dir = mkdtempSync(join(tmpdir(), "gantry-plan-"));

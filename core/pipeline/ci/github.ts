@@ -1,15 +1,18 @@
 // A GitHub Actions workflow from a pipeline file: one job per stage, `needs` as the stage graph,
 // conditions decided by a small plan job with the runner's own regular expressions, approvals
 // and per-environment concurrency through GitHub environments, reports as artifacts, SARIF in
-// code scanning and the summaries in the job summary.
+// code scanning and the summaries in the job summary. Every value from the pipeline file or the
+// ci-files arguments reaches a `run:` script through `env:` as data (GitHub's hardening guide),
+// never pasted into the script, where Actions would expand a `${{ }}` in it before the shell runs.
 import { Document } from "yaml";
 
-import { pushedImageShell, REPORT_FILES, REPORT_PATHS, stageCommands, type CallTarget } from "../commands.js";
+import { shellWord } from "../../quote.js";
+import { pushedImageShell, REPORT_FILES, REPORT_PATHS, scriptLines, shellVariable, stageCommands, type CallTarget, type ShellCommand } from "../commands.js";
 import { describeCondition } from "../conditions.js";
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
-import { daggerVersion, generatedHeader, imageName, pipelineGraph, secretVariable, type CiOptions } from "./shared.js";
+import { checkCiOptions, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, secretVariable, sharedEngineVariable, type CiOptions } from "./shared.js";
 
 export const GITHUB_WORKFLOW_FILE = ".github/workflows/gantry.yml";
 
@@ -31,22 +34,40 @@ export const ACTIONS = {
 type Step = Record<string, unknown>;
 type Job = Record<string, unknown>;
 
+/**
+ * The job that decides which conditional stages run. Its id has an underscore, which no stage name
+ * can hold, so no stage's job can take its place.
+ */
+export const PLAN_JOB = "gantry_plan";
+
 export function githubWorkflow(pipeline: Pipeline, options: CiOptions): string {
+  checkCiOptions(options);
   const graph = pipelineGraph(pipeline);
   const conditional = graph.stages.filter((s) => s.when);
-  const target: CallTarget = { config: options.config, ref: "$GITHUB_REF", ...(options.module ? { module: options.module } : {}) };
+  const target: CallTarget = {
+    config: shellVariable("GANTRY_CONFIG"),
+    ref: shellVariable("GITHUB_REF"),
+    ...(options.module ? { module: shellVariable("GANTRY_MODULE") } : {}),
+  };
+  const engine = sharedEngineVariable(pipeline);
   const jobs: Record<string, Job> = {};
-  if (conditional.length > 0) jobs.plan = planJob(conditional);
+  if (conditional.length > 0) jobs[PLAN_JOB] = planJob(conditional);
   for (const stage of graph.stages) jobs[stage.name] = stageJob(stage, graph, pipeline, target, conditional.length > 0);
 
   const doc = new Document({
-    name: `gantry${pipeline.name ? ` (${pipeline.name})` : ""}`,
+    name: githubLiteral(`gantry${pipeline.name ? ` (${pipeline.name})` : ""}`),
     on: { push: { branches: ["**"], tags: ["**"] }, pull_request: null, workflow_dispatch: null },
     permissions: { contents: "read" },
-    env: { DAGGER_VERSION: daggerVersion(options) },
+    env: {
+      DAGGER_VERSION: daggerVersion(options),
+      GANTRY_CONFIG: githubLiteral(options.config),
+      ...(options.module ? { GANTRY_MODULE: githubLiteral(options.module) } : {}),
+      ...(engine ? { [RUNNER_HOST]: `\${{ vars.${engine} }}` } : {}),
+    },
     jobs,
   });
-  doc.commentBefore = [...generatedHeader(options), ...approvalNotes(graph)].map((l) => ` ${l}`).join("\n");
+  const engineNote = engine ? [`Every dagger call connects to the shared engine at the repository or organisation variable ${engine} (Settings > Variables).`] : [];
+  doc.commentBefore = [...generatedHeader(options), ...engineNote, ...approvalNotes(graph)].map((l) => ` ${l}`).join("\n");
   return pinComments(doc.toString({ lineWidth: 0 }));
 }
 
@@ -67,7 +88,7 @@ function planJob(stages: Stage[]): Job {
     "  refs/pull/*) kind=pull ;;",
     "esac",
     'matches() { [[ $2 =~ $1 ]]; }',
-    ...stages.flatMap((s) => [`# ${s.name}: ${describeCondition(s.when!)}`, `${variable(s)}=false`, `if ${conditionTest(s.when!)}; then ${variable(s)}=true; fi`]),
+    ...stages.flatMap((s) => [`# ${s.name}: ${describeCondition(s.when!).replace(/[\n\r]/g, " ")}`, `${variable(s)}=false`, `if ${conditionTest(s.when!)}; then ${variable(s)}=true; fi`]),
     "{",
     ...stages.map((s) => `  echo "${s.name}=$${variable(s)}"`),
     '} >> "$GITHUB_OUTPUT"',
@@ -87,8 +108,8 @@ function variable(stage: Stage): string {
 function conditionTest(when: StageCondition): string {
   const tests = [
     ...(when.defaultBranch ? ['{ [ "$kind" = branch ] && [ "$name" = "$DEFAULT_BRANCH" ]; }'] : []),
-    ...(when.branches ?? []).map((p) => `{ [ "$kind" = branch ] && matches '${refPatternRegex(p)}' "$name"; }`),
-    ...(when.tags ?? []).map((p) => `{ [ "$kind" = tag ] && matches '${refPatternRegex(p)}' "$name"; }`),
+    ...(when.branches ?? []).map((p) => `{ [ "$kind" = branch ] && matches ${shellWord(refPatternRegex(p))} "$name"; }`),
+    ...(when.tags ?? []).map((p) => `{ [ "$kind" = tag ] && matches ${shellWord(refPatternRegex(p))} "$name"; }`),
     ...(when.pullRequests ? ['[ "$kind" = pull ]'] : []),
   ];
   return tests.join(" || ");
@@ -97,8 +118,8 @@ function conditionTest(when: StageCondition): string {
 function stageJob(stage: Stage, graph: StageGraph, pipeline: Pipeline, target: CallTarget, hasPlan: boolean): Job {
   const publish = stage.kind === "deploy" ? nearestPublish(stage, graph)?.name : undefined;
   const condition = jobCondition(stage, graph);
-  const usesPlan = condition.includes("needs.plan.");
-  const needs = [...(usesPlan && hasPlan ? ["plan"] : []), ...stage.after, ...(publish && !stage.after.includes(publish) ? [publish] : [])];
+  const usesPlan = condition.includes(`needs.${PLAN_JOB}.`);
+  const needs = [...(usesPlan && hasPlan ? [PLAN_JOB] : []), ...stage.after, ...(publish && !stage.after.includes(publish) ? [publish] : [])];
   const job: Job = { name: stage.environment ? `${stage.name} (${stage.environment})` : stage.name, "runs-on": "ubuntu-latest" };
   if (needs.length > 0) job.needs = needs;
   if (condition) job.if = condition;
@@ -118,9 +139,9 @@ function jobCondition(stage: Stage, graph: StageGraph): string {
   const parts: string[] = [];
   for (const gate of stage.gates) {
     const g = graph.byName.get(gate)!;
-    parts.push(g.when ? `(needs.${gate}.result == 'success' || needs.plan.outputs.${gate} != 'true')` : `needs.${gate}.result == 'success'`);
+    parts.push(g.when ? `(needs.${gate}.result == 'success' || needs.${PLAN_JOB}.outputs.${gate} != 'true')` : `needs.${gate}.result == 'success'`);
   }
-  if (stage.when) parts.push(`needs.plan.outputs.${stage.name} == 'true'`);
+  if (stage.when) parts.push(`needs.${PLAN_JOB}.outputs.${stage.name} == 'true'`);
   if (parts.length === 0) return "";
   return `\${{ !cancelled() && ${[...stage.needs.map((n) => `needs.${n}.result == 'success'`), ...parts].join(" && ")} }}`;
 }
@@ -141,47 +162,69 @@ function checkout(stage: Stage): Step {
 }
 
 function stageSteps(stage: Stage, pipeline: Pipeline, target: CallTarget, publish: string | undefined): Step[] {
-  const run = (name: string, lines: string[], extra: Step = {}): Step => ({ name, ...extra, run: `${lines.join("\n")}\n` });
+  const run = (name: string, lines: (string | ShellCommand)[], extra: Step = {}): Step => ({
+    name,
+    ...extra,
+    run: `${scriptLines(lines).join("\n")}\n`,
+  });
   const upload = (what: string, path: string): Step => pinned(ACTIONS.uploadArtifact, { name: `${stage.name}-${what}`, path, "if-no-files-found": "ignore" }, { if: "always()" });
   const summary = (file: string): Step => run("Job summary", [`if [ -f ${file} ]; then cat ${file} >> "$GITHUB_STEP_SUMMARY"; fi`], { if: "always()" });
   switch (stage.kind) {
     case "test": {
-      const c = stageCommands(stage, target, { imageName: "" });
+      const c = stageCommands(stage, target);
       return [run("Test reports", c.reports), summary(REPORT_FILES.testSummary), upload("reports", REPORT_PATHS.test), run("Tests pass", c.check)];
     }
     case "build": {
-      const c = stageCommands(stage, target, { imageName: "" });
+      const c = stageCommands(stage, target);
       return [run("Build", c.check), upload("binaries", REPORT_PATHS.dist)];
     }
     case "image":
-      return [run("Image", stageCommands(stage, target, { imageName: "" }).check)];
+      return [run("Image", stageCommands(stage, target).check)];
     case "scan": {
-      const c = stageCommands(stage, target, { imageName: imageName(pipeline, '"ghcr.io/$GITHUB_REPOSITORY"') });
+      const repository = pipeline.publish.repository;
+      const c = stageCommands(stage, target, { imageName: repository ? shellVariable("GANTRY_IMAGE_NAME") : ["ghcr.io/", shellVariable("GITHUB_REPOSITORY")] });
       const sarif = pinned(ACTIONS.uploadSarif, { sarif_file: REPORT_FILES.sarif, category: `gantry-${stage.name}` }, { if: `always() && hashFiles('${REPORT_FILES.sarif}') != ''` });
-      return [run("Scan reports", c.reports), summary(REPORT_FILES.scanSummary), sarif, upload("reports", REPORT_PATHS.scan), run("Scan gate passes", c.check)];
+      const env = repository ? { env: { GANTRY_IMAGE_NAME: githubLiteral(repository) } } : {};
+      return [run("Scan reports", c.reports, env), summary(REPORT_FILES.scanSummary), sarif, upload("reports", REPORT_PATHS.scan), run("Scan gate passes", c.check)];
     }
     case "publish": {
       const password = pipeline.publish.password ?? "env:GITHUB_TOKEN";
-      const c = stageCommands(stage, target, { imageName: "", password, ...(pipeline.publish.username ? {} : { username: '"$GITHUB_ACTOR"' }) });
-      const variable = secretVariable(password);
+      const c = stageCommands(stage, target, { password: shellVariable("GANTRY_PASSWORD"), ...(pipeline.publish.username ? {} : { username: shellVariable("GITHUB_ACTOR") }) });
+      const secret = secretVariable(password);
       const lines = [
         ...c.check,
-        ...pushedImageShell("image"),
-        'echo "image=$image" >> "$GITHUB_OUTPUT"',
+        ...pushedImageShell("GANTRY_IMAGE"),
+        'echo "image=$GANTRY_IMAGE" >> "$GITHUB_OUTPUT"',
         `{ echo "### Published"; echo; sed 's/^/- /' ${REPORT_PATHS.published}; } >> "$GITHUB_STEP_SUMMARY"`,
       ];
-      return [run("Publish", lines, { id: "publish", ...(variable ? { env: { [variable]: `\${{ secrets.${variable} }}` } } : {}) })];
+      const env = { GANTRY_PASSWORD: githubLiteral(password), ...(secret ? { [secret]: `\${{ secrets.${secret} }}` } : {}) };
+      return [run("Publish", lines, { id: "publish", env })];
     }
     case "deploy": {
-      const c = stageCommands(stage, target, { imageName: "", ...(publish ? { image: "$IMAGE" } : {}) });
-      const variable = secretVariable(stage.kubeconfig);
+      const c = stageCommands(stage, target, {
+        environment: shellVariable("GANTRY_ENVIRONMENT"),
+        ...(publish ? { image: shellVariable("GANTRY_IMAGE") } : {}),
+        ...(stage.kubeconfig ? { kubeconfig: shellVariable("GANTRY_KUBECONFIG") } : {}),
+      });
+      const secret = secretVariable(stage.kubeconfig);
       const env: Record<string, string> = {
-        ...(publish ? { IMAGE: `\${{ needs.${publish}.outputs.image }}` } : {}),
-        ...(variable ? { [variable]: `\${{ secrets.${variable} }}` } : {}),
+        GANTRY_ENVIRONMENT: githubLiteral(stage.environment!),
+        ...(publish ? { GANTRY_IMAGE: `\${{ needs.${publish}.outputs.image }}` } : {}),
+        ...(stage.kubeconfig ? { GANTRY_KUBECONFIG: githubLiteral(stage.kubeconfig) } : {}),
+        ...(secret ? { [secret]: `\${{ secrets.${secret} }}` } : {}),
       };
-      return [run(`Roll out to ${stage.environment}`, c.check, Object.keys(env).length > 0 ? { env } : {})];
+      return [run(`Roll out to ${stage.environment}`, c.check, { env })];
     }
   }
+}
+
+/**
+ * A workflow value that GitHub reads as exactly `text`. Actions evaluates `${{ }}` anywhere in a
+ * value, so text holding `${{` is written as an expression whose result is that text: a string
+ * literal, in which only `'` needs escaping (doubled).
+ */
+export function githubLiteral(text: string): string {
+  return text.includes("${{") ? `\${{ '${text.replaceAll("'", "''")}' }}` : text;
 }
 
 function pinned(action: PinnedAction, withInputs?: Record<string, unknown>, extra: Step = {}): Step {

@@ -1,17 +1,22 @@
 // A GitLab CI file from a pipeline file: one job per stage with `needs` as the stage graph, rules
 // from the stage conditions (the runner's regular expressions), `when: manual` for approvals,
 // `environment:` for deploys, and the test and scan reports GitLab reads (junit, container_scanning).
+// Values from the pipeline file are quoted shell words in the scripts (core/quote.ts); a stage
+// whose name GitLab reserves at the top level (image, variables, ...) gets a job key no stage can.
 import { Document } from "yaml";
 
-import { pushedImageShell, REPORT_FILES, REPORT_PATHS, stageCommands, type CallTarget } from "../commands.js";
+import { pushedImageShell, REPORT_FILES, REPORT_PATHS, scriptLines, shellVariable, stageCommands, type CallTarget, type ShellCommand, type Word } from "../commands.js";
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
-import { conditionFactors, daggerVersion, generatedHeader, pipelineGraph, type CiOptions } from "./shared.js";
+import { checkCiOptions, conditionFactors, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, sharedEngineVariable, type CiOptions } from "./shared.js";
 
 export const GITLAB_CI_FILE = ".gitlab-ci.yml";
 
 const DOCKER = "docker:28";
+
+/** What the Docker CLI in the job needs to reach the docker:dind service over TLS. */
+const DIND_VARIABLES = { DOCKER_HOST: "tcp://docker:2376", DOCKER_TLS_VERIFY: "1", DOCKER_TLS_CERTDIR: "/certs", DOCKER_CERT_PATH: "/certs/client" };
 
 /** GitLab's notation of a Gantry ref, so tags, branches and merge requests read as the runner reads them. */
 const REF_SCRIPT = [
@@ -20,9 +25,22 @@ const REF_SCRIPT = [
   'if [ -n "${CI_MERGE_REQUEST_IID:-}" ]; then export GANTRY_REF="refs/pull/$CI_MERGE_REQUEST_IID/merge"; fi',
 ];
 
+/**
+ * Top-level keys GitLab reads as settings, not jobs (and `pages`, the job that publishes GitLab
+ * Pages); only those a stage name can spell ([a-z0-9-]) matter.
+ */
+const RESERVED_KEYS = new Set(["default", "include", "stages", "variables", "workflow", "image", "services", "cache", "types", "pages", "spec"]);
+
+/** The job key of a stage: its name, or `gantry:<name>` (a colon no stage name holds) when GitLab reserves the name. */
+export function gitlabJobName(stage: string): string {
+  return RESERVED_KEYS.has(stage) ? `gantry:${stage}` : stage;
+}
+
 export function gitlabCi(pipeline: Pipeline, options: CiOptions): string {
+  checkCiOptions(options);
   const graph = pipelineGraph(pipeline);
-  const target: CallTarget = { config: options.config, ref: "$GANTRY_REF", ...(options.module ? { module: options.module } : {}) };
+  const target: CallTarget = { config: options.config, ref: shellVariable("GANTRY_REF"), ...(options.module ? { module: options.module } : {}) };
+  const engine = sharedEngineVariable(pipeline);
   const file: Record<string, unknown> = {
     workflow: {
       // Merge request pipelines, plus branch pipelines for branches without an open merge request, plus tags.
@@ -36,25 +54,27 @@ export function gitlabCi(pipeline: Pipeline, options: CiOptions): string {
     variables: {
       DAGGER_VERSION: daggerVersion(options),
       GIT_DEPTH: "0",
-      DOCKER_HOST: "tcp://docker:2376",
-      DOCKER_TLS_VERIFY: "1",
-      DOCKER_TLS_CERTDIR: "/certs",
-      DOCKER_CERT_PATH: "/certs/client",
+      // GitLab expands $NAME in a variable's value: the engine's address comes from the CI variable.
+      ...(engine ? { [RUNNER_HOST]: `$${engine}` } : DIND_VARIABLES),
     },
     stages: graph.stages.map((s) => s.name),
     ".gantry": {
       image: DOCKER,
-      services: [`${DOCKER}-dind`],
+      ...(engine ? {} : { services: [`${DOCKER}-dind`] }),
       before_script: ["apk add --no-cache bash curl git", 'curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=/usr/local/bin DAGGER_VERSION="$DAGGER_VERSION" sh', ...REF_SCRIPT],
     },
   };
-  for (const stage of graph.stages) file[stage.name] = stageJob(stage, graph, pipeline, target);
+  for (const stage of graph.stages) file[gitlabJobName(stage.name)] = stageJob(stage, graph, pipeline, target);
   const doc = new Document(file);
   doc.commentBefore = [
     ...generatedHeader(options),
-    "The Dagger engine runs in Docker-in-Docker (the docker:dind service), which needs a runner with",
-    'privileged = true in its [runners.docker] section. A runner that mounts an engine socket instead',
-    "can drop the service and the DOCKER_* variables and set _EXPERIMENTAL_DAGGER_RUNNER_HOST.",
+    ...(engine
+      ? [`Every job connects to the shared Dagger engine whose address is in the CI/CD variable ${engine}.`]
+      : [
+          "The Dagger engine runs in Docker-in-Docker (the docker:dind service), which needs a runner with",
+          "privileged = true in its [runners.docker] section. A shared engine (ci.engine.hostVariable in the",
+          "pipeline file) needs neither.",
+        ]),
   ]
     .map((l) => ` ${l}`)
     .join("\n");
@@ -67,7 +87,7 @@ function stageJob(stage: Stage, graph: StageGraph, pipeline: Pipeline, target: C
   // deploy also needs its publish job directly, since only needed jobs hand on their dotenv report.
   const publish = stage.kind === "deploy" ? nearestPublish(stage, graph)?.name : undefined;
   const direct = publish && !stage.needs.includes(publish) ? [...stage.needs, publish] : stage.needs;
-  job.needs = [...direct, ...stage.gates.map((g) => ({ job: g, optional: true }))];
+  job.needs = [...direct.map(gitlabJobName), ...stage.gates.map((g) => ({ job: gitlabJobName(g), optional: true }))];
   const rules = jobRules(stage, graph);
   if (rules) job.rules = rules;
   if (stage.kind === "deploy") job.environment = { name: stage.environment };
@@ -97,39 +117,41 @@ function conditionExpression(when: StageCondition): string {
 
 function stageScript(stage: Stage, graph: StageGraph, pipeline: Pipeline, target: CallTarget): Record<string, unknown> {
   const always = (paths: string[], reports: Record<string, unknown>) => ({ artifacts: { when: "always", paths, reports } });
+  const lines = (...commands: (string | ShellCommand)[]) => scriptLines(commands);
   switch (stage.kind) {
     case "test": {
-      const c = stageCommands(stage, target, { imageName: "" });
+      const c = stageCommands(stage, target);
       // The summary in the log also gives GitLab the coverage figure through the coverage regex.
       return {
-        script: [...c.reports, `cat ${REPORT_FILES.testSummary}`, ...c.check],
+        script: lines(...c.reports, `cat ${REPORT_FILES.testSummary}`, ...c.check),
         coverage: "/coverage (\\d+(?:\\.\\d+)?)%/",
-        ...always([REPORT_PATHS.test], { junit: REPORT_FILES.junit }),
+        ...always([REPORT_PATHS.test], { junit: REPORT_FILES.junit, coverage_report: { coverage_format: "cobertura", path: REPORT_FILES.cobertura } }),
       };
     }
     case "build":
-      return { script: stageCommands(stage, target, { imageName: "" }).check, artifacts: { paths: [REPORT_PATHS.dist] } };
+      return { script: lines(...stageCommands(stage, target).check), artifacts: { paths: [REPORT_PATHS.dist] } };
     case "image":
-      return { script: stageCommands(stage, target, { imageName: "" }).check };
+      return { script: lines(...stageCommands(stage, target).check) };
     case "scan": {
-      const c = stageCommands(stage, target, { imageName: `"${pipeline.publish.repository ?? "$CI_REGISTRY_IMAGE"}:$CI_COMMIT_SHORT_SHA"` });
+      const repository: Word = pipeline.publish.repository ?? shellVariable("CI_REGISTRY_IMAGE");
+      const c = stageCommands(stage, target, { imageName: [repository, ":", shellVariable("CI_COMMIT_SHORT_SHA")] });
       return {
-        script: [...c.reports, `cat ${REPORT_FILES.scanSummary}`, ...c.check],
+        script: lines(...c.reports, `cat ${REPORT_FILES.scanSummary}`, ...c.check),
         ...always([REPORT_PATHS.scan], { container_scanning: REPORT_FILES.gitlabScan, junit: REPORT_FILES.scanJunit }),
       };
     }
     case "publish": {
       const password = pipeline.publish.password ?? "env:CI_REGISTRY_PASSWORD";
-      const c = stageCommands(stage, target, { imageName: "", password, ...(pipeline.publish.username ? {} : { username: '"$CI_REGISTRY_USER"' }) });
+      const c = stageCommands(stage, target, { password, ...(pipeline.publish.username ? {} : { username: shellVariable("CI_REGISTRY_USER") }) });
       return {
-        script: [...c.check, ...pushedImageShell("GANTRY_IMAGE"), 'echo "GANTRY_IMAGE=$GANTRY_IMAGE" > publish.env'],
+        script: lines(...c.check, ...pushedImageShell("GANTRY_IMAGE"), 'echo "GANTRY_IMAGE=$GANTRY_IMAGE" > publish.env'),
         artifacts: { paths: [REPORT_PATHS.published], reports: { dotenv: "publish.env" } },
       };
     }
     case "deploy": {
       // GANTRY_IMAGE reaches this job from publish's dotenv report, through the needs chain.
-      const c = stageCommands(stage, target, { imageName: "", ...(nearestPublish(stage, graph) ? { image: "$GANTRY_IMAGE" } : {}) });
-      return { script: c.check };
+      const c = stageCommands(stage, target, nearestPublish(stage, graph) ? { image: shellVariable("GANTRY_IMAGE") } : {});
+      return { script: lines(...c.check) };
     }
   }
 }

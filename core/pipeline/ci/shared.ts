@@ -1,5 +1,7 @@
-// What the three CI generators share: their options, the stage graph of a pipeline, the conditions
-// a stage inherits from the stages it needs, and how a secret reference maps to a CI variable.
+// What the three CI generators share: their options (checked before anything is written), the
+// stage graph of a pipeline, the conditions a stage inherits from the stages it needs, and how a
+// secret reference maps to a CI variable.
+import { ArgumentError } from "../../errors.js";
 import { stageGraph, type Stage, type StageGraph } from "../graph.js";
 import type { Pipeline, StageCondition } from "../schema.js";
 
@@ -12,6 +14,39 @@ export interface CiOptions {
   module?: string;
   /** The default branch, for CI systems that do not name it themselves (Jenkins). Default: main. */
   defaultBranch?: string;
+}
+
+/** Control characters: an option holding one could add a line to a generated file (a comment's end). */
+const CONTROL = /[\x00-\x1f\x7f]/;
+/** Dagger engine versions as dagger.json and the installers write them: v0.21.9, 0.22.0-rc.1. */
+const ENGINE_VERSION = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+
+/**
+ * Refuses options no generated file can hold as data. Everything else (a path with a space, a
+ * module with a `;`) is allowed: every generator quotes it as one word.
+ */
+export function checkCiOptions(options: CiOptions): void {
+  const text = (argument: string, value: string | undefined, what: string) => {
+    if (value === undefined) return;
+    if (value === "") throw new ArgumentError(argument, `an empty ${what} names nothing`);
+    const bad = CONTROL.exec(value);
+    if (bad) throw new ArgumentError(argument, `${JSON.stringify(value)} holds the control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0")}; a ${what} cannot`);
+  };
+  text("config", options.config, "pipeline file path");
+  if (options.config.startsWith("/")) throw new ArgumentError("config", `"${options.config}" is absolute; CI files need the pipeline file's path relative to the repository root`);
+  text("module", options.module, "module reference");
+  text("defaultBranch", options.defaultBranch, "branch name");
+  if (!ENGINE_VERSION.test(options.engineVersion)) {
+    throw new ArgumentError("engineVersion", `${JSON.stringify(options.engineVersion)} is not an engine version; expected v<major>.<minor>.<patch> such as v0.21.9`);
+  }
+}
+
+/** The variable the Dagger CLI reads to connect to an engine it did not start. */
+export const RUNNER_HOST = "_EXPERIMENTAL_DAGGER_RUNNER_HOST";
+
+/** The CI variable naming a shared engine, when the pipeline file names one. */
+export function sharedEngineVariable(pipeline: Pipeline): string | undefined {
+  return pipeline.ci.engine?.hostVariable;
 }
 
 export function generatedHeader(options: CiOptions): string[] {
@@ -45,9 +80,4 @@ export function conditionFactors(stage: Stage, graph: StageGraph): StageConditio
 /** The variable an env: reference reads (env:GITHUB_TOKEN, env://TOKEN), so CI can provide it. */
 export function secretVariable(reference: string | undefined): string | undefined {
   return reference ? /^env:(?:\/\/)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(reference)?.[1] : undefined;
-}
-
-/** The name scan reports give the image. */
-export function imageName(pipeline: Pipeline, fallback: string): string {
-  return pipeline.publish.repository ?? fallback;
 }

@@ -931,6 +931,11 @@ declare module "@dagger.io/dagger" {
      */
     check: () => Promise<void>;
     /**
+     * Line coverage as Cobertura XML with paths from the repository root, for GitLab's merge request
+     * coverage view (artifacts:reports:coverage_report). Example: dagger call test cobertura export --path coverage.xml
+     */
+    cobertura: () => File;
+    /**
      * Total statement coverage in percent (0 when coverage was not measured).
      */
     coverage: () => Promise<float>;
@@ -963,7 +968,7 @@ declare module "@dagger.io/dagger" {
      */
     profile: () => File;
     /**
-     * Every report in one directory: junit.xml, go-test.json, coverage.out and summary.md.
+     * Every report in one directory: junit.xml, go-test.json, coverage.out, coverage.xml (Cobertura) and summary.md.
      * Example: dagger call test reports export --path reports/test
      */
     reports: () => Directory;

@@ -4,12 +4,13 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 import { repositoryCiFiles } from "../../../scripts/ci-files.js";
-import { ACTIONS, githubWorkflow } from "../../../core/pipeline/ci/github.js";
-import { gitlabCi } from "../../../core/pipeline/ci/gitlab.js";
-import { jenkinsfile } from "../../../core/pipeline/ci/jenkins.js";
+import { ACTIONS, githubWorkflow, PLAN_JOB } from "../../../core/pipeline/ci/github.js";
+import { gitlabCi, gitlabJobName } from "../../../core/pipeline/ci/gitlab.js";
+import { INSTALL_STAGE, jenkinsfile } from "../../../core/pipeline/ci/jenkins.js";
 import { REPORT_FILES } from "../../../core/pipeline/commands.js";
 import { stageGraph } from "../../../core/pipeline/graph.js";
 import { refPatternRegex } from "../../../core/pipeline/ref-pattern.js";
+import { loadPipeline } from "../../../core/pipeline/load.js";
 import { ENGINE_VERSION, EXAMPLES, root } from "./ci-pipelines.js";
 
 type Job = Record<string, any>;
@@ -49,7 +50,7 @@ describe("the generated GitHub workflow", () => {
   it("installs the Dagger CLI at dagger.json's engine version in every stage job", () => {
     const wf = github();
     expect(`v${wf.env.DAGGER_VERSION}`).toBe(ENGINE_VERSION);
-    for (const [name, job] of Object.entries(wf.jobs).filter(([n]) => n !== "plan")) {
+    for (const [name, job] of Object.entries(wf.jobs).filter(([n]) => n !== PLAN_JOB)) {
       expect(steps(job).find((s) => String(s.uses).startsWith("dagger/dagger-for-github@"))?.with, name).toEqual({ version: "${{ env.DAGGER_VERSION }}" });
     }
   });
@@ -58,11 +59,11 @@ describe("the generated GitHub workflow", () => {
     const wf = github();
     expect(wf.jobs.test!.needs).toBeUndefined();
     expect(wf.jobs.scan!.needs).toEqual(["image"]);
-    expect(wf.jobs.publish!.needs).toEqual(["plan", "test", "scan"]);
-    expect(wf.jobs.publish!.if).toBe("${{ !cancelled() && needs.test.result == 'success' && needs.scan.result == 'success' && needs.plan.outputs.publish == 'true' }}");
-    expect(wf.jobs["deploy-production"]!.needs).toEqual(["plan", "deploy-staging", "test", "scan", "publish"]);
-    expect(Object.keys(wf.jobs.plan!.outputs)).toEqual(["publish", "deploy-production"]);
-    expect(github(gantry).jobs.plan!.outputs).toEqual({ publish: "${{ steps.plan.outputs.publish }}" });
+    expect(wf.jobs.publish!.needs).toEqual(["gantry_plan", "test", "scan"]);
+    expect(wf.jobs.publish!.if).toBe("${{ !cancelled() && needs.test.result == 'success' && needs.scan.result == 'success' && needs.gantry_plan.outputs.publish == 'true' }}");
+    expect(wf.jobs["deploy-production"]!.needs).toEqual(["gantry_plan", "deploy-staging", "test", "scan", "publish"]);
+    expect(Object.keys(wf.jobs.gantry_plan!.outputs)).toEqual(["publish", "deploy-production"]);
+    expect(github(gantry).jobs.gantry_plan!.outputs).toEqual({ publish: "${{ steps.plan.outputs.publish }}" });
   });
 
   it("uploads the JUnit report, sends SARIF to code scanning and writes the summaries to the job summary", () => {
@@ -83,8 +84,8 @@ describe("the generated GitHub workflow", () => {
     expect(job.permissions).toEqual({ contents: "read", packages: "write" });
     expect(steps(job)[0]!.with).toEqual({ "fetch-depth": 0 });
     const publish = steps(job).find((s) => s.id === "publish")!;
-    expect(publish.env).toEqual({ GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
-    expect(publish.run).toContain("publish --source . --username \"$GITHUB_ACTOR\" --password env:GITHUB_TOKEN");
+    expect(publish.env).toEqual({ GANTRY_PASSWORD: "env:GITHUB_TOKEN", GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}" });
+    expect(publish.run).toContain('publish --source . --username "$GITHUB_ACTOR" --password "$GANTRY_PASSWORD"');
     expect(github(gantry).permissions).toEqual({ contents: "read" });
   });
 
@@ -95,20 +96,21 @@ describe("the generated GitHub workflow", () => {
       expect(job.environment).toEqual({ name: env });
       expect(job.concurrency).toEqual({ group: `gantry-deploy-${env}`, "cancel-in-progress": false });
       const step = steps(job).at(-1)!;
-      expect(step.env.IMAGE).toBe("${{ needs.publish.outputs.image }}");
-      expect(step.run).toContain(`deploy --source . --environment ${env} --image "$IMAGE"`);
+      expect(step.env).toMatchObject({ GANTRY_IMAGE: "${{ needs.publish.outputs.image }}", GANTRY_ENVIRONMENT: env, GANTRY_KUBECONFIG: `env:${env.toUpperCase()}_KUBECONFIG` });
+      expect(step.run).toContain('deploy --source . --environment "$GANTRY_ENVIRONMENT" --image "$GANTRY_IMAGE" --kubeconfig "$GANTRY_KUBECONFIG"');
     }
     expect(wf.jobs.publish!.outputs).toEqual({ image: "${{ steps.publish.outputs.image }}" });
     expect(githubWorkflow(canary.pipeline, canary.options)).toMatch(/^# Approvals: give the GitHub environments production required reviewers/m);
   });
 
-  it("calls a remote module when given one, always with --source .", () => {
+  it("calls a remote module when given one, always with --source ., both named through env", () => {
     const text = githubWorkflow(sink.pipeline, sink.options);
     const calls = text.match(/dagger .*call .*/g)!;
     expect(calls.length).toBeGreaterThan(5);
     for (const call of calls) {
-      expect(call).toMatch(/^dagger -m github\.com\/acme\/gantry@v0\.2\.0 call --config pipelines\/api\.yaml --ref "\$GITHUB_REF" \S+ --source \. /);
+      expect(call).toMatch(/^dagger -m "\$GANTRY_MODULE" call --config "\$GANTRY_CONFIG" --ref "\$GITHUB_REF" \S+ --source \. /);
     }
+    expect(github(sink).env).toMatchObject({ GANTRY_MODULE: "github.com/acme/gantry@v0.2.0", GANTRY_CONFIG: "pipelines/api.yaml" });
     // A manual stage that deploys nowhere still waits for reviewers, in an environment of its name.
     expect(github(sink).jobs.publish!.environment).toEqual({ name: "publish" });
   });
@@ -126,9 +128,9 @@ describe("the generated GitLab CI file", () => {
     for (const example of EXAMPLES) {
       const ci = gitlab(example);
       const jobs = Object.keys(ci).filter((k) => !["workflow", "variables", "stages", ".gantry"].includes(k));
-      expect(ci.stages).toEqual(jobs);
-      for (const job of jobs) {
-        expect(ci[job].stage).toBe(job);
+      expect(ci.stages.map(gitlabJobName)).toEqual(jobs);
+      for (const [i, job] of jobs.entries()) {
+        expect(ci[job].stage).toBe(ci.stages[i]);
         expect(ci[job].extends).toBe(".gantry");
         for (const need of ci[job].needs as (string | { job: string; optional: boolean })[]) {
           expect(jobs).toContain(typeof need === "string" ? need : need.job);
@@ -160,6 +162,27 @@ describe("the generated GitLab CI file", () => {
   });
 });
 
+describe("a shared engine named by a CI variable", () => {
+  const shared = loadPipeline("ci:\n  engine:\n    hostVariable: DAGGER_ENGINE_HOST\n", "pipelines/shared.yaml");
+  const options = { config: "pipelines/shared.yaml", engineVersion: ENGINE_VERSION };
+
+  it("reaches every GitHub job through the workflow's env, from a repository variable", () => {
+    expect((parse(githubWorkflow(shared, options)) as { env: object }).env).toMatchObject({ _EXPERIMENTAL_DAGGER_RUNNER_HOST: "${{ vars.DAGGER_ENGINE_HOST }}" });
+  });
+
+  it("replaces GitLab's Docker-in-Docker service and its variables", () => {
+    const ci = parse(gitlabCi(shared, options)) as Record<string, any>;
+    expect(ci.variables).toEqual({ DAGGER_VERSION: ENGINE_VERSION.slice(1), GIT_DEPTH: "0", _EXPERIMENTAL_DAGGER_RUNNER_HOST: "$DAGGER_ENGINE_HOST" });
+    expect(ci[".gantry"].services).toBeUndefined();
+    expect(gitlab().variables).toMatchObject({ DOCKER_HOST: "tcp://docker:2376" });
+  });
+
+  it("reaches every Jenkins stage through the pipeline's environment", () => {
+    expect(jenkinsfile(shared, options)).toMatch(/^ {4}_EXPERIMENTAL_DAGGER_RUNNER_HOST = "\$\{env\.DAGGER_ENGINE_HOST\}"$/m);
+    expect(jenkinsfile(canary.pipeline, canary.options)).not.toContain("_EXPERIMENTAL_DAGGER_RUNNER_HOST");
+  });
+});
+
 describe("the generated Jenkinsfile", () => {
   /** Braces balance outside strings and comments. */
   function balanced(text: string): boolean {
@@ -180,6 +203,7 @@ describe("the generated Jenkinsfile", () => {
     for (const stage of stageGraph(example.pipeline.stages).stages) expect(text).toContain(`stage('${stage.name}') {`);
     expect(text).toContain("junit allowEmptyResults: true, testResults: 'reports/test/junit.xml'");
     expect(text.match(/steps \{/g)!.length).toBe(example.pipeline.stages.length + 1);
+    expect(text).toContain(`stage('${INSTALL_STAGE}') {`);
   });
 
   it("asks for approval with input before a manual stage, after checking its conditions", () => {
@@ -188,6 +212,7 @@ describe("the generated Jenkinsfile", () => {
     expect(production).toMatch(/when \{\n\s+beforeInput true\n\s+allOf \{/);
     expect(production).toMatch(/input \{\n\s+message 'Roll out to production\?'\n\s+ok 'Approve'\n\s+\}/);
     expect(production).toContain("withCredentials([string(credentialsId: 'PRODUCTION_KUBECONFIG', variable: 'PRODUCTION_KUBECONFIG')])");
+    expect(production).toMatch(/options \{\n\s+lock\(resource: 'gantry-deploy-production'\)\n\s+\}/);
   });
 
   it("runs independent stages in parallel and names the default branch it was given", () => {
