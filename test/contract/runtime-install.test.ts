@@ -15,8 +15,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 
-import { clientBindingsFile } from "./introspect.js";
-import { MODULE_CONFIG_FILES, planRuntime, RUNTIME_OWNED_DIRS, RUNTIME_TYPESCRIPT, runtimePackageJson, runtimeTsconfig, type RuntimePlan } from "../support/dagger-runtime.js";
+import { clientBindingsFile, clientBindingsSource } from "./introspect.js";
+import { mergeModuleSource, planRuntime, RUNTIME_TYPESCRIPT, runtimePackageJson, runtimeTsconfig, writeSdkStandIn, type RuntimePlan } from "../support/dagger-runtime.js";
 import { runArgv, type Ran } from "../support/run.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -73,13 +73,6 @@ function enumValues(declarations: string): string {
   return enums.join("\n");
 }
 
-/** dagger.json's `include` exclusions ("!dir/") on top of what the runtime leaves out itself. */
-function excludedByModule(moduleDir: string): Set<string> {
-  const config = JSON.parse(readFileSync(join(moduleDir, "dagger.json"), "utf8")) as { include?: string[] };
-  const excluded = (config.include ?? []).filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/\/$/, ""));
-  return new Set([...excluded, ...MODULE_CONFIG_FILES, ...RUNTIME_OWNED_DIRS, ".git", ".tools"]);
-}
-
 interface Installed {
   plan: RuntimePlan;
   /** The module directory, /src in the runtime container. */
@@ -112,24 +105,15 @@ async function runAsRuntime(moduleDir: string, name: string, bindings?: string):
   // withSetupPackageManager's exact command, then the install unless the runtime returns early.
   const setup = `npm -v | grep -qx ${plan.npmVersion.replaceAll(".", "\\.")} || npm install -g npm@${plan.npmVersion}`;
   const install = plan.skipsInstall ? "true" : plan.installArgv.map((a) => `'${a}'`).join(" ");
-  // SetupContainer: the source merged in (config files, sdk/ and node_modules/ left out), the SDK
-  // library at sdk/ and node_modules/@dagger.io/dagger, the rewritten tsconfig.json.
-  const excluded = excludedByModule(source);
   const tsLib = `TS_LIB=${plan.mountsTypeScript ? typescriptLibrary() : ""}`;
   const installed = await runArgv([...env, tsLib, "unshare", "-m", "sh", "-ec", `${mount}\n${setup}\n${install}`], { cwd: dir, timeoutMs: 5 * 60_000 });
   if (installed.status !== 0) return { plan, dir, install: installed, load: { status: -1, stdout: "", stderr: "not run: the install failed" } };
-  const sourceDirs: string[] = [];
-  for (const entry of readdirSync(source, { withFileTypes: true })) {
-    if (excluded.has(entry.name)) continue;
-    cpSync(join(source, entry.name), join(dir, entry.name), { recursive: true });
-    if (entry.isDirectory() && entry.name !== "src") sourceDirs.push(entry.name);
-  }
-  // Stand-in for the SDK library the engine generates: the npm package of the same SDK version.
-  mkdirSync(join(dir, "sdk"));
+  // SetupContainer: the source merged in (config files, sdk/ and node_modules/ left out), the SDK
+  // library at sdk/ and node_modules/@dagger.io/dagger, the rewritten tsconfig.json.
+  const sourceDirs = mergeModuleSource(source, dir);
   // A module with dependencies also gets their generated enums as values (the engine test module's
   // bindings for Gantry, rendered offline by scripts/engine-bindings.ts).
-  writeFileSync(join(dir, "sdk", "index.ts"), `export * from ${JSON.stringify(sdkEntry.href)};\n${bindings ? enumValues(readFileSync(join(root, bindings), "utf8")) : ""}`);
-  writeFileSync(join(dir, "sdk", "telemetry.ts"), `export * from ${JSON.stringify(new URL("./telemetry/index.js", sdkEntry).href)};\n`);
+  writeSdkStandIn(dir, sdkEntry, clientBindingsSource(), bindings ? enumValues(readFileSync(join(root, bindings), "utf8")) : "");
   mkdirSync(join(dir, "node_modules", "@dagger.io"), { recursive: true });
   symlinkSync(sdkPackageDir, join(dir, "node_modules", "@dagger.io", "dagger"));
   writeFileSync(join(dir, "tsconfig.json"), runtimeTsconfig(readFileSync(join(source, "tsconfig.json"), "utf8")));

@@ -5,6 +5,9 @@
 // tsutils/package_json_updator.go; tsutils/tsconfig_updator.go; tsdistconsts/consts.go).
 // Only the path the runtime takes for Node with npm is ported; another runtime or package manager is
 // refused so that a test cannot pass by taking a path the engine would not.
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
 import { applyEdits, modify, parse, stripComments } from "jsonc-parser";
 
 /** tsdistconsts.DefaultTypeScriptVersion: the TypeScript the runtime bundles as its "typescript-library". */
@@ -86,3 +89,38 @@ export function runtimeTsconfig(text: string): string {
 export const MODULE_CONFIG_FILES = ["package.json", "tsconfig.json", "pnpm-workspace.yaml", ".yarnrc.yml", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock", "bunfig.toml", "deno.json", "deno.lock"];
 /** wrappedSourceCodeDirectory also leaves out these. */
 export const RUNTIME_OWNED_DIRS = ["sdk", "node_modules"];
+
+/** dagger.json's `include` exclusions ("!dir/") on top of what the runtime leaves out itself. */
+function excludedByModule(moduleDir: string): Set<string> {
+  const config = JSON.parse(readFileSync(join(moduleDir, "dagger.json"), "utf8")) as { include?: string[] };
+  const excluded = (config.include ?? []).filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/\/$/, ""));
+  return new Set([...excluded, ...MODULE_CONFIG_FILES, ...RUNTIME_OWNED_DIRS, ".git", ".tools"]);
+}
+
+/**
+ * SetupContainer's merge of the module's source into the runtime's module directory: everything but
+ * the config files, sdk/, node_modules/ and dagger.json's exclusions. Returns the directories other than src/.
+ */
+export function mergeModuleSource(source: string, dir: string): string[] {
+  const excluded = excludedByModule(source);
+  const sourceDirs: string[] = [];
+  for (const entry of readdirSync(source, { withFileTypes: true })) {
+    if (excluded.has(entry.name)) continue;
+    cpSync(join(source, entry.name), join(dir, entry.name), { recursive: true });
+    if (entry.isDirectory() && entry.name !== "src") sourceDirs.push(entry.name);
+  }
+  return sourceDirs;
+}
+
+/**
+ * Stand-in for the SDK library the engine generates at sdk/ (its bundled core.js, index.ts,
+ * telemetry.ts and the client.gen.ts it renders from the engine's schema): index.ts and telemetry.ts
+ * re-export the npm package of the same SDK version, and client.gen.ts holds that package's client
+ * declarations (the introspector recognises core types by that file name). `extra` is appended to index.ts.
+ */
+export function writeSdkStandIn(dir: string, sdkEntry: URL, clientDeclarations: string, extra = ""): void {
+  mkdirSync(join(dir, "sdk"), { recursive: true });
+  writeFileSync(join(dir, "sdk", "index.ts"), `export * from ${JSON.stringify(sdkEntry.href)};\n${extra}`);
+  writeFileSync(join(dir, "sdk", "telemetry.ts"), `export * from ${JSON.stringify(new URL("./telemetry/index.js", sdkEntry).href)};\n`);
+  writeFileSync(join(dir, "sdk", "client.gen.ts"), clientDeclarations);
+}
