@@ -38,7 +38,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { clientBindingsSource } from "../test/contract/introspect.js";
 import { mergeModuleSource, runtimePackageJson, runtimeTsconfig, writeSdkStandIn } from "../test/support/dagger-runtime.js";
 import { EngineEndpointSimulation, type FirstRequest, type SimulatedCall } from "./support/engine-endpoint.js";
-import { runtimeBun, runtimeNode, type Binary } from "./support/runtimes.js";
+import { runtimeBun, runtimeNode, type Binary } from "../test/support/runtimes.js";
 
 const ROUNDS = Number(process.env.GANTRY_BENCH_ROUNDS ?? 5);
 /** Gantry's per-call CPU against the one-function module's, per runtime. */

@@ -4,8 +4,9 @@
 // node_modules/typescript when the module's spec is exactly the bundled version, `npm install
 // --omit=dev` from the lock with that mount in place (as root, in a mount namespace of its own),
 // the source merged in, the tsconfig it rewrites, then every module the entrypoint and the
-// functions load, under tsx. The SDK library is the npm package of the same SDK version standing in
-// for the one the engine generates (named so below); everything else is what the engine does.
+// functions load, under tsx and again under Bun (the runtime's other JavaScript runtime). The SDK
+// library is the npm package of the same SDK version standing in for the one the engine generates
+// (named so below); everything else is what the engine does.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
@@ -18,6 +19,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { clientBindingsFile, clientBindingsSource } from "./introspect.js";
 import { mergeModuleSource, planRuntime, RUNTIME_TYPESCRIPT, runtimePackageJson, runtimeTsconfig, writeSdkStandIn, type RuntimePlan } from "../support/dagger-runtime.js";
 import { runArgv, type Ran } from "../support/run.js";
+import { runtimeBun } from "../support/runtimes.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const require = createRequire(import.meta.url);
@@ -80,6 +82,8 @@ interface Installed {
   /** The runtime's steps, each with its result, in order. */
   install: Ran;
   load: Ran;
+  /** The same load under Bun, the runtime's other JavaScript runtime (its `bun run`, no tsx). */
+  bunLoad: Ran;
 }
 
 /** Takes the runtime's steps for the module at moduleDir (relative to the repository), in a fresh /src. */
@@ -107,7 +111,10 @@ async function runAsRuntime(moduleDir: string, name: string, bindings?: string):
   const install = plan.skipsInstall ? "true" : plan.installArgv.map((a) => `'${a}'`).join(" ");
   const tsLib = `TS_LIB=${plan.mountsTypeScript ? typescriptLibrary() : ""}`;
   const installed = await runArgv([...env, tsLib, "unshare", "-m", "sh", "-ec", `${mount}\n${setup}\n${install}`], { cwd: dir, timeoutMs: 5 * 60_000 });
-  if (installed.status !== 0) return { plan, dir, install: installed, load: { status: -1, stdout: "", stderr: "not run: the install failed" } };
+  if (installed.status !== 0) {
+    const notRun = { status: -1, stdout: "", stderr: "not run: the install failed" };
+    return { plan, dir, install: installed, load: notRun, bunLoad: notRun };
+  }
   // SetupContainer: the source merged in (config files, sdk/ and node_modules/ left out), the SDK
   // library at sdk/ and node_modules/@dagger.io/dagger, the rewritten tsconfig.json.
   const sourceDirs = mergeModuleSource(source, dir);
@@ -119,9 +126,13 @@ async function runAsRuntime(moduleDir: string, name: string, bindings?: string):
   writeFileSync(join(dir, "tsconfig.json"), runtimeTsconfig(readFileSync(join(source, "tsconfig.json"), "utf8")));
   cpSync(fileURLToPath(new URL("./runtime-load.ts", import.meta.url)), join(dir, "__runtime_load.ts"));
   const introspector = new URL("./module/introspector/index.js", sdkEntry).href;
-  const tsx = [process.execPath, tsxCli, "--no-deprecation", "--tsconfig", join(dir, "tsconfig.json"), join(dir, "__runtime_load.ts"), introspector, clientBindingsFile(), name, ...sourceDirs];
-  const load = await runArgv([...env, tsLib, "unshare", "-m", "sh", "-ec", `${mount}\nexec "$@"`, "runtime", ...tsx], { cwd: dir });
-  return { plan, dir, install: installed, load };
+  const loadArgs = [introspector, clientBindingsFile(), name, ...sourceDirs];
+  const tsx = [process.execPath, tsxCli, "--no-deprecation", "--tsconfig", join(dir, "tsconfig.json"), join(dir, "__runtime_load.ts"), ...loadArgs];
+  const inRuntime = (argv: string[]) => runArgv([...env, tsLib, "unshare", "-m", "sh", "-ec", `${mount}\nexec "$@"`, "runtime", ...argv], { cwd: dir });
+  const load = await inRuntime(tsx);
+  // runtime_bun.go runs `bun run <entrypoint>` from /src, where Bun reads tsconfig.json's paths itself.
+  const bunLoad = await inRuntime([(await runtimeBun()).path, "run", join(dir, "__runtime_load.ts"), ...loadArgs]);
+  return { plan, dir, install: installed, load, bunLoad };
 }
 
 const modules: { dir: string; name: string; objects: string[]; minFiles: number; bindings?: string }[] = [
@@ -146,6 +157,12 @@ describe.skipIf(mountSkip !== undefined)("the runtime's install and load, as the
         const loaded = JSON.parse(ran.load.stdout.trim().split("\n").at(-1)!) as { objects: string[]; lazy: number; files: number };
         expect(loaded.objects).toEqual(expect.arrayContaining(mod.objects));
         expect(loaded.files).toBeGreaterThanOrEqual(mod.minFiles);
+      }, 120_000);
+
+      it("loads the same under Bun (the runtime's bun image version), whose resolver maps no .js to .ts", () => {
+        expect(ran.bunLoad.stderr).not.toMatch(/Error|Cannot find/);
+        expect(ran.bunLoad.status).toBe(0);
+        expect(JSON.parse(ran.bunLoad.stdout.trim().split("\n").at(-1)!)).toEqual(JSON.parse(ran.load.stdout.trim().split("\n").at(-1)!));
       }, 120_000);
     });
   }

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import { runArgv } from "../../test/support/run.js";
+import { runArgv } from "./run.js";
 
 export const RUNTIME_NODE_VERSION = "24.13.1";
 export const RUNTIME_BUN_VERSION = "1.3.0";
