@@ -237,6 +237,8 @@ export default async function run(): Promise<void> {
         }
       }
     }
+    const runtime = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dagger?: { runtime?: string } }).dagger?.runtime ?? "node";
+    console.log(`Gantry's runtime (package.json dagger.runtime): ${runtime}; the other is measured for comparison`);
     console.log(`per-call path up to the function's first API request, median of ${ROUNDS} alternated fresh processes; load average ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
     for (const rt of ready) {
       console.log(`\n${rt.name} ${rt.binary.version}${rt.name === "node" ? " + tsx" : ""}, CPU of which start, scan and load; wall\n${" ".repeat(28)}     CPU   start    scan    load     wall  CPU ratio  wall ratio`);

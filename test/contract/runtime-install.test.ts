@@ -93,21 +93,29 @@ async function runAsRuntime(moduleDir: string, name: string, bindings?: string):
   const plan = planRuntime(readFileSync(join(source, "package.json"), "utf8"), files);
   const dir = join(work, name, "src");
   mkdirSync(dir, { recursive: true });
-  // withPackageJSON, then the lock and .npmrc alone (withInstalledDependencies).
+  // withPackageJSON, then the lock files alone (withInstalledDependencies).
   writeFileSync(join(dir, "package.json"), runtimePackageJson(readFileSync(join(source, "package.json"), "utf8")));
-  for (const f of ["package-lock.json", ".npmrc"]) if (files.has(f)) cpSync(join(source, f), join(dir, f));
-  const npmBin = await npmBinDir(plan.npmVersion);
+  for (const f of plan.installFiles) if (files.has(f)) cpSync(join(source, f), join(dir, f));
+  const bun = await runtimeBun();
   // The runtime container's environment, not this test runner's (npx passes npm_config_* along).
-  // Its root has no ~/.npmrc; its npm cache (a cache volume at /root/.npm) is this machine's.
+  // Its root has no ~/.npmrc; its package cache (a cache volume at /root/.npm or
+  // /root/.bun/install/cache) is this machine's.
   const home = join(work, "home");
   if (!existsSync(home)) {
-    mkdirSync(home);
+    mkdirSync(join(home, ".bun", "install"), { recursive: true });
     symlinkSync(join(homedir(), ".npm"), join(home, ".npm"));
+    mkdirSync(join(root, ".tools", "bun", "install-cache"), { recursive: true });
+    symlinkSync(join(root, ".tools", "bun", "install-cache"), join(home, ".bun", "install", "cache"));
   }
-  const env = ["env", "-i", `PATH=${npmBin}:${process.env.PATH}`, `HOME=${home}`, "NODE_OPTIONS=--use-openssl-ca"];
+  // The node image has npm (set up at the runtime's version below); the bun image has bun.
+  const bin = plan.packageManager === "npm" ? await npmBinDir(plan.npmVersion!) : dirname(bun.path);
+  // The node runtime trusts the system's CAs (--use-openssl-ca); Bun trusts its own bundle and
+  // NODE_EXTRA_CA_CERTS, through which this machine's registry proxy CA is passed (not an engine step).
+  const trust = plan.runtime === "node" ? ["NODE_OPTIONS=--use-openssl-ca"] : process.env.NODE_EXTRA_CA_CERTS ? [`NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS}`] : [];
+  const env = ["env", "-i", `PATH=${bin}:${process.env.PATH}`, `HOME=${home}`, ...trust];
   const mount = plan.mountsTypeScript ? `mkdir -p node_modules/typescript && mount --bind "$TS_LIB" node_modules/typescript && mount -o remount,bind,ro node_modules/typescript` : "true";
-  // withSetupPackageManager's exact command, then the install unless the runtime returns early.
-  const setup = `npm -v | grep -qx ${plan.npmVersion.replaceAll(".", "\\.")} || npm install -g npm@${plan.npmVersion}`;
+  // npm's withSetupPackageManager's exact command (bun has none), then the install unless the runtime returns early.
+  const setup = plan.npmVersion ? `npm -v | grep -qx ${plan.npmVersion.replaceAll(".", "\\.")} || npm install -g npm@${plan.npmVersion}` : "true";
   const install = plan.skipsInstall ? "true" : plan.installArgv.map((a) => `'${a}'`).join(" ");
   const tsLib = `TS_LIB=${plan.mountsTypeScript ? typescriptLibrary() : ""}`;
   const installed = await runArgv([...env, tsLib, "unshare", "-m", "sh", "-ec", `${mount}\n${setup}\n${install}`], { cwd: dir, timeoutMs: 5 * 60_000 });
@@ -131,27 +139,28 @@ async function runAsRuntime(moduleDir: string, name: string, bindings?: string):
   const inRuntime = (argv: string[]) => runArgv([...env, tsLib, "unshare", "-m", "sh", "-ec", `${mount}\nexec "$@"`, "runtime", ...argv], { cwd: dir });
   const load = await inRuntime(tsx);
   // runtime_bun.go runs `bun run <entrypoint>` from /src, where Bun reads tsconfig.json's paths itself.
-  const bunLoad = await inRuntime([(await runtimeBun()).path, "run", join(dir, "__runtime_load.ts"), ...loadArgs]);
+  const bunLoad = await inRuntime([bun.path, "run", join(dir, "__runtime_load.ts"), ...loadArgs]);
   return { plan, dir, install: installed, load, bunLoad };
 }
 
-const modules: { dir: string; name: string; objects: string[]; minFiles: number; bindings?: string }[] = [
-  { dir: ".", name: "gantry", objects: ["Gantry", "Image", "PipelineRun", "Rollout", "ScanReport", "TestReport"], minFiles: 150 },
-  { dir: "test/engine/module", name: "engine-tests", objects: ["EngineTests"], minFiles: 10, bindings: "test/engine/module-bindings/gantry.gen.d.ts" },
+const modules: { dir: string; name: string; runtime: "node" | "bun"; objects: string[]; minFiles: number; bindings?: string }[] = [
+  { dir: ".", name: "gantry", runtime: "bun", objects: ["Gantry", "Image", "PipelineRun", "Rollout", "ScanReport", "TestReport"], minFiles: 150 },
+  { dir: "test/engine/module", name: "engine-tests", runtime: "node", objects: ["EngineTests"], minFiles: 10, bindings: "test/engine/module-bindings/gantry.gen.d.ts" },
 ];
 
 describe.skipIf(mountSkip !== undefined)("the runtime's install and load, as the engine takes them", () => {
   for (const mod of modules) {
     describe(mod.name, () => {
       let ran: Installed;
-      it("installs with the runtime's npm, its TypeScript mounted where it would mount it", async () => {
+      it(`installs as the ${mod.runtime} runtime does, its TypeScript mounted where it would mount it`, async () => {
         ran = await runAsRuntime(mod.dir, mod.name, mod.bindings);
-        expect(ran.install.stderr, "npm install --omit=dev as the runtime runs it").not.toMatch(/npm error/);
+        expect(ran.plan.runtime).toBe(mod.runtime);
+        expect(ran.install.stderr, `${ran.plan.installArgv.join(" ")} as the runtime runs it`).not.toMatch(/npm error|^error:/m);
         expect(ran.install.status).toBe(0);
         expect(existsSync(join(ran.dir, "node_modules", "vitest")), "dev dependencies stay out").toBe(false);
       }, 300_000);
 
-      it("loads every module the entrypoint and the functions import", () => {
+      it("loads every module the entrypoint and the functions import under tsx (the node runtime's command)", () => {
         expect(ran.load.stderr).not.toMatch(/Error/);
         expect(ran.load.status).toBe(0);
         const loaded = JSON.parse(ran.load.stdout.trim().split("\n").at(-1)!) as { objects: string[]; lazy: number; files: number };
@@ -180,8 +189,24 @@ describe("the runtime's decisions, ported from its source", () => {
   it("takes npm's version from packageManager and refuses the paths it has not ported", () => {
     expect(planRuntime(JSON.stringify({ packageManager: "npm@10.9.2" }), lock).npmVersion).toBe("10.9.2");
     expect(() => planRuntime(JSON.stringify({ packageManager: "npm" }), lock)).toThrow(/version is missing/);
-    expect(() => planRuntime(JSON.stringify({ dagger: { runtime: "bun" } }), lock)).toThrow(/not ported/);
+    expect(() => planRuntime(JSON.stringify({ packageManager: "pnpm@9.0.0" }), lock)).toThrow(/not ported/);
     expect(() => planRuntime("{}", new Set(["package.json"]))).toThrow(/yarn/);
+  });
+
+  it("runs Bun when package.json's dagger.runtime or else a bun lock says so, and installs with bun from bun.lock", () => {
+    const bun = planRuntime(JSON.stringify({ dagger: { runtime: "bun" }, packageManager: "npm@10.9.2", dependencies: { yaml: "^2" } }), lock);
+    expect(bun).toEqual({
+      runtime: "bun",
+      packageManager: "bun",
+      installFiles: ["bun.lock", "bunfig.toml"],
+      mountsTypeScript: false,
+      skipsInstall: false,
+      installArgv: ["bun", "install", "--no-verify", "--omit=dev", "--omit=peer", "--omit=optional"],
+    });
+    expect(planRuntime("{}", new Set(["package.json", "bun.lock"])).runtime).toBe("bun");
+    expect(planRuntime(JSON.stringify({ dagger: { runtime: "node" } }), new Set(["package.json", "package-lock.json", "bun.lock"])).runtime).toBe("node");
+    expect(() => planRuntime(JSON.stringify({ dagger: { runtime: "bun@1.3.0" } }), lock)).toThrow(/not ported/);
+    expect(() => planRuntime(JSON.stringify({ dagger: { runtime: "deno" } }), lock)).toThrow(/unsupported/);
   });
 
   it("rewrites package.json and tsconfig.json as its updators do", () => {
