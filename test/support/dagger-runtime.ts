@@ -2,9 +2,14 @@
 // that a test can take them on this machine: dagger/dagger v0.21.x, sdk/typescript/runtime/
 // (config.go: analyzeModuleConfig, detectRuntime, detectPackageManager; runtime_node.go:
 // withPackageJSON, NpmPkgManager.withSetupPackageManager and withInstalledDependencies, SetupContainer;
+// runtime_bun.go: WithPackageJSON, withInstalledDependencies, SetupContainer;
 // tsutils/package_json_updator.go; tsutils/tsconfig_updator.go; tsdistconsts/consts.go).
-// Only the path the runtime takes for Node with npm is ported; another runtime or package manager is
-// refused so that a test cannot pass by taking a path the engine would not.
+// Only the paths the runtime takes for Node with npm and for Bun (whose package manager is always
+// bun) are ported; another package manager is refused so that a test cannot pass by taking a path
+// the engine would not.
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
 import { applyEdits, modify, parse, stripComments } from "jsonc-parser";
 
 /** tsdistconsts.DefaultTypeScriptVersion: the TypeScript the runtime bundles as its "typescript-library". */
@@ -25,22 +30,47 @@ interface PackageJson {
 
 /** What the runtime decides from the module's package.json and the config files present. */
 export interface RuntimePlan {
-  packageManager: "npm";
-  npmVersion: string;
+  runtime: "node" | "bun";
+  packageManager: "npm" | "bun";
+  /** The npm withSetupPackageManager installs (npm only). */
+  npmVersion?: string;
+  /** The files of the module's source copied in before the install, beside the rewritten package.json. */
+  installFiles: string[];
   /** The bundled TypeScript library is bind-mounted at node_modules/typescript. */
   mountsTypeScript: boolean;
   /** withInstalledDependencies returns before installing anything (TypeScript is the only dependency). */
   skipsInstall: boolean;
-  /** The install command, run in the module directory with package.json, the lock and .npmrc only. */
+  /** The install command, run in the module directory with package.json and installFiles only. */
   installArgv: string[];
 }
 
-/** config.go's analyzeModuleConfig for a Node module, and the install decision of runtime_node.go. */
+/** config.go's detectRuntime: package.json's dagger.runtime, else a bun lock means bun, else node. */
+function detectRuntime(pkg: PackageJson, files: ReadonlySet<string>): "node" | "bun" {
+  const [runtime, version] = (pkg.dagger?.runtime ?? "").split("@");
+  if (version) throw new Error(`a pinned runtime (${pkg.dagger?.runtime}) picks an unpinned base image: not ported`);
+  if (runtime === "node" || runtime === "bun") return runtime;
+  if (runtime) throw new Error(`unsupported runtime "${runtime}"`);
+  return files.has("bun.lock") || files.has("bun.lockb") ? "bun" : "node";
+}
+
+/** config.go's analyzeModuleConfig for a Node or Bun module, and the install decision of runtime_node.go or runtime_bun.go. */
 export function planRuntime(packageJsonText: string, files: ReadonlySet<string>): RuntimePlan {
   const pkg = JSON.parse(packageJsonText) as PackageJson;
-  const [runtime] = (pkg.dagger?.runtime ?? "node").split("@");
-  if (runtime !== "node") throw new Error(`runtime ${runtime} is not ported (only node)`);
-  if (files.has("bun.lock") || files.has("bun.lockb")) throw new Error("a bun lock makes the runtime bun: not ported");
+  // The decision reads the package.json as committed, before the runtime rewrites it.
+  const dependencies = pkg.dependencies ?? {};
+  const mountsTypeScript = dependencies.typescript === RUNTIME_TYPESCRIPT;
+  const skipsInstall = mountsTypeScript && Object.keys(dependencies).length <= 1;
+  if (detectRuntime(pkg, files) === "bun") {
+    // detectPackageManager: the bun runtime always installs with bun, whatever packageManager says.
+    return {
+      runtime: "bun",
+      packageManager: "bun",
+      installFiles: ["bun.lock", "bunfig.toml"],
+      mountsTypeScript,
+      skipsInstall,
+      installArgv: ["bun", "install", "--no-verify", "--omit=dev", "--omit=peer", "--omit=optional"],
+    };
+  }
   let npmVersion = RUNTIME_NPM;
   if (pkg.packageManager) {
     const [manager, version] = pkg.packageManager.split("@");
@@ -50,14 +80,13 @@ export function planRuntime(packageJsonText: string, files: ReadonlySet<string>)
   } else if (!files.has("package-lock.json")) {
     throw new Error("without package-lock.json or packageManager the runtime uses yarn: not ported");
   }
-  // The decision reads the package.json as committed, before the runtime rewrites it.
-  const dependencies = pkg.dependencies ?? {};
-  const mountsTypeScript = dependencies.typescript === RUNTIME_TYPESCRIPT;
   return {
+    runtime: "node",
     packageManager: "npm",
     npmVersion,
+    installFiles: ["package-lock.json", ".npmrc"],
     mountsTypeScript,
-    skipsInstall: mountsTypeScript && Object.keys(dependencies).length <= 1,
+    skipsInstall,
     installArgv: ["npm", "install", "--omit=dev"],
   };
 }
@@ -86,3 +115,38 @@ export function runtimeTsconfig(text: string): string {
 export const MODULE_CONFIG_FILES = ["package.json", "tsconfig.json", "pnpm-workspace.yaml", ".yarnrc.yml", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock", "bunfig.toml", "deno.json", "deno.lock"];
 /** wrappedSourceCodeDirectory also leaves out these. */
 export const RUNTIME_OWNED_DIRS = ["sdk", "node_modules"];
+
+/** dagger.json's `include` exclusions ("!dir/") on top of what the runtime leaves out itself. */
+function excludedByModule(moduleDir: string): Set<string> {
+  const config = JSON.parse(readFileSync(join(moduleDir, "dagger.json"), "utf8")) as { include?: string[] };
+  const excluded = (config.include ?? []).filter((p) => p.startsWith("!")).map((p) => p.slice(1).replace(/\/$/, ""));
+  return new Set([...excluded, ...MODULE_CONFIG_FILES, ...RUNTIME_OWNED_DIRS, ".git", ".tools"]);
+}
+
+/**
+ * SetupContainer's merge of the module's source into the runtime's module directory: everything but
+ * the config files, sdk/, node_modules/ and dagger.json's exclusions. Returns the directories other than src/.
+ */
+export function mergeModuleSource(source: string, dir: string): string[] {
+  const excluded = excludedByModule(source);
+  const sourceDirs: string[] = [];
+  for (const entry of readdirSync(source, { withFileTypes: true })) {
+    if (excluded.has(entry.name)) continue;
+    cpSync(join(source, entry.name), join(dir, entry.name), { recursive: true });
+    if (entry.isDirectory() && entry.name !== "src") sourceDirs.push(entry.name);
+  }
+  return sourceDirs;
+}
+
+/**
+ * Stand-in for the SDK library the engine generates at sdk/ (its bundled core.js, index.ts,
+ * telemetry.ts and the client.gen.ts it renders from the engine's schema): index.ts and telemetry.ts
+ * re-export the npm package of the same SDK version, and client.gen.ts holds that package's client
+ * declarations (the introspector recognises core types by that file name). `extra` is appended to index.ts.
+ */
+export function writeSdkStandIn(dir: string, sdkEntry: URL, clientDeclarations: string, extra = ""): void {
+  mkdirSync(join(dir, "sdk"), { recursive: true });
+  writeFileSync(join(dir, "sdk", "index.ts"), `export * from ${JSON.stringify(sdkEntry.href)};\n${extra}`);
+  writeFileSync(join(dir, "sdk", "telemetry.ts"), `export * from ${JSON.stringify(new URL("./telemetry/index.js", sdkEntry).href)};\n`);
+  writeFileSync(join(dir, "sdk", "client.gen.ts"), clientDeclarations);
+}
