@@ -129,7 +129,9 @@ describe("wiring: deploy --embedded", () => {
     expect(String(config.call.args[1])).toContain("api_server: https://gantry-k3s:6443");
     const key = prometheus.chain().find((n) => n.call.method === "withMountedSecret")!;
     expect(key.call.args[0]).toBe("/etc/gantry-prometheus/client.key");
-    expect(key.call.args[2]).toEqual({ owner: "65534" });
+    expect(key.call.args[2]).toEqual({ owner: "65534:65534", mode: 0o400 });
+    expect(config.call.args[2]).toEqual({ owner: "65534:65534", permissions: 0o644 });
+    expect(prometheus.calls("withUser").map((c) => c.args[0])).toEqual(["65534:65534"]);
     expect(serviceOf(prometheus, "gantry-k3s").calls("withHostname").map((c) => c.args[0])).toEqual(["gantry-k3s"]);
 
     const started = simulation.askedFor("Service.start").map((a) => a.on!);
