@@ -14,7 +14,7 @@ vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"));
 import { demoTrafficArgv } from "../../core/embedded/demo-objects.js";
 import type { Ran } from "../../core/kube/ports.js";
 import { Gantry } from "../../src/index.js";
-import { simulation, type SimNode } from "../support/dagger-simulation.js";
+import { ExecError, simulation, type SimNode } from "../support/dagger-simulation.js";
 import { ClusterSimulation, FakeClock } from "../support/kube-simulation.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../examples/hello-api/", import.meta.url));
@@ -77,6 +77,22 @@ describe("wiring: deploy --embedded", () => {
     const run = gantry().deploy(repository(), "", "", undefined, [], undefined, undefined, "", false, false, "mirror.invalid/k3s:v1");
     await expect(run).rejects.toThrow("--kubernetes-image: could not pull mirror.invalid/k3s:v1 for the embedded Kubernetes (k3s) server (failed to resolve source metadata for mirror.invalid/k3s:v1: no such host)");
     expect(simulation.askedFor("Service.start")).toEqual([]);
+  });
+
+  it("fails naming the embedded cluster and --kubernetes-image when the image it gives is pullable but no k3s", async () => {
+    const notK3s = (where: string) => {
+      simulation.reset((q) => {
+        if (imageOf(q.on!) !== "alpine:3.22") return undefined;
+        const failure = new ExecError("process \"sh -c ...\" did not complete successfully: exit code: 127", { cmd: ["sh", "-c", "exec k3s server"], exitCode: 127, stdout: "", stderr: "sh: 1: exec: k3s: not found\n" });
+        if (q.what === where) throw failure;
+        return undefined;
+      });
+      return gantry().deploy(repository(), "", IMAGE, undefined, [], undefined, undefined, "", true, false, "alpine:3.22");
+    };
+    const expected = "--kubernetes-image: the embedded Kubernetes (k3s) server did not start from alpine:3.22:\nsh: 1: exec: k3s: not found\n--kubernetes-image must name a Kubernetes (k3s) server image: rancher/k3s:v1.36.4-k3s1 (the default) or a mirror of it";
+    // The engine may fail the service's start, or the read of the kubeconfig it never writes.
+    await expect(notK3s("Service.start")).rejects.toThrow(expected);
+    await expect(notK3s("Container.stdout")).rejects.toThrow(expected);
   });
 
   it("refuses, in this order and before any container: an unknown environment, then a named registry without a cluster", async () => {
