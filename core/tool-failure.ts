@@ -39,13 +39,14 @@ export function outputTail(text: string, lines = TAIL_LINES): string {
 
 /**
  * The error a user sees when a container step fails: which step (`crane push`, `cosign sign`, ...),
- * the command and its exit code, and the tail of its stderr (of its stdout when stderr is empty:
- * some tools report there), instead of the engine's bare `exit code: 1`.
+ * the command that failed (the step's own, or one it depends on, such as the build under a scan)
+ * and its exit code, and the tail of its stderr (of its stdout when stderr is empty: some tools
+ * report there), instead of the engine's bare `exit code: 1`.
  */
 export function toolFailure(step: string, failure: ExecFailure): ToolError {
   const command = failure.cmd.join(" ");
   const shown = command.length > MAX_COMMAND ? `${command.slice(0, MAX_COMMAND)}…` : command;
   const tail = outputTail(failure.stderr) || outputTail(failure.stdout);
   const said = tail === "" ? " and printed nothing" : `:\n${tail}`;
-  return new ToolError(step, failure.exitCode, tail, `${step} failed: \`${shown}\` exited with code ${failure.exitCode}${said}`);
+  return new ToolError(step, failure.exitCode, tail, `${step}: \`${shown}\` exited with code ${failure.exitCode}${said}`);
 }

@@ -10,7 +10,7 @@ import { planTrivyScan, type ScanTarget, type TrivyInvocation } from "../core/sc
 import { toolAccess } from "../core/tool-access.js";
 import { ScanReport } from "../src/scan-report.js";
 import { readPipeline } from "./context.js";
-import { toolImageContainer, withToolDirectory, withToolFile } from "./tool.js";
+import { toolImageContainer, toolStep, withToolDirectory, withToolFile } from "./tool.js";
 
 /** What Trivy looks at: the image Gantry built (as a tarball), a published reference, or a directory. */
 export type ScanSubject = { kind: "image-archive"; tarball: File } | { kind: "image"; ref: string } | { kind: "fs"; directory: Directory };
@@ -84,7 +84,8 @@ export async function runScan(subject: ScanSubject, config: ScanConfig, files: S
     if (step.kind === "not-scanned") return ScanReport.of({ ...state, notScanned: step.reason, finishedAt: new Date().toISOString() });
     if (step.kind === "read-report") return ScanReport.of({ ...state, trivyJson: await ran!.file(step.outputPath).contents(), finishedAt: new Date().toISOString() });
     ran = trivyRun(base, step.invocation);
-    outcomes.push(interpretExit(await ran.exitCode(), await ran.stderr(), step.invocation));
+    // Trivy's own exit is judged by the core; a failure of what it scans (the image's build) is reported as it is.
+    outcomes.push(interpretExit(await toolStep("scan", ran.exitCode()), await ran.stderr(), step.invocation));
   }
 }
 

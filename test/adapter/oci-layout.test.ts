@@ -211,7 +211,7 @@ describe("pushLayout", () => {
     });
     const pushed = pushLayout(layout, publish, { password: simulation.secret("token", "s3cret") });
     await expect(pushed).rejects.toThrow(
-      "crane push failed: `/ko-app/crane push /gantry/layout ghcr.io/acme/hello-api:1.2.3` exited with code 1:\n" +
+      "crane push: `/ko-app/crane push /gantry/layout ghcr.io/acme/hello-api:1.2.3` exited with code 1:\n" +
         "2026/12/07 09:12:01 loading config file: open /gantry/docker/config.json: permission denied\nError: pushing: permission denied",
     );
   });

@@ -15,7 +15,7 @@ describe("toolFailure", () => {
     expect(error).toBeInstanceOf(ToolError);
     expect(error).toBeInstanceOf(GantryError);
     expect(error.message).toBe(
-      "crane push failed: `/ko-app/crane push /gantry/layout ghcr.io/acme/api:1.2.3` exited with code 1:\n" +
+      "crane push: `/ko-app/crane push /gantry/layout ghcr.io/acme/api:1.2.3` exited with code 1:\n" +
         "2026/12/07 09:12:01 pushing layout\nError: open /gantry/layout/blobs/sha256/0f3c2b: permission denied",
     );
     expect(error.exitCode).toBe(1);
@@ -33,8 +33,8 @@ describe("toolFailure", () => {
 
   it("falls back to stdout when the tool reported there, and says so when it printed nothing", () => {
     expect(toolFailure("git", { cmd: ["git", "log"], exitCode: 128, stdout: "fatal: not a git repository\n", stderr: "\n" }).message).toBe(
-      "git failed: `git log` exited with code 128:\nfatal: not a git repository",
+      "git: `git log` exited with code 128:\nfatal: not a git repository",
     );
-    expect(toolFailure("cosign sign", { cmd: ["cosign", "sign"], exitCode: 2, stdout: "", stderr: "" }).message).toBe("cosign sign failed: `cosign sign` exited with code 2 and printed nothing");
+    expect(toolFailure("cosign sign", { cmd: ["cosign", "sign"], exitCode: 2, stdout: "", stderr: "" }).message).toBe("cosign sign: `cosign sign` exited with code 2 and printed nothing");
   });
 });
