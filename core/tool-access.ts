@@ -28,6 +28,8 @@ const NOBODY: ToolUser = { uid: 65534, gid: 65534 };
  * - trivy: aquasec/trivy, FROM alpine with no USER;
  * - kubectl: registry.k8s.io/kubectl, on debian-base with no USER (kubernetes build/server-image/kubectl);
  * - prometheus: prom/prometheus, `USER nobody`;
+ * - k3s: rancher/k3s, FROM scratch with no USER (a server that must be root);
+ * - registry: the registry image, FROM alpine with no USER;
  * - go: the golang image (builds, tests, the layer and tarball steps, git facts), root.
  */
 export const TOOL_USERS = {
@@ -37,13 +39,16 @@ export const TOOL_USERS = {
   trivy: ROOT,
   kubectl: ROOT,
   prometheus: NOBODY,
+  k3s: ROOT,
+  registry: ROOT,
   go: ROOT,
 } as const satisfies Record<string, ToolUser>;
 
 export type ToolName = keyof typeof TOOL_USERS;
 
-/** Modes of what Gantry writes for a reader: files 0644, directories 0755. */
+/** Modes of what Gantry writes for a reader: files 0644 (0755 for a script the tool runs), directories 0755. */
 export const READABLE_FILE_MODE = 0o644;
+export const EXECUTABLE_FILE_MODE = 0o755;
 export const READABLE_DIRECTORY_MODE = 0o755;
 /** A secret is read by its owner alone. */
 export const SECRET_MODE = 0o400;

@@ -12,6 +12,7 @@ import { CGROUP_SCRIPT, CGROUP_SCRIPT_PATH, k3sServerArgv, KUBECONFIG_DIR, readK
 import { PIECES, pullFailure, startFailure, type PieceImages, type PieceName } from "../core/embedded/pieces.js";
 import { embeddedPrometheus, instantQueryArgv } from "../core/embedded/prometheus.js";
 import { GantryError } from "../core/errors.js";
+import { EXECUTABLE_FILE_MODE } from "../core/tool-access.js";
 import { applyArgv } from "../core/kube/kubectl.js";
 import { workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
@@ -37,7 +38,7 @@ export interface EmbeddedRequest {
 }
 
 
-/** Pulls an image now, so that a failure names the flag that overrides it. */
+/** Pulls an image now, so that a failure names the flag that overrides it; it runs as its user. */
 async function pulled(name: PieceName, image: string): Promise<Container> {
   const ctr = dag.container().from(image);
   try {
@@ -45,7 +46,7 @@ async function pulled(name: PieceName, image: string): Promise<Container> {
   } catch (e) {
     throw pullFailure(name, image, (e as Error).message);
   }
-  return ctr;
+  return asTool(ctr, name);
 }
 
 interface EmbeddedCluster {
@@ -62,9 +63,7 @@ interface EmbeddedCluster {
 async function startCluster(image: Container, imageRef: string, registry: Service): Promise<EmbeddedCluster> {
   const run = randomUUID();
   const kubeconfigVolume = dag.cacheVolume(`gantry-k3s-kubeconfig-${run}`);
-  const k3s = image
-    .withNewFile(CGROUP_SCRIPT_PATH, CGROUP_SCRIPT, { permissions: 0o755 })
-    .withNewFile(REGISTRIES_FILE, registriesYaml())
+  const k3s = withToolNewFile(withToolNewFile(image, "k3s", CGROUP_SCRIPT_PATH, CGROUP_SCRIPT, EXECUTABLE_FILE_MODE), "k3s", REGISTRIES_FILE, registriesYaml())
     .withMountedCache(KUBECONFIG_DIR, kubeconfigVolume)
     .withMountedCache("/var/lib/rancher", dag.cacheVolume("gantry-k3s-state"), { sharing: CacheSharingMode.Private })
     .withMountedTemp("/var/lib/kubelet")
@@ -137,9 +136,8 @@ function withEnvironment(ctx: StageContext, name: string, env: StageContext["pip
  */
 export async function embeddedDeploy(ctx: StageContext, source: Directory, environment: string, request: EmbeddedRequest): Promise<RolloutReport> {
   const envs = demoEnvironments(environment, environmentEntry(ctx.pipeline, environment), request.badCanary);
-  const [k3sImage, registryImage, prometheusPulled] = await Promise.all([pulled("k3s", request.images.k3s), pulled("registry", request.images.registry), pulled("prometheus", request.images.prometheus)]);
-  // Prometheus' image also runs the traffic loop and the queries: all of it as its user.
-  const prometheusImage = asTool(prometheusPulled, "prometheus");
+  // Each piece runs as its image's user (core/tool-access.ts); Prometheus' image also runs the traffic loop and the queries.
+  const [k3sImage, registryImage, prometheusImage] = await Promise.all([pulled("k3s", request.images.k3s), pulled("registry", request.images.registry), pulled("prometheus", request.images.prometheus)]);
   const registry = registryImage.withExposedPort(PIECES.registry.port).asService({ useEntrypoint: true });
   const service = await serviceName(ctx);
   // k3s starts while the pipeline tests, builds, scans and publishes.

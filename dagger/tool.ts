@@ -42,9 +42,10 @@ export function withToolDirectory(ctr: Container, tool: ToolName, path: string, 
   return ctr.withMountedDirectory(path, directory, toolAccess(tool).mount);
 }
 
-/** A file Gantry writes for the tool: its user's, 0644. */
-export function withToolNewFile(ctr: Container, tool: ToolName, path: string, contents: string): Container {
-  return ctr.withNewFile(path, contents, toolAccess(tool).file);
+/** A file Gantry writes for the tool: its user's, 0644 (a script it runs: EXECUTABLE_FILE_MODE). */
+export function withToolNewFile(ctr: Container, tool: ToolName, path: string, contents: string, permissions?: number): Container {
+  const { file } = toolAccess(tool);
+  return ctr.withNewFile(path, contents, permissions === undefined ? file : { ...file, permissions });
 }
 
 /** An empty directory the tool writes into (a non-root tool cannot create one under root's): its user's, 0755. */

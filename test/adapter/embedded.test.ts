@@ -120,6 +120,11 @@ describe("wiring: deploy --embedded", () => {
     expect(k3sService.call.args[0]).toMatchObject({ insecureRootCapabilities: true });
     expect(imageOf(k3s!)).toBe("rancher/k3s:v1.36.4-k3s1");
     expect(k3s!.calls("withHostname").map((c) => c.args[0])).toEqual(["gantry-k3s"]);
+    expect(k3s!.calls("withUser").map((c) => c.args[0])).toEqual(["0:0"]);
+    expect(k3s!.calls("withNewFile").map((c) => [c.args[0], c.args[2]])).toEqual([
+      ["/usr/local/bin/gantry-cgroup-init", { owner: "0:0", permissions: 0o755 }],
+      ["/etc/rancher/k3s/registries.yaml", { owner: "0:0", permissions: 0o644 }],
+    ]);
     const bindings = k3s!.chain().filter((n) => n.call.method === "withServiceBinding");
     expect(bindings.map((b) => b.call.args[0])).toEqual(["gantry-registry"]);
     expect(imageOf(simulation.node(bindings[0]!.call.args[1]))).toBe("registry:3.0.0");

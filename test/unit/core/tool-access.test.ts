@@ -15,6 +15,8 @@ describe("the one rule for tool containers", () => {
       trivy: { uid: 0, gid: 0 },
       kubectl: { uid: 0, gid: 0 },
       prometheus: { uid: 65534, gid: 65534 },
+      k3s: { uid: 0, gid: 0 },
+      registry: { uid: 0, gid: 0 },
       go: { uid: 0, gid: 0 },
     });
   });
