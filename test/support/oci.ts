@@ -20,6 +20,7 @@ import { parseBaseDigest, planBaseDigest, planBasePull } from "../../core/image/
 import type { ToolRun } from "../../core/image/tool-run.js";
 import { READABLE_DIRECTORY_MODE, toolAccess, TOOL_USERS, type ToolUser } from "../../core/tool-access.js";
 import { runArgv, type Ran } from "./run.js";
+import { asUser, chownTo, privileged } from "./tool-user.js";
 
 const made: string[] = [];
 
@@ -42,23 +43,6 @@ export function removeTempDirs(): void {
 }
 
 const ROOT: ToolUser = { uid: 0, gid: 0 };
-const runningAs = (): ToolUser => ({ uid: process.getuid!(), gid: process.getgid!() });
-
-/** An argv run as root: itself when the tests run as root, else through `sudo -n` (a CI runner). */
-export function privileged(argv: string[]): string[] {
-  return runningAs().uid === 0 ? argv : ["sudo", "-n", ...argv];
-}
-
-/** An argv run as `user`, as a container whose image declares that user runs it (setpriv drops root's groups too). */
-export function asUser(user: ToolUser, argv: string[]): string[] {
-  const me = runningAs();
-  if (me.uid === user.uid && me.gid === user.gid) return argv;
-  return privileged(["setpriv", `--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--", ...argv]);
-}
-
-async function chown(user: ToolUser, path: string): Promise<void> {
-  await mustRun(privileged(["chown", "-R", `${user.uid}:${user.gid}`, path]), tmpdir());
-}
 
 /**
  * Who owns what a crane step reads and whom the base pull runs as. ADAPTER_FILES is what
@@ -102,7 +86,7 @@ export async function dockerConfigWith(configJson: string, files: CraneFiles = A
   const file = join(dir, "config.json");
   writeFileSync(file, configJson);
   chmodSync(file, files.secret.mode);
-  await chown(files.secret.owner, file);
+  await chownTo(files.secret.owner, file);
   return dir;
 }
 
@@ -166,7 +150,7 @@ export function writeLayout(image: OciImage, blobs: Map<string, string>, files: 
 
 /** The layout as crane finds it mounted: given to `files.layoutOwner` (withMountedDirectory's owner), or left as written. */
 export async function mountLayout(layout: string, files: CraneFiles = ADAPTER_FILES): Promise<string> {
-  if (files.layoutOwner) await chown(files.layoutOwner, layout);
+  if (files.layoutOwner) await chownTo(files.layoutOwner, layout);
   return layout;
 }
 
@@ -199,7 +183,7 @@ export async function pullBase(base: RuntimeBase, platform: ImagePlatform, docke
   const dir = join(parent, "layout");
   if (files.outputOwned) {
     mkdirSync(dir, { mode: crane.output.permissions });
-    await chown(CRANE_USER, dir);
+    await chownTo(CRANE_USER, dir);
   }
   const digest = parseBaseDigest((await runCrane(planBaseDigest(base, platform), dockerConfig)).stdout, base);
   await runCrane(planBasePull(base, platform, digest, dir), dockerConfig, files.pullAs);
