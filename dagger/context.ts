@@ -1,4 +1,4 @@
-import { dag, ExistsType, type Directory } from "@dagger.io/dagger";
+import { ExistsType, type Directory } from "@dagger.io/dagger";
 
 import { GantryError } from "../core/errors.js";
 import { gitFactsArgv, parseGitFacts, type GitFacts } from "../core/git/facts.js";
