@@ -65,8 +65,12 @@ export interface ToolAccess {
   user: string;
   /** withFile / withNewFile (on a Container or a Directory): owned by the tool's user, 0644. */
   file: { owner: string; permissions: number };
-  /** withMountedFile / withMountedDirectory: owned by the tool's user (the modes are those of the files, which Gantry writes 0644 / 0755). */
-  mount: { owner: string };
+  /**
+   * withMountedFile / withMountedDirectory: owned by the tool's user (the modes are those of the
+   * files, which Gantry writes 0644 / 0755). Empty for root, whose mounts already are: an owner
+   * makes the engine copy the whole directory to change it (a checkout's .git, a scanned tree).
+   */
+  mount: { owner?: string };
   /** withMountedSecret: owned by the tool's user, 0400. */
   secret: { owner: string; mode: number };
   /** withDirectory of an empty directory the tool writes into: owned by the tool's user, 0755. */
@@ -82,7 +86,7 @@ export function toolAccess(tool: ToolName): ToolAccess {
     gid,
     user: owner,
     file: { owner, permissions: READABLE_FILE_MODE },
-    mount: { owner },
+    mount: uid === 0 && gid === 0 ? {} : { owner },
     secret: { owner, mode: SECRET_MODE },
     output: { owner, permissions: READABLE_DIRECTORY_MODE },
   };

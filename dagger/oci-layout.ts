@@ -13,7 +13,7 @@ import { planOciImage, type OciImage, type PlatformParts } from "../core/image/o
 import { parseLayerMeasure, planLayer, type LayerPlan } from "../core/image/oci/layer.js";
 import type { ToolRun } from "../core/image/tool-run.js";
 import { READABLE_FILE_MODE } from "../core/tool-access.js";
-import { execTool, stepName, toolContainer, toolImageContainer, toolStep, withToolDirectory, withToolOutput, withToolSecret } from "./tool.js";
+import { execTool, stepName, toolContainer, toolImageContainer, toolStep, withToolDirectory, withToolFile, withToolOutput, withToolSecret } from "./tool.js";
 
 /** A registry login; the password stays a Secret and reaches crane only inside a mounted Docker config. */
 export interface RegistryLogin {
@@ -95,7 +95,7 @@ export async function pushLayout(layout: OciLayout, publish: PublishPlan, access
 
 /** The layer step: inputs in place, then the core's argv in order, in a fresh working directory. */
 function layerContainer(builderImage: string, layer: LayerPlan, binary: File): Container {
-  let ctr = toolImageContainer("go", builderImage).withWorkdir(LAYER_WORK).withMountedFile(`${LAYER_WORK}/${layer.binaryInput}`, binary);
+  let ctr = withToolFile(toolImageContainer("go", builderImage).withWorkdir(LAYER_WORK), "go", `${LAYER_WORK}/${layer.binaryInput}`, binary);
   for (const input of layer.inputs) ctr = ctr.withNewFile(`${LAYER_WORK}/${input.path}`, input.contents);
   for (const argv of layer.steps) ctr = ctr.withExec(argv);
   return ctr;
