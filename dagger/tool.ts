@@ -67,13 +67,20 @@ export async function toolStep<T>(step: string, pending: Promise<T>): Promise<T>
   try {
     return await pending;
   } catch (error) {
-    if (error instanceof ExecError) throw toolFailure(step, error);
+    if (isExecError(error)) throw toolFailure(step, error);
     throw error;
   }
 }
 
+/** Dagger's ExecError, also when it comes from another copy of the SDK than this module's (instanceof would miss it). */
+function isExecError(error: unknown): error is ExecError {
+  if (error instanceof ExecError) return true;
+  const e = error as Partial<ExecError> | undefined;
+  return e?.name === "ExecError" && typeof e.exitCode === "number" && typeof e.stderr === "string" && Array.isArray(e.cmd);
+}
+
 /** The end of what a failed step said: the tool's stderr (or stdout) for an exec, else the engine's message. */
 export function failureTail(error: unknown): string {
-  if (error instanceof ExecError) return outputTail(error.stderr) || outputTail(error.stdout);
+  if (isExecError(error)) return outputTail(error.stderr) || outputTail(error.stdout);
   return outputTail(error instanceof Error ? error.message : String(error));
 }
