@@ -1,4 +1,4 @@
-import { dag, ExistsType, type Directory } from "@dagger.io/dagger";
+import { ExistsType, type Directory } from "@dagger.io/dagger";
 
 import { GantryError } from "../core/errors.js";
 import { gitFactsArgv, parseGitFacts, type GitFacts } from "../core/git/facts.js";
@@ -10,6 +10,7 @@ import { loadPipeline } from "../core/pipeline/load.js";
 import { applyOverrides, type Overrides } from "../core/pipeline/overrides.js";
 import { releaseFor, type ReleaseOverrides, type ResolvedRelease } from "../core/pipeline/release.js";
 import type { Pipeline } from "../core/pipeline/schema.js";
+import { toolImageContainer, toolStep, withToolDirectory } from "./tool.js";
 
 export const DEFAULT_CONFIG = "pipelines/gantry.yaml";
 
@@ -56,6 +57,7 @@ export async function readPipeline(source: Directory, config: string): Promise<P
 /** Commit, time, ref and tags from the checkout's .git (only .git is mounted, so code edits do not re-run it). */
 async function gitFacts(source: Directory, image: string): Promise<GitFacts | undefined> {
   if (!(await source.exists(".git", { expectedType: ExistsType.DirectoryType }))) return undefined;
-  const out = await dag.container().from(image).withMountedDirectory("/repo/.git", source.directory(".git")).withExec(gitFactsArgv("/repo")).stdout();
+  const ctr = withToolDirectory(toolImageContainer("go", image), "go", "/repo/.git", source.directory(".git"));
+  const out = await toolStep("git (reading the checkout's commit, ref and tags)", ctr.withExec(gitFactsArgv("/repo")).stdout());
   return parseGitFacts(out);
 }

@@ -9,9 +9,10 @@ import { CacheSharingMode, dag, ReturnType, type Container, type Directory, type
 import { demoEnvironments, embeddedPublish, EMBEDDED_PROMETHEUS_URL } from "../core/embedded/demo-environment.js";
 import { demoObjects, demoTrafficArgv } from "../core/embedded/demo-objects.js";
 import { CGROUP_SCRIPT, CGROUP_SCRIPT_PATH, k3sServerArgv, KUBECONFIG_DIR, readKubeconfigArgv, REGISTRIES_FILE, registriesYaml } from "../core/embedded/k3s.js";
-import { PIECES, pullFailure, type PieceImages, type PieceName } from "../core/embedded/pieces.js";
+import { PIECES, pullFailure, startFailure, type PieceImages, type PieceName } from "../core/embedded/pieces.js";
 import { embeddedPrometheus, instantQueryArgv } from "../core/embedded/prometheus.js";
 import { GantryError } from "../core/errors.js";
+import { EXECUTABLE_FILE_MODE } from "../core/tool-access.js";
 import { applyArgv } from "../core/kube/kubectl.js";
 import { workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
@@ -26,6 +27,7 @@ import type { StageContext } from "./context.js";
 import { deploy, serviceName, type ClusterArguments } from "./deploy.js";
 import { containerKubectl, KUBECTL_IMAGE } from "./kube.js";
 import { runPipeline } from "./run.js";
+import { asTool, failureTail, withToolNewFile, withToolSecret } from "./tool.js";
 
 export interface EmbeddedRequest {
   images: PieceImages;
@@ -36,7 +38,7 @@ export interface EmbeddedRequest {
 }
 
 
-/** Pulls an image now, so that a failure names the flag that overrides it. */
+/** Pulls an image now, so that a failure names the flag that overrides it; it runs as its user. */
 async function pulled(name: PieceName, image: string): Promise<Container> {
   const ctr = dag.container().from(image);
   try {
@@ -44,7 +46,7 @@ async function pulled(name: PieceName, image: string): Promise<Container> {
   } catch (e) {
     throw pullFailure(name, image, (e as Error).message);
   }
-  return ctr;
+  return asTool(ctr, name);
 }
 
 interface EmbeddedCluster {
@@ -56,14 +58,12 @@ interface EmbeddedCluster {
 /**
  * k3s bound to the registry (its containerd pulls from it over HTTP). The cluster starts empty every
  * run (k3sServerArgv wipes its state); the cache volume keeps what k3s unpacks from its binary, and a
- * concurrent run gets a private copy.
+ * concurrent run gets a private copy. An image that is no k3s fails naming --kubernetes-image.
  */
-async function startCluster(image: Container, registry: Service): Promise<EmbeddedCluster> {
+async function startCluster(image: Container, imageRef: string, registry: Service): Promise<EmbeddedCluster> {
   const run = randomUUID();
   const kubeconfigVolume = dag.cacheVolume(`gantry-k3s-kubeconfig-${run}`);
-  const k3s = image
-    .withNewFile(CGROUP_SCRIPT_PATH, CGROUP_SCRIPT, { permissions: 0o755 })
-    .withNewFile(REGISTRIES_FILE, registriesYaml())
+  const k3s = withToolNewFile(withToolNewFile(image, "k3s", CGROUP_SCRIPT_PATH, CGROUP_SCRIPT, EXECUTABLE_FILE_MODE), "k3s", REGISTRIES_FILE, registriesYaml())
     .withMountedCache(KUBECONFIG_DIR, kubeconfigVolume)
     .withMountedCache("/var/lib/rancher", dag.cacheVolume("gantry-k3s-state"), { sharing: CacheSharingMode.Private })
     .withMountedTemp("/var/lib/kubelet")
@@ -73,8 +73,13 @@ async function startCluster(image: Container, registry: Service): Promise<Embedd
     .withExposedPort(PIECES.k3s.port)
     .asService({ args: k3sServerArgv(), insecureRootCapabilities: true })
     .withHostname(PIECES.k3s.host);
-  await k3s.start();
-  const kubeconfigText = await image.withMountedCache(KUBECONFIG_DIR, kubeconfigVolume).withEnvVariable("GANTRY_RUN", run).withExec(readKubeconfigArgv()).stdout();
+  let kubeconfigText: string;
+  try {
+    await k3s.start();
+    kubeconfigText = await image.withMountedCache(KUBECONFIG_DIR, kubeconfigVolume).withEnvVariable("GANTRY_RUN", run).withExec(readKubeconfigArgv()).stdout();
+  } catch (error) {
+    throw startFailure("k3s", imageRef, failureTail(error));
+  }
   return { k3s, kubeconfigText, kubeconfig: dag.setSecret(`gantry-k3s-kubeconfig-${run}`, kubeconfigText) };
 }
 
@@ -84,8 +89,8 @@ function prometheusService(image: Container, cluster: EmbeddedCluster, target: {
   let ctr = image;
   for (const file of plan.files) {
     ctr = file.secret
-      ? ctr.withMountedSecret(file.path, dag.setSecret(`gantry-embedded-prometheus-${randomUUID()}`, file.contents), { owner: plan.secretOwner })
-      : ctr.withNewFile(file.path, file.contents);
+      ? withToolSecret(ctr, "prometheus", file.path, dag.setSecret(`gantry-embedded-prometheus-${randomUUID()}`, file.contents))
+      : withToolNewFile(ctr, "prometheus", file.path, file.contents);
   }
   return ctr.withServiceBinding(PIECES.k3s.host, cluster.k3s).withExposedPort(PIECES.prometheus.port).asService({ args: plan.argv }).withHostname(PIECES.prometheus.host);
 }
@@ -131,12 +136,13 @@ function withEnvironment(ctx: StageContext, name: string, env: StageContext["pip
  */
 export async function embeddedDeploy(ctx: StageContext, source: Directory, environment: string, request: EmbeddedRequest): Promise<RolloutReport> {
   const envs = demoEnvironments(environment, environmentEntry(ctx.pipeline, environment), request.badCanary);
+  // Each piece runs as its image's user (core/tool-access.ts); Prometheus' image also runs the traffic loop and the queries.
   const [k3sImage, registryImage, prometheusImage] = await Promise.all([pulled("k3s", request.images.k3s), pulled("registry", request.images.registry), pulled("prometheus", request.images.prometheus)]);
   const registry = registryImage.withExposedPort(PIECES.registry.port).asService({ useEntrypoint: true });
   const service = await serviceName(ctx);
   // k3s starts while the pipeline tests, builds, scans and publishes.
   const [cluster, published] = await Promise.all([
-    startCluster(k3sImage, registry),
+    startCluster(k3sImage, request.images.k3s, registry),
     request.image ? { image: request.image, summary: undefined } : publishToRegistry(withPublish(ctx, embeddedPublish(ctx.pipeline.publish, service)), source, environment, registry, request.approve),
   ]);
   const image = published.image;

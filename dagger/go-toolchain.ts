@@ -4,6 +4,7 @@ import { GO_BUILD_CACHE_PATH, GO_MODULE_CACHE_PATH, goEnv } from "../core/go/env
 import { requireGoFiles, requireMainPackage } from "../core/go/main-package.js";
 import type { GoToolchain } from "../core/pipeline/go-settings.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
+import { toolImageContainer, withToolSecret } from "./tool.js";
 
 const SOURCE_PATH = "/src";
 
@@ -22,13 +23,13 @@ export async function checkMainPackage(module: Directory, pkg: string): Promise<
  * go.sum requires nothing, and skips that step.
  */
 export async function goContainer(toolchain: GoToolchain, module: Directory): Promise<Container> {
-  let ctr = dag.container().from(toolchain.image);
+  let ctr = toolImageContainer("go", toolchain.image);
   if (toolchain.caches) {
     ctr = ctr
       .withMountedCache(GO_MODULE_CACHE_PATH, dag.cacheVolume(toolchain.caches.module))
       .withMountedCache(GO_BUILD_CACHE_PATH, dag.cacheVolume(toolchain.caches.build));
   }
-  if (toolchain.netrc) ctr = ctr.withMountedSecret("/root/.netrc", dag.secret(secretUri(toolchain.netrc)));
+  if (toolchain.netrc) ctr = withToolSecret(ctr, "go", "/root/.netrc", dag.secret(secretUri(toolchain.netrc)));
   ctr = withEnv(ctr, goEnv(toolchain.env)).withWorkdir(SOURCE_PATH);
   if (await module.exists("go.sum")) {
     ctr = ctr.withFile(`${SOURCE_PATH}/go.mod`, module.file("go.mod")).withFile(`${SOURCE_PATH}/go.sum`, module.file("go.sum")).withExec(["go", "mod", "download"]);

@@ -6,6 +6,7 @@ import type { ImagePlan, PlatformImage } from "../core/image/plan.js";
 import type { StageContext } from "./context.js";
 import { buildBinaries } from "./go-build.js";
 import { ociLayout, type OciLayout } from "./oci-layout.js";
+import { toolImageContainer, withToolDirectory } from "./tool.js";
 
 export interface ServiceImages {
   plan: ImagePlan;
@@ -40,7 +41,7 @@ export async function serviceLayout(ctx: StageContext, platforms: string[]): Pro
 /** The layout as one reproducible tar archive. */
 export function layoutTarball(layout: OciLayout, builderImage: string): File {
   const argv = layoutTarballArgv("/gantry/layout", "/gantry/image.tar");
-  return dag.container().from(builderImage).withMountedDirectory("/gantry/layout", layout.directory).withExec(argv).file("/gantry/image.tar");
+  return withToolDirectory(toolImageContainer("go", builderImage), "go", "/gantry/layout", layout.directory).withExec(argv).file("/gantry/image.tar");
 }
 
 /**

@@ -6,6 +6,7 @@ import { kubeconfigThroughService, kubeEndpoint, requireReachable } from "../cor
 import { systemClock, type Http, type Kubectl, type Ports } from "../core/kube/ports.js";
 import { metricsFor } from "../core/kube/ports.js";
 import type { Environment } from "../core/kube/config/types.js";
+import { toolImageContainer, withToolSecret } from "./tool.js";
 
 /** kubectl pinned to the control plane version the host tests run; any image with kubectl on PATH works. */
 export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.36.3";
@@ -28,12 +29,12 @@ export async function containerKubectl(access: ClusterAccess): Promise<Kubectl> 
   const text = await access.kubeconfig.plaintext();
   requireReachable(kubeEndpoint(text), access.cluster !== undefined);
   let kubeconfig = access.kubeconfig;
-  let base: Container = dag.container().from(access.kubectlImage);
+  let base: Container = toolImageContainer("kubectl", access.kubectlImage);
   if (access.cluster) {
     kubeconfig = dag.setSecret("gantry-kubeconfig-through-service", kubeconfigThroughService(text, SERVICE_ALIAS));
     base = base.withServiceBinding(SERVICE_ALIAS, access.cluster);
   }
-  base = base.withMountedSecret(KUBECONFIG_PATH, kubeconfig).withEnvVariable("KUBECONFIG", KUBECONFIG_PATH);
+  base = withToolSecret(base, "kubectl", KUBECONFIG_PATH, kubeconfig).withEnvVariable("KUBECONFIG", KUBECONFIG_PATH);
   return {
     async run(argv, stdin) {
       // A cluster's state changes between calls: never answer a kubectl call from the cache.

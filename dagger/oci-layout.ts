@@ -12,7 +12,8 @@ import { checkPushedDigest, DOCKER_CONFIG_FILE, parseBaseDigest, planBaseDigest,
 import { planOciImage, type OciImage, type PlatformParts } from "../core/image/oci/image-layout.js";
 import { parseLayerMeasure, planLayer, type LayerPlan } from "../core/image/oci/layer.js";
 import type { ToolRun } from "../core/image/tool-run.js";
-import { execTool, toolContainer } from "./tool.js";
+import { READABLE_FILE_MODE } from "../core/tool-access.js";
+import { execTool, stepName, toolContainer, toolImageContainer, toolStep, withToolDirectory, withToolFile, withToolOutput, withToolSecret } from "./tool.js";
 
 /** A registry login; the password stays a Secret and reaches crane only inside a mounted Docker config. */
 export interface RegistryLogin {
@@ -56,7 +57,8 @@ export async function ociLayout(input: OciLayoutInput): Promise<OciLayout> {
   const parts = await Promise.all(
     plan.platforms.map(async ({ platform, binaryFile }): Promise<PlatformParts> => {
       const ctr = layerContainer(input.builderImage, layerPlan, input.binaries.file(binaryFile));
-      const layer = parseLayerMeasure(await ctr.withExec(layerPlan.digestArgv).stdout(), await ctr.withExec(layerPlan.sizeArgv).stdout());
+      const measure = (argv: string[]) => toolStep("the layer step (tar, gzip)", ctr.withExec(argv).stdout());
+      const layer = parseLayerMeasure(await measure(layerPlan.digestArgv), await measure(layerPlan.sizeArgv));
       blobs.set(layer.digest, ctr.file(`${LAYER_WORK}/${layerPlan.blobFile}`));
       if (plan.base.kind === "scratch") return { platform, layer };
       const base = await pullBase(plan.base, platform, input.baseLogin);
@@ -65,9 +67,10 @@ export async function ociLayout(input: OciLayoutInput): Promise<OciLayout> {
     }),
   );
   const image = planOciImage(plan, parts);
+  // Every file 0644 (crane pulls blobs 0600); crane's owner is set where the layout is mounted (core/tool-access.ts).
   let directory = dag.directory();
-  for (const file of image.files) directory = directory.withNewFile(file.path, file.text);
-  for (const layer of image.layerBlobs) directory = directory.withFile(layer.path, blobs.get(layer.digest)!);
+  for (const file of image.files) directory = directory.withNewFile(file.path, file.text, { permissions: READABLE_FILE_MODE });
+  for (const layer of image.layerBlobs) directory = directory.withFile(layer.path, blobs.get(layer.digest)!, { permissions: READABLE_FILE_MODE });
   return { directory, digest: image.digest, image };
 }
 
@@ -81,7 +84,10 @@ export async function pushLayout(layout: OciLayout, publish: PublishPlan, access
   const push = planLayoutPush(publish, PUSH_LAYOUT, layout.digest, { plainHttp: registry !== undefined });
   const login = publish.credentials && password ? { registry: publish.registry, username: publish.credentials.username, password } : undefined;
   const reach = (ctr: Container) => (registry ? ctr.withServiceBinding(registryHostName(publish.registry), registry) : ctr);
-  const crane = async (run: ToolRun) => execTool(reach(uncached(await craneContainer(run, login))).withMountedDirectory(PUSH_LAYOUT, layout.directory), run).stdout();
+  const crane = async (run: ToolRun) => {
+    const ctr = withToolDirectory(reach(uncached(await craneContainer(run, login))), "crane", PUSH_LAYOUT, layout.directory);
+    return toolStep(stepName(run), execTool(ctr, run).stdout());
+  };
   checkPushedDigest(await crane(push.push), layout.digest);
   for (const tag of push.tags) await crane(tag);
   return push.refs;
@@ -89,7 +95,7 @@ export async function pushLayout(layout: OciLayout, publish: PublishPlan, access
 
 /** The layer step: inputs in place, then the core's argv in order, in a fresh working directory. */
 function layerContainer(builderImage: string, layer: LayerPlan, binary: File): Container {
-  let ctr = dag.container().from(builderImage).withWorkdir(LAYER_WORK).withMountedFile(`${LAYER_WORK}/${layer.binaryInput}`, binary);
+  let ctr = withToolFile(toolImageContainer("go", builderImage).withWorkdir(LAYER_WORK), "go", `${LAYER_WORK}/${layer.binaryInput}`, binary);
   for (const input of layer.inputs) ctr = ctr.withNewFile(`${LAYER_WORK}/${input.path}`, input.contents);
   for (const argv of layer.steps) ctr = ctr.withExec(argv);
   return ctr;
@@ -97,11 +103,10 @@ function layerContainer(builderImage: string, layer: LayerPlan, binary: File): C
 
 async function pullBase(base: RuntimeBase, platform: ImagePlatform, login?: RegistryLogin): Promise<{ image: BaseImage; layout: Directory }> {
   const resolve = planBaseDigest(base, platform, login !== undefined);
-  const digest = parseBaseDigest(await execTool(uncached(await craneContainer(resolve, login)), resolve).stdout(), base);
+  const digest = parseBaseDigest(await toolStep(stepName(resolve), execTool(uncached(await craneContainer(resolve, login)), resolve).stdout()), base);
   const run = planBasePull(base, platform, digest, BASE_LAYOUT, login !== undefined);
-  // The crane image runs as a non-root user that could not create the layout directory.
-  const layout = execTool((await craneContainer(run, login)).withUser("0:0"), run).directory(BASE_LAYOUT);
-  const text = (path: string) => layout.file(path).contents();
+  const layout = execTool(withToolOutput(await craneContainer(run, login), "crane", BASE_LAYOUT), run).directory(BASE_LAYOUT);
+  const text = (path: string) => toolStep(stepName(run), layout.file(path).contents());
   const manifestDigest = pulledManifestDigest(await text("index.json"), base.ref);
   const manifestText = await text(blobPath(manifestDigest));
   const configText = await text(blobPath(baseConfigDigest(manifestText, manifestDigest, base.ref)));
@@ -120,5 +125,5 @@ async function craneContainer(run: ToolRun, login?: RegistryLogin): Promise<Cont
   const ctr = toolContainer(run);
   if (!login) return ctr;
   const config = dockerConfigJson(login.registry, login.username, await login.password.plaintext());
-  return ctr.withMountedSecret(DOCKER_CONFIG_FILE, dag.setSecret(`gantry-docker-config-${login.registry}`, config));
+  return withToolSecret(ctr, "crane", DOCKER_CONFIG_FILE, dag.setSecret(`gantry-docker-config-${login.registry}`, config));
 }

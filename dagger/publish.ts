@@ -1,6 +1,7 @@
 import { dag, type Container, type Secret, type Service } from "@dagger.io/dagger";
 
 import { dockerConfigJson, formatDigestRefs, planPublish, publishedDigest, type PublishPlan } from "../core/image/publish.js";
+import { DOCKER_CONFIG_DIR, DOCKER_CONFIG_FILE } from "../core/image/oci/crane.js";
 import { COSIGN_KEY_PATH, COSIGN_PASSWORD_ENV, planAttest, planSign, validateSigning } from "../core/image/sign.js";
 import type { ToolRun } from "../core/image/tool-run.js";
 import type { PushedImage } from "../core/pipeline/outputs.js";
@@ -11,7 +12,7 @@ import type { StageContext } from "./context.js";
 import { serviceImages, serviceLayout } from "./image.js";
 import { pushLayout } from "./oci-layout.js";
 import { imageSbom } from "./sbom.js";
-import { execTool, toolContainer } from "./tool.js";
+import { execTool, stepName, toolContainer, toolStep, withToolFile, withToolSecret } from "./tool.js";
 
 /** How to reach and log in to the registry: arguments given as Secrets win over the file's references. */
 export interface PublishAccess {
@@ -49,23 +50,24 @@ export async function publishImage(ctx: StageContext, platforms: string[], given
   if (cosignKey) {
     const signing = { reference: `${plan.repository}@${digest}`, hasPassword: cosignPassword !== undefined, tlogUpload: config.tlogUpload };
     const login = plan.credentials && password ? { plan, password } : undefined;
-    await (await cosign(planSign(signing), cosignKey, cosignPassword, login)).sync();
+    const sign = planSign(signing);
+    await toolStep(stepName(sign), (await cosign(sign, cosignKey, cosignPassword, login)).sync());
     if (config.attachSbom) {
       const attest = planAttest({ ...signing, predicate: SBOM_PATH, format: "spdx-json" });
       const sbom = imageSbom((await serviceImages(ctx, [plan.platforms[0]!])).variants[0]!, "spdx-json", plan.repository);
-      await (await cosign(attest, cosignKey, cosignPassword, login, (c) => c.withMountedFile(SBOM_PATH, sbom))).sync();
+      await toolStep(stepName(attest), (await cosign(attest, cosignKey, cosignPassword, login, (c) => withToolFile(c, "cosign", SBOM_PATH, sbom))).sync());
     }
   }
   return { repository: plan.repository, digest, refs: formatDigestRefs(plan.repository, tags, digest) };
 }
 
 async function cosign(run: ToolRun, key: Secret, password: Secret | undefined, login: { plan: PublishPlan; password: Secret } | undefined, mount: (c: Container) => Container = (c) => c): Promise<Container> {
-  let ctr = toolContainer(run).withMountedSecret(COSIGN_KEY_PATH, key);
+  let ctr = withToolSecret(toolContainer(run), "cosign", COSIGN_KEY_PATH, key);
   if (password) ctr = ctr.withSecretVariable(COSIGN_PASSWORD_ENV, password);
   if (login) {
     // cosign pushes signatures to the registry, so it needs the push's login, as a Docker config.
     const config = dockerConfigJson(login.plan.registry, login.plan.credentials!.username, await login.password.plaintext());
-    ctr = ctr.withEnvVariable("DOCKER_CONFIG", "/gantry/docker").withMountedSecret("/gantry/docker/config.json", dag.setSecret(`gantry-docker-config-${login.plan.registry}`, config));
+    ctr = withToolSecret(ctr.withEnvVariable("DOCKER_CONFIG", DOCKER_CONFIG_DIR), "cosign", DOCKER_CONFIG_FILE, dag.setSecret(`gantry-docker-config-${login.plan.registry}`, config));
   }
   return execTool(mount(ctr), run);
 }

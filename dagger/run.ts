@@ -15,6 +15,7 @@ import { runTests } from "./go-test.js";
 import { serviceImages, serviceLayout } from "./image.js";
 import { publishImage } from "./publish.js";
 import { runScan, scanFiles } from "./scan.js";
+import { toolStep } from "./tool.js";
 
 export interface RunRequest {
   source: Directory;
@@ -45,7 +46,7 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
     },
     async build() {
       const { plan, dist } = await buildBinaries(ctx, ctx.pipeline.go.platforms);
-      await dist.sync();
+      await toolStep("go build", dist.sync());
       return { status: "passed", output: { kind: "build", binaries: plan.steps.map((s) => s.output) } };
     },
     async image() {

@@ -7,8 +7,10 @@ import type { ScanConfig } from "../core/pipeline/schema.js";
 import { ignoreFilePath, scanPolicy } from "../core/scan/policy.js";
 import { interpretExit, nextScanStep, type TrivyOutcome } from "../core/scan/trivy-exit.js";
 import { planTrivyScan, type ScanTarget, type TrivyInvocation } from "../core/scan/trivy-plan.js";
+import { toolAccess } from "../core/tool-access.js";
 import { ScanReport } from "../src/scan-report.js";
 import { readPipeline } from "./context.js";
+import { toolImageContainer, toolStep, withToolDirectory, withToolFile } from "./tool.js";
 
 /** What Trivy looks at: the image Gantry built (as a tarball), a published reference, or a directory. */
 export type ScanSubject = { kind: "image-archive"; tarball: File } | { kind: "image"; ref: string } | { kind: "fs"; directory: Directory };
@@ -60,10 +62,10 @@ export async function runScan(subject: ScanSubject, config: ScanConfig, files: S
     failOpen: config.failOpen,
   });
 
-  let base = dag.container().from(config.trivyImage).withMountedCache(plan.cacheDir, dag.cacheVolume(config.trivyCache));
-  if (subject.kind === "image-archive") base = base.withMountedFile(TARGET_TARBALL, subject.tarball);
-  if (subject.kind === "fs") base = base.withMountedDirectory(TARGET_DIR, subject.directory);
-  if (files.ignoreFile && ignorePath) base = base.withMountedFile(ignorePath, files.ignoreFile);
+  let base = toolImageContainer("trivy", config.trivyImage).withMountedCache(plan.cacheDir, dag.cacheVolume(config.trivyCache), toolAccess("trivy").mount);
+  if (subject.kind === "image-archive") base = withToolFile(base, "trivy", TARGET_TARBALL, subject.tarball);
+  if (subject.kind === "fs") base = withToolDirectory(base, "trivy", TARGET_DIR, subject.directory);
+  if (files.ignoreFile && ignorePath) base = withToolFile(base, "trivy", ignorePath, files.ignoreFile);
 
   const state = {
     severities: config.severities,
@@ -82,7 +84,8 @@ export async function runScan(subject: ScanSubject, config: ScanConfig, files: S
     if (step.kind === "not-scanned") return ScanReport.of({ ...state, notScanned: step.reason, finishedAt: new Date().toISOString() });
     if (step.kind === "read-report") return ScanReport.of({ ...state, trivyJson: await ran!.file(step.outputPath).contents(), finishedAt: new Date().toISOString() });
     ran = trivyRun(base, step.invocation);
-    outcomes.push(interpretExit(await ran.exitCode(), await ran.stderr(), step.invocation));
+    // Trivy's own exit is judged by the core; a failure of what it scans (the image's build) is reported as it is.
+    outcomes.push(interpretExit(await toolStep("scan", ran.exitCode()), await ran.stderr(), step.invocation));
   }
 }
 

@@ -232,8 +232,9 @@ export class Gantry implements ModuleSettings {
     image: string,
   ): Promise<Directory> {
     const { environmentManifests } = await import("#dagger/deploy.js");
+    const { reportDirectory } = await import("#dagger/report-directory.js");
     const ctx = await stageContext(callInput(this, source));
-    return dag.directory().withNewFile(`${environment}.yaml`, await environmentManifests(ctx, environment, image));
+    return reportDirectory({ [`${environment}.yaml`]: await environmentManifests(ctx, environment, image) });
   }
 
   /**
@@ -384,7 +385,8 @@ export class Gantry implements ModuleSettings {
     const { ciFiles } = await import("#core/pipeline/ci/files.js");
     const declared = engineVersion || (JSON.parse(await dag.currentModule().source().file("dagger.json").contents()) as { engineVersion: string }).engineVersion;
     const files = ciFiles(await readPipeline(source, this.config), { config: this.config, engineVersion: declared, module: module || undefined });
-    return Object.entries(files).reduce((dir, [path, text]) => dir.withNewFile(path, text), dag.directory());
+    const { reportDirectory } = await import("#dagger/report-directory.js");
+    return reportDirectory(files);
   }
 
   /** The equivalent multi-stage Dockerfile, generated from the same plans. Example: dagger call dockerfile export --path Dockerfile */

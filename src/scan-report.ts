@@ -145,11 +145,15 @@ export class ScanReport {
   ): Promise<Directory> {
     const { renderScanOutputs } = await import("#core/scan/outputs.js");
     const outputs = renderScanOutputs(await this.outputsInput({ imageName: imageName || this.imageName || undefined, sarifCategory: category || undefined }));
-    let dir = dag.directory().withNewFile("summary.txt", outputs.summary).withNewFile("summary.md", outputs.markdown).withNewFile("trivy-junit.xml", outputs.junit);
-    if (outputs.json) dir = dir.withNewFile("trivy.json", outputs.json);
-    if (outputs.sarif) dir = dir.withNewFile("trivy.sarif", outputs.sarif.json);
-    if (outputs.gitlab) dir = dir.withNewFile("gl-container-scanning-report.json", outputs.gitlab);
-    return dir;
+    const { reportDirectory } = await import("#dagger/report-directory.js");
+    return reportDirectory({
+      "summary.txt": outputs.summary,
+      "summary.md": outputs.markdown,
+      "trivy-junit.xml": outputs.junit,
+      ...(outputs.json ? { "trivy.json": outputs.json } : {}),
+      ...(outputs.sarif ? { "trivy.sarif": outputs.sarif.json } : {}),
+      ...(outputs.gitlab ? { "gl-container-scanning-report.json": outputs.gitlab } : {}),
+    });
   }
 
   /** Fails, listing the findings that fail the gate, unless it passes; export the reports first. */

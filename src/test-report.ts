@@ -114,13 +114,14 @@ export class TestReport {
    */
   @func()
   async reports(): Promise<Directory> {
-    return dag
-      .directory()
-      .withFile("junit.xml", await this.junit())
-      .withFile("go-test.json", this.events)
-      .withFile("coverage.out", this.profile())
-      .withFile("coverage.xml", await this.cobertura())
-      .withNewFile("summary.md", await this.summary());
+    const { reportDirectory } = await import("#dagger/report-directory.js");
+    return reportDirectory({
+      "junit.xml": await this.junit(),
+      "go-test.json": this.events,
+      "coverage.out": this.profile(),
+      "coverage.xml": await this.cobertura(),
+      "summary.md": await this.summary(),
+    });
   }
 
   /** Fails, listing the failing tests, unless the suite passed; export reports before calling it. */

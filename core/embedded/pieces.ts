@@ -52,3 +52,16 @@ export function pullFailure(name: PieceName, image: string, cause: string): Argu
     `could not pull ${image} for the embedded ${piece.what} (${firstLine}). Without access to its registry (an air-gapped network), copy it to one you can reach and pass ${flagName(piece.argument)} <your registry>/${image.split("/").pop()}`,
   );
 }
+
+/**
+ * The error for an image that was pulled but did not start as the piece (a k3s flag pointing at
+ * another image, say): what needed it, the end of what it said, and the flag that chose it.
+ */
+export function startFailure(name: PieceName, image: string, said: string): ArgumentError {
+  const piece = PIECES[name];
+  const reason = said.trim() || "it printed nothing";
+  return new ArgumentError(
+    piece.argument,
+    `the embedded ${piece.what} did not start from ${image}:\n${reason}\n${flagName(piece.argument)} must name a ${piece.what} image: ${piece.image} (the default) or a mirror of it`,
+  );
+}

@@ -172,11 +172,12 @@ export function trafficArgv(url: string, requestsPerSecond: number): string[] {
   return ["sh", "-c", 'while :; do wget -q -O /dev/null "$1" >/dev/null 2>&1; sleep "$2"; done', "gantry-traffic", url, interval];
 }
 
-/** What the embedded Prometheus container is given: its files (the client key as a secret) and its command. */
+/**
+ * What the embedded Prometheus container is given: its files (the client key as a secret) and its
+ * command. It runs as prom/prometheus's nobody, who owns them (core/tool-access.ts).
+ */
 export interface PrometheusContainer {
   files: { path: string; contents: string; secret: boolean }[];
-  /** Owner of the secret files: prom/prometheus runs as nobody, and the key must be readable by it. */
-  secretOwner: string;
   argv: string[];
 }
 
@@ -198,7 +199,6 @@ export function embeddedPrometheus(kubeconfigText: string, target: { namespace: 
       { path: files.cert, contents: tls.cert, secret: false },
       { path: files.key, contents: tls.key, secret: true },
     ],
-    secretOwner: "65534",
     argv: prometheusArgv(configPath),
   };
 }

@@ -45,6 +45,7 @@ export function planSbom(options: SbomOptions): SbomRun {
   const output = cleanAbsolutePath(options.output ?? `/work/sbom.${EXTENSIONS[format]}`, "output", "/work/sbom.spdx.json");
   const platform = options.platform === undefined ? [] : ["--platform", ...imagePlatforms([options.platform], "platform")];
   return {
+    tool: "syft",
     image: toolImage(options.image ?? SYFT_IMAGE, "syftImage"),
     args: [
       "scan",

@@ -58,6 +58,7 @@ function cosign(options: SignOptions, command: string[]): ToolRun {
   // cosign 3 refuses --tlog-upload=false unless it also stops using the TUF signing config.
   const tlog = options.tlogUpload === false ? ["--use-signing-config=false", "--tlog-upload=false"] : [];
   return {
+    tool: "cosign",
     image: toolImage(options.image ?? COSIGN_IMAGE, "cosignImage"),
     args: [...command, "--yes", "--key", key, ...tlog, target],
     // An empty password is how cosign is told a key has none, instead of prompting on a missing TTY.

@@ -1,3 +1,4 @@
+import type { ToolName } from "../tool-access.js";
 import { parseImageReference } from "./reference.js";
 
 /**
@@ -6,6 +7,8 @@ import { parseImageReference } from "./reference.js";
  * installs the binary.
  */
 export interface ToolRun {
+  /** Which tool: the user it runs as and who owns its inputs follow (core/tool-access.ts). */
+  tool: ToolName;
   image: string;
   args: string[];
   env: Record<string, string>;

@@ -7,6 +7,8 @@ export interface ScanJUnitOptions {
   durationSeconds?: number;
   /** ISO time the scan started. */
   timestamp?: string;
+  /** What the scanned image is called (--image-name), instead of Trivy's name for it. */
+  imageName?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export function toJUnit(report: TrivyReport | undefined, verdict: GateVerdict, o
     "below-threshold": String(verdict.belowThreshold),
   };
   if (report?.trivyVersion) properties["trivy-version"] = report.trivyVersion;
-  const name = `vulnerability scan: ${report?.artifactName ?? "not scanned"}`;
+  const name = `vulnerability scan: ${report ? options.imageName || report.artifactName : "not scanned"}`;
   return renderJUnit(
     [{ name, time: options.durationSeconds ?? 0, timestamp: options.timestamp, properties, cases }],
     "gantry vulnerability scan",

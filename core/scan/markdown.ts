@@ -8,6 +8,8 @@ export interface MarkdownOptions {
   maxRows?: number;
   /** Heading text. Default "Vulnerability scan". */
   title?: string;
+  /** What the scanned image is called (--image-name), instead of Trivy's name for it. */
+  imageName?: string;
 }
 
 /**
@@ -20,7 +22,7 @@ export function toMarkdown(report: TrivyReport | undefined, verdict: GateVerdict
   const icon = verdict.status === "passed" ? "✅" : verdict.status === "failed" ? "❌" : "⚠️";
   // Everything from the report or the allow-list is untrusted text: escaped, and linked only to http(s).
   const out = [`## ${markdownText(options.title ?? "Vulnerability scan")}`, "", `${icon} **Gate ${verdict.status}**: ${markdownText(verdict.summary)}`, ""];
-  if (report) out.push(`Scanned ${markdownText(scannedDescription(report))}.`, "");
+  if (report) out.push(`Scanned ${markdownText(scannedDescription(report, options.imageName))}.`, "");
   if (verdict.status === "not-scanned") return out.join("\n");
 
   out.push(table(["Severity", "Findings", "Failing", "Allowed"], severityRows(verdict).map((r) => [r.severity, r.findings, r.failing, r.allowed])), "");

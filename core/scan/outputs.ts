@@ -11,7 +11,7 @@ export interface ScanOutputsInput {
   rawJson?: string;
   report?: TrivyReport;
   verdict: GateVerdict;
-  /** The image's published name: enables the GitLab report and stable SARIF locations. */
+  /** The image's published name: names what was scanned in every report, enables the GitLab report and stable SARIF locations. */
   imageName?: string;
   startTime: Date;
   endTime: Date;
@@ -60,12 +60,13 @@ export function renderScanOutputs(input: ScanOutputsInput): ScanOutputs {
 const scanned = (input: ScanOutputsInput) => (input.report && input.verdict.status !== "not-scanned" ? input.report : undefined);
 
 const RENDERERS: { [F in ScanFormat]: (input: ScanOutputsInput) => ScanOutputs[F] } = {
-  summary: (input) => summaryText(input.report, input.verdict),
-  markdown: (input) => toMarkdown(input.report, input.verdict, { maxRows: input.markdownRows }),
+  summary: (input) => summaryText(input.report, input.verdict, input.imageName),
+  markdown: (input) => toMarkdown(input.report, input.verdict, { maxRows: input.markdownRows, imageName: input.imageName }),
   junit: (input) =>
     toJUnit(input.report, input.verdict, {
       durationSeconds: (input.endTime.getTime() - input.startTime.getTime()) / 1000,
       timestamp: input.startTime.toISOString(),
+      imageName: input.imageName,
     }),
   sarif: (input) => {
     const report = scanned(input);

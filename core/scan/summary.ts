@@ -22,16 +22,19 @@ export function severityRows(verdict: GateVerdict): SeverityRow[] {
   return rows;
 }
 
-/** "what was scanned", e.g. "ghcr.io/acme/api:1.2 (alpine 3.22.1) with Trivy 0.74.0". */
-export function scannedDescription(report: TrivyReport): string {
+/**
+ * "what was scanned", e.g. "ghcr.io/acme/api:1.2 (alpine 3.22.1) with Trivy 0.74.0": the image's
+ * name when one is given (Trivy's own name for a tarball is the path inside its container).
+ */
+export function scannedDescription(report: TrivyReport, imageName?: string): string {
   const os = report.os ? ` (${[report.os.family, report.os.name].filter(Boolean).join(" ")}${report.os.eosl ? ", end of life" : ""})` : "";
   const version = report.trivyVersion ? ` with Trivy ${report.trivyVersion}` : "";
-  return `${report.artifactName || "unnamed target"}${os}${version}`;
+  return `${imageName || report.artifactName || "unnamed target"}${os}${version}`;
 }
 
-/** Plain-text summary for logs: what was scanned, an aligned severity table and the verdict. */
-export function summaryText(report: TrivyReport | undefined, verdict: GateVerdict): string {
-  const lines = [report ? `Scanned ${scannedDescription(report)}` : "Not scanned"];
+/** Plain-text summary for logs: what was scanned (named `imageName` when given), an aligned severity table and the verdict. */
+export function summaryText(report: TrivyReport | undefined, verdict: GateVerdict, imageName?: string): string {
+  const lines = [report ? `Scanned ${scannedDescription(report, imageName)}` : "Not scanned"];
   if (verdict.status !== "not-scanned") {
     const header = ["Severity", "Findings", "Failing", "Allowed"];
     const rows = severityRows(verdict).map((r) => [r.severity, String(r.findings), String(r.failing), String(r.allowed)]);

@@ -14,7 +14,7 @@ vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"));
 import { demoTrafficArgv } from "../../core/embedded/demo-objects.js";
 import type { Ran } from "../../core/kube/ports.js";
 import { Gantry } from "../../src/index.js";
-import { simulation, type SimNode } from "../support/dagger-simulation.js";
+import { ExecError, simulation, type SimNode } from "../support/dagger-simulation.js";
 import { ClusterSimulation, FakeClock } from "../support/kube-simulation.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../examples/hello-api/", import.meta.url));
@@ -79,6 +79,22 @@ describe("wiring: deploy --embedded", () => {
     expect(simulation.askedFor("Service.start")).toEqual([]);
   });
 
+  it("fails naming the embedded cluster and --kubernetes-image when the image it gives is pullable but no k3s", async () => {
+    const notK3s = (where: string) => {
+      simulation.reset((q) => {
+        if (imageOf(q.on!) !== "alpine:3.22") return undefined;
+        const failure = new ExecError("process \"sh -c ...\" did not complete successfully: exit code: 127", { cmd: ["sh", "-c", "exec k3s server"], exitCode: 127, stdout: "", stderr: "sh: 1: exec: k3s: not found\n" });
+        if (q.what === where) throw failure;
+        return undefined;
+      });
+      return gantry().deploy(repository(), "", IMAGE, undefined, [], undefined, undefined, "", true, false, "alpine:3.22");
+    };
+    const expected = "--kubernetes-image: the embedded Kubernetes (k3s) server did not start from alpine:3.22:\nsh: 1: exec: k3s: not found\n--kubernetes-image must name a Kubernetes (k3s) server image: rancher/k3s:v1.36.4-k3s1 (the default) or a mirror of it";
+    // The engine may fail the service's start, or the read of the kubeconfig it never writes.
+    await expect(notK3s("Service.start")).rejects.toThrow(expected);
+    await expect(notK3s("Container.stdout")).rejects.toThrow(expected);
+  });
+
   it("refuses, in this order and before any container: an unknown environment, then a named registry without a cluster", async () => {
     await expect(gantry().deploy(repository(), "stagign", IMAGE)).rejects.toThrow('--environment: "stagign" is not an environment of the pipeline file; did you mean "staging"?');
     await expect(gantry().deploy(repository(), "staging", "", "ghcr.io/acme/hello-api")).rejects.toThrow(/^--kubeconfig: environment staging has no cluster credentials/);
@@ -104,6 +120,11 @@ describe("wiring: deploy --embedded", () => {
     expect(k3sService.call.args[0]).toMatchObject({ insecureRootCapabilities: true });
     expect(imageOf(k3s!)).toBe("rancher/k3s:v1.36.4-k3s1");
     expect(k3s!.calls("withHostname").map((c) => c.args[0])).toEqual(["gantry-k3s"]);
+    expect(k3s!.calls("withUser").map((c) => c.args[0])).toEqual(["0:0"]);
+    expect(k3s!.calls("withNewFile").map((c) => [c.args[0], c.args[2]])).toEqual([
+      ["/usr/local/bin/gantry-cgroup-init", { owner: "0:0", permissions: 0o755 }],
+      ["/etc/rancher/k3s/registries.yaml", { owner: "0:0", permissions: 0o644 }],
+    ]);
     const bindings = k3s!.chain().filter((n) => n.call.method === "withServiceBinding");
     expect(bindings.map((b) => b.call.args[0])).toEqual(["gantry-registry"]);
     expect(imageOf(simulation.node(bindings[0]!.call.args[1]))).toBe("registry:3.0.0");
@@ -129,7 +150,9 @@ describe("wiring: deploy --embedded", () => {
     expect(String(config.call.args[1])).toContain("api_server: https://gantry-k3s:6443");
     const key = prometheus.chain().find((n) => n.call.method === "withMountedSecret")!;
     expect(key.call.args[0]).toBe("/etc/gantry-prometheus/client.key");
-    expect(key.call.args[2]).toEqual({ owner: "65534" });
+    expect(key.call.args[2]).toEqual({ owner: "65534:65534", mode: 0o400 });
+    expect(config.call.args[2]).toEqual({ owner: "65534:65534", permissions: 0o644 });
+    expect(prometheus.calls("withUser").map((c) => c.args[0])).toEqual(["65534:65534"]);
     expect(serviceOf(prometheus, "gantry-k3s").calls("withHostname").map((c) => c.args[0])).toEqual(["gantry-k3s"]);
 
     const started = simulation.askedFor("Service.start").map((a) => a.on!);

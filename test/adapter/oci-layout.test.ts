@@ -13,7 +13,8 @@ import { DOCKER_CONFIG, DOCKER_LAYER_GZIP, DOCKER_MANIFEST } from "../../core/im
 import { planImage } from "../../core/image/plan.js";
 import { planPublish } from "../../core/image/publish.js";
 import { ociLayout, pushLayout } from "../../dagger/oci-layout.js";
-import { dag, fileContents, simulation, tree, type Query, type SimNode } from "../support/dagger-simulation.js";
+import { toolAccess } from "../../core/tool-access.js";
+import { dag, ExecError, fileContents, simulation, tree, type Query, type SimNode } from "../support/dagger-simulation.js";
 
 const BUILDER = "golang:1.26";
 const hex = (c: string) => c.repeat(64);
@@ -121,6 +122,26 @@ describe("ociLayout on a base", () => {
     ]);
   });
 
+  it("runs crane as its image's user, pulling into a directory that user owns (no root step)", async () => {
+    await ociLayout({ plan: plan(ref), binaries: binaries(), builderImage: BUILDER });
+    const crane = toolAccess("crane");
+    const pulls = simulation.askedFor("File.contents").filter((a) => a.on!.call.args[0] === "index.json").map((a) => a.on!.parent!.parent!);
+    const digests = simulation.askedFor("Container.stdout").filter((a) => a.on!.lastExec()!.argv[0] === "digest").map((a) => a.on!);
+    for (const run of [...pulls, ...digests]) expect(run.calls("withUser").map((c) => c.args[0])).toEqual([crane.user]);
+    for (const pull of pulls) {
+      const output = pull.calls("withDirectory");
+      expect(output.map((c) => [c.args[0], c.args[2]])).toEqual([["/gantry/base", { owner: "65532:65532", permissions: 0o755 }]]);
+      expect(simulation.node(output[0]!.args[1]).call).toEqual({ method: "directory", args: [] });
+    }
+  });
+
+  it("writes every file of the layout 0644, the base's blobs too (crane pulls them 0600)", async () => {
+    const layout = await ociLayout({ plan: plan(ref), binaries: binaries(), builderImage: BUILDER });
+    const writes = simulation.node(layout.directory).calls().filter((c) => c.method === "withFile" || c.method === "withNewFile");
+    expect(writes).toHaveLength(layout.image.files.length + layout.image.layerBlobs.length);
+    for (const w of writes) expect(w.args[2]).toEqual({ permissions: 0o644 });
+  });
+
   it("copies the base's layer blobs from the pulled layouts", async () => {
     const layout = await ociLayout({ plan: plan(ref), binaries: binaries(), builderImage: BUILDER });
     const files = tree(simulation.node(layout.directory))!;
@@ -168,7 +189,31 @@ describe("pushLayout", () => {
       expect(Buffer.from(config.auths["ghcr.io"].auth, "base64").toString()).toBe("bot:s3cret");
       expect(JSON.stringify(run.execs())).not.toContain("s3cret");
       expect(simulation.node(run.calls("withMountedDirectory")[0]!.args[1])).toBe(simulation.node(layout.directory));
+      // The rule of core/tool-access.ts: crane runs as 65532 and owns the layout and its 0400 login.
+      expect(run.calls("withUser").map((c) => c.args[0])).toEqual(["65532:65532"]);
+      expect(run.calls("withMountedDirectory")[0]!.args[2]).toEqual({ owner: "65532:65532" });
+      expect(secret!.args[2]).toEqual({ owner: "65532:65532", mode: 0o400 });
     }
+  });
+
+  it("fails naming crane push and carrying crane's stderr, not the engine's bare exit code", async () => {
+    simulation.reset((q) => {
+      const exec = q.on?.lastExec()?.argv ?? [];
+      if (q.what === "Container.stdout" && exec[0] === "push") {
+        throw new ExecError("process \"/ko-app/crane push\" did not complete successfully: exit code: 1", {
+          cmd: ["/ko-app/crane", ...exec],
+          exitCode: 1,
+          stdout: "",
+          stderr: "2026/12/07 09:12:01 loading config file: open /gantry/docker/config.json: permission denied\nError: pushing: permission denied\n",
+        });
+      }
+      return layerAnswers(q);
+    });
+    const pushed = pushLayout(layout, publish, { password: simulation.secret("token", "s3cret") });
+    await expect(pushed).rejects.toThrow(
+      "crane push: `/ko-app/crane push /gantry/layout ghcr.io/acme/hello-api:1.2.3` exited with code 1:\n" +
+        "2026/12/07 09:12:01 loading config file: open /gantry/docker/config.json: permission denied\nError: pushing: permission denied",
+    );
   });
 
   it("pushes to a registry given as a service over plain HTTP, the service bound under the repository's host", async () => {

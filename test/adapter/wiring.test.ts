@@ -13,7 +13,7 @@ vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"));
 
 import { Severity } from "../../src/enums.js";
 import { Gantry } from "../../src/index.js";
-import { simulation, tree, type SimNode } from "../support/dagger-simulation.js";
+import { ExecError, simulation, tree, type SimNode } from "../support/dagger-simulation.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../examples/hello-api/", import.meta.url));
 
@@ -60,6 +60,22 @@ describe("wiring: functions read the pipeline file, then run the core's plans", 
     const argv = simulation.askedFor("Container.exitCode")[0]!.on!.lastExec()!.argv as string[];
     expect(argv.join(" ")).toMatch(/^go test -json .*-run TestHealth -count=3 /);
     expect(argv.some((a) => a.startsWith("-coverprofile"))).toBe(false);
+  });
+
+  it("reports a step that fails before go test (go mod download) with the tool's stderr, not the engine's bare exit code", async () => {
+    simulation.reset((q) => {
+      if (q.what !== "Container.exitCode") return undefined;
+      throw new ExecError('process "go mod download" did not complete successfully: exit code: 1', {
+        cmd: ["go", "mod", "download"],
+        exitCode: 1,
+        stdout: "",
+        stderr: "go: example.com/private@v1.0.0: reading https://proxy.golang.org/example.com/private/@v/v1.0.0.mod: 404 Not Found\n",
+      });
+    });
+    const source = repository("source: services/api\n");
+    await expect(gantry().test(source)).rejects.toThrow(
+      "go test: `go mod download` exited with code 1:\ngo: example.com/private@v1.0.0: reading https://proxy.golang.org/example.com/private/@v/v1.0.0.mod: 404 Not Found",
+    );
   });
 
   it("refuses a broken pipeline file, naming its line, before any container is made", async () => {

@@ -47,6 +47,12 @@ describe.skipIf(skipReason)(engineSuite("engine: the embedded demo's refusals"),
     expect(res.stderr).toContain("--kubernetes-image: could not pull gantry.invalid/rancher/k3s:v1.36.4-k3s1");
   });
 
+  it("names the embedded cluster and --kubernetes-image when the image given pulls but is no k3s", async () => {
+    const res = await daggerCall(["deploy", "--embedded", "--image", IMAGE, "--kubernetes-image", "alpine:3.22", "verdict"]);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain("--kubernetes-image: the embedded Kubernetes (k3s) server did not start from alpine:3.22");
+  });
+
   it("refuses --embedded with a kubeconfig: the demo never touches a named cluster", async () => {
     const res = await daggerCall(["deploy", "--embedded", "--kubeconfig", "env:HOME", "verdict"]);
     expect(res.status).not.toBe(0);

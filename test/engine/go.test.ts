@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -34,6 +34,10 @@ describe.skipIf(skipReason)(engineSuite("engine: build and test examples/hello-a
     const reports = join(src, "reports");
     await daggerCallOk(["test", "--source", src, "reports", "export", "--path", reports]);
     expect(readFileSync(join(reports, "junit.xml"), "utf8")).toContain('name="TestGantryDeliberateFailure"');
+    // One rule for exported reports (core/tool-access.ts REPORT_MODES): the directory 0755, every file 0644.
+    const mode = (path: string) => (statSync(path).mode & 0o777).toString(8);
+    expect(mode(reports)).toBe("755");
+    for (const name of readdirSync(reports)) expect(`${name} ${mode(join(reports, name))}`).toBe(`${name} 644`);
     const check = await daggerCall(["test", "--source", src, "check"]);
     expect(check.status).not.toBe(0);
     expect(check.stderr).toContain("TestGantryDeliberateFailure");

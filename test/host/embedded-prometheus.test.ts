@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "node:https";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,12 +26,14 @@ import { renderDeployment } from "../../core/kube/manifests/deployment.js";
 import { TRACK_LABEL } from "../../core/kube/manifests/names.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import { toYaml } from "../../core/kube/manifests/yaml.js";
+import { READABLE_DIRECTORY_MODE, toolAccess, TOOL_USERS } from "../../core/tool-access.js";
 import { busybox, type Busybox } from "../support/busybox.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
 import { hostHelloApi, startHelloApi, type HelloApi } from "../support/hello-api.js";
 import { restrictedNamespace } from "../support/kube-host.js";
 import { freePort } from "../support/ports.js";
 import { spawnPrometheus, type PrometheusProcess } from "../support/prometheus.js";
+import { asUser, chownTo } from "../support/tool-user.js";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 // The version scripts/install-prometheus.sh builds (read from it: one place says it).
@@ -161,11 +163,17 @@ describe("embedded Prometheus: pods discovered and scraped through the API serve
       child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }));
     });
 
-    // prometheusArgv as the container runs it (cwd = its working directory), on a free loopback port.
+    // prometheusArgv as the container runs it (cwd = its working directory), on a free loopback port,
+    // as prom/prometheus's nobody (65534), who owns its files and working directory, the key 0400 as
+    // its secret is mounted (core/tool-access.ts).
+    chmodSync(files.key, toolAccess("prometheus").secret.mode);
+    chmodSync(dir, READABLE_DIRECTORY_MODE);
+    await chownTo(TOOL_USERS.prometheus, dir);
     const port = await freePort();
     const [argv0, ...args] = prometheusArgv(configPath, `127.0.0.1:${port}`);
     expect(argv0).toBe("prometheus");
-    prom = await spawnPrometheus({ binary: join(prometheusBin, "prometheus"), args, dir, url: `http://127.0.0.1:${port}` });
+    const [asNobody, ...asNobodyArgs] = asUser(TOOL_USERS.prometheus, [join(prometheusBin, "prometheus"), ...args]);
+    prom = await spawnPrometheus({ binary: asNobody!, args: asNobodyArgs, dir, url: `http://127.0.0.1:${port}` });
 
     // Traffic for the canary's analysis queries, the way the embedded deploy sends it.
     traffic = spawnOnBusybox(box, trafficArgv(`${hello.url}/`, 20));

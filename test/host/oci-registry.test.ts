@@ -11,12 +11,12 @@ import type { OciImage } from "../../core/image/oci/image-layout.js";
 import { DOCKER_LAYER_GZIP, DOCKER_MANIFEST, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from "../../core/image/oci/media-types.js";
 import { planImage, type ImagePlan, type ImagePlanOptions } from "../../core/image/plan.js";
 import { dockerConfigJson, planPublish } from "../../core/image/publish.js";
-import { assembleImage, buildHelloApi, CRANE, mustRun, removeTempDirs, runCrane, tempDir } from "../support/oci.js";
+import { assembleImage, buildHelloApi, CRANE, craneArgv, dockerConfigWith, emptyDockerConfig, mustRun, removeTempDirs, runCrane, tempDir } from "../support/oci.js";
 import { startRegistry, type Registry } from "../support/registry.js";
 import { runArgv } from "../support/run.js";
 
 const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
-const noLogin = tempDir("gantry-docker-empty-");
+const noLogin = emptyDockerConfig();
 afterAll(removeTempDirs);
 
 function plan(options: Partial<ImagePlanOptions>): ImagePlan {
@@ -161,12 +161,11 @@ describe("pushing to a registry that needs a login", () => {
     expect(JSON.stringify(pushPlan)).not.toContain(login.password);
     expect(pushPlan.push.env.DOCKER_CONFIG).toBeDefined();
 
-    const anonymous = await runArgv([CRANE, ...pushPlan.push.args], { cwd: tmpdir(), env: { DOCKER_CONFIG: noLogin } });
+    const anonymous = await runArgv(craneArgv(pushPlan.push), { cwd: tmpdir(), env: { DOCKER_CONFIG: noLogin } });
     expect(anonymous.status).not.toBe(0);
     expect(anonymous.stderr).toMatch(/UNAUTHORIZED|401/);
 
-    const config = tempDir("gantry-docker-login-");
-    writeFileSync(join(config, "config.json"), dockerConfigJson(registry.host, login.username, login.password));
+    const config = await dockerConfigWith(dockerConfigJson(registry.host, login.username, login.password));
     checkPushedDigest((await runCrane(pushPlan.push, config)).stdout, image.digest);
     const digest = await mustRun([CRANE, "digest", `${registry.host}/acme/hello-api:1.2.3`], tmpdir(), { DOCKER_CONFIG: config });
     expect(digest.stdout.trim()).toBe(image.digest);

@@ -413,6 +413,23 @@ export const dag = {
   defaultPlatform: () => simulation.ask(undefined, "defaultPlatform", []),
 };
 
+/**
+ * The SDK's ExecError, with the same fields: what the engine throws when an exec in the evaluated
+ * chain exits non-zero. A test's script throws one to answer a query as a failed step.
+ */
+export class ExecError extends Error {
+  override name = "ExecError" as const;
+  readonly code = "D109" as const;
+  readonly cmd: string[];
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  constructor(message: string, options: { cmd: string[]; exitCode: number; stdout: string; stderr: string }) {
+    super(message);
+    ({ cmd: this.cmd, exitCode: this.exitCode, stdout: this.stdout, stderr: this.stderr } = options);
+  }
+}
+
 /** The SDK's enums, with the same wire values. */
 export enum CacheSharingMode {
   Locked = "LOCKED",

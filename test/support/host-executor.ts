@@ -34,7 +34,7 @@ import { parseTrivyReport } from "../../core/scan/trivy-report.js";
 import { runScanLoop } from "../fixtures/trivy-db/host.js";
 import type { Cluster } from "./cluster.js";
 import { clusterPorts } from "./kube-host.js";
-import { assembleImage, mustRun, runCrane, tempDir } from "./oci.js";
+import { assembleImage, emptyDockerConfig, mustRun, runCrane, tempDir } from "./oci.js";
 import { runArgv } from "./run.js";
 
 export interface HostPipeline {
@@ -60,7 +60,7 @@ export function hostExecutor(host: HostPipeline): StageExecutor {
   const mod: GoMod = parseGoMod(readFileSync(join(module, "go.mod"), "utf8"), `${pipeline.source}/go.mod`);
   const toolchain = goToolchain(pipeline.go, mod);
   const imagePlatforms = pipeline.go.platforms.filter((p) => p.startsWith("linux/"));
-  const noLogin = tempDir("gantry-docker-empty-");
+  const noLogin = emptyDockerConfig();
 
   // What the engine would answer from its cache: the same build or image asked twice is made once.
   const builds = new Map<string, Promise<{ plan: BuildPlan; dir: string }>>();

@@ -6,6 +6,7 @@ describe("planSbom", () => {
   it("scans the OCI tarball with a pinned syft into SPDX JSON by default, without update checks", () => {
     expect(SYFT_IMAGE).toMatch(/^anchore\/syft:v1\.\d+\.\d+$/);
     expect(planSbom({ tarball: "/work/image.tar" })).toEqual({
+      tool: "syft",
       image: SYFT_IMAGE,
       args: ["scan", "oci-archive:/work/image.tar", "--output", "spdx-json=/work/sbom.spdx.json"],
       env: { SYFT_CHECK_FOR_APP_UPDATE: "false" },

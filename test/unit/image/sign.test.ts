@@ -8,6 +8,7 @@ const REF = `ghcr.io/acme/hello-api@${DIGEST}`;
 describe("planSign", () => {
   it("signs the digest with the mounted key, the password from a secret, non-interactively", () => {
     expect(planSign({ reference: REF, hasPassword: true })).toEqual({
+      tool: "cosign",
       image: COSIGN_IMAGE,
       args: ["sign", "--yes", "--key", COSIGN_KEY_PATH, REF],
       env: {},

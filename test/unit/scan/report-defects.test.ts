@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { evaluateGate } from "../../../core/scan/gate.js";
 import { toGitLabContainerScanning } from "../../../core/scan/gitlab.js";
 import { toMarkdown } from "../../../core/scan/markdown.js";
+import { renderScanOutputs } from "../../../core/scan/outputs.js";
 import { summaryText } from "../../../core/scan/summary.js";
 import { TRIVY_VERSION } from "../../../core/scan/trivy-plan.js";
 import { parseTrivyReport } from "../../../core/scan/trivy-report.js";
@@ -25,6 +26,19 @@ describe("what was scanned", () => {
     const verdict = evaluateGate(report, { now: NOW });
     expect(summaryText(report, verdict).split("\n")[0]).toBe("Scanned unnamed target (alpine 3.22.1) with Trivy 0.74.0");
     expect(toMarkdown(report, verdict)).toContain("Scanned unnamed target (alpine 3.22.1) with Trivy 0.74.0.");
+  });
+
+  it("names the image given as --image-name, not the tarball's path inside Trivy's container", () => {
+    const report = reportOf([], { ArtifactName: "/gantry/scan/image.tar" });
+    const verdict = evaluateGate(report, { now: NOW });
+    const input = { report, verdict, startTime: NOW, endTime: NOW, analyzerVersion: "0.1.0" };
+    const named = renderScanOutputs({ ...input, imageName: "ghcr.io/acme/api:1.2.3" });
+    expect(named.summary.split("\n")[0]).toBe("Scanned ghcr.io/acme/api:1.2.3 (alpine 3.22.1) with Trivy 0.74.0");
+    expect(named.markdown).toContain("Scanned ghcr.io/acme/api:1.2.3 (alpine 3.22.1) with Trivy 0.74.0.");
+    expect(named.junit).toContain('name="vulnerability scan: ghcr.io/acme/api:1.2.3"');
+    for (const text of [named.summary, named.markdown, named.junit]) expect(text).not.toContain("/gantry/scan");
+    // Without a name, Trivy's is all there is.
+    expect(renderScanOutputs(input).summary.split("\n")[0]).toBe("Scanned /gantry/scan/image.tar (alpine 3.22.1) with Trivy 0.74.0");
   });
 });
 
