@@ -36,9 +36,10 @@ describe("exported report directories", () => {
       "junit.xml": { permissions: 0o644 },
       "go-test.json": { permissions: 0o644 },
       "coverage.out": { permissions: 0o644 },
+      "coverage.xml": { permissions: 0o644 },
       "summary.md": { permissions: 0o644 },
     });
-    expect([...tree(dir)!.keys()].sort()).toEqual(["coverage.out", "go-test.json", "junit.xml", "summary.md"]);
+    expect([...tree(dir)!.keys()].sort()).toEqual(["coverage.out", "coverage.xml", "go-test.json", "junit.xml", "summary.md"]);
   });
 
   it("scan reports: 0755, every file 0644, and summary.md names the image given as --image-name", async () => {
