@@ -15,14 +15,14 @@ export interface Check {
 
 /**
  * A metric passes only with at least one sample and every sample a finite number at or under the
- * limit. Missing data, NaN (e.g. 0/0 with no traffic), ±Inf, a Prometheus error or an unreachable
+ * limit. Missing data, a sample that is not a finite non-negative decimal, NaN (e.g. 0/0 with no traffic), ±Inf, a Prometheus error or an unreachable
  * Prometheus all FAIL: a canary must prove it is healthy, silence is not proof (the opposite of
  * Argo Rollouts issue #4479).
  */
 export function thresholdCheck(name: string, result: QueryResult | { ok: false; problem: string }, max: number, unit: "ratio" | "seconds"): Check {
   const expected = unit === "seconds" ? `<= ${formatDurationMs(max * 1000)}` : `<= ${max}`;
   if (!result.ok) return { name, ok: false, expected, detail: result.problem };
-  const bad = result.values.find((v) => !Number.isFinite(v));
+  const bad = result.values.find((v) => !Number.isFinite(v) || v < 0);
   if (bad !== undefined) return { name, ok: false, value: bad, expected, detail: `${bad} is not a measurement (no traffic, or a broken query)` };
   const worst = Math.max(...result.values);
   return worst <= max
