@@ -12,6 +12,7 @@ import { DEFAULT_SBOM_FORMAT, SBOM_FORMATS } from "../image/sbom.js";
 import { BASE_KINDS, DEFAULT_BASE, NONROOT_UID } from "../image/bases.js";
 import { SECRET_REFERENCE, SECRET_REFERENCE_HINT } from "./secret-reference.js";
 import { checkEnvironments, environmentsSchema, stagesSchema } from "./stages.js";
+import { serviceNameRule } from "../kube/config/environment-rules.js";
 
 const goDuration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, "expected a Go duration such as 90s, 10m or 1h30m");
 const platform = z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/v\d)?$/, "expected os/arch[/variant], e.g. linux/amd64 or linux/arm/v7");
@@ -114,6 +115,7 @@ export const pipelineSchema = z
     stages: stagesSchema,
   })
   .superRefine(checkEnvironments)
+  .superRefine((pipeline, ctx) => serviceNameRule(pipeline, (path, message) => ctx.addIssue({ code: "custom", path, message })))
   .describe("A Gantry pipeline: one Go service, how it is tested, built, packaged, scanned, published and deployed.");
 
 export type PipelineInput = z.input<typeof pipelineSchema>;

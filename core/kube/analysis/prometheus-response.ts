@@ -53,6 +53,7 @@ function sampleValue(sample: unknown): number | string {
   const text = sample[1];
   const value = DECIMAL.test(text) ? Number(text) : Number.NaN;
   if (Number.isFinite(value)) return value;
-  const why = text === "NaN" ? " (NaN: no traffic, or a broken query)" : /^[+-]?Inf$/.test(text) ? " (infinite)" : text.startsWith("-") ? " (negative: a broken query)" : "";
-  return `${JSON.stringify(text.slice(0, 40))} is not a measurement${why}; a finite, non-negative decimal was expected`;
+  const why = text === "NaN" ? " (no traffic, or a broken query)" : /^[+-]?Inf$/.test(text) ? " (infinite)" : text.startsWith("-") ? " (negative: a broken query)" : "";
+  const shown = /^[+-]?(NaN|Inf)$/.test(text) ? text : JSON.stringify(text.slice(0, 40));
+  return `${shown} is not a measurement${why}; a finite, non-negative decimal was expected`;
 }
