@@ -8,6 +8,7 @@ import { SERVICE_PORT } from "./manifests/service.js";
 import type { Ports, Ran } from "./ports.js";
 import type { RolloutReport, Verdict } from "./report.js";
 import type { Action } from "./rollout/actions.js";
+import { observedCanaryWeight } from "./rollout/canary.js";
 import { decide } from "./rollout/decide.js";
 import { parseObserved, type Observed } from "./rollout/observed.js";
 import type { RolloutPlan } from "./rollout/plan.js";
@@ -94,6 +95,12 @@ export async function retry(plan: RolloutPlan, ports: Ports, options: RunOptions
 
 export interface RolloutStatus {
   state?: RolloutState;
+  /**
+   * The canary's share of the traffic as the cluster routes it now (router weight, or ready-pod
+   * ratio). After a process died between moving the traffic and saving the state, it differs from
+   * state.weight; this is the one that is true.
+   */
+  trafficWeight?: number;
   deployments: Observed["deployments"];
   /** One line for people: "canary step 2/5 at 5%, progressing". */
   summary: string;
@@ -103,10 +110,11 @@ export interface RolloutStatus {
 export async function status(plan: RolloutPlan, ports: Ports): Promise<RolloutStatus> {
   const obs = await new Run(plan, ports).observe();
   const s = obs.state;
-  const summary = !s
-    ? "no rollout recorded"
-    : `${s.strategy} of ${s.revision} (${s.image}): ${s.phase}, step ${s.step}, weight ${s.weight}%${s.message ? ` (${s.message})` : ""}`;
-  return { ...(s ? { state: s } : {}), deployments: obs.deployments, summary };
+  const strategy = plan.workload.env.strategy;
+  const traffic = s && strategy.kind === "canary" ? observedCanaryWeight(plan, strategy.router, obs) : s?.weight;
+  const weight = s && traffic !== s.weight ? `weight ${traffic}% (the state records ${s.weight}%: the run that moved the traffic stopped before recording it)` : `weight ${traffic}%`;
+  const summary = !s ? "no rollout recorded" : `${s.strategy} of ${s.revision} (${s.image}): ${s.phase}, step ${s.step}, ${weight}${s.message ? ` (${s.message})` : ""}`;
+  return { ...(s ? { state: s, trafficWeight: traffic! } : {}), deployments: obs.deployments, summary };
 }
 
 function requireInProgress(plan: RolloutPlan, obs: Observed, what: string): RolloutState {

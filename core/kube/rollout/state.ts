@@ -1,4 +1,5 @@
 import { GantryError } from "../../errors.js";
+import { INT32_MAX } from "../config/api-limits.js";
 import type { Strategy } from "../config/types.js";
 
 /**
@@ -46,10 +47,17 @@ export function inProgress(state: RolloutState | undefined): boolean {
 export const STATE_PREFIX = "gantry.dev/rollout-";
 
 type Field = { key: string; read: (v: string) => unknown; write: (s: RolloutState) => string | undefined };
-const int = (v: string) => {
-  if (!/^-?\d+$/.test(v)) throw new Error(`"${v}" is not an integer`);
-  return Number(v);
-};
+/** A whole number from `min` to `max`: a value Gantry could have written, never a guess from a damaged one. */
+const int =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (v: string): number => {
+    if (!/^-?\d+$/.test(v)) throw new Error(`"${v}" is not an integer`);
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`${v} is out of range (${min} to ${max})`);
+    return n;
+  };
+/** Epoch milliseconds. */
+const time = int(0);
 const text = (v: string) => v;
 /** Times are whole milliseconds (a clock may give fractions). */
 const ms = (n: number) => String(Math.round(n));
@@ -63,23 +71,25 @@ const FIELDS: Record<keyof RolloutState, Field> = {
   stableRevision: { key: "stable-revision", read: text, write: (s) => s.stableRevision },
   stableImage: { key: "stable-image", read: text, write: (s) => s.stableImage },
   phase: { key: "phase", read: (v) => oneOf(v, PHASES), write: (s) => s.phase },
-  step: { key: "step", read: int, write: (s) => String(s.step) },
-  weight: { key: "weight", read: int, write: (s) => String(s.weight) },
-  total: { key: "total", read: int, write: (s) => String(s.total) },
-  stepStartedAt: { key: "step-started-at", read: int, write: (s) => ms(s.stepStartedAt) },
-  pauseStartedAt: { key: "pause-started-at", read: int, write: (s) => maybe(s.pauseStartedAt) },
+  step: { key: "step", read: int(0, 10_000), write: (s) => String(s.step) },
+  weight: { key: "weight", read: int(0, 100), write: (s) => String(s.weight) },
+  total: { key: "total", read: int(0, INT32_MAX), write: (s) => String(s.total) },
+  stepStartedAt: { key: "step-started-at", read: time, write: (s) => ms(s.stepStartedAt) },
+  pauseStartedAt: { key: "pause-started-at", read: time, write: (s) => maybe(s.pauseStartedAt) },
   analysis: {
     key: "analysis",
     read: (v) => {
       const m = /^taken=(\d+),failed=(\d+),last=(\d+)$/.exec(v);
       if (!m) throw new Error(`"${v}" is not taken=N,failed=N,last=MS`);
-      return { taken: Number(m[1]), failed: Number(m[2]), lastAt: Number(m[3]) };
+      const [taken, failed, lastAt] = [int(0, 1000)(m[1]!), int(0, 1000)(m[2]!), time(m[3]!)];
+      if (failed > taken) throw new Error(`"${v}" counts more failed measurements than taken`);
+      return { taken, failed, lastAt };
     },
     write: (s) => s.analysis && `taken=${s.analysis.taken},failed=${s.analysis.failed},last=${ms(s.analysis.lastAt)}`,
   },
   promoteStep: { key: "promote-step", read: (v) => v === "true", write: (s) => (s.promoteStep ? "true" : undefined) },
   previousColour: { key: "previous-colour", read: (v) => oneOf(v, ["blue", "green"]), write: (s) => s.previousColour },
-  switchedAt: { key: "switched-at", read: int, write: (s) => maybe(s.switchedAt) },
+  switchedAt: { key: "switched-at", read: time, write: (s) => maybe(s.switchedAt) },
   message: { key: "message", read: text, write: (s) => s.message },
 };
 

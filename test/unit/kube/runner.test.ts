@@ -53,7 +53,25 @@ describe("canary with the replica router (simulation)", () => {
     expect(revisionIn(cluster, "hello-api")).toBe(plan.revision);
     expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(4);
     expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+    expect(get(cluster, "service/hello-api-canary")).toBeUndefined();
     expect((await status(plan, ports)).state?.phase).toBe("completed");
+  });
+
+  it("status after a kill between moving the traffic and recording it reports the weight traffic is at", async () => {
+    const { ports } = setup();
+    await runRollout(planRollout(hello(CANARY, IMAGE_A)), ports);
+    const plan = planRollout(hello(CANARY, IMAGE_B));
+    const cut = await runRollout(plan, ports, { maxActions: 3 });
+    expect(cut.verdict).toBe("interrupted");
+    expect(cut.actions.at(-1)).toMatchObject({ kind: "scale", reason: "stable: 3 pod(s) at 25%" });
+    const now = await status(plan, ports);
+    expect(now.state?.weight).toBe(0);
+    expect(now.trafficWeight).toBe(25);
+    expect(now.summary).toMatch(/weight 25% \(the state records 0%/);
+    expect((await runRollout(plan, ports)).verdict).toBe("promoted");
+    const after = await status(plan, ports);
+    expect([after.trafficWeight, after.state?.weight]).toEqual([0, 0]);
+    expect(after.summary).not.toMatch(/records/);
   });
 
   it("deploying the digest that already runs changes nothing: no apply, no new ReplicaSet", async () => {
@@ -80,6 +98,7 @@ describe("canary with the replica router (simulation)", () => {
       expect(revisionIn(cluster, "hello-api")).toBe(stable);
       expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(4);
       expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+      expect(get(cluster, "service/hello-api-canary")).toBeUndefined();
       // Re-running the same aborted revision does not retry it by itself...
       expect((await runRollout(plan, ports)).verdict).toBe("aborted");
       // ...retry does, once the canary is healthy.
@@ -99,6 +118,7 @@ describe("canary with the replica router (simulation)", () => {
       expect(revisionIn(cluster, "hello-api")).toBe(plan.revision);
       expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(4);
       expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+      expect(get(cluster, "service/hello-api-canary")).toBeUndefined();
       if (first.verdict !== "interrupted") break;
     }
   });
@@ -114,6 +134,7 @@ describe("canary with the replica router (simulation)", () => {
       expect(second.verdict).toBe("aborted");
       expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(4);
       expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+      expect(get(cluster, "service/hello-api-canary")).toBeUndefined();
       if (first.verdict !== "interrupted") break;
     }
   });
@@ -137,6 +158,7 @@ describe("canary with the replica router (simulation)", () => {
     expect(revisionIn(cluster, "hello-api")).toBe(planB.revision);
     expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(4);
     expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+    expect(get(cluster, "service/hello-api-canary")).toBeUndefined();
   });
 
   it("a new image while a canary is paused aborts that canary first, then rolls out the new one", async () => {
@@ -187,6 +209,7 @@ describe("canary analysis (simulation of Prometheus answers)", () => {
       expect(report.reason).toMatch(reason);
       expect(report.measurements.at(-1)!.ok).toBe(false);
       expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+      expect(get(cluster, "service/hello-api-canary")).toBeUndefined();
       expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(2);
     });
   }
