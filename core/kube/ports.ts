@@ -44,7 +44,13 @@ export function metricsFor(address: PrometheusAddress, ports: { kubectl: Kubectl
       const request = prometheusRequest(address, promql);
       if ("url" in request) {
         if (!ports.http) throw new GantryError("no HTTP client to reach Prometheus at a URL");
-        return (await ports.http.get(request.url)).body;
+        const answer = await ports.http.get(request.url);
+        // Prometheus explains its own refusals (400 bad_data, 422, 503) in a status:error body; any other
+        // non-2xx answer (a proxy's, or one claiming success) is not a measurement.
+        if ((answer.status < 200 || answer.status > 299) && !/"status"\s*:\s*"error"/.test(answer.body)) {
+          throw new GantryError(`HTTP ${answer.status}: ${answer.body.slice(0, 120)}`);
+        }
+        return answer.body;
       }
       const ran = await ports.kubectl.run(request.argv);
       if (ran.status !== 0) throw new GantryError(`Prometheus through the service proxy: ${ran.stderr.trim() || `kubectl exited ${ran.status}`}`);
