@@ -13,6 +13,7 @@ import { decide } from "./rollout/decide.js";
 import { parseObserved, type Observed } from "./rollout/observed.js";
 import type { RolloutPlan } from "./rollout/plan.js";
 import { inProgress, stateAnnotations, type RolloutState } from "./rollout/state.js";
+import { timeToDetect } from "./rollout/time-to-detect.js";
 
 export interface RunOptions {
   /** Stop after this many actions (waits not counted), as if the process died: verdict "interrupted". */
@@ -149,6 +150,7 @@ class Run {
       finishedAt: this.startedAt,
       actions: [],
       measurements: [],
+      timeToDetect: timeToDetect(w.env, plan.pollMs),
       timings: { totalMs: 0, kubectlMs: 0, waitMs: 0, kubectlCalls: 0 },
     };
   }
