@@ -1,6 +1,6 @@
 import { formatDurationMs } from "../duration.js";
 import { markdownCode, markdownText, table } from "../report/markdown.js";
-import type { Check } from "./analysis/verdict.js";
+import type { Check, MeasurementOutcome } from "./analysis/verdict.js";
 import type { Outcome } from "./rollout/actions.js";
 import type { TimeToDetect } from "./rollout/time-to-detect.js";
 import type { ObservedDeployment } from "./rollout/observed.js";
@@ -37,6 +37,8 @@ export interface Measurement {
   step: number;
   track: string;
   ok: boolean;
+  /** pass, fail, inconclusive (too few requests) or error (Prometheus could not answer). */
+  outcome: MeasurementOutcome;
   checks: Check[];
 }
 
@@ -78,7 +80,7 @@ export function rolloutMarkdown(r: RolloutReport): string {
     out.push("### Steps", "", table(["When", "Action", "Weight", "Why"], r.actions.map((a) => [t(a.at), a.kind, a.weight === undefined ? "" : `${a.weight}%`, markdownText(a.reason)])), "");
   }
   if (r.measurements.length > 0) {
-    const rows = r.measurements.flatMap((m) => m.checks.map((c) => [t(m.at), String(m.step), markdownText(m.track), markdownText(c.name), markdownText(c.detail), markdownText(c.expected), c.ok ? "✅" : "❌"]));
+    const rows = r.measurements.flatMap((m) => m.checks.map((c) => [t(m.at), String(m.step), markdownText(m.track), markdownText(c.name), markdownText(c.detail), markdownText(c.expected), c.ok ? "✅" : c.kind === "inconclusive" ? "❔ inconclusive" : c.kind === "error" ? "⚠️ error" : "❌"]));
     out.push("### Measurements", "", table(["When", "Step", "Track", "Check", "Measured", "Limit", "Pass"], rows), "");
   }
   if (r.workloads && r.workloads.length > 0) out.push("### Afterwards", "", ...r.workloads.map((w) => `- ${markdownCode(w)}`), "");

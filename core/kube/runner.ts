@@ -1,7 +1,7 @@
 import { GantryError } from "../errors.js";
 import { parseQueryResponse, type QueryResult } from "./analysis/prometheus-response.js";
 import { renderQuery } from "./analysis/queries.js";
-import { smokeCheck, thresholdCheck, type Check } from "./analysis/verdict.js";
+import { measurementOutcome, requestsCheck, smokeCheck, thresholdCheck, undecided, type Check } from "./analysis/verdict.js";
 import { annotateArgv, applyArgv, deleteArgv, getArgv, rolloutStatusArgv, rolloutUndoArgv, scaleArgv, serviceProxyArgv } from "./kubectl.js";
 import { toYaml } from "./manifests/yaml.js";
 import { SERVICE_PORT } from "./manifests/service.js";
@@ -211,13 +211,21 @@ class Run {
         return action.finish;
       case "measure": {
         const checks = await this.measure(action.track, action.smokeService, action.metrics);
-        const ok = checks.every((c) => c.ok);
-        this.report.measurements.push({ at: this.ports.clock.now(), step: action.state.step, track: action.track, ok, checks });
-        const a = action.state.analysis ?? { taken: 0, failed: 0, lastAt: 0 };
+        const outcome = measurementOutcome(checks);
+        const ok = outcome === "pass";
+        this.report.measurements.push({ at: this.ports.clock.now(), step: action.state.step, track: action.track, ok, outcome, checks });
+        const a = action.state.analysis ?? { taken: 0, failed: 0, inconclusive: 0, errorsInARow: 0, lastAt: 0 };
         const failures = checks.filter((c) => !c.ok).map((c) => `${c.name} ${c.detail}`);
+        const conclusive = outcome === "pass" || outcome === "fail";
         await this.saveState({
           ...action.state,
-          analysis: { taken: a.taken + 1, failed: a.failed + (ok ? 0 : 1), lastAt: this.ports.clock.now() },
+          analysis: {
+            taken: a.taken + (conclusive ? 1 : 0),
+            failed: a.failed + (outcome === "fail" ? 1 : 0),
+            inconclusive: a.inconclusive + (outcome === "inconclusive" ? 1 : 0),
+            errorsInARow: outcome === "error" ? a.errorsInARow + 1 : 0,
+            lastAt: this.ports.clock.now(),
+          },
           ...(ok ? {} : { message: failures.join("; ") }),
         });
         return undefined;
@@ -238,11 +246,14 @@ class Run {
         try {
           return parseQueryResponse(await this.ports.metrics.query(renderQuery(template, context)));
         } catch (err) {
-          return { ok: false, problem: `Prometheus unreachable: ${(err as Error).message}` };
+          return { ok: false, problem: `Prometheus unreachable: ${(err as Error).message}`, providerError: true };
         }
       };
-      checks.push(thresholdCheck("error rate", await query(a.queries.errorRate), a.maxErrorRate, "ratio"));
-      checks.push(thresholdCheck("p99 latency", await query(a.queries.p99Latency), a.maxP99Ms / 1000, "seconds"));
+      const measured = [thresholdCheck("error rate", await query(a.queries.errorRate), a.maxErrorRate, "ratio"), thresholdCheck("p99 latency", await query(a.queries.p99Latency), a.maxP99Ms / 1000, "seconds")];
+      if (a.minRequests > 0) {
+        const requests = requestsCheck(await query(a.queries.requests), a.minRequests);
+        checks.push(...(requests.kind === "inconclusive" ? undecided(measured) : measured), requests);
+      } else checks.push(...measured);
     }
     for (const smoke of e.smoke) {
       const name = `GET ${smoke.url ?? smoke.path}`;

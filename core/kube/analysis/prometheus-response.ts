@@ -1,7 +1,7 @@
 import { isRecord } from "../json.js";
 
 /** The numbers Prometheus answered (each a measurement), or why there is no usable number. */
-export type QueryResult = { ok: true; values: number[] } | { ok: false; problem: string };
+export type QueryResult = { ok: true; values: number[] } | { ok: false; problem: string; providerError?: true };
 
 /**
  * What a measurement looks like: a finite, non-negative decimal (an exponent allowed, as other
@@ -11,7 +11,8 @@ export type QueryResult = { ok: true; values: number[] } | { ok: false; problem:
 const DECIMAL = /^(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
 /**
- * Reads a Prometheus `/api/v1/query` response (https://prometheus.io/docs/prometheus/latest/querying/api/).
+ * Reads a Prometheus `/api/v1/query` response (answers that are no Prometheus answer at all, or
+ * its error answers, are marked providerError: they count toward consecutiveErrorLimit instead) (https://prometheus.io/docs/prometheus/latest/querying/api/).
  * Anything that is not a success with at least one sample is a problem, never a value: an error
  * status, a non-JSON body, an empty vector (no data), an unknown result type, and any sample that
  * is not a finite, non-negative decimal (NaN from 0/0 with no traffic, ±Inf, a negative value from a
@@ -23,11 +24,11 @@ export function parseQueryResponse(text: string): QueryResult {
   try {
     body = JSON.parse(text);
   } catch {
-    return { ok: false, problem: `Prometheus answered something that is not JSON: ${text.slice(0, 120)}` };
+    return { ok: false, problem: `Prometheus answered something that is not JSON: ${text.slice(0, 120)}`, providerError: true };
   }
-  if (!isRecord(body)) return { ok: false, problem: "Prometheus answered JSON that is not an object" };
+  if (!isRecord(body)) return { ok: false, problem: "Prometheus answered JSON that is not an object", providerError: true };
   if (body["status"] !== "success") {
-    return { ok: false, problem: `Prometheus error${body["errorType"] ? ` (${String(body["errorType"])})` : ""}: ${String(body["error"] ?? "status is not success")}` };
+    return { ok: false, problem: `Prometheus error${body["errorType"] ? ` (${String(body["errorType"])})` : ""}: ${String(body["error"] ?? "status is not success")}`, providerError: true };
   }
   const data = isRecord(body["data"]) ? body["data"] : {};
   const type = data["resultType"];

@@ -7,7 +7,7 @@ import { parseDurationMs } from "../../duration.js";
 import { NONROOT_UID } from "../../image/bases.js";
 import { trimTrailing } from "../../text.js";
 import { promDurationProblem } from "../analysis/prom-duration.js";
-import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, unknownPlaceholders } from "../analysis/queries.js";
+import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, DEFAULT_REQUESTS_QUERY, unknownPlaceholders } from "../analysis/queries.js";
 import { ingressPathProblem, INT32_MAX, isIpv4, labelKeyProblem } from "./api-limits.js";
 import { environmentRules } from "./environment-rules.js";
 import type { AnalysisRun, CanaryStep, Environment, Probe, Probes, SecretRef, Strategy, TrafficRouter } from "./types.js";
@@ -75,6 +75,8 @@ const analysisRun = z.strictObject({
   interval: duration.optional().describe("Time between measurements. Default: analysis.interval."),
   count: z.int().min(1).max(1000).optional().describe("Measurements to take. Default: analysis.count."),
   failureLimit: z.int().min(0).max(1000).optional().describe("Failed measurements tolerated; one more aborts. Default: analysis.failureLimit."),
+  inconclusiveLimit: z.int().min(0).max(1000).optional().describe("Inconclusive measurements (too few requests) tolerated; one more aborts. Default: analysis.inconclusiveLimit."),
+  consecutiveErrorLimit: z.int().min(0).max(1000).optional().describe("Measurements in a row that could not query Prometheus, tolerated; one more aborts. Default: analysis.consecutiveErrorLimit."),
 });
 
 const step = z
@@ -148,14 +150,18 @@ export const analysisSchema = z.strictObject({
     .strictObject({
       errorRate: query.default(DEFAULT_ERROR_RATE_QUERY).describe("Error ratio (0..1) of a track."),
       p99Latency: query.default(DEFAULT_P99_QUERY).describe("p99 latency of a track, in seconds."),
+      requests: query.default(DEFAULT_REQUESTS_QUERY).describe("Requests a track served in the window (compared with minRequests)."),
     })
     .prefault({}),
+  minRequests: z.int().min(0).max(INT32_MAX).default(10).describe("Requests the track must have served in the window for a measurement to count; fewer make it inconclusive (one 500 among a handful of requests decides nothing). 0 turns the check off."),
   maxErrorRate: z.number().min(0).max(1).default(0.01).describe("Highest acceptable error ratio, 0..1 (0.01 = 1%)."),
   maxP99: duration.refine((ms) => ms > 0, "must be greater than 0: no latency is at or under 0, so every canary would fail").prefault("1s").describe("Highest acceptable p99 latency."),
   window: promDuration.default("1m").describe("Range of the rate() windows, a Prometheus duration greater than 0 (1m, 90s, 1h30m)."),
   interval: duration.prefault("30s").describe("Default time between measurements."),
   count: z.int().min(1).max(1000).default(3).describe("Default number of measurements per analysis step."),
   failureLimit: z.int().min(0).max(1000).default(0).describe("Default failed measurements tolerated per analysis step."),
+  inconclusiveLimit: z.int().min(0).max(1000).default(3).describe("Default inconclusive measurements (too few requests) tolerated per analysis step; one more rolls back."),
+  consecutiveErrorLimit: z.int().min(0).max(1000).default(4).describe("Default measurements in a row that could not query Prometheus (unreachable, 5xx, timeout, an error answer), tolerated; one more rolls back."),
 });
 
 const secretName = z.string().regex(DNS_NAME, "expected the name of an existing Secret (a DNS name; never its value)");
@@ -275,15 +281,24 @@ export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDe
   const analysisConfig = e.analysis && {
     prometheus: typeof e.analysis.prometheus === "string" ? { url: trimTrailing(e.analysis.prometheus, "/") } : { service: { namespace: e.analysis.prometheus.namespace, name: e.analysis.prometheus.service, port: e.analysis.prometheus.port } },
     queries: e.analysis.queries,
+    minRequests: e.analysis.minRequests,
     maxErrorRate: e.analysis.maxErrorRate,
     maxP99Ms: e.analysis.maxP99,
     window: e.analysis.window,
-    run: { intervalMs: e.analysis.interval, count: e.analysis.count, failureLimit: e.analysis.failureLimit },
+    run: {
+      intervalMs: e.analysis.interval,
+      count: e.analysis.count,
+      failureLimit: e.analysis.failureLimit,
+      inconclusiveLimit: e.analysis.inconclusiveLimit,
+      consecutiveErrorLimit: e.analysis.consecutiveErrorLimit,
+    },
   };
   const run = (r: z.output<typeof analysisRun> | null | undefined): AnalysisRun => ({
     intervalMs: r?.interval ?? analysisConfig!.run.intervalMs,
     count: r?.count ?? analysisConfig!.run.count,
     failureLimit: r?.failureLimit ?? analysisConfig!.run.failureLimit,
+    inconclusiveLimit: r?.inconclusiveLimit ?? analysisConfig!.run.inconclusiveLimit,
+    consecutiveErrorLimit: r?.consecutiveErrorLimit ?? analysisConfig!.run.consecutiveErrorLimit,
   });
   const env: Environment = {
     name,

@@ -27,7 +27,7 @@ export interface RolloutState {
   stepStartedAt: number;
   pauseStartedAt?: number;
   /** Measurements of the current analysis step. */
-  analysis?: { taken: number; failed: number; lastAt: number };
+  analysis?: AnalysisProgress;
   /** A manual gate: skip the current pause/analysis step. (A full promote sets phase "promoting".) */
   promoteStep?: boolean;
   /** Blue-green: the colour serving when the rollout started, and when the Service switched. */
@@ -35,6 +35,18 @@ export interface RolloutState {
   switchedAt?: number;
   /** Why the rollout aborted, or the last analysis failure. */
   message?: string;
+}
+
+/**
+ * An analysis step's measurements: conclusive ones taken and failed, inconclusive ones (too few
+ * requests), the provider errors in a row (Prometheus could not answer), and when the last was taken.
+ */
+export interface AnalysisProgress {
+  taken: number;
+  failed: number;
+  inconclusive: number;
+  errorsInARow: number;
+  lastAt: number;
 }
 
 export type Phase = "progressing" | "promoting" | "aborting" | "completed" | "aborted";
@@ -79,13 +91,15 @@ const FIELDS: Record<keyof RolloutState, Field> = {
   analysis: {
     key: "analysis",
     read: (v) => {
-      const m = /^taken=(\d+),failed=(\d+),last=(\d+)$/.exec(v);
-      if (!m) throw new Error(`"${v}" is not taken=N,failed=N,last=MS`);
-      const [taken, failed, lastAt] = [int(0, 1000)(m[1]!), int(0, 1000)(m[2]!), time(m[3]!)];
-      if (failed > taken) throw new Error(`"${v}" counts more failed measurements than taken`);
-      return { taken, failed, lastAt };
+      // inconclusive and errors were added later: a state written before them reads as 0.
+      const m = /^taken=(\d+),failed=(\d+)(?:,inconclusive=(\d+),errors=(\d+))?,last=(\d+)$/.exec(v);
+      if (!m) throw new Error(`"${v}" is not taken=N,failed=N,inconclusive=N,errors=N,last=MS`);
+      const count = int(0, 100_000);
+      const progress: AnalysisProgress = { taken: count(m[1]!), failed: count(m[2]!), inconclusive: count(m[3] ?? "0"), errorsInARow: count(m[4] ?? "0"), lastAt: time(m[5]!) };
+      if (progress.failed > progress.taken) throw new Error(`"${v}" counts more failed measurements than taken`);
+      return progress;
     },
-    write: (s) => s.analysis && `taken=${s.analysis.taken},failed=${s.analysis.failed},last=${ms(s.analysis.lastAt)}`,
+    write: (s) => s.analysis && `taken=${s.analysis.taken},failed=${s.analysis.failed},inconclusive=${s.analysis.inconclusive},errors=${s.analysis.errorsInARow},last=${ms(s.analysis.lastAt)}`,
   },
   promoteStep: { key: "promote-step", read: (v) => v === "true", write: (s) => (s.promoteStep ? "true" : undefined) },
   previousColour: { key: "previous-colour", read: (v) => oneOf(v, ["blue", "green"]), write: (s) => s.previousColour },

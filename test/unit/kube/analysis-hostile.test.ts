@@ -47,7 +47,9 @@ function analysisRuns(env: Environment): AnalysisRun[] {
 }
 
 const vector = (value: string) => JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1765000000, value] }] } });
-const answering = (errorRate: string, p99: string): Metrics => ({ query: async (q) => (q.includes("histogram_quantile") ? vector(p99) : vector(errorRate)) });
+const answering = (errorRate: string, p99: string): Metrics => ({
+  query: async (q) => vector(q.includes("histogram_quantile") ? p99 : q.includes("increase(") ? "1000" : errorRate),
+});
 
 /** Rolls out IMAGE_A, then IMAGE_B measured by `metrics` (simulation of a cluster, real decisions). */
 async function rollOut(pipeline: Pipeline, environment: string, metrics: Metrics) {

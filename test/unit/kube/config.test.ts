@@ -36,11 +36,12 @@ describe("environment defaults", () => {
     expect(c.strategy).toEqual({
       kind: "canary",
       router: { kind: "replicas" },
-      steps: [{ setWeight: 5 }, { analysis: { intervalMs: 10_000, count: 2, failureLimit: 0 } }, { setWeight: 50 }, { analysis: { intervalMs: 10_000, count: 2, failureLimit: 0 } }, { setWeight: 100 }],
+      steps: [{ setWeight: 5 }, { analysis: { intervalMs: 10_000, count: 2, failureLimit: 0, inconclusiveLimit: 3, consecutiveErrorLimit: 4 } }, { setWeight: 50 }, { analysis: { intervalMs: 10_000, count: 2, failureLimit: 0, inconclusiveLimit: 3, consecutiveErrorLimit: 4 } }, { setWeight: 100 }],
     });
     expect(c.analysis?.maxErrorRate).toBe(0.01);
     expect(c.analysis?.maxP99Ms).toBe(1000);
     expect(c.analysis?.queries.errorRate).toBe(DEFAULT_ERROR_RATE_QUERY);
+    expect(c.analysis?.minRequests).toBe(10);
   });
 
   it("defaults a canary without Prometheus to timed pauses between the same weights", () => {

@@ -88,7 +88,7 @@ describe("decide() over observed states (nginx canary)", () => {
 
 describe("the state in annotations", () => {
   it("round-trips through annotations, and removes what is unset", () => {
-    const s = state({ pauseStartedAt: T0, analysis: { taken: 2, failed: 1, lastAt: T0 + 5 }, message: "error rate 5%" });
+    const s = state({ pauseStartedAt: T0, analysis: { taken: 2, failed: 1, inconclusive: 1, errorsInARow: 0, lastAt: T0 + 5 }, message: "error rate 5%" });
     const annotations = stateAnnotations(s);
     expect(annotations["gantry.dev/rollout-switched-at"]).toBeUndefined();
     const stored = Object.fromEntries(Object.entries(annotations).filter((e): e is [string, string] => e[1] !== undefined));
@@ -107,7 +107,7 @@ describe("the state in annotations", () => {
     ["step-started-at", "-5"],
     ["step-started-at", "99999999999999999999"],
     ["analysis", "taken=1,failed=2,last=5"],
-    ["analysis", "taken=99999,failed=0,last=5"],
+    ["analysis", "taken=999999,failed=0,last=5"],
   ] as const) {
     it(`refuses ${annotation}=${value}, naming the annotation`, () => {
       const stored = Object.fromEntries(Object.entries(stateAnnotations(state({}))).filter((e): e is [string, string] => e[1] !== undefined));

@@ -14,12 +14,12 @@ function vector(value: string): string {
   return JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1700000000, value] }] } });
 }
 
-/** Metrics answering each query by its kind (error rate or p99), recording the PromQL. */
-function metrics(errorRate: () => string, p99: () => string, seen: string[] = []): Metrics {
+/** Metrics answering each query by its kind (error rate, p99 or requests in the window), recording the PromQL. */
+function metrics(errorRate: () => string, p99: () => string, seen: string[] = [], requests: () => string = () => vector("1000")): Metrics {
   return {
     async query(promql) {
       seen.push(promql);
-      return promql.includes("histogram_quantile") ? p99() : errorRate();
+      return promql.includes("histogram_quantile") ? p99() : promql.includes("increase(") ? requests() : errorRate();
     },
   };
 }
@@ -213,6 +213,55 @@ describe("canary analysis (simulation of Prometheus answers)", () => {
       expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(2);
     });
   }
+
+  /** Answers in turn (the last one repeats). */
+  const inTurn = (...answers: string[]) => {
+    let i = 0;
+    return () => answers[Math.min(i++, answers.length - 1)]!;
+  };
+
+  it("too few requests make a measurement inconclusive, not failed: one 500 among three requests decides nothing", async () => {
+    const { report } = await analyse(metrics(inTurn(vector("0.33"), vector("0")), () => vector("0.1"), [], inTurn(vector("3"), vector("500"))));
+    expect(report.verdict, report.reason).toBe("promoted");
+    expect(report.measurements.map((m) => m.outcome)).toEqual(["inconclusive", "pass", "pass"]);
+    expect(report.measurements[0]!.checks.find((c) => c.name === "error rate")).toMatchObject({ ok: false, kind: "inconclusive", detail: expect.stringMatching(/too few requests to decide/) });
+    expect(report.measurements[0]!.checks.find((c) => c.name === "requests")).toMatchObject({ ok: false, kind: "inconclusive", value: 3, expected: ">= 10 requests" });
+  });
+
+  it("a canary that stays inconclusive past inconclusiveLimit (3) rolls back, and the report says it was inconclusive", async () => {
+    const { report, cluster } = await analyse(metrics(() => vector("0"), () => vector("0.1"), [], () => vector("2")));
+    expect(report.verdict).toBe("aborted");
+    expect(report.reason).toMatch(/analysis inconclusive: 4 measurement\(s\) without enough requests, over the limit 3/);
+    expect(report.measurements.map((m) => m.outcome)).toEqual(["inconclusive", "inconclusive", "inconclusive", "inconclusive"]);
+    expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+  });
+
+  it("a real failure still decides at once when there are enough requests", async () => {
+    const { report } = await analyse(metrics(() => vector("0.5"), () => vector("0.1"), [], () => vector("40")));
+    expect(report.verdict).toBe("aborted");
+    expect(report.measurements.map((m) => m.outcome)).toEqual(["fail"]);
+    expect(report.reason).toMatch(/^revision \w+ aborted: analysis failed: error rate 50\.00% is over the limit/);
+  });
+
+  it("no requests series at all (nothing scraped) is no data: a failure", async () => {
+    const { report } = await analyse(metrics(() => vector("0"), () => vector("0.1"), [], () => JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } })));
+    expect(report.verdict).toBe("aborted");
+    expect(report.reason).toMatch(/analysis failed: requests no data/);
+  });
+
+  it("provider errors count toward their own limit in a row: four are tolerated and reset by an answer", async () => {
+    const flaky = inTurn("<html>502</html>", "<html>502</html>", "<html>502</html>", "<html>502</html>", vector("0"));
+    const { report } = await analyse({ query: async (q) => (q.includes("histogram_quantile") ? vector("0.1") : q.includes("increase(") ? vector("100") : flaky()) });
+    expect(report.verdict, report.reason).toBe("promoted");
+    expect(report.measurements.map((m) => m.outcome)).toEqual(["error", "error", "error", "error", "pass", "pass"]);
+  });
+
+  it("a Prometheus that stays unreachable past consecutiveErrorLimit (4) rolls back, and the report says it could not measure", async () => {
+    const { report } = await analyse({ query: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:9")) });
+    expect(report.verdict).toBe("aborted");
+    expect(report.reason).toMatch(/analysis could not measure: 5 provider error\(s\) in a row, over the limit 4: error rate Prometheus unreachable/);
+    expect(report.measurements).toHaveLength(5);
+  });
 
   it("the report renders as Markdown with outside text HTML-escaped", async () => {
     const { report } = await analyse(metrics(() => JSON.stringify({ status: "error", errorType: "bad_data", error: "<script>x</script>" }), () => vector("0.1")));
