@@ -1,13 +1,13 @@
 import { GantryError } from "../errors.js";
-import { parseQueryResponse, type QueryResult } from "./analysis/prometheus-response.js";
-import { renderQuery } from "./analysis/queries.js";
-import { measurementOutcome, requestsCheck, smokeCheck, thresholdCheck, undecided, type Check } from "./analysis/verdict.js";
+import { measureMetrics } from "./analysis/measure.js";
+import { measurementOutcome, smokeCheck, type Check } from "./analysis/verdict.js";
 import { annotateArgv, applyArgv, deleteArgv, getArgv, rolloutStatusArgv, rolloutUndoArgv, scaleArgv, serviceProxyArgv } from "./kubectl.js";
 import { toYaml } from "./manifests/yaml.js";
 import { SERVICE_PORT } from "./manifests/service.js";
 import type { Ports, Ran } from "./ports.js";
 import type { RolloutReport, Verdict } from "./report.js";
 import type { Action } from "./rollout/actions.js";
+import { counted, startOfAnalysis } from "./rollout/analysis-step.js";
 import { observedCanaryWeight } from "./rollout/canary.js";
 import { decide } from "./rollout/decide.js";
 import { parseObserved, type Observed } from "./rollout/observed.js";
@@ -214,18 +214,10 @@ class Run {
         const outcome = measurementOutcome(checks);
         const ok = outcome === "pass";
         this.report.measurements.push({ at: this.ports.clock.now(), step: action.state.step, track: action.track, ok, outcome, checks });
-        const a = action.state.analysis ?? { taken: 0, failed: 0, inconclusive: 0, errorsInARow: 0, lastAt: 0 };
         const failures = checks.filter((c) => !c.ok).map((c) => `${c.name} ${c.detail}`);
-        const conclusive = outcome === "pass" || outcome === "fail";
         await this.saveState({
           ...action.state,
-          analysis: {
-            taken: a.taken + (conclusive ? 1 : 0),
-            failed: a.failed + (outcome === "fail" ? 1 : 0),
-            inconclusive: a.inconclusive + (outcome === "inconclusive" ? 1 : 0),
-            errorsInARow: outcome === "error" ? a.errorsInARow + 1 : 0,
-            lastAt: this.ports.clock.now(),
-          },
+          analysis: counted(action.state.analysis ?? startOfAnalysis(0), outcome, this.ports.clock.now()),
           ...(ok ? {} : { message: failures.join("; ") }),
         });
         return undefined;
@@ -240,20 +232,8 @@ class Run {
     const a = e.analysis;
     if (metrics && !a) checks.push({ name: "analysis", ok: false, expected: "an analysis section", detail: "no Prometheus queries are configured" });
     if (metrics && a) {
-      const context = { service: this.plan.workload.service, namespace: e.namespace, track, window: a.window };
-      const query = async (template: string): Promise<QueryResult> => {
-        if (!this.ports.metrics) return { ok: false, problem: "no Prometheus client was given to the rollout" };
-        try {
-          return parseQueryResponse(await this.ports.metrics.query(renderQuery(template, context)));
-        } catch (err) {
-          return { ok: false, problem: `Prometheus unreachable: ${(err as Error).message}`, providerError: true };
-        }
-      };
-      const measured = [thresholdCheck("error rate", await query(a.queries.errorRate), a.maxErrorRate, "ratio"), thresholdCheck("p99 latency", await query(a.queries.p99Latency), a.maxP99Ms / 1000, "seconds")];
-      if (a.minRequests > 0) {
-        const requests = requestsCheck(await query(a.queries.requests), a.minRequests);
-        checks.push(...(requests.kind === "inconclusive" ? undecided(measured) : measured), requests);
-      } else checks.push(...measured);
+      const query = this.ports.metrics && ((promql: string) => this.ports.metrics!.query(promql));
+      checks.push(...(await measureMetrics(a, { service: this.plan.workload.service, namespace: e.namespace, track }, query)));
     }
     for (const smoke of e.smoke) {
       const name = `GET ${smoke.url ?? smoke.path}`;

@@ -93,3 +93,13 @@ describe("verdicts fail closed", () => {
     expect(smokeCheck("GET /readyz", 200, { error: "connection refused" })).toMatchObject({ ok: false, detail: "connection refused" });
   });
 });
+
+describe("analyze's window", () => {
+  it("is --at alone, or --from with --to, and says so otherwise", async () => {
+    const { replayWindow } = await import("../../../core/kube/analysis/replay.js");
+    expect(replayWindow({ at: "100", from: "", to: "" })).toEqual({ at: 100_000 });
+    expect(replayWindow({ at: "", from: "2026-12-07T10:00:00Z", to: "2026-12-07T10:10:00Z" })).toEqual({ from: Date.UTC(2026, 11, 7, 10), to: Date.UTC(2026, 11, 7, 10, 10) });
+    expect(() => replayWindow({ at: "100", from: "1", to: "2" })).toThrow(/^--at: give --at <moment>/);
+    expect(() => replayWindow({ at: "", from: "1", to: "" })).toThrow(/--from <moment> --to <moment>/);
+  });
+});
