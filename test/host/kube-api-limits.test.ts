@@ -48,12 +48,12 @@ const prefix253 = `${"a.".repeat(126)}a`;
 
 const LIMITS: Limit[] = [
   {
-    rule: "a ConfigMap's data is at most 1 MiB",
-    inside: { config: { BIG: "x".repeat(MIB - 3) } },
-    over: { config: { BIG: "x".repeat(MIB - 2) } },
-    patch: (e) => void (e.config = { BIG: "x".repeat(MIB - 2) }),
+    rule: "a ConfigMap's values are at most 1 MiB together (keys are not counted)",
+    inside: { config: { BIG: "x".repeat(MIB) } },
+    over: { config: { BIG: "x".repeat(MIB + 1) } },
+    patch: (e) => void (e.config = { BIG: "x".repeat(MIB + 1) }),
     field: "config",
-    server: /Too long: must have at most 1048576 bytes/,
+    server: /Too long: may not be more than 1048576 bytes/,
   },
   {
     rule: "an Ingress host is not an IP address",
@@ -103,7 +103,7 @@ const LIMITS: Limit[] = [
     over: { podLabels: { [`b${prefix253}/team`]: "x" } },
     patch: (e) => void (e.podLabels = { [`b${prefix253}/team`]: "x" }),
     field: `podLabels.b${prefix253}/team`,
-    server: /prefix part must be no more than 253 characters/,
+    server: /prefix part must be no more than 253 bytes/,
   },
   {
     rule: "the uid is an int32",
@@ -189,6 +189,6 @@ describe("the loader's limits are the API server's", () => {
     const service = { apiVersion: "v1", kind: "Service", metadata: { name: "hello_api", namespace }, spec: { ports: [{ port: 80 }] } };
     const refused = await cluster.kubectl(applyArgv(namespace, { dryRun: true }).slice(1), { input: toYaml([service]) });
     expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toMatch(/a DNS-1035 label must consist of lower case alphanumeric characters or '-'/);
+    expect(refused.stderr).toMatch(/metadata\.name: Invalid value: "hello_api": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'/);
   });
 });

@@ -6,7 +6,7 @@
 /** Integers of the API (replicas, ports, thresholds, uids) are int32; larger ones come back wrapped. */
 export const INT32_MAX = 2_147_483_647;
 
-/** core/validation: a ConfigMap's keys and values together (bytes) may not exceed MaxSecretSize. */
+/** core/validation ValidateConfigMap: a ConfigMap's values together (bytes; keys not counted) may not exceed MaxSecretSize. */
 export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
 
 /**

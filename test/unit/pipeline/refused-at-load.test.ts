@@ -62,9 +62,9 @@ describe("settings that break every rollout are refused", () => {
 });
 
 describe("what the API server would refuse, the loader refuses first", () => {
-  it("a ConfigMap over 1 MiB", () => expect(problems(withEnv(`    config: {BIG: ${"x".repeat(1024 * 1024)}}\n`))).toMatch(/:5:13: environments\.staging\.config: the ConfigMap's data is 1048579 bytes/));
-  it("loads a ConfigMap of exactly 1 MiB (keys and values)", () => loads(withEnv(`    config: {BIG: ${"x".repeat(1024 * 1024 - 3)}}\n`)));
-  it("counts bytes, not characters", () => expect(problems(withEnv(`    config: {BIG: ${"é".repeat(600 * 1024)}}\n`))).toMatch(/config: the ConfigMap's data is 1228803 bytes/));
+  it("a ConfigMap over 1 MiB", () => expect(problems(withEnv(`    config: {BIG: ${"x".repeat(1024 * 1024 + 1)}}\n`))).toMatch(/:5:13: environments\.staging\.config: the ConfigMap's data is 1048577 bytes/));
+  it("loads a ConfigMap of exactly 1 MiB of values (the API server does not count the keys)", () => loads(withEnv(`    config: {BIG: ${"x".repeat(1024 * 1024)}}\n`)));
+  it("counts bytes, not characters", () => expect(problems(withEnv(`    config: {BIG: ${"é".repeat(600 * 1024)}}\n`))).toMatch(/config: the ConfigMap's data is 1228800 bytes/));
   it("an Ingress host that is an IP address", () => expect(problems(withEnv("    ingress: {host: 127.0.0.1}\n"))).toMatch(/:5:21: environments\.staging\.ingress\.host: must be a DNS name, not an IP address/));
   it("an IP with leading zeros (the API server's sloppy parse)", () => expect(problems(withEnv("    ingress: {host: 010.001.0.1}\n"))).toMatch(/ingress\.host: must be a DNS name, not an IP/));
   it("loads a numeric host that is no IP", () => loads(withEnv("    ingress: {host: 256.1.1.1}\n")));
