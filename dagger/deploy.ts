@@ -7,6 +7,8 @@ import { environmentEntry, environmentOf, kubeconfigReference, requireCredential
 import { workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
 import { replayAnalysis, replayText, replayWindow } from "../core/kube/analysis/replay.js";
+import { trafficCommand } from "../core/kube/config/traffic.js";
+import type { TrafficConfig } from "../core/kube/config/types.js";
 import { metricsFor, type Kubectl, type Metrics, type Ports } from "../core/kube/ports.js";
 import { workloadLines, type RolloutReport } from "../core/kube/report.js";
 import { planRollout, renderEnvironment, type RolloutPlan } from "../core/kube/rollout/plan.js";
@@ -110,7 +112,19 @@ async function withWorkloads(report: RolloutReport, plan: RolloutPlan, p: Ports)
 export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments): Promise<RolloutReport> {
   const plan = await rolloutPlan(ctx, environment, image);
   const p = await ports(ctx, environment, plan, args);
-  return withWorkloads(await runRollout(plan, p), plan, p);
+  return withWorkloads(await withTraffic(plan.workload.env.traffic, () => runRollout(plan, p)), plan, p);
+}
+
+/** Runs `work` with the environment's load container (`traffic:`) sending requests, stopped afterwards whatever the outcome. */
+export async function withTraffic<T>(traffic: TrafficConfig | undefined, work: () => Promise<T>): Promise<T> {
+  if (!traffic) return work();
+  const load = dag.container().from(traffic.image).asService({ args: trafficCommand(traffic) });
+  await load.start();
+  try {
+    return await work();
+  } finally {
+    await load.stop();
+  }
 }
 
 /** A manual gate of the rollout in progress, whose image the cluster records. */

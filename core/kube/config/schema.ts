@@ -9,6 +9,7 @@ import { trimTrailing } from "../../text.js";
 import { promDurationProblem } from "../analysis/prom-duration.js";
 import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, DEFAULT_REQUESTS_QUERY, unknownPlaceholders } from "../analysis/queries.js";
 import { ingressPathProblem, INT32_MAX, isIpv4, labelKeyProblem } from "./api-limits.js";
+import { TRAFFIC_IMAGE } from "./traffic.js";
 import { environmentRules } from "./environment-rules.js";
 import type { AnalysisRun, CanaryStep, Environment, Probe, Probes, SecretRef, Strategy, TrafficRouter } from "./types.js";
 
@@ -212,6 +213,14 @@ export const environmentSchema = z
       .array(z.union([httpPath, z.strictObject({ path: httpPath.default("/"), url: httpUrl.optional(), status: z.int().min(100).max(599).default(200) })]))
       .default([])
       .describe("HTTP checks run with each analysis measurement."),
+    traffic: z
+      .strictObject({
+        url: httpUrl.describe("Where the requests go: a URL the traffic container reaches (the ingress, or the Service's address in your network)."),
+        rate: z.int().min(1).max(1000).default(10).describe("Requests per second, at most (one at a time)."),
+        image: z.string().min(1).default(TRAFFIC_IMAGE).describe("An image with busybox sh, wget and sleep, for mirrors."),
+      })
+      .optional()
+      .describe("Load for a quiet service: GET <url> at <rate> per second from a container next to the rollout, for as long as it runs, so the analysis has requests to measure."),
     progressDeadline: seconds32(duration.refine((ms) => ms >= 1000, "must be at least 1s: the API server counts it in whole seconds, and a deadline of 0 aborts every rollout at once"))
       .prefault("5m").describe("How long a new revision may take to be ready before the rollout aborts."),
     maxRestarts: int32().min(0).default(3).describe("Restarts of a new revision's pods that count as a crash loop."),
@@ -324,6 +333,7 @@ export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDe
   }
   if (e.pdb) env.pdb = e.pdb.minAvailable !== undefined ? { minAvailable: e.pdb.minAvailable } : { maxUnavailable: e.pdb.maxUnavailable! };
   if (analysisConfig) env.analysis = analysisConfig;
+  if (e.traffic) env.traffic = { url: e.traffic.url, rate: e.traffic.rate, image: e.traffic.image };
   return env;
 }
 

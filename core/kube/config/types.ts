@@ -26,6 +26,8 @@ export interface Environment {
   pdb?: PdbConfig;
   strategy: Strategy;
   analysis?: AnalysisConfig;
+  /** Load sent during the rollout, for a service with too little traffic of its own to measure. */
+  traffic?: TrafficConfig;
   /** HTTP checks run with every analysis measurement (and before a blue-green switch). */
   smoke: SmokeCheck[];
   /** How long a new revision may take to have all its pods ready before the rollout aborts. Default 5m. */
@@ -139,6 +141,13 @@ export interface AnalysisRun {
   failureLimit: number;
   inconclusiveLimit: number;
   consecutiveErrorLimit: number;
+}
+
+export interface TrafficConfig {
+  url: string;
+  /** Requests per second, at most. */
+  rate: number;
+  image: string;
 }
 
 export interface SmokeCheck {

@@ -122,3 +122,20 @@ describe("the schema inside the pipeline's JSON Schema", () => {
     expect([e.port, e.runAsUser]).toEqual([9000, 1000]);
   });
 });
+
+describe("traffic for a quiet service", () => {
+  it("reads the load: a URL, a rate (default 10 a second) and a busybox image, run as the embedded demo's loop", async () => {
+    const { trafficCommand, TRAFFIC_IMAGE } = await import("../../../core/kube/config/traffic.js");
+    const { trafficArgv } = await import("../../../core/embedded/prometheus.js");
+    const e = environment({ traffic: { url: "http://api.example.com/" } });
+    expect(e.traffic).toEqual({ url: "http://api.example.com/", rate: 10, image: TRAFFIC_IMAGE });
+    expect(trafficCommand(e.traffic!)).toEqual(trafficArgv("http://api.example.com/", 10));
+    expect(environment({}).traffic).toBeUndefined();
+  });
+  it("refuses a load without a URL, with credentials in it, or at a rate out of range", () => {
+    fails({ namespace: "shop", traffic: {} }, "environments.staging.traffic.url", /expected string|Invalid input/);
+    fails({ namespace: "shop", traffic: { url: "http://u:p@api/" } }, "environments.staging.traffic.url", /must not carry credentials/);
+    fails({ namespace: "shop", traffic: { url: "http://api/", rate: 0 } }, "environments.staging.traffic.rate", /Too small/);
+    fails({ namespace: "shop", traffic: { url: "http://api/", rate: 5000 } }, "environments.staging.traffic.rate", /Too big/);
+  });
+});
