@@ -6,7 +6,10 @@ import { GantryError } from "../core/errors.js";
 import { environmentEntry, environmentOf, kubeconfigReference, requireCredentials } from "../core/kube/deploy-request.js";
 import { workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
-import type { Metrics, Ports } from "../core/kube/ports.js";
+import { replayAnalysis, replayText, replayWindow } from "../core/kube/analysis/replay.js";
+import { trafficCommand } from "../core/kube/config/traffic.js";
+import type { TrafficConfig } from "../core/kube/config/types.js";
+import { metricsFor, type Kubectl, type Metrics, type Ports } from "../core/kube/ports.js";
 import { workloadLines, type RolloutReport } from "../core/kube/report.js";
 import { planRollout, renderEnvironment, type RolloutPlan } from "../core/kube/rollout/plan.js";
 import { abort, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
@@ -16,7 +19,7 @@ import { pushedBy, runFellShort } from "../core/pipeline/runner.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
 import { planBinaries } from "./go-build.js";
-import { containerKubectl, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
+import { containerKubectl, fetchHttp, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
 
 /** How the caller reaches the environment's cluster; the pipeline's deploy stage may name the kubeconfig instead. */
 export interface ClusterArguments {
@@ -109,7 +112,19 @@ async function withWorkloads(report: RolloutReport, plan: RolloutPlan, p: Ports)
 export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments): Promise<RolloutReport> {
   const plan = await rolloutPlan(ctx, environment, image);
   const p = await ports(ctx, environment, plan, args);
-  return withWorkloads(await runRollout(plan, p), plan, p);
+  return withWorkloads(await withTraffic(plan.workload.env.traffic, () => runRollout(plan, p)), plan, p);
+}
+
+/** Runs `work` with the environment's load container (`traffic:`) sending requests, stopped afterwards whatever the outcome. */
+export async function withTraffic<T>(traffic: TrafficConfig | undefined, work: () => Promise<T>): Promise<T> {
+  if (!traffic) return work();
+  const load = dag.container().from(traffic.image).asService({ args: trafficCommand(traffic) });
+  await load.start();
+  try {
+    return await work();
+  } finally {
+    await load.stop();
+  }
 }
 
 /** A manual gate of the rollout in progress, whose image the cluster records. */
@@ -130,6 +145,28 @@ const READ_ONLY_IMAGE = `gantry.invalid/read-only@sha256:${"0".repeat(64)}`;
 export async function rolloutStatus(ctx: StageContext, environment: string, args: ClusterArguments): Promise<RolloutStatus> {
   const plan = await rolloutPlan(ctx, environment, READ_ONLY_IMAGE);
   return status(plan, await ports(ctx, environment, plan, args));
+}
+
+/**
+ * The environment's analysis replayed over a past window (or at one moment): each measurement's
+ * checks and the decision a rollout would have taken. Reads Prometheus only; a Prometheus reached
+ * through the API server's service proxy needs the cluster's kubeconfig, a URL does not.
+ */
+export async function analyzeEnvironment(ctx: StageContext, environment: string, moments: { from: string; to: string; at: string }, track: string, args: ClusterArguments): Promise<string> {
+  const window = replayWindow(moments);
+  const env = environmentOf(ctx.pipeline, environment);
+  if (!env.analysis) throw new GantryError(`environment ${environment} has no analysis section: nothing to replay`);
+  const address = env.analysis.prometheus;
+  const kubectl: Kubectl =
+    "url" in address
+      ? { run: () => Promise.reject(new GantryError("a Prometheus URL needs no cluster")) }
+      : await (async () => {
+          const reference = kubeconfigReference(ctx.pipeline, environment);
+          requireCredentials(environment, args.kubeconfig !== undefined, reference);
+          return containerKubectl({ kubeconfig: args.kubeconfig ?? dag.secret(secretUri(reference!)), cluster: args.cluster, kubectlImage: args.kubectlImage || KUBECTL_IMAGE });
+        })();
+  const metrics = metricsFor(address, { kubectl, http: fetchHttp });
+  return replayText(await replayAnalysis(env, await serviceName(ctx), window, (promql, at) => metrics.query(promql, at), track));
 }
 
 /** The environment's objects as a finished rollout leaves them, as YAML. */

@@ -339,6 +339,35 @@ export class Gantry implements ModuleSettings {
   }
 
   /**
+   * Replay the environment's analysis against Prometheus over a past window, before it can roll back
+   * production: each measurement's checks and values, and the decision the rollout would have taken
+   * ("would roll back", "would promote"). Changes nothing. Example: dagger call analyze --environment production --from 2026-12-07T10:00:00Z --to 2026-12-07T10:10:00Z
+   */
+  @func({ cache: "never" })
+  async analyze(
+    /** The repository (its pipeline file describes the environment and its analysis). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** The environment, as named under environments: in the pipeline file. Default: its only one. */
+    environment = "",
+    /** Start of the window, as when the analysis step would have started: RFC 3339 or Unix seconds. */
+    from = "",
+    /** End of the window: RFC 3339 or Unix seconds. */
+    to = "",
+    /** One moment instead of a window: a single measurement, RFC 3339 or Unix seconds. */
+    at = "",
+    /** The track whose series are measured. */
+    track = "canary",
+    /** The cluster's kubeconfig, for a Prometheus reached through the API server. Default: the reference the environment's deploy stage names. */
+    kubeconfig?: Secret,
+    /** The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443. */
+    cluster?: Service,
+  ): Promise<string> {
+    const { analyzeEnvironment } = await import("#dagger/deploy.js");
+    const ctx = await stageContext(callInput(this, source));
+    return analyzeEnvironment(ctx, await environmentNamed(ctx, environment), { from, to, at }, track, { kubeconfig, cluster });
+  }
+
+  /**
    * Run the pipeline file's stages (test, build, image, scan, publish, deploy) in one call: the
    * stages form a graph, independent ones run concurrently, a failed stage stops what depends on it,
    * and nothing is pushed or rolled out unless test and scan passed. Never cached.

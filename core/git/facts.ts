@@ -1,9 +1,8 @@
 // The release identity read from the repository itself (commit, commit time, ref, released versions),
 // so that CI files need not pass it by hand. One script runs git in a container (or on a host) and
 // prints key=value lines; the parsing and every decision happen here.
-import { rcompare, valid } from "semver";
-
 import { GantryError } from "../errors.js";
+import { parseVersion } from "../image/tags.js";
 
 /** What git says about HEAD and the repository's tags. */
 export interface GitFacts {
@@ -59,8 +58,12 @@ export function parseGitFacts(output: string): GitFacts {
 
 /** The ref a build of HEAD stands for: a release tag at HEAD, else the branch; unknown on a detached HEAD. */
 export function refFromGit(facts: GitFacts): string | undefined {
-  const versions = facts.headTags.filter((t) => valid(t.replace(/^v/, "")) !== null);
-  const newest = versions.sort((a, b) => rcompare(a.replace(/^v/, ""), b.replace(/^v/, "")))[0];
+  // The same reading of a tag as the publish tags' (core/image/tags.ts): a "vv1.2.3" is no release.
+  const versions = facts.headTags.flatMap((tag) => {
+    const version = parseVersion(tag);
+    return version ? [{ tag, version }] : [];
+  });
+  const newest = versions.sort((a, b) => b.version.compare(a.version))[0]?.tag;
   if (newest) return `refs/tags/${newest}`;
   if (facts.branch) return `refs/heads/${facts.branch}`;
   return undefined;
@@ -78,5 +81,5 @@ export function releasedVersions(facts: GitFacts): string[] {
         "(GitHub: actions/checkout with fetch-depth: 0; GitLab: variables: GIT_DEPTH: 0) or pass --released-versions",
     );
   }
-  return facts.tags.filter((t) => valid(t.replace(/^v/, "")) !== null);
+  return facts.tags.filter((t) => parseVersion(t) !== undefined);
 }

@@ -93,7 +93,8 @@ function readRef(ref: string | undefined): GitRef | undefined {
   return version ? { kind: "version", version } : named;
 }
 
-function parseVersion(text: string): SemVer | undefined {
+/** The semantic version a tag names (1.2.3 or v1.2.3, one optional v), or undefined: vv1.2.3 names none. */
+export function parseVersion(text: string): SemVer | undefined {
   // semver.parse trims whitespace and so would accept " 1.2.3"; a tag never has any.
   return /\s/.test(text) ? undefined : (parse(text) ?? undefined);
 }

@@ -24,7 +24,7 @@ export interface KubeEndpoint {
   server: string;
   host: string;
   port: number;
-  /** 127.0.0.0/8, ::1 or localhost: the caller's own machine. */
+  /** The caller's own machine (isLoopbackHost). */
   loopback: boolean;
 }
 
@@ -41,14 +41,42 @@ function read(text: string): { doc: KubeconfigDoc; cluster: Record<string, unkno
   const config = doc as KubeconfigDoc;
   const contextName = config["current-context"];
   if (!contextName) throw new FileError(FILE, "has no current-context; set one with kubectl config use-context", undefined, "current-context");
-  const context = (config.contexts ?? []).find((c) => c?.name === contextName) as { context?: { cluster?: string; user?: string } } | undefined;
+  const context = namedList(config, "contexts").find((c) => c?.name === contextName) as { context?: { cluster?: string; user?: string } } | undefined;
   if (!context?.context?.cluster) throw new FileError(FILE, `context "${contextName}" is not defined or names no cluster`, undefined, "contexts");
-  const entry = (config.clusters ?? []).find((c) => c?.name === context.context!.cluster) as { cluster?: Record<string, unknown> } | undefined;
+  const entry = namedList(config, "clusters").find((c) => c?.name === context.context!.cluster) as { cluster?: Record<string, unknown> } | undefined;
   if (!entry?.cluster || typeof entry.cluster.server !== "string") throw new FileError(FILE, `cluster "${context.context.cluster}" is not defined or has no server`, undefined, "clusters");
   const userName = context.context.user;
-  const users = (config["users"] ?? []) as Named<unknown>[];
+  const users = namedList(config, "users");
   const user = userName === undefined ? undefined : ((users.find((u) => u?.name === userName) as { user?: Record<string, unknown> } | undefined)?.user ?? undefined);
   return { doc: config, cluster: entry.cluster, user };
+}
+
+/** `contexts`, `clusters` or `users`: a list of named entries (absent is empty); anything else is refused by name. */
+function namedList(config: KubeconfigDoc, key: "contexts" | "clusters" | "users"): (Named<unknown> | null | undefined)[] {
+  const value = config[key];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    throw new FileError(FILE, `expected a list of {name, ${key.slice(0, -1)}} entries, found ${typeof value === "object" ? "a mapping" : `a ${typeof value}`}`, undefined, key);
+  }
+  return value as (Named<unknown> | null | undefined)[];
+}
+
+/**
+ * Hosts that are the caller's own machine, however written: localhost (and the root-qualified
+ * "localhost.", and *.localhost, RFC 6761), 127.0.0.0/8, 0.0.0.0 (which connects to the local host),
+ * ::1, ::, and IPv4-mapped forms of those (the URL parser writes [::ffff:127.0.0.1] as ::ffff:7f00:1).
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (/^127\.\d+\.\d+\.\d+$/.test(host) || host === "0.0.0.0") return true;
+  if (host === "::1" || host === "::") return true;
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(host);
+  if (mapped) {
+    const high = parseInt(mapped[1]!, 16);
+    return high >> 8 === 127 || (high === 0 && parseInt(mapped[2]!, 16) === 0);
+  }
+  return false;
 }
 
 /**
@@ -71,7 +99,7 @@ export function kubeEndpoint(text: string): KubeEndpoint {
   }
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const port = url.port ? Number(url.port) : url.protocol === "http:" ? 80 : 443;
-  const loopback = host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  const loopback = isLoopbackHost(url.hostname);
   return { server, host, port, loopback };
 }
 

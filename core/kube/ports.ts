@@ -14,9 +14,9 @@ export interface Kubectl {
   run(argv: string[], stdin?: string): Promise<Ran>;
 }
 
-/** Sends a PromQL instant query; resolves with the response body, rejects when Prometheus is unreachable. */
+/** Sends a PromQL instant query (now, or at a past moment in Unix seconds); resolves with the response body, rejects when Prometheus is unreachable. */
 export interface Metrics {
-  query(promql: string): Promise<string>;
+  query(promql: string, at?: number): Promise<string>;
 }
 
 export interface Clock {
@@ -40,11 +40,17 @@ export interface Ports {
 /** Metrics for an analysis config's address: over HTTP for a URL, through kubectl for a Service. */
 export function metricsFor(address: PrometheusAddress, ports: { kubectl: Kubectl; http?: Http }): Metrics {
   return {
-    async query(promql) {
-      const request = prometheusRequest(address, promql);
+    async query(promql, at) {
+      const request = prometheusRequest(address, promql, at);
       if ("url" in request) {
         if (!ports.http) throw new GantryError("no HTTP client to reach Prometheus at a URL");
-        return (await ports.http.get(request.url)).body;
+        const answer = await ports.http.get(request.url);
+        // Prometheus explains its own refusals (400 bad_data, 422, 503) in a status:error body; any other
+        // non-2xx answer (a proxy's, or one claiming success) is not a measurement.
+        if ((answer.status < 200 || answer.status > 299) && !/"status"\s*:\s*"error"/.test(answer.body)) {
+          throw new GantryError(`HTTP ${answer.status}: ${answer.body.slice(0, 120)}`);
+        }
+        return answer.body;
       }
       const ran = await ports.kubectl.run(request.argv);
       if (ran.status !== 0) throw new GantryError(`Prometheus through the service proxy: ${ran.stderr.trim() || `kubectl exited ${ran.status}`}`);

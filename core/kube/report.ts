@@ -1,7 +1,8 @@
 import { formatDurationMs } from "../duration.js";
 import { markdownCode, markdownText, table } from "../report/markdown.js";
-import type { Check } from "./analysis/verdict.js";
+import type { Check, MeasurementOutcome } from "./analysis/verdict.js";
 import type { Outcome } from "./rollout/actions.js";
+import type { TimeToDetect } from "./rollout/time-to-detect.js";
 import type { ObservedDeployment } from "./rollout/observed.js";
 
 export type Verdict = Outcome | "paused" | "interrupted" | "error";
@@ -21,6 +22,8 @@ export interface RolloutReport {
   /** Every action taken (waits left out), with the canary weight it set when it set one. */
   actions: { at: number; kind: string; reason: string; weight?: number }[];
   measurements: Measurement[];
+  /** The worst case from a bad canary's first request to stable at 100%, under the environment's settings. */
+  timeToDetect?: TimeToDetect;
   /** Where the time went: kubectl calls, waits and sleeps, and the rest (Gantry's own work). */
   timings: { totalMs: number; kubectlMs: number; waitMs: number; kubectlCalls: number };
   /** The service's Deployments as the cluster reported them after the run (workloadLines); read by the caller. */
@@ -34,6 +37,8 @@ export interface Measurement {
   step: number;
   track: string;
   ok: boolean;
+  /** pass, fail, inconclusive (too few requests) or error (Prometheus could not answer). */
+  outcome: MeasurementOutcome;
   checks: Check[];
 }
 
@@ -69,12 +74,13 @@ export function rolloutMarkdown(r: RolloutReport): string {
     "",
     `Strategy ${markdownText(r.strategy)}, namespace ${markdownCode(r.namespace)}, image ${markdownCode(r.image)}, revision ${markdownCode(r.revision)}, ${formatDurationMs(Math.round(r.timings.totalMs / 1000) * 1000)}.`,
     "",
+    ...(r.timeToDetect ? [`Time to detect a bad canary (worst case, first request to stable at 100%): ${markdownText(r.timeToDetect.explanation)}.`, ""] : []),
   ];
   if (r.actions.length > 0) {
     out.push("### Steps", "", table(["When", "Action", "Weight", "Why"], r.actions.map((a) => [t(a.at), a.kind, a.weight === undefined ? "" : `${a.weight}%`, markdownText(a.reason)])), "");
   }
   if (r.measurements.length > 0) {
-    const rows = r.measurements.flatMap((m) => m.checks.map((c) => [t(m.at), String(m.step), markdownText(m.track), markdownText(c.name), markdownText(c.detail), markdownText(c.expected), c.ok ? "✅" : "❌"]));
+    const rows = r.measurements.flatMap((m) => m.checks.map((c) => [t(m.at), String(m.step), markdownText(m.track), markdownText(c.name), markdownText(c.detail), markdownText(c.expected), c.ok ? "✅" : c.kind === "inconclusive" ? "❔ inconclusive" : c.kind === "error" ? "⚠️ error" : "❌"]));
     out.push("### Measurements", "", table(["When", "Step", "Track", "Check", "Measured", "Limit", "Pass"], rows), "");
   }
   if (r.workloads && r.workloads.length > 0) out.push("### Afterwards", "", ...r.workloads.map((w) => `- ${markdownCode(w)}`), "");

@@ -1,17 +1,19 @@
 import { GantryError } from "../errors.js";
-import { parseQueryResponse, type QueryResult } from "./analysis/prometheus-response.js";
-import { renderQuery } from "./analysis/queries.js";
-import { smokeCheck, thresholdCheck, type Check } from "./analysis/verdict.js";
+import { measureMetrics } from "./analysis/measure.js";
+import { measurementOutcome, smokeCheck, type Check } from "./analysis/verdict.js";
 import { annotateArgv, applyArgv, deleteArgv, getArgv, rolloutStatusArgv, rolloutUndoArgv, scaleArgv, serviceProxyArgv } from "./kubectl.js";
 import { toYaml } from "./manifests/yaml.js";
 import { SERVICE_PORT } from "./manifests/service.js";
 import type { Ports, Ran } from "./ports.js";
 import type { RolloutReport, Verdict } from "./report.js";
 import type { Action } from "./rollout/actions.js";
+import { counted, startOfAnalysis } from "./rollout/analysis-step.js";
+import { observedCanaryWeight } from "./rollout/canary.js";
 import { decide } from "./rollout/decide.js";
 import { parseObserved, type Observed } from "./rollout/observed.js";
 import type { RolloutPlan } from "./rollout/plan.js";
 import { inProgress, stateAnnotations, type RolloutState } from "./rollout/state.js";
+import { timeToDetect } from "./rollout/time-to-detect.js";
 
 export interface RunOptions {
   /** Stop after this many actions (waits not counted), as if the process died: verdict "interrupted". */
@@ -94,6 +96,12 @@ export async function retry(plan: RolloutPlan, ports: Ports, options: RunOptions
 
 export interface RolloutStatus {
   state?: RolloutState;
+  /**
+   * The canary's share of the traffic as the cluster routes it now (router weight, or ready-pod
+   * ratio). After a process died between moving the traffic and saving the state, it differs from
+   * state.weight; this is the one that is true.
+   */
+  trafficWeight?: number;
   deployments: Observed["deployments"];
   /** One line for people: "canary step 2/5 at 5%, progressing". */
   summary: string;
@@ -103,10 +111,11 @@ export interface RolloutStatus {
 export async function status(plan: RolloutPlan, ports: Ports): Promise<RolloutStatus> {
   const obs = await new Run(plan, ports).observe();
   const s = obs.state;
-  const summary = !s
-    ? "no rollout recorded"
-    : `${s.strategy} of ${s.revision} (${s.image}): ${s.phase}, step ${s.step}, weight ${s.weight}%${s.message ? ` (${s.message})` : ""}`;
-  return { ...(s ? { state: s } : {}), deployments: obs.deployments, summary };
+  const strategy = plan.workload.env.strategy;
+  const traffic = s && strategy.kind === "canary" ? observedCanaryWeight(plan, strategy.router, obs) : s?.weight;
+  const weight = s && traffic !== s.weight ? `weight ${traffic}% (the state records ${s.weight}%: the run that moved the traffic stopped before recording it)` : `weight ${traffic}%`;
+  const summary = !s ? "no rollout recorded" : `${s.strategy} of ${s.revision} (${s.image}): ${s.phase}, step ${s.step}, ${weight}${s.message ? ` (${s.message})` : ""}`;
+  return { ...(s ? { state: s, trafficWeight: traffic! } : {}), deployments: obs.deployments, summary };
 }
 
 function requireInProgress(plan: RolloutPlan, obs: Observed, what: string): RolloutState {
@@ -141,6 +150,7 @@ class Run {
       finishedAt: this.startedAt,
       actions: [],
       measurements: [],
+      timeToDetect: timeToDetect(w.env, plan.pollMs),
       timings: { totalMs: 0, kubectlMs: 0, waitMs: 0, kubectlCalls: 0 },
     };
   }
@@ -201,13 +211,13 @@ class Run {
         return action.finish;
       case "measure": {
         const checks = await this.measure(action.track, action.smokeService, action.metrics);
-        const ok = checks.every((c) => c.ok);
-        this.report.measurements.push({ at: this.ports.clock.now(), step: action.state.step, track: action.track, ok, checks });
-        const a = action.state.analysis ?? { taken: 0, failed: 0, lastAt: 0 };
+        const outcome = measurementOutcome(checks);
+        const ok = outcome === "pass";
+        this.report.measurements.push({ at: this.ports.clock.now(), step: action.state.step, track: action.track, ok, outcome, checks });
         const failures = checks.filter((c) => !c.ok).map((c) => `${c.name} ${c.detail}`);
         await this.saveState({
           ...action.state,
-          analysis: { taken: a.taken + 1, failed: a.failed + (ok ? 0 : 1), lastAt: this.ports.clock.now() },
+          analysis: counted(action.state.analysis ?? startOfAnalysis(0), outcome, this.ports.clock.now()),
           ...(ok ? {} : { message: failures.join("; ") }),
         });
         return undefined;
@@ -222,17 +232,8 @@ class Run {
     const a = e.analysis;
     if (metrics && !a) checks.push({ name: "analysis", ok: false, expected: "an analysis section", detail: "no Prometheus queries are configured" });
     if (metrics && a) {
-      const context = { service: this.plan.workload.service, namespace: e.namespace, track, window: a.window };
-      const query = async (template: string): Promise<QueryResult> => {
-        if (!this.ports.metrics) return { ok: false, problem: "no Prometheus client was given to the rollout" };
-        try {
-          return parseQueryResponse(await this.ports.metrics.query(renderQuery(template, context)));
-        } catch (err) {
-          return { ok: false, problem: `Prometheus unreachable: ${(err as Error).message}` };
-        }
-      };
-      checks.push(thresholdCheck("error rate", await query(a.queries.errorRate), a.maxErrorRate, "ratio"));
-      checks.push(thresholdCheck("p99 latency", await query(a.queries.p99Latency), a.maxP99Ms / 1000, "seconds"));
+      const query = this.ports.metrics && ((promql: string) => this.ports.metrics!.query(promql));
+      checks.push(...(await measureMetrics(a, { service: this.plan.workload.service, namespace: e.namespace, track }, query)));
     }
     for (const smoke of e.smoke) {
       const name = `GET ${smoke.url ?? smoke.path}`;

@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 import { z } from "zod";
 
 import { GantryError } from "../errors.js";
@@ -25,17 +25,36 @@ export class PipelineError extends GantryError {
   }
 }
 
+/**
+ * The largest pipeline file read. A description of one service is a few kilobytes; parsing time
+ * and memory grow with the text (10 MB took 27 s and 1 GB), so a larger file is refused unread.
+ */
+export const PIPELINE_MAX_BYTES = 2 * 1024 * 1024;
+
 /** Parses and validates a pipeline file; defaults fill what it leaves out. An empty file is all defaults. */
 export function loadPipeline(text: string, file: string): Pipeline {
+  if (text.length > PIPELINE_MAX_BYTES) {
+    throw new PipelineError(file, [{ line: 1, column: 1, field: "", message: `the file is ${text.length} characters, over the ${PIPELINE_MAX_BYTES} (2 MiB) a pipeline file may have` }]);
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number) => lines.linePos(offset);
   if (doc.errors.length > 0) {
     throw new PipelineError(file, doc.errors.map((e) => ({ line: at(e.pos[0]).line, column: at(e.pos[0]).col, field: "", message: firstLine(e.message) })));
   }
-  const data: unknown = doc.contents === null ? {} : doc.toJS();
+  const data = toData(doc, file, at);
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw new PipelineError(file, [{ line: 1, column: 1, field: "", message: "expected a mapping of settings (name, source, go, test, image, scan, publish, environments, stages)" }]);
+  }
+  const dropped = protoKeys(data);
+  if (dropped.length > 0) {
+    throw new PipelineError(
+      file,
+      dropped.map((path) => {
+        const pos = at(keyOffset(doc, path.slice(0, -1), "__proto__"));
+        return { line: pos.line, column: pos.col, field: fieldPath(path), message: "a key named __proto__ cannot be used: it would be dropped without a word on the way to the cluster; rename it" };
+      }),
+    );
   }
   const parsed = pipelineSchema.safeParse(data);
   if (parsed.success) return parsed.data;
@@ -65,6 +84,30 @@ function describe(issue: z.core.$ZodIssue, doc: Document, at: (offset: number) =
   }
   const pos = at(valueOffset(doc, path));
   return [{ line: pos.line, column: pos.col, field: fieldPath(path), message: issue.message }];
+}
+
+/**
+ * The document as plain data. The yaml library refuses to expand aliases past a limit (an alias
+ * bomb: a few lines that expand to billions of nodes); that refusal is located at the first alias.
+ */
+function toData(doc: Document, file: string, at: (offset: number) => { line: number; col: number }): unknown {
+  if (doc.contents === null) return {};
+  try {
+    return doc.toJS();
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    let offset = 0;
+    visit(doc, { Alias: (_, node) => (isAlias(node) && node.range ? ((offset = node.range[0]), visit.BREAK) : undefined) });
+    const pos = at(offset);
+    throw new PipelineError(file, [{ line: pos.line, column: pos.col, field: "", message: `the aliases (*name) expand to too many nodes (${firstLine(e.message)}); write the values out` }]);
+  }
+}
+
+/** Paths of own `__proto__` keys: a record built from the data would set its prototype instead. */
+function protoKeys(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => protoKeys(v, [...path, i]));
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([k, v]) => (k === "__proto__" ? [[...path, k]] : protoKeys(v, [...path, k])));
 }
 
 function firstLine(text: string): string {

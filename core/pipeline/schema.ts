@@ -13,6 +13,7 @@ import { BASE_KINDS, DEFAULT_BASE, NONROOT_UID } from "../image/bases.js";
 import { imageReferenceProblem, repositoryProblem } from "../image/reference.js";
 import { CI_VARIABLE_NAME, SECRET_REFERENCE, SECRET_REFERENCE_HINT } from "./secret-reference.js";
 import { checkEnvironments, environmentsSchema, stagesSchema } from "./stages.js";
+import { serviceNameRule } from "../kube/config/environment-rules.js";
 
 const goDuration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, "expected a Go duration such as 90s, 10m or 1h30m");
 const platform = z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/v\d)?$/, "expected os/arch[/variant], e.g. linux/amd64 or linux/arm/v7");
@@ -138,6 +139,7 @@ export const pipelineSchema = z
     ci: ciSchema.prefault({}),
   })
   .superRefine(checkEnvironments)
+  .superRefine((pipeline, ctx) => serviceNameRule(pipeline, (path, message) => ctx.addIssue({ code: "custom", path, message })))
   .describe("A Gantry pipeline: one Go service, how it is tested, built, packaged, scanned, published and deployed.");
 
 export type PipelineInput = z.input<typeof pipelineSchema>;

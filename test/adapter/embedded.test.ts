@@ -53,7 +53,7 @@ function answerDemo(errorRate: number): void {
       if (!kubectl.has(q.on!)) kubectl.set(q.on!, cluster.run(exec.argv as string[], exec.options.stdin as string | undefined));
       return kubectl.get(q.on!)!.then((r) => (q.method === "exitCode" ? r.status : q.method === "stdout" ? r.stdout : r.stderr));
     }
-    if (tool === "wget") return q.method === "exitCode" ? 0 : q.method === "stdout" ? vector(String(exec.argv[4]).includes("histogram_quantile") ? 0.05 : errorRate) : "";
+    if (tool === "wget") return q.method === "exitCode" ? 0 : q.method === "stdout" ? vector(String(exec.argv[4]).includes("histogram_quantile") ? 0.05 : String(exec.argv[4]).includes("increase(") ? 600 : errorRate) : "";
     return undefined;
   });
 }

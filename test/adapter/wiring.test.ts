@@ -125,6 +125,36 @@ describe("wiring: kubectl in a container for the rollout loop", () => {
   });
 });
 
+describe("wiring: the load container of traffic: (simulation)", () => {
+  const traffic = { url: "http://api.example.com/", rate: 5, image: "mirror.example.com/busybox:1.37.0" };
+
+  it("runs the core's loop as a service in the configured image for as long as the rollout, then stops it", async () => {
+    const { withTraffic } = await import("../../dagger/deploy.js");
+    const { trafficCommand } = await import("../../core/kube/config/traffic.js");
+    let startedDuringWork = 0;
+    const result = await withTraffic(traffic, async () => {
+      startedDuringWork = simulation.askedFor("Service.start").length;
+      expect(simulation.askedFor("Service.stop")).toEqual([]);
+      return "rolled out";
+    });
+    expect(result).toBe("rolled out");
+    expect(startedDuringWork).toBe(1);
+    const [service] = simulation.askedFor("Service.start").map((a) => a.on!);
+    expect(service!.chain().find((n) => n.call.method === "from")!.call.args[0]).toBe("mirror.example.com/busybox:1.37.0");
+    expect((service!.chain().find((n) => n.call.method === "asService")!.call.args[0] as { args: string[] }).args).toEqual(trafficCommand(traffic));
+    expect(simulation.askedFor("Service.stop").map((a) => a.on)).toEqual([service]);
+  });
+
+  it("stops the load when the rollout throws, and starts none without traffic:", async () => {
+    const { withTraffic } = await import("../../dagger/deploy.js");
+    await expect(withTraffic(traffic, () => Promise.reject(new Error("kubectl died")))).rejects.toThrow("kubectl died");
+    expect(simulation.askedFor("Service.stop")).toHaveLength(1);
+    simulation.reset();
+    expect(await withTraffic(undefined, async () => 1)).toBe(1);
+    expect(simulation.askedFor("Service.start")).toEqual([]);
+  });
+});
+
 describe("wiring: where the Go module is", () => {
   it("names the pipeline file's source key when it points at no directory, before any container", async () => {
     const source = repository("source: services/nope\n");

@@ -32,10 +32,10 @@ beforeAll(async () => {
 });
 afterAll(async () => cluster?.stop());
 
-/** Stand-in for the embedded Prometheus: every error-rate query answers `errorRate`, every p99 query 50 ms. */
+/** Stand-in for the embedded Prometheus: every error-rate query answers `errorRate`, every p99 query 50 ms, every request count 600. */
 function prometheusStandIn(errorRate: number): Metrics {
   const vector = (v: number) => JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1_700_000_000, String(v)] }] } });
-  return { query: async (promql) => vector(promql.includes("histogram_quantile") ? 0.05 : errorRate) };
+  return { query: async (promql) => vector(promql.includes("histogram_quantile") ? 0.05 : promql.includes("increase(") ? 600 : errorRate) };
 }
 
 type Parsed = (typeof pipeline.environments)[string];

@@ -21,6 +21,7 @@ const CANARIES = {
   "good-api": {},
   "errors-api": { ERROR_RATE: "0.2" },
   "slow-api": { LATENCY: "1500ms" },
+  "half-api": { ERROR_RATE: "0.5" },
 } as const;
 type Service = keyof typeof CANARIES | "silent-api" | "down-api" | "nowhere-api";
 
@@ -98,7 +99,7 @@ describe("canary analysis on real Prometheus data", () => {
     expect(report.verdict, report.reason).toBe("promoted");
     expect(report.measurements).toHaveLength(2);
     for (const m of report.measurements) {
-      expect(m.checks.map((c) => [c.name, c.ok])).toEqual([["error rate", true], ["p99 latency", true], [`GET ${smoke[0]!.url}`, true]]);
+      expect(m.checks.map((c) => [c.name, c.ok])).toEqual([["error rate", true], ["p99 latency", true], ["requests", true], [`GET ${smoke[0]!.url}`, true]]);
     }
     expect(stableImage).toBe(image("b"));
     expect(canary).toBeUndefined();
@@ -110,6 +111,16 @@ describe("canary analysis on real Prometheus data", () => {
     const errorRate = report.measurements[0]!.checks.find((c) => c.name === "error rate")!;
     expect(errorRate.ok).toBe(false);
     expect(errorRate.value).toBeGreaterThan(0.01);
+    expect(stableImage).toBe(image("a"));
+    expect(canary).toBeUndefined();
+  });
+
+  it("a canary answering 50% HTTP 500 under the most tolerant analysis that loads (count 2, failureLimit 1) is rolled back; failureLimit 2 no longer loads", async () => {
+    expect(() => plan("half-api", image("b"), prometheus.url, { analysis: { prometheus: prometheus.url, window: "10s", interval: "3s", count: 2, failureLimit: 2 } })).toThrow(/analysis\.failureLimit: failureLimit 2 tolerates every one of the 2 measurement/);
+    const { report, stableImage, canary } = await analysedRollout("half-api", prometheus.url, { analysis: { prometheus: prometheus.url, window: "10s", interval: "3s", count: 2, failureLimit: 1 } });
+    expect(report.verdict, report.reason).toBe("aborted");
+    expect(report.measurements.map((m) => m.outcome)).toEqual(["fail", "fail"]);
+    expect(report.reason).toMatch(/analysis failed: error rate \d+\.\d+% is over the limit 0\.01/);
     expect(stableImage).toBe(image("a"));
     expect(canary).toBeUndefined();
   });
@@ -137,7 +148,7 @@ describe("canary analysis on real Prometheus data", () => {
     await other.stop();
     const { report, stableImage } = await analysedRollout("down-api", other.url);
     expect(report.verdict).toBe("aborted");
-    expect(report.reason).toMatch(/Prometheus unreachable/);
+    expect(report.reason).toMatch(/analysis could not measure: 5 provider error\(s\) in a row, over the limit 4: .*Prometheus unreachable/);
     expect(stableImage).toBe(image("a"));
   });
 

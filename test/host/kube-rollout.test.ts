@@ -7,7 +7,7 @@ import { configMapName } from "../../core/kube/manifests/config-map.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import { weightsOf } from "../../core/kube/report.js";
 import { planRollout, type RolloutPlan } from "../../core/kube/rollout/plan.js";
-import { abort, promote, runRollout } from "../../core/kube/runner.js";
+import { abort, promote, runRollout, status } from "../../core/kube/runner.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
 import { clusterPorts, find, getJson, installGatewayApi, restrictedNamespace } from "../support/kube-host.js";
 
@@ -42,6 +42,8 @@ async function expectStableOnly(ns: string, p: RolloutPlan, replicas: number): P
   expect(stable.spec.replicas).toBe(replicas);
   expect(stable.status.readyReplicas).toBe(replicas);
   expect(await deployment(ns, "hello-api-canary")).toBeUndefined();
+  // The README promises the canary removed: its Service too (it stayed behind before).
+  expect(await find(cluster, ns, "service/hello-api-canary")).toBeUndefined();
 }
 
 const CANARY = { replicas: 4, strategy: { type: "canary", steps: [{ setWeight: 25 }, { pause: { duration: "1s" } }, { setWeight: 50 }, { setWeight: 100 }] } };
@@ -108,6 +110,26 @@ describe("canary with the replica router", () => {
       expect(second.actions[0]!.reason).not.toMatch(/^start the canary/);
       await expectStableOnly(ns, b, 4);
     }
+  });
+
+  it("status after a kill between moving the traffic and recording it reports the weight traffic is at", async () => {
+    const ns = await restrictedNamespace(cluster, "kill-status");
+    await runRollout(plan(ns, CANARY, GOOD_A), ports());
+    const b = plan(ns, CANARY, GOOD_B);
+    const cut = await runRollout(b, ports(), { maxActions: 3 });
+    expect(cut.actions.at(-1), JSON.stringify(cut.actions)).toMatchObject({ kind: "scale", reason: "stable: 3 pod(s) at 25%" });
+    // The stable's fourth pod goes; the ready-pod ratio the shared Service routes by is then 1 of 4.
+    const deadline = Date.now() + 30_000;
+    let now = await status(b, ports());
+    while (now.trafficWeight !== 25 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      now = await status(b, ports());
+    }
+    expect(now.state?.weight).toBe(0);
+    expect(now.trafficWeight, now.summary).toBe(25);
+    expect(now.summary).toMatch(/weight 25% \(the state records 0%/);
+    expect((await runRollout(b, ports())).verdict).toBe("promoted");
+    await expectStableOnly(ns, b, 4);
   });
 
   it("killed right after deciding to abort, a re-run finishes the rollback", async () => {

@@ -18,6 +18,12 @@ export const DEFAULT_P99_QUERY =
   'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="{{namespace}}",service="{{service}}",track="{{track}}",path="/"}[{{window}}])))';
 
 /**
+ * Requests the track served in the window: fewer than minRequests make a measurement inconclusive.
+ * No series at all (nothing scraped) is no data, a failure like the others.
+ */
+export const DEFAULT_REQUESTS_QUERY = 'sum(increase(http_requests_total{namespace="{{namespace}}",service="{{service}}",track="{{track}}",path="/"}[{{window}}]))';
+
+/**
  * The relabelling a Kubernetes-SD scrape job needs for the default queries (Prometheus
  * `relabel_configs`, role: pod). Exported so documentation and tests show the exact rules.
  */

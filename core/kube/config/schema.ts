@@ -6,7 +6,11 @@ import { z } from "zod";
 import { parseDurationMs } from "../../duration.js";
 import { NONROOT_UID } from "../../image/bases.js";
 import { trimTrailing } from "../../text.js";
-import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, unknownPlaceholders } from "../analysis/queries.js";
+import { promDurationProblem } from "../analysis/prom-duration.js";
+import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, DEFAULT_REQUESTS_QUERY, unknownPlaceholders } from "../analysis/queries.js";
+import { ingressPathProblem, INT32_MAX, isIpv4, labelKeyProblem } from "./api-limits.js";
+import { TRAFFIC_IMAGE } from "./traffic.js";
+import { environmentRules } from "./environment-rules.js";
 import type { AnalysisRun, CanaryStep, Environment, Probe, Probes, SecretRef, Strategy, TrafficRouter } from "./types.js";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -19,10 +23,34 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an enviro
 const configKey = z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/, "expected a ConfigMap key (letters, digits, '-', '_', '.')");
 const quantity = z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, "expected a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi");
 const httpPath = z.string().regex(/^\/\S*$/, "expected an absolute HTTP path such as /healthz");
-const httpUrl = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "expected an http(s) URL such as http://prometheus:9090");
-const promDuration = z.string().regex(/^\d+(ms|s|m|h|d|w|y)$/, "expected a PromQL duration such as 1m or 30s");
-// Length first (253-character prefix, "/", 63-character name), so the pattern never scans a long text.
-const labelKey = z.string().regex(/^(?=.{1,317}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "expected a label key (prefix/name)");
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "expected an http(s) URL such as http://prometheus:9090")
+  .superRefine((text, ctx) => {
+    // userinfo is whatever precedes "@" in the authority (even an empty one: http://@prom:9090).
+    if (text.replace(/^https?:\/\//, "").split(/[/?#]/)[0]!.includes("@")) {
+      return void ctx.addIssue({ code: "custom", message: "must not carry credentials (user:password@): a pipeline file holds references only, never secret values" });
+    }
+    if (!URL.canParse(text)) ctx.addIssue({ code: "custom", message: "expected an http(s) URL such as http://prometheus:9090 (a host, and a port from 1 to 65535)" });
+  });
+/** A range selector's duration as Prometheus reads it, refused where Prometheus would refuse it. */
+const promDuration = z.string().superRefine((text, ctx) => {
+  const problem = promDurationProblem(text);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+const labelKey = z.string().superRefine((key, ctx) => {
+  const problem = labelKeyProblem(key);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+/** An integer the API stores as int32: larger ones would come back wrapped negative. */
+const int32 = () => z.int().max(INT32_MAX, `at most ${INT32_MAX} (the API server stores it as a 32-bit integer)`);
+/** A duration the API stores as whole seconds in an int32. */
+const seconds32 = (duration: z.ZodType<number>) => duration.refine((ms) => ms / 1000 <= INT32_MAX, `at most ${INT32_MAX} seconds (the API server stores it as a 32-bit integer)`);
+const ingressHost = dnsName.refine((host) => !isIpv4(host), "must be a DNS name, not an IP address (the API server refuses an IP as an Ingress host)");
+const ingressPath = httpPath.superRefine((path, ctx) => {
+  const problem = ingressPathProblem(path);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 const labelValue = z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, "expected a label value (at most 63 letters, digits, '-', '_', '.')");
 /** A Go-style duration, read as milliseconds. */
 const duration = z
@@ -30,7 +58,7 @@ const duration = z
   .regex(GO_DURATION, "expected a duration such as 30s, 5m or 1m30s")
   .transform((text) => parseDurationMs(text)!);
 /** Kubernetes' IntOrString for counts: 2 or "25%". */
-const intOrPercent = z.union([z.int().min(0), z.string().regex(/^(100|[1-9]?[0-9])%$/)], { error: 'expected a non-negative integer or a percentage such as "25%"' });
+const intOrPercent = z.union([int32().min(0), z.string().regex(/^(100|[1-9]?[0-9])%$/)], { error: 'expected a non-negative integer or a percentage such as "25%"' });
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 /** Labels Gantry sets and selects on; a user's pod label must not override them. */
@@ -38,9 +66,9 @@ const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/managed-by
 
 const probe = z.strictObject({
   path: httpPath.optional().describe("HTTP path probed on the container's port."),
-  period: duration.optional().describe("Time between probes, e.g. 10s."),
-  failureThreshold: z.int().min(1).optional().describe("Failed probes in a row that count as a failure."),
-  initialDelay: duration.optional().describe("Wait before the first probe."),
+  period: seconds32(duration).optional().describe("Time between probes, e.g. 10s."),
+  failureThreshold: int32().min(1).optional().describe("Failed probes in a row that count as a failure."),
+  initialDelay: seconds32(duration).optional().describe("Wait before the first probe."),
 });
 const probeOrOff = z.union([z.literal(false), probe]).optional();
 
@@ -48,6 +76,8 @@ const analysisRun = z.strictObject({
   interval: duration.optional().describe("Time between measurements. Default: analysis.interval."),
   count: z.int().min(1).max(1000).optional().describe("Measurements to take. Default: analysis.count."),
   failureLimit: z.int().min(0).max(1000).optional().describe("Failed measurements tolerated; one more aborts. Default: analysis.failureLimit."),
+  inconclusiveLimit: z.int().min(0).max(1000).optional().describe("Inconclusive measurements (too few requests) tolerated; one more aborts. Default: analysis.inconclusiveLimit."),
+  consecutiveErrorLimit: z.int().min(0).max(1000).optional().describe("Measurements in a row that could not query Prometheus, tolerated; one more aborts. Default: analysis.consecutiveErrorLimit."),
 });
 
 const step = z
@@ -72,7 +102,7 @@ const router = z.union(
         gateway: dnsName.describe("The Gateway the HTTPRoute attaches to."),
         gatewayNamespace: dnsLabel.optional().describe("Its namespace. Default: the environment's."),
         sectionName: dnsName.optional().describe("The Gateway listener to attach to."),
-        hostnames: z.array(dnsName).optional().describe("Hostnames of the HTTPRoute. Default: the ingress host."),
+        hostnames: z.array(ingressHost).optional().describe("Hostnames of the HTTPRoute. Default: the ingress host."),
       }),
     ]),
   ],
@@ -121,14 +151,18 @@ export const analysisSchema = z.strictObject({
     .strictObject({
       errorRate: query.default(DEFAULT_ERROR_RATE_QUERY).describe("Error ratio (0..1) of a track."),
       p99Latency: query.default(DEFAULT_P99_QUERY).describe("p99 latency of a track, in seconds."),
+      requests: query.default(DEFAULT_REQUESTS_QUERY).describe("Requests a track served in the window (compared with minRequests)."),
     })
     .prefault({}),
+  minRequests: z.int().min(0).max(INT32_MAX).default(10).describe("Requests the track must have served in the window for a measurement to count; fewer make it inconclusive (one 500 among a handful of requests decides nothing). 0 turns the check off."),
   maxErrorRate: z.number().min(0).max(1).default(0.01).describe("Highest acceptable error ratio, 0..1 (0.01 = 1%)."),
-  maxP99: duration.prefault("1s").describe("Highest acceptable p99 latency."),
-  window: promDuration.default("1m").describe("Range of the rate() windows."),
+  maxP99: duration.refine((ms) => ms > 0, "must be greater than 0: no latency is at or under 0, so every canary would fail").prefault("1s").describe("Highest acceptable p99 latency."),
+  window: promDuration.default("1m").describe("Range of the rate() windows, a Prometheus duration greater than 0 (1m, 90s, 1h30m)."),
   interval: duration.prefault("30s").describe("Default time between measurements."),
   count: z.int().min(1).max(1000).default(3).describe("Default number of measurements per analysis step."),
   failureLimit: z.int().min(0).max(1000).default(0).describe("Default failed measurements tolerated per analysis step."),
+  inconclusiveLimit: z.int().min(0).max(1000).default(3).describe("Default inconclusive measurements (too few requests) tolerated per analysis step; one more rolls back."),
+  consecutiveErrorLimit: z.int().min(0).max(1000).default(4).describe("Default measurements in a row that could not query Prometheus (unreachable, 5xx, timeout, an error answer), tolerated; one more rolls back."),
 });
 
 const secretName = z.string().regex(DNS_NAME, "expected the name of an existing Secret (a DNS name; never its value)");
@@ -144,7 +178,7 @@ export const environmentSchema = z
       .describe("Namespace to deploy to (it must exist)."),
     replicas: z.int().min(1).max(1000).default(2).describe("Pods of the service."),
     port: z.int().min(1).max(65535).optional().describe("Container port. Default: image.port (8080)."),
-    runAsUser: z.int().min(1).optional().describe("Uid the container runs as. Default: image.user (65532)."),
+    runAsUser: int32().min(1).optional().describe("Uid the container runs as. Default: image.user (65532)."),
     resources: z
       .strictObject({
         requests: z.strictObject({ cpu: quantity.default("100m"), memory: quantity.default("64Mi") }).prefault({}),
@@ -161,11 +195,11 @@ export const environmentSchema = z
     config: z.record(configKey, scalar).default({}).describe("ConfigMap data (as environment variables), under a content-hashed name."),
     secrets: z.array(secret).default([]).describe("Existing Secrets, by name only."),
     ingress: z
-      .strictObject({ host: dnsName, tlsSecret: dnsName.optional(), className: dnsName.optional(), path: httpPath.default("/") })
+      .strictObject({ host: ingressHost, tlsSecret: dnsName.optional(), className: dnsName.optional(), path: ingressPath.default("/") })
       .optional()
       .describe("An Ingress for the service."),
     hpa: z
-      .strictObject({ minReplicas: z.int().min(1).optional(), maxReplicas: z.int().min(1).optional(), cpuUtilization: z.int().min(1).max(1000).default(80) })
+      .strictObject({ minReplicas: int32().min(1).optional(), maxReplicas: int32().min(1).optional(), cpuUtilization: z.int().min(1).max(1000).default(80) })
       .optional()
       .describe("A HorizontalPodAutoscaler on CPU."),
     pdb: z
@@ -179,10 +213,20 @@ export const environmentSchema = z
       .array(z.union([httpPath, z.strictObject({ path: httpPath.default("/"), url: httpUrl.optional(), status: z.int().min(100).max(599).default(200) })]))
       .default([])
       .describe("HTTP checks run with each analysis measurement."),
-    progressDeadline: duration.prefault("5m").describe("How long a new revision may take to be ready before the rollout aborts."),
-    maxRestarts: z.int().min(0).default(3).describe("Restarts of a new revision's pods that count as a crash loop."),
+    traffic: z
+      .strictObject({
+        url: httpUrl.describe("Where the requests go: a URL the traffic container reaches (the ingress, or the Service's address in your network)."),
+        rate: z.int().min(1).max(1000).default(10).describe("Requests per second, at most (one at a time)."),
+        image: z.string().min(1).default(TRAFFIC_IMAGE).describe("An image with busybox sh, wget and sleep, for mirrors."),
+      })
+      .optional()
+      .describe("Load for a quiet service: GET <url> at <rate> per second from a container next to the rollout, for as long as it runs, so the analysis has requests to measure."),
+    progressDeadline: seconds32(duration.refine((ms) => ms >= 1000, "must be at least 1s: the API server counts it in whole seconds, and a deadline of 0 aborts every rollout at once"))
+      .prefault("5m").describe("How long a new revision may take to be ready before the rollout aborts."),
+    maxRestarts: int32().min(0).default(3).describe("Restarts of a new revision's pods that count as a crash loop."),
   })
   .superRefine((e, ctx) => {
+    environmentRules(e, (path, message) => ctx.addIssue({ code: "custom", path, message }));
     for (const key of Object.keys(e.podLabels)) {
       if (RESERVED_LABELS.includes(key)) ctx.addIssue({ code: "custom", path: ["podLabels", key], message: "is set by Gantry (it selects the pods); choose another label" });
     }
@@ -246,15 +290,24 @@ export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDe
   const analysisConfig = e.analysis && {
     prometheus: typeof e.analysis.prometheus === "string" ? { url: trimTrailing(e.analysis.prometheus, "/") } : { service: { namespace: e.analysis.prometheus.namespace, name: e.analysis.prometheus.service, port: e.analysis.prometheus.port } },
     queries: e.analysis.queries,
+    minRequests: e.analysis.minRequests,
     maxErrorRate: e.analysis.maxErrorRate,
     maxP99Ms: e.analysis.maxP99,
     window: e.analysis.window,
-    run: { intervalMs: e.analysis.interval, count: e.analysis.count, failureLimit: e.analysis.failureLimit },
+    run: {
+      intervalMs: e.analysis.interval,
+      count: e.analysis.count,
+      failureLimit: e.analysis.failureLimit,
+      inconclusiveLimit: e.analysis.inconclusiveLimit,
+      consecutiveErrorLimit: e.analysis.consecutiveErrorLimit,
+    },
   };
   const run = (r: z.output<typeof analysisRun> | null | undefined): AnalysisRun => ({
     intervalMs: r?.interval ?? analysisConfig!.run.intervalMs,
     count: r?.count ?? analysisConfig!.run.count,
     failureLimit: r?.failureLimit ?? analysisConfig!.run.failureLimit,
+    inconclusiveLimit: r?.inconclusiveLimit ?? analysisConfig!.run.inconclusiveLimit,
+    consecutiveErrorLimit: r?.consecutiveErrorLimit ?? analysisConfig!.run.consecutiveErrorLimit,
   });
   const env: Environment = {
     name,
@@ -280,6 +333,7 @@ export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDe
   }
   if (e.pdb) env.pdb = e.pdb.minAvailable !== undefined ? { minAvailable: e.pdb.minAvailable } : { maxUnavailable: e.pdb.maxUnavailable! };
   if (analysisConfig) env.analysis = analysisConfig;
+  if (e.traffic) env.traffic = { url: e.traffic.url, rate: e.traffic.rate, image: e.traffic.image };
   return env;
 }
 

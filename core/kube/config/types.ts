@@ -26,6 +26,8 @@ export interface Environment {
   pdb?: PdbConfig;
   strategy: Strategy;
   analysis?: AnalysisConfig;
+  /** Load sent during the rollout, for a service with too little traffic of its own to measure. */
+  traffic?: TrafficConfig;
   /** HTTP checks run with every analysis measurement (and before a blue-green switch). */
   smoke: SmokeCheck[];
   /** How long a new revision may take to have all its pods ready before the rollout aborts. Default 5m. */
@@ -115,7 +117,9 @@ export type PrometheusAddress = { url: string } | { service: { namespace: string
 export interface AnalysisConfig {
   prometheus: PrometheusAddress;
   /** PromQL templates; {{service}}, {{namespace}}, {{track}} and {{window}} are replaced. */
-  queries: { errorRate: string; p99Latency: string };
+  queries: { errorRate: string; p99Latency: string; requests: string };
+  /** Requests the track must have served in the window for a measurement to decide anything. Default 10. */
+  minRequests: number;
   /** Highest acceptable error ratio, 0..1. Default 0.01 (1%). */
   maxErrorRate: number;
   /** Highest acceptable p99 latency. Default 1s. */
@@ -126,11 +130,24 @@ export interface AnalysisConfig {
   run: AnalysisRun;
 }
 
-/** One analysis step: `count` measurements `intervalMs` apart; more than `failureLimit` failed ones abort. */
+/**
+ * One analysis step: `count` conclusive measurements `intervalMs` apart; more than `failureLimit`
+ * failed ones abort, so do more than `inconclusiveLimit` inconclusive ones (too few requests) and
+ * more than `consecutiveErrorLimit` in a row that could not measure (Prometheus unreachable or erring).
+ */
 export interface AnalysisRun {
   intervalMs: number;
   count: number;
   failureLimit: number;
+  inconclusiveLimit: number;
+  consecutiveErrorLimit: number;
+}
+
+export interface TrafficConfig {
+  url: string;
+  /** Requests per second, at most. */
+  rate: number;
+  image: string;
 }
 
 export interface SmokeCheck {

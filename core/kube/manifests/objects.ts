@@ -1,4 +1,4 @@
-import { ArgumentError } from "../../errors.js";
+import { ArgumentError, GantryError } from "../../errors.js";
 import type { Environment } from "../config/types.js";
 import { pinnedImage } from "./image.js";
 
@@ -21,12 +21,22 @@ export interface Workload {
   env: Environment;
 }
 
+/**
+ * A Service name is a DNS-1035 label (at most 63, starting with a letter); Gantry's longest suffix
+ * (-config-<10-character hash>, on a DNS subdomain) and -preview/-canary leave 42 characters.
+ */
 const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,40}[a-z0-9])?$/;
+export const SERVICE_NAME_RULE = "lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most 42 characters (Gantry adds suffixes such as -canary and -config-<hash>, and a Service name is at most 63)";
+
+export function isServiceName(name: string): boolean {
+  return SERVICE_NAME.test(name);
+}
 
 /** Checks the service name (short enough for its suffixed objects) and pins the image. */
 export function workload(service: string, image: string, env: Environment, version?: string): Workload {
-  if (!SERVICE_NAME.test(service)) {
-    throw new ArgumentError("service", `"${service}" is not a usable service name: lowercase letters, digits and '-', starting with a letter, at most 42 characters (Gantry adds suffixes such as -canary and -config-<hash>)`);
+  if (!isServiceName(service)) {
+    // The name comes from the pipeline file's name: (checked when it loads) or, without one, from the main package's directory.
+    throw new GantryError(`the service name "${service}" (the pipeline file's name:, or the main package's directory when name: is not set) is not usable: ${SERVICE_NAME_RULE}; set name: in the pipeline file`);
   }
   if (version !== undefined && !/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(version)) {
     throw new ArgumentError("version", `"${version}" is not a valid label value`);

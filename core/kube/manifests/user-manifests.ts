@@ -1,4 +1,4 @@
-import { parseAllDocuments } from "yaml";
+import { isAlias, LineCounter, parseAllDocuments, visit, type Document } from "yaml";
 import { FileError } from "../../errors.js";
 import { imageName, parseImageReference } from "../../image/reference.js";
 import { isRecord } from "../json.js";
@@ -17,14 +17,15 @@ const CONTAINER_LISTS = ["containers", "initContainers", "ephemeralContainers"];
 export function pinUserManifests(text: string, image: string, file: string, match?: string): { yaml: string; replaced: number } {
   const pinned = pinnedImage(image).pinned;
   const wanted = imageName(parseImageReference(match ?? image, "match"));
-  const docs = parseAllDocuments(text);
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines });
   let replaced = 0;
   for (const doc of docs) {
     if (doc.errors.length > 0) {
       const e = doc.errors[0]!;
       throw new FileError(file, e.message.split("\n")[0]!, e.linePos?.[0]?.line);
     }
-    for (const path of containerImagePaths(doc.toJS())) {
+    for (const path of containerImagePaths(plainData(doc, file, lines))) {
       const current = doc.getIn(path);
       if (typeof current !== "string") continue;
       let name: string;
@@ -66,6 +67,21 @@ export function pinManifestFiles(files: { path: string; text: string }[], image:
 }
 
 class NoImageError extends FileError {}
+
+/**
+ * The document as plain data. An alias bomb (a few lines of aliases expanding to billions of nodes)
+ * is refused by the yaml library with a ReferenceError; it becomes an error at the first alias.
+ */
+function plainData(doc: Document.Parsed, file: string, lines: LineCounter): unknown {
+  try {
+    return doc.toJS();
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    let line: number | undefined;
+    visit(doc, { Alias: (_, node) => (isAlias(node) && node.range ? ((line = lines.linePos(node.range[0]).line), visit.BREAK) : undefined) });
+    throw new FileError(file, `the aliases (*name) expand to too many nodes (${e.message.split("\n")[0]}); write the values out`, line);
+  }
+}
 
 /** Paths (key lists) of every `image` of a container, wherever a pod spec sits in the object. */
 function containerImagePaths(value: unknown, path: (string | number)[] = []): (string | number)[][] {

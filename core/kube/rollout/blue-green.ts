@@ -68,7 +68,7 @@ function progress(plan: RolloutPlan, strategy: BlueGreenStrategy, obs: Observed,
   }
   if (state.step === S.analyse) {
     // Smoke checks alone (no prePromotionAnalysis) are one measurement without queries.
-    const run = strategy.prePromotionAnalysis ?? (e.smoke.length > 0 ? { intervalMs: 0, count: 1, failureLimit: 0 } : undefined);
+    const run = strategy.prePromotionAnalysis ?? (e.smoke.length > 0 ? { intervalMs: 0, count: 1, failureLimit: 0, inconclusiveLimit: 0, consecutiveErrorLimit: 0 } : undefined);
     if (!run || state.promoteStep) return save(nextStep(state, obs.now), run ? "checks skipped by a manual promote" : "no pre-promotion checks");
     return analysisStep(state, run, obs.now, { track: next, smokeService: n.preview, metrics: strategy.prePromotionAnalysis !== undefined, label: `${next} before the switch` });
   }

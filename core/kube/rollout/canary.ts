@@ -107,7 +107,7 @@ function promote(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, sta
   if (strategy.router.kind !== "replicas" && observedCanaryWeight(plan, strategy.router, obs) > 0) {
     return routeAction(plan, strategy.router, 0, "promote: all traffic to the stable Deployment");
   }
-  if (obs.deployments[n.canary]) return { kind: "delete", refs: [`deployment/${n.canary}`], reason: "promote: remove the canary" };
+  if (canaryLeft(plan, obs)) return { kind: "delete", refs: canaryRefs(plan), reason: "promote: remove the canary" };
   const { message: _m, ...rest } = state;
   return save({ ...rest, phase: "completed", weight: 0, stepStartedAt: obs.now }, `revision ${state.revision} promoted`, "promoted");
 }
@@ -124,7 +124,16 @@ export function abortToStable(plan: RolloutPlan, strategy: CanaryStrategy, obs: 
   if (strategy.router.kind !== "replicas" && observedCanaryWeight(plan, strategy.router, obs) > 0) return routeAction(plan, strategy.router, 0, "abort: 100% of the traffic to stable");
   if (stable && stable.specReplicas < state.total && !env(plan).hpa) return { kind: "scale", deployment: n.stable, replicas: state.total, reason: `abort: stable back to ${state.total} pod(s)`, weight: 0 };
   if (stable && stable.revision && readyAt(stable, stable.revision) < Math.min(stable.specReplicas, state.total)) return { kind: "wait", reason: `abort: stable ${stable.readyReplicas}/${state.total} ready` };
-  if (obs.deployments[n.canary]) return { kind: "delete", refs: [`deployment/${n.canary}`], reason: "abort: remove the canary", weight: 0 };
+  if (canaryLeft(plan, obs)) return { kind: "delete", refs: canaryRefs(plan), reason: "abort: remove the canary", weight: 0 };
   const own = state.revision === plan.revision;
   return save({ ...state, phase: "aborted", weight: 0, stepStartedAt: obs.now }, `revision ${state.revision} aborted: ${state.message ?? "no reason"}`, own ? "aborted" : undefined);
+}
+
+/** The canary is its Deployment and its Service (`<service>-canary`): removing it removes both. */
+function canaryRefs(plan: RolloutPlan): string[] {
+  return [`deployment/${plan.names.canary}`, `service/${plan.names.canary}`];
+}
+
+function canaryLeft(plan: RolloutPlan, obs: Observed): boolean {
+  return obs.deployments[plan.names.canary] !== undefined || obs.services[plan.names.canary] !== undefined;
 }

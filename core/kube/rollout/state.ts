@@ -1,4 +1,5 @@
 import { GantryError } from "../../errors.js";
+import { INT32_MAX } from "../config/api-limits.js";
 import type { Strategy } from "../config/types.js";
 
 /**
@@ -26,7 +27,7 @@ export interface RolloutState {
   stepStartedAt: number;
   pauseStartedAt?: number;
   /** Measurements of the current analysis step. */
-  analysis?: { taken: number; failed: number; lastAt: number };
+  analysis?: AnalysisProgress;
   /** A manual gate: skip the current pause/analysis step. (A full promote sets phase "promoting".) */
   promoteStep?: boolean;
   /** Blue-green: the colour serving when the rollout started, and when the Service switched. */
@@ -34,6 +35,18 @@ export interface RolloutState {
   switchedAt?: number;
   /** Why the rollout aborted, or the last analysis failure. */
   message?: string;
+}
+
+/**
+ * An analysis step's measurements: conclusive ones taken and failed, inconclusive ones (too few
+ * requests), the provider errors in a row (Prometheus could not answer), and when the last was taken.
+ */
+export interface AnalysisProgress {
+  taken: number;
+  failed: number;
+  inconclusive: number;
+  errorsInARow: number;
+  lastAt: number;
 }
 
 export type Phase = "progressing" | "promoting" | "aborting" | "completed" | "aborted";
@@ -46,10 +59,17 @@ export function inProgress(state: RolloutState | undefined): boolean {
 export const STATE_PREFIX = "gantry.dev/rollout-";
 
 type Field = { key: string; read: (v: string) => unknown; write: (s: RolloutState) => string | undefined };
-const int = (v: string) => {
-  if (!/^-?\d+$/.test(v)) throw new Error(`"${v}" is not an integer`);
-  return Number(v);
-};
+/** A whole number from `min` to `max`: a value Gantry could have written, never a guess from a damaged one. */
+const int =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (v: string): number => {
+    if (!/^-?\d+$/.test(v)) throw new Error(`"${v}" is not an integer`);
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`${v} is out of range (${min} to ${max})`);
+    return n;
+  };
+/** Epoch milliseconds. */
+const time = int(0);
 const text = (v: string) => v;
 /** Times are whole milliseconds (a clock may give fractions). */
 const ms = (n: number) => String(Math.round(n));
@@ -63,23 +83,27 @@ const FIELDS: Record<keyof RolloutState, Field> = {
   stableRevision: { key: "stable-revision", read: text, write: (s) => s.stableRevision },
   stableImage: { key: "stable-image", read: text, write: (s) => s.stableImage },
   phase: { key: "phase", read: (v) => oneOf(v, PHASES), write: (s) => s.phase },
-  step: { key: "step", read: int, write: (s) => String(s.step) },
-  weight: { key: "weight", read: int, write: (s) => String(s.weight) },
-  total: { key: "total", read: int, write: (s) => String(s.total) },
-  stepStartedAt: { key: "step-started-at", read: int, write: (s) => ms(s.stepStartedAt) },
-  pauseStartedAt: { key: "pause-started-at", read: int, write: (s) => maybe(s.pauseStartedAt) },
+  step: { key: "step", read: int(0, 10_000), write: (s) => String(s.step) },
+  weight: { key: "weight", read: int(0, 100), write: (s) => String(s.weight) },
+  total: { key: "total", read: int(0, INT32_MAX), write: (s) => String(s.total) },
+  stepStartedAt: { key: "step-started-at", read: time, write: (s) => ms(s.stepStartedAt) },
+  pauseStartedAt: { key: "pause-started-at", read: time, write: (s) => maybe(s.pauseStartedAt) },
   analysis: {
     key: "analysis",
     read: (v) => {
-      const m = /^taken=(\d+),failed=(\d+),last=(\d+)$/.exec(v);
-      if (!m) throw new Error(`"${v}" is not taken=N,failed=N,last=MS`);
-      return { taken: Number(m[1]), failed: Number(m[2]), lastAt: Number(m[3]) };
+      // inconclusive and errors were added later: a state written before them reads as 0.
+      const m = /^taken=(\d+),failed=(\d+)(?:,inconclusive=(\d+),errors=(\d+))?,last=(\d+)$/.exec(v);
+      if (!m) throw new Error(`"${v}" is not taken=N,failed=N,inconclusive=N,errors=N,last=MS`);
+      const count = int(0, 100_000);
+      const progress: AnalysisProgress = { taken: count(m[1]!), failed: count(m[2]!), inconclusive: count(m[3] ?? "0"), errorsInARow: count(m[4] ?? "0"), lastAt: time(m[5]!) };
+      if (progress.failed > progress.taken) throw new Error(`"${v}" counts more failed measurements than taken`);
+      return progress;
     },
-    write: (s) => s.analysis && `taken=${s.analysis.taken},failed=${s.analysis.failed},last=${ms(s.analysis.lastAt)}`,
+    write: (s) => s.analysis && `taken=${s.analysis.taken},failed=${s.analysis.failed},inconclusive=${s.analysis.inconclusive},errors=${s.analysis.errorsInARow},last=${ms(s.analysis.lastAt)}`,
   },
   promoteStep: { key: "promote-step", read: (v) => v === "true", write: (s) => (s.promoteStep ? "true" : undefined) },
   previousColour: { key: "previous-colour", read: (v) => oneOf(v, ["blue", "green"]), write: (s) => s.previousColour },
-  switchedAt: { key: "switched-at", read: int, write: (s) => maybe(s.switchedAt) },
+  switchedAt: { key: "switched-at", read: time, write: (s) => maybe(s.switchedAt) },
   message: { key: "message", read: text, write: (s) => s.message },
 };
 

@@ -121,6 +121,41 @@ declare module "@dagger.io/dagger" {
     cluster?: Service;
   };
 
+  export type GantryAnalyzeOpts = {
+    /**
+     * The repository (its pipeline file describes the environment and its analysis).
+     */
+    source?: Directory;
+    /**
+     * The environment, as named under environments: in the pipeline file. Default: its only one.
+     */
+    environment: string;
+    /**
+     * Start of the window, as when the analysis step would have started: RFC 3339 or Unix seconds.
+     */
+    from: string;
+    /**
+     * End of the window: RFC 3339 or Unix seconds.
+     */
+    to: string;
+    /**
+     * One moment instead of a window: a single measurement, RFC 3339 or Unix seconds.
+     */
+    at: string;
+    /**
+     * The track whose series are measured.
+     */
+    track: string;
+    /**
+     * The cluster's kubeconfig, for a Prometheus reached through the API server. Default: the reference the environment's deploy stage names.
+     */
+    kubeconfig?: Secret;
+    /**
+     * The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
+     */
+    cluster?: Service;
+  };
+
   export type GantryBuildOpts = {
     /**
      * The repository (its pipeline file names the Go module inside it).
@@ -569,6 +604,20 @@ declare module "@dagger.io/dagger" {
      * @param opts.cluster The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
      */
     abort: (opts?: GantryAbortOpts) => GantryRollout;
+    /**
+     * Replay the environment's analysis against Prometheus over a past window, before it can roll back
+     * production: each measurement's checks and values, and the decision the rollout would have taken
+     * ("would roll back", "would promote"). Changes nothing. Example: dagger call analyze --environment production --from 2026-12-07T10:00:00Z --to 2026-12-07T10:10:00Z
+     * @param opts.source The repository (its pipeline file describes the environment and its analysis).
+     * @param opts.environment The environment, as named under environments: in the pipeline file. Default: its only one.
+     * @param opts.from Start of the window, as when the analysis step would have started: RFC 3339 or Unix seconds.
+     * @param opts.to End of the window: RFC 3339 or Unix seconds.
+     * @param opts.at One moment instead of a window: a single measurement, RFC 3339 or Unix seconds.
+     * @param opts.track The track whose series are measured.
+     * @param opts.kubeconfig The cluster's kubeconfig, for a Prometheus reached through the API server. Default: the reference the environment's deploy stage names.
+     * @param opts.cluster The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
+     */
+    analyze: (opts?: GantryAnalyzeOpts) => Promise<string>;
     /**
      * Cross-compile static binaries, one per platform, named <name>_<os>_<arch>. Example: dagger call build export --path dist
      * @param opts.source The repository (its pipeline file names the Go module inside it).

@@ -36,11 +36,12 @@ describe("environment defaults", () => {
     expect(c.strategy).toEqual({
       kind: "canary",
       router: { kind: "replicas" },
-      steps: [{ setWeight: 5 }, { analysis: { intervalMs: 10_000, count: 2, failureLimit: 0 } }, { setWeight: 50 }, { analysis: { intervalMs: 10_000, count: 2, failureLimit: 0 } }, { setWeight: 100 }],
+      steps: [{ setWeight: 5 }, { analysis: { intervalMs: 10_000, count: 2, failureLimit: 0, inconclusiveLimit: 3, consecutiveErrorLimit: 4 } }, { setWeight: 50 }, { analysis: { intervalMs: 10_000, count: 2, failureLimit: 0, inconclusiveLimit: 3, consecutiveErrorLimit: 4 } }, { setWeight: 100 }],
     });
     expect(c.analysis?.maxErrorRate).toBe(0.01);
     expect(c.analysis?.maxP99Ms).toBe(1000);
     expect(c.analysis?.queries.errorRate).toBe(DEFAULT_ERROR_RATE_QUERY);
+    expect(c.analysis?.minRequests).toBe(10);
   });
 
   it("defaults a canary without Prometheus to timed pauses between the same weights", () => {
@@ -119,5 +120,22 @@ describe("the schema inside the pipeline's JSON Schema", () => {
   it("takes the port and uid from the pipeline's image settings when the environment does not say", () => {
     const e = normaliseEnvironment("prod", { namespace: "shop" }, SOURCE, { port: 9000, runAsUser: 1000 });
     expect([e.port, e.runAsUser]).toEqual([9000, 1000]);
+  });
+});
+
+describe("traffic for a quiet service", () => {
+  it("reads the load: a URL, a rate (default 10 a second) and a busybox image, run as the embedded demo's loop", async () => {
+    const { trafficCommand, TRAFFIC_IMAGE } = await import("../../../core/kube/config/traffic.js");
+    const { trafficArgv } = await import("../../../core/embedded/prometheus.js");
+    const e = environment({ traffic: { url: "http://api.example.com/" } });
+    expect(e.traffic).toEqual({ url: "http://api.example.com/", rate: 10, image: TRAFFIC_IMAGE });
+    expect(trafficCommand(e.traffic!)).toEqual(trafficArgv("http://api.example.com/", 10));
+    expect(environment({}).traffic).toBeUndefined();
+  });
+  it("refuses a load without a URL, with credentials in it, or at a rate out of range", () => {
+    fails({ namespace: "shop", traffic: {} }, "environments.staging.traffic.url", /expected string|Invalid input/);
+    fails({ namespace: "shop", traffic: { url: "http://u:p@api/" } }, "environments.staging.traffic.url", /must not carry credentials/);
+    fails({ namespace: "shop", traffic: { url: "http://api/", rate: 0 } }, "environments.staging.traffic.rate", /Too small/);
+    fails({ namespace: "shop", traffic: { url: "http://api/", rate: 5000 } }, "environments.staging.traffic.rate", /Too big/);
   });
 });

@@ -74,7 +74,10 @@ describe("decide() over observed states (nginx canary)", () => {
     const deployments = { "hello-api": dep("hello-api", "old", 4), "hello-api-canary": dep("hello-api-canary", plan.revision, 1) };
     const s = state({ phase: "aborting", weight: 25, message: "x" });
     expect(decide(plan, observed({ state: s, deployments, ingressWeights: { "hello-api-canary": 25 } }))).toMatchObject({ kind: "delete", refs: ["ingress/hello-api-canary"] });
-    expect(decide(plan, observed({ state: s, deployments }))).toMatchObject({ kind: "delete", refs: ["deployment/hello-api-canary"] });
+    expect(decide(plan, observed({ state: s, deployments }))).toMatchObject({ kind: "delete", refs: ["deployment/hello-api-canary", "service/hello-api-canary"] });
+    // The canary Service alone (a run killed after deleting the Deployment) is removed too.
+    const onlyService = { "hello-api-canary": { selector: {}, annotations: {} } };
+    expect(decide(plan, observed({ state: s, deployments: { "hello-api": deployments["hello-api"] }, services: onlyService }))).toMatchObject({ kind: "delete", refs: ["deployment/hello-api-canary", "service/hello-api-canary"] });
     expect(decide(plan, observed({ state: s, deployments: { "hello-api": deployments["hello-api"] } }))).toMatchObject({ kind: "save", finish: "aborted", state: { phase: "aborted" } });
   });
 
@@ -85,7 +88,7 @@ describe("decide() over observed states (nginx canary)", () => {
 
 describe("the state in annotations", () => {
   it("round-trips through annotations, and removes what is unset", () => {
-    const s = state({ pauseStartedAt: T0, analysis: { taken: 2, failed: 1, lastAt: T0 + 5 }, message: "error rate 5%" });
+    const s = state({ pauseStartedAt: T0, analysis: { taken: 2, failed: 1, inconclusive: 1, errorsInARow: 0, lastAt: T0 + 5 }, message: "error rate 5%" });
     const annotations = stateAnnotations(s);
     expect(annotations["gantry.dev/rollout-switched-at"]).toBeUndefined();
     const stored = Object.fromEntries(Object.entries(annotations).filter((e): e is [string, string] => e[1] !== undefined));
@@ -96,6 +99,21 @@ describe("the state in annotations", () => {
     expect(() => readState({ ...stored, "gantry.dev/rollout-step": "two" }, "service/hello-api")).toThrow(GantryError);
     expect(() => readState({ ...stored, "gantry.dev/rollout-step": "two" }, "service/hello-api")).toThrow(/gantry.dev\/rollout-step/);
   });
+  for (const [annotation, value] of [
+    ["weight", "150"],
+    ["weight", "-1"],
+    ["total", "-4"],
+    ["step", "-1"],
+    ["step-started-at", "-5"],
+    ["step-started-at", "99999999999999999999"],
+    ["analysis", "taken=1,failed=2,last=5"],
+    ["analysis", "taken=999999,failed=0,last=5"],
+  ] as const) {
+    it(`refuses ${annotation}=${value}, naming the annotation`, () => {
+      const stored = Object.fromEntries(Object.entries(stateAnnotations(state({}))).filter((e): e is [string, string] => e[1] !== undefined));
+      expect(() => readState({ ...stored, [`gantry.dev/rollout-${annotation}`]: value }, "service/hello-api")).toThrow(new RegExp(`^service/hello-api: annotation gantry\\.dev/rollout-${annotation}: .*(out of range|more failed)`));
+    });
+  }
   it("is read from the main Service in a kubectl get List", () => {
     const stored = Object.fromEntries(Object.entries(stateAnnotations(state({ step: 3 }))).filter((e): e is [string, string] => e[1] !== undefined));
     const list = {

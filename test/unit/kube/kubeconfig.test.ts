@@ -25,6 +25,16 @@ describe("the kubeconfig's endpoint", () => {
     expect(kubeEndpoint(kubeconfig("https://api.prod.example.com"))).toMatchObject({ port: 443, loopback: false });
   });
 
+  for (const server of ["https://localhost.:6443", "https://0.0.0.0:6443", "https://[::ffff:127.0.0.1]:6443", "https://[::ffff:0.0.0.0]:6443", "https://[::]:6443", "https://[0:0:0:0:0:0:0:1]:6443", "https://LOCALHOST:6443", "https://kind.localhost:6443", "https://127.1:6443", "https://0x7f.0.0.1:6443"]) {
+    it(`recognises ${server} as the caller's loopback`, () => {
+      expect(kubeEndpoint(kubeconfig(server)).loopback).toBe(true);
+      expect(() => requireReachable(kubeEndpoint(kubeconfig(server)), false)).toThrow("--cluster tcp://localhost:6443");
+    });
+  }
+  for (const server of ["https://128.0.0.1:6443", "https://[::ffff:10.0.0.1]:6443", "https://localhost.example.com:6443", "https://[2001:db8::1]:6443", "https://10.0.0.1"]) {
+    it(`does not take ${server} for the loopback`, () => expect(kubeEndpoint(kubeconfig(server)).loopback).toBe(false));
+  }
+
   it("refuses a loopback server without a service binding, naming the fix", () => {
     expect(() => requireReachable(kubeEndpoint(kubeconfig("https://127.0.0.1:6443")), false)).toThrow("--cluster tcp://localhost:6443");
     expect(() => requireReachable(kubeEndpoint(kubeconfig("https://127.0.0.1:6443")), true)).not.toThrow();
@@ -42,4 +52,15 @@ describe("the kubeconfig's endpoint", () => {
     expect(() => kubeEndpoint(kubeconfig("https://x").replace("cluster: kind-dev", "cluster: other"))).toThrow(/cluster "other" is not defined/);
     expect(() => kubeEndpoint(kubeconfig("not a url"))).toThrow(/is not a URL/);
   });
+
+  // These threw TypeError: .find is not a function.
+  for (const key of ["clusters", "contexts", "users"]) {
+    for (const [shape, value] of [["a mapping", "{ kind-dev: { server: x } }"], ["a string", "kind-dev"]] as const) {
+      it(`refuses ${key} written as ${shape}, naming the key`, () => {
+        const text = kubeconfig("https://api.example.com").replace(new RegExp(`^${key}:\\n(  .*\\n)+`, "m"), `${key}: ${value}\n`);
+        expect(text).toContain(`${key}: ${value}`);
+        expect(() => kubeEndpoint(text)).toThrow(new RegExp(`^kubeconfig: ${key}: expected a list of \\{name, ${key.slice(0, -1)}\\} entries, found ${shape}`));
+      });
+    }
+  }
 });

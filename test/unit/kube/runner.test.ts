@@ -14,12 +14,12 @@ function vector(value: string): string {
   return JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1700000000, value] }] } });
 }
 
-/** Metrics answering each query by its kind (error rate or p99), recording the PromQL. */
-function metrics(errorRate: () => string, p99: () => string, seen: string[] = []): Metrics {
+/** Metrics answering each query by its kind (error rate, p99 or requests in the window), recording the PromQL. */
+function metrics(errorRate: () => string, p99: () => string, seen: string[] = [], requests: () => string = () => vector("1000")): Metrics {
   return {
     async query(promql) {
       seen.push(promql);
-      return promql.includes("histogram_quantile") ? p99() : errorRate();
+      return promql.includes("histogram_quantile") ? p99() : promql.includes("increase(") ? requests() : errorRate();
     },
   };
 }
@@ -53,7 +53,25 @@ describe("canary with the replica router (simulation)", () => {
     expect(revisionIn(cluster, "hello-api")).toBe(plan.revision);
     expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(4);
     expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+    expect(get(cluster, "service/hello-api-canary")).toBeUndefined();
     expect((await status(plan, ports)).state?.phase).toBe("completed");
+  });
+
+  it("status after a kill between moving the traffic and recording it reports the weight traffic is at", async () => {
+    const { ports } = setup();
+    await runRollout(planRollout(hello(CANARY, IMAGE_A)), ports);
+    const plan = planRollout(hello(CANARY, IMAGE_B));
+    const cut = await runRollout(plan, ports, { maxActions: 3 });
+    expect(cut.verdict).toBe("interrupted");
+    expect(cut.actions.at(-1)).toMatchObject({ kind: "scale", reason: "stable: 3 pod(s) at 25%" });
+    const now = await status(plan, ports);
+    expect(now.state?.weight).toBe(0);
+    expect(now.trafficWeight).toBe(25);
+    expect(now.summary).toMatch(/weight 25% \(the state records 0%/);
+    expect((await runRollout(plan, ports)).verdict).toBe("promoted");
+    const after = await status(plan, ports);
+    expect([after.trafficWeight, after.state?.weight]).toEqual([0, 0]);
+    expect(after.summary).not.toMatch(/records/);
   });
 
   it("deploying the digest that already runs changes nothing: no apply, no new ReplicaSet", async () => {
@@ -80,6 +98,7 @@ describe("canary with the replica router (simulation)", () => {
       expect(revisionIn(cluster, "hello-api")).toBe(stable);
       expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(4);
       expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+      expect(get(cluster, "service/hello-api-canary")).toBeUndefined();
       // Re-running the same aborted revision does not retry it by itself...
       expect((await runRollout(plan, ports)).verdict).toBe("aborted");
       // ...retry does, once the canary is healthy.
@@ -99,6 +118,7 @@ describe("canary with the replica router (simulation)", () => {
       expect(revisionIn(cluster, "hello-api")).toBe(plan.revision);
       expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(4);
       expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+      expect(get(cluster, "service/hello-api-canary")).toBeUndefined();
       if (first.verdict !== "interrupted") break;
     }
   });
@@ -114,6 +134,7 @@ describe("canary with the replica router (simulation)", () => {
       expect(second.verdict).toBe("aborted");
       expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(4);
       expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+      expect(get(cluster, "service/hello-api-canary")).toBeUndefined();
       if (first.verdict !== "interrupted") break;
     }
   });
@@ -137,6 +158,7 @@ describe("canary with the replica router (simulation)", () => {
     expect(revisionIn(cluster, "hello-api")).toBe(planB.revision);
     expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(4);
     expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+    expect(get(cluster, "service/hello-api-canary")).toBeUndefined();
   });
 
   it("a new image while a canary is paused aborts that canary first, then rolls out the new one", async () => {
@@ -187,9 +209,59 @@ describe("canary analysis (simulation of Prometheus answers)", () => {
       expect(report.reason).toMatch(reason);
       expect(report.measurements.at(-1)!.ok).toBe(false);
       expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+      expect(get(cluster, "service/hello-api-canary")).toBeUndefined();
       expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(2);
     });
   }
+
+  /** Answers in turn (the last one repeats). */
+  const inTurn = (...answers: string[]) => {
+    let i = 0;
+    return () => answers[Math.min(i++, answers.length - 1)]!;
+  };
+
+  it("too few requests make a measurement inconclusive, not failed: one 500 among three requests decides nothing", async () => {
+    const { report } = await analyse(metrics(inTurn(vector("0.33"), vector("0")), () => vector("0.1"), [], inTurn(vector("3"), vector("500"))));
+    expect(report.verdict, report.reason).toBe("promoted");
+    expect(report.measurements.map((m) => m.outcome)).toEqual(["inconclusive", "pass", "pass"]);
+    expect(report.measurements[0]!.checks.find((c) => c.name === "error rate")).toMatchObject({ ok: false, kind: "inconclusive", detail: expect.stringMatching(/too few requests to decide/) });
+    expect(report.measurements[0]!.checks.find((c) => c.name === "requests")).toMatchObject({ ok: false, kind: "inconclusive", value: 3, expected: ">= 10 requests" });
+  });
+
+  it("a canary that stays inconclusive past inconclusiveLimit (3) rolls back, and the report says it was inconclusive", async () => {
+    const { report, cluster } = await analyse(metrics(() => vector("0"), () => vector("0.1"), [], () => vector("2")));
+    expect(report.verdict).toBe("aborted");
+    expect(report.reason).toMatch(/analysis inconclusive: 4 measurement\(s\) without enough requests, over the limit 3/);
+    expect(report.measurements.map((m) => m.outcome)).toEqual(["inconclusive", "inconclusive", "inconclusive", "inconclusive"]);
+    expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
+  });
+
+  it("a real failure still decides at once when there are enough requests", async () => {
+    const { report } = await analyse(metrics(() => vector("0.5"), () => vector("0.1"), [], () => vector("40")));
+    expect(report.verdict).toBe("aborted");
+    expect(report.measurements.map((m) => m.outcome)).toEqual(["fail"]);
+    expect(report.reason).toMatch(/^revision \w+ aborted: analysis failed: error rate 50\.00% is over the limit/);
+  });
+
+  it("no requests series at all (nothing scraped) is no data: a failure", async () => {
+    const { report } = await analyse(metrics(() => vector("0"), () => vector("0.1"), [], () => JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } })));
+    expect(report.verdict).toBe("aborted");
+    expect(report.reason).toMatch(/analysis failed: requests no data/);
+  });
+
+  it("provider errors count toward their own limit in a row: four are tolerated and reset by an answer", async () => {
+    const flaky = inTurn("<html>502</html>", "<html>502</html>", "<html>502</html>", "<html>502</html>", vector("0"));
+    const { report } = await analyse({ query: async (q) => (q.includes("histogram_quantile") ? vector("0.1") : q.includes("increase(") ? vector("100") : flaky()) });
+    expect(report.verdict, report.reason).toBe("promoted");
+    expect(report.measurements.map((m) => m.outcome)).toEqual(["error", "error", "error", "error", "pass", "pass"]);
+  });
+
+  it("a Prometheus that stays unreachable past consecutiveErrorLimit (4) rolls back, and the report says it could not measure", async () => {
+    const { report } = await analyse({ query: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:9")) });
+    expect(report.verdict).toBe("aborted");
+    expect(report.reason).toMatch(/analysis could not measure: 5 provider error\(s\) in a row, over the limit 4: error rate Prometheus unreachable/);
+    expect(report.measurements).toHaveLength(5);
+  });
 
   it("the report renders as Markdown with outside text HTML-escaped", async () => {
     const { report } = await analyse(metrics(() => JSON.stringify({ status: "error", errorType: "bad_data", error: "<script>x</script>" }), () => vector("0.1")));

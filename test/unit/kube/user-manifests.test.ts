@@ -57,6 +57,12 @@ describe("pinning the image in the user's manifests", () => {
   it("reports YAML errors with the file and line", () => {
     expect(() => pinUserManifests("kind: Pod\nspec: [\n", IMAGE_A, "bad.yaml")).toThrow(/^bad\.yaml:\d+:/);
   });
+  it("refuses an alias bomb in a later document with the file and the line of the first alias (was ReferenceError: Excessive alias count)", () => {
+    const bomb = "kind: ConfigMap\ndata:\n  a: &a [x,x,x,x,x,x,x,x,x,x]\n  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n  d: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n";
+    expect(() => pinUserManifests(`${MANIFESTS}---\n${bomb}`, IMAGE_A, "deploy/all.yaml")).toThrow(FileError);
+    const lineOfFirstAlias = `${MANIFESTS}---\n`.split("\n").length + 3;
+    expect(() => pinUserManifests(`${MANIFESTS}---\n${bomb}`, IMAGE_A, "deploy/all.yaml")).toThrow(new RegExp(`^deploy/all\\.yaml:${lineOfFirstAlias}: the aliases \\(\\*name\\) expand to too many nodes`));
+  });
   it("renders a kustomization with kubectl's built-in kustomize", () => {
     expect(kustomizeArgv("deploy/overlays/prod")).toEqual(["kubectl", "kustomize", "deploy/overlays/prod"]);
   });

@@ -38,6 +38,13 @@ describe("the release", () => {
     expect(releaseFor({}, facts()).ref).toBeUndefined();
   });
 
+  it("does not take a head tag vv1.2.3 for a release (default-branch stages were skipped on main)", () => {
+    const r = releaseFor({}, facts({ branch: "main", headTags: ["vv1.2.3", "V1.2.3", "release-1.2.3"] }));
+    expect(r.ref).toBe("refs/heads/main");
+    expect(r.version).toBeUndefined();
+    expect(releaseFor({}, facts({ tags: ["vv1.2.3", "v1.2.3", "1.3.0"] })).releasedVersions()).toEqual(["v1.2.3", "1.3.0"]);
+  });
+
   it("prefers the newest of several release tags at HEAD", () => {
     expect(releaseFor({}, facts({ headTags: ["v1.2.9", "v1.10.0", "v1.9.0"] })).ref).toBe("refs/tags/v1.10.0");
   });

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -54,7 +55,15 @@ http_request_duration_seconds_bucket{path="/",le="0.05"} 2
 http_request_duration_seconds_bucket{path="/",le="0.1"} 2
 http_request_duration_seconds_bucket{path="/",le="0.25"} 2
 http_request_duration_seconds_bucket{path="/",le="0.5"} 3
+http_request_duration_seconds_bucket{path="/",le="0.6"} 3
+http_request_duration_seconds_bucket{path="/",le="0.7"} 3
+http_request_duration_seconds_bucket{path="/",le="0.8"} 3
+http_request_duration_seconds_bucket{path="/",le="0.9"} 3
+http_request_duration_seconds_bucket{path="/",le="0.95"} 3
 http_request_duration_seconds_bucket{path="/",le="1"} 3
+http_request_duration_seconds_bucket{path="/",le="1.25"} 3
+http_request_duration_seconds_bucket{path="/",le="1.5"} 3
+http_request_duration_seconds_bucket{path="/",le="2"} 3
 http_request_duration_seconds_bucket{path="/",le="2.5"} 3
 http_request_duration_seconds_bucket{path="/",le="5"} 3
 http_request_duration_seconds_bucket{path="/",le="10"} 3
@@ -68,7 +77,15 @@ http_request_duration_seconds_bucket{path="/healthz",le="0.05"} 1
 http_request_duration_seconds_bucket{path="/healthz",le="0.1"} 1
 http_request_duration_seconds_bucket{path="/healthz",le="0.25"} 1
 http_request_duration_seconds_bucket{path="/healthz",le="0.5"} 1
+http_request_duration_seconds_bucket{path="/healthz",le="0.6"} 1
+http_request_duration_seconds_bucket{path="/healthz",le="0.7"} 1
+http_request_duration_seconds_bucket{path="/healthz",le="0.8"} 1
+http_request_duration_seconds_bucket{path="/healthz",le="0.9"} 1
+http_request_duration_seconds_bucket{path="/healthz",le="0.95"} 1
 http_request_duration_seconds_bucket{path="/healthz",le="1"} 1
+http_request_duration_seconds_bucket{path="/healthz",le="1.25"} 1
+http_request_duration_seconds_bucket{path="/healthz",le="1.5"} 1
+http_request_duration_seconds_bucket{path="/healthz",le="2"} 1
 http_request_duration_seconds_bucket{path="/healthz",le="2.5"} 1
 http_request_duration_seconds_bucket{path="/healthz",le="5"} 1
 http_request_duration_seconds_bucket{path="/healthz",le="10"} 1
@@ -203,5 +220,52 @@ func TestMetricsConcurrentObserveAndScrape(t *testing.T) {
 	count := find(t, fams, "http_request_duration_seconds", "http_request_duration_seconds_count", map[string]string{"path": "/"})
 	if total != workers*per || count != workers*per {
 		t.Fatalf("requests_total=%v count=%v, want %d", total, count, workers*per)
+	}
+}
+
+// quantile is PromQL's histogram_quantile over cumulative buckets: linear
+// interpolation inside the bucket the rank falls in.
+func quantile(q float64, bounds []float64, cumulative []uint64, total uint64) float64 {
+	rank := q * float64(total)
+	lower, below := 0.0, uint64(0)
+	for i, upper := range bounds {
+		if float64(cumulative[i]) >= rank {
+			return lower + (upper-lower)*(rank-float64(below))/float64(cumulative[i]-below)
+		}
+		lower, below = upper, cumulative[i]
+	}
+	return bounds[len(bounds)-1]
+}
+
+// p99 of n requests that each took `took`, as Prometheus would read the
+// histogram this service exposes.
+func p99Of(took time.Duration, n int) float64 {
+	m := NewMetrics("v1", "c1")
+	for range n {
+		m.Observe("/", 200, took)
+	}
+	h := m.durations["/"]
+	cumulative := make([]uint64, len(m.buckets))
+	var sum uint64
+	for i, c := range h.counts {
+		sum += c
+		cumulative[i] = sum
+	}
+	return quantile(0.99, m.buckets, cumulative, h.count)
+}
+
+// The buckets must resolve the thresholds pipelines use: a p99 under 1 s reads
+// under it, one over reads over it, and 0.6 s is told from 0.99 s (with the
+// client defaults both read 995 ms).
+func TestBucketsResolveTheLatencyThreshold(t *testing.T) {
+	fast, nearly, over := p99Of(600*time.Millisecond+time.Millisecond, 100), p99Of(990*time.Millisecond, 100), p99Of(1010*time.Millisecond, 100)
+	if fast > 0.7 || nearly <= 0.95 || nearly > 1 || over <= 1 {
+		t.Fatalf("p99 of 0.6 s, 0.99 s and 1.01 s read as %v, %v and %v", fast, nearly, over)
+	}
+	if nearly-fast < 0.2 {
+		t.Fatalf("0.6 s and 0.99 s are not told apart: %v vs %v", fast, nearly)
+	}
+	if !slices.Contains(DefaultBuckets, 1) {
+		t.Fatal("no bucket bound at the default 1 s threshold")
 	}
 }
