@@ -1,6 +1,9 @@
 // hello-api's latency histogram read by the REAL Prometheus with the default p99 query: its buckets
 // must resolve the 1 s threshold the pipelines use. With the client libraries' default buckets a
-// canary at 0.6 s and one at 0.99 s both read 995 ms.
+// canary at 0.6 s and one at 0.99 s both read 995 ms. The requests here really sleep, and a loaded
+// machine adds tens of milliseconds, so the near-threshold canary sleeps 920 ms: it must read in
+// (0.9, 1] whatever the scheduling delay up to 80 ms (the exact 0.99 s case is the Go unit test
+// TestBucketsResolveTheLatencyThreshold, on recorded observations).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { parseQueryResponse } from "../../core/kube/analysis/prometheus-response.js";
@@ -9,7 +12,7 @@ import { thresholdCheck } from "../../core/kube/analysis/verdict.js";
 import { driveTraffic, hostHelloApi, startHelloApi, type HelloApi } from "../support/hello-api.js";
 import { startPrometheus, type Prometheus } from "../support/prometheus.js";
 
-const LATENCIES = { "fast-api": "600ms", "nearly-api": "990ms", "over-api": "1010ms" } as const;
+const LATENCIES = { "fast-api": "600ms", "nearly-api": "920ms", "over-api": "1010ms" } as const;
 const instances: Record<string, HelloApi> = {};
 let prometheus: Prometheus;
 
@@ -37,11 +40,11 @@ async function p99(service: string): Promise<number> {
 }
 
 describe("hello-api's latency buckets on the real Prometheus", () => {
-  it("tell 0.6 s from 0.99 s, and put each on the right side of the 1 s threshold", async () => {
+  it("tell 0.6 s from 0.92 s, and put each on the right side of the 1 s threshold", async () => {
     const [fast, nearly, over] = [await p99("fast-api"), await p99("nearly-api"), await p99("over-api")];
     expect(fast).toBeGreaterThan(0.6);
     expect(fast).toBeLessThanOrEqual(0.7);
-    expect(nearly).toBeGreaterThan(0.95);
+    expect(nearly).toBeGreaterThan(0.9);
     expect(nearly).toBeLessThanOrEqual(1);
     expect(over).toBeGreaterThan(1);
     const verdict = (v: number) => thresholdCheck("p99 latency", { ok: true, values: [v] }, 1, "seconds").ok;
