@@ -3,7 +3,7 @@ import { dag, func, object, type Container, type Directory, type File, type Plat
 import { callInput, stageContext, type ModuleSettings } from "./call.js";
 import { SbomFormat, Severity } from "./enums.js";
 import type { ImageConfig } from "#core/pipeline/schema.js";
-import type { ScanReport } from "./scan-report.js";
+import { ScanReport } from "./scan-report.js";
 
 /**
  * The service's runtime image for one or more platforms, built from a repository: run it as a
@@ -110,7 +110,7 @@ export class Image {
     const { runScan, scanFiles } = await import("#dagger/scan.js");
     const ctx = await this.context({ scan: { severities, ignoreUnfixed, failOpen } });
     const tarball = (await this.container(platform)).asTarball();
-    return runScan({ kind: "image-archive", tarball }, ctx.pipeline.scan, scanFiles(this.source, ctx.pipeline.scan));
+    return ScanReport.of(await runScan({ kind: "image-archive", tarball }, ctx.pipeline.scan, scanFiles(this.source, ctx.pipeline.scan)));
   }
 
   /**

@@ -1,23 +1,10 @@
 import { dag, func, object, type Directory, type File } from "@dagger.io/dagger";
 
 import type { GateVerdict } from "#core/scan/gate.js";
+import type { ScanState } from "#core/scan/scan-state.js";
 import type { ScanFormat, ScanOutputs } from "#core/scan/outputs.js";
 import type { TrivyReport } from "#core/scan/trivy-report.js";
 import { Severity } from "./enums.js";
-
-/** What a scan leaves behind for its report; internal, so it never appears in the module's API. */
-export interface ScanReportState {
-  trivyJson?: string;
-  notScanned?: string;
-  severities: string[];
-  ignoreUnfixed: boolean;
-  maxCounts: string[];
-  allowListName: string;
-  allowListText: string;
-  scannedAt: string;
-  finishedAt: string;
-  imageName: string;
-}
 
 /**
  * A Trivy scan judged by Gantry's gate: counts, findings, and reports for people, GitHub and GitLab.
@@ -58,7 +45,7 @@ export class ScanReport {
     this.imageName = "";
   }
 
-  static of(state: ScanReportState): ScanReport {
+  static of(state: ScanState): ScanReport {
     return Object.assign(new ScanReport(), { ...state, trivyJson: state.trivyJson ?? "", notScanned: state.notScanned ?? "" });
   }
 
@@ -164,30 +151,14 @@ export class ScanReport {
     if (!verdict.passed) throw new Error([verdict.summary, ...failingLines(verdict).slice(0, 50)].join("\n"));
   }
 
-  /** The gate's verdict, for the pipeline runner; not a function of the module's API. */
-  async gateVerdict(): Promise<GateVerdict> {
-    return (await this.judged()).verdict;
-  }
-
   private async requireScanned(what: string): Promise<string> {
     if (!this.trivyJson) throw new Error(`${what}: nothing was scanned (${this.notScanned})`);
     return this.trivyJson;
   }
 
   private async judged(): Promise<{ report?: TrivyReport; verdict: GateVerdict }> {
-    const { scanPolicy } = await import("#core/scan/policy.js");
-    const { evaluateGate, notScannedVerdict } = await import("#core/scan/gate.js");
-    const policy = scanPolicy({
-      severities: this.severities.join(","),
-      ignoreUnfixed: this.ignoreUnfixed,
-      maxCounts: this.maxCounts,
-      allowList: this.allowListName ? { name: this.allowListName, text: this.allowListText } : undefined,
-      now: this.scannedAt,
-    });
-    if (!this.trivyJson) return { verdict: notScannedVerdict(this.notScanned, policy) };
-    const { parseTrivyReport } = await import("#core/scan/trivy-report.js");
-    const report = parseTrivyReport(this.trivyJson, "trivy.json");
-    return { report, verdict: evaluateGate(report, policy) };
+    const { judgeScan } = await import("#core/scan/scan-state.js");
+    return judgeScan(this);
   }
 
   private async outputsInput(options: { imageName?: string; sarifCategory?: string }) {
