@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FileError } from "../../../core/errors.js";
 import { DEFAULT_ERROR_RATE_QUERY } from "../../../core/kube/analysis/queries.js";
-import { normaliseEnvironment } from "../../../core/kube/config/normalise.js";
+import { normaliseEnvironment } from "../../support/environment.js";
 import { environment, PROMETHEUS, SOURCE } from "./fixtures.js";
 
 function fails(raw: Record<string, unknown>, field: string, problem: RegExp): void {
