@@ -3,6 +3,7 @@ import { getTracer } from "@dagger.io/dagger/telemetry";
 
 import { parseCoverProfile } from "../core/go/coverage.js";
 import { parseTestJson } from "../core/go/test2json.js";
+import { linuxPlatforms } from "../core/image/platforms.js";
 import { stageGraph, type Selection, type Stage } from "../core/pipeline/graph.js";
 import { runStages, type RunReport, type StageExecutor, type StageInputs, type StageResult } from "../core/pipeline/runner.js";
 import { pinnedReference } from "../core/pipeline/outputs.js";
@@ -38,7 +39,7 @@ export interface RunRequest {
  */
 export async function runPipeline(ctx: StageContext, request: RunRequest): Promise<RunReport> {
   const graph = stageGraph(ctx.pipeline.stages);
-  const imagePlatforms = ctx.pipeline.go.platforms.filter((p) => p.startsWith("linux/"));
+  const imagePlatforms = linuxPlatforms(ctx.pipeline.go.platforms);
   const stages: Record<Stage["kind"], (stage: Stage, inputs: StageInputs) => Promise<StageResult>> = {
     async test() {
       const report = await runTests(ctx);

@@ -59,7 +59,7 @@ export class Image {
   async layout(): Promise<Directory> {
     const { serviceLayout } = await import("#dagger/image.js");
     const ctx = await this.context();
-    return (await serviceLayout(ctx, this.imagePlatforms(ctx.pipeline.go.platforms))).directory;
+    return (await serviceLayout(ctx, await this.imagePlatforms(ctx.pipeline.go.platforms))).directory;
   }
 
   /** The image index's digest (sha256:...), the same for every build of one commit. Example: dagger call image digest */
@@ -67,7 +67,7 @@ export class Image {
   async digest(): Promise<string> {
     const { serviceLayout } = await import("#dagger/image.js");
     const ctx = await this.context();
-    return (await serviceLayout(ctx, this.imagePlatforms(ctx.pipeline.go.platforms))).digest;
+    return (await serviceLayout(ctx, await this.imagePlatforms(ctx.pipeline.go.platforms))).digest;
   }
 
   /** The OCI layout as one reproducible tar archive, for air-gapped transfer or docker load (Docker 25 or later reads OCI layouts). Example: dagger call image tarball export --path image.tar */
@@ -75,7 +75,7 @@ export class Image {
   async tarball(): Promise<File> {
     const { serviceLayout, layoutTarball } = await import("#dagger/image.js");
     const ctx = await this.context();
-    return layoutTarball(await serviceLayout(ctx, this.imagePlatforms(ctx.pipeline.go.platforms)), ctx.toolchain.image);
+    return layoutTarball(await serviceLayout(ctx, await this.imagePlatforms(ctx.pipeline.go.platforms)), ctx.toolchain.image);
   }
 
   /** A software bill of materials of the image for one platform, made by syft. Example: dagger call image sbom export --path sbom.json */
@@ -138,11 +138,12 @@ export class Image {
   ): Promise<string[]> {
     const { publishImage } = await import("#dagger/publish.js");
     const ctx = await this.context({ publish: { repository, tags, username } }, releasedVersions);
-    return (await publishImage(ctx, this.imagePlatforms(ctx.pipeline.go.platforms), { password, cosignKey, cosignPassword, registry })).refs;
+    return (await publishImage(ctx, await this.imagePlatforms(ctx.pipeline.go.platforms), { password, cosignKey, cosignPassword, registry })).refs;
   }
 
-  private imagePlatforms(pipelinePlatforms: string[]): string[] {
-    return this.platforms.length > 0 ? this.platforms : pipelinePlatforms.filter((p) => p.startsWith("linux/"));
+  private async imagePlatforms(pipelinePlatforms: string[]): Promise<string[]> {
+    const { linuxPlatforms } = await import("#core/image/platforms.js");
+    return this.platforms.length > 0 ? this.platforms : linuxPlatforms(pipelinePlatforms);
   }
 
   private async context(overrides: Parameters<typeof callInput>[2] = {}, releasedVersions?: string[]) {

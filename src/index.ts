@@ -427,8 +427,9 @@ export class Gantry implements ModuleSettings {
   ): Promise<File> {
     const { planBinaries } = await import("#dagger/go-build.js");
     const { renderServiceDockerfile } = await import("#core/image/service-dockerfile.js");
+    const { linuxPlatforms } = await import("#core/image/platforms.js");
     const ctx = await stageContext(callInput(this, source));
-    const platforms = ctx.pipeline.go.platforms.filter((p) => p.startsWith("linux/"));
+    const platforms = linuxPlatforms(ctx.pipeline.go.platforms);
     const plan = await planBinaries(ctx, platforms);
     return dag.file("Dockerfile", renderServiceDockerfile({ ...ctx.pipeline.image, name: plan.name }, ctx.release, plan, ctx.pipeline.go.buildTags, ctx.toolchain.image, platforms));
   }
