@@ -86,7 +86,8 @@ export class ScanReport {
   /** Trivy's own JSON report, unchanged. */
   @func()
   async json(): Promise<File> {
-    return dag.file("trivy.json", await this.requireScanned("no Trivy report"));
+    const { SCAN_REPORT_FILES } = await import("#core/scan/report-files.js");
+    return dag.file(SCAN_REPORT_FILES.json, await this.requireScanned("no Trivy report"));
   }
 
   /** SARIF 2.1.0 for GitHub code scanning, within its upload limits. Example: dagger call scan sarif export --path trivy.sarif */
@@ -97,7 +98,8 @@ export class ScanReport {
   ): Promise<File> {
     await this.requireScanned("no SARIF (an empty upload would close every open alert)");
     const sarif = await this.output("sarif", { sarifCategory: category || undefined });
-    return dag.file("trivy.sarif", sarif!.json);
+    const { SCAN_REPORT_FILES } = await import("#core/scan/report-files.js");
+    return dag.file(SCAN_REPORT_FILES.sarif, sarif!.json);
   }
 
   /** The GitLab container-scanning report (artifacts:reports:container_scanning). */
@@ -109,13 +111,15 @@ export class ScanReport {
     await this.requireScanned("no GitLab report");
     const gitlab = await this.output("gitlab", { imageName: imageName || this.imageName || undefined });
     if (!gitlab) throw new Error("--image-name: the GitLab report needs the image's name (e.g. $CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA), not a tarball path");
-    return dag.file("gl-container-scanning-report.json", gitlab);
+    const { SCAN_REPORT_FILES } = await import("#core/scan/report-files.js");
+    return dag.file(SCAN_REPORT_FILES.gitlab, gitlab);
   }
 
   /** JUnit XML: one failing case per finding that fails the gate, for CI test views. */
   @func()
   async junit(): Promise<File> {
-    return dag.file("trivy-junit.xml", await this.output("junit"));
+    const { SCAN_REPORT_FILES } = await import("#core/scan/report-files.js");
+    return dag.file(SCAN_REPORT_FILES.junit, await this.output("junit"));
   }
 
   /**
@@ -133,13 +137,14 @@ export class ScanReport {
     const { renderScanOutputs } = await import("#core/scan/outputs.js");
     const outputs = renderScanOutputs(await this.outputsInput({ imageName: imageName || this.imageName || undefined, sarifCategory: category || undefined }));
     const { reportDirectory } = await import("#dagger/report-directory.js");
+    const { SCAN_REPORT_FILES: named } = await import("#core/scan/report-files.js");
     return reportDirectory({
-      "summary.txt": outputs.summary,
-      "summary.md": outputs.markdown,
-      "trivy-junit.xml": outputs.junit,
-      ...(outputs.json ? { "trivy.json": outputs.json } : {}),
-      ...(outputs.sarif ? { "trivy.sarif": outputs.sarif.json } : {}),
-      ...(outputs.gitlab ? { "gl-container-scanning-report.json": outputs.gitlab } : {}),
+      [named.summary]: outputs.summary,
+      [named.markdown]: outputs.markdown,
+      [named.junit]: outputs.junit,
+      ...(outputs.json ? { [named.json]: outputs.json } : {}),
+      ...(outputs.sarif ? { [named.sarif]: outputs.sarif.json } : {}),
+      ...(outputs.gitlab ? { [named.gitlab]: outputs.gitlab } : {}),
     });
   }
 

@@ -1,5 +1,6 @@
 import { evaluateGate, notScannedVerdict, type GateVerdict } from "./gate.js";
 import { scanPolicy } from "./policy.js";
+import { SCAN_REPORT_FILES } from "./report-files.js";
 import { parseTrivyReport, type TrivyReport } from "./trivy-report.js";
 
 /**
@@ -34,6 +35,6 @@ export function judgeScan(state: ScanState): { report?: TrivyReport; verdict: Ga
     now: state.scannedAt,
   });
   if (!state.trivyJson) return { verdict: notScannedVerdict(state.notScanned ?? "", policy) };
-  const report = parseTrivyReport(state.trivyJson, "trivy.json");
+  const report = parseTrivyReport(state.trivyJson, SCAN_REPORT_FILES.json);
   return { report, verdict: evaluateGate(report, policy) };
 }
