@@ -2,7 +2,7 @@ import { dag, type Secret, type Service } from "@dagger.io/dagger";
 
 import { GantryError } from "../core/errors.js";
 import { environmentOf, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
-import { workload } from "../core/kube/manifests/objects.js";
+import { readOnlyWorkload, workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
 import { replayAnalysis, replayText, replayWindow } from "../core/kube/analysis/replay.js";
 import { trafficCommand } from "../core/kube/config/traffic.js";
@@ -81,13 +81,9 @@ export async function gate(ctx: StageContext, environment: string, args: Cluster
   return withWorkloads(report, plan, p);
 }
 
-// Reading the state needs the object names only, which come from the service; the image of such a
-// plan is never applied, so a placeholder digest names it.
-const READ_ONLY_IMAGE = `gantry.invalid/read-only@sha256:${"0".repeat(64)}`;
-
 /** Where the environment's rollout stands; changes nothing. */
 export async function rolloutStatus(ctx: StageContext, environment: string, args: ClusterArguments): Promise<RolloutStatus> {
-  const plan = await rolloutPlan(ctx, environment, READ_ONLY_IMAGE);
+  const plan = planRollout(readOnlyWorkload(await serviceName(ctx), environmentOf(ctx.pipeline, environment), ctx.release.version));
   return status(plan, await ports(ctx, environment, plan, args));
 }
 
