@@ -3,7 +3,7 @@
 // loop's memory. Twice: on the in-memory kubectl SIMULATION of the unit tests (large rollouts,
 // pauses on a virtual clock), and on the REAL control plane of the host tests with the real
 // kubectl, whose time the loop measures and excludes. Target: <= 1 s per step.
-import { normaliseEnvironment } from "../core/kube/config/normalise.js";
+import { normaliseEnvironment } from "../test/support/environment.js";
 import { workload } from "../core/kube/manifests/objects.js";
 import type { Clock } from "../core/kube/ports.js";
 import { planRollout } from "../core/kube/rollout/plan.js";

@@ -1,10 +1,8 @@
-import { dag, type Directory, type Secret, type Service } from "@dagger.io/dagger";
+import { dag, type Secret, type Service } from "@dagger.io/dagger";
 
-import { usesEmbeddedCluster } from "../core/embedded/mode.js";
-import { pieceImages, type PieceName } from "../core/embedded/pieces.js";
 import { GantryError } from "../core/errors.js";
-import { environmentEntry, environmentOf, kubeconfigReference, requireCredentials } from "../core/kube/deploy-request.js";
-import { workload } from "../core/kube/manifests/objects.js";
+import { environmentOf, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
+import { readOnlyWorkload, workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
 import { replayAnalysis, replayText, replayWindow } from "../core/kube/analysis/replay.js";
 import { trafficCommand } from "../core/kube/config/traffic.js";
@@ -13,9 +11,6 @@ import { metricsFor, type Kubectl, type Metrics, type Ports } from "../core/kube
 import { workloadLines, type RolloutReport } from "../core/kube/report.js";
 import { planRollout, renderEnvironment, type RolloutPlan } from "../core/kube/rollout/plan.js";
 import { abort, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
-import { deployChain, stageGraph } from "../core/pipeline/graph.js";
-import { pinnedReference } from "../core/pipeline/outputs.js";
-import { pushedBy, runFellShort } from "../core/pipeline/runner.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
 import { planBinaries } from "./go-build.js";
@@ -30,39 +25,6 @@ export interface ClusterArguments {
   metrics?: Metrics;
 }
 
-/** What `deploy` was asked for, before it is known where it goes. */
-export interface DeployArguments {
-  /** An image pinned by digest to roll out; empty: publish one first. */
-  image: string;
-  approve: string[];
-  cluster: ClusterArguments;
-  embedded: boolean;
-  badCanary: boolean;
-  /** The embedded pieces' image overrides that were given. */
-  images: Partial<Record<PieceName, string>>;
-}
-
-/** Deploys to the environment's cluster, or to the embedded one when asked or when nothing names a cluster or a registry. */
-export async function deployTo(ctx: StageContext, source: Directory, environment: string, args: DeployArguments): Promise<RolloutReport> {
-  environmentEntry(ctx.pipeline, environment); // an unknown name fails first, with a did-you-mean
-  const embedded = usesEmbeddedCluster({
-    embedded: args.embedded,
-    badCanary: args.badCanary,
-    clusterGiven: args.cluster.kubeconfig !== undefined || args.cluster.cluster !== undefined,
-    kubeconfigReference: kubeconfigReference(ctx.pipeline, environment),
-    repository: ctx.pipeline.publish.repository,
-    imageGiven: args.image !== "",
-    images: args.images,
-  });
-  if (embedded) {
-    const { embeddedDeploy } = await import("./embedded.js");
-    return embeddedDeploy(ctx, source, environment, { images: pieceImages(args.images), badCanary: args.badCanary, image: args.image, approve: args.approve });
-  }
-  // Before anything is built or pushed: a deploy that could not reach its cluster must not publish first.
-  requireCredentials(environment, args.cluster.kubeconfig !== undefined, kubeconfigReference(ctx.pipeline, environment));
-  return args.image ? deploy(ctx, environment, args.image, args.cluster) : gatedDeploy(ctx, source, environment, args.approve, args.cluster);
-}
-
 export type RolloutVerb = { kind: "deploy" } | { kind: "promote"; full: boolean } | { kind: "abort"; reason: string };
 
 /** The service's name: the pipeline's, else the binary's (main package directory or module name). */
@@ -74,24 +36,6 @@ export async function serviceName(ctx: StageContext): Promise<string> {
 export async function rolloutPlan(ctx: StageContext, environment: string, image: string): Promise<RolloutPlan> {
   const env = environmentOf(ctx.pipeline, environment);
   return planRollout(workload(await serviceName(ctx), image, env, ctx.release.version));
-}
-
-/**
- * A deploy with the gates the pipeline file declares: the environment's deploy stage and everything
- * it waits for (test and scan before anything is pushed, approvals, ref conditions), or, when no stage
- * deploys there, the chain up to publish and then the rollout of what it pushed.
- */
-export async function gatedDeploy(ctx: StageContext, source: Directory, environment: string, approve: string[], cluster: ClusterArguments): Promise<RolloutReport> {
-  const { runPipeline } = await import("./run.js");
-  const chain = deployChain(stageGraph(ctx.pipeline.stages), environment);
-  let rolledOut: RolloutReport | undefined;
-  const run = await runPipeline(ctx, { source, selection: chain.selection, approve, cluster, onRollout: (_stage, report) => (rolledOut = report) });
-  const pushed = chain.publish ? pushedBy(run, chain.publish) : undefined;
-  if (chain.rollsOut === "after-publish" && run.status === "passed" && pushed) {
-    rolledOut = await deploy(ctx, environment, pinnedReference(pushed), cluster);
-  }
-  if (!rolledOut) throw runFellShort(`nothing was rolled out to ${environment}`, run);
-  return rolledOut;
 }
 
 async function ports(ctx: StageContext, environment: string, plan: RolloutPlan, args: ClusterArguments) {
@@ -137,13 +81,9 @@ export async function gate(ctx: StageContext, environment: string, args: Cluster
   return withWorkloads(report, plan, p);
 }
 
-// Reading the state needs the object names only, which come from the service; the image of such a
-// plan is never applied, so a placeholder digest names it.
-const READ_ONLY_IMAGE = `gantry.invalid/read-only@sha256:${"0".repeat(64)}`;
-
 /** Where the environment's rollout stands; changes nothing. */
 export async function rolloutStatus(ctx: StageContext, environment: string, args: ClusterArguments): Promise<RolloutStatus> {
-  const plan = await rolloutPlan(ctx, environment, READ_ONLY_IMAGE);
+  const plan = planRollout(readOnlyWorkload(await serviceName(ctx), environmentOf(ctx.pipeline, environment), ctx.release.version));
   return status(plan, await ports(ctx, environment, plan, args));
 }
 

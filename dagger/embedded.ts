@@ -18,7 +18,7 @@ import { workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
 import type { Metrics } from "../core/kube/ports.js";
 import { rolloutMarkdown, rolloutSucceeded, type RolloutReport } from "../core/kube/report.js";
-import { environmentEntry, environmentOf } from "../core/kube/deploy-request.js";
+import { environmentEntry, environmentOf } from "../core/pipeline/deploy-request.js";
 import { publishChain, stageGraph } from "../core/pipeline/graph.js";
 import { pinnedReference } from "../core/pipeline/outputs.js";
 import { runSummaryMarkdown } from "../core/pipeline/run-summary.js";

@@ -1,16 +1,23 @@
-import { ReturnType } from "@dagger.io/dagger";
+import { ReturnType, type File } from "@dagger.io/dagger";
 
 import { planTest } from "../core/go/test-plan.js";
 import type { StageContext } from "./context.js";
 import { goContainer, withEnv } from "./go-toolchain.js";
 import { toolStep } from "./tool.js";
-import { TestReport } from "../src/test-report.js";
+
+/** What go test left: its event stream, exit code and coverage profile, and where the sources came from. */
+export interface TestRun {
+  events: File;
+  exitCode: number;
+  coverprofile?: File;
+  source: { modulePath: string; sourceDir: string; timestamp: number };
+}
 
 /**
- * Runs go test and keeps its outcome as data: a failing suite still yields its reports, and the
- * caller decides whether to fail the job (TestReport.check).
+ * Runs go test and keeps its outcome as plain data: a failing suite still yields its reports, and the
+ * caller decides whether to fail the job (the Dagger surface wraps it in TestReport, whose check does).
  */
-export async function runTests(ctx: StageContext): Promise<TestReport> {
+export async function runTests(ctx: StageContext): Promise<TestRun> {
   const { test, go } = ctx.pipeline;
   const plan = planTest({ ...test, tags: go.buildTags, ...ctx.toolchain.env });
   const ran = withEnv(await goContainer(ctx.toolchain, ctx.module), plan.env)
@@ -19,5 +26,5 @@ export async function runTests(ctx: StageContext): Promise<TestReport> {
   // go test's own exit is data (a failing suite still has reports); a failure before it (go mod download) is an error.
   const exitCode = await toolStep("go test", ran.exitCode());
   const coverprofile = plan.coverprofilePath && (await ran.exists(plan.coverprofilePath)) ? ran.file(plan.coverprofilePath) : undefined;
-  return TestReport.of(ran.file(plan.eventsPath), exitCode, coverprofile, { modulePath: ctx.mod.module, sourceDir: ctx.pipeline.source, timestamp: ctx.release.sourceDateEpoch ?? 0 });
+  return { events: ran.file(plan.eventsPath), exitCode, coverprofile, source: { modulePath: ctx.mod.module, sourceDir: ctx.pipeline.source, timestamp: ctx.release.sourceDateEpoch ?? 0 } };
 }

@@ -3,10 +3,12 @@ import { getTracer } from "@dagger.io/dagger/telemetry";
 
 import { parseCoverProfile } from "../core/go/coverage.js";
 import { parseTestJson } from "../core/go/test2json.js";
+import { linuxPlatforms } from "../core/image/platforms.js";
 import { stageGraph, type Selection, type Stage } from "../core/pipeline/graph.js";
 import { runStages, type RunReport, type StageExecutor, type StageInputs, type StageResult } from "../core/pipeline/runner.js";
 import { pinnedReference } from "../core/pipeline/outputs.js";
 import { deployResult, scanResult, testResult } from "../core/pipeline/stage-results.js";
+import { judgeScan } from "../core/scan/scan-state.js";
 import type { RolloutReport } from "../core/kube/report.js";
 import type { StageContext } from "./context.js";
 import { deploy, type ClusterArguments } from "./deploy.js";
@@ -37,7 +39,7 @@ export interface RunRequest {
  */
 export async function runPipeline(ctx: StageContext, request: RunRequest): Promise<RunReport> {
   const graph = stageGraph(ctx.pipeline.stages);
-  const imagePlatforms = ctx.pipeline.go.platforms.filter((p) => p.startsWith("linux/"));
+  const imagePlatforms = linuxPlatforms(ctx.pipeline.go.platforms);
   const stages: Record<Stage["kind"], (stage: Stage, inputs: StageInputs) => Promise<StageResult>> = {
     async test() {
       const report = await runTests(ctx);
@@ -56,8 +58,8 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
     async scan() {
       const native = await dag.defaultPlatform();
       const { variants } = await serviceImages(ctx, [imagePlatforms.includes(native) ? native : imagePlatforms[0]!]);
-      const report = await runScan({ kind: "image-archive", tarball: variants[0]!.asTarball() }, ctx.pipeline.scan, scanFiles(request.source, ctx.pipeline.scan));
-      return scanResult(await report.gateVerdict());
+      const scanned = await runScan({ kind: "image-archive", tarball: variants[0]!.asTarball() }, ctx.pipeline.scan, scanFiles(request.source, ctx.pipeline.scan));
+      return scanResult(judgeScan(scanned).verdict);
     },
     async publish() {
       return { status: "passed", output: { kind: "publish", image: await publishImage(ctx, imagePlatforms, { registry: request.registry }) } };

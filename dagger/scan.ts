@@ -6,9 +6,9 @@ import { scanPolicyArguments } from "../core/pipeline/scan-settings.js";
 import type { ScanConfig } from "../core/pipeline/schema.js";
 import { ignoreFilePath, scanPolicy } from "../core/scan/policy.js";
 import { interpretExit, nextScanStep, type TrivyOutcome } from "../core/scan/trivy-exit.js";
+import type { ScanState } from "../core/scan/scan-state.js";
 import { planTrivyScan, type ScanTarget, type TrivyInvocation } from "../core/scan/trivy-plan.js";
 import { toolAccess } from "../core/tool-access.js";
-import { ScanReport } from "../src/scan-report.js";
 import { readPipeline } from "./context.js";
 import { toolImageContainer, toolStep, withToolDirectory, withToolFile } from "./tool.js";
 
@@ -26,7 +26,7 @@ const TARGET_TARBALL = `${WORK}/image.tar`;
 const TARGET_DIR = `${WORK}/source`;
 
 /** Scans what is already published or on disk, judged by the gate of the repository's pipeline file. */
-export async function scanSubject(subject: ScanSubject, source: Directory, config: string, overrides: Partial<ScanConfig>): Promise<ScanReport> {
+export async function scanSubject(subject: ScanSubject, source: Directory, config: string, overrides: Partial<ScanConfig>): Promise<ScanState> {
   const pipeline = applyOverrides(await readPipeline(source, config), { scan: overrides });
   return runScan(subject, pipeline.scan, scanFiles(source, pipeline.scan));
 }
@@ -41,9 +41,10 @@ export function scanFiles(source: Directory, config: ScanConfig): ScanFiles {
 
 /**
  * Runs Trivy step by step as the core decides (next mirror after a DB download failure, fail
- * closed unless told otherwise) and returns the report with the gate settings it will be judged by.
+ * closed unless told otherwise) and returns the report with the gate settings it will be judged by, as
+ * plain data (the Dagger surface wraps it in its ScanReport object).
  */
-export async function runScan(subject: ScanSubject, config: ScanConfig, files: ScanFiles): Promise<ScanReport> {
+export async function runScan(subject: ScanSubject, config: ScanConfig, files: ScanFiles): Promise<ScanState> {
   const scannedAt = new Date().toISOString();
   const allowList = files.allowList ? { name: await files.allowList.name(), text: await files.allowList.contents() } : undefined;
   const policy = scanPolicyArguments(config, allowList, scannedAt);
@@ -81,8 +82,8 @@ export async function runScan(subject: ScanSubject, config: ScanConfig, files: S
   for (;;) {
     const step = nextScanStep(plan, outcomes);
     if (step.kind === "fail") throw new GantryError(step.message);
-    if (step.kind === "not-scanned") return ScanReport.of({ ...state, notScanned: step.reason, finishedAt: new Date().toISOString() });
-    if (step.kind === "read-report") return ScanReport.of({ ...state, trivyJson: await ran!.file(step.outputPath).contents(), finishedAt: new Date().toISOString() });
+    if (step.kind === "not-scanned") return { ...state, notScanned: step.reason, finishedAt: new Date().toISOString() };
+    if (step.kind === "read-report") return { ...state, trivyJson: await ran!.file(step.outputPath).contents(), finishedAt: new Date().toISOString() };
     ran = trivyRun(base, step.invocation);
     // Trivy's own exit is judged by the core; a failure of what it scans (the image's build) is reported as it is.
     outcomes.push(interpretExit(await toolStep("scan", ran.exitCode()), await ran.stderr(), step.invocation));

@@ -32,6 +32,6 @@ export async function stageContext(input: CallInput) {
 
 /** The environment a function works on: the one named, else the pipeline file's only one. */
 export async function environmentNamed(ctx: { pipeline: Pipeline }, given: string): Promise<string> {
-  const { environmentName } = await import("#core/kube/deploy-request.js");
+  const { environmentName } = await import("#core/pipeline/deploy-request.js");
   return environmentName(ctx.pipeline, given);
 }

@@ -3,7 +3,7 @@ import { dag, func, object, type Container, type Directory, type File, type Plat
 import { callInput, stageContext, type ModuleSettings } from "./call.js";
 import { SbomFormat, Severity } from "./enums.js";
 import type { ImageConfig } from "#core/pipeline/schema.js";
-import type { ScanReport } from "./scan-report.js";
+import { ScanReport } from "./scan-report.js";
 
 /**
  * The service's runtime image for one or more platforms, built from a repository: run it as a
@@ -59,7 +59,7 @@ export class Image {
   async layout(): Promise<Directory> {
     const { serviceLayout } = await import("#dagger/image.js");
     const ctx = await this.context();
-    return (await serviceLayout(ctx, this.imagePlatforms(ctx.pipeline.go.platforms))).directory;
+    return (await serviceLayout(ctx, await this.imagePlatforms(ctx.pipeline.go.platforms))).directory;
   }
 
   /** The image index's digest (sha256:...), the same for every build of one commit. Example: dagger call image digest */
@@ -67,7 +67,7 @@ export class Image {
   async digest(): Promise<string> {
     const { serviceLayout } = await import("#dagger/image.js");
     const ctx = await this.context();
-    return (await serviceLayout(ctx, this.imagePlatforms(ctx.pipeline.go.platforms))).digest;
+    return (await serviceLayout(ctx, await this.imagePlatforms(ctx.pipeline.go.platforms))).digest;
   }
 
   /** The OCI layout as one reproducible tar archive, for air-gapped transfer or docker load (Docker 25 or later reads OCI layouts). Example: dagger call image tarball export --path image.tar */
@@ -75,7 +75,7 @@ export class Image {
   async tarball(): Promise<File> {
     const { serviceLayout, layoutTarball } = await import("#dagger/image.js");
     const ctx = await this.context();
-    return layoutTarball(await serviceLayout(ctx, this.imagePlatforms(ctx.pipeline.go.platforms)), ctx.toolchain.image);
+    return layoutTarball(await serviceLayout(ctx, await this.imagePlatforms(ctx.pipeline.go.platforms)), ctx.toolchain.image);
   }
 
   /** A software bill of materials of the image for one platform, made by syft. Example: dagger call image sbom export --path sbom.json */
@@ -110,7 +110,7 @@ export class Image {
     const { runScan, scanFiles } = await import("#dagger/scan.js");
     const ctx = await this.context({ scan: { severities, ignoreUnfixed, failOpen } });
     const tarball = (await this.container(platform)).asTarball();
-    return runScan({ kind: "image-archive", tarball }, ctx.pipeline.scan, scanFiles(this.source, ctx.pipeline.scan));
+    return ScanReport.of(await runScan({ kind: "image-archive", tarball }, ctx.pipeline.scan, scanFiles(this.source, ctx.pipeline.scan)));
   }
 
   /**
@@ -138,11 +138,12 @@ export class Image {
   ): Promise<string[]> {
     const { publishImage } = await import("#dagger/publish.js");
     const ctx = await this.context({ publish: { repository, tags, username } }, releasedVersions);
-    return (await publishImage(ctx, this.imagePlatforms(ctx.pipeline.go.platforms), { password, cosignKey, cosignPassword, registry })).refs;
+    return (await publishImage(ctx, await this.imagePlatforms(ctx.pipeline.go.platforms), { password, cosignKey, cosignPassword, registry })).refs;
   }
 
-  private imagePlatforms(pipelinePlatforms: string[]): string[] {
-    return this.platforms.length > 0 ? this.platforms : pipelinePlatforms.filter((p) => p.startsWith("linux/"));
+  private async imagePlatforms(pipelinePlatforms: string[]): Promise<string[]> {
+    const { linuxPlatforms } = await import("#core/image/platforms.js");
+    return this.platforms.length > 0 ? this.platforms : linuxPlatforms(pipelinePlatforms);
   }
 
   private async context(overrides: Parameters<typeof callInput>[2] = {}, releasedVersions?: string[]) {

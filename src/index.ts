@@ -10,8 +10,8 @@ import { Image } from "./image.js";
 import { PipelineRun } from "./pipeline-run.js";
 import { Rollout } from "./rollout.js";
 import type { RolloutReport } from "#core/kube/report.js";
-import type { ScanReport } from "./scan-report.js";
-import type { TestReport } from "./test-report.js";
+import { ScanReport } from "./scan-report.js";
+import { TestReport } from "./test-report.js";
 
 // Functions take the repository as an argument rather than the constructor: a changed source then
 // re-runs only the function called, not the constructor too (each runtime call costs seconds). The
@@ -85,7 +85,8 @@ export class Gantry implements ModuleSettings {
     failfast?: boolean,
   ): Promise<TestReport> {
     const { runTests } = await import("#dagger/go-test.js");
-    return runTests(await stageContext(callInput(this, source, { test: { run, skip, race, cover, count, failfast } })));
+    const tested = await runTests(await stageContext(callInput(this, source, { test: { run, skip, race, cover, count, failfast } })));
+    return TestReport.of(tested.events, tested.exitCode, tested.coverprofile, tested.source);
   }
 
   /** Gate: the tests pass. Run by `dagger check`. */
@@ -160,7 +161,7 @@ export class Gantry implements ModuleSettings {
     ignoreUnfixed?: boolean,
   ): Promise<ScanReport> {
     const { scanSubject } = await import("#dagger/scan.js");
-    return scanSubject({ kind: "image", ref }, source, this.config, { severities, ignoreUnfixed });
+    return ScanReport.of(await scanSubject({ kind: "image", ref }, source, this.config, { severities, ignoreUnfixed }));
   }
 
   /** Scan a directory (go.mod, lock files, binaries) with Trivy, judged by the pipeline's gate. Example: dagger call scan-directory --directory . summary */
@@ -176,7 +177,7 @@ export class Gantry implements ModuleSettings {
     ignoreUnfixed?: boolean,
   ): Promise<ScanReport> {
     const { scanSubject } = await import("#dagger/scan.js");
-    return scanSubject({ kind: "fs", directory }, source, this.config, { severities, ignoreUnfixed });
+    return ScanReport.of(await scanSubject({ kind: "fs", directory }, source, this.config, { severities, ignoreUnfixed }));
   }
 
   /**
@@ -276,7 +277,7 @@ export class Gantry implements ModuleSettings {
     /** Embedded demo: the Prometheus image (busybox-based: it also sends the traffic). Default: prom/prometheus:v3.16.0. */
     prometheusImage = "",
   ): Promise<Rollout> {
-    const { deployTo } = await import("#dagger/deploy.js");
+    const { deployTo } = await import("#dagger/deploy-chain.js");
     const ctx = await stageContext(callInput(this, source, { publish: { repository } }));
     const images = { k3s: kubernetesImage, registry: registryImage, prometheus: prometheusImage };
     const args = { image, approve, cluster: { kubeconfig, cluster, kubectlImage }, embedded, badCanary, images };
@@ -426,8 +427,9 @@ export class Gantry implements ModuleSettings {
   ): Promise<File> {
     const { planBinaries } = await import("#dagger/go-build.js");
     const { renderServiceDockerfile } = await import("#core/image/service-dockerfile.js");
+    const { linuxPlatforms } = await import("#core/image/platforms.js");
     const ctx = await stageContext(callInput(this, source));
-    const platforms = ctx.pipeline.go.platforms.filter((p) => p.startsWith("linux/"));
+    const platforms = linuxPlatforms(ctx.pipeline.go.platforms);
     const plan = await planBinaries(ctx, platforms);
     return dag.file("Dockerfile", renderServiceDockerfile({ ...ctx.pipeline.image, name: plan.name }, ctx.release, plan, ctx.pipeline.go.buildTags, ctx.toolchain.image, platforms));
   }

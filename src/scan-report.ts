@@ -1,23 +1,10 @@
 import { dag, func, object, type Directory, type File } from "@dagger.io/dagger";
 
 import type { GateVerdict } from "#core/scan/gate.js";
+import type { ScanState } from "#core/scan/scan-state.js";
 import type { ScanFormat, ScanOutputs } from "#core/scan/outputs.js";
 import type { TrivyReport } from "#core/scan/trivy-report.js";
 import { Severity } from "./enums.js";
-
-/** What a scan leaves behind for its report; internal, so it never appears in the module's API. */
-export interface ScanReportState {
-  trivyJson?: string;
-  notScanned?: string;
-  severities: string[];
-  ignoreUnfixed: boolean;
-  maxCounts: string[];
-  allowListName: string;
-  allowListText: string;
-  scannedAt: string;
-  finishedAt: string;
-  imageName: string;
-}
 
 /**
  * A Trivy scan judged by Gantry's gate: counts, findings, and reports for people, GitHub and GitLab.
@@ -58,7 +45,7 @@ export class ScanReport {
     this.imageName = "";
   }
 
-  static of(state: ScanReportState): ScanReport {
+  static of(state: ScanState): ScanReport {
     return Object.assign(new ScanReport(), { ...state, trivyJson: state.trivyJson ?? "", notScanned: state.notScanned ?? "" });
   }
 
@@ -99,7 +86,8 @@ export class ScanReport {
   /** Trivy's own JSON report, unchanged. */
   @func()
   async json(): Promise<File> {
-    return dag.file("trivy.json", await this.requireScanned("no Trivy report"));
+    const { SCAN_REPORT_FILES } = await import("#core/scan/report-files.js");
+    return dag.file(SCAN_REPORT_FILES.json, await this.requireScanned("no Trivy report"));
   }
 
   /** SARIF 2.1.0 for GitHub code scanning, within its upload limits. Example: dagger call scan sarif export --path trivy.sarif */
@@ -110,7 +98,8 @@ export class ScanReport {
   ): Promise<File> {
     await this.requireScanned("no SARIF (an empty upload would close every open alert)");
     const sarif = await this.output("sarif", { sarifCategory: category || undefined });
-    return dag.file("trivy.sarif", sarif!.json);
+    const { SCAN_REPORT_FILES } = await import("#core/scan/report-files.js");
+    return dag.file(SCAN_REPORT_FILES.sarif, sarif!.json);
   }
 
   /** The GitLab container-scanning report (artifacts:reports:container_scanning). */
@@ -122,13 +111,15 @@ export class ScanReport {
     await this.requireScanned("no GitLab report");
     const gitlab = await this.output("gitlab", { imageName: imageName || this.imageName || undefined });
     if (!gitlab) throw new Error("--image-name: the GitLab report needs the image's name (e.g. $CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA), not a tarball path");
-    return dag.file("gl-container-scanning-report.json", gitlab);
+    const { SCAN_REPORT_FILES } = await import("#core/scan/report-files.js");
+    return dag.file(SCAN_REPORT_FILES.gitlab, gitlab);
   }
 
   /** JUnit XML: one failing case per finding that fails the gate, for CI test views. */
   @func()
   async junit(): Promise<File> {
-    return dag.file("trivy-junit.xml", await this.output("junit"));
+    const { SCAN_REPORT_FILES } = await import("#core/scan/report-files.js");
+    return dag.file(SCAN_REPORT_FILES.junit, await this.output("junit"));
   }
 
   /**
@@ -146,13 +137,14 @@ export class ScanReport {
     const { renderScanOutputs } = await import("#core/scan/outputs.js");
     const outputs = renderScanOutputs(await this.outputsInput({ imageName: imageName || this.imageName || undefined, sarifCategory: category || undefined }));
     const { reportDirectory } = await import("#dagger/report-directory.js");
+    const { SCAN_REPORT_FILES: named } = await import("#core/scan/report-files.js");
     return reportDirectory({
-      "summary.txt": outputs.summary,
-      "summary.md": outputs.markdown,
-      "trivy-junit.xml": outputs.junit,
-      ...(outputs.json ? { "trivy.json": outputs.json } : {}),
-      ...(outputs.sarif ? { "trivy.sarif": outputs.sarif.json } : {}),
-      ...(outputs.gitlab ? { "gl-container-scanning-report.json": outputs.gitlab } : {}),
+      [named.summary]: outputs.summary,
+      [named.markdown]: outputs.markdown,
+      [named.junit]: outputs.junit,
+      ...(outputs.json ? { [named.json]: outputs.json } : {}),
+      ...(outputs.sarif ? { [named.sarif]: outputs.sarif.json } : {}),
+      ...(outputs.gitlab ? { [named.gitlab]: outputs.gitlab } : {}),
     });
   }
 
@@ -164,30 +156,14 @@ export class ScanReport {
     if (!verdict.passed) throw new Error([verdict.summary, ...failingLines(verdict).slice(0, 50)].join("\n"));
   }
 
-  /** The gate's verdict, for the pipeline runner; not a function of the module's API. */
-  async gateVerdict(): Promise<GateVerdict> {
-    return (await this.judged()).verdict;
-  }
-
   private async requireScanned(what: string): Promise<string> {
     if (!this.trivyJson) throw new Error(`${what}: nothing was scanned (${this.notScanned})`);
     return this.trivyJson;
   }
 
   private async judged(): Promise<{ report?: TrivyReport; verdict: GateVerdict }> {
-    const { scanPolicy } = await import("#core/scan/policy.js");
-    const { evaluateGate, notScannedVerdict } = await import("#core/scan/gate.js");
-    const policy = scanPolicy({
-      severities: this.severities.join(","),
-      ignoreUnfixed: this.ignoreUnfixed,
-      maxCounts: this.maxCounts,
-      allowList: this.allowListName ? { name: this.allowListName, text: this.allowListText } : undefined,
-      now: this.scannedAt,
-    });
-    if (!this.trivyJson) return { verdict: notScannedVerdict(this.notScanned, policy) };
-    const { parseTrivyReport } = await import("#core/scan/trivy-report.js");
-    const report = parseTrivyReport(this.trivyJson, "trivy.json");
-    return { report, verdict: evaluateGate(report, policy) };
+    const { judgeScan } = await import("#core/scan/scan-state.js");
+    return judgeScan(this);
   }
 
   private async outputsInput(options: { imageName?: string; sarifCategory?: string }) {

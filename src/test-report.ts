@@ -75,7 +75,8 @@ export class TestReport {
   @func()
   async junit(): Promise<File> {
     const { testReportToJUnit } = await import("#core/go/test-junit.js");
-    return dag.file("junit.xml", testReportToJUnit(await this.report()));
+    const { TEST_REPORT_FILES } = await import("#core/go/report-files.js");
+    return dag.file(TEST_REPORT_FILES.junit, testReportToJUnit(await this.report()));
   }
 
   /** The raw go test -json stream. */
@@ -98,7 +99,8 @@ export class TestReport {
   async cobertura(): Promise<File> {
     const { coverProfileToCobertura } = await import("#core/go/cobertura.js");
     const profile = this.coverprofile ? await this.coverprofile.contents() : "mode: set\n";
-    return dag.file("coverage.xml", coverProfileToCobertura(profile, { modulePath: this.modulePath, sourceDir: this.sourceDir, timestamp: this.timestamp }));
+    const { TEST_REPORT_FILES } = await import("#core/go/report-files.js");
+    return dag.file(TEST_REPORT_FILES.cobertura, coverProfileToCobertura(profile, { modulePath: this.modulePath, sourceDir: this.sourceDir, timestamp: this.timestamp }));
   }
 
   /** A Markdown summary for a GitHub job summary or a GitLab merge request note. */
@@ -115,12 +117,13 @@ export class TestReport {
   @func()
   async reports(): Promise<Directory> {
     const { reportDirectory } = await import("#dagger/report-directory.js");
+    const { TEST_REPORT_FILES: named } = await import("#core/go/report-files.js");
     return reportDirectory({
-      "junit.xml": await this.junit(),
-      "go-test.json": this.events,
-      "coverage.out": this.profile(),
-      "coverage.xml": await this.cobertura(),
-      "summary.md": await this.summary(),
+      [named.junit]: await this.junit(),
+      [named.events]: this.events,
+      [named.coverprofile]: this.profile(),
+      [named.cobertura]: await this.cobertura(),
+      [named.markdown]: await this.summary(),
     });
   }
 

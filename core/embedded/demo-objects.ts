@@ -5,7 +5,7 @@ import { commonLabels, NAME_LABEL } from "../kube/manifests/names.js";
 import type { KubeObject, Workload } from "../kube/manifests/objects.js";
 import { SERVICE_PORT } from "../kube/manifests/service.js";
 import { PIECES } from "./pieces.js";
-import { trafficArgv } from "./prometheus.js";
+import { trafficArgv } from "../kube/config/traffic.js";
 
 /** The k3s node's port the demo traffic is sent to. */
 export const DEMO_NODE_PORT = 30080;

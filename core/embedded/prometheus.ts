@@ -158,21 +158,6 @@ export function instantQueryArgv(baseUrl: string, promql: string): string[] {
 }
 
 /**
- * Traffic for an analysis: `sh -c` running GET <url> forever with busybox wget, one request at a
- * time, sleeping 1/requestsPerSecond seconds between requests (busybox sleep takes fractions).
- * Failed requests (refused, 5xx) are ignored: the loop never stops on its own; kill it (or stop
- * its container). The rate is an upper bound: each request's own time adds to the interval. The
- * URL is passed as $1, never spliced into the script.
- */
-export function trafficArgv(url: string, requestsPerSecond: number): string[] {
-  if (!Number.isFinite(requestsPerSecond) || requestsPerSecond <= 0 || requestsPerSecond > 1000) {
-    throw new ArgumentError("requestsPerSecond", `${requestsPerSecond} is not a rate between 0 and 1000 requests per second`);
-  }
-  const interval = Number((1 / requestsPerSecond).toFixed(3)).toString();
-  return ["sh", "-c", 'while :; do wget -q -O /dev/null "$1" >/dev/null 2>&1; sleep "$2"; done', "gantry-traffic", url, interval];
-}
-
-/**
  * What the embedded Prometheus container is given: its files (the client key as a secret) and its
  * command. It runs as prom/prometheus's nobody, who owns them (core/tool-access.ts).
  */

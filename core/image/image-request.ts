@@ -1,10 +1,25 @@
-import type { ImageConfig } from "../pipeline/schema.js";
 import type { Release } from "../release.js";
+import type { BaseKind } from "./bases.js";
 import { planImage, type ImagePlan } from "./plan.js";
 
-/** The pipeline's image settings, plus the name the build gave the binary. */
-export interface ImageSettings extends ImageConfig {
+/**
+ * The image settings a service image is planned from, as plain data: the pipeline file's `image:`
+ * section (core/pipeline/schema.ts, defaults filled) fits it as it is, plus the name the build gave
+ * the binary. Declared here so the image domain does not depend on the pipeline file's schema.
+ */
+export interface ImageSettings {
   name: string;
+  base: BaseKind;
+  baseImage?: string;
+  port: number;
+  user: number;
+  labels: Record<string, string>;
+  env: Record<string, string>;
+  args: string[];
+  entrypoint?: string;
+  workdir?: string;
+  tzdata: boolean;
+  sourceUrl: string;
 }
 
 /** Maps the pipeline's image settings, the release and what the Go build produced onto the image plan. */

@@ -19,6 +19,14 @@ export function isImagePlatform(value: string): value is ImagePlatform {
 }
 
 /**
+ * The build platforms an image is made of, in the order given: the Linux ones (a darwin or windows
+ * binary is built, but no image runs it). The one place that rule is written.
+ */
+export function linuxPlatforms(buildPlatforms: readonly string[]): string[] {
+  return buildPlatforms.filter((p) => p.startsWith("linux/"));
+}
+
+/**
  * Validates and deduplicates platforms, returned in IMAGE_PLATFORMS order so that the index (and its
  * digest) does not depend on the order the user listed them in.
  */

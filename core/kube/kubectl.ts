@@ -42,11 +42,6 @@ export function rolloutUndoArgv(namespace: string, deployment: string): string[]
   return ["kubectl", "rollout", "undo", "--namespace", namespace, `deployment/${deployment}`];
 }
 
-/** Renders a kustomization directory (kubectl's built-in kustomize) to YAML on stdout. */
-export function kustomizeArgv(dir: string): string[] {
-  return ["kubectl", "kustomize", dir];
-}
-
 /** A GET through the API server's service proxy: `kubectl get --raw` exits 0 on a 2xx answer only. */
 export function serviceProxyArgv(namespace: string, service: string, port: number | string, path: string): string[] {
   return ["kubectl", "get", "--raw", `/api/v1/namespaces/${namespace}/services/${service}:${port}/proxy${path}`];

@@ -3,7 +3,9 @@
 // each is text (quoted for the shell by the one rule in core/quote.ts, so a value from the pipeline
 // file stays one word of data), a variable the CI system or the job sets at run time, or both
 // joined into one word.
+import { TEST_REPORT_FILES } from "../go/report-files.js";
 import { shellWord } from "../quote.js";
+import { SCAN_REPORT_FILES } from "../scan/report-files.js";
 import type { Stage } from "./graph.js";
 
 /** A shell variable, expanded at run time inside double quotes (one word, never split or globbed). */
@@ -36,13 +38,13 @@ export const REPORT_PATHS = {
 
 /** Files inside the report directories that CI systems read. */
 export const REPORT_FILES = {
-  junit: `${REPORT_PATHS.test}/junit.xml`,
-  testSummary: `${REPORT_PATHS.test}/summary.md`,
-  cobertura: `${REPORT_PATHS.test}/coverage.xml`,
-  sarif: `${REPORT_PATHS.scan}/trivy.sarif`,
-  gitlabScan: `${REPORT_PATHS.scan}/gl-container-scanning-report.json`,
-  scanJunit: `${REPORT_PATHS.scan}/trivy-junit.xml`,
-  scanSummary: `${REPORT_PATHS.scan}/summary.md`,
+  junit: `${REPORT_PATHS.test}/${TEST_REPORT_FILES.junit}`,
+  testSummary: `${REPORT_PATHS.test}/${TEST_REPORT_FILES.markdown}`,
+  cobertura: `${REPORT_PATHS.test}/${TEST_REPORT_FILES.cobertura}`,
+  sarif: `${REPORT_PATHS.scan}/${SCAN_REPORT_FILES.sarif}`,
+  gitlabScan: `${REPORT_PATHS.scan}/${SCAN_REPORT_FILES.gitlab}`,
+  scanJunit: `${REPORT_PATHS.scan}/${SCAN_REPORT_FILES.junit}`,
+  scanSummary: `${REPORT_PATHS.scan}/${SCAN_REPORT_FILES.markdown}`,
 } as const;
 
 /** One command: its words, and optionally a command its output is piped into. */

@@ -2,7 +2,7 @@
 // so "a tag" means the same thing to the condition and to the tags it produces.
 import type { GitRefName } from "../image/tags.js";
 import { matchesRefPattern } from "./ref-pattern.js";
-import type { StageCondition } from "./stages.js";
+import type { StageCondition } from "./stage-schema.js";
 
 /** Whether a stage with condition `when` runs for `ref`; no condition runs for every ref, no ref matches no condition. */
 export function conditionMatches(when: StageCondition | undefined, ref: GitRefName | undefined, defaultBranch: string): boolean {

@@ -3,10 +3,9 @@
 // problem in the file) and programmatic callers (stageGraph throws).
 import { ArgumentError, GantryError } from "../errors.js";
 import { closest } from "./did-you-mean.js";
-import type { StageCondition, StageConfig } from "./stages.js";
+import { STAGE_KINDS, type StageCondition, type StageConfig, type StageKind } from "./stage-schema.js";
 
-export const STAGE_KINDS = ["test", "build", "image", "scan", "publish", "deploy"] as const;
-export type StageKind = (typeof STAGE_KINDS)[number];
+export { STAGE_KINDS, type StageKind };
 
 /** Kinds that change the world (push, roll out); they never run before every test and scan passed. */
 const GATED_KINDS: readonly StageKind[] = ["publish", "deploy"];

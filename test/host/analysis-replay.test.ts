@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { parseMoment, replayAnalysis, replayText } from "../../core/kube/analysis/replay.js";
-import { normaliseEnvironment } from "../../core/kube/config/normalise.js";
+import { normaliseEnvironment } from "../support/environment.js";
 import { metricsFor } from "../../core/kube/ports.js";
 import { driveTraffic, hostHelloApi, startHelloApi, type HelloApi } from "../support/hello-api.js";
 import { startPrometheus, type Prometheus } from "../support/prometheus.js";

@@ -17,10 +17,11 @@ import { fileURLToPath } from "node:url";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { clusterTlsFiles, EMBEDDED_JOB, instantQueryArgv, prometheusArgv, prometheusConfig, trafficArgv, type ClusterTlsFiles } from "../../core/embedded/prometheus.js";
+import { clusterTlsFiles, EMBEDDED_JOB, instantQueryArgv, prometheusArgv, prometheusConfig, type ClusterTlsFiles } from "../../core/embedded/prometheus.js";
+import { trafficArgv } from "../../core/kube/config/traffic.js";
 import { parseQueryResponse, type QueryResult } from "../../core/kube/analysis/prometheus-response.js";
 import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, renderQuery } from "../../core/kube/analysis/queries.js";
-import { normaliseEnvironment } from "../../core/kube/config/normalise.js";
+import { normaliseEnvironment } from "../support/environment.js";
 import { applyArgv } from "../../core/kube/kubectl.js";
 import { renderDeployment } from "../../core/kube/manifests/deployment.js";
 import { TRACK_LABEL } from "../../core/kube/manifests/names.js";

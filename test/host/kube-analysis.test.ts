@@ -3,7 +3,7 @@
 // loop walks a REAL control plane. Traffic is driven by the test, in bounded loops.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { normaliseEnvironment } from "../../core/kube/config/normalise.js";
+import { normaliseEnvironment } from "../support/environment.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import { metricsFor } from "../../core/kube/ports.js";
 import { planRollout } from "../../core/kube/rollout/plan.js";

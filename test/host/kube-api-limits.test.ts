@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { FileError } from "../../core/errors.js";
 import { ENV_MAX_BYTES } from "../../core/kube/config/api-limits.js";
-import { normaliseEnvironment } from "../../core/kube/config/normalise.js";
+import { normaliseEnvironment } from "../support/environment.js";
 import type { Environment } from "../../core/kube/config/types.js";
 import { applyArgv } from "../../core/kube/kubectl.js";
 import { renderDeployment } from "../../core/kube/manifests/deployment.js";

@@ -1,13 +1,10 @@
 // Gantry's rendered manifests against a real API server: server-side dry-run of every object, and
 // Pod Security "restricted" enforced by the real admission plugin (a violating variant is refused).
-import { fileURLToPath } from "node:url";
-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseAllDocuments, stringify } from "yaml";
+import { stringify } from "yaml";
 
-import { normaliseEnvironment } from "../../core/kube/config/normalise.js";
-import { applyArgv, kustomizeArgv } from "../../core/kube/kubectl.js";
-import { pinUserManifests } from "../../core/kube/manifests/user-manifests.js";
+import { normaliseEnvironment } from "../support/environment.js";
+import { applyArgv } from "../../core/kube/kubectl.js";
 import { renderDeployment } from "../../core/kube/manifests/deployment.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import { toYaml } from "../../core/kube/manifests/yaml.js";
@@ -81,23 +78,5 @@ describe("rendered manifests on a real API server", () => {
     expect(refused.stderr).toMatch(/violates PodSecurity "restricted/);
     expect(refused.stderr).toMatch(/allowPrivilegeEscalation != false/);
     expect(refused.stderr).toMatch(/runAsNonRoot != true/);
-  });
-});
-
-describe("the user's own manifests", () => {
-  it("a kustomization rendered by kubectl kustomize, pinned by digest, passes server-side dry-run under restricted", async () => {
-    const ns = await restrictedNamespace(cluster, "kustomize");
-    const overlay = fileURLToPath(new URL("../fixtures/kube/kustomize/overlay", import.meta.url));
-    const rendered = await cluster.kubectl(kustomizeArgv(overlay).slice(1));
-    expect(rendered.status, rendered.stderr).toBe(0);
-    const { yaml, replaced } = pinUserManifests(rendered.stdout, IMAGE, "kustomize/overlay", "ghcr.io/acme/hello-api");
-    expect(replaced).toBe(1);
-    const deployment = parseAllDocuments(yaml).map((d) => d.toJS()).find((o) => o.kind === "Deployment");
-    expect(deployment.metadata.name).toBe("prod-hello-api");
-    expect(deployment.spec.template.spec.containers[0].image).toBe(IMAGE);
-    const ran = await dryRun(ns, yaml);
-    expect(ran.status, ran.stderr).toBe(0);
-    expect(ran.stderr).not.toMatch(/PodSecurity/);
-    expect(ran.stdout).toContain("deployment.apps/prod-hello-api serverside-applied (server dry run)");
   });
 });

@@ -2,7 +2,7 @@
 // Ready; pods labelled gantry.dev/simulate=never-ready, =crashloop or =pull-failure never become Ready).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { normaliseEnvironment } from "../../core/kube/config/normalise.js";
+import { normaliseEnvironment } from "../support/environment.js";
 import { configMapName } from "../../core/kube/manifests/config-map.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import { weightsOf } from "../../core/kube/report.js";

@@ -13,7 +13,7 @@ import { planServiceImage } from "../../core/image/image-request.js";
 import type { OciImage } from "../../core/image/oci/image-layout.js";
 import { checkPushedDigest, planLayoutPush } from "../../core/image/oci/crane.js";
 import { planPublish } from "../../core/image/publish.js";
-import { environmentOf } from "../../core/kube/deploy-request.js";
+import { environmentOf } from "../../core/pipeline/deploy-request.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import type { RolloutReport } from "../../core/kube/report.js";
 import { planRollout } from "../../core/kube/rollout/plan.js";

@@ -1,7 +1,7 @@
 /**
  * One deployment environment, as `environments.<name>` of a pipeline file describes it once
  * normalised: every default filled in, every duration in milliseconds. Read by the renderer and the
- * rollout strategies; written only by normaliseEnvironment().
+ * rollout strategies; written only by environmentFrom() in schema.ts.
  */
 export interface Environment {
   /** The environment's key in the pipeline file, e.g. "staging". */

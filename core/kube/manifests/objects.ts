@@ -44,6 +44,15 @@ export function workload(service: string, image: string, env: Environment, versi
   return { service, image: pinnedImage(image).pinned, ...(version ? { version } : {}), env };
 }
 
+// Reading a rollout's state needs the object names only, which come from the service and the
+// environment; a plan made to read is never applied, so a placeholder digest stands for its image.
+const READ_ONLY_IMAGE = `gantry.invalid/read-only@sha256:${"0".repeat(64)}`;
+
+/** The workload whose objects a status read looks up: the service's names, no image to roll out. */
+export function readOnlyWorkload(service: string, env: Environment, version?: string): Workload {
+  return workload(service, READ_ONLY_IMAGE, env, version);
+}
+
 export function meta(w: Workload, name: string, labels: Record<string, string>, annotations?: Record<string, string>): KubeObject["metadata"] {
   return { name, namespace: w.env.namespace, labels, ...(annotations && Object.keys(annotations).length > 0 ? { annotations } : {}) };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 
-import { parseKeyValues } from "../../../core/key-values.js";
 import { resolveRelease } from "../../../core/release.js";
 
 describe("resolveRelease", () => {
@@ -25,16 +24,5 @@ describe("resolveRelease", () => {
     expect(() => resolveRelease({ commit: "not-a-sha" })).toThrow('--commit: "not-a-sha" is not a commit SHA');
     expect(() => resolveRelease({ version: "one" })).toThrow('--version: "one" is not a semantic version');
     expect(() => resolveRelease({ sourceDateEpoch: -5 })).toThrow("--source-date-epoch: -5 is not a commit time");
-  });
-});
-
-describe("parseKeyValues", () => {
-  it("splits at the first =, later keys winning", () => {
-    expect(parseKeyValues(["a=1", "b=x=y", "a=2"], "labels")).toEqual({ a: "2", b: "x=y" });
-  });
-
-  it("rejects items without a key", () => {
-    expect(() => parseKeyValues(["=v"], "labels")).toThrow('--labels: "=v" must look like key=value');
-    expect(() => parseKeyValues(["novalue"], "labels")).toThrow("--labels");
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
-import { clusterTlsFiles, EMBEDDED_JOB, embeddedPrometheus, instantQueryArgv, prometheusArgv, prometheusConfig, trafficArgv } from "../../../core/embedded/prometheus.js";
+import { clusterTlsFiles, EMBEDDED_JOB, embeddedPrometheus, instantQueryArgv, prometheusArgv, prometheusConfig } from "../../../core/embedded/prometheus.js";
+import { trafficArgv } from "../../../core/kube/config/traffic.js";
 import { instantQueryPath } from "../../../core/kube/analysis/prometheus-address.js";
 import { PROMETHEUS_RELABEL_CONFIGS } from "../../../core/kube/analysis/queries.js";
 import { fileErrorOf } from "../../support/errors.js";

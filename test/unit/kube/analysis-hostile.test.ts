@@ -15,7 +15,7 @@ import { parse } from "yaml";
 import { parseQueryResponse } from "../../../core/kube/analysis/prometheus-response.js";
 import { thresholdCheck } from "../../../core/kube/analysis/verdict.js";
 import type { AnalysisRun, Environment } from "../../../core/kube/config/types.js";
-import { environmentOf } from "../../../core/kube/deploy-request.js";
+import { environmentOf } from "../../../core/pipeline/deploy-request.js";
 import { workload } from "../../../core/kube/manifests/objects.js";
 import { metricsFor, type Metrics, type Ports } from "../../../core/kube/ports.js";
 import { planRollout } from "../../../core/kube/rollout/plan.js";

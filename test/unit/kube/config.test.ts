@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FileError } from "../../../core/errors.js";
 import { DEFAULT_ERROR_RATE_QUERY } from "../../../core/kube/analysis/queries.js";
-import { normaliseEnvironment } from "../../../core/kube/config/normalise.js";
+import { normaliseEnvironment } from "../../support/environment.js";
 import { environment, PROMETHEUS, SOURCE } from "./fixtures.js";
 
 function fails(raw: Record<string, unknown>, field: string, problem: RegExp): void {
@@ -126,10 +126,12 @@ describe("the schema inside the pipeline's JSON Schema", () => {
 describe("traffic for a quiet service", () => {
   it("reads the load: a URL, a rate (default 10 a second) and a busybox image, run as the embedded demo's loop", async () => {
     const { trafficCommand, TRAFFIC_IMAGE } = await import("../../../core/kube/config/traffic.js");
-    const { trafficArgv } = await import("../../../core/embedded/prometheus.js");
+    const { demoTrafficArgv } = await import("../../../core/embedded/demo-objects.js");
     const e = environment({ traffic: { url: "http://api.example.com/" } });
     expect(e.traffic).toEqual({ url: "http://api.example.com/", rate: 10, image: TRAFFIC_IMAGE });
-    expect(trafficCommand(e.traffic!)).toEqual(trafficArgv("http://api.example.com/", 10));
+    const command = trafficCommand(e.traffic!);
+    expect(command.slice(-3)).toEqual(["gantry-traffic", "http://api.example.com/", "0.1"]);
+    expect(command.slice(0, -2)).toEqual(demoTrafficArgv().slice(0, -2)); // the demo's own loop
     expect(environment({}).traffic).toBeUndefined();
   });
   it("refuses a load without a URL, with credentials in it, or at a rate out of range", () => {

@@ -1,4 +1,4 @@
-import { normaliseEnvironment } from "../../../core/kube/config/normalise.js";
+import { normaliseEnvironment } from "../../support/environment.js";
 import type { Environment } from "../../../core/kube/config/types.js";
 import { workload, type Workload } from "../../../core/kube/manifests/objects.js";
 

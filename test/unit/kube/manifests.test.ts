@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ArgumentError } from "../../../core/errors.js";
 import { configMapName, renderConfigMap } from "../../../core/kube/manifests/config-map.js";
 import { renderDeployment, revisionOf } from "../../../core/kube/manifests/deployment.js";
-import { workload } from "../../../core/kube/manifests/objects.js";
+import { readOnlyWorkload, workload } from "../../../core/kube/manifests/objects.js";
 import { toYaml } from "../../../core/kube/manifests/yaml.js";
 import { planRollout, renderEnvironment } from "../../../core/kube/rollout/plan.js";
 import { DIGEST_A, environment, hello, IMAGE_A, IMAGE_B } from "./fixtures.js";
@@ -121,5 +121,14 @@ describe("the environment's objects", () => {
     const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind: string });
     expect(docs.map((d) => d.kind)).toEqual(["ConfigMap", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress"]);
     expect(toYaml([...renderEnvironment(plan)].reverse())).toBe(text);
+  });
+});
+
+describe("a plan made to read the cluster (status)", () => {
+  it("names the same objects as a rollout of any image, and pins no image of the service's", () => {
+    const env = environment({ strategy: { type: "canary" } });
+    const read = planRollout(readOnlyWorkload("hello-api", env));
+    expect(read.names).toEqual(planRollout(workload("hello-api", IMAGE_A, env)).names);
+    expect(read.workload.image).toMatch(/^gantry\.invalid\/read-only@sha256:0{64}$/);
   });
 });

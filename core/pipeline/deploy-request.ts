@@ -2,10 +2,10 @@
 // environment (its defaults from the image settings), the service's name, and how to reach the
 // cluster. Each missing piece is an error naming the fix.
 import { ArgumentError } from "../errors.js";
-import { closest } from "../pipeline/did-you-mean.js";
-import type { Pipeline } from "../pipeline/schema.js";
-import { environmentFrom } from "./config/schema.js";
-import type { Environment } from "./config/types.js";
+import { environmentFrom } from "../kube/config/schema.js";
+import type { Environment } from "../kube/config/types.js";
+import { closest } from "./did-you-mean.js";
+import type { Pipeline } from "./schema.js";
 
 /** The environment a function works on: the one named, else the pipeline file's only one. */
 export function environmentName(pipeline: Pipeline, given: string): string {

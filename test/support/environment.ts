@@ -1,9 +1,13 @@
 import type { z } from "zod";
 
-import { FileError } from "../../errors.js";
-import { fieldPath } from "../../pipeline/load.js";
-import { environmentFrom, environmentSchema, type EnvironmentDefaults } from "./schema.js";
-import type { Environment } from "./types.js";
+import { FileError } from "../../core/errors.js";
+import { environmentFrom, environmentSchema, type EnvironmentDefaults } from "../../core/kube/config/schema.js";
+import type { Environment } from "../../core/kube/config/types.js";
+import { fieldPath } from "../../core/pipeline/load.js";
+
+// A fixture builder for tests and benchmarks: one environment validated on its own, as the pipeline
+// loader would validate it inside a pipeline file. Production reads environments through the loader
+// (core/pipeline/load.ts) and core/pipeline/deploy-request.ts, so this lives with the tests.
 
 /** A path into the pipeline file, e.g. ["environments", "staging", "strategy", "steps", 2, "setWeight"]. */
 export type FieldPath = (string | number)[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { environmentName, environmentOf, kubeconfigReference, requireCredentials } from "../../../core/kube/deploy-request.js";
+import { environmentName, environmentOf, kubeconfigReference, requireCredentials } from "../../../core/pipeline/deploy-request.js";
 import { loadPipeline } from "../../../core/pipeline/load.js";
 
 const pipeline = loadPipeline(

@@ -1,0 +1,66 @@
+// The deploy entry point: it chooses the embedded demo or a real cluster, and runs the pipeline's
+// gated chain that ends in a rollout. It calls the steps (run.ts, embedded.ts, the rollout in
+// deploy.ts); no step calls back into it, so the adapters form no circle.
+import type { Directory } from "@dagger.io/dagger";
+
+import { usesEmbeddedCluster } from "../core/embedded/mode.js";
+import { pieceImages, type PieceName } from "../core/embedded/pieces.js";
+import { environmentEntry, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
+import type { RolloutReport } from "../core/kube/report.js";
+import { deployChain, stageGraph } from "../core/pipeline/graph.js";
+import { pinnedReference } from "../core/pipeline/outputs.js";
+import { pushedBy, runFellShort } from "../core/pipeline/runner.js";
+import type { StageContext } from "./context.js";
+import { deploy, type ClusterArguments } from "./deploy.js";
+
+/** What `deploy` was asked for, before it is known where it goes. */
+export interface DeployArguments {
+  /** An image pinned by digest to roll out; empty: publish one first. */
+  image: string;
+  approve: string[];
+  cluster: ClusterArguments;
+  embedded: boolean;
+  badCanary: boolean;
+  /** The embedded pieces' image overrides that were given. */
+  images: Partial<Record<PieceName, string>>;
+}
+
+/** Deploys to the environment's cluster, or to the embedded one when asked or when nothing names a cluster or a registry. */
+export async function deployTo(ctx: StageContext, source: Directory, environment: string, args: DeployArguments): Promise<RolloutReport> {
+  environmentEntry(ctx.pipeline, environment); // an unknown name fails first, with a did-you-mean
+  const embedded = usesEmbeddedCluster({
+    embedded: args.embedded,
+    badCanary: args.badCanary,
+    clusterGiven: args.cluster.kubeconfig !== undefined || args.cluster.cluster !== undefined,
+    kubeconfigReference: kubeconfigReference(ctx.pipeline, environment),
+    repository: ctx.pipeline.publish.repository,
+    imageGiven: args.image !== "",
+    images: args.images,
+  });
+  if (embedded) {
+    const { embeddedDeploy } = await import("./embedded.js");
+    return embeddedDeploy(ctx, source, environment, { images: pieceImages(args.images), badCanary: args.badCanary, image: args.image, approve: args.approve });
+  }
+  // Before anything is built or pushed: a deploy that could not reach its cluster must not publish first.
+  requireCredentials(environment, args.cluster.kubeconfig !== undefined, kubeconfigReference(ctx.pipeline, environment));
+  return args.image ? deploy(ctx, environment, args.image, args.cluster) : gatedDeploy(ctx, source, environment, args.approve, args.cluster);
+}
+
+/**
+ * A deploy with the gates the pipeline file declares: the environment's deploy stage and everything
+ * it waits for (test and scan before anything is pushed, approvals, ref conditions), or, when no stage
+ * deploys there, the chain up to publish and then the rollout of what it pushed.
+ */
+export async function gatedDeploy(ctx: StageContext, source: Directory, environment: string, approve: string[], cluster: ClusterArguments): Promise<RolloutReport> {
+  const { runPipeline } = await import("./run.js");
+  const chain = deployChain(stageGraph(ctx.pipeline.stages), environment);
+  let rolledOut: RolloutReport | undefined;
+  const run = await runPipeline(ctx, { source, selection: chain.selection, approve, cluster, onRollout: (_stage, report) => (rolledOut = report) });
+  const pushed = chain.publish ? pushedBy(run, chain.publish) : undefined;
+  if (chain.rollsOut === "after-publish" && run.status === "passed" && pushed) {
+    rolledOut = await deploy(ctx, environment, pinnedReference(pushed), cluster);
+  }
+  if (!rolledOut) throw runFellShort(`nothing was rolled out to ${environment}`, run);
+  return rolledOut;
+}
+
