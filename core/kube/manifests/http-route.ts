@@ -1,12 +1,15 @@
-import type { TrafficRouter } from "../config/types.js";
 import { commonLabels } from "./names.js";
 import { meta, type KubeObject, type Workload } from "./objects.js";
 import { SERVICE_PORT } from "./service.js";
 
-type GatewayRouter = Extract<TrafficRouter, { kind: "gatewayApi" }>;
+/** Where the HTTPRoute attaches and which hosts it serves (the gatewayApi router's settings). */
+interface RouteTarget {
+  gateway: { name: string; namespace?: string; sectionName?: string };
+  hostnames: string[];
+}
 
 /** A Gateway API HTTPRoute splitting traffic: stable gets 100 - weight, canary gets weight. */
-export function renderHttpRoute(w: Workload, router: GatewayRouter, name: string, backends: { stable: string; canary: string }, weight: number): KubeObject {
+export function renderHttpRoute(w: Workload, router: RouteTarget, name: string, backends: { stable: string; canary: string }, weight: number): KubeObject {
   const parent = { name: router.gateway.name, ...(router.gateway.namespace ? { namespace: router.gateway.namespace } : {}), ...(router.gateway.sectionName ? { sectionName: router.gateway.sectionName } : {}) };
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
