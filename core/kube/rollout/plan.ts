@@ -51,18 +51,17 @@ export function baseObjects(plan: RolloutPlan, current: { activeColour?: "blue" 
   const n = plan.names;
   const e = env(plan);
   const s = e.strategy;
+  const canary = s.kind === "canary" ? canaryRouter(plan, s.router) : undefined;
   const objects: (KubeObject | undefined)[] = [renderConfigMap(w), renderPdb(w)];
   if (s.kind === "blueGreen") {
     const active = current.activeColour ?? "blue";
     objects.push(renderService(w, n.stable, active), renderHpa(w, n[active]));
   } else {
-    const router = s.kind === "canary" ? routerFor(s.router) : undefined;
-    objects.push(renderService(w, n.stable, router?.sharesService ? undefined : "stable"), renderHpa(w, n.stable));
-    if (s.kind === "canary") objects.push(renderService(w, n.canary, "canary"));
+    objects.push(renderService(w, n.stable, canary?.router.sharesService ? undefined : "stable"), renderHpa(w, n.stable));
+    if (canary) objects.push(renderService(w, n.canary, "canary"));
   }
   // The canary's router renders the entry point (Ingress, HTTPRoute) at the current weight.
-  if (s.kind === "canary") objects.push(...routerFor(s.router).render(routerContext(plan, s.router), current.routeWeight));
-  else objects.push(...mainIngress(plan));
+  objects.push(...(canary ? canary.router.render(canary.ctx, current.routeWeight) : mainIngress(plan)));
   return objects.filter((o): o is KubeObject => o !== undefined);
 }
 
@@ -78,9 +77,5 @@ export function renderEnvironment(plan: RolloutPlan): KubeObject[] {
 
 /** The canary's traffic router and what its calls receive. */
 export function canaryRouter<C extends TrafficRouter>(plan: RolloutPlan, config: C): { router: Router<C>; ctx: RouterContext<C> } {
-  return { router: routerFor(config), ctx: routerContext(plan, config) };
-}
-
-function routerContext<C extends TrafficRouter>(plan: RolloutPlan, config: C): RouterContext<C> {
-  return { plan, config };
+  return { router: routerFor(config), ctx: { plan, config } };
 }
