@@ -1,7 +1,9 @@
 import { z } from "zod";
 
 import { dnsLabel, dnsName, ingressHost } from "../config/fields.js";
-import { renderHttpRoute } from "../manifests/http-route.js";
+import { commonLabels } from "../manifests/names.js";
+import { meta, type KubeObject } from "../manifests/objects.js";
+import { SERVICE_PORT } from "../manifests/service.js";
 import type { Action } from "../rollout/actions.js";
 import { releaseWeight, routedObject, type Router, type RouterContext } from "./router.js";
 
@@ -55,10 +57,32 @@ export const gatewayApi: Router<GatewayApiRouter> = {
   release: (ctx, obs, reason) => releaseWeight(gatewayApi, ctx, obs, () => setWeight(ctx, 0, reason)),
 };
 
-function route({ plan, config }: RouterContext<GatewayApiRouter>, weight: number) {
-  return renderHttpRoute(plan.workload, config, plan.names.stable, { stable: plan.names.stable, canary: plan.names.canary }, weight);
-}
-
 function setWeight(ctx: RouterContext<GatewayApiRouter>, weight: number, reason: string): Action {
   return { kind: "apply", objects: [route(ctx, weight)], reason, weight };
+}
+
+/** The HTTPRoute (named as the main Service) splitting traffic: stable gets 100 - weight, canary gets weight. */
+function route({ plan, config }: RouterContext<GatewayApiRouter>, weight: number): KubeObject {
+  const w = plan.workload;
+  const n = plan.names;
+  const g = config.gateway;
+  const parent = { name: g.name, ...(g.namespace ? { namespace: g.namespace } : {}), ...(g.sectionName ? { sectionName: g.sectionName } : {}) };
+  return {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: meta(w, n.stable, commonLabels(w.service, w.version)),
+    spec: {
+      parentRefs: [parent],
+      ...(config.hostnames.length ? { hostnames: config.hostnames } : {}),
+      rules: [
+        {
+          matches: [{ path: { type: "PathPrefix", value: w.env.ingress?.path ?? "/" } }],
+          backendRefs: [
+            { name: n.stable, port: SERVICE_PORT, weight: 100 - weight },
+            { name: n.canary, port: SERVICE_PORT, weight },
+          ],
+        },
+      ],
+    },
+  };
 }

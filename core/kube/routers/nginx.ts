@@ -1,9 +1,13 @@
 import { z } from "zod";
 
-import { renderNginxCanaryIngress, NGINX_CANARY_WEIGHT } from "../manifests/ingress.js";
+import { renderIngress } from "../manifests/ingress.js";
+import type { KubeObject } from "../manifests/objects.js";
 import type { Action } from "../rollout/actions.js";
 import type { RolloutPlan } from "../rollout/plan.js";
 import { mainIngress, releaseWeight, routedObject, type Router } from "./router.js";
+
+export const NGINX_CANARY = "nginx.ingress.kubernetes.io/canary";
+export const NGINX_CANARY_WEIGHT = "nginx.ingress.kubernetes.io/canary-weight";
 
 /** ingress-nginx: a second Ingress with the canary annotations and canary-weight. */
 export interface NginxRouter {
@@ -34,5 +38,14 @@ export const nginx: Router<NginxRouter> = {
 function setWeight(plan: RolloutPlan, weight: number, reason: string): Action {
   const n = plan.names;
   if (weight === 0) return { kind: "delete", refs: [`ingress/${n.canary}`], reason, weight };
-  return { kind: "apply", objects: [renderNginxCanaryIngress(plan.workload, plan.workload.env.ingress!, n.canary, n.canary, weight)], reason, weight };
+  return { kind: "apply", objects: [renderCanaryIngress(plan, weight)], reason, weight };
+}
+
+/**
+ * ingress-nginx's canary: a second Ingress for the same host and path, marked canary, whose
+ * canary-weight (0-100) is the share of requests sent to the canary Service.
+ */
+function renderCanaryIngress(plan: RolloutPlan, weight: number): KubeObject {
+  const n = plan.names;
+  return renderIngress(plan.workload, plan.workload.env.ingress!, n.canary, n.canary, { [NGINX_CANARY]: "true", [NGINX_CANARY_WEIGHT]: String(weight) });
 }

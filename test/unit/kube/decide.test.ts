@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GantryError } from "../../../core/errors.js";
-import { NGINX_CANARY, NGINX_CANARY_WEIGHT } from "../../../core/kube/manifests/ingress.js";
+import { NGINX_CANARY, NGINX_CANARY_WEIGHT } from "../../../core/kube/routers/nginx.js";
 import { decide } from "../../../core/kube/rollout/decide.js";
 import { parseObserved, type Observed, type ObservedDeployment } from "../../../core/kube/rollout/observed.js";
 import { planRollout } from "../../../core/kube/rollout/plan.js";
