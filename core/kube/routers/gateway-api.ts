@@ -14,26 +14,25 @@ export interface GatewayApiRouter {
   hostnames: string[];
 }
 
-export const gatewayApi: Router<GatewayApiRouter> = {
+const input = z.strictObject({
+  type: z.literal("gatewayApi"),
+  gateway: dnsName.describe("The Gateway the HTTPRoute attaches to."),
+  gatewayNamespace: dnsLabel.optional().describe("Its namespace. Default: the environment's."),
+  sectionName: dnsName.optional().describe("The Gateway listener to attach to."),
+  hostnames: z.array(ingressHost).optional().describe("Hostnames of the HTTPRoute. Default: the ingress host."),
+});
+
+export const gatewayApi: Router<GatewayApiRouter, typeof input> = {
   kind: "gatewayApi",
-  input: z.strictObject({
-    type: z.literal("gatewayApi"),
-    gateway: dnsName.describe("The Gateway the HTTPRoute attaches to."),
-    gatewayNamespace: dnsLabel.optional().describe("Its namespace. Default: the environment's."),
-    sectionName: dnsName.optional().describe("The Gateway listener to attach to."),
-    hostnames: z.array(ingressHost).optional().describe("Hostnames of the HTTPRoute. Default: the ingress host."),
-  }),
+  input,
   summary: "HTTPRoute weights",
   shorthand: false,
   usage: "{type: gatewayApi, gateway: <name>}",
-  configFrom: (input, e) => {
-    const r = input as { gateway: string; gatewayNamespace?: string; sectionName?: string; hostnames?: string[] };
-    return {
-      kind: "gatewayApi",
-      gateway: { name: r.gateway, ...(r.gatewayNamespace ? { namespace: r.gatewayNamespace } : {}), ...(r.sectionName ? { sectionName: r.sectionName } : {}) },
-      hostnames: r.hostnames ?? (e.ingress ? [e.ingress.host] : []),
-    };
-  },
+  configFrom: (r, e) => ({
+    kind: "gatewayApi",
+    gateway: { name: r.gateway, ...(r.gatewayNamespace ? { namespace: r.gatewayNamespace } : {}), ...(r.sectionName ? { sectionName: r.sectionName } : {}) },
+    hostnames: r.hostnames ?? (e.ingress ? [e.ingress.host] : []),
+  }),
   problems: () => [],
 
   sharesService: false,

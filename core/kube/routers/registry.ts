@@ -10,7 +10,7 @@ const BUILT_IN = {
   gatewayApi,
 };
 
-type ConfigsOf<T> = { [K in keyof T]: T[K] extends Router<infer C> ? C : never };
+type ConfigsOf<T> = { [K in keyof T]: T[K] extends Router<infer C, infer _Input> ? C : never };
 
 /**
  * Every router's settings, by kind. Derived from BUILT_IN; a test that registers a router of its

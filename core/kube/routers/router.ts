@@ -28,11 +28,11 @@ export interface RouterEnvironmentFacts {
  * Argo Rollouts' traffic routers split it. A router is one file in this folder plus one line in
  * registry.ts; the rollout loop (rollout/canary.ts) only calls these methods.
  */
-export interface Router<C extends RouterConfig> {
+export interface Router<C extends RouterConfig, Input extends z.ZodObject = z.ZodObject> {
   kind: C["kind"];
 
   /** Its settings in the pipeline file: `{type: <kind>, ...}`; `type` must be the literal kind. */
-  input: z.ZodObject;
+  input: Input;
   /** May be written as the bare name (`trafficRouter: nginx`): it has no required setting. */
   shorthand: boolean;
   /** What it splits with, for the schema's description: `ingress-nginx canary`. */
@@ -40,7 +40,7 @@ export interface Router<C extends RouterConfig> {
   /** How the schema's error names it: `nginx`, `{type: gatewayApi, gateway: <name>}`. */
   usage: string;
   /** The settings from the parsed input (the output of `input`). */
-  configFrom(input: Record<string, unknown>, e: RouterEnvironmentFacts): C;
+  configFrom(input: z.output<Input>, e: RouterEnvironmentFacts): C;
   /** What it refuses in the environment, each with the field path inside the environment. */
   problems(e: RouterEnvironmentFacts): { path: string[]; message: string }[];
 
