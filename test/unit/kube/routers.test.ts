@@ -144,3 +144,60 @@ describe("the registry", () => {
     expect(() => routerFor({ kind: "istio" })).toThrow(/traffic router "istio"/);
   });
 });
+
+describe("gatewayApi canaryMatch: chosen requests go to the canary whatever the weight (simulation)", () => {
+  const match = { headers: [{ name: "x-canary", value: "always" }], cookie: { name: "beta", value: "on" } };
+  const raw = (canaryMatch: unknown) => ({
+    replicas: 2,
+    ingress: { host: "api.example.com" },
+    strategy: { type: "canary", trafficRouter: { type: "gatewayApi", gateway: "public", canaryMatch }, steps: [{ setWeight: 10 }, { pause: {} }, { setWeight: 100 }] },
+  });
+  const matchPlan = (image: string) => planRollout(workload("hello-api", image, environment(raw(match))));
+  const rules = (c: ClusterSimulation) => (c.objects.get("httproute/hello-api") as any).spec.rules;
+  const split = (weight: number) => ({ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: "hello-api", port: 80, weight: 100 - weight }, { name: "hello-api-canary", port: 80, weight }] });
+
+  it("adds the match rule once the canary is ready, and removes it on promote and abort", async () => {
+    const { cluster, ports } = setup();
+    await runRollout(matchPlan(IMAGE_A), ports);
+    expect(rules(cluster)).toEqual([split(0)]);
+    const b = matchPlan(IMAGE_B);
+    expect((await runRollout(b, ports)).verdict).toBe("paused");
+    const [first, second] = rules(cluster);
+    expect(first.backendRefs).toEqual([{ name: "hello-api-canary", port: 80 }]);
+    expect(first.matches[0].headers).toEqual([
+      { type: "Exact", name: "x-canary", value: "always" },
+      { type: "RegularExpression", name: "Cookie", value: "(^|;\\s*)beta=on(;|$)" },
+    ]);
+    expect(second).toEqual(split(10));
+    // The match rule's canary backend is not mistaken for the split's weight.
+    expect((await status(b, ports)).trafficWeight).toBe(10);
+    expect((await promote(b, ports)).verdict).toBe("promoted");
+    expect(rules(cluster)).toEqual([split(0)]);
+
+    const c = matchPlan(`ghcr.io/acme/hello-api@sha256:${"c".repeat(64)}`);
+    expect((await runRollout(c, ports)).verdict).toBe("paused");
+    expect(rules(cluster)).toHaveLength(2);
+    expect((await abort(c, ports)).verdict).toBe("aborted");
+    expect(rules(cluster)).toEqual([split(0)]);
+  });
+
+  it("matches the cookie as one whole pair of the Cookie header (checked with a JavaScript RegExp, which agrees with RE2 here)", () => {
+    const cookieRegExp = (cookie: { name: string; value: string }) => {
+      const strategy = environment(raw({ cookie })).strategy;
+      const headers = strategy.kind === "canary" && strategy.router.kind === "gatewayApi" ? strategy.router.canaryMatch?.headers : undefined;
+      expect(headers?.[0]).toMatchObject({ type: "RegularExpression", name: "Cookie" });
+      return new RegExp(headers![0]!.value);
+    };
+    const beta = cookieRegExp({ name: "beta", value: "on" });
+    expect(["beta=on", "a=b; beta=on; c=d", "a=b;beta=on"].map((c) => beta.test(c))).toEqual([true, true, true]);
+    expect(["abeta=on", "beta=one", "beta=o"].map((c) => beta.test(c))).toEqual([false, false, false]);
+    const escaped = cookieRegExp({ name: "be.ta", value: "o+n" });
+    expect([escaped.test("be.ta=o+n"), escaped.test("beXta=oon")]).toEqual([true, false]);
+  });
+
+  it("refuses a match that is empty or names an invalid header or cookie", () => {
+    expect(() => environment(raw({}))).toThrow(/trafficRouter\.canaryMatch: expected headers, a cookie, or both/);
+    expect(() => environment(raw({ headers: [{ name: "x canary", value: "1" }] }))).toThrow(/trafficRouter\.canaryMatch\.headers\[0\]\.name: expected an HTTP header name/);
+    expect(() => environment(raw({ cookie: { name: "beta", value: "a;b" } }))).toThrow(/trafficRouter\.canaryMatch\.cookie\.value: expected a cookie value/);
+  });
+});
