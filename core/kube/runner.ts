@@ -9,6 +9,7 @@ import type { RolloutReport, Verdict } from "./report.js";
 import type { Action } from "./rollout/actions.js";
 import { counted, startOfAnalysis } from "./rollout/analysis-step.js";
 import { observedCanaryWeight } from "./rollout/canary.js";
+import { routerFor } from "./routers/registry.js";
 import { decide } from "./rollout/decide.js";
 import { parseObserved, type Observed } from "./rollout/observed.js";
 import type { RolloutPlan } from "./rollout/plan.js";
@@ -112,7 +113,7 @@ export async function status(plan: RolloutPlan, ports: Ports): Promise<RolloutSt
   const obs = await new Run(plan, ports).observe();
   const s = obs.state;
   const strategy = plan.workload.env.strategy;
-  const traffic = s && strategy.kind === "canary" ? observedCanaryWeight(plan, strategy.router, obs) : s?.weight;
+  const traffic = s && strategy.kind === "canary" ? observedCanaryWeight(plan, strategy, obs) : s?.weight;
   const weight = s && traffic !== s.weight ? `weight ${traffic}% (the state records ${s.weight}%: the run that moved the traffic stopped before recording it)` : `weight ${traffic}%`;
   const summary = !s ? "no rollout recorded" : `${s.strategy} of ${s.revision} (${s.image}): ${s.phase}, step ${s.step}, ${weight}${s.message ? ` (${s.message})` : ""}`;
   return { ...(s ? { state: s, trafficWeight: traffic! } : {}), deployments: obs.deployments, summary };
@@ -167,8 +168,7 @@ class Run {
   async observe(): Promise<Observed> {
     const s = this.plan.workload.env.strategy;
     const kinds = ["deployments.apps", "services", "pods"];
-    if (s.kind === "canary" && s.router.kind === "nginx") kinds.push("ingresses.networking.k8s.io");
-    if (s.kind === "canary" && s.router.kind === "gatewayApi") kinds.push("httproutes.gateway.networking.k8s.io");
+    if (s.kind === "canary") kinds.push(...routerFor(s.router).observes);
     const ran = await this.kubectl(getArgv(this.ns, this.plan.workload.service, kinds));
     return parseObserved(ran.stdout, this.plan.names.stable, this.ports.clock.now());
   }

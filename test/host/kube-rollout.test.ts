@@ -213,6 +213,49 @@ describe("canary with traffic routers", () => {
   });
 });
 
+describe("Gateway API canaryMatch on the real API server (the CRDs validate the rules)", () => {
+  it("a header and a cookie send chosen requests to the canary once it is ready; promote and abort remove the rule", async () => {
+    const router = { type: "gatewayApi", gateway: "public", gatewayNamespace: "gateways", canaryMatch: { headers: [{ name: "x-canary", value: "always" }], cookie: { name: "beta", value: "on" } } };
+    const raw = { replicas: 2, ingress: { host: "api.example.com" }, strategy: { type: "canary", trafficRouter: router, steps: [{ setWeight: 10 }, { pause: {} }, { setWeight: 100 }] } };
+    const ns = await restrictedNamespace(cluster, "gateway-match");
+    const rules = async () => (await find(cluster, ns, "httproute/hello-api")).spec.rules.map((r: any) => ({ headers: r.matches[0].headers, to: r.backendRefs.map((b: any) => [b.name, b.weight]) }));
+    const splitOnly = [{ headers: undefined, to: [["hello-api", 100], ["hello-api-canary", 0]] }];
+    await runRollout(plan(ns, raw, GOOD_A), ports());
+    expect(await rules()).toEqual(splitOnly);
+
+    const b = plan(ns, raw, GOOD_B);
+    expect((await runRollout(b, ports())).verdict).toBe("paused");
+    expect(await rules()).toEqual([
+      {
+        headers: [
+          { type: "Exact", name: "x-canary", value: "always" },
+          { type: "RegularExpression", name: "Cookie", value: "(^|;\\s*)beta=on(;|$)" },
+        ],
+        // The API server fills in the default weight, 1: the canary alone.
+        to: [["hello-api-canary", 1]],
+      },
+      { headers: undefined, to: [["hello-api", 90], ["hello-api-canary", 10]] },
+    ]);
+    expect((await status(b, ports())).trafficWeight).toBe(10);
+    // The CRD checks what the schema checks: a header name that is no token is refused.
+    const live = await find(cluster, ns, "httproute/hello-api");
+    live.spec.rules[0].matches[0].headers[0].name = "x canary";
+    const refused = await cluster.kubectl(["apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f", "-"], { namespace: ns, input: JSON.stringify({ apiVersion: live.apiVersion, kind: live.kind, metadata: { name: live.metadata.name }, spec: live.spec }) });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/headers\[0\]\.name.*should match/);
+    expect((await promote(b, ports())).verdict).toBe("promoted");
+    expect(await rules()).toEqual(splitOnly);
+    await expectStableOnly(ns, b, 2);
+
+    const c = plan(ns, raw, GOOD_C);
+    expect((await runRollout(c, ports())).verdict).toBe("paused");
+    expect(await rules()).toHaveLength(2);
+    expect((await abort(c, ports())).verdict).toBe("aborted");
+    expect(await rules()).toEqual(splitOnly);
+    await expectStableOnly(ns, b, 2);
+  });
+});
+
 describe("blue-green", () => {
   const bg = { replicas: 2, strategy: { type: "blueGreen", scaleDownDelay: "2s" } };
   const colour = async (ns: string) => (await find(cluster, ns, "service/hello-api")).spec.selector["gantry.dev/track"];

@@ -8,17 +8,15 @@ import { NONROOT_UID } from "../../image/bases.js";
 import { trimTrailing } from "../../text.js";
 import { promDurationProblem } from "../analysis/prom-duration.js";
 import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, DEFAULT_REQUESTS_QUERY, unknownPlaceholders } from "../analysis/queries.js";
-import { ingressPathProblem, INT32_MAX, isIpv4, labelKeyProblem } from "./api-limits.js";
+import { ingressPathProblem, INT32_MAX, labelKeyProblem } from "./api-limits.js";
+import { DNS_LABEL, DNS_NAME, dnsLabel, dnsName, ingressHost } from "./fields.js";
 import { TRAFFIC_IMAGE } from "./traffic.js";
 import { environmentRules } from "./environment-rules.js";
+import { registeredRouters, routerFor } from "../routers/registry.js";
 import type { AnalysisRun, CanaryStep, Environment, Probe, Probes, SecretRef, Strategy, TrafficRouter } from "./types.js";
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const GO_DURATION = /^(?:0|(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+)$/;
 
-const dnsLabel = z.string().regex(DNS_LABEL, "expected a DNS label (lowercase letters, digits and '-', at most 63)");
-const dnsName = z.string().regex(DNS_NAME, "expected a DNS name such as api.example.com");
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name (letters, digits, _)");
 const configKey = z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/, "expected a ConfigMap key (letters, digits, '-', '_', '.')");
 const quantity = z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, "expected a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi");
@@ -46,7 +44,6 @@ const labelKey = z.string().superRefine((key, ctx) => {
 const int32 = () => z.int().max(INT32_MAX, `at most ${INT32_MAX} (the API server stores it as a 32-bit integer)`);
 /** A duration the API stores as whole seconds in an int32. */
 const seconds32 = (duration: z.ZodType<number>) => duration.refine((ms) => ms / 1000 <= INT32_MAX, `at most ${INT32_MAX} seconds (the API server stores it as a 32-bit integer)`);
-const ingressHost = dnsName.refine((host) => !isIpv4(host), "must be a DNS name, not an IP address (the API server refuses an IP as an Ingress host)");
 const ingressPath = httpPath.superRefine((path, ctx) => {
   const problem = ingressPathProblem(path);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -92,21 +89,14 @@ const step = z
   })
   .refine((s) => [s.setWeight, s.pause, s.analysis].filter((v) => v !== undefined).length === 1, "each step is exactly one of setWeight, pause or analysis");
 
+// Every registered router's settings (routers/), or the bare name of one that needs none.
+const routers = registeredRouters();
 const router = z.union(
   [
-    z.enum(["replicas", "nginx"]),
-    z.discriminatedUnion("type", [
-      z.strictObject({ type: z.enum(["replicas", "nginx"]) }),
-      z.strictObject({
-        type: z.literal("gatewayApi"),
-        gateway: dnsName.describe("The Gateway the HTTPRoute attaches to."),
-        gatewayNamespace: dnsLabel.optional().describe("Its namespace. Default: the environment's."),
-        sectionName: dnsName.optional().describe("The Gateway listener to attach to."),
-        hostnames: z.array(ingressHost).optional().describe("Hostnames of the HTTPRoute. Default: the ingress host."),
-      }),
-    ]),
+    z.enum(routers.filter((r) => r.shorthand).map((r) => r.kind) as [string, ...string[]]),
+    z.discriminatedUnion("type", routers.map((r) => r.input) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>, ...z.ZodObject<{ type: z.ZodLiteral<string> }>[]]),
   ],
-  { error: "expected a traffic router: replicas, nginx or {type: gatewayApi, gateway: <name>}" },
+  { error: `expected a traffic router: ${orList(routers.map((r) => r.usage))}` },
 );
 
 const strategy = z.discriminatedUnion(
@@ -120,7 +110,7 @@ const strategy = z.discriminatedUnion(
     z.strictObject({
       type: z.literal("canary"),
       steps: z.array(step).min(1).optional().describe("Argo Rollouts style steps. Default: 5% -> 50% -> 100% with analysis (or 30s pauses without Prometheus) between."),
-      trafficRouter: router.default("replicas").describe("How traffic is split: replicas (pod ratio), nginx (ingress-nginx canary), gatewayApi (HTTPRoute weights)."),
+      trafficRouter: router.default("replicas").describe(`How traffic is split: ${routers.map((r) => `${r.kind} (${r.summary})`).join(", ")}.`),
     }),
     z.strictObject({
       type: z.literal("blueGreen"),
@@ -253,15 +243,26 @@ export const environmentSchema = z
           ctx.addIssue({ code: "custom", path: ["strategy", "steps", i, "analysis"], message: "an analysis step needs an `analysis` section (Prometheus address, queries) in the environment" });
         }
       });
-      const kind = typeof s.trafficRouter === "string" ? s.trafficRouter : s.trafficRouter.type;
-      if (kind === "nginx" && !e.ingress) ctx.addIssue({ code: "custom", path: ["ingress"], message: "the nginx traffic router needs an ingress (host, and className/tlsSecret as needed)" });
-      // The replica router sets the weight by scaling the stable down: an HPA would scale it back.
-      if (kind === "replicas" && e.hpa) ctx.addIssue({ code: "custom", path: ["hpa"], message: "an HPA and the replicas traffic router would fight over the stable's replicas; use trafficRouter nginx or gatewayApi" });
+      for (const problem of routerOf(s.trafficRouter).problems(routerFacts(e))) ctx.addIssue({ code: "custom", ...problem });
     }
     if (s.type === "blueGreen" && s.prePromotionAnalysis !== false && !e.analysis) {
       ctx.addIssue({ code: "custom", path: ["strategy", "prePromotionAnalysis"], message: "needs an `analysis` section (Prometheus address, queries) in the environment" });
     }
   });
+
+/** The registered router a parsed `trafficRouter` names (the schema accepts only registered kinds). */
+function routerOf(r: string | { type: string }) {
+  return routerFor({ kind: typeof r === "string" ? r : r.type } as TrafficRouter);
+}
+
+function routerFacts(e: { ingress?: { host: string } | undefined; hpa?: unknown }) {
+  return { ...(e.ingress ? { ingress: { host: e.ingress.host } } : {}), hpa: Boolean(e.hpa) };
+}
+
+/** "a, b or c". */
+function orList(items: string[]): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`;
+}
 
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 type Parsed = z.output<typeof environmentSchema>;
@@ -367,15 +368,7 @@ function strategyFrom(e: Parsed, run: ((r: z.output<typeof analysisRun> | null |
     return strategy;
   }
   const r = s.trafficRouter;
-  const kind = typeof r === "string" ? r : r.type;
-  const trafficRouter: TrafficRouter =
-    typeof r === "object" && r.type === "gatewayApi"
-      ? {
-          kind: "gatewayApi",
-          gateway: { name: r.gateway, ...(r.gatewayNamespace ? { namespace: r.gatewayNamespace } : {}), ...(r.sectionName ? { sectionName: r.sectionName } : {}) },
-          hostnames: r.hostnames ?? (e.ingress ? [e.ingress.host] : []),
-        }
-      : { kind: kind as "replicas" | "nginx" };
+  const trafficRouter = routerOf(r).configFrom(typeof r === "string" ? { type: r } : r, routerFacts(e)) as TrafficRouter;
   const steps = s.steps
     ? s.steps.map((st): CanaryStep =>
         st.setWeight !== undefined ? { setWeight: st.setWeight } : st.pause !== undefined ? { pause: st.pause?.duration === undefined ? {} : { durationMs: st.pause.duration } } : { analysis: run!(st.analysis) },

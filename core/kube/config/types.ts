@@ -1,3 +1,7 @@
+import type { TrafficRouter } from "../routers/registry.js";
+
+export type { TrafficRouter };
+
 /**
  * One deployment environment, as `environments.<name>` of a pipeline file describes it once
  * normalised: every default filled in, every duration in milliseconds. Read by the renderer and the
@@ -89,19 +93,11 @@ export interface RollingStrategy {
 export interface CanaryStrategy {
   kind: "canary";
   steps: CanaryStep[];
+  /** How traffic is split between the stable and the canary pods (routers/). */
   router: TrafficRouter;
 }
 
 export type CanaryStep = { setWeight: number } | { pause: { durationMs?: number } } | { analysis: AnalysisRun };
-
-/** How traffic is split between the stable and the canary pods. */
-export type TrafficRouter =
-  /** No router: the shared Service selects both tracks, so the weight is the ratio of ready pods. */
-  | { kind: "replicas" }
-  /** ingress-nginx: a second Ingress with the canary annotations and canary-weight. */
-  | { kind: "nginx" }
-  /** Gateway API: an HTTPRoute whose two backendRefs carry the weights. */
-  | { kind: "gatewayApi"; gateway: { name: string; namespace?: string; sectionName?: string }; hostnames: string[] };
 
 export interface BlueGreenStrategy {
   kind: "blueGreen";

@@ -3,9 +3,6 @@ import { commonLabels } from "./names.js";
 import { meta, type KubeObject, type Workload } from "./objects.js";
 import { SERVICE_PORT } from "./service.js";
 
-export const NGINX_CANARY = "nginx.ingress.kubernetes.io/canary";
-export const NGINX_CANARY_WEIGHT = "nginx.ingress.kubernetes.io/canary-weight";
-
 /** An Ingress (networking.k8s.io/v1) for the environment's host, with TLS when a secret is named. */
 export function renderIngress(w: Workload, ingress: IngressConfig, name: string, backend: string, annotations?: Record<string, string>): KubeObject {
   return {
@@ -18,12 +15,4 @@ export function renderIngress(w: Workload, ingress: IngressConfig, name: string,
       rules: [{ host: ingress.host, http: { paths: [{ path: ingress.path, pathType: "Prefix", backend: { service: { name: backend, port: { number: SERVICE_PORT } } } }] } }],
     },
   };
-}
-
-/**
- * ingress-nginx's canary: a second Ingress for the same host and path, marked canary, whose
- * canary-weight (0-100) is the share of requests sent to the canary Service.
- */
-export function renderNginxCanaryIngress(w: Workload, ingress: IngressConfig, name: string, backend: string, weight: number): KubeObject {
-  return renderIngress(w, ingress, name, backend, { [NGINX_CANARY]: "true", [NGINX_CANARY_WEIGHT]: String(weight) });
 }

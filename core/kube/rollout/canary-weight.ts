@@ -1,4 +1,4 @@
-import type { CanaryStep, TrafficRouter } from "../config/types.js";
+import type { CanaryStep } from "../config/types.js";
 import { keepPreviousWeightUntilCanaryHasReplicas, neverWeightCanaryWithoutReadyPods } from "./safety-rules.js";
 
 /**
@@ -31,9 +31,8 @@ export function canaryReplicas(total: number, weight: number): number {
   return Math.min(total, Math.max(1, Math.ceil((total * weight) / 100)));
 }
 
-/** Pods the stable keeps at `weight`. Only the replica-ratio router scales the stable down. */
-export function stableReplicas(total: number, weight: number, router: TrafficRouter): number {
-  if (router.kind !== "replicas") return total;
+/** Pods the stable keeps at `weight` with the replica-ratio router (the only one that scales the stable down). */
+export function stableReplicas(total: number, weight: number): number {
   if (weight >= 100) return 0;
   return Math.max(1, total - canaryReplicas(total, weight));
 }

@@ -1,9 +1,9 @@
 import type { CanaryStrategy } from "../config/types.js";
 import { save, type Action } from "./actions.js";
 import { analysisStep } from "./analysis-step.js";
-import { canaryReplicas, replicaRatioWeight, routerWeight, stableReplicas, stepWeight } from "./canary-weight.js";
+import { canaryReplicas, routerWeight } from "./canary-weight.js";
 import { readyAt, rolledOut, type Observed } from "./observed.js";
-import { baseObjects, deploymentFor, env, routeAction, startingTotal, type RolloutPlan } from "./plan.js";
+import { baseObjects, canaryRouter, deploymentFor, env, startingTotal, type RolloutPlan } from "./plan.js";
 import { failingRevision, readinessDeadlinePassed, resetWeightBeforeNewRevision } from "./safety-rules.js";
 import { aborting, freshState, nextStep, startOrResume } from "./start.js";
 import type { RolloutState } from "./state.js";
@@ -31,13 +31,9 @@ export function decideCanary(plan: RolloutPlan, obs: Observed): Action {
 }
 
 /** The weight the canary receives now, as the cluster shows it. */
-export function observedCanaryWeight(plan: RolloutPlan, router: CanaryStrategy["router"], obs: Observed): number {
-  const n = plan.names;
-  if (router.kind === "nginx") return obs.ingressWeights[n.canary] ?? 0;
-  if (router.kind === "gatewayApi") return obs.routeWeights[n.stable]?.[n.canary] ?? 0;
-  const canary = obs.deployments[n.canary];
-  const stable = obs.deployments[n.stable];
-  return replicaRatioWeight(canary?.current ? canary.readyReplicas : 0, stable?.current ? stable.readyReplicas : 0);
+export function observedCanaryWeight(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed): number {
+  const { router, ctx } = canaryRouter(plan, strategy.router);
+  return router.observedWeight(ctx, obs);
 }
 
 function progress(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, state: RolloutState): Action {
@@ -52,9 +48,10 @@ function progress(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, st
   if ("setWeight" in step) {
     const weight = step.setWeight;
     const want = canaryReplicas(state.total, weight);
-    const current = observedCanaryWeight(plan, strategy.router, obs);
-    if (strategy.router.kind !== "replicas" && resetWeightBeforeNewRevision(canary?.revision, state.revision, current)) {
-      return routeAction(plan, strategy.router, 0, "reset the weight to 0 before the canary takes another revision");
+    const { router, ctx } = canaryRouter(plan, strategy.router);
+    if (resetWeightBeforeNewRevision(canary?.revision, state.revision, router.observedWeight(ctx, obs))) {
+      const reset = router.release(ctx, obs, "reset the weight to 0 before the canary takes another revision");
+      if (reset) return reset;
     }
     if (!canary || canary.revision !== state.revision || canary.specReplicas < want) {
       return { kind: "apply", objects: [deploymentFor(plan, "canary", want)], reason: `canary: ${want} pod(s) for ${weight}%` };
@@ -66,14 +63,8 @@ function progress(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, st
       }
       return { kind: "wait", reason: `canary: ${ready}/${want} pod(s) ready` };
     }
-    const stable = obs.deployments[n.stable];
-    if (strategy.router.kind === "replicas") {
-      const keep = stableReplicas(state.total, weight, strategy.router);
-      if (stable && stable.specReplicas !== keep) return { kind: "scale", deployment: n.stable, replicas: keep, reason: `stable: ${keep} pod(s) at ${weight}%`, weight };
-    } else {
-      const w = routerWeight(weight, state.weight, ready, want);
-      if (current !== w) return routeAction(plan, strategy.router, w, `route ${w}% to the canary`);
-    }
+    const move = router.applyWeight(ctx, routerWeight(weight, state.weight, ready, want), { obs, total: state.total });
+    if (move) return move;
     return save(nextStep(state, obs.now, { weight }), `step ${state.step}: weight ${weight}% reached`);
   }
 
@@ -104,9 +95,9 @@ function promote(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, sta
     }
     return { kind: "wait", reason: `promote: stable ${stable.readyReplicas}/${replicas} ready` };
   }
-  if (strategy.router.kind !== "replicas" && observedCanaryWeight(plan, strategy.router, obs) > 0) {
-    return routeAction(plan, strategy.router, 0, "promote: all traffic to the stable Deployment");
-  }
+  const { router, ctx } = canaryRouter(plan, strategy.router);
+  const release = router.release(ctx, obs, "promote: all traffic to the stable Deployment");
+  if (release) return release;
   if (canaryLeft(plan, obs)) return { kind: "delete", refs: canaryRefs(plan), reason: "promote: remove the canary" };
   const { message: _m, ...rest } = state;
   return save({ ...rest, phase: "completed", weight: 0, stepStartedAt: obs.now }, `revision ${state.revision} promoted`, "promoted");
@@ -121,7 +112,9 @@ export function abortToStable(plan: RolloutPlan, strategy: CanaryStrategy, obs: 
   const n = plan.names;
   const stable = obs.deployments[n.stable];
   if (state.stableRevision && stable && stable.revision !== state.stableRevision) return { kind: "undo", deployment: n.stable, reason: "abort: the stable Deployment goes back to its previous revision" };
-  if (strategy.router.kind !== "replicas" && observedCanaryWeight(plan, strategy.router, obs) > 0) return routeAction(plan, strategy.router, 0, "abort: 100% of the traffic to stable");
+  const { router, ctx } = canaryRouter(plan, strategy.router);
+  const release = router.release(ctx, obs, "abort: 100% of the traffic to stable");
+  if (release) return release;
   if (stable && stable.specReplicas < state.total && !env(plan).hpa) return { kind: "scale", deployment: n.stable, replicas: state.total, reason: `abort: stable back to ${state.total} pod(s)`, weight: 0 };
   if (stable && stable.revision && readyAt(stable, stable.revision) < Math.min(stable.specReplicas, state.total)) return { kind: "wait", reason: `abort: stable ${stable.readyReplicas}/${state.total} ready` };
   if (canaryLeft(plan, obs)) return { kind: "delete", refs: canaryRefs(plan), reason: "abort: remove the canary", weight: 0 };

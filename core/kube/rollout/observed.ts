@@ -1,7 +1,7 @@
 import { GantryError } from "../../errors.js";
 import { isRecord } from "../json.js";
-import { NGINX_CANARY_WEIGHT } from "../manifests/ingress.js";
 import { REVISION_ANNOTATION } from "../manifests/names.js";
+import { routingKey } from "../routers/router.js";
 import { readState, type RolloutState } from "./state.js";
 
 /** A Deployment as the decisions need it, from `kubectl get -o json`. */
@@ -27,10 +27,8 @@ export interface Observed {
   now: number;
   deployments: Record<string, ObservedDeployment>;
   services: Record<string, { selector: Record<string, string>; annotations: Record<string, string> }>;
-  /** nginx canary Ingresses: their canary-weight annotation. */
-  ingressWeights: Record<string, number>;
-  /** HTTPRoutes: backend name -> weight. */
-  routeWeights: Record<string, Record<string, number>>;
+  /** Every other object read (the traffic routers' Ingresses, HTTPRoutes...), by `Kind/name`: routers read their weight here. */
+  routing: Record<string, { annotations: Record<string, string>; spec: Record<string, unknown> }>;
   /** Highest container restart count among the pods of each revision (their gantry.dev/revision). */
   restarts: Record<string, number>;
   /** A container of the revision's pods the kubelet gave up pulling for (reason: message), by revision. */
@@ -58,7 +56,7 @@ export function parseObserved(json: string, anchor: string, now: number): Observ
     throw new GantryError(`kubectl get printed something that is not JSON: ${json.slice(0, 200)}`);
   }
   const items = isRecord(list) && Array.isArray(list["items"]) ? (list["items"] as unknown[]) : [];
-  const observed: Observed = { now, deployments: {}, services: {}, ingressWeights: {}, routeWeights: {}, restarts: {}, pullFailures: {} };
+  const observed: Observed = { now, deployments: {}, services: {}, routing: {}, restarts: {}, pullFailures: {} };
   for (const item of items) {
     if (!isRecord(item)) continue;
     const kind = item["kind"];
@@ -90,17 +88,6 @@ export function parseObserved(json: string, anchor: string, now: number): Observ
         const state = readState(annotations, `service/${name}`);
         if (state) observed.state = state;
       }
-    } else if (kind === "Ingress") {
-      const w = annotations[NGINX_CANARY_WEIGHT];
-      if (w !== undefined) observed.ingressWeights[name] = Number(w);
-    } else if (kind === "HTTPRoute") {
-      const weights: Record<string, number> = {};
-      for (const rule of Array.isArray(spec["rules"]) ? (spec["rules"] as unknown[]).map(record) : []) {
-        for (const ref of Array.isArray(rule["backendRefs"]) ? (rule["backendRefs"] as unknown[]).map(record) : []) {
-          weights[String(ref["name"])] = num(ref["weight"], 1);
-        }
-      }
-      observed.routeWeights[name] = weights;
     } else if (kind === "Pod") {
       // By revision, not track: pods of an aborted canary may still be terminating when the next starts.
       const revision = annotations[REVISION_ANNOTATION];
@@ -110,6 +97,8 @@ export function parseObserved(json: string, anchor: string, now: number): Observ
       observed.restarts[revision] = Math.max(observed.restarts[revision] ?? 0, most);
       const waiting = statuses.map((s) => record(record(s["state"])["waiting"])).find((w) => PULL_GIVEN_UP.includes(String(w["reason"])));
       if (waiting && !observed.pullFailures[revision]) observed.pullFailures[revision] = `${String(waiting["reason"])}: ${String(waiting["message"] ?? "no message")}`;
+    } else if (typeof kind === "string") {
+      observed.routing[routingKey(kind, name)] = { annotations, spec };
     }
   }
   return observed;

@@ -1,13 +1,12 @@
-import type { CanaryStrategy, Environment } from "../config/types.js";
+import type { Environment, TrafficRouter } from "../config/types.js";
 import { renderHpa, renderPdb } from "../manifests/availability.js";
 import { renderConfigMap } from "../manifests/config-map.js";
 import { renderDeployment, revisionOf } from "../manifests/deployment.js";
-import { renderHttpRoute } from "../manifests/http-route.js";
-import { renderIngress, renderNginxCanaryIngress } from "../manifests/ingress.js";
 import { objectNames, type Track } from "../manifests/names.js";
 import type { KubeObject, Workload } from "../manifests/objects.js";
 import { renderService } from "../manifests/service.js";
-import type { Action } from "./actions.js";
+import { routerFor } from "../routers/registry.js";
+import { mainIngress, type Router, type RouterContext } from "../routers/router.js";
 
 /** A rollout to walk: what to deploy, and the names of everything involved. */
 export interface RolloutPlan {
@@ -52,17 +51,17 @@ export function baseObjects(plan: RolloutPlan, current: { activeColour?: "blue" 
   const n = plan.names;
   const e = env(plan);
   const s = e.strategy;
+  const canary = s.kind === "canary" ? canaryRouter(plan, s.router) : undefined;
   const objects: (KubeObject | undefined)[] = [renderConfigMap(w), renderPdb(w)];
   if (s.kind === "blueGreen") {
     const active = current.activeColour ?? "blue";
     objects.push(renderService(w, n.stable, active), renderHpa(w, n[active]));
   } else {
-    const shared = s.kind === "canary" && s.router.kind === "replicas";
-    objects.push(renderService(w, n.stable, shared ? undefined : "stable"), renderHpa(w, n.stable));
-    if (s.kind === "canary") objects.push(renderService(w, n.canary, "canary"));
+    objects.push(renderService(w, n.stable, canary?.router.sharesService ? undefined : "stable"), renderHpa(w, n.stable));
+    if (canary) objects.push(renderService(w, n.canary, "canary"));
   }
-  if (e.ingress && !(s.kind === "canary" && s.router.kind === "gatewayApi")) objects.push(renderIngress(w, e.ingress, n.stable, n.stable));
-  if (s.kind === "canary" && s.router.kind === "gatewayApi") objects.push(renderHttpRoute(w, s.router, n.stable, { stable: n.stable, canary: n.canary }, current.routeWeight));
+  // The canary's router renders the entry point (Ingress, HTTPRoute) at the current weight.
+  objects.push(...(canary ? canary.router.render(canary.ctx, current.routeWeight) : mainIngress(plan)));
   return objects.filter((o): o is KubeObject => o !== undefined);
 }
 
@@ -76,14 +75,7 @@ export function renderEnvironment(plan: RolloutPlan): KubeObject[] {
   return [...baseObjects(plan, { routeWeight: 0 }), deploymentFor(plan, main, env(plan).replicas)];
 }
 
-/** The action that sets a traffic router's weight (nginx canary Ingress, HTTPRoute backendRefs). */
-export function routeAction(plan: RolloutPlan, router: CanaryStrategy["router"], weight: number, reason: string): Action {
-  const w = plan.workload;
-  const n = plan.names;
-  if (router.kind === "gatewayApi") {
-    return { kind: "apply", objects: [renderHttpRoute(w, router, n.stable, { stable: n.stable, canary: n.canary }, weight)], reason, weight };
-  }
-  // nginx: weight 0 removes the canary Ingress, so no canary object is left after an abort.
-  if (weight === 0) return { kind: "delete", refs: [`ingress/${n.canary}`], reason, weight };
-  return { kind: "apply", objects: [renderNginxCanaryIngress(w, env(plan).ingress!, n.canary, n.canary, weight)], reason, weight };
+/** The canary's traffic router and what its calls receive. */
+export function canaryRouter<C extends TrafficRouter>(plan: RolloutPlan, config: C): { router: Router<C>; ctx: RouterContext<C> } {
+  return { router: routerFor(config), ctx: { plan, config } };
 }

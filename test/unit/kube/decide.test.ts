@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GantryError } from "../../../core/errors.js";
+import { NGINX_CANARY, NGINX_CANARY_WEIGHT } from "../../../core/kube/routers/nginx.js";
 import { decide } from "../../../core/kube/rollout/decide.js";
 import { parseObserved, type Observed, type ObservedDeployment } from "../../../core/kube/rollout/observed.js";
 import { planRollout } from "../../../core/kube/rollout/plan.js";
@@ -17,7 +18,12 @@ function state(over: Partial<RolloutState>): RolloutState {
   return { strategy: "canary", revision: plan.revision, image: IMAGE_B, stableRevision: "old", phase: "progressing", step: 0, weight: 0, total: 4, stepStartedAt: T0, ...over };
 }
 function observed(over: Partial<Observed>): Observed {
-  return { now: T0 + 1000, deployments: { "hello-api": dep("hello-api", "old", 4) }, services: {}, ingressWeights: {}, routeWeights: {}, restarts: {}, pullFailures: {}, ...over };
+  return { now: T0 + 1000, deployments: { "hello-api": dep("hello-api", "old", 4) }, services: {}, routing: {}, restarts: {}, pullFailures: {}, ...over };
+}
+
+/** The nginx canary Ingress as parseObserved records it. */
+function canaryIngressAt(weight: number): Observed["routing"] {
+  return { "Ingress/hello-api-canary": { annotations: { [NGINX_CANARY]: "true", [NGINX_CANARY_WEIGHT]: String(weight) }, spec: {} } };
 }
 
 describe("decide() over observed states (nginx canary)", () => {
@@ -41,19 +47,19 @@ describe("decide() over observed states (nginx canary)", () => {
     const deployments = { "hello-api": dep("hello-api", "old", 4), "hello-api-canary": dep("hello-api-canary", plan.revision, 1) };
     const route = decide(plan, observed({ state: state({}), deployments }));
     expect(route).toMatchObject({ kind: "apply", weight: 25 });
-    const next = decide(plan, observed({ state: state({}), deployments, ingressWeights: { "hello-api-canary": 25 } }));
+    const next = decide(plan, observed({ state: state({}), deployments, routing: canaryIngressAt(25) }));
     expect(next).toMatchObject({ kind: "save", state: { step: 1, weight: 25 } });
   });
 
   it("keeps the previous weight while the canary scales up for the next step", () => {
     const deployments = { "hello-api": dep("hello-api", "old", 4), "hello-api-canary": dep("hello-api-canary", plan.revision, 2, 1) };
-    const a = decide(plan, observed({ state: state({ step: 2, weight: 25 }), deployments, ingressWeights: { "hello-api-canary": 25 } }));
+    const a = decide(plan, observed({ state: state({ step: 2, weight: 25 }), deployments, routing: canaryIngressAt(25) }));
     expect(a.kind).toBe("wait");
   });
 
   it("resets the weight to 0 before the canary is pointed at another revision", () => {
     const deployments = { "hello-api": dep("hello-api", "old", 4), "hello-api-canary": dep("hello-api-canary", "something-else", 1) };
-    const a = decide(plan, observed({ state: state({ step: 0 }), deployments, ingressWeights: { "hello-api-canary": 25 } }));
+    const a = decide(plan, observed({ state: state({ step: 0 }), deployments, routing: canaryIngressAt(25) }));
     expect(a).toMatchObject({ kind: "delete", refs: ["ingress/hello-api-canary"], weight: 0 });
   });
 
@@ -73,7 +79,7 @@ describe("decide() over observed states (nginx canary)", () => {
   it("abort: 100% to stable first, then the canary removed, then aborted", () => {
     const deployments = { "hello-api": dep("hello-api", "old", 4), "hello-api-canary": dep("hello-api-canary", plan.revision, 1) };
     const s = state({ phase: "aborting", weight: 25, message: "x" });
-    expect(decide(plan, observed({ state: s, deployments, ingressWeights: { "hello-api-canary": 25 } }))).toMatchObject({ kind: "delete", refs: ["ingress/hello-api-canary"] });
+    expect(decide(plan, observed({ state: s, deployments, routing: canaryIngressAt(25) }))).toMatchObject({ kind: "delete", refs: ["ingress/hello-api-canary"] });
     expect(decide(plan, observed({ state: s, deployments }))).toMatchObject({ kind: "delete", refs: ["deployment/hello-api-canary", "service/hello-api-canary"] });
     // The canary Service alone (a run killed after deleting the Deployment) is removed too.
     const onlyService = { "hello-api-canary": { selector: {}, annotations: {} } };

@@ -58,7 +58,7 @@ describe("canary weights", () => {
         // The smallest pod count whose share reaches the weight (rounding up, never under-weighting).
         expect(c / total).toBeGreaterThanOrEqual(w / 100);
         if (c > 1) expect((c - 1) / total).toBeLessThan(w / 100);
-        const s = stableReplicas(total, w, { kind: "replicas" });
+        const s = stableReplicas(total, w);
         expect(s).toBeGreaterThanOrEqual(1);
         if (c < total) expect(c + s).toBe(total);
       }
@@ -69,12 +69,9 @@ describe("canary weights", () => {
     expect(canaryReplicas(10, 5)).toBe(1);
   });
   it("replica router: the stable keeps a pod below 100% (the only time the sum exceeds the total), and none at 100%", () => {
-    expect(stableReplicas(1, 5, { kind: "replicas" })).toBe(1);
-    expect(stableReplicas(4, 100, { kind: "replicas" })).toBe(0);
+    expect(stableReplicas(1, 5)).toBe(1);
+    expect(stableReplicas(4, 100)).toBe(0);
     expect(canaryReplicas(4, 100)).toBe(4);
-  });
-  it("real routers keep the stable at full size", () => {
-    expect(stableReplicas(4, 50, { kind: "nginx" })).toBe(4);
   });
   it("the weight in force is the last setWeight reached", () => {
     const steps = [{ setWeight: 5 }, { pause: {} }, { setWeight: 50 }];

@@ -1,0 +1,42 @@
+import { gatewayApi } from "./gateway-api.js";
+import { nginx } from "./nginx.js";
+import { replicas } from "./replicas.js";
+import type { Router, RouterConfig } from "./router.js";
+
+/** The traffic routers, by kind: a new router is one file in this folder and one line here. */
+const BUILT_IN = {
+  replicas,
+  nginx,
+  gatewayApi,
+};
+
+type ConfigsOf<T> = { [K in keyof T]: T[K] extends Router<infer C, infer _Input> ? C : never };
+
+/**
+ * Every router's settings, by kind. Derived from BUILT_IN; a test that registers a router of its
+ * own declares it here too (declaration merging) and calls registerRouter.
+ */
+export interface RouterConfigs extends ConfigsOf<typeof BUILT_IN> {}
+
+/** How traffic is split between the stable and the canary pods: one registered router's settings. */
+export type TrafficRouter = RouterConfigs[keyof RouterConfigs];
+
+const registered = new Map<string, Router<RouterConfig>>(Object.values(BUILT_IN).map((r) => [r.kind, r as unknown as Router<RouterConfig>]));
+
+/** Adds a router whose settings are declared in RouterConfigs (tests; built-in routers are in BUILT_IN). */
+export function registerRouter<K extends keyof RouterConfigs>(router: Router<RouterConfigs[K]> & { kind: K }): void {
+  registered.set(router.kind, router as unknown as Router<RouterConfig>);
+}
+
+/** The router of `config`: registered, since its kind is a key of RouterConfigs. */
+export function routerFor<C extends TrafficRouter>(config: C): Router<C> {
+  const router = registered.get(config.kind);
+  // Only a kind declared by merging but never passed to registerRouter gets here.
+  if (!router) throw new Error(`traffic router "${config.kind}" is declared but not registered (registerRouter)`);
+  return router as unknown as Router<C>;
+}
+
+/** The routers the pipeline file's schema offers, in registration order. */
+export function registeredRouters(): Router<RouterConfig>[] {
+  return [...registered.values()];
+}
