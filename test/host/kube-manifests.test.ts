@@ -8,7 +8,8 @@ import { applyArgv } from "../../core/kube/kubectl.js";
 import { renderDeployment } from "../../core/kube/manifests/deployment.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import { toYaml } from "../../core/kube/manifests/yaml.js";
-import { planRollout, renderEnvironment } from "../../core/kube/rollout/plan.js";
+import { renderEnvironment } from "../../core/kube/rollout/base-objects.js";
+import { planRollout } from "../../core/kube/rollout/plan.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
 import { installGatewayApi, restrictedNamespace } from "../support/kube-host.js";
 

@@ -1,13 +1,27 @@
 // Checks of `environments.<name>` that need more than one field: settings that would defeat the
 // analysis gate or break every rollout, and objects the API server would refuse at deploy time.
 // Each problem names the field it is about, so the loader reports file:line:column and the path.
-import type { z } from "zod";
-
 import { byteLength, compareQuantities, CONFIG_MAP_MAX_BYTES, ENV_MAX_BYTES } from "./api-limits.js";
 import { isServiceName, SERVICE_NAME_RULE } from "../manifests/objects.js";
-import type { environmentSchema } from "./schema.js";
 
-type Parsed = z.output<typeof environmentSchema>;
+/** An analysis run's own count and failureLimit, where a step or blue-green overrides the defaults. */
+type RunOverride = { count?: number | undefined; failureLimit?: number | undefined } | null | undefined;
+
+/**
+ * The parsed environment (schema.ts's output), as far as these rules read it: declared here so
+ * that this file does not import the schema that runs it.
+ */
+interface Parsed {
+  replicas: number;
+  resources: { requests: { cpu: string; memory: string }; limits: { cpu?: string | undefined; memory: string } };
+  env: Record<string, string>;
+  config: Record<string, string>;
+  secrets: (string | { name: string; key?: string | undefined; env?: string | undefined })[];
+  hpa?: { minReplicas?: number | undefined } | undefined;
+  pdb?: { minAvailable?: number | string | undefined } | undefined;
+  analysis?: { count: number; failureLimit: number } | undefined;
+  strategy: { type: "rolling" } | { type: "canary"; steps?: { analysis?: RunOverride }[] | undefined } | { type: "blueGreen"; prePromotionAnalysis?: RunOverride | boolean };
+}
 type Path = (string | number)[];
 /** `ctx.addIssue` of a zod refinement, reduced to what these rules use. */
 export type Report = (path: Path, message: string) => void;
@@ -77,7 +91,7 @@ function analysisRunRules(e: Parsed, report: Report): void {
     if (failureLimit >= count) report(path, `failureLimit ${failureLimit} tolerates every one of the ${count} measurement(s), so a canary failing all of them would pass; it must be below count (at most ${count - 1})`);
   };
   check(a.count, a.failureLimit, ["analysis", "failureLimit"]);
-  const run = (r: { count?: number | undefined; failureLimit?: number | undefined } | null | undefined, path: Path) => {
+  const run = (r: RunOverride, path: Path) => {
     if (!r || (r.count === undefined && r.failureLimit === undefined)) return; // the defaults, checked above
     check(r.count ?? a.count, r.failureLimit ?? a.failureLimit, [...path, r.failureLimit !== undefined ? "failureLimit" : "count"]);
   };

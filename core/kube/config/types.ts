@@ -1,6 +1,12 @@
-import type { TrafficRouter } from "../routers/registry.js";
+/**
+ * Every traffic router's settings, by kind. routers/registry.ts fills it from the routers it
+ * registers (declaration merging), so this file imports nothing from routers/ and a kind no router
+ * registers is no TrafficRouter.
+ */
+export interface RouterConfigs {}
 
-export type { TrafficRouter };
+/** How traffic is split between the stable and the canary pods: one registered router's settings. */
+export type TrafficRouter = RouterConfigs[keyof RouterConfigs];
 
 /**
  * One deployment environment, as `environments.<name>` of a pipeline file describes it once

@@ -1,8 +1,12 @@
 import { GantryError } from "../../errors.js";
 import { isRecord } from "../json.js";
 import { REVISION_ANNOTATION } from "../manifests/names.js";
-import { routingKey } from "../routers/router.js";
 import { readState, type RolloutState } from "./state.js";
+
+/** `kind/name` of a routed object in Observed.routing (the raw object from `kubectl get`). */
+export function routingKey(kind: string, name: string): string {
+  return `${kind}/${name}`;
+}
 
 /** A Deployment as the decisions need it, from `kubectl get -o json`. */
 export interface ObservedDeployment {

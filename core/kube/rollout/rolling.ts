@@ -1,6 +1,7 @@
 import { save, type Action } from "./actions.js";
 import { rolledOut, type Observed } from "./observed.js";
-import { baseObjects, deploymentFor, env, startingTotal, type RolloutPlan } from "./plan.js";
+import { baseObjects } from "./base-objects.js";
+import { deploymentFor, env, startingTotal, type RolloutPlan } from "./plan.js";
 import { failingRevision, readinessDeadlinePassed } from "./safety-rules.js";
 import { aborting, freshState, startOrResume } from "./start.js";
 import type { RolloutState } from "./state.js";

@@ -1,6 +1,7 @@
 import { gatewayApi } from "./gateway-api.js";
 import { nginx } from "./nginx.js";
 import { replicas } from "./replicas.js";
+import type { RouterConfigs, TrafficRouter } from "../config/types.js";
 import type { Router, RouterConfig } from "./router.js";
 
 /** The traffic routers, by kind: a new router is one file in this folder and one line here. */
@@ -13,13 +14,12 @@ const BUILT_IN = {
 type ConfigsOf<T> = { [K in keyof T]: T[K] extends Router<infer C, infer _Input> ? C : never };
 
 /**
- * Every router's settings, by kind. Derived from BUILT_IN; a test that registers a router of its
- * own declares it here too (declaration merging) and calls registerRouter.
+ * Every router's settings, by kind, derived from BUILT_IN into config/types.ts' RouterConfigs; a
+ * test that registers a router of its own declares it there too and calls registerRouter.
  */
-export interface RouterConfigs extends ConfigsOf<typeof BUILT_IN> {}
-
-/** How traffic is split between the stable and the canary pods: one registered router's settings. */
-export type TrafficRouter = RouterConfigs[keyof RouterConfigs];
+declare module "../config/types.js" {
+  interface RouterConfigs extends ConfigsOf<typeof BUILT_IN> {}
+}
 
 const registered = new Map<string, Router<RouterConfig>>(Object.values(BUILT_IN).map((r) => [r.kind, r as unknown as Router<RouterConfig>]));
 

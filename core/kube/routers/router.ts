@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { renderIngress } from "../manifests/ingress.js";
 import type { KubeObject } from "../manifests/objects.js";
 import type { Action } from "../rollout/actions.js";
-import type { Observed } from "../rollout/observed.js";
+import { routingKey, type Observed } from "../rollout/observed.js";
 import type { RolloutPlan } from "../rollout/plan.js";
 
 /** A router's settings in the Environment: its `kind` (the registry's key) and what it needs. */
@@ -65,10 +65,6 @@ export interface Router<C extends RouterConfig, Input extends z.ZodObject = z.Zo
   release(ctx: RouterContext<C>, obs: Observed, reason: string): Action | undefined;
 }
 
-/** `kind/name` of a routed object in Observed.routing (the raw object from `kubectl get`). */
-export function routingKey(kind: string, name: string): string {
-  return `${kind}/${name}`;
-}
 
 /** The router's object `kind/name` as observed, or undefined when the cluster has none. */
 export function routedObject(obs: Observed, kind: string, name: string): Observed["routing"][string] | undefined {

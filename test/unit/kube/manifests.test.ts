@@ -5,7 +5,8 @@ import { configMapName, renderConfigMap } from "../../../core/kube/manifests/con
 import { renderDeployment, revisionOf } from "../../../core/kube/manifests/deployment.js";
 import { readOnlyWorkload, workload } from "../../../core/kube/manifests/objects.js";
 import { toYaml } from "../../../core/kube/manifests/yaml.js";
-import { planRollout, renderEnvironment } from "../../../core/kube/rollout/plan.js";
+import { renderEnvironment } from "../../../core/kube/rollout/base-objects.js";
+import { planRollout } from "../../../core/kube/rollout/plan.js";
 import { DIGEST_A, environment, hello, IMAGE_A, IMAGE_B } from "./fixtures.js";
 
 const container = (d: Record<string, any>) => d.spec.template.spec.containers[0];

@@ -8,7 +8,8 @@ import type { KubeObject } from "../../../core/kube/manifests/objects.js";
 import { workload } from "../../../core/kube/manifests/objects.js";
 import type { Ports } from "../../../core/kube/ports.js";
 import { parseObserved } from "../../../core/kube/rollout/observed.js";
-import { planRollout, renderEnvironment, type RolloutPlan } from "../../../core/kube/rollout/plan.js";
+import { renderEnvironment } from "../../../core/kube/rollout/base-objects.js";
+import { planRollout, type RolloutPlan } from "../../../core/kube/rollout/plan.js";
 import { abort, promote, runRollout, status } from "../../../core/kube/runner.js";
 import { registeredRouters, registerRouter, routerFor } from "../../../core/kube/routers/registry.js";
 import { releaseWeight, routedObject, type Router, type RouterContext } from "../../../core/kube/routers/router.js";
@@ -21,7 +22,7 @@ interface SmiRouter {
   apiVersion: string;
 }
 
-declare module "../../../core/kube/routers/registry.js" {
+declare module "../../../core/kube/config/types.js" {
   interface RouterConfigs {
     smi: SmiRouter;
   }

@@ -31,39 +31,6 @@ const DOMAIN_ALLOWED: Record<string, { may: string[]; why: string }> = {
   "core/embedded": { may: ["core/kube", "core/image", "core/pipeline"], why: "the demo is a pipeline and a cluster of its own, built from the others" },
 };
 
-/**
- * Circles made of `import type` only: erased before anything loads, but still two files that cannot
- * change apart. Each is listed with where it is to be cut, and this list only shrinks.
- */
-const KNOWN_TYPE_CIRCLES: string[][] = [
-  // environment-rules.ts types its input as z.output<typeof environmentSchema>; schema.ts runs the
-  // rules. schema.ts is being reshaped by the router seam (issue 20, item 2): cut it there.
-  ["core/kube/config/environment-rules.ts", "core/kube/config/schema.ts"],
-  // config/types.ts takes the environment's TrafficRouter from routers/registry.ts (the union of the
-  // registered routers' settings), and the routers and the manifests they render type their input
-  // with config/types.ts. Cut it by having each router declare its settings into an interface of
-  // config/types.ts (declaration merging), so that types.ts imports nothing from routers/.
-  [
-    "core/kube/config/types.ts",
-    "core/kube/manifests/availability.ts",
-    "core/kube/manifests/config-map.ts",
-    "core/kube/manifests/deployment.ts",
-    "core/kube/manifests/ingress.ts",
-    "core/kube/manifests/objects.ts",
-    "core/kube/manifests/service.ts",
-    "core/kube/rollout/actions.ts",
-    "core/kube/rollout/canary-weight.ts",
-    "core/kube/rollout/observed.ts",
-    "core/kube/rollout/plan.ts",
-    "core/kube/rollout/state.ts",
-    "core/kube/routers/gateway-api.ts",
-    "core/kube/routers/nginx.ts",
-    "core/kube/routers/registry.ts",
-    "core/kube/routers/replicas.ts",
-    "core/kube/routers/router.ts",
-  ],
-];
-
 describe("the import graph", () => {
   it("is read whole: static, type-only and dynamic imports through package.json imports are edges", () => {
     expect(edges.length).toBeGreaterThan(500);
@@ -77,8 +44,8 @@ describe("the import graph", () => {
     expect(circles(loading)).toEqual([]);
   });
 
-  it("has no circle of type imports but the known ones, which are still there", () => {
-    expect(circles(edges)).toEqual(KNOWN_TYPE_CIRCLES);
+  it("has no circle of type imports either: two files that cannot change apart", () => {
+    expect(circles(edges)).toEqual([]);
   });
 
   it("has no arrow from the adapters up into the Dagger surface", () => {

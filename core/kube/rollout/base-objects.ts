@@ -1,0 +1,49 @@
+// What a rollout applies around its Deployments, through the canary's traffic router. Apart from
+// plan.ts so that the routers, which read a RolloutPlan, are not imported by the file declaring it.
+import type { TrafficRouter } from "../config/types.js";
+import { renderHpa, renderPdb } from "../manifests/availability.js";
+import { renderConfigMap } from "../manifests/config-map.js";
+import type { KubeObject } from "../manifests/objects.js";
+import { renderService } from "../manifests/service.js";
+import { routerFor } from "../routers/registry.js";
+import { mainIngress, type Router, type RouterContext } from "../routers/router.js";
+import { deploymentFor, env, type RolloutPlan } from "./plan.js";
+
+/**
+ * Objects that exist whatever the step: the ConfigMap of the revision (old ones stay, for
+ * rollbacks), Services, HPA, PDB, the main Ingress, and the HTTPRoute at its current weight. Applying
+ * them never moves traffic.
+ */
+export function baseObjects(plan: RolloutPlan, current: { activeColour?: "blue" | "green"; routeWeight: number }): KubeObject[] {
+  const w = plan.workload;
+  const n = plan.names;
+  const e = env(plan);
+  const s = e.strategy;
+  const canary = s.kind === "canary" ? canaryRouter(plan, s.router) : undefined;
+  const objects: (KubeObject | undefined)[] = [renderConfigMap(w), renderPdb(w)];
+  if (s.kind === "blueGreen") {
+    const active = current.activeColour ?? "blue";
+    objects.push(renderService(w, n.stable, active), renderHpa(w, n[active]));
+  } else {
+    objects.push(renderService(w, n.stable, canary?.router.sharesService ? undefined : "stable"), renderHpa(w, n.stable));
+    if (canary) objects.push(renderService(w, n.canary, "canary"));
+  }
+  // The canary's router renders the entry point (Ingress, HTTPRoute) at the current weight.
+  objects.push(...(canary ? canary.router.render(canary.ctx, current.routeWeight) : mainIngress(plan)));
+  return objects.filter((o): o is KubeObject => o !== undefined);
+}
+
+/**
+ * Every object of the service as it stands after a completed rollout (or a first deploy): what
+ * `manifests` prints and what a server-side dry-run checks.
+ */
+export function renderEnvironment(plan: RolloutPlan): KubeObject[] {
+  const s = env(plan).strategy;
+  const main = s.kind === "blueGreen" ? "blue" : "stable";
+  return [...baseObjects(plan, { routeWeight: 0 }), deploymentFor(plan, main, env(plan).replicas)];
+}
+
+/** The canary's traffic router and what its calls receive. */
+export function canaryRouter<C extends TrafficRouter>(plan: RolloutPlan, config: C): { router: Router<C>; ctx: RouterContext<C> } {
+  return { router: routerFor(config), ctx: { plan, config } };
+}
