@@ -855,7 +855,7 @@ declare module "@dagger.io/dagger" {
      */
     image: () => Promise<string>;
     /**
-     * Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call deploy --environment staging markdown
+     * Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call demo markdown
      */
     markdown: () => Promise<string>;
     /**
