@@ -105,8 +105,11 @@ function oneFunctionSource(dir: string): string {
   return dir;
 }
 
-const gantryState = { config: "pipelines/gantry.yaml", ref: "", version: "", commit: "", sourceDateEpoch: 0 };
+const settings = { config: "pipelines/gantry.yaml", ref: "", version: "", commit: "", sourceDateEpoch: 0 };
+const gantryState = { settings };
 const source = "sim-directory-repository";
+/** Environment's state as the runtime hands it back: the nested Settings and ClusterAccess objects as JSON, the source as an ID. */
+const environmentState = { settings, source, name: "", access: { kubectlImage: "" } };
 const cases: { label: string; module: "hello" | "gantry"; call: SimulatedCall }[] = [
   { label: "one-function module", module: "hello", call: { module: "hello", parentName: "Hello", name: "hello", parent: {}, args: { source } } },
   { label: "gantry build", module: "gantry", call: { module: "gantry", parentName: "Gantry", name: "build", parent: gantryState, args: { source } } },
@@ -116,7 +119,7 @@ const cases: { label: string; module: "hello" | "gantry"; call: SimulatedCall }[
     module: "gantry",
     call: { module: "gantry", parentName: "TestReport", name: "summary", parent: { events: "sim-file-events", exitCode: 0, coverprofile: "sim-file-cover" }, args: {} },
   },
-  { label: "gantry deploy", module: "gantry", call: { module: "gantry", parentName: "Gantry", name: "deploy", parent: gantryState, args: { source } } },
+  { label: "gantry environment deploy", module: "gantry", call: { module: "gantry", parentName: "Environment", name: "deploy", parent: environmentState, args: {} } },
 ];
 
 interface Sample {

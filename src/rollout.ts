@@ -34,7 +34,7 @@ export class Rollout {
     this.markdownText = markdownText;
   }
 
-  /** Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call deploy --environment staging markdown */
+  /** Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call demo markdown */
   @func()
   markdown(): string {
     return this.markdownText;

@@ -126,7 +126,8 @@ export function stageCommands(stage: Stage, target: CallTarget, options: StageCo
       };
     case "deploy": {
       const environment = options.environment ?? stage.environment!;
-      return { reports: [], check: [call("deploy", "--source", ".", "--environment", environment, ...flag("--image", options.image), ...flag("--kubeconfig", options.kubeconfig ?? stage.kubeconfig))] };
+      const access = ["environment", "--source", ".", "--name", environment, ...flag("--kubeconfig", options.kubeconfig ?? stage.kubeconfig)];
+      return { reports: [], check: [call(...access, "deploy", ...flag("--image", options.image))] };
     }
   }
 }

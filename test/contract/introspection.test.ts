@@ -59,12 +59,21 @@ describe("module contract (offline introspection with the SDK's own introspector
   });
 
   it("takes the repository in every function that reads it, defaulting to the caller's repository", () => {
-    for (const name of ["build", "test", "testsPass", "image", "scan", "scanPasses", "scanImage", "scanDirectory", "publish", "sbom", "dockerfile"]) {
+    for (const name of ["build", "test", "testsPass", "image", "scan", "scanPasses", "scanImage", "scanDirectory", "publish", "sbom", "dockerfile", "environment", "demo", "run", "ciFiles"]) {
       const source = gantry().methods[name]!.arguments.source!;
       expect(source.type, name).toEqual(DIRECTORY);
       expect(source.defaultPath, name).toBe("/");
       expect(source.ignore, name).toContain("**/node_modules");
     }
+  });
+
+  it("reads the repository's ignore list from one constant (src/call.ts), which the introspector resolves to its literal", async () => {
+    const { REPOSITORY_IGNORE } = await import("../../src/call.js");
+    const withSource = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((m) => m.arguments.source?.type.name === "Directory"));
+    expect(withSource.length).toBeGreaterThan(10);
+    for (const method of withSource) expect(method.arguments.source!.ignore, method.name).toEqual(REPOSITORY_IGNORE);
+    const uses = moduleFiles().filter((f) => !f.endsWith("client.gen.ts")).map((f) => readFileSync(f, "utf8").match(/ignore: REPOSITORY_IGNORE \}\) source:/g)?.length ?? 0);
+    expect(uses.reduce((a, b) => a + b, 0)).toBe(withSource.length);
   });
 
   it("exposes build, test and the gates", () => {
@@ -163,17 +172,36 @@ describe("module contract (offline introspection with the SDK's own introspector
     expect(run.properties.status).toMatchObject({ isExposed: true, type: STRING });
   });
 
-  it("deploys to an environment and gates its rollout by hand, never cached, with the kubeconfig as a secret and the cluster as a service", () => {
+  it("configures an environment once (its cluster access in one place, cached per session) and rolls out, gates and reads it there", () => {
     const m = gantry().methods;
-    expect(m.manifests).toMatchObject({ returnType: DIRECTORY });
-    expect(Object.keys(m.manifests!.arguments)).toEqual(["source", "environment", "image"]);
-    for (const name of ["deploy", "promote", "abort"]) {
-      expect(m[name], name).toMatchObject({ returnType: obj("Rollout"), cache: "never" });
-      expect(m[name]!.arguments.environment!.type, name).toEqual(STRING);
-      expect(m[name]!.arguments.kubeconfig!.type, name).toEqual(obj("Secret"));
-      expect(m[name]!.arguments.cluster!.type, name).toEqual(obj("Service"));
-    }
-    expect(m.status).toMatchObject({ returnType: STRING, cache: "never" });
+    expect(m.environment).toMatchObject({ returnType: obj("Environment"), cache: "session" });
+    expectArgs(m.environment!.arguments, {
+      source: [DIRECTORY, undefined],
+      name: [STRING, ""],
+      kubeconfig: [obj("Secret"), "optional"],
+      cluster: [obj("Service"), "optional"],
+      kubectlImage: [STRING, ""],
+    });
+    for (const gone of ["deploy", "promote", "abort", "status", "manifests", "analyze"]) expect(m[gone], gone).toBeUndefined();
+    const env = mod.objects.Environment!;
+    expect(Object.values(env.methods).map((f) => [f.name, f.returnType, f.cache])).toEqual([
+      ["deploy", obj("Rollout"), "never"],
+      ["promote", obj("Rollout"), "never"],
+      ["abort", obj("Rollout"), "never"],
+      ["status", STRING, "never"],
+      ["manifests", DIRECTORY, undefined],
+      ["analyze", STRING, "never"],
+    ]);
+    expectArgs(env.methods.deploy!.arguments, { image: [STRING, ""], repository: [STRING, "optional"], approve: [list(STRING), []] });
+    expectArgs(env.methods.promote!.arguments, { full: [BOOL, false] });
+    expectArgs(env.methods.abort!.arguments, { reason: [STRING, ""] });
+    expectArgs(env.methods.manifests!.arguments, { image: [STRING, undefined] });
+    expectArgs(env.methods.analyze!.arguments, { from: [STRING, ""], to: [STRING, ""], at: [STRING, ""], track: [STRING, "canary"] });
+    // Each cluster argument appears once in the API: on environment (and run, which spans environments).
+    const clusterArgs = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((f) => "kubeconfig" in f.arguments).map((f) => `${o.name}.${f.name}`));
+    expect(clusterArgs).toEqual(["Gantry.environment", "Gantry.run"]);
+    expect(env.properties.settings!.type).toEqual(obj("Settings"));
+    expect(env.properties.access!.type).toEqual(obj("ClusterAccess"));
     const rollout = mod.objects.Rollout!;
     expect(Object.values(rollout.methods).map((f) => [f.name, f.returnType])).toEqual([
       ["markdown", STRING],
@@ -181,6 +209,25 @@ describe("module contract (offline introspection with the SDK's own introspector
     ]);
     expect(rollout.properties.verdict).toMatchObject({ isExposed: true, type: STRING });
     expect(rollout.properties.steps).toMatchObject({ isExposed: true, type: list(STRING) });
+  });
+
+  it("runs the embedded demo as its own function, never cached", () => {
+    const demo = gantry().methods.demo!;
+    expect(demo).toMatchObject({ returnType: obj("Rollout"), cache: "never" });
+    expectArgs(demo.arguments, {
+      source: [DIRECTORY, undefined],
+      badCanary: [BOOL, false],
+      kubernetesImage: [STRING, ""],
+      registryImage: [STRING, ""],
+      prometheusImage: [STRING, ""],
+    });
+  });
+
+  it("shares one Settings object between Gantry and the objects it returns, instead of copies of each setting", () => {
+    expect(gantry().properties.settings!.type).toEqual(obj("Settings"));
+    expect(mod.objects.Image!.properties.settings!.type).toEqual(obj("Settings"));
+    expect(Object.keys(mod.objects.Image!.constructor!.arguments)).toEqual(["settings", "source", "options"]);
+    expect(Object.keys(mod.objects.Settings!.properties)).toEqual(["config", "ref", "version", "commit", "sourceDateEpoch"]);
   });
 
   it("offers the fixed value lists as enums", () => {

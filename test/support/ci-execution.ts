@@ -104,6 +104,6 @@ export function intendedCalls(stage: Stage, pipeline: Pipeline, options: CiOptio
       return [call("publish", "--source", ".", ...(username === undefined ? [] : ["--username", username]), "--password", pipeline.publish.password ?? ci.defaultPassword)];
     }
     case "deploy":
-      return [call("deploy", "--source", ".", "--environment", stage.environment!, "--image", ci.deployImage, ...(stage.kubeconfig ? ["--kubeconfig", stage.kubeconfig] : []))];
+      return [call("environment", "--source", ".", "--name", stage.environment!, ...(stage.kubeconfig ? ["--kubeconfig", stage.kubeconfig] : []), "deploy", "--image", ci.deployImage)];
   }
 }
