@@ -139,7 +139,7 @@ describe("wiring: deploy --embedded", () => {
     answerDemo(0);
     const rollout = await gantry().deploy(repository(MEASURED), "", IMAGE, undefined, [], undefined, undefined, "", true);
     expect(rollout.verdict, rollout.reason).toBe("promoted");
-    expect(await rollout.markdown()).toContain("### Before: Rollout of hello-api to staging");
+    expect(rollout.markdown).toContain("### Before: Rollout of hello-api to staging");
 
     const queries = simulation.askedFor("Container.exitCode").map((a) => a.on!).filter((c) => c.lastExec()!.argv[0] === "wget");
     expect(queries.length).toBeGreaterThan(0);
