@@ -101,7 +101,7 @@ export class Image {
   /**
    * Scan the image for one platform with Trivy and judge the findings by the gate. Cached for 10
    * minutes so reports and the check of one job read the same scan.
-   * Example: dagger call image scan reports export --path reports/scan
+   * Example: dagger call image scan --image-name ghcr.io/acme/api:1.2.3 reports export --path reports/scan
    */
   @func({ cache: "10m" })
   async scan(
@@ -113,11 +113,16 @@ export class Image {
     ignoreUnfixed?: boolean,
     /** Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed. */
     failOpen?: boolean,
+    /** The image's published name, e.g. ghcr.io/acme/api:1.2.3: names it in every report and enables the GitLab report. */
+    imageName = "",
+    /** GitHub code-scanning category of the SARIF report, to keep several scans of one commit apart. */
+    sarifCategory = "",
   ): Promise<ScanReport> {
     const { runScan, scanFiles } = await import("#dagger/scan.js");
     const ctx = await this.context({ scan: { severities, ignoreUnfixed, failOpen } });
     const tarball = (await this.container(platform)).asTarball();
-    return ScanReport.of(await runScan({ kind: "image-archive", tarball }, ctx.pipeline.scan, scanFiles(this.source, ctx.pipeline.scan)));
+    const state = await runScan({ kind: "image-archive", tarball }, ctx.pipeline.scan, scanFiles(this.source, ctx.pipeline.scan));
+    return ScanReport.of({ ...state, imageName: imageName || state.imageName }, sarifCategory);
   }
 
   /**

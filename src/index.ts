@@ -42,16 +42,23 @@ export class Gantry {
     this.settings = new Settings(config, ref, version, commit, sourceDateEpoch);
   }
 
-  /** Cross-compile static binaries, one per platform, named <name>_<os>_<arch>. Example: dagger call build export --path dist */
+  /**
+   * Cross-compile static binaries, one per platform, named <name>_<os>_<arch>. Example: dagger call build export --path dist
+   * (from empty Go caches, the constructor untouched: dagger call build --module-cache mod-1 --build-cache build-1 export --path dist)
+   */
   @func()
   async build(
     /** The repository (its pipeline file names the Go module inside it). */
     @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
     /** Target platforms, e.g. linux/amd64 linux/arm64 darwin/arm64. Default: the pipeline's. */
     platforms?: Platform[],
+    /** Cache volume for downloaded modules (GOMODCACHE), e.g. a new name for a build from empty caches. Default: the pipeline's go.moduleCache. */
+    moduleCache?: string,
+    /** Cache volume for compiled packages (GOCACHE). Default: the pipeline's go.buildCache. */
+    buildCache?: string,
   ): Promise<Directory> {
     const { buildBinaries } = await import("#dagger/go-build.js");
-    const ctx = await stageContext(callInput(this.settings, source, { go: { platforms } }));
+    const ctx = await stageContext(callInput(this.settings, source, { go: { platforms, moduleCache, buildCache } }));
     return (await buildBinaries(ctx, ctx.pipeline.go.platforms)).dist;
   }
 
@@ -76,10 +83,14 @@ export class Gantry {
     count?: number,
     /** Stop after the first failing test (-failfast). */
     failfast?: boolean,
+    /** Cache volume for downloaded modules (GOMODCACHE). Default: the pipeline's go.moduleCache. */
+    moduleCache?: string,
+    /** Cache volume for compiled packages and test results (GOCACHE). Default: the pipeline's go.buildCache. */
+    buildCache?: string,
   ): Promise<TestReport> {
     const { runTests } = await import("#dagger/go-test.js");
-    const tested = await runTests(await stageContext(callInput(this.settings, source, { test: { run, skip, race, cover, count, failfast } })));
-    return TestReport.of(tested.events, tested.exitCode, tested.coverprofile, tested.source);
+    const tested = await runTests(await stageContext(callInput(this.settings, source, { go: { moduleCache, buildCache }, test: { run, skip, race, cover, count, failfast } })));
+    return TestReport.of(tested);
   }
 
   /** Gate: the tests pass. Run by `dagger check`. */
@@ -113,7 +124,7 @@ export class Gantry {
   /**
    * Scan the image Gantry builds with Trivy and judge it by the pipeline's gate. Cached for 10
    * minutes, so the reports and the check of one job read one scan.
-   * Example: dagger call scan reports export --path reports/scan
+   * Example: dagger call scan --image-name ghcr.io/acme/api:1.2.3 reports export --path reports/scan
    */
   @func({ cache: "10m" })
   async scan(
@@ -127,8 +138,12 @@ export class Gantry {
     ignoreUnfixed?: boolean,
     /** Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed. */
     failOpen?: boolean,
+    /** The image's published name, e.g. ghcr.io/acme/api:1.2.3: names it in every report and enables the GitLab report. */
+    imageName = "",
+    /** GitHub code-scanning category of the SARIF report, to keep several scans of one commit apart. */
+    sarifCategory = "",
   ): Promise<ScanReport> {
-    return this.image(source).scan(platform, severities, ignoreUnfixed, failOpen);
+    return this.image(source).scan(platform, severities, ignoreUnfixed, failOpen, imageName, sarifCategory);
   }
 
   /** Gate: the image's scan passes. Run by `dagger check`. */

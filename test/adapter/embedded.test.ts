@@ -150,7 +150,7 @@ describe("wiring: demo", () => {
     answerDemo(0);
     const rollout = await demoOf(repository(MEASURED), IMAGE);
     expect(rollout.verdict, rollout.reason).toBe("promoted");
-    expect(await rollout.markdown()).toContain("### Before: Rollout of hello-api to staging");
+    expect(rollout.markdown).toContain("### Before: Rollout of hello-api to staging");
 
     const queries = simulation.askedFor("Container.exitCode").map((a) => a.on!).filter((c) => c.lastExec()!.argv[0] === "wget");
     expect(queries.length).toBeGreaterThan(0);

@@ -127,6 +127,14 @@ declare module "@dagger.io/dagger" {
      * Target platforms, e.g. linux/amd64 linux/arm64 darwin/arm64. Default: the pipeline's.
      */
     platforms?: Platform[];
+    /**
+     * Cache volume for downloaded modules (GOMODCACHE), e.g. a new name for a build from empty caches. Default: the pipeline's go.moduleCache.
+     */
+    moduleCache?: string;
+    /**
+     * Cache volume for compiled packages (GOCACHE). Default: the pipeline's go.buildCache.
+     */
+    buildCache?: string;
   };
 
   export type GantryCiFilesOpts = {
@@ -310,6 +318,14 @@ declare module "@dagger.io/dagger" {
      * Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed.
      */
     failOpen?: boolean;
+    /**
+     * The image's published name, e.g. ghcr.io/acme/api:1.2.3: names it in every report and enables the GitLab report.
+     */
+    imageName: string;
+    /**
+     * GitHub code-scanning category of the SARIF report, to keep several scans of one commit apart.
+     */
+    sarifCategory: string;
   };
 
   export type GantryScanDirectoryOpts = {
@@ -378,6 +394,14 @@ declare module "@dagger.io/dagger" {
      * Stop after the first failing test (-failfast).
      */
     failfast?: boolean;
+    /**
+     * Cache volume for downloaded modules (GOMODCACHE). Default: the pipeline's go.moduleCache.
+     */
+    moduleCache?: string;
+    /**
+     * Cache volume for compiled packages and test results (GOCACHE). Default: the pipeline's go.buildCache.
+     */
+    buildCache?: string;
   };
 
   export type GantryTestsPassOpts = {
@@ -505,6 +529,14 @@ declare module "@dagger.io/dagger" {
      * Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed.
      */
     failOpen?: boolean;
+    /**
+     * The image's published name, e.g. ghcr.io/acme/api:1.2.3: names it in every report and enables the GitLab report.
+     */
+    imageName: string;
+    /**
+     * GitHub code-scanning category of the SARIF report, to keep several scans of one commit apart.
+     */
+    sarifCategory: string;
   };
 
   export type GantryScanReportGitlabOpts = {
@@ -512,17 +544,6 @@ declare module "@dagger.io/dagger" {
      * The scanned image's name as GitLab should show it, e.g. $CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA.
      */
     imageName: string;
-  };
-
-  export type GantryScanReportReportsOpts = {
-    /**
-     * The scanned image's name for the GitLab report and SARIF locations.
-     */
-    imageName: string;
-    /**
-     * Code scanning category for the SARIF run.
-     */
-    category: string;
   };
 
   export type GantryScanReportSarifOpts = {
@@ -541,8 +562,11 @@ declare module "@dagger.io/dagger" {
     id: () => Promise<ID>;
     /**
      * Cross-compile static binaries, one per platform, named <name>_<os>_<arch>. Example: dagger call build export --path dist
+     * (from empty Go caches, the constructor untouched: dagger call build --module-cache mod-1 --build-cache build-1 export --path dist)
      * @param opts.source The repository (its pipeline file names the Go module inside it).
      * @param opts.platforms Target platforms, e.g. linux/amd64 linux/arm64 darwin/arm64. Default: the pipeline's.
+     * @param opts.moduleCache Cache volume for downloaded modules (GOMODCACHE), e.g. a new name for a build from empty caches. Default: the pipeline's go.moduleCache.
+     * @param opts.buildCache Cache volume for compiled packages (GOCACHE). Default: the pipeline's go.buildCache.
      */
     build: (opts?: GantryBuildOpts) => Directory;
     /**
@@ -627,12 +651,14 @@ declare module "@dagger.io/dagger" {
     /**
      * Scan the image Gantry builds with Trivy and judge it by the pipeline's gate. Cached for 10
      * minutes, so the reports and the check of one job read one scan.
-     * Example: dagger call scan reports export --path reports/scan
+     * Example: dagger call scan --image-name ghcr.io/acme/api:1.2.3 reports export --path reports/scan
      * @param opts.source The repository (its pipeline file names the Go module inside it).
      * @param opts.platform Platform of the image to scan. Default: the engine's platform.
      * @param opts.severities Severities that fail the gate. Default: the pipeline's (HIGH, CRITICAL).
      * @param opts.ignoreUnfixed Let findings without a released fix pass the gate.
      * @param opts.failOpen Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed.
+     * @param opts.imageName The image's published name, e.g. ghcr.io/acme/api:1.2.3: names it in every report and enables the GitLab report.
+     * @param opts.sarifCategory GitHub code-scanning category of the SARIF report, to keep several scans of one commit apart.
      */
     scan: (opts?: GantryScanOpts) => GantryScanReport;
     /**
@@ -667,6 +693,8 @@ declare module "@dagger.io/dagger" {
      * @param opts.cover Measure statement coverage.
      * @param opts.count Run each test this many times (-count).
      * @param opts.failfast Stop after the first failing test (-failfast).
+     * @param opts.moduleCache Cache volume for downloaded modules (GOMODCACHE). Default: the pipeline's go.moduleCache.
+     * @param opts.buildCache Cache volume for compiled packages and test results (GOCACHE). Default: the pipeline's go.buildCache.
      */
     test: (opts?: GantryTestOpts) => GantryTestReport;
     /**
@@ -786,11 +814,13 @@ declare module "@dagger.io/dagger" {
     /**
      * Scan the image for one platform with Trivy and judge the findings by the gate. Cached for 10
      * minutes so reports and the check of one job read the same scan.
-     * Example: dagger call image scan reports export --path reports/scan
+     * Example: dagger call image scan --image-name ghcr.io/acme/api:1.2.3 reports export --path reports/scan
      * @param opts.platform Platform of the image to scan. Default: the engine's platform.
      * @param opts.severities Severities that fail the gate. Default: the pipeline's (HIGH, CRITICAL).
      * @param opts.ignoreUnfixed Let findings without a released fix pass the gate.
      * @param opts.failOpen Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed.
+     * @param opts.imageName The image's published name, e.g. ghcr.io/acme/api:1.2.3: names it in every report and enables the GitLab report.
+     * @param opts.sarifCategory GitHub code-scanning category of the SARIF report, to keep several scans of one commit apart.
      */
     scan: (opts?: GantryImageScanOpts) => GantryScanReport;
     /**
@@ -855,7 +885,7 @@ declare module "@dagger.io/dagger" {
      */
     image: () => Promise<string>;
     /**
-     * Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call demo markdown
+     * Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call environment --name staging deploy markdown
      */
     markdown: () => Promise<string>;
     /**
@@ -883,12 +913,14 @@ declare module "@dagger.io/dagger" {
   /**
    * A Trivy scan judged by Gantry's gate: counts, findings, and reports for people, GitHub and GitLab.
    * It holds the report as text, not as engine files, so a scan cached for a few minutes can be
-   * continued from in a later `dagger call` (export the reports, then check) without running Trivy again.
+   * continued from in a later `dagger call` without running Trivy again. The verdict and the reports
+   * are computed when the scan ends and kept as fields, so reading them is served from the object's
+   * state and never starts the module's runtime again (the reports directory is made from text alone).
    */
   export class GantryScanReport {
     id: () => Promise<ID>;
     /**
-     * Fails, listing the findings that fail the gate, unless it passes; export the reports first.
+     * Fails, listing the findings that fail the gate, unless it passes. One call for a gate: dagger call scan-passes
      */
     check: () => Promise<void>;
     /**
@@ -927,12 +959,11 @@ declare module "@dagger.io/dagger" {
     passed: () => Promise<boolean>;
     /**
      * Every report of this one scan in a directory: trivy.json, trivy.sarif, gl-container-scanning-report.json
-     * (with an image name), trivy-junit.xml, summary.md and summary.txt. Nothing runs Trivy again.
-     * Example: dagger call scan reports --image-name ghcr.io/acme/api:1.2.3 export --path reports/scan
-     * @param opts.imageName The scanned image's name for the GitLab report and SARIF locations.
-     * @param opts.category Code scanning category for the SARIF run.
+     * (with an image name), trivy-junit.xml, summary.md, summary.txt and gate.txt (first line passed or
+     * failed, then why: a CI step judges it without calling the module again). Nothing runs Trivy again.
+     * Example: dagger call scan --image-name ghcr.io/acme/api:1.2.3 reports export --path reports/scan
      */
-    reports: (opts?: GantryScanReportReportsOpts) => Directory;
+    reports: () => Directory;
     /**
      * SARIF 2.1.0 for GitHub code scanning, within its upload limits. Example: dagger call scan sarif export --path trivy.sarif
      * @param opts.category Code scanning category, to keep several scans of one commit apart.
@@ -978,12 +1009,15 @@ declare module "@dagger.io/dagger" {
   }
 
   /**
-   * The outcome of a go test run: counts, coverage and reports for CI test views.
+   * The outcome of a go test run: counts, coverage and reports for CI test views. Everything is
+   * computed when the run ends and kept as fields, so reading a count or exporting the reports is
+   * served from the object's state: `dagger call test reports export --path reports/test` starts the
+   * module's runtime once.
    */
   export class GantryTestReport {
     id: () => Promise<ID>;
     /**
-     * Fails, listing the failing tests, unless the suite passed; export reports before calling it.
+     * Fails, listing the failing tests, unless the suite passed. One call for a gate: dagger call tests-pass
      */
     check: () => Promise<void>;
     /**
@@ -1024,8 +1058,9 @@ declare module "@dagger.io/dagger" {
      */
     profile: () => File;
     /**
-     * Every report in one directory: junit.xml, go-test.json, coverage.out, coverage.xml (Cobertura) and summary.md.
-     * Example: dagger call test reports export --path reports/test
+     * Every report in one directory: junit.xml, go-test.json, coverage.out, coverage.xml (Cobertura),
+     * summary.md and gate.txt (first line passed or failed, then why: a CI step judges it without
+     * calling the module again). Example: dagger call test reports export --path reports/test
      */
     reports: () => Directory;
     /**
