@@ -111,7 +111,24 @@ describe("a match step: the chosen requests reach the canary before any weight (
     expect(timeToDetect(plan.workload.env, 2000).explanation).toBe("12s = (failureLimit 0 + 1) x interval 10s + one poll 2s");
   });
 
-  it("a canary of another revision loses the rule before it takes the new one", async () => {
+  it("a canary of another revision loses the rule before it takes the new one (resetWeightBeforeNewRevision)", () => {
+    const plan = abPlan(IMAGE_B);
+    const dep = (name: string, revision: string, replicas: number) => ({ name, revision, specReplicas: replicas, replicas, updatedReplicas: replicas, readyReplicas: replicas, current: true, deadlineExceeded: false });
+    const obs: Observed = {
+      now: Date.UTC(2026, 0, 1),
+      deployments: { "hello-api": dep("hello-api", "old", 4), "hello-api-canary": dep("hello-api-canary", "another", 1) },
+      services: {},
+      routing: { "HTTPRoute/hello-api": { annotations: {}, spec: { rules: [COOKIE_RULE, split(0)] } } },
+      restarts: {},
+      pullFailures: {},
+      state: { strategy: "canary", revision: plan.revision, image: IMAGE_B, stableRevision: "old", phase: "progressing", step: 0, weight: 0, total: 4, stepStartedAt: Date.UTC(2026, 0, 1) },
+    };
+    const reset = decide(plan, obs);
+    expect(reset).toMatchObject({ kind: "apply", reason: "reset the weight to 0 before the canary takes another revision", weight: 0 });
+    expect((reset as { objects: any[] }).objects[0].spec.rules).toEqual([split(0)]);
+  });
+
+  it("a superseded rollout in its match-only step is aborted (rule removed) before the next one starts", async () => {
     const { ports, rules } = setup();
     await runRollout(abPlan(IMAGE_A), ports);
     const b = abPlan(IMAGE_B);
