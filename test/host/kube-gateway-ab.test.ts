@@ -3,6 +3,9 @@
 // standard channel): the rollout loop, unchanged, walks match-only -> weighted -> promoted and
 // aborted, and the HTTPRoute is read back from the API server at each stage. The values the loader
 // accepts are dry-run on the API server (accepted), and the ones it refuses are refused there too.
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { normaliseEnvironment } from "../support/environment.js";
@@ -18,6 +21,8 @@ const GOOD_A = image("a");
 const GOOD_B = image("b");
 const GOOD_C = image("c");
 const FILE = { file: "pipelines/hello.yaml" };
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const ROLLOUT_PROCESS = `${REPO}test/support/rollout-process.ts`;
 
 let cluster: Cluster;
 
@@ -87,16 +92,16 @@ describe("a match step, then the weights, on the real API server", () => {
     await expectNoCanary(ns);
   });
 
-  it("killed after the rule is applied but before the step is recorded, a re-run reads the HTTPRoute back and knows it is in the match-only step", async () => {
+  it("SIGKILLed after the rule is applied but before the step is recorded, a re-run reads the HTTPRoute back and knows it is in the match-only step", async () => {
     const ns = await restrictedNamespace(cluster, "ab-resume");
     await runRollout(plan(ns, ab(), GOOD_A), ports());
-    const b = plan(ns, ab(), GOOD_B);
-    const cut = await runRollout(b, ports(), { maxActions: 3 });
-    expect(cut.verdict).toBe("interrupted");
-    expect(cut.actions.at(-1)?.reason).toBe("route the matched requests, and only them, to the canary");
+    const killed = await rolloutKilledBefore(ns, GOOD_B, "step 0: the matched requests reach the canary");
+    expect(killed.signal, killed.stdout + killed.stderr).toBe("SIGKILL");
     expect((await find(cluster, ns, "service/hello-api")).metadata.annotations["gantry.dev/rollout-step"]).toBe("0");
+    expect(await rules(ns)).toEqual([MATCHED, split(0)]);
     const before = (await find(cluster, ns, "httproute/hello-api")).metadata.resourceVersion;
 
+    const b = plan(ns, ab(), GOOD_B);
     const resumed = await runRollout(b, ports());
     expect(resumed.verdict, resumed.reason).toBe("paused");
     expect(resumed.actions.map((a) => a.reason)).toEqual(["step 0: the matched requests reach the canary"]);
@@ -106,6 +111,15 @@ describe("a match step, then the weights, on the real API server", () => {
     await expectNoCanary(ns);
   });
 });
+
+/** A rollout of `img` in a process of its own (test/support/rollout-process.ts) that SIGKILLs itself just before the action `killBefore`. */
+function rolloutKilledBefore(ns: string, img: string, killBefore: string): Promise<{ signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const input = JSON.stringify({ namespace: ns, raw: ab(), image: img, killBefore });
+  return new Promise((resolve) => {
+    // node --import tsx runs the rollout in this very process, so the signal is the rollout's own (the tsx CLI would relay it as exit 137).
+    execFile(process.execPath, ["--import", "tsx", ROLLOUT_PROCESS, cluster.kubectlPath, cluster.kubeconfig, input], { cwd: REPO, timeout: 5 * 60_000 }, (error, stdout, stderr) => resolve({ signal: error?.signal ?? null, stdout, stderr }));
+  });
+}
 
 describe("sessionAffinity: what the loader accepts the API server accepts, what it refuses the API server refuses", () => {
   const routeOf = (ns: string, sessionAffinity: unknown) => renderEnvironment(plan(ns, ab(sessionAffinity), GOOD_A)).find((o) => o.kind === "HTTPRoute") as any;
