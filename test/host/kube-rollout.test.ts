@@ -6,10 +6,11 @@ import { normaliseEnvironment } from "../support/environment.js";
 import { configMapName } from "../../core/kube/manifests/config-map.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import { weightsOf } from "../../core/kube/report.js";
+import { renderEnvironment } from "../../core/kube/rollout/base-objects.js";
 import { planRollout, type RolloutPlan } from "../../core/kube/rollout/plan.js";
 import { abort, promote, runRollout, status } from "../../core/kube/runner.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
-import { clusterPorts, find, getJson, installGatewayApi, restrictedNamespace } from "../support/kube-host.js";
+import { clusterPorts, dryRun, find, getJson, installGatewayApi, restrictedNamespace } from "../support/kube-host.js";
 
 const image = (c: string) => `ghcr.io/acme/hello-api@sha256:${c.repeat(64)}`;
 const GOOD_A = image("a");
@@ -300,6 +301,17 @@ describe("a namespace that does not exist", () => {
     const after = JSON.parse((await namespaceObject(ns)).stdout).metadata;
     expect(after.labels).toEqual(before.labels);
     expect(after.resourceVersion).toBe(before.resourceVersion);
+  });
+});
+
+describe("Gateway API sessionAffinity needs the experimental channel", () => {
+  it("the standard channel's HTTPRoute has no sessionPersistence: the API server refuses it (test/host/kube-gateway-ab.test.ts runs it on the experimental CRDs)", async () => {
+    const ns = await restrictedNamespace(cluster, "standard-sessions");
+    const raw = { replicas: 2, ingress: { host: "api.example.com" }, strategy: { type: "canary", trafficRouter: { type: "gatewayApi", gateway: "public" }, sessionAffinity: { cookie: {} } } };
+    const route = renderEnvironment(plan(ns, raw, GOOD_A)).find((o) => o.kind === "HTTPRoute")!;
+    const refused = await dryRun(cluster, ns, route);
+    expect(refused.accepted).toBe(false);
+    expect(refused.stderr).toMatch(/\.spec\.rules\[0\]\.sessionPersistence: field not declared in schema/);
   });
 });
 
