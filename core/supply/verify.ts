@@ -67,15 +67,14 @@ export function statementsOf(stdout: string): Statement[] {
 /** Why cosign refused, in words: no signature at all, or one that does not match the trusted identity. */
 export function cosignRefusal(outcome: CosignOutcome, what: string, trusted: TrustedIdentityFacts): string {
   const err = outcome.stderr;
-  const last = err.trim().split("\n").filter(Boolean).at(-1) ?? `cosign exited with ${outcome.status}`;
-  if (/no signatures found|no matching signatures: *$|no matching attestations: *$/m.test(err) && !/invalid signature|verification failed|failed to verify/i.test(err)) {
-    return `${what}: none found on the image (${last.trim()})`;
+  const last = (err.trim().split("\n").filter(Boolean).at(-1) ?? `cosign exited with ${outcome.status}`).trim();
+  // cosign 3.1.3's words: a signature that the key does not verify, then no signature at all.
+  if (/failed to verify signature|do not match threshold|invalid signature|verification failed|certificate identity|expected identity/i.test(err)) {
+    return `${what}: not signed by ${trustedName(trusted)} (${last})`;
   }
-  if (/no matching attestations|none of the attestations matched the predicate type/i.test(err)) return `${what}: none of the image's attestations has this type (${last.trim()})`;
-  if (/invalid signature|verification failed|failed to verify|certificate identity|expected identity/i.test(err)) {
-    return `${what}: not signed by ${trustedName(trusted)} (${last.trim()})`;
-  }
-  return `${what}: cosign could not verify it (${last.trim()})`;
+  if (/none of the attestations matched the predicate type/i.test(err)) return `${what}: none of the image's attestations has this type (${last})`;
+  if (/no signatures found|no matching signatures|no matching attestations/i.test(err)) return `${what}: none found on the image (${last})`;
+  return `${what}: cosign could not verify it (${last})`;
 }
 
 export function trustedName(trusted: TrustedIdentityFacts): string {

@@ -89,7 +89,7 @@ describe("judging a verification", () => {
   it("tells an unsigned image from one signed by another key", () => {
     const none = { status: 1, stdout: "", stderr: "Error: no signatures found\nmain.go:74: error during command execution: no signatures found\n" };
     expect(judge(evidence({ signature: none })).reasons[0]).toMatch(/^signature: none found on the image/);
-    const other = { status: 1, stdout: "", stderr: "Error: no matching signatures: invalid signature when validating ASN.1 encoded signature\n" };
+    const other = { status: 1, stdout: "", stderr: "Error: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1\n" };
     expect(judge(evidence({ signature: other })).reasons[0]).toMatch(/^signature: not signed by the key cosign\.pub/);
   });
 
