@@ -91,3 +91,14 @@ async function ancestryOf(ctx: StageContext, commit: string): Promise<Ancestry> 
   const ctr = withToolDirectory(toolImageContainer("go", ctx.toolchain.image), "go", "/repo/.git", ctx.repository.directory(".git"));
   return ancestryFromStatus(await toolStep("git merge-base --is-ancestor", ctr.withExec(ancestryArgv("/repo/.git", commit), { expect: ReturnType.Any }).exitCode()));
 }
+
+/**
+ * `verify`: the verified attestations as JSON, or an error listing every failed check. With an
+ * environment, its trust settings; one that says `verify: false` is an error here, not a pass.
+ */
+export async function verifyCall(ctx: StageContext, reference: string, environment?: string): Promise<string> {
+  const result = await verifyImage(ctx, reference, environment);
+  if ("skipped" in result) throw new GantryError(`${reference} was not verified: ${result.skipped}; call verify without --environment to check it against publish's key`);
+  if (!result.verified.verified) throw new GantryError(`${reference} is not verified:\n- ${result.verified.reasons.join("\n- ")}`);
+  return JSON.stringify(result.verified, null, 2) + "\n";
+}

@@ -322,6 +322,27 @@ export class Gantry implements ModuleSettings {
     return rolloutObject(await gate(ctx, await environmentNamed(ctx, environment), { kubeconfig, cluster }, { kind: "abort", reason }));
   }
 
+  /**
+   * Verify a pushed image: its signature against the trusted key or keyless identity, then its SBOM,
+   * provenance (this repository, a commit in this checkout's history, this pipeline file) and scan
+   * attestations (a passed gate, recent enough). Fails naming every failed check; returns the
+   * verified attestations as JSON. Deploys run the same check first. Never cached.
+   * Example: dagger call verify --image ghcr.io/acme/api@sha256:0000000000000000000000000000000000000000000000000000000000000000
+   */
+  @func({ cache: "never" })
+  async verify(
+    /** The repository (its pipeline file says whom to trust; its .git answers the history question). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** The image, pinned by digest: repo@sha256:... */
+    image: string,
+    /** Verify as this environment's deploys do (its verify settings). Default: with publish's key (publish.publicKey). */
+    environment = "",
+  ): Promise<string> {
+    const { verifyCall } = await import("#dagger/verify.js");
+    const ctx = await stageContext(callInput(this, source));
+    return verifyCall(ctx, image, environment ? await environmentNamed(ctx, environment) : undefined);
+  }
+
   /** Where the environment's rollout stands, in one line; changes nothing. Example: dagger call status --environment production */
   @func({ cache: "never" })
   async status(

@@ -491,6 +491,21 @@ declare module "@dagger.io/dagger" {
     source?: Directory;
   };
 
+  export type GantryVerifyOpts = {
+    /**
+     * The repository (its pipeline file says whom to trust; its .git answers the history question).
+     */
+    source?: Directory;
+    /**
+     * The image, pinned by digest: repo@sha256:...
+     */
+    image: string;
+    /**
+     * Verify as this environment's deploys do (its verify settings). Default: with publish's key (publish.publicKey).
+     */
+    environment: string;
+  };
+
   export type GantryImageContainerOpts = {
     /**
      * Platform of the container. Default: the engine's platform.
@@ -779,6 +794,17 @@ declare module "@dagger.io/dagger" {
      * @param opts.source The repository (its pipeline file names the Go module inside it).
      */
     testsPass: (opts?: GantryTestsPassOpts) => Promise<void>;
+    /**
+     * Verify a pushed image: its signature against the trusted key or keyless identity, then its SBOM,
+     * provenance (this repository, a commit in this checkout's history, this pipeline file) and scan
+     * attestations (a passed gate, recent enough). Fails naming every failed check; returns the
+     * verified attestations as JSON. Deploys run the same check first. Never cached.
+     * Example: dagger call verify --image ghcr.io/acme/api@sha256:0000000000000000000000000000000000000000000000000000000000000000
+     * @param opts.source The repository (its pipeline file says whom to trust; its .git answers the history question).
+     * @param opts.image The image, pinned by digest: repo@sha256:...
+     * @param opts.environment Verify as this environment's deploys do (its verify settings). Default: with publish's key (publish.publicKey).
+     */
+    verify: (opts?: GantryVerifyOpts) => Promise<string>;
   }
 
   /**
