@@ -25,6 +25,10 @@ export interface CallInput {
 /** Everything a stage needs, resolved once per call; adapters take the parts they use. */
 export interface StageContext {
   pipeline: Pipeline;
+  /** The pipeline file as read (empty text when the default file is absent): the provenance records its path and digest. */
+  pipelineFile: { path: string; text: string };
+  /** The repository as given (with .git): the scan's allow-list and ignore files, git for verify's ancestry check. */
+  repository: Directory;
   /** The Go module: the pipeline's `source` inside the repository. */
   module: Directory;
   mod: GoMod;
@@ -34,7 +38,8 @@ export interface StageContext {
 
 /** Reads the pipeline file (a missing default file means all defaults), go.mod and git; runs no build. */
 export async function stageContext(input: CallInput): Promise<StageContext> {
-  const pipeline = applyOverrides(await readPipeline(input.source, input.config), input.overrides ?? {});
+  const pipelineText = await readPipelineText(input.source, input.config);
+  const pipeline = applyOverrides(loadPipeline(pipelineText, input.config), input.overrides ?? {});
   const module = pipeline.source === "." ? input.source : input.source.directory(pipeline.source);
   if (pipeline.source !== "." && !(await input.source.exists(pipeline.source, { expectedType: ExistsType.DirectoryType }))) {
     throw new GantryError(`${input.config}: source: "${pipeline.source}" is not a directory of the repository given as --source`);
@@ -43,15 +48,20 @@ export async function stageContext(input: CallInput): Promise<StageContext> {
   const mod = parseGoMod(await module.file("go.mod").contents(), `${pipeline.source}/go.mod`);
   const toolchain = goToolchain(pipeline.go, mod);
   const git = await gitFacts(input.source, toolchain.image);
-  return { pipeline, module: module.withoutDirectory(".git"), mod, toolchain, release: releaseFor(input.release, git) };
+  return { pipeline, pipelineFile: { path: input.config, text: pipelineText }, repository: input.source, module: module.withoutDirectory(".git"), mod, toolchain, release: releaseFor(input.release, git) };
 }
 
 export async function readPipeline(source: Directory, config: string): Promise<Pipeline> {
+  return loadPipeline(await readPipelineText(source, config), config);
+}
+
+/** The pipeline file's text; a missing default file reads as empty (all defaults). */
+async function readPipelineText(source: Directory, config: string): Promise<string> {
   if (!(await source.exists(config, { expectedType: ExistsType.RegularType }))) {
-    if (config === DEFAULT_CONFIG) return loadPipeline("", config);
+    if (config === DEFAULT_CONFIG) return "";
     throw new GantryError(`--config: ${config} is not a file in --source; give a pipeline file relative to the repository root, e.g. ${DEFAULT_CONFIG}`);
   }
-  return loadPipeline(await source.file(config).contents(), config);
+  return source.file(config).contents();
 }
 
 /** Commit, time, ref and tags from the checkout's .git (only .git is mounted, so code edits do not re-run it). */

@@ -53,8 +53,13 @@ async function withWorkloads(report: RolloutReport, plan: RolloutPlan, p: Ports)
   return { ...report, workloads: workloadLines((await status(plan, p)).deployments) };
 }
 
-/** Walks the rollout of `image` with kubectl in a container; the cluster holds its state. */
+/**
+ * Walks the rollout of `image` with kubectl in a container; the cluster holds its state. First the
+ * image is verified as the environment says (`verify`), so a refused image applies nothing.
+ */
 export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments): Promise<RolloutReport> {
+  const { verifyBeforeDeploy } = await import("./verify.js");
+  await verifyBeforeDeploy(ctx, environment, image);
   const plan = await rolloutPlan(ctx, environment, image);
   const p = await ports(ctx, environment, plan, args);
   return withWorkloads(await withTraffic(plan.workload.env.traffic, () => runRollout(plan, p)), plan, p);

@@ -5,10 +5,10 @@ import { dag, type Container, type Directory, type File, type Secret, type Servi
 import type { RuntimeBase } from "../core/image/bases.js";
 import type { ImagePlan } from "../core/image/plan.js";
 import type { ImagePlatform } from "../core/image/platforms.js";
-import { dockerConfigJson, registryHostName, type PublishPlan } from "../core/image/publish.js";
+import { dockerConfigJson, registryHostName, validateDigest, type PublishPlan } from "../core/image/publish.js";
 import { baseConfigDigest, pulledManifestDigest, readBaseImage, type BaseImage } from "../core/image/oci/base.js";
 import { blobPath } from "../core/image/oci/blob.js";
-import { checkPushedDigest, DOCKER_CONFIG_FILE, parseBaseDigest, planBaseDigest, planBasePull, planLayoutPush } from "../core/image/oci/crane.js";
+import { checkPushedDigest, DOCKER_CONFIG_FILE, parseBaseDigest, planBaseDigest, planBasePull, planImageDigest, planLayoutPush } from "../core/image/oci/crane.js";
 import { planOciImage, type OciImage, type PlatformParts } from "../core/image/oci/image-layout.js";
 import { parseLayerMeasure, planLayer, type LayerPlan } from "../core/image/oci/layer.js";
 import type { ToolRun } from "../core/image/tool-run.js";
@@ -38,6 +38,8 @@ export interface OciLayout {
   /** The image index's digest, known before anything is pushed. */
   digest: string;
   image: OciImage;
+  /** Each platform's base as pulled, by manifest digest (none for scratch): the provenance's dependencies. */
+  bases: { platform: string; ref: string; manifestDigest: string }[];
 }
 
 const LAYER_WORK = "/gantry/layer";
@@ -71,7 +73,8 @@ export async function ociLayout(input: OciLayoutInput): Promise<OciLayout> {
   let directory = dag.directory();
   for (const file of image.files) directory = directory.withNewFile(file.path, file.text, { permissions: READABLE_FILE_MODE });
   for (const layer of image.layerBlobs) directory = directory.withFile(layer.path, blobs.get(layer.digest)!, { permissions: READABLE_FILE_MODE });
-  return { directory, digest: image.digest, image };
+  const bases = parts.flatMap((p) => (p.base ? [{ platform: p.platform, ref: p.base.ref, manifestDigest: p.base.manifestDigest }] : []));
+  return { directory, digest: image.digest, image, bases };
 }
 
 /**
@@ -111,6 +114,12 @@ async function pullBase(base: RuntimeBase, platform: ImagePlatform, login?: Regi
   const manifestText = await text(blobPath(manifestDigest));
   const configText = await text(blobPath(baseConfigDigest(manifestText, manifestDigest, base.ref)));
   return { image: readBaseImage({ ref: base.ref, platform, manifestText, manifestDigest, configText }), layout };
+}
+
+/** The digest `ref` names in its registry today (asked every time, never cached). */
+export async function imageDigest(ref: string): Promise<string> {
+  const run = planImageDigest(ref);
+  return validateDigest((await toolStep(stepName(run), execTool(uncached(toolContainer(run)), run).stdout())).trim(), ref);
 }
 
 /**

@@ -2,7 +2,7 @@ import { dag, type Container, type Secret, type Service } from "@dagger.io/dagge
 
 import { dockerConfigJson, formatDigestRefs, planPublish, publishedDigest, type PublishPlan } from "../core/image/publish.js";
 import { DOCKER_CONFIG_DIR, DOCKER_CONFIG_FILE } from "../core/image/oci/crane.js";
-import { COSIGN_KEY_PATH, COSIGN_PASSWORD_ENV, planAttest, planSign, validateSigning } from "../core/image/sign.js";
+import { COSIGN_KEY_PATH, COSIGN_PASSWORD_ENV, planAttest, planSign, validateSigning, type SignOptions } from "../core/image/sign.js";
 import type { ToolRun } from "../core/image/tool-run.js";
 import type { PushedImage } from "../core/pipeline/outputs.js";
 import { releaseTags } from "../core/pipeline/release.js";
@@ -42,32 +42,47 @@ export async function publishImage(ctx: StageContext, platforms: string[], given
   const { release } = ctx;
   const tags = releaseTags(release, config.tags);
   const plan = planPublish({ repository: config.repository ?? "", tags, platforms, registryUser: config.username, hasPassword: password !== undefined });
-  validateSigning({ attachSbom: config.attachSbom, hasKey: cosignKey !== undefined });
+  validateSigning({ attachSbom: config.attachSbom, hasKey: cosignKey !== undefined || config.keyless !== undefined });
   const layout = await serviceLayout(ctx, plan.platforms);
   const published = await pushLayout(layout, plan, { password, registry: given.registry });
   const digest = publishedDigest(published);
 
-  if (cosignKey) {
-    const signing = { reference: `${plan.repository}@${digest}`, hasPassword: cosignPassword !== undefined, tlogUpload: config.tlogUpload };
-    const login = plan.credentials && password ? { plan, password } : undefined;
+  if (cosignKey || config.keyless) {
+    const signer: Signer = { key: cosignKey, password: cosignPassword, login: plan.credentials && password ? { plan, password } : undefined };
+    const signing: SignOptions = { reference: `${plan.repository}@${digest}`, hasPassword: cosignPassword !== undefined, tlogUpload: config.tlogUpload, keyless: config.keyless };
     const sign = planSign(signing);
-    await toolStep(stepName(sign), (await cosign(sign, cosignKey, cosignPassword, login)).sync());
-    if (config.attachSbom) {
+    await toolStep(stepName(sign), (await cosign(sign, signer)).sync());
+    if (config.attest) {
+      const { attestImage } = await import("./attest.js");
+      await attestImage(ctx, { layout, platforms: plan.platforms, tags, repository: plan.repository }, signing, (run, mount) => cosign(run, signer, mount));
+    } else if (config.attachSbom) {
       const attest = planAttest({ ...signing, predicate: SBOM_PATH, format: "spdx-json" });
       const sbom = imageSbom((await serviceImages(ctx, [plan.platforms[0]!])).variants[0]!, "spdx-json", plan.repository);
-      await toolStep(stepName(attest), (await cosign(attest, cosignKey, cosignPassword, login, (c) => withToolFile(c, "cosign", SBOM_PATH, sbom))).sync());
+      await toolStep(stepName(attest), (await cosign(attest, signer, (c) => withToolFile(c, "cosign", SBOM_PATH, sbom))).sync());
     }
   }
   return { repository: plan.repository, digest, refs: formatDigestRefs(plan.repository, tags, digest) };
 }
 
-async function cosign(run: ToolRun, key: Secret, password: Secret | undefined, login: { plan: PublishPlan; password: Secret } | undefined, mount: (c: Container) => Container = (c) => c): Promise<Container> {
-  let ctr = withToolSecret(toolContainer(run), "cosign", COSIGN_KEY_PATH, key);
-  if (password) ctr = ctr.withSecretVariable(COSIGN_PASSWORD_ENV, password);
-  if (login) {
+/** A cosign container for a run: the key mounted (or the keyless OIDC variables from the caller's environment), the login, then the files mounted. */
+/** Who signs: a key (and its password) by secret, or keyless when neither is given; and the registry login to push signatures. */
+interface Signer {
+  key?: Secret;
+  password?: Secret;
+  login?: { plan: PublishPlan; password: Secret };
+}
+
+async function cosign(run: ToolRun, signer: Signer, mount: (c: Container) => Container = (c) => c): Promise<Container> {
+  let ctr = toolContainer(run);
+  if (signer.key) ctr = withToolSecret(ctr, "cosign", COSIGN_KEY_PATH, signer.key);
+  if (signer.password) ctr = ctr.withSecretVariable(COSIGN_PASSWORD_ENV, signer.password);
+  // Keyless: the CI's OIDC variables, read from the environment of whoever runs `dagger call`.
+  for (const name of run.secretEnv.filter((n) => n !== COSIGN_PASSWORD_ENV)) ctr = ctr.withSecretVariable(name, dag.secret(secretUri(`env:${name}`)));
+  if (signer.login) {
     // cosign pushes signatures to the registry, so it needs the push's login, as a Docker config.
-    const config = dockerConfigJson(login.plan.registry, login.plan.credentials!.username, await login.password.plaintext());
-    ctr = withToolSecret(ctr.withEnvVariable("DOCKER_CONFIG", DOCKER_CONFIG_DIR), "cosign", DOCKER_CONFIG_FILE, dag.setSecret(`gantry-docker-config-${login.plan.registry}`, config));
+    const { plan, password } = signer.login;
+    const config = dockerConfigJson(plan.registry, plan.credentials!.username, await password.plaintext());
+    ctr = withToolSecret(ctr.withEnvVariable("DOCKER_CONFIG", DOCKER_CONFIG_DIR), "cosign", DOCKER_CONFIG_FILE, dag.setSecret(`gantry-docker-config-${plan.registry}`, config));
   }
   return execTool(mount(ctr), run);
 }

@@ -13,6 +13,9 @@ bash scripts/install-apt.sh docker-registry apache2-utils prometheus shellcheck 
 echo "--- crane (built from the Go module proxy into .tools/bin)"
 bash scripts/install-crane.sh
 
+echo "--- cosign (built from the Go module proxy into .tools/cosign; signs and verifies attestations in the host tests)"
+bash scripts/install-cosign.sh
+
 echo "--- trivy (built from the Go module proxy into .tools/bin)"
 bash scripts/install-trivy.sh
 
@@ -31,6 +34,7 @@ bash scripts/install-gitlab-ci-local.sh
 echo "--- tools"
 go version
 .tools/bin/trivy --version | sed -n 1p
+"${GANTRY_COSIGN_DIR:-.tools/cosign/$(sed -n 's/^VERSION=//p' scripts/install-cosign.sh)}/bin/cosign" version 2>&1 | grep GitVersion
 prometheus --version 2>&1 | sed -n 1p
 "${GANTRY_PROMETHEUS_DIR:-.tools/prometheus/$(sed -n 's/^VERSION=//p' scripts/install-prometheus.sh)}/bin/prometheus" --version 2>&1 | sed -n 1p
 busybox | sed -n 1p

@@ -99,6 +99,23 @@ export class Environment {
   }
 
   /**
+   * Verify a pushed image as this environment's deploys do first: its signature against the trusted
+   * key or keyless identity, then its SBOM, provenance (this repository, a commit in this checkout's
+   * history, this pipeline file) and scan attestations (a passed gate, recent enough). Fails naming
+   * every failed check; returns the verified attestations as JSON. Reads no cluster; never cached.
+   * Example: dagger call environment --name production verify --image ghcr.io/acme/api@sha256:0000000000000000000000000000000000000000000000000000000000000000
+   */
+  @func({ cache: "never" })
+  async verify(
+    /** The image, pinned by digest (repo@sha256:...). */
+    image: string,
+  ): Promise<string> {
+    const { verifyCall } = await import("#dagger/verify.js");
+    const ctx = await this.context();
+    return verifyCall(ctx, image, await environmentNamed(ctx, this.name));
+  }
+
+  /**
    * The environment's Kubernetes objects as a finished rollout leaves them: Deployment (probes, limits,
    * a Pod Security "restricted" securityContext), Service, ConfigMap under a content-hashed name, and
    * the Ingress, HPA and PDB the environment asks for; the image pinned by digest. Reads no cluster.

@@ -23,11 +23,12 @@ const DEMO_ANALYSIS = { window: "30s", interval: "20s", count: 3, failureLimit: 
 
 /**
  * The pipeline's publish settings as the demo uses them: into the embedded registry under the
- * service's name, without a login, signature or attestation (the registry has neither TLS nor users).
+ * service's name, without a login, signature or attestation (the registry has neither TLS nor users);
+ * its environments therefore say `verify: false`.
  */
 export function embeddedPublish(publish: Pipeline["publish"], service: string): Pipeline["publish"] {
-  const { password: _p, cosignKey: _k, cosignPassword: _c, ...kept } = publish;
-  return { ...kept, username: "", repository: `${embeddedRegistryHost()}/${service}`, attachSbom: false };
+  const { password: _p, cosignKey: _k, cosignPassword: _c, keyless: _l, ...kept } = publish;
+  return { ...kept, username: "", repository: `${embeddedRegistryHost()}/${service}`, attachSbom: false, attest: false };
 }
 
 /** hello-api answers this share of GET / with HTTP 500 (its ERROR_RATE setting) in a bad canary. */
@@ -60,7 +61,8 @@ export function demoEnvironments(name: string, env: ParsedEnvironment, badCanary
   const analysis = env.analysis
     ? { ...env.analysis, prometheus: EMBEDDED_PROMETHEUS_URL }
     : analysisSchema.parse({ prometheus: EMBEDDED_PROMETHEUS_URL, ...DEMO_ANALYSIS });
-  const stable: ParsedEnvironment = { ...env, analysis };
+  // The demo's image is unsigned (embeddedPublish), so its deploys do not verify it.
+  const stable: ParsedEnvironment = { ...env, analysis, verify: false };
   const canaryEnv = { ...env.env, [DEMO_REVISION_VARIABLE]: "canary", ...(badCanary ? { ERROR_RATE: BAD_CANARY_ERROR_RATE } : {}) };
   return { stable, canary: { ...stable, env: canaryEnv } };
 }

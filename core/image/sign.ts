@@ -12,6 +12,20 @@ export const COSIGN_PASSWORD_ENV = "COSIGN_PASSWORD";
 
 const KMS_KEY = /^(?:awskms|gcpkms|azurekms|hashivault|k8s):\/\/\S+$/;
 
+/**
+ * Keyless signing: a short-lived Fulcio certificate for the CI job's OIDC identity. GitHub Actions
+ * hands cosign a token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN, with `permissions: id-token:
+ * write`); GitLab an id token (`id_tokens: SIGSTORE_ID_TOKEN: {aud: sigstore}`), read by cosign's
+ * envvar provider. The variables are secrets: the core names them, the Dagger layer fills them.
+ */
+export const KEYLESS_PROVIDERS = ["github-actions", "gitlab"] as const;
+export type KeylessProvider = (typeof KEYLESS_PROVIDERS)[number];
+export const KEYLESS_TOKEN_ENV: Record<KeylessProvider, string[]> = {
+  "github-actions": ["ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"],
+  gitlab: ["SIGSTORE_ID_TOKEN"],
+};
+const OIDC_PROVIDER: Record<KeylessProvider, string> = { "github-actions": "github-actions", gitlab: "envvar" };
+
 export interface SignOptions {
   /** The pushed image, with its digest: ghcr.io/acme/app@sha256:… (a tag alongside is dropped). */
   reference: string;
@@ -19,6 +33,8 @@ export interface SignOptions {
   keyPath?: string;
   /** Whether the key has a password secret (set as COSIGN_PASSWORD). */
   hasPassword: boolean;
+  /** Sign keyless with this CI's OIDC identity instead of a key. */
+  keyless?: KeylessProvider;
   /** Record the signature in the public Rekor log; default true. Turn off for private images. */
   tlogUpload?: boolean;
   /** Replaces COSIGN_IMAGE, e.g. with a mirror. */
@@ -46,20 +62,36 @@ export function planSign(options: SignOptions): ToolRun {
   return cosign(options, ["sign"]);
 }
 
+/** The cosign name of an SBOM format's predicate type (`--type`). */
+export function sbomAttestationType(format: string): string {
+  return ATTESTATION_TYPES[validateSbomFormat(format)];
+}
+
 /** `cosign attest` attaching an SBOM to the image digest. */
 export function planAttest(options: AttestOptions): ToolRun {
-  const format = validateSbomFormat(options.format);
-  return cosign(options, ["attest", "--type", ATTESTATION_TYPES[format], "--predicate", cleanAbsolutePath(options.predicate, "predicate", "/work/sbom.spdx.json")]);
+  return planAttestation({ ...options, type: sbomAttestationType(options.format) });
+}
+
+/** `cosign attest --type <type> --predicate <file>`: any in-toto predicate, signed and pushed next to the digest. */
+export function planAttestation(options: SignOptions & { predicate: string; type: string }): ToolRun {
+  return cosign(options, ["attest", "--type", options.type, "--predicate", cleanAbsolutePath(options.predicate, "predicate", "/work/sbom.spdx.json")]);
 }
 
 function cosign(options: SignOptions, command: string[]): ToolRun {
   const target = digestReference(options.reference);
+  const image = toolImage(options.image ?? COSIGN_IMAGE, "cosignImage");
+  if (options.keyless) {
+    if (options.tlogUpload === false) {
+      throw new ArgumentError("tlogUpload", "a keyless signature is checked through the transparency log (its certificate lives ten minutes); keep tlogUpload, or sign with a key");
+    }
+    return { tool: "cosign", image, args: [...command, "--yes", "--oidc-provider", OIDC_PROVIDER[options.keyless], target], env: {}, secretEnv: [...KEYLESS_TOKEN_ENV[options.keyless]] };
+  }
   const key = signingKey(options.keyPath ?? COSIGN_KEY_PATH);
   // cosign 3 refuses --tlog-upload=false unless it also stops using the TUF signing config.
   const tlog = options.tlogUpload === false ? ["--use-signing-config=false", "--tlog-upload=false"] : [];
   return {
     tool: "cosign",
-    image: toolImage(options.image ?? COSIGN_IMAGE, "cosignImage"),
+    image,
     args: [...command, "--yes", "--key", key, ...tlog, target],
     // An empty password is how cosign is told a key has none, instead of prompting on a missing TTY.
     env: options.hasPassword ? {} : { [COSIGN_PASSWORD_ENV]: "" },
@@ -67,7 +99,7 @@ function cosign(options: SignOptions, command: string[]): ToolRun {
   };
 }
 
-function digestReference(reference: string): string {
+export function digestReference(reference: string): string {
   const ref = parseImageReference(reference, "reference");
   if (ref.digest === undefined) {
     throw new ArgumentError("reference", `"${reference}" has no digest; sign the pushed digest (repository@sha256:…) so the signature covers exactly that image, not whatever a tag points to later`);

@@ -14,6 +14,8 @@ import { imageReferenceProblem, repositoryProblem } from "../image/reference.js"
 import { CI_VARIABLE_NAME, SECRET_REFERENCE, SECRET_REFERENCE_HINT } from "./secret-reference.js";
 import { checkEnvironments, environmentsSchema, stagesSchema } from "./stages.js";
 import { serviceNameRule } from "../kube/config/environment-rules.js";
+import { publishAttestFields } from "../supply/settings.js";
+import { attestationRules } from "./attestation-rules.js";
 
 const goDuration = z.string().regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, "expected a Go duration such as 90s, 10m or 1h30m");
 const platform = z.string().regex(/^[a-z0-9]+\/[a-z0-9]+(\/v\d)?$/, "expected os/arch[/variant], e.g. linux/amd64 or linux/arm/v7");
@@ -108,6 +110,7 @@ export const publishSchema = z
     cosignPassword: secretRef.optional().describe("Password of the cosign key, as a secret reference."),
     tlogUpload: z.boolean().default(true).describe("Record the signature in the public Rekor transparency log."),
     attachSbom: z.boolean().default(false).describe("Attach an SBOM to the digest as a signed attestation (needs cosignKey)."),
+    ...publishAttestFields,
   })
   .describe("Where and how the image is pushed.");
 
@@ -140,6 +143,7 @@ export const pipelineSchema = z
   })
   .superRefine(checkEnvironments)
   .superRefine((pipeline, ctx) => serviceNameRule(pipeline, (path, message) => ctx.addIssue({ code: "custom", path, message })))
+  .superRefine((pipeline, ctx) => attestationRules(pipeline, (path, message) => ctx.addIssue({ code: "custom", path, message })))
   .describe("A Gantry pipeline: one Go service, how it is tested, built, packaged, scanned, published and deployed.");
 
 export type PipelineInput = z.input<typeof pipelineSchema>;

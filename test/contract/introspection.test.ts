@@ -181,6 +181,7 @@ describe("module contract (offline introspection with the SDK's own introspector
       ["promote", obj("Rollout"), "never"],
       ["abort", obj("Rollout"), "never"],
       ["status", STRING, "never"],
+      ["verify", STRING, "never"],
       ["manifests", DIRECTORY, undefined],
       ["analyze", STRING, "never"],
     ]);
@@ -188,6 +189,7 @@ describe("module contract (offline introspection with the SDK's own introspector
     expectArgs(env.methods.promote!.arguments, { full: [BOOL, false] });
     expectArgs(env.methods.abort!.arguments, { reason: [STRING, ""] });
     expectArgs(env.methods.manifests!.arguments, { image: [STRING, undefined] });
+    expectArgs(env.methods.verify!.arguments, { image: [STRING, undefined] });
     expectArgs(env.methods.analyze!.arguments, { from: [STRING, ""], to: [STRING, ""], at: [STRING, ""], track: [STRING, "canary"] });
     // Each cluster argument appears once in the API: on environment (and run, which spans environments).
     const clusterArgs = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((f) => "kubeconfig" in f.arguments).map((f) => `${o.name}.${f.name}`));

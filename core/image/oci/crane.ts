@@ -29,6 +29,12 @@ export function planBaseDigest(base: RuntimeBase, platform: ImagePlatform, authe
   return crane(["digest", `--platform=${platform}`, pullable(base).ref], authenticated);
 }
 
+/** Which digest an image reference names today (its index for a multi-platform image): the Go toolchain's, for the provenance. */
+export function planImageDigest(ref: string): ToolRun {
+  parseImageReference(ref, "image");
+  return crane(["digest", ref], false);
+}
+
 /** The platform manifest's digest from planBaseDigest's output. */
 export function parseBaseDigest(stdout: string, base: RuntimeBase): string {
   const digest = stdout.trim();

@@ -11,6 +11,7 @@ import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, DEFAULT_REQUESTS_QUERY, un
 import { ingressPathProblem, INT32_MAX, labelKeyProblem } from "./api-limits.js";
 import { DNS_LABEL, DNS_NAME, dnsLabel, dnsName, ingressHost, token } from "./fields.js";
 import { TRAFFIC_IMAGE } from "./traffic.js";
+import { verifySchema } from "../../supply/settings.js";
 import { environmentRules } from "./environment-rules.js";
 import { registeredRouters, routerFor } from "../routers/registry.js";
 import type { RouterEnvironmentFacts } from "../routers/router.js";
@@ -252,6 +253,7 @@ export const environmentSchema = z
     progressDeadline: seconds32(duration.refine((ms) => ms >= 1000, "must be at least 1s: the API server counts it in whole seconds, and a deadline of 0 aborts every rollout at once"))
       .prefault("5m").describe("How long a new revision may take to be ready before the rollout aborts."),
     maxRestarts: int32().min(0).default(3).describe("Restarts of a new revision's pods that count as a crash loop."),
+    verify: verifySchema,
   })
   .superRefine((e, ctx) => {
     environmentRules(e, (path, message) => ctx.addIssue({ code: "custom", path, message }));

@@ -766,6 +766,15 @@ declare module "@dagger.io/dagger" {
      * Where the rollout stands, in one line; changes nothing. Never cached. Example: dagger call environment --name production status
      */
     status: () => Promise<string>;
+    /**
+     * Verify a pushed image as this environment's deploys do first: its signature against the trusted
+     * key or keyless identity, then its SBOM, provenance (this repository, a commit in this checkout's
+     * history, this pipeline file) and scan attestations (a passed gate, recent enough). Fails naming
+     * every failed check; returns the verified attestations as JSON. Reads no cluster; never cached.
+     * Example: dagger call environment --name production verify --image ghcr.io/acme/api@sha256:0000000000000000000000000000000000000000000000000000000000000000
+     * @param image The image, pinned by digest (repo@sha256:...).
+     */
+    verify: (image: string) => Promise<string>;
   }
 
   /**

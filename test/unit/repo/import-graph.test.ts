@@ -15,7 +15,7 @@ const show = (e: Edge) => `${e.from}:${e.line} -> ${e.to}`;
 
 /**
  * Which core domain may import which, and why; a top-level core file (errors.ts, text.ts) is shared
- * by all. The order is the floors of the core: report < go < image < git, scan, kube < pipeline < embedded.
+ * by all. The order is the floors of the core: report < go < image < git, scan < supply < kube < pipeline < embedded.
  */
 const DOMAIN_ALLOWED: Record<string, { may: string[]; why: string }> = {
   "core/report": { may: [], why: "renderers of JUnit, Markdown and XML, used by every report" },
@@ -23,9 +23,13 @@ const DOMAIN_ALLOWED: Record<string, { may: string[]; why: string }> = {
   "core/image": { may: ["core/go"], why: "an image packs what the Go build produced, per Go platform" },
   "core/git": { may: ["core/image"], why: "a commit's facts become image tags" },
   "core/scan": { may: ["core/image", "core/report"], why: "a scan names the image reference it judged and renders reports" },
-  "core/kube": { may: ["core/image", "core/report"], why: "a rollout deploys an image (reference, config digest) and renders its report" },
+  "core/supply": { may: ["core/image", "core/scan"], why: "attestations are signed like the image (cosign argv) and one carries the scan gate's verdict" },
+  "core/kube": {
+    may: ["core/image", "core/report", "core/supply"],
+    why: "a rollout deploys an image (reference, config digest) and renders its report; an environment says how its image is verified (verify)",
+  },
   "core/pipeline": {
-    may: ["core/go", "core/image", "core/git", "core/scan", "core/kube", "core/report"],
+    may: ["core/go", "core/image", "core/git", "core/scan", "core/kube", "core/report", "core/supply"],
     why: "the pipeline file composes every domain's settings and the runner their results",
   },
   "core/embedded": { may: ["core/kube", "core/image", "core/pipeline"], why: "the demo is a pipeline and a cluster of its own, built from the others" },
