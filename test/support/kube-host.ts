@@ -65,3 +65,13 @@ export async function installGatewayApi(cluster: Cluster): Promise<void> {
   const established = await cluster.kubectl(["wait", "--for=condition=Established", "crd/httproutes.gateway.networking.k8s.io", "--timeout=60s"]);
   if (established.status !== 0) throw new Error(`Gateway API CRDs not established: ${established.stderr}`);
 }
+
+/** The Prometheus Operator's ServiceMonitor and PrometheusRule CRDs, applied and established. */
+export async function installPrometheusOperatorCrds(cluster: Cluster): Promise<void> {
+  const crds = await cluster.kubectl(["apply", "--server-side", "-f", "-"], { input: readFileSync(cluster.prometheusOperatorCrds, "utf8") });
+  if (crds.status !== 0) throw new Error(`Prometheus Operator CRDs: ${crds.stderr}`);
+  for (const crd of ["servicemonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"]) {
+    const established = await cluster.kubectl(["wait", "--for=condition=Established", `crd/${crd}`, "--timeout=60s"]);
+    if (established.status !== 0) throw new Error(`${crd} not established: ${established.stderr}`);
+  }
+}
