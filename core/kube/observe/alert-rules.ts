@@ -1,8 +1,11 @@
 // Prometheus recording and alerting rules for a service in an environment, from the same queries
 // and thresholds its rollouts are judged by, and the Prometheus Operator objects that load them.
+import { stringify } from "yaml";
+
 import { PROMETHEUS_RELABEL_CONFIGS } from "../analysis/queries.js";
 import { commonLabels, NAME_LABEL } from "../manifests/names.js";
 import type { KubeObject } from "../manifests/objects.js";
+import { toYaml } from "../manifests/yaml.js";
 import { STATE_PREFIX } from "../rollout/state.js";
 import { queriesOf, type ServiceView } from "./service-view.js";
 
@@ -143,6 +146,18 @@ export function serviceMonitor(view: ServiceView): KubeObject {
         },
       ],
     },
+  };
+}
+
+/**
+ * What `alerts` hands over: the rule file for a Prometheus' `rule_files:`, and for a Prometheus
+ * Operator cluster the same rules as a PrometheusRule plus the ServiceMonitor that scrapes the pods.
+ */
+export function alertFiles(view: ServiceView): Record<string, string> {
+  return {
+    "rules.yaml": stringify(alertRules(view), { lineWidth: 0 }),
+    "prometheusrule.yaml": toYaml([prometheusRule(view)]),
+    "servicemonitor.yaml": toYaml([serviceMonitor(view)]),
   };
 }
 
