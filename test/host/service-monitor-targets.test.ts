@@ -22,7 +22,7 @@ import { spawnPrometheus, type PrometheusProcess } from "../support/prometheus.j
 
 const env = normaliseEnvironment("staging", { namespace: "shop", strategy: { type: "canary" }, analysis: { prometheus: "http://prom:9090" } }, { file: "pipelines/hello.yaml" });
 const view = serviceView("hello-api", env);
-const monitor = serviceMonitor(view) as { spec: { endpoints: { relabelings: { sourceLabels?: string[]; targetLabel: string; replacement?: string }[] }[] } };
+const monitor = serviceMonitor(view) as unknown as { spec: { endpoints: { relabelings: { sourceLabels?: string[]; targetLabel: string; replacement?: string }[] }[] } };
 
 /** The operator's rules for an endpoint, before the ServiceMonitor's own. */
 const OPERATOR_RELABELS = [
