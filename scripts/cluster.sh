@@ -204,6 +204,7 @@ up_once() {
     [ -x "$KUBE_BIN/$b" ] || die "$KUBE_BIN/$b is missing: run \`npm run setup\` (scripts/install-kube.sh builds the control plane)"
   done
   [ -f "$GATEWAY_API_CRDS" ] || die "$GATEWAY_API_CRDS is missing: run \`npm run setup\`"
+  [ -f "$PROMETHEUS_OPERATOR_CRDS" ] || die "$PROMETHEUS_OPERATOR_CRDS is missing: run \`bash scripts/install-kube.sh\`"
   command -v openssl >/dev/null || die "openssl is required"
   mkdir -p "$DIR"
   for b in "${COMPONENTS[@]}"; do
@@ -291,6 +292,7 @@ KUBECTL=$KUBE_BIN/kubectl
 KUBE_VERSION=v$KUBE_VERSION
 GATEWAY_API_CRDS=$GATEWAY_API_CRDS
 GATEWAY_API_VERSION=v$GATEWAY_API_VERSION
+PROMETHEUS_OPERATOR_CRDS=$PROMETHEUS_OPERATOR_CRDS
 EOF
   step "up in $DIR: $server (kubeconfig $DIR/kubeconfig)"
 }

@@ -2,7 +2,8 @@
 # Builds a real Kubernetes control plane for the host tests into .tools/kube/<version>/bin:
 # kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd and kwok (fake nodes and
 # kubelets), and fetches the Gateway API standard and experimental CRDs into
-# .tools/kube/gateway-api-<version>/.
+# .tools/kube/gateway-api-<version>/ and the Prometheus Operator's ServiceMonitor and PrometheusRule
+# CRDs into .tools/kube/prometheus-operator-<version>/.
 #
 # Everything comes from the Go module proxy (no release downloads are reachable here):
 # - Kubernetes is built from k8s.io/kubernetes through a small consumer module written below.
@@ -143,6 +144,29 @@ concat_channel() {
   mv "$to.partial" "$to"
 }
 
+# The CRDs of the objects `alerts` renders, from the operator's own example/prometheus-operator-crd.
+fetch_prometheus_operator_crds() {
+  local out_dir dir
+  out_dir="$(dirname "$PROMETHEUS_OPERATOR_CRDS")"
+  if [ -f "$PROMETHEUS_OPERATOR_CRDS" ]; then
+    echo "install-kube: Prometheus Operator v$PROMETHEUS_OPERATOR_VERSION CRDs already in ${out_dir#"$ROOT/"}"
+    return
+  fi
+  dir="$(go_module_file Dir "github.com/prometheus-operator/prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION")"
+  if [ -z "$dir" ] || [ ! -d "$dir/example/prometheus-operator-crd" ]; then
+    echo "install-kube: could not download github.com/prometheus-operator/prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION" >&2
+    exit 1
+  fi
+  mkdir -p "$out_dir"
+  local name
+  : >"$PROMETHEUS_OPERATOR_CRDS.partial"
+  for name in servicemonitors prometheusrules; do
+    { echo "---"; cat "$dir/example/prometheus-operator-crd/monitoring.coreos.com_$name.yaml"; } >>"$PROMETHEUS_OPERATOR_CRDS.partial"
+  done
+  mv "$PROMETHEUS_OPERATOR_CRDS.partial" "$PROMETHEUS_OPERATOR_CRDS"
+  echo "install-kube: Prometheus Operator v$PROMETHEUS_OPERATOR_VERSION CRDs in ${PROMETHEUS_OPERATOR_CRDS#"$ROOT/"}"
+}
+
 all_built() {
   [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$STAMP_TEXT" ] || return 1
   local b
@@ -163,6 +187,7 @@ else
   echo "install-kube: built in $(( $(date +%s) - started ))s"
 fi
 fetch_gateway_api
+fetch_prometheus_operator_crds
 "$BIN/kube-apiserver" --version
 "$BIN/kubectl" version --client | sed -n 1p
 "$BIN/etcd" --version | sed -n 1p

@@ -3,10 +3,12 @@
 KUBE_VERSION=1.36.3
 KWOK_VERSION=0.8.0
 GATEWAY_API_VERSION=1.7.0
+PROMETHEUS_OPERATOR_VERSION=0.85.0
 
 KUBE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 KUBE_TOOLS="$KUBE_ROOT/.tools/kube/v$KUBE_VERSION"
 KUBE_BIN="$KUBE_TOOLS/bin"
 GATEWAY_API_CRDS="$KUBE_ROOT/.tools/kube/gateway-api-v$GATEWAY_API_VERSION/standard-install.yaml"
 GATEWAY_API_EXPERIMENTAL_CRDS="$KUBE_ROOT/.tools/kube/gateway-api-v$GATEWAY_API_VERSION/experimental-install.yaml"
+PROMETHEUS_OPERATOR_CRDS="$KUBE_ROOT/.tools/kube/prometheus-operator-v$PROMETHEUS_OPERATOR_VERSION/monitoring-crds.yaml"
 KUBE_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)

@@ -1,4 +1,4 @@
-import { func, object, type Directory, type Secret, type Service } from "@dagger.io/dagger";
+import { func, object, type Directory, type File, type Secret, type Service } from "@dagger.io/dagger";
 
 import { callInput, environmentNamed, stageContext } from "./call.js";
 import type { RolloutReport } from "#core/kube/report.js";
@@ -153,6 +153,32 @@ export class Environment {
     const { analyzeEnvironment } = await import("#dagger/deploy.js");
     const ctx = await this.context();
     return analyzeEnvironment(ctx, await environmentNamed(ctx, this.name), { from, to, at }, track, this.access);
+  }
+
+  /**
+   * A Grafana dashboard of the environment (JSON to import): per track side by side, the requests,
+   * error ratio and latency quantiles with exactly the PromQL its analysis sends, its limits drawn as
+   * dashed lines, the share of requests the canary got, and the releases (annotations). Reads no cluster.
+   * Example: dagger call environment --name production dashboard export --path dashboard.json
+   */
+  @func()
+  async dashboard(): Promise<File> {
+    const { environmentDashboard } = await import("#dagger/observe.js");
+    const ctx = await this.context();
+    return environmentDashboard(ctx, await environmentNamed(ctx, this.name));
+  }
+
+  /**
+   * Prometheus rules for the environment (rules.yaml: its analysis queries recorded per track, alerts
+   * on error ratio and p99 over its limits, a rollout aborted or stuck) and, for the Prometheus
+   * Operator, prometheusrule.yaml and servicemonitor.yaml. Reads no cluster.
+   * Example: dagger call environment --name production alerts export --path alerts
+   */
+  @func()
+  async alerts(): Promise<Directory> {
+    const { environmentAlerts } = await import("#dagger/observe.js");
+    const ctx = await this.context();
+    return environmentAlerts(ctx, await environmentNamed(ctx, this.name));
   }
 
   private context() {

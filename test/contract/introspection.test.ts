@@ -184,6 +184,8 @@ describe("module contract (offline introspection with the SDK's own introspector
       ["verify", STRING, "never"],
       ["manifests", DIRECTORY, undefined],
       ["analyze", STRING, "never"],
+      ["dashboard", obj("File"), undefined],
+      ["alerts", DIRECTORY, undefined],
     ]);
     expectArgs(env.methods.deploy!.arguments, { image: [STRING, ""], repository: [STRING, "optional"], approve: [list(STRING), []] });
     expectArgs(env.methods.promote!.arguments, { full: [BOOL, false] });
@@ -191,6 +193,9 @@ describe("module contract (offline introspection with the SDK's own introspector
     expectArgs(env.methods.manifests!.arguments, { image: [STRING, undefined] });
     expectArgs(env.methods.verify!.arguments, { image: [STRING, undefined] });
     expectArgs(env.methods.analyze!.arguments, { from: [STRING, ""], to: [STRING, ""], at: [STRING, ""], track: [STRING, "canary"] });
+    // Pure functions of the pipeline file: no arguments, cached by default.
+    expectArgs(env.methods.dashboard!.arguments, {});
+    expectArgs(env.methods.alerts!.arguments, {});
     // Each cluster argument appears once in the API: on environment (and run, which spans environments).
     const clusterArgs = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((f) => "kubeconfig" in f.arguments).map((f) => `${o.name}.${f.name}`));
     expect(clusterArgs).toEqual(["Gantry.environment", "Gantry.run"]);

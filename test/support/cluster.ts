@@ -36,6 +36,8 @@ export interface Cluster {
   gatewayApiCrds: string;
   /** Their version, e.g. v1.7.0 (the CRDs' gateway.networking.k8s.io/bundle-version). */
   gatewayApiVersion: string;
+  /** The Prometheus Operator's ServiceMonitor and PrometheusRule CRDs (one multi-document file). */
+  prometheusOperatorCrds: string;
   /** The Kubernetes version the binaries report, e.g. v1.36.3. */
   kubeVersion: string;
   /** The last lines of one component's log (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok). */
@@ -102,6 +104,7 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
     kubectlPath,
     gatewayApiCrds: required(env, "GATEWAY_API_CRDS", envFile),
     gatewayApiVersion: required(env, "GATEWAY_API_VERSION", envFile),
+    prometheusOperatorCrds: required(env, "PROMETHEUS_OPERATOR_CRDS", envFile),
     kubeVersion: required(env, "KUBE_VERSION", envFile),
     kubectl(args, opts = {}) {
       const namespace = opts.namespace === undefined ? [] : ["--namespace", opts.namespace];

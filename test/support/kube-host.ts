@@ -78,3 +78,13 @@ export async function dryRun(cluster: Cluster, namespace: string, object: unknow
   const ran = await cluster.kubectl(["apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f", "-"], { namespace, input: JSON.stringify(object) });
   return { accepted: ran.status === 0, stderr: ran.stderr };
 }
+
+/** The Prometheus Operator's ServiceMonitor and PrometheusRule CRDs, applied and established. */
+export async function installPrometheusOperatorCrds(cluster: Cluster): Promise<void> {
+  const crds = await cluster.kubectl(["apply", "--server-side", "-f", "-"], { input: readFileSync(cluster.prometheusOperatorCrds, "utf8") });
+  if (crds.status !== 0) throw new Error(`Prometheus Operator CRDs: ${crds.stderr}`);
+  for (const crd of ["servicemonitors.monitoring.coreos.com", "prometheusrules.monitoring.coreos.com"]) {
+    const established = await cluster.kubectl(["wait", "--for=condition=Established", `crd/${crd}`, "--timeout=60s"]);
+    if (established.status !== 0) throw new Error(`${crd} not established: ${established.stderr}`);
+  }
+}

@@ -14,8 +14,12 @@ export const DEFAULT_ERROR_RATE_QUERY =
   '(sum(rate(http_requests_total{namespace="{{namespace}}",service="{{service}}",track="{{track}}",path="/",code=~"5.."}[{{window}}])) or on() vector(0))' +
   ' / sum(rate(http_requests_total{namespace="{{namespace}}",service="{{service}}",track="{{track}}",path="/"}[{{window}}]))';
 
-export const DEFAULT_P99_QUERY =
-  'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="{{namespace}}",service="{{service}}",track="{{track}}",path="/"}[{{window}}])))';
+/** A latency quantile (0..1) of a track from hello-api's histogram; the analysis measures 0.99, the dashboard shows others beside it. */
+export function latencyQuantileQuery(quantile: number): string {
+  return `histogram_quantile(${quantile}, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="{{namespace}}",service="{{service}}",track="{{track}}",path="/"}[{{window}}])))`;
+}
+
+export const DEFAULT_P99_QUERY = latencyQuantileQuery(0.99);
 
 /**
  * Requests the track served in the window: fewer than minRequests make a measurement inconclusive.
@@ -32,6 +36,8 @@ export const PROMETHEUS_RELABEL_CONFIGS = [
   { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], target_label: "service" },
   { source_labels: ["__meta_kubernetes_pod_label_gantry_dev_track"], target_label: "track" },
 ] as const;
+
+import type { AnalysisConfig } from "../config/types.js";
 
 export interface QueryContext {
   service: string;
@@ -53,4 +59,25 @@ export function renderQuery(template: string, context: QueryContext): string {
 /** Placeholders a template uses that renderQuery does not know, e.g. {{pod}}: a config error. */
 export function unknownPlaceholders(template: string): string[] {
   return [...template.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)].map((m) => m[1]!).filter((n) => !["service", "namespace", "track", "window"].includes(n));
+}
+
+/** The PromQL one measurement of a track runs, filled in. */
+export interface TrackQueries {
+  errorRate: string;
+  p99Latency: string;
+  requests: string;
+}
+
+/**
+ * The queries the analysis sends for a track: the one source the rollout's measurements, the
+ * dashboard's panels and the alert rules all take their PromQL from, so what a person sees and
+ * what pages them is what decided the rollout.
+ */
+export function trackQueries(analysis: Pick<AnalysisConfig, "queries" | "window">, context: Omit<QueryContext, "window">): TrackQueries {
+  const full = { ...context, window: analysis.window };
+  return {
+    errorRate: renderQuery(analysis.queries.errorRate, full),
+    p99Latency: renderQuery(analysis.queries.p99Latency, full),
+    requests: renderQuery(analysis.queries.requests, full),
+  };
 }

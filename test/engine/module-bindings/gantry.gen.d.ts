@@ -724,6 +724,13 @@ declare module "@dagger.io/dagger" {
      */
     abort: (opts?: GantryEnvironmentAbortOpts) => GantryRollout;
     /**
+     * Prometheus rules for the environment (rules.yaml: its analysis queries recorded per track, alerts
+     * on error ratio and p99 over its limits, a rollout aborted or stuck) and, for the Prometheus
+     * Operator, prometheusrule.yaml and servicemonitor.yaml. Reads no cluster.
+     * Example: dagger call environment --name production alerts export --path alerts
+     */
+    alerts: () => Directory;
+    /**
      * Replay the environment's analysis against Prometheus over a past window, before it can roll back
      * production: each measurement's checks and values, and the decision the rollout would have taken
      * ("would roll back", "would promote"). Changes nothing; never cached.
@@ -734,6 +741,13 @@ declare module "@dagger.io/dagger" {
      * @param opts.track The track whose series are measured.
      */
     analyze: (opts?: GantryEnvironmentAnalyzeOpts) => Promise<string>;
+    /**
+     * A Grafana dashboard of the environment (JSON to import): per track side by side, the requests,
+     * error ratio and latency quantiles with exactly the PromQL its analysis sends, its limits drawn as
+     * dashed lines, the share of requests the canary got, and the releases (annotations). Reads no cluster.
+     * Example: dagger call environment --name production dashboard export --path dashboard.json
+     */
+    dashboard: () => File;
     /**
      * Roll the service out with the environment's strategy (rolling, canary steps with analysis, or
      * blue-green), walked from here with nothing installed in the cluster, rolled back by itself when a
