@@ -1,4 +1,4 @@
-import { dag, type Secret, type Service } from "@dagger.io/dagger";
+import { dag, type Directory, type Secret, type Service } from "@dagger.io/dagger";
 
 import { GantryError } from "../core/errors.js";
 import { environmentOf, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
@@ -11,11 +11,14 @@ import { metricsFor, type Kubectl, type Metrics, type Ports } from "../core/kube
 import { workloadLines, type RolloutReport } from "../core/kube/report.js";
 import { renderEnvironment } from "../core/kube/rollout/base-objects.js";
 import { planRollout, type RolloutPlan } from "../core/kube/rollout/plan.js";
-import { abort, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
+import { abort, deployRollout, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
+import { policyAdmission } from "../core/policy/admission.js";
+import { NOTHING_VERIFIED, type ScanSummary, type VerifiedAttestations } from "../core/policy/attestations.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
 import { planBinaries } from "./go-build.js";
 import { containerKubectl, fetchHttp, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
+import { opaEvaluator } from "./policy.js";
 
 /** How the caller reaches the environment's cluster; the pipeline's deploy stage may name the kubeconfig instead. */
 export interface ClusterArguments {
@@ -53,11 +56,40 @@ async function withWorkloads(report: RolloutReport, plan: RolloutPlan, p: Ports)
   return { ...report, workloads: workloadLines((await status(plan, p)).deployments) };
 }
 
-/** Walks the rollout of `image` with kubectl in a container; the cluster holds its state. */
-export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments): Promise<RolloutReport> {
+/** What the environment's policies are told besides the manifests, and where its policy directories are. */
+export interface PolicyEvidence {
+  /** The repository holding the environment's own policy directories. */
+  repository?: Directory;
+  /** The scan this call ran before the deploy. */
+  scan?: ScanSummary;
+  /** What verify checked on the image; nothing verified until then. */
+  attestations?: VerifiedAttestations;
+}
+
+/** The environment's policy gate for a rollout of `image`, or none when the environment names no policy. */
+export function environmentAdmission(ctx: StageContext, plan: RolloutPlan, evidence: PolicyEvidence) {
+  const { env, image } = plan.workload;
+  if (!env.policy) return undefined;
+  return policyAdmission(opaEvaluator(env.policy, evidence.repository), {
+    now: new Date(),
+    environment: env.name,
+    image,
+    release: { version: ctx.release.version, commit: ctx.release.commit, ref: ctx.release.ref },
+    attestations: evidence.attestations ?? NOTHING_VERIFIED,
+    ...(evidence.scan ? { scan: evidence.scan } : {}),
+    policy: env.policy,
+  });
+}
+
+/**
+ * Walks the rollout of `image` with kubectl in a container; the cluster holds its state. An
+ * environment with policies is judged first, and a refusal applies nothing.
+ */
+export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments, evidence: PolicyEvidence = {}): Promise<RolloutReport> {
   const plan = await rolloutPlan(ctx, environment, image);
   const p = await ports(ctx, environment, plan, args);
-  return withWorkloads(await withTraffic(plan.workload.env.traffic, () => runRollout(plan, p)), plan, p);
+  const admission = environmentAdmission(ctx, plan, evidence);
+  return withWorkloads(await withTraffic(plan.workload.env.traffic, () => deployRollout(plan, p, admission)), plan, p);
 }
 
 /** Runs `work` with the environment's load container (`traffic:`) sending requests, stopped afterwards whatever the outcome. */
