@@ -3,7 +3,7 @@ import { z } from "zod";
 
 import type { PolicyConfig } from "./types.js";
 
-const SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+const SEGMENT = /^[A-Za-z0-9._][A-Za-z0-9._-]*$/;
 
 /** A directory of the repository, relative to its root, that stays inside it. */
 const repositoryDirectory = z.string().refine(
