@@ -12,7 +12,11 @@ import { workloadLines, type RolloutReport } from "../core/kube/report.js";
 import { renderEnvironment } from "../core/kube/rollout/base-objects.js";
 import { planRollout, type RolloutPlan } from "../core/kube/rollout/plan.js";
 import { abort, deployRollout, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
+import type { PolicyConfig } from "../core/kube/config/types.js";
+import type { Admission } from "../core/kube/ports.js";
 import { policyAdmission } from "../core/policy/admission.js";
+import { decisionLines } from "../core/policy/decision.js";
+import { policyInput } from "../core/policy/input.js";
 import { NOTHING_VERIFIED, type ScanSummary, type VerifiedAttestations } from "../core/policy/attestations.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
@@ -66,19 +70,33 @@ export interface PolicyEvidence {
   attestations?: VerifiedAttestations;
 }
 
-/** The environment's policy gate for a rollout of `image`, or none when the environment names no policy. */
-export function environmentAdmission(ctx: StageContext, plan: RolloutPlan, evidence: PolicyEvidence) {
+/** Everything the environment's policies are told besides the manifests. */
+function policyParts(ctx: StageContext, plan: RolloutPlan, policy: PolicyConfig, evidence: PolicyEvidence) {
   const { env, image } = plan.workload;
-  if (!env.policy) return undefined;
-  return policyAdmission(opaEvaluator(env.policy, evidence.repository), {
+  return {
     now: new Date(),
     environment: env.name,
     image,
     release: { version: ctx.release.version, commit: ctx.release.commit, ref: ctx.release.ref },
     attestations: evidence.attestations ?? NOTHING_VERIFIED,
     ...(evidence.scan ? { scan: evidence.scan } : {}),
-    policy: env.policy,
-  });
+    policy,
+  };
+}
+
+/** The environment's policy gate for a rollout of `image`, or none when the environment names no policy. */
+export function environmentAdmission(ctx: StageContext, plan: RolloutPlan, evidence: PolicyEvidence): Admission | undefined {
+  const policy = plan.workload.env.policy;
+  return policy && policyAdmission(opaEvaluator(policy, evidence.repository), policyParts(ctx, plan, policy, evidence));
+}
+
+/** The environment's policies over a rollout of `image`, evaluated and reported; applies nothing. */
+export async function environmentPolicy(ctx: StageContext, environment: string, image: string, evidence: PolicyEvidence): Promise<string> {
+  const plan = await rolloutPlan(ctx, environment, image);
+  const policy = plan.workload.env.policy;
+  if (!policy) throw new GantryError(`environment ${environment} names no policy: add policy: {} under environments.${environment} for Gantry's default policies`);
+  const decision = await opaEvaluator(policy, evidence.repository).evaluate(policyInput({ ...policyParts(ctx, plan, policy, evidence), manifests: renderEnvironment(plan) }));
+  return `${decisionLines(decision).join("\n")}\n`;
 }
 
 /**
