@@ -893,7 +893,7 @@ declare module "@dagger.io/dagger" {
      */
     steps: () => Promise<string[]>;
     /**
-     * promoted, unchanged, aborted, paused (waiting for promote), interrupted or error.
+     * promoted, unchanged, aborted, paused (waiting for promote), interrupted, refused (by the environment's policies, nothing applied) or error.
      */
     verdict: () => Promise<string>;
     /**
