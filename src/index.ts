@@ -239,6 +239,27 @@ export class Gantry implements ModuleSettings {
   }
 
   /**
+   * The environment's Rego policies (policy: in the pipeline file; Gantry's defaults in policies/gantry)
+   * evaluated by Open Policy Agent over the objects a deploy of the image would apply, as a deploy
+   * would before applying anything: one line per violation, naming the rule and the object, or
+   * "policy: passed". Applies nothing; never cached (scan ages are measured from now).
+   * Example: dagger call policy --environment production --image ghcr.io/acme/api@sha256:...
+   */
+  @func({ cache: "never" })
+  async policy(
+    /** The repository (its pipeline file names the environment's policies, and holds its own policy directories). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** The environment, as named under environments: in the pipeline file. Default: its only one. */
+    environment = "",
+    /** The image to judge, pinned by digest (repo@sha256:...). */
+    image: string,
+  ): Promise<string> {
+    const { environmentPolicy } = await import("#dagger/deploy.js");
+    const ctx = await stageContext(callInput(this, source));
+    return environmentPolicy(ctx, await environmentNamed(ctx, environment), image, { repository: source });
+  }
+
+  /**
    * Roll the service out to an environment with its strategy (rolling, canary steps with analysis, or
    * blue-green), walked from here with nothing installed in the cluster, and roll back by itself when a
    * check fails. Without --image, it runs the pipeline's chain to that environment first, with the gates

@@ -1,5 +1,8 @@
 // The policy port's adapter against the Dagger SIMULATION: which container `opa eval` runs in, as
 // whom, with what mounted. That opa really decides is test/host/policy-opa.test.ts.
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { beforeEach, describe, expect, it, vi } from "vitest";
@@ -7,6 +10,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"));
 
 import { opaEvaluator } from "../../dagger/policy.js";
+import { Gantry } from "../../src/index.js";
 import { OPA_IMAGE } from "../../core/policy/opa.js";
 import type { PolicyInput } from "../../core/policy/input.js";
 import { simulation } from "../support/dagger-simulation.js";
@@ -44,5 +48,22 @@ describe("wiring: opa eval for an environment's policies (simulation)", () => {
   it("needs the repository only for the repository's own policy directories", async () => {
     await expect(opaEvaluator({ defaults: false, directories: ["policies/acme"], maxScanAgeDays: 7 }, undefined).evaluate(INPUT)).rejects.toThrow(/policy directory policies\/acme: no repository/);
     await expect(opaEvaluator({ defaults: true, directories: [], maxScanAgeDays: 7 }, undefined).evaluate(INPUT)).resolves.toMatchObject({ allowed: false });
+  });
+});
+
+describe("wiring: the policy function (simulation)", () => {
+  it("judges the environment's rendered objects for the image and reports each violation by rule and object", async () => {
+    const root = mkdtempSync(join(tmpdir(), "gantry-policy-wiring-"));
+    cpSync(fileURLToPath(new URL("../../examples/hello-api/", import.meta.url)), join(root, "services/api"), { recursive: true });
+    mkdirSync(join(root, "pipelines"));
+    writeFileSync(join(root, "pipelines/gantry.yaml"), "name: api\nsource: services/api\nenvironments:\n  production:\n    namespace: prod\n    policy: {maxScanAgeDays: 3}\n");
+    const image = `ghcr.io/acme/api@sha256:${"e".repeat(64)}`;
+    const report = await new Gantry("pipelines/gantry.yaml", "", "", "", 0).policy(simulation.hostDirectory(root), "production", image);
+    expect(report).toBe("policy signed_by_pipeline refused Deployment/api: unsigned\n");
+    const input = JSON.parse(simulation.askedFor("Container.stdout")[0]!.on!.calls("withNewFile")[0]!.args[1] as string) as PolicyInput;
+    expect(input.image).toBe(image);
+    expect(input.environment).toBe("production");
+    expect(input.expect).toEqual({ maxScanAgeDays: 3 });
+    expect(input.manifests.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(expect.arrayContaining(["Deployment/api", "Service/api"]));
   });
 });

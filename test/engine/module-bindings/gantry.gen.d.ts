@@ -278,6 +278,21 @@ declare module "@dagger.io/dagger" {
     image: string;
   };
 
+  export type GantryPolicyOpts = {
+    /**
+     * The repository (its pipeline file names the environment's policies, and holds its own policy directories).
+     */
+    source?: Directory;
+    /**
+     * The environment, as named under environments: in the pipeline file. Default: its only one.
+     */
+    environment: string;
+    /**
+     * The image to judge, pinned by digest (repo@sha256:...).
+     */
+    image: string;
+  };
+
   export type GantryPromoteOpts = {
     /**
      * The repository (its pipeline file describes the environment).
@@ -680,6 +695,17 @@ declare module "@dagger.io/dagger" {
      * @param opts.image The image to deploy, pinned by digest (repo@sha256:...).
      */
     manifests: (opts?: GantryManifestsOpts) => Directory;
+    /**
+     * The environment's Rego policies (policy: in the pipeline file; Gantry's defaults in policies/gantry)
+     * evaluated by Open Policy Agent over the objects a deploy of the image would apply, as a deploy
+     * would before applying anything: one line per violation, naming the rule and the object, or
+     * "policy: passed". Applies nothing; never cached (scan ages are measured from now).
+     * Example: dagger call policy --environment production --image ghcr.io/acme/api@sha256:...
+     * @param opts.source The repository (its pipeline file names the environment's policies, and holds its own policy directories).
+     * @param opts.environment The environment, as named under environments: in the pipeline file. Default: its only one.
+     * @param opts.image The image to judge, pinned by digest (repo@sha256:...).
+     */
+    policy: (opts?: GantryPolicyOpts) => Promise<string>;
     /**
      * Past the current pause or analysis step of the environment's rollout (or, with --full, all the way). Example: dagger call promote --environment production check
      * @param opts.source The repository (its pipeline file describes the environment).
