@@ -58,7 +58,7 @@ describe("wiring: the policy function (simulation)", () => {
     mkdirSync(join(root, "pipelines"));
     writeFileSync(join(root, "pipelines/gantry.yaml"), "name: api\nsource: services/api\nenvironments:\n  production:\n    namespace: prod\n    policy: {maxScanAgeDays: 3}\n");
     const image = `ghcr.io/acme/api@sha256:${"e".repeat(64)}`;
-    const report = await new Gantry("pipelines/gantry.yaml", "", "", "", 0).policy(simulation.hostDirectory(root), "production", image);
+    const report = await new Gantry("pipelines/gantry.yaml", "", "", "", 0).environment(simulation.hostDirectory(root), "production").policy(image);
     expect(report).toBe("policy signed_by_pipeline refused Deployment/api: unsigned\n");
     const input = JSON.parse(simulation.askedFor("Container.stdout")[0]!.on!.calls("withNewFile")[0]!.args[1] as string) as PolicyInput;
     expect(input.image).toBe(image);
