@@ -17,6 +17,8 @@ export interface ToolUser {
 const ROOT: ToolUser = { uid: 0, gid: 0 };
 /** `nonroot` of distroless and of ko's default base (Chainguard static). */
 const NONROOT: ToolUser = { uid: 65532, gid: 65532 };
+/** The uid:gid OPA's Dockerfile declares. */
+const OPA_USER: ToolUser = { uid: 1000, gid: 1000 };
 /** `nobody` of busybox-based images. */
 const NOBODY: ToolUser = { uid: 65534, gid: 65534 };
 
@@ -30,7 +32,9 @@ const NOBODY: ToolUser = { uid: 65534, gid: 65534 };
  * - prometheus: prom/prometheus, `USER nobody`;
  * - k3s: rancher/k3s, FROM scratch with no USER (a server that must be root);
  * - registry: the registry image, FROM alpine with no USER;
- * - go: the golang image (builds, tests, the layer and tarball steps, git facts), root.
+ * - go: the golang image (builds, tests, the layer and tarball steps, git facts), root;
+ * - opa: openpolicyagent/opa's -static flavour, `USER 1000:1000` (OPA's Dockerfile: a numeric uid,
+ *   so that runAsNonRoot can check it).
  */
 export const TOOL_USERS = {
   crane: NONROOT,
@@ -42,6 +46,7 @@ export const TOOL_USERS = {
   k3s: ROOT,
   registry: ROOT,
   go: ROOT,
+  opa: OPA_USER,
 } as const satisfies Record<string, ToolUser>;
 
 export type ToolName = keyof typeof TOOL_USERS;

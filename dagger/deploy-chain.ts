@@ -7,6 +7,7 @@ import { environmentEntry, kubeconfigReference, requireCredentials } from "../co
 import type { RolloutReport } from "../core/kube/report.js";
 import { deployChain, stageGraph } from "../core/pipeline/graph.js";
 import { pinnedReference } from "../core/pipeline/outputs.js";
+import { scanEvidence } from "../core/pipeline/policy-evidence.js";
 import { pushedBy, runFellShort } from "../core/pipeline/runner.js";
 import type { StageContext } from "./context.js";
 import { deploy, type ClusterArguments } from "./deploy.js";
@@ -24,7 +25,7 @@ export async function deployTo(ctx: StageContext, source: Directory, environment
   environmentEntry(ctx.pipeline, environment); // an unknown name fails first, with a did-you-mean
   // Before anything is built or pushed: a deploy that could not reach its cluster must not publish first.
   requireCredentials(environment, args.cluster.kubeconfig !== undefined, kubeconfigReference(ctx.pipeline, environment));
-  return args.image ? deploy(ctx, environment, args.image, args.cluster) : gatedDeploy(ctx, source, environment, args.approve, args.cluster);
+  return args.image ? deploy(ctx, environment, args.image, args.cluster, { repository: source }) : gatedDeploy(ctx, source, environment, args.approve, args.cluster);
 }
 
 /**
@@ -39,7 +40,7 @@ export async function gatedDeploy(ctx: StageContext, source: Directory, environm
   const run = await runPipeline(ctx, { source, selection: chain.selection, approve, cluster, onRollout: (_stage, report) => (rolledOut = report) });
   const pushed = chain.publish ? pushedBy(run, chain.publish) : undefined;
   if (chain.rollsOut === "after-publish" && run.status === "passed" && pushed) {
-    rolledOut = await deploy(ctx, environment, pinnedReference(pushed), cluster);
+    rolledOut = await deploy(ctx, environment, pinnedReference(pushed), cluster, { repository: source, ...scanEvidence(run.stages.map((s) => s.output)) });
   }
   if (!rolledOut) throw runFellShort(`nothing was rolled out to ${environment}`, run);
   return rolledOut;

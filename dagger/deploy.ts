@@ -1,4 +1,4 @@
-import { dag, type Secret, type Service } from "@dagger.io/dagger";
+import { dag, type Directory, type Secret, type Service } from "@dagger.io/dagger";
 
 import { GantryError } from "../core/errors.js";
 import { environmentOf, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
@@ -11,11 +11,18 @@ import { metricsFor, type Kubectl, type Metrics, type Ports } from "../core/kube
 import { workloadLines, type RolloutReport } from "../core/kube/report.js";
 import { renderEnvironment } from "../core/kube/rollout/base-objects.js";
 import { planRollout, type RolloutPlan } from "../core/kube/rollout/plan.js";
-import { abort, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
+import { abort, deployRollout, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
+import type { PolicyConfig } from "../core/kube/config/types.js";
+import type { Admission } from "../core/kube/ports.js";
+import { policyAdmission } from "../core/policy/admission.js";
+import { decisionLines } from "../core/policy/decision.js";
+import { policyInput } from "../core/policy/input.js";
+import { NOTHING_VERIFIED, type ScanSummary, type VerifiedAttestations } from "../core/policy/attestations.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
 import { planBinaries } from "./go-build.js";
 import { containerKubectl, fetchHttp, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
+import { opaEvaluator } from "./policy.js";
 
 /** How the caller reaches the environment's cluster; the pipeline's deploy stage may name the kubeconfig instead. */
 export interface ClusterArguments {
@@ -53,16 +60,57 @@ async function withWorkloads(report: RolloutReport, plan: RolloutPlan, p: Ports)
   return { ...report, workloads: workloadLines((await status(plan, p)).deployments) };
 }
 
+/** What the environment's policies are told besides the manifests, and where its policy directories are. */
+export interface PolicyEvidence {
+  /** The repository holding the environment's own policy directories. */
+  repository?: Directory;
+  /** The scan this call ran before the deploy. */
+  scan?: ScanSummary;
+  /** What verify checked on the image; nothing verified until then. */
+  attestations?: VerifiedAttestations;
+}
+
+/** Everything the environment's policies are told besides the manifests. */
+function policyParts(ctx: StageContext, plan: RolloutPlan, policy: PolicyConfig, evidence: PolicyEvidence) {
+  const { env, image } = plan.workload;
+  return {
+    now: new Date(),
+    environment: env.name,
+    image,
+    release: { version: ctx.release.version, commit: ctx.release.commit, ref: ctx.release.ref },
+    attestations: evidence.attestations ?? NOTHING_VERIFIED,
+    ...(evidence.scan ? { scan: evidence.scan } : {}),
+    policy,
+  };
+}
+
+/** The environment's policy gate for a rollout of `image`, or none when the environment names no policy. */
+export function environmentAdmission(ctx: StageContext, plan: RolloutPlan, evidence: PolicyEvidence): Admission | undefined {
+  const policy = plan.workload.env.policy;
+  return policy && policyAdmission(opaEvaluator(policy, evidence.repository), policyParts(ctx, plan, policy, evidence));
+}
+
+/** The environment's policies over a rollout of `image`, evaluated and reported; applies nothing. */
+export async function environmentPolicy(ctx: StageContext, environment: string, image: string, evidence: PolicyEvidence): Promise<string> {
+  const plan = await rolloutPlan(ctx, environment, image);
+  const policy = plan.workload.env.policy;
+  if (!policy) throw new GantryError(`environment ${environment} names no policy: add policy: {} under environments.${environment} for Gantry's default policies`);
+  const decision = await opaEvaluator(policy, evidence.repository).evaluate(policyInput({ ...policyParts(ctx, plan, policy, evidence), manifests: renderEnvironment(plan) }));
+  return `${decisionLines(decision).join("\n")}\n`;
+}
+
 /**
  * Walks the rollout of `image` with kubectl in a container; the cluster holds its state. First the
- * image is verified as the environment says (`verify`), so a refused image applies nothing.
+ * image is verified as the environment says (`verify`), then an environment with policies judges
+ * it: a refused image applies nothing.
  */
-export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments): Promise<RolloutReport> {
+export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments, evidence: PolicyEvidence = {}): Promise<RolloutReport> {
   const { verifyBeforeDeploy } = await import("./verify.js");
   await verifyBeforeDeploy(ctx, environment, image);
   const plan = await rolloutPlan(ctx, environment, image);
   const p = await ports(ctx, environment, plan, args);
-  return withWorkloads(await withTraffic(plan.workload.env.traffic, () => runRollout(plan, p)), plan, p);
+  const admission = environmentAdmission(ctx, plan, evidence);
+  return withWorkloads(await withTraffic(plan.workload.env.traffic, () => deployRollout(plan, p, admission)), plan, p);
 }
 
 /** Runs `work` with the environment's load container (`traffic:`) sending requests, stopped afterwards whatever the outcome. */

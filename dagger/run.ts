@@ -7,6 +7,7 @@ import { linuxPlatforms } from "../core/image/platforms.js";
 import { stageGraph, type Selection, type Stage } from "../core/pipeline/graph.js";
 import { runStages, type RunReport, type StageExecutor, type StageInputs, type StageResult } from "../core/pipeline/runner.js";
 import { pinnedReference } from "../core/pipeline/outputs.js";
+import { scanEvidence } from "../core/pipeline/policy-evidence.js";
 import { deployResult, scanResult, testResult } from "../core/pipeline/stage-results.js";
 import { judgeScan } from "../core/scan/scan-state.js";
 import type { RolloutReport } from "../core/kube/report.js";
@@ -59,7 +60,7 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
       const native = await dag.defaultPlatform();
       const { variants } = await serviceImages(ctx, [imagePlatforms.includes(native) ? native : imagePlatforms[0]!]);
       const scanned = await runScan({ kind: "image-archive", tarball: variants[0]!.asTarball() }, ctx.pipeline.scan, scanFiles(request.source, ctx.pipeline.scan));
-      return scanResult(judgeScan(scanned).verdict);
+      return scanResult(judgeScan(scanned).verdict, scanned.scannedAt);
     },
     async publish() {
       return { status: "passed", output: { kind: "publish", image: await publishImage(ctx, imagePlatforms, { registry: request.registry }) } };
@@ -67,7 +68,7 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
     async deploy(stage, inputs) {
       if (!inputs.image) return { status: "failed", error: `stage ${stage.name}: no publish stage upstream pushed an image to roll out` };
       const image = pinnedReference(inputs.image);
-      const report = await deploy(ctx, stage.environment!, image, request.cluster);
+      const report = await deploy(ctx, stage.environment!, image, request.cluster, { repository: request.source, ...scanEvidence(Object.values(inputs.upstream)) });
       request.onRollout?.(stage, report);
       return deployResult(stage.environment!, image, report);
     },

@@ -25,6 +25,9 @@ bash scripts/install-kube.sh
 echo "--- prometheus with Kubernetes SD, for the embedded deploy (built from the Go module proxy into .tools/prometheus)"
 bash scripts/install-prometheus.sh
 
+echo "--- opa (built from the Go module proxy into .tools/opa/<version>; evaluates and tests the Rego policies)"
+bash scripts/install-opa.sh
+
 echo "--- actionlint (built from the Go module proxy into .tools/bin; lints the generated GitHub workflows)"
 bash scripts/install-actionlint.sh
 
@@ -38,6 +41,7 @@ go version
 prometheus --version 2>&1 | sed -n 1p
 "${GANTRY_PROMETHEUS_DIR:-.tools/prometheus/$(sed -n 's/^VERSION=//p' scripts/install-prometheus.sh)}/bin/prometheus" --version 2>&1 | sed -n 1p
 busybox | sed -n 1p
+".tools/opa/$(sed -n 's/^VERSION=//p' scripts/install-opa.sh)/bin/opa" version | sed -n 1p
 .tools/bin/actionlint -version | sed -n 1p
 shellcheck --version | sed -n 2p
 .tools/bin/gitlab-ci-local --version

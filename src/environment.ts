@@ -25,7 +25,8 @@ export class ClusterAccess {
 
 /**
  * One environment of the pipeline file and the cluster it runs on, configured once: roll out to it,
- * gate its rollout by hand, read where it stands, print its objects, replay its analysis.
+ * gate its rollout by hand, read where it stands, print its objects, judge them by its policies,
+ * replay its analysis.
  * Example: dagger call environment --name staging --kubeconfig file:$HOME/.kube/config status
  */
 @object()
@@ -131,6 +132,23 @@ export class Environment {
     const ctx = await this.context();
     const name = await environmentNamed(ctx, this.name);
     return reportDirectory({ [`${name}.yaml`]: await environmentManifests(ctx, name, image) });
+  }
+
+  /**
+   * The environment's Rego policies (policy: in the pipeline file; Gantry's defaults in policies/gantry)
+   * evaluated by Open Policy Agent over the objects a deploy of the image would apply, as deploy does
+   * before applying anything: one line per violation, naming the rule and the object, or
+   * "policy: passed". Reads no cluster, applies nothing; never cached (scan ages count from now).
+   * Example: dagger call environment --name production policy --image ghcr.io/acme/api@sha256:...
+   */
+  @func({ cache: "never" })
+  async policy(
+    /** The image to judge, pinned by digest (repo@sha256:...). */
+    image: string,
+  ): Promise<string> {
+    const { environmentPolicy } = await import("#dagger/deploy.js");
+    const ctx = await this.context();
+    return environmentPolicy(ctx, await environmentNamed(ctx, this.name), image, { repository: this.source });
   }
 
   /**

@@ -227,7 +227,7 @@ export class Gantry {
 
   /**
    * One environment of the pipeline file and how to reach its cluster, configured once; continue with
-   * deploy, promote, abort, status, manifests or analyze. Cached per session: it holds the kubeconfig
+   * deploy, promote, abort, status, manifests, policy or analyze. Cached per session: it holds the kubeconfig
    * secret and the cluster service, which belong to the session that was given them.
    * Example: dagger call environment --name staging --kubeconfig file:$HOME/.kube/config deploy markdown
    */

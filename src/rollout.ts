@@ -3,7 +3,7 @@ import { func, object } from "@dagger.io/dagger";
 /** One walk of a rollout: the steps taken, the weights, the measurements and the verdict. */
 @object()
 export class Rollout {
-  /** promoted, unchanged, aborted, paused (waiting for promote), interrupted or error. */
+  /** promoted, unchanged, aborted, paused (waiting for promote), interrupted, refused (by the environment's policies, nothing applied) or error. */
   @func()
   verdict: string;
   /** Why the rollout ended as it did. */

@@ -1,6 +1,7 @@
 import { GantryError } from "../errors.js";
 import { prometheusRequest } from "./analysis/prometheus-address.js";
 import type { PrometheusAddress } from "./config/types.js";
+import type { KubeObject } from "./manifests/objects.js";
 
 /** What running a command gave. */
 export interface Ran {
@@ -35,6 +36,14 @@ export interface Ports {
   /** Needed by analysis steps; without it every measurement fails (never passes). */
   metrics?: Metrics;
   http?: Http;
+}
+
+/**
+ * A check of the objects a deploy is about to apply (the environment's policies), asked before the
+ * first kubectl call: a refusal ends the deploy with nothing applied, its reason naming why.
+ */
+export interface Admission {
+  admit(objects: KubeObject[]): Promise<{ allowed: true } | { allowed: false; reason: string }>;
 }
 
 /** Metrics for an analysis config's address: over HTTP for a URL, through kubectl for a Service. */

@@ -5,7 +5,8 @@ import type { Outcome } from "./rollout/actions.js";
 import type { TimeToDetect } from "./rollout/time-to-detect.js";
 import type { ObservedDeployment } from "./rollout/observed.js";
 
-export type Verdict = Outcome | "paused" | "interrupted" | "error";
+/** refused: the environment's policies refused the deploy before anything was applied. */
+export type Verdict = Outcome | "paused" | "interrupted" | "refused" | "error";
 
 /** What one run of the rollout loop did and measured. */
 export interface RolloutReport {
@@ -62,7 +63,7 @@ export function weightsOf(report: RolloutReport): number[] {
   return report.actions.flatMap((a) => (a.weight === undefined ? [] : [a.weight]));
 }
 
-const ICON: Record<Verdict, string> = { promoted: "✅", unchanged: "✅", aborted: "❌", paused: "⏸️", interrupted: "⚠️", error: "❌" };
+const ICON: Record<Verdict, string> = { promoted: "✅", unchanged: "✅", aborted: "❌", paused: "⏸️", interrupted: "⚠️", refused: "🛑", error: "❌" };
 
 /** A Markdown summary (GitHub job summary, GitLab note). Every text from outside is shown literally (HTML and Markdown escaped). */
 export function rolloutMarkdown(r: RolloutReport): string {

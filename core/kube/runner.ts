@@ -6,9 +6,10 @@ import { missingNamespaceError, namespaceMissing, renderNamespace } from "./mani
 import type { KubeObject } from "./manifests/objects.js";
 import { toYaml } from "./manifests/yaml.js";
 import { SERVICE_PORT } from "./manifests/service.js";
-import type { Ports, Ran } from "./ports.js";
+import type { Admission, Ports, Ran } from "./ports.js";
 import type { RolloutReport, Verdict } from "./report.js";
 import type { Action } from "./rollout/actions.js";
+import { renderEnvironment } from "./rollout/base-objects.js";
 import { counted, startOfAnalysis } from "./rollout/analysis-step.js";
 import { observedCanaryWeight } from "./rollout/canary.js";
 import { routerFor } from "./routers/registry.js";
@@ -68,6 +69,18 @@ export async function runRollout(plan: RolloutPlan, ports: Ports, options: RunOp
     if (e instanceof GantryError) return run.finish("error", e.message);
     throw e;
   }
+}
+
+/**
+ * A deploy: the environment's admission (its policies) judges the objects the rollout would leave,
+ * and only when it admits them does the rollout loop start. A refusal makes no kubectl call at all.
+ */
+export async function deployRollout(plan: RolloutPlan, ports: Ports, admission: Admission | undefined, options: RunOptions = {}): Promise<RolloutReport> {
+  if (admission) {
+    const decision = await admission.admit(renderEnvironment(plan));
+    if (!decision.allowed) return new Run(plan, ports).finish("refused", decision.reason);
+  }
+  return runRollout(plan, ports, options);
 }
 
 /** A manual gate: go past the current pause or analysis step (or, with full, promote now), then run. */

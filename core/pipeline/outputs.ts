@@ -31,6 +31,8 @@ export interface ScanOutput {
   counts: Partial<Record<Severity, number>>;
   /** Findings that fail the gate. */
   failing: number;
+  /** RFC 3339: when Trivy ran (the policies judge the scan's age). */
+  scannedAt?: string;
 }
 
 /** One pushed image: every tag names the same digest. */

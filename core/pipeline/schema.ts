@@ -114,6 +114,9 @@ export const publishSchema = z
   })
   .describe("Where and how the image is pushed.");
 
+/** A reusable workflow in another repository, as `jobs.<id>.uses` takes it. */
+const REUSABLE_WORKFLOW = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/\.github\/workflows\/[A-Za-z0-9_.-]+\.ya?ml@[A-Za-z0-9_./-]+$/;
+
 export const ciSchema = z
   .strictObject({
     engine: z
@@ -125,6 +128,23 @@ export const ciSchema = z
       })
       .optional()
       .describe("A shared Dagger engine the generated jobs connect to instead of starting one per job (GitLab then needs no Docker-in-Docker)."),
+    github: z
+      .strictObject({
+        reusablePublish: z
+          .union([
+            z.boolean(),
+            z.strictObject({
+              uses: z
+                .string()
+                .regex(REUSABLE_WORKFLOW, "expected <owner>/<repository>/.github/workflows/<file>.yml@<ref>, e.g. acme/ci/.github/workflows/gantry-publish.yml@v1")
+                .describe("A central copy of the generated gantry-publish.yml, in a repository the service's developers cannot change."),
+            }),
+          ])
+          .default(false)
+          .describe("Run publish in a reusable workflow (workflow_call, .github/workflows/gantry-publish.yml) with id-token and attestations permissions, so its signatures and provenance name that workflow: GitHub documents this isolation as SLSA Build Level 3."),
+      })
+      .prefault({})
+      .describe("Options of the generated GitHub workflow."),
   })
   .describe("How the generated CI files run (ci-files).");
 

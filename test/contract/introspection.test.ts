@@ -174,7 +174,7 @@ describe("module contract (offline introspection with the SDK's own introspector
       cluster: [obj("Service"), "optional"],
       kubectlImage: [STRING, ""],
     });
-    for (const gone of ["deploy", "promote", "abort", "status", "manifests", "analyze"]) expect(m[gone], gone).toBeUndefined();
+    for (const gone of ["deploy", "promote", "abort", "status", "manifests", "policy", "analyze"]) expect(m[gone], gone).toBeUndefined();
     const env = mod.objects.Environment!;
     expect(Object.values(env.methods).map((f) => [f.name, f.returnType, f.cache])).toEqual([
       ["deploy", obj("Rollout"), "never"],
@@ -183,6 +183,7 @@ describe("module contract (offline introspection with the SDK's own introspector
       ["status", STRING, "never"],
       ["verify", STRING, "never"],
       ["manifests", DIRECTORY, undefined],
+      ["policy", STRING, "never"],
       ["analyze", STRING, "never"],
       ["dashboard", obj("File"), undefined],
       ["alerts", DIRECTORY, undefined],
@@ -192,6 +193,7 @@ describe("module contract (offline introspection with the SDK's own introspector
     expectArgs(env.methods.abort!.arguments, { reason: [STRING, ""] });
     expectArgs(env.methods.manifests!.arguments, { image: [STRING, undefined] });
     expectArgs(env.methods.verify!.arguments, { image: [STRING, undefined] });
+    expectArgs(env.methods.policy!.arguments, { image: [STRING, undefined] });
     expectArgs(env.methods.analyze!.arguments, { from: [STRING, ""], to: [STRING, ""], at: [STRING, ""], track: [STRING, "canary"] });
     // Pure functions of the pipeline file: no arguments, cached by default.
     expectArgs(env.methods.dashboard!.arguments, {});

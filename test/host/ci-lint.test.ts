@@ -2,14 +2,16 @@
 // the GitHub workflows, and bash running the workflow's plan job, which must decide each ref as
 // the engine-free runner does. Both tools are installed by scripts/install-actionlint.sh.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
-import { githubWorkflow, PLAN_JOB } from "../../core/pipeline/ci/github.js";
+import { ciFiles } from "../../core/pipeline/ci/files.js";
+import { GITHUB_PUBLISH_WORKFLOW_FILE, GITHUB_WORKFLOW_FILE, githubWorkflow, PLAN_JOB } from "../../core/pipeline/ci/github.js";
+import type { Pipeline } from "../../core/pipeline/schema.js";
 import { conditionMatches } from "../../core/pipeline/conditions.js";
 import { stageGraph } from "../../core/pipeline/graph.js";
 import { parseGitRef } from "../../core/image/tags.js";
@@ -52,6 +54,44 @@ describe("generated GitHub workflows under actionlint and shellcheck", () => {
       const result = await lint(readFileSync(join(root, ".github/workflows", file), "utf8"));
       expect(result.output, file).toBe("");
     }
+  });
+});
+
+/** The generated GitHub files written into a repository of their own, linted together so actionlint checks the call against the called workflow. */
+async function lintProject(files: Record<string, string>): Promise<{ status: number; output: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "gantry-actionlint-"));
+  mkdirSync(join(dir, ".git"));
+  mkdirSync(join(dir, ".github/workflows"), { recursive: true });
+  const paths = Object.keys(files).filter((p) => p.startsWith(".github/"));
+  for (const path of paths) writeFileSync(join(dir, path), files[path]!);
+  return run([ACTIONLINT, "-no-color", ...paths.map((p) => join(dir, p))], "");
+}
+
+const reusable = (pipeline: Pipeline, setting: Pipeline["ci"]["github"]["reusablePublish"]): Pipeline => ({ ...pipeline, ci: { ...pipeline.ci, github: { reusablePublish: setting } } });
+
+describe("publish in a reusable workflow (ci.github.reusablePublish) under actionlint", () => {
+  it.each(EXAMPLES.map((e) => [e.name, e] as const))("passes for %s, the call checked against the called workflow's inputs, secrets and outputs", async (_name, example) => {
+    const files = ciFiles(reusable(example.pipeline, true), example.options);
+    expect(Object.keys(files)).toContain(GITHUB_PUBLISH_WORKFLOW_FILE);
+    const result = await lintProject(files);
+    expect(result.output).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  it("passes with a registry password in a secret of its own, handed to the called workflow", async () => {
+    const example = EXAMPLES.find((e) => e.name === "kitchen sink")!;
+    const pipeline = reusable({ ...example.pipeline, publish: { ...example.pipeline.publish, password: "env:REGISTRY_TOKEN" } }, true);
+    const result = await lintProject(ciFiles(pipeline, example.options));
+    expect(result.output).toBe("");
+  });
+
+  it("fails when the call and the called workflow disagree, so a clean result means actionlint read both", async () => {
+    const example = EXAMPLES[1]!;
+    const files = ciFiles(reusable(example.pipeline, true), example.options);
+    const broken = { ...files, [GITHUB_PUBLISH_WORKFLOW_FILE]: files[GITHUB_PUBLISH_WORKFLOW_FILE]!.replace("      config:\n", "      pipeline:\n") };
+    const result = await lintProject(broken);
+    expect(result.output).toMatch(/input "config" is not defined in "\.\/\.github\/workflows\/gantry-publish\.yml" reusable workflow/);
+    expect(Object.keys(broken)).toContain(GITHUB_WORKFLOW_FILE);
   });
 });
 

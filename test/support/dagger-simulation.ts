@@ -411,6 +411,8 @@ export const dag = {
   setSecret: (name: string, plaintext: string) => simulation.root("Secret", "setSecret", [name, plaintext]),
   secret: (uri: string) => simulation.root("Secret", "secret", [uri]),
   defaultPlatform: () => simulation.ask(undefined, "defaultPlatform", []),
+  /** Gantry's own module: its source is this repository, as the engine loads it (dagger.json's include). */
+  currentModule: () => ({ source: () => simulation.hostDirectory(new URL("../../", import.meta.url)) }),
 };
 
 /**

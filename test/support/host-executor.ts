@@ -17,7 +17,10 @@ import { environmentOf } from "../../core/pipeline/deploy-request.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import type { RolloutReport } from "../../core/kube/report.js";
 import { planRollout } from "../../core/kube/rollout/plan.js";
-import { runRollout } from "../../core/kube/runner.js";
+import { deployRollout } from "../../core/kube/runner.js";
+import { policyAdmission } from "../../core/policy/admission.js";
+import { NOTHING_VERIFIED, type VerifiedAttestations } from "../../core/policy/attestations.js";
+import { scanEvidence } from "../../core/pipeline/policy-evidence.js";
 import type { Stage } from "../../core/pipeline/graph.js";
 import { goToolchain } from "../../core/pipeline/go-settings.js";
 import { releaseTags } from "../../core/pipeline/release.js";
@@ -34,6 +37,7 @@ import { parseTrivyReport } from "../../core/scan/trivy-report.js";
 import { runScanLoop } from "../fixtures/trivy-db/host.js";
 import type { Cluster } from "./cluster.js";
 import { clusterPorts } from "./kube-host.js";
+import { hostOpaEvaluator } from "./opa.js";
 import { assembleImage, emptyDockerConfig, mustRun, runCrane, tempDir } from "./oci.js";
 import { runArgv } from "./run.js";
 
@@ -47,6 +51,8 @@ export interface HostPipeline {
   cluster: Cluster;
   /** The rollout loop's poll interval. */
   pollMs?: number;
+  /** What verify found on the pushed image (nothing until verify runs here). */
+  attestations?: VerifiedAttestations;
   /** Told of each rollout a deploy stage walked. */
   onRollout?: (stage: Stage, report: RolloutReport) => void;
 }
@@ -147,8 +153,8 @@ export function hostExecutor(host: HostPipeline): StageExecutor {
       });
       const { step } = await runScanLoop(host.trivy.binary, plan);
       if (step.kind === "fail") return { status: "failed", error: step.message };
-      if (step.kind === "not-scanned") return scanResult(notScannedVerdict(step.reason, policy));
-      return scanResult(evaluateGate(parseTrivyReport(readFileSync(step.outputPath, "utf8"), "trivy.json"), policy));
+      if (step.kind === "not-scanned") return scanResult(notScannedVerdict(step.reason, policy), scannedAt);
+      return scanResult(evaluateGate(parseTrivyReport(readFileSync(step.outputPath, "utf8"), "trivy.json"), policy), scannedAt);
     },
     async publish() {
       const config = pipeline.publish;
@@ -164,8 +170,21 @@ export function hostExecutor(host: HostPipeline): StageExecutor {
       if (!inputs.image) return { status: "failed", error: `stage ${stage.name}: no publish stage upstream pushed an image to roll out` };
       const image = pinnedReference(inputs.image);
       const name = pipeline.name ?? (await binaries([NATIVE_PLATFORM])).plan.name;
-      const plan = planRollout(workload(name, image, environmentOf(pipeline, stage.environment!), release.version), host.pollMs === undefined ? {} : { pollMs: host.pollMs });
-      const report = await runRollout(plan, clusterPorts(host.cluster));
+      const env = environmentOf(pipeline, stage.environment!);
+      const plan = planRollout(workload(name, image, env, release.version), host.pollMs === undefined ? {} : { pollMs: host.pollMs });
+      // As dagger/deploy.ts: the environment's policies, judged by opa, before anything is applied.
+      const admission = env.policy
+        ? policyAdmission(await hostOpaEvaluator(env.policy, host.root), {
+            now: new Date(),
+            environment: env.name,
+            image,
+            release: { version: release.version, commit: release.commit, ref: release.ref },
+            attestations: host.attestations ?? NOTHING_VERIFIED,
+            ...scanEvidence(Object.values(inputs.upstream)),
+            policy: env.policy,
+          })
+        : undefined;
+      const report = await deployRollout(plan, clusterPorts(host.cluster), admission);
       host.onRollout?.(stage, report);
       return deployResult(stage.environment!, image, report);
     },

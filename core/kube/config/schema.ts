@@ -13,6 +13,7 @@ import { DNS_LABEL, DNS_NAME, dnsLabel, dnsName, ingressHost, token } from "./fi
 import { TRAFFIC_IMAGE } from "./traffic.js";
 import { verifySchema } from "../../supply/settings.js";
 import { environmentRules } from "./environment-rules.js";
+import { policyFrom, policySchema } from "./policy.js";
 import { registeredRouters, routerFor } from "../routers/registry.js";
 import type { RouterEnvironmentFacts } from "../routers/router.js";
 import type { AnalysisRun, CanaryStep, Environment, Probe, Probes, SecretRef, SessionAffinity, Strategy, TrafficRouter } from "./types.js";
@@ -254,6 +255,7 @@ export const environmentSchema = z
       .prefault("5m").describe("How long a new revision may take to be ready before the rollout aborts."),
     maxRestarts: int32().min(0).default(3).describe("Restarts of a new revision's pods that count as a crash loop."),
     verify: verifySchema,
+    policy: policySchema.optional().describe("Rego policies (Open Policy Agent) a deploy must pass before anything is applied; a failure names the rule and the object."),
   })
   .superRefine((e, ctx) => {
     environmentRules(e, (path, message) => ctx.addIssue({ code: "custom", path, message }));
@@ -412,6 +414,7 @@ export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDe
   if (e.pdb) env.pdb = e.pdb.minAvailable !== undefined ? { minAvailable: e.pdb.minAvailable } : { maxUnavailable: e.pdb.maxUnavailable! };
   if (analysisConfig) env.analysis = analysisConfig;
   if (e.traffic) env.traffic = { url: e.traffic.url, rate: e.traffic.rate, image: e.traffic.image };
+  if (e.policy) env.policy = policyFrom(e.policy);
   return env;
 }
 

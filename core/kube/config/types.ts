@@ -48,6 +48,26 @@ export interface Environment {
   maxRestarts: number;
   /** Uid the container runs as (the image's non-root user). Default 65532. */
   runAsUser: number;
+  /** Rego policies a deploy must pass before anything is applied (`policy:`); none when absent. */
+  policy?: PolicyConfig;
+}
+
+/**
+ * Who must have signed the image: a keyless (OIDC) identity's issuer and subject, or the key
+ * verify checked the signature with, as verify names it.
+ */
+export type SignerIdentity = { issuer: string; subject: string } | { key: string };
+
+/** The environment's policy gate: which Rego policies, and what the default ones expect. */
+export interface PolicyConfig {
+  /** Evaluate Gantry's default policy set (policies/gantry). */
+  defaults: boolean;
+  /** More Rego directories, relative to the repository root; their `deny` rules join the defaults'. */
+  directories: string[];
+  /** The pipeline's signing identity the default policies require. */
+  identity?: SignerIdentity;
+  /** How old a passed scan may be, in days. */
+  maxScanAgeDays: number;
 }
 
 export interface Resources {

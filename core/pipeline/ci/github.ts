@@ -15,6 +15,8 @@ import type { Pipeline, StageCondition } from "../schema.js";
 import { checkCiOptions, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, secretVariable, sharedEngineVariable, type CiOptions } from "./shared.js";
 
 export const GITHUB_WORKFLOW_FILE = ".github/workflows/gantry.yml";
+/** The reusable workflow publish runs in with `ci.github.reusablePublish`. */
+export const GITHUB_PUBLISH_WORKFLOW_FILE = ".github/workflows/gantry-publish.yml";
 
 interface PinnedAction {
   uses: string;
@@ -52,7 +54,9 @@ export function githubWorkflow(pipeline: Pipeline, options: CiOptions): string {
   const engine = sharedEngineVariable(pipeline);
   const jobs: Record<string, Job> = {};
   if (conditional.length > 0) jobs[PLAN_JOB] = planJob(conditional);
-  for (const stage of graph.stages) jobs[stage.name] = stageJob(stage, graph, pipeline, target, conditional.length > 0);
+  for (const stage of graph.stages) {
+    jobs[stage.name] = stage.kind === "publish" && pipeline.ci.github.reusablePublish ? publishCallJob(stage, graph, pipeline, options, conditional.length > 0) : stageJob(stage, graph, pipeline, target, conditional.length > 0);
+  }
 
   const doc = new Document({
     name: githubLiteral(`gantry${pipeline.name ? ` (${pipeline.name})` : ""}`),
@@ -115,14 +119,22 @@ function conditionTest(when: StageCondition): string {
   return tests.join(" || ");
 }
 
-function stageJob(stage: Stage, graph: StageGraph, pipeline: Pipeline, target: CallTarget, hasPlan: boolean): Job {
+/** A stage's job name, what it needs and when it runs: the same whether it runs steps or calls a workflow. */
+function jobHead(stage: Stage, graph: StageGraph, hasPlan: boolean): Job {
   const publish = stage.kind === "deploy" ? nearestPublish(stage, graph)?.name : undefined;
   const condition = jobCondition(stage, graph);
   const usesPlan = condition.includes(`needs.${PLAN_JOB}.`);
   const needs = [...(usesPlan && hasPlan ? [PLAN_JOB] : []), ...stage.after, ...(publish && !stage.after.includes(publish) ? [publish] : [])];
-  const job: Job = { name: stage.environment ? `${stage.name} (${stage.environment})` : stage.name, "runs-on": "ubuntu-latest" };
+  const job: Job = { name: stage.environment ? `${stage.name} (${stage.environment})` : stage.name };
   if (needs.length > 0) job.needs = needs;
   if (condition) job.if = condition;
+  return job;
+}
+
+function stageJob(stage: Stage, graph: StageGraph, pipeline: Pipeline, target: CallTarget, hasPlan: boolean): Job {
+  const publish = stage.kind === "deploy" ? nearestPublish(stage, graph)?.name : undefined;
+  const { name, ...head } = jobHead(stage, graph, hasPlan);
+  const job: Job = { name, "runs-on": "ubuntu-latest", ...head };
   job.permissions = permissions(stage);
   if (stage.kind === "deploy" || stage.approval === "manual") job.environment = { name: environmentOf(stage) };
   if (stage.kind === "deploy") job.concurrency = { group: `gantry-deploy-${stage.environment}`, "cancel-in-progress": false };
@@ -144,6 +156,79 @@ function jobCondition(stage: Stage, graph: StageGraph): string {
   if (stage.when) parts.push(`needs.${PLAN_JOB}.outputs.${stage.name} == 'true'`);
   if (parts.length === 0) return "";
   return `\${{ !cancelled() && ${[...stage.needs.map((n) => `needs.${n}.result == 'success'`), ...parts].join(" && ")} }}`;
+}
+
+/**
+ * What publish needs inside the reusable workflow, and what its caller must grant too (GitHub's
+ * guide to SLSA Build Level 3 with reusable workflows): an OIDC token for keyless signing and the
+ * attestations API, besides pushing packages.
+ */
+const REUSABLE_PUBLISH_PERMISSIONS = { contents: "read", packages: "write", "id-token": "write", attestations: "write" };
+
+/** The publish stage's job as a call of the reusable workflow: the caller decides when, the workflow how. */
+function publishCallJob(stage: Stage, graph: StageGraph, pipeline: Pipeline, options: CiOptions, hasPlan: boolean): Job {
+  const reusable = pipeline.ci.github.reusablePublish;
+  const secret = secretVariable(pipeline.publish.password ?? "env:GITHUB_TOKEN");
+  return {
+    ...jobHead(stage, graph, hasPlan),
+    permissions: { ...REUSABLE_PUBLISH_PERMISSIONS },
+    uses: typeof reusable === "object" ? reusable.uses : `./${GITHUB_PUBLISH_WORKFLOW_FILE}`,
+    with: { config: githubLiteral(options.config), ...(options.module ? { module: githubLiteral(options.module) } : {}) },
+    ...(secret && secret !== "GITHUB_TOKEN" ? { secrets: { [secret]: `\${{ secrets.${secret} }}` } } : {}),
+  };
+}
+
+/**
+ * The reusable workflow publish runs in (`workflow_call`), with the steps of the plain workflow's
+ * publish job; undefined unless the pipeline asks for it. Its inputs are the pipeline file and the
+ * module; the ref, commit and repository are the caller's (GitHub gives a called workflow the
+ * caller's github context), so the caller cannot make it build anything else.
+ */
+export function githubPublishWorkflow(pipeline: Pipeline, options: CiOptions): string | undefined {
+  checkCiOptions(options);
+  if (!pipeline.ci.github.reusablePublish) return undefined;
+  const graph = pipelineGraph(pipeline);
+  const stage = graph.stages.find((s) => s.kind === "publish");
+  if (!stage) return undefined;
+  const target: CallTarget = {
+    config: shellVariable("GANTRY_CONFIG"),
+    ref: shellVariable("GITHUB_REF"),
+    ...(options.module ? { module: shellVariable("GANTRY_MODULE") } : {}),
+  };
+  const engine = sharedEngineVariable(pipeline);
+  const secret = secretVariable(pipeline.publish.password ?? "env:GITHUB_TOKEN");
+  const job: Job = { name: "publish", "runs-on": "ubuntu-latest", permissions: { ...REUSABLE_PUBLISH_PERMISSIONS } };
+  if (stage.approval === "manual") job.environment = { name: environmentOf(stage) };
+  job.outputs = { image: "${{ steps.publish.outputs.image }}" };
+  job.steps = [checkout(stage), pinned(ACTIONS.dagger, { version: "${{ env.DAGGER_VERSION }}" }), ...stageSteps(stage, pipeline, target, undefined)];
+  const doc = new Document({
+    name: githubLiteral(`gantry publish${pipeline.name ? ` (${pipeline.name})` : ""}`),
+    on: {
+      workflow_call: {
+        inputs: {
+          config: { description: "The pipeline file, relative to the repository root.", type: "string", required: true },
+          ...(options.module ? { module: { description: "The Gantry module to call.", type: "string", required: true } } : {}),
+        },
+        ...(secret && secret !== "GITHUB_TOKEN" ? { secrets: { [secret]: { description: "The registry password publish logs in with.", required: true } } } : {}),
+        outputs: { image: { description: "The pushed image, repository@sha256:...", value: "${{ jobs.publish.outputs.image }}" } },
+      },
+    },
+    permissions: { ...REUSABLE_PUBLISH_PERMISSIONS },
+    env: {
+      DAGGER_VERSION: daggerVersion(options),
+      GANTRY_CONFIG: "${{ inputs.config }}",
+      ...(options.module ? { GANTRY_MODULE: "${{ inputs.module }}" } : {}),
+      ...(engine ? { [RUNNER_HOST]: `\${{ vars.${engine} }}` } : {}),
+    },
+    jobs: { publish: job },
+  });
+  const note = [
+    `Called by ${GITHUB_WORKFLOW_FILE}'s publish job. Signatures and attestations made here (keyless, with this job's OIDC token) name this workflow as their signer,`,
+    "which the calling workflow cannot alter: GitHub documents this as SLSA v1.0 Build Level 3. Keep a copy in a repository the service's developers cannot change",
+    "and point ci.github.reusablePublish.uses at it to enforce that.",
+  ];
+  doc.commentBefore = [...generatedHeader(options), ...note].map((l) => ` ${l}`).join("\n");
+  return pinComments(doc.toString({ lineWidth: 0 }));
 }
 
 function permissions(stage: Stage): Record<string, string> {

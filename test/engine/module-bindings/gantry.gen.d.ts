@@ -597,7 +597,7 @@ declare module "@dagger.io/dagger" {
     dockerfile: (opts?: GantryDockerfileOpts) => File;
     /**
      * One environment of the pipeline file and how to reach its cluster, configured once; continue with
-     * deploy, promote, abort, status, manifests or analyze. Cached per session: it holds the kubeconfig
+     * deploy, promote, abort, status, manifests, policy or analyze. Cached per session: it holds the kubeconfig
      * secret and the cluster service, which belong to the session that was given them.
      * Example: dagger call environment --name staging --kubeconfig file:$HOME/.kube/config deploy markdown
      * @param opts.source The repository (its pipeline file describes the environment).
@@ -713,7 +713,8 @@ declare module "@dagger.io/dagger" {
 
   /**
    * One environment of the pipeline file and the cluster it runs on, configured once: roll out to it,
-   * gate its rollout by hand, read where it stands, print its objects, replay its analysis.
+   * gate its rollout by hand, read where it stands, print its objects, judge them by its policies,
+   * replay its analysis.
    * Example: dagger call environment --name staging --kubeconfig file:$HOME/.kube/config status
    */
   export class GantryEnvironment {
@@ -771,6 +772,15 @@ declare module "@dagger.io/dagger" {
      * The environment's name under environments: in the pipeline file; empty: its only one.
      */
     name: () => Promise<string>;
+    /**
+     * The environment's Rego policies (policy: in the pipeline file; Gantry's defaults in policies/gantry)
+     * evaluated by Open Policy Agent over the objects a deploy of the image would apply, as deploy does
+     * before applying anything: one line per violation, naming the rule and the object, or
+     * "policy: passed". Reads no cluster, applies nothing; never cached (scan ages count from now).
+     * Example: dagger call environment --name production policy --image ghcr.io/acme/api@sha256:...
+     * @param image The image to judge, pinned by digest (repo@sha256:...).
+     */
+    policy: (image: string) => Promise<string>;
     /**
      * Past the current pause or analysis step of the rollout (or, with --full, all the way). Never cached. Example: dagger call environment --name production promote check
      * @param opts.full Skip every remaining step and promote now.
@@ -924,7 +934,7 @@ declare module "@dagger.io/dagger" {
      */
     steps: () => Promise<string[]>;
     /**
-     * promoted, unchanged, aborted, paused (waiting for promote), interrupted or error.
+     * promoted, unchanged, aborted, paused (waiting for promote), interrupted, refused (by the environment's policies, nothing applied) or error.
      */
     verdict: () => Promise<string>;
     /**

@@ -15,7 +15,7 @@ const show = (e: Edge) => `${e.from}:${e.line} -> ${e.to}`;
 
 /**
  * Which core domain may import which, and why; a top-level core file (errors.ts, text.ts) is shared
- * by all. The order is the floors of the core: report < go < image < git, scan < supply < kube < pipeline < embedded.
+ * by all. The order is the floors of the core: report < go < image < git, scan < supply < kube < policy < pipeline < embedded.
  */
 const DOMAIN_ALLOWED: Record<string, { may: string[]; why: string }> = {
   "core/report": { may: [], why: "renderers of JUnit, Markdown and XML, used by every report" },
@@ -28,9 +28,13 @@ const DOMAIN_ALLOWED: Record<string, { may: string[]; why: string }> = {
     may: ["core/image", "core/report", "core/supply"],
     why: "a rollout deploys an image (reference, config digest) and renders its report; an environment says how its image is verified (verify)",
   },
+  "core/policy": {
+    may: ["core/image", "core/kube", "core/scan"],
+    why: "the policy gate judges a rollout's rendered objects (kube) and the image's scan summary, and runs OPA as a tool (image's ToolRun)",
+  },
   "core/pipeline": {
-    may: ["core/go", "core/image", "core/git", "core/scan", "core/kube", "core/report", "core/supply"],
-    why: "the pipeline file composes every domain's settings and the runner their results",
+    may: ["core/go", "core/image", "core/git", "core/scan", "core/kube", "core/policy", "core/report", "core/supply"],
+    why: "the pipeline file composes every domain's settings and the runner their results (a run's scans are a deploy's policy evidence)",
   },
   "core/embedded": { may: ["core/kube", "core/image", "core/pipeline"], why: "the demo is a pipeline and a cluster of its own, built from the others" },
 };
