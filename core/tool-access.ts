@@ -30,7 +30,8 @@ const NOBODY: ToolUser = { uid: 65534, gid: 65534 };
  * - prometheus: prom/prometheus, `USER nobody`;
  * - k3s: rancher/k3s, FROM scratch with no USER (a server that must be root);
  * - registry: the registry image, FROM alpine with no USER;
- * - go: the golang image (builds, tests, the layer and tarball steps, git facts), root.
+ * - go: the golang image (builds, tests, the layer and tarball steps, git facts), root;
+ * - git: alpine/git (the GitOps handoff's clone, commit and push), FROM alpine with no USER, root.
  */
 export const TOOL_USERS = {
   crane: NONROOT,
@@ -42,6 +43,7 @@ export const TOOL_USERS = {
   k3s: ROOT,
   registry: ROOT,
   go: ROOT,
+  git: ROOT,
 } as const satisfies Record<string, ToolUser>;
 
 export type ToolName = keyof typeof TOOL_USERS;
