@@ -10,7 +10,8 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 
-import { gitopsDeploy, type Provenance } from "../../core/kube/gitops/deploy.js";
+import { gitopsDeploy, gitopsPromote, type Provenance } from "../../core/kube/gitops/deploy.js";
+import type { Ports } from "../../core/kube/ports.js";
 import { handOff } from "../../core/kube/gitops/handoff.js";
 import { renderEnvironment } from "../../core/kube/rollout/base-objects.js";
 import { planRollout } from "../../core/kube/rollout/plan.js";
@@ -19,7 +20,10 @@ import { workload } from "../../core/kube/manifests/objects.js";
 import { environment, IMAGE_A, IMAGE_B, DIGEST_A, DIGEST_B } from "../unit/kube/fixtures.js";
 import { git, startGitServer, type GitServer } from "../support/git-server.js";
 import { hostGit, hostWorkspace } from "../support/gitops-workspace.js";
+import { ClusterSimulation, FakeClock } from "../support/kube-simulation.js";
 import { runArgv } from "../support/run.js";
+
+const IMAGE_C = `ghcr.io/acme/hello-api@sha256:${"c".repeat(64)}`;
 
 const TOKEN = "s3cret-token-for-the-test";
 const PROVENANCE: Provenance = { pipeline: "hello-api (pipelines/gantry.yaml)", run: "v1.4.2 of 0123456789abcdef0123456789abcdef01234567", sourceDateEpoch: 1763769600 };
@@ -145,5 +149,43 @@ describe("GitOps handoff to a real git server (git http-backend on loopback, rea
     expect(JSON.stringify(argvs)).not.toContain(TOKEN);
     const grep = await runArgv(["grep", "-rl", TOKEN, join(root, "repo")], { cwd: root });
     expect(grep.stdout).toBe("");
+  });
+});
+
+// The canary's cluster is the recording SIMULATION here (test/support/kube-simulation.ts; the loop
+// runs against a real API server in kube-rollout.test.ts); the git server and git are real.
+describe("canary with GitOps: the steps on the cluster, the promoted state in git, nothing on abort", () => {
+  const CANARY = { replicas: 4, progressDeadline: "60s", strategy: { type: "canary", steps: [{ setWeight: 25 }, { pause: { duration: "10s" } }, { setWeight: 100 }] } };
+
+  it("commits once the canary is promoted, and not for a canary that aborts", async () => {
+    const { name, env } = gitopsEnv(CANARY);
+    await server.repository(name, "main", { "README.md": "deploy repository\n" });
+    const clock = new FakeClock();
+    const cluster = new ClusterSimulation(clock);
+    const ports: Ports = { kubectl: cluster, clock };
+    const git_ = hostGit(env.gitops!, PROVENANCE, TOKEN);
+
+    const first = await gitopsDeploy(plan(env, IMAGE_A), ports, git_, PROVENANCE);
+    expect(first.verdict).toBe("promoted");
+    expect(first.gitops!.changed).toBe(true);
+    expect(await commits(name)).toBe(2);
+
+    const bad = plan(env, IMAGE_B);
+    cluster.health = (r) => (r === bad.revision ? "crashloop" : "ready");
+    const aborted = await gitopsDeploy(bad, ports, git_, PROVENANCE);
+    expect(aborted.verdict).toBe("aborted");
+    expect(aborted.gitops).toBeUndefined();
+    expect(await commits(name)).toBe(2);
+    expect(await server.git(name, "show", "main:k8s/staging/hello-api.yaml")).toContain(IMAGE_A);
+
+    const paused = plan(environment({ ...CANARY, gitops: env.gitops, strategy: { type: "canary", steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 100 }] } }), IMAGE_C);
+    const waiting = await gitopsDeploy(paused, ports, git_, PROVENANCE);
+    expect(waiting.verdict).toBe("paused");
+    expect(await commits(name)).toBe(2);
+    const promoted = await gitopsPromote(paused, ports, git_, PROVENANCE, false);
+    expect(promoted.verdict).toBe("promoted");
+    expect(promoted.gitops!.changed).toBe(true);
+    expect(await commits(name)).toBe(3);
+    expect(await server.git(name, "show", "main:k8s/staging/hello-api.yaml")).toContain(IMAGE_C);
   });
 });
