@@ -5,13 +5,13 @@ import type { Directory } from "@dagger.io/dagger";
 
 import { usesEmbeddedCluster } from "../core/embedded/mode.js";
 import { pieceImages, type PieceName } from "../core/embedded/pieces.js";
-import { environmentEntry, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
+import { environmentEntry, environmentOf, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
 import type { RolloutReport } from "../core/kube/report.js";
 import { deployChain, stageGraph } from "../core/pipeline/graph.js";
 import { pinnedReference } from "../core/pipeline/outputs.js";
 import { pushedBy, runFellShort } from "../core/pipeline/runner.js";
 import type { StageContext } from "./context.js";
-import { deploy, type ClusterArguments } from "./deploy.js";
+import { deploy, needsCluster, type ClusterArguments } from "./deploy.js";
 
 /** What `deploy` was asked for, before it is known where it goes. */
 export interface DeployArguments {
@@ -31,7 +31,8 @@ export async function deployTo(ctx: StageContext, source: Directory, environment
   const embedded = usesEmbeddedCluster({
     embedded: args.embedded,
     badCanary: args.badCanary,
-    clusterGiven: args.cluster.kubeconfig !== undefined || args.cluster.cluster !== undefined,
+    // An environment with gitops: names its target: a repository (and, for a canary, a cluster).
+    clusterGiven: args.cluster.kubeconfig !== undefined || args.cluster.cluster !== undefined || (!args.embedded && environmentOf(ctx.pipeline, environment).gitops !== undefined),
     kubeconfigReference: kubeconfigReference(ctx.pipeline, environment),
     repository: ctx.pipeline.publish.repository,
     imageGiven: args.image !== "",
@@ -42,7 +43,7 @@ export async function deployTo(ctx: StageContext, source: Directory, environment
     return embeddedDeploy(ctx, source, environment, { images: pieceImages(args.images), badCanary: args.badCanary, image: args.image, approve: args.approve });
   }
   // Before anything is built or pushed: a deploy that could not reach its cluster must not publish first.
-  requireCredentials(environment, args.cluster.kubeconfig !== undefined, kubeconfigReference(ctx.pipeline, environment));
+  if (needsCluster(ctx, environment)) requireCredentials(environment, args.cluster.kubeconfig !== undefined, kubeconfigReference(ctx.pipeline, environment));
   return args.image ? deploy(ctx, environment, args.image, args.cluster) : gatedDeploy(ctx, source, environment, args.approve, args.cluster);
 }
 

@@ -1,6 +1,9 @@
 import { dag, type Secret, type Service } from "@dagger.io/dagger";
 
-import { GantryError } from "../core/errors.js";
+import { ArgumentError, GantryError } from "../core/errors.js";
+import { canaryFirst, gitopsDeploy, gitopsPromote } from "../core/kube/gitops/deploy.js";
+import { syncObjects, type SyncOptions, type SyncTool } from "../core/kube/gitops/sync-objects.js";
+import { recordIfSucceeded, rollback } from "../core/kube/rollback.js";
 import { environmentOf, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
 import { readOnlyWorkload, workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
@@ -15,6 +18,7 @@ import { abort, promote, runRollout, status, type RolloutStatus } from "../core/
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
 import { planBinaries } from "./go-build.js";
+import { containerGit, provenanceOf } from "./gitops.js";
 import { containerKubectl, fetchHttp, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
 
 /** How the caller reaches the environment's cluster; the pipeline's deploy stage may name the kubeconfig instead. */
@@ -53,11 +57,25 @@ async function withWorkloads(report: RolloutReport, plan: RolloutPlan, p: Ports)
   return { ...report, workloads: workloadLines((await status(plan, p)).deployments) };
 }
 
-/** Walks the rollout of `image` with kubectl in a container; the cluster holds its state. */
+/**
+ * Walks the rollout of `image` with kubectl in a container; the cluster holds its state, and a
+ * completed rollout records its release (for rollback --to). With gitops:, the commit is the deploy,
+ * or, for a canary, follows its promotion (core/kube/gitops/deploy.ts).
+ */
 export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments): Promise<RolloutReport> {
   const plan = await rolloutPlan(ctx, environment, image);
+  const gitops = plan.workload.env.gitops;
+  const git = gitops && containerGit(gitops, provenanceOf(ctx, plan.workload.service));
+  if (git && !canaryFirst(plan)) return gitopsDeploy(plan, undefined, git, provenanceOf(ctx, plan.workload.service));
   const p = await ports(ctx, environment, plan, args);
-  return withWorkloads(await withTraffic(plan.workload.env.traffic, () => runRollout(plan, p)), plan, p);
+  const run = () => (git ? gitopsDeploy(plan, p, git, provenanceOf(ctx, plan.workload.service)) : runRollout(plan, p));
+  return withWorkloads(await recordIfSucceeded(plan, p, await withTraffic(plan.workload.env.traffic, run)), plan, p);
+}
+
+/** Does a deploy to the environment need the cluster's credentials? Not when its commit is the whole deploy. */
+export function needsCluster(ctx: StageContext, environment: string): boolean {
+  const env = environmentOf(ctx.pipeline, environment);
+  return !env.gitops || env.strategy.kind === "canary";
 }
 
 /** Runs `work` with the environment's load container (`traffic:`) sending requests, stopped afterwards whatever the outcome. */
@@ -78,8 +96,24 @@ export async function gate(ctx: StageContext, environment: string, args: Cluster
   if (!current) throw new GantryError(`no rollout is recorded in environment ${environment}: nothing to ${verb.kind}`);
   const plan = await rolloutPlan(ctx, environment, current.image);
   const p = await ports(ctx, environment, plan, args);
-  const report = verb.kind === "promote" ? await promote(plan, p, verb.full) : verb.kind === "abort" ? await abort(plan, p, verb.reason || undefined) : await runRollout(plan, p);
-  return withWorkloads(report, plan, p);
+  const gitops = plan.workload.env.gitops;
+  const promoted = (full: boolean) =>
+    gitops ? gitopsPromote(plan, p, containerGit(gitops, provenanceOf(ctx, plan.workload.service)), provenanceOf(ctx, plan.workload.service), full) : promote(plan, p, full);
+  const report = verb.kind === "promote" ? await promoted(verb.full) : verb.kind === "abort" ? await abort(plan, p, verb.reason || undefined) : await runRollout(plan, p);
+  return withWorkloads(await recordIfSucceeded(plan, p, report), plan, p);
+}
+
+/** rollback --to a recorded release (revision or image digest): its objects applied again, without analysis. */
+export async function rollbackTo(ctx: StageContext, environment: string, to: string, args: ClusterArguments): Promise<RolloutReport> {
+  if (!to.trim()) throw new ArgumentError("to", "name the release to go back to: its revision (as status and the Rollout report it) or its image digest (sha256:...)");
+  const plan = planRollout(readOnlyWorkload(await serviceName(ctx), environmentOf(ctx.pipeline, environment), ctx.release.version));
+  const p = await ports(ctx, environment, plan, args);
+  return withWorkloads(await rollback(plan, p, to), plan, p);
+}
+
+/** The Argo CD Application, or the Flux GitRepository and Kustomization, that sync the environment's gitops path, as YAML. */
+export async function gitopsSyncManifests(ctx: StageContext, environment: string, tool: SyncTool, options: SyncOptions): Promise<string> {
+  return toYaml(syncObjects(tool, await serviceName(ctx), environmentOf(ctx.pipeline, environment), options));
 }
 
 /** Where the environment's rollout stands; changes nothing. */

@@ -322,6 +322,52 @@ export class Gantry implements ModuleSettings {
     return rolloutObject(await gate(ctx, await environmentNamed(ctx, environment), { kubeconfig, cluster }, { kind: "abort", reason }));
   }
 
+  /**
+   * Go back to a release the environment ran: its recorded objects (Deployment, Service, ConfigMap...)
+   * applied again as they were, without analysis, reported like any rollout. The last 10 completed
+   * releases are recorded in the cluster. Example: dagger call rollback --environment production --to sha256:4f1c... check
+   */
+  @func({ cache: "never" })
+  async rollback(
+    /** The repository (its pipeline file describes the environment). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** The release: its revision (as status and the Rollout report it) or its image digest (sha256:... or repo@sha256:...). */
+    to: string,
+    /** The environment, as named under environments: in the pipeline file. Default: its only one. */
+    environment = "",
+    /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
+    kubeconfig?: Secret,
+    /** The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443. */
+    cluster?: Service,
+  ): Promise<Rollout> {
+    const { rollbackTo } = await import("#dagger/deploy.js");
+    const ctx = await stageContext(callInput(this, source));
+    return rolloutObject(await rollbackTo(ctx, await environmentNamed(ctx, environment), to, { kubeconfig, cluster }));
+  }
+
+  /**
+   * The objects that make a GitOps tool sync the environment's gitops: path: an Argo CD Application, or a
+   * Flux GitRepository and Kustomization, as YAML to apply where the tool runs. Example: dagger call gitops-sync --environment production --tool argocd
+   */
+  @func()
+  async gitopsSync(
+    /** The repository (its pipeline file describes the environment and its gitops: section). */
+    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    /** argocd (an Application) or flux (a GitRepository and a Kustomization). */
+    tool: string,
+    /** The environment, as named under environments: in the pipeline file. Default: its only one. */
+    environment = "",
+    /** The namespace of the tool's objects. Default: argocd, flux-system. */
+    namespace = "",
+    /** Flux: an existing Secret with the repository's username and password, for a private repository. */
+    fluxSecret = "",
+  ): Promise<string> {
+    const { gitopsSyncManifests } = await import("#dagger/deploy.js");
+    const { syncTool } = await import("#core/kube/gitops/sync-objects.js");
+    const ctx = await stageContext(callInput(this, source));
+    return gitopsSyncManifests(ctx, await environmentNamed(ctx, environment), syncTool(tool), { ...(namespace ? { namespace } : {}), ...(fluxSecret ? { secretName: fluxSecret } : {}) });
+  }
+
   /** Where the environment's rollout stands, in one line; changes nothing. Example: dagger call status --environment production */
   @func({ cache: "never" })
   async status(
@@ -439,5 +485,6 @@ export class Gantry implements ModuleSettings {
 async function rolloutObject(report: RolloutReport): Promise<Rollout> {
   const { rolloutMarkdown } = await import("#core/kube/report.js");
   const steps = report.actions.map((a) => `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}: ${a.reason}`);
-  return new Rollout(report.verdict, report.reason, report.image, report.revision, steps, report.workloads ?? [], rolloutMarkdown(report));
+  const commit = (report as { gitops?: { commit: string } }).gitops?.commit ?? "";
+  return new Rollout(report.verdict, report.reason, report.image, report.revision, steps, report.workloads ?? [], rolloutMarkdown(report), commit);
 }

@@ -21,10 +21,13 @@ export class Rollout {
   /** The service's Deployments when it ended: deployment/<name> image=<ref> revision=<rev> ready=<ready>/<desired>. */
   @func()
   workloads: string[];
+  /** With gitops: the commit the GitOps tool syncs (made now, or already there); empty otherwise. */
+  @func()
+  commit: string;
   markdownText: string;
 
   // Only API types may appear in an @object constructor (they become part of the module's API).
-  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdownText: string) {
+  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdownText: string, commit = "") {
     this.verdict = verdict;
     this.reason = reason;
     this.image = image;
@@ -32,6 +35,7 @@ export class Rollout {
     this.steps = steps;
     this.workloads = workloads;
     this.markdownText = markdownText;
+    this.commit = commit;
   }
 
   /** Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call deploy --environment staging markdown */

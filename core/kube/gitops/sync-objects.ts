@@ -7,13 +7,20 @@
 // would put them back mid-canary, so the Application ignores those two fields (and respects that
 // on sync); everything else stays healed. The promoted state is committed (deploy.ts), so after a
 // promotion the repository and the cluster agree again.
-import { GantryError } from "../../errors.js";
+import { ArgumentError, GantryError } from "../../errors.js";
 import type { Environment } from "../config/types.js";
 import { commonLabels } from "../manifests/names.js";
 import type { KubeObject } from "../manifests/objects.js";
 
 export type SyncTool = "argocd" | "flux";
 export const SYNC_TOOLS: SyncTool[] = ["argocd", "flux"];
+
+/** The --tool argument: argocd or flux (any case). */
+export function syncTool(tool: string): SyncTool {
+  const known = SYNC_TOOLS.find((t) => t === tool.trim().toLowerCase());
+  if (!known) throw new ArgumentError("tool", `"${tool}": expected ${SYNC_TOOLS.join(" or ")}`);
+  return known;
+}
 
 export interface SyncOptions {
   /** The namespace the tool's objects live in. Default: argocd, flux-system. */

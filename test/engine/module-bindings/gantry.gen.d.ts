@@ -244,6 +244,29 @@ declare module "@dagger.io/dagger" {
     source?: Directory;
   };
 
+  export type GantryGitopsSyncOpts = {
+    /**
+     * The repository (its pipeline file describes the environment and its gitops: section).
+     */
+    source?: Directory;
+    /**
+     * argocd (an Application) or flux (a GitRepository and a Kustomization).
+     */
+    tool: string;
+    /**
+     * The environment, as named under environments: in the pipeline file. Default: its only one.
+     */
+    environment: string;
+    /**
+     * The namespace of the tool's objects. Default: argocd, flux-system.
+     */
+    namespace: string;
+    /**
+     * Flux: an existing Secret with the repository's username and password, for a private repository.
+     */
+    fluxSecret: string;
+  };
+
   export type GantryImageOpts = {
     /**
      * The repository (its pipeline file names the Go module inside it).
@@ -330,6 +353,29 @@ declare module "@dagger.io/dagger" {
      * A registry running as a Dagger service, reached at the host of --repository and pushed to over plain HTTP (tests, demos).
      */
     registry?: Service;
+  };
+
+  export type GantryRollbackOpts = {
+    /**
+     * The repository (its pipeline file describes the environment).
+     */
+    source?: Directory;
+    /**
+     * The release: its revision (as status and the Rollout report it) or its image digest (sha256:... or repo@sha256:...).
+     */
+    to: string;
+    /**
+     * The environment, as named under environments: in the pipeline file. Default: its only one.
+     */
+    environment: string;
+    /**
+     * The cluster's kubeconfig. Default: the reference the environment's deploy stage names.
+     */
+    kubeconfig?: Secret;
+    /**
+     * The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
+     */
+    cluster?: Service;
   };
 
   export type GantryRunOpts = {
@@ -662,6 +708,16 @@ declare module "@dagger.io/dagger" {
      */
     dockerfile: (opts?: GantryDockerfileOpts) => File;
     /**
+     * The objects that make a GitOps tool sync the environment's gitops: path: an Argo CD Application, or a
+     * Flux GitRepository and Kustomization, as YAML to apply where the tool runs. Example: dagger call gitops-sync --environment production --tool argocd
+     * @param opts.source The repository (its pipeline file describes the environment and its gitops: section).
+     * @param opts.tool argocd (an Application) or flux (a GitRepository and a Kustomization).
+     * @param opts.environment The environment, as named under environments: in the pipeline file. Default: its only one.
+     * @param opts.namespace The namespace of the tool's objects. Default: argocd, flux-system.
+     * @param opts.fluxSecret Flux: an existing Secret with the repository's username and password, for a private repository.
+     */
+    gitopsSync: (opts?: GantryGitopsSyncOpts) => Promise<string>;
+    /**
      * The service's runtime image: the binary on the base, non-root, labelled. Continue with container,
      * tarball, sbom, scan or publish. Example: dagger call image --platforms linux/arm64 container
      * @param opts.source The repository (its pipeline file names the Go module inside it).
@@ -701,6 +757,17 @@ declare module "@dagger.io/dagger" {
      * @param opts.registry A registry running as a Dagger service, reached at the host of --repository and pushed to over plain HTTP (tests, demos).
      */
     publish: (opts?: GantryPublishOpts) => Promise<string[]>;
+    /**
+     * Go back to a release the environment ran: its recorded objects (Deployment, Service, ConfigMap...)
+     * applied again as they were, without analysis, reported like any rollout. The last 10 completed
+     * releases are recorded in the cluster. Example: dagger call rollback --environment production --to sha256:4f1c... check
+     * @param opts.source The repository (its pipeline file describes the environment).
+     * @param opts.to The release: its revision (as status and the Rollout report it) or its image digest (sha256:... or repo@sha256:...).
+     * @param opts.environment The environment, as named under environments: in the pipeline file. Default: its only one.
+     * @param opts.kubeconfig The cluster's kubeconfig. Default: the reference the environment's deploy stage names.
+     * @param opts.cluster The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
+     */
+    rollback: (opts?: GantryRollbackOpts) => GantryRollout;
     /**
      * Run the pipeline file's stages (test, build, image, scan, publish, deploy) in one call: the
      * stages form a graph, independent ones run concurrently, a failed stage stops what depends on it,
@@ -872,6 +939,10 @@ declare module "@dagger.io/dagger" {
      * Fails unless the rollout promoted (or had nothing to change).
      */
     check: () => Promise<void>;
+    /**
+     * With gitops: the commit the GitOps tool syncs (made now, or already there); empty otherwise.
+     */
+    commit: () => Promise<string>;
     /**
      * The image rolled out, pinned by digest.
      */
