@@ -1,7 +1,7 @@
 import { dag, type Secret, type Service } from "@dagger.io/dagger";
 
 import { ArgumentError, GantryError } from "../core/errors.js";
-import { canaryFirst, gitopsDeploy, gitopsPromote } from "../core/kube/gitops/deploy.js";
+import { canaryFirst, gitopsDeploy, gitopsPromote, gitopsRollback } from "../core/kube/gitops/deploy.js";
 import { syncObjects, type SyncOptions, type SyncTool } from "../core/kube/gitops/sync-objects.js";
 import { recordIfSucceeded, rollback } from "../core/kube/rollback.js";
 import { environmentOf, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
@@ -108,7 +108,9 @@ export async function rollbackTo(ctx: StageContext, environment: string, to: str
   if (!to.trim()) throw new ArgumentError("to", "name the release to go back to: its revision (as status and the Rollout report it) or its image digest (sha256:...)");
   const plan = planRollout(readOnlyWorkload(await serviceName(ctx), environmentOf(ctx.pipeline, environment), ctx.release.version));
   const p = await ports(ctx, environment, plan, args);
-  return withWorkloads(await rollback(plan, p, to), plan, p);
+  const gitops = plan.workload.env.gitops;
+  const report = gitops ? await gitopsRollback(plan, p, containerGit(gitops, provenanceOf(ctx, plan.workload.service)), provenanceOf(ctx, plan.workload.service), to) : await rollback(plan, p, to);
+  return withWorkloads(report, plan, p);
 }
 
 /** The Argo CD Application, or the Flux GitRepository and Kustomization, that sync the environment's gitops path, as YAML. */

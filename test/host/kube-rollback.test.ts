@@ -9,7 +9,10 @@ import { recordIfSucceeded, releaseRecords, rollback } from "../../core/kube/rol
 import { KEEP_RELEASES } from "../../core/kube/rollout/history.js";
 import { planRollout, type RolloutPlan } from "../../core/kube/rollout/plan.js";
 import { runRollout, status } from "../../core/kube/runner.js";
+import { gitopsDeploy, gitopsRollback, type Provenance } from "../../core/kube/gitops/deploy.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
+import { startGitServer } from "../support/git-server.js";
+import { hostGit } from "../support/gitops-workspace.js";
 import { clusterPorts, find, restrictedNamespace } from "../support/kube-host.js";
 
 const image = (c: string) => `ghcr.io/acme/hello-api@sha256:${c.repeat(64)}`;
@@ -29,6 +32,7 @@ function plan(namespace: string, raw: Record<string, unknown>, img: string): Rol
   return planRollout(workload("hello-api", img, env, "1.0.0"), { pollMs: 300 });
 }
 const ports = () => clusterPorts(cluster);
+const PROVENANCE: Provenance = { pipeline: "hello-api", run: "version 1.0.0", sourceDateEpoch: 1763769600 };
 const deploy = async (p: RolloutPlan) => recordIfSucceeded(p, ports(), await runRollout(p, ports()));
 
 /** What a release decides in the cluster: the Deployment's template and size, the Service's selector, the ConfigMap's data. */
@@ -85,6 +89,29 @@ describe("rollback --to a recorded release (real control plane)", () => {
       expect((await runRollout(a, ports())).verdict).toBe("unchanged");
     });
   }
+
+  it("canary with gitops: the rollback is re-applied on the cluster and committed, so the GitOps tool keeps it", async () => {
+    const server = await startGitServer("token");
+    try {
+      const ns = await restrictedNamespace(cluster, "rollback-gitops");
+      await server.repository("deploy", "main", { "README.md": "deploy repository\n" });
+      const raw = { strategy: { type: "canary", steps: [{ setWeight: 50 }, { setWeight: 100 }] }, gitops: { repository: server.url("deploy"), path: "staging", credentials: "env:GITOPS_TOKEN" } };
+      const a = plan(ns, { ...raw, config: { GREETING: "A" } }, A);
+      const b = plan(ns, { ...raw, config: { GREETING: "B" } }, B);
+      const git = hostGit(a.workload.env.gitops!, PROVENANCE, "token");
+      for (const p of [a, b]) expect((await recordIfSucceeded(p, ports(), await gitopsDeploy(p, ports(), git, PROVENANCE))).verdict).toBe("promoted");
+      expect(await server.git("deploy", "rev-list", "--count", "main")).toBe("3");
+      const back = await gitopsRollback(b, ports(), git, PROVENANCE, a.revision);
+      expect(back.verdict, back.reason).toBe("promoted");
+      expect(back.gitops).toMatchObject({ changed: true });
+      expect(await server.git("deploy", "rev-list", "--count", "main")).toBe("4");
+      // What is committed now is what A's deploy committed: the GitOps tool syncs A again.
+      expect(await server.git("deploy", "show", "main:staging/hello-api.yaml")).toBe(await server.git("deploy", "show", "main~2:staging/hello-api.yaml"));
+      expect((await snapshot(ns, "hello-api")).revision).toBe(a.revision);
+    } finally {
+      await server.stop();
+    }
+  });
 
   it("refuses an unknown revision naming what is recorded, and keeps at most KEEP_RELEASES records", async () => {
     const ns = await restrictedNamespace(cluster, "rollback-bounded");

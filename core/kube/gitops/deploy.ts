@@ -4,7 +4,12 @@
 // - canary: the steps run against the cluster as without GitOps, and only once the new revision is
 //   promoted does Gantry commit it, so the tool never reverts the promotion; an abort, a pause or
 //   an error commits nothing.
+import { parseAllDocuments } from "yaml";
+
+import type { KubeObject } from "../manifests/objects.js";
 import type { Ports } from "../ports.js";
+import { releaseRecords, rollback } from "../rollback.js";
+import { findRelease } from "../rollout/history.js";
 import { rolloutSucceeded, type RolloutReport } from "../report.js";
 import { renderEnvironment } from "../rollout/base-objects.js";
 import type { RolloutPlan } from "../rollout/plan.js";
@@ -51,6 +56,21 @@ export async function gitopsPromote(plan: RolloutPlan, ports: Ports, git: GitPor
 export async function commitIfPromoted(plan: RolloutPlan, report: RolloutReport, git: GitPort, provenance: Provenance): Promise<GitOpsReport> {
   if (!rolloutSucceeded(report.verdict)) return report;
   const gitops = await commitStableState(plan, git, provenance);
+  return { ...report, gitops, reason: `${report.reason}; ${describe(gitops)}` };
+}
+
+/**
+ * rollback --to in an environment with gitops: the recorded release re-applied on the cluster, then
+ * committed, so the GitOps tool syncs what was rolled back to instead of reverting it.
+ */
+export async function gitopsRollback(plan: RolloutPlan, ports: Ports, git: GitPort, provenance: Provenance, to: string): Promise<GitOpsReport> {
+  const report = await rollback(plan, ports, to);
+  if (!rolloutSucceeded(report.verdict)) return report;
+  const w = plan.workload;
+  const record = findRelease(await releaseRecords(plan, ports), report.revision, `${w.service} in ${w.env.namespace}`);
+  const objects = parseAllDocuments(record.objects).map((d) => d.toJS() as KubeObject);
+  const { ws, root } = await git.workspace();
+  const gitops = await handOff({ config: w.env.gitops!, environment: w.env.name, service: w.service, image: record.image, objects, ...provenance }, ws, root);
   return { ...report, gitops, reason: `${report.reason}; ${describe(gitops)}` };
 }
 
