@@ -65,10 +65,11 @@ async function withWorkloads(report: RolloutReport, plan: RolloutPlan, p: Ports)
 export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments): Promise<RolloutReport> {
   const plan = await rolloutPlan(ctx, environment, image);
   const gitops = plan.workload.env.gitops;
-  const git = gitops && containerGit(gitops, provenanceOf(ctx, plan.workload.service));
-  if (git && !canaryFirst(plan)) return gitopsDeploy(plan, undefined, git, provenanceOf(ctx, plan.workload.service));
+  const provenance = provenanceOf(ctx, plan.workload.service);
+  const git = gitops && containerGit(gitops, provenance);
+  if (git && !canaryFirst(plan)) return gitopsDeploy(plan, undefined, git, provenance);
   const p = await ports(ctx, environment, plan, args);
-  const run = () => (git ? gitopsDeploy(plan, p, git, provenanceOf(ctx, plan.workload.service)) : runRollout(plan, p));
+  const run = () => (git ? gitopsDeploy(plan, p, git, provenance) : runRollout(plan, p));
   return withWorkloads(await recordIfSucceeded(plan, p, await withTraffic(plan.workload.env.traffic, run)), plan, p);
 }
 
@@ -97,8 +98,8 @@ export async function gate(ctx: StageContext, environment: string, args: Cluster
   const plan = await rolloutPlan(ctx, environment, current.image);
   const p = await ports(ctx, environment, plan, args);
   const gitops = plan.workload.env.gitops;
-  const promoted = (full: boolean) =>
-    gitops ? gitopsPromote(plan, p, containerGit(gitops, provenanceOf(ctx, plan.workload.service)), provenanceOf(ctx, plan.workload.service), full) : promote(plan, p, full);
+  const provenance = provenanceOf(ctx, plan.workload.service);
+  const promoted = (full: boolean) => (gitops ? gitopsPromote(plan, p, containerGit(gitops, provenance), provenance, full) : promote(plan, p, full));
   const report = verb.kind === "promote" ? await promoted(verb.full) : verb.kind === "abort" ? await abort(plan, p, verb.reason || undefined) : await runRollout(plan, p);
   return withWorkloads(await recordIfSucceeded(plan, p, report), plan, p);
 }
@@ -109,7 +110,8 @@ export async function rollbackTo(ctx: StageContext, environment: string, to: str
   const plan = planRollout(readOnlyWorkload(await serviceName(ctx), environmentOf(ctx.pipeline, environment), ctx.release.version));
   const p = await ports(ctx, environment, plan, args);
   const gitops = plan.workload.env.gitops;
-  const report = gitops ? await gitopsRollback(plan, p, containerGit(gitops, provenanceOf(ctx, plan.workload.service)), provenanceOf(ctx, plan.workload.service), to) : await rollback(plan, p, to);
+  const provenance = provenanceOf(ctx, plan.workload.service);
+  const report = gitops ? await gitopsRollback(plan, p, containerGit(gitops, provenance), provenance, to) : await rollback(plan, p, to);
   return withWorkloads(report, plan, p);
 }
 
