@@ -1,7 +1,7 @@
 import { dag, type Secret, type Service } from "@dagger.io/dagger";
 
 import { ArgumentError, GantryError } from "../core/errors.js";
-import { canaryFirst, gitopsDeploy, gitopsPromote, gitopsRollback } from "../core/kube/gitops/deploy.js";
+import { canaryFirst, gitopsCommitRollback, gitopsDeploy, gitopsPromote, gitopsRollback } from "../core/kube/gitops/deploy.js";
 import { syncObjects, type SyncOptions, type SyncTool } from "../core/kube/gitops/sync-objects.js";
 import { recordIfSucceeded, rollback } from "../core/kube/rollback.js";
 import { environmentOf, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
@@ -108,9 +108,10 @@ export async function gate(ctx: StageContext, environment: string, args: Cluster
 export async function rollbackTo(ctx: StageContext, environment: string, to: string, args: ClusterArguments): Promise<RolloutReport> {
   if (!to.trim()) throw new ArgumentError("to", "name the release to go back to: its revision (as status and the Rollout report it) or its image digest (sha256:...)");
   const plan = planRollout(readOnlyWorkload(await serviceName(ctx), environmentOf(ctx.pipeline, environment), ctx.release.version));
-  const p = await ports(ctx, environment, plan, args);
   const gitops = plan.workload.env.gitops;
   const provenance = provenanceOf(ctx, plan.workload.service);
+  if (gitops && !canaryFirst(plan)) return gitopsCommitRollback(plan, containerGit(gitops, provenance), provenance, to);
+  const p = await ports(ctx, environment, plan, args);
   const report = gitops ? await gitopsRollback(plan, p, containerGit(gitops, provenance), provenance, to) : await rollback(plan, p, to);
   return withWorkloads(report, plan, p);
 }

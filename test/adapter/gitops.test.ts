@@ -19,7 +19,7 @@ describe("wiring: git for the GitOps handoff (simulation)", () => {
     const config = environment({ gitops: { repository: "https://git.example.com/team/deploy.git", path: "k8s/staging", credentials: "env:GITOPS_TOKEN" } }).gitops!;
     const git = containerGit(config, { pipeline: "hello-api", run: "version 1.0.0", sourceDateEpoch: 1763769600 });
     const { ws, root } = await git.workspace();
-    const result = await handOff({ config, environment: "staging", service: "hello-api", image: IMAGE_A, objects: [], pipeline: "hello-api", run: "version 1.0.0", sourceDateEpoch: 1763769600 }, ws, root);
+    const result = await handOff({ config, environment: "staging", service: "hello-api", image: IMAGE_A, revision: "r1", objects: [], pipeline: "hello-api", run: "version 1.0.0", sourceDateEpoch: 1763769600 }, ws, root);
     expect(result).toMatchObject({ commit: sha, changed: true, branch: "main", file: "k8s/staging/hello-api.yaml" });
 
     const [clone, commit] = simulation.askedFor("Container.exitCode").map((a) => a.on!);

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 
-import { gitopsDeploy, gitopsPromote, type Provenance } from "../../core/kube/gitops/deploy.js";
+import { gitopsCommitRollback, gitopsDeploy, gitopsPromote, type Provenance } from "../../core/kube/gitops/deploy.js";
 import type { Ports } from "../../core/kube/ports.js";
 import { handOff } from "../../core/kube/gitops/handoff.js";
 import { renderEnvironment } from "../../core/kube/rollout/base-objects.js";
@@ -134,6 +134,27 @@ describe("GitOps handoff to a real git server (git http-backend on loopback, rea
     expect(await server.git(name, "rev-list", "--count", b.gitops!.branch)).toBe("2");
   });
 
+  it("rolls back by restoring the path as the deploy of a digest or a revision committed it: one commit, none when already there", async () => {
+    const { name, env } = gitopsEnv();
+    await server.repository(name, "main", { "README.md": "deploy repository\n" });
+    const git_ = hostGit(env.gitops!, PROVENANCE, TOKEN);
+    await gitopsDeploy(plan(env, IMAGE_A), undefined, git_, PROVENANCE);
+    const ofA = await server.git(name, "show", "main:k8s/staging/hello-api.yaml");
+    await gitopsDeploy(plan(env, IMAGE_B), undefined, git_, PROVENANCE);
+    expect(await commits(name)).toBe(3);
+    const back = await gitopsCommitRollback(plan(env, IMAGE_B), git_, PROVENANCE, DIGEST_A);
+    expect(back.gitops!.changed).toBe(true);
+    expect(await commits(name)).toBe(4);
+    expect(await server.git(name, "show", "main:k8s/staging/hello-api.yaml")).toBe(ofA);
+    expect(await server.git(name, "log", "-1", "--format=%s", "main")).toBe(`rollback hello-api in staging to ${DIGEST_A}`);
+    expect((await gitopsCommitRollback(plan(env, IMAGE_B), git_, PROVENANCE, plan(env, IMAGE_A).revision)).gitops!.changed).toBe(false);
+    expect(await commits(name)).toBe(4);
+    await gitopsDeploy(plan(env, IMAGE_B), undefined, git_, PROVENANCE);
+    expect((await gitopsCommitRollback(plan(env, IMAGE_B), git_, PROVENANCE, plan(env, IMAGE_A).revision)).gitops!.changed).toBe(true);
+    expect(await server.git(name, "show", "main:k8s/staging/hello-api.yaml")).toBe(ofA);
+    await expect(gitopsCommitRollback(plan(env, IMAGE_B), git_, PROVENANCE, IMAGE_C)).rejects.toThrow(/could not find the deploy of .* no commit of main under k8s\/staging has the line: @sha256:c{64}/s);
+  });
+
   it("refuses a wrong token with git's answer and commits nothing", async () => {
     const { name, env } = gitopsEnv();
     await server.repository(name, "main", { "README.md": "deploy repository\n" });
@@ -145,7 +166,7 @@ describe("GitOps handoff to a real git server (git http-backend on loopback, rea
     const { name, env } = gitopsEnv();
     await server.repository(name, "main", { "README.md": "deploy repository\n" });
     const { ws, root, argvs } = await hostWorkspace(env.gitops!, PROVENANCE, TOKEN);
-    await handOff({ config: env.gitops!, environment: "staging", service: "hello-api", image: IMAGE_A, objects: renderEnvironment(plan(env, IMAGE_A)), ...PROVENANCE }, ws, root);
+    await handOff({ config: env.gitops!, environment: "staging", service: "hello-api", image: IMAGE_A, revision: plan(env, IMAGE_A).revision, objects: renderEnvironment(plan(env, IMAGE_A)), ...PROVENANCE }, ws, root);
     expect(JSON.stringify(argvs)).not.toContain(TOKEN);
     const grep = await runArgv(["grep", "-rl", TOKEN, join(root, "repo")], { cwd: root });
     expect(grep.stdout).toBe("");

@@ -14,7 +14,7 @@ import { rolloutSucceeded, type RolloutReport } from "../report.js";
 import { renderEnvironment } from "../rollout/base-objects.js";
 import type { RolloutPlan } from "../rollout/plan.js";
 import { promote, runRollout, type RunOptions } from "../runner.js";
-import { handOff, type GitWorkspace, type HandoffRequest, type HandoffResult } from "./handoff.js";
+import { handBack, handOff, type GitWorkspace, type HandoffRequest, type HandoffResult } from "./handoff.js";
 
 export type Provenance = Pick<HandoffRequest, "pipeline" | "run" | "sourceDateEpoch">;
 
@@ -36,7 +36,7 @@ export function canaryFirst(plan: RolloutPlan): boolean {
 export async function commitStableState(plan: RolloutPlan, git: GitPort, provenance: Provenance): Promise<HandoffResult> {
   const w = plan.workload;
   const { ws, root } = await git.workspace();
-  return handOff({ config: w.env.gitops!, environment: w.env.name, service: w.service, image: w.image, objects: renderEnvironment(plan), ...provenance }, ws, root);
+  return handOff({ config: w.env.gitops!, environment: w.env.name, service: w.service, image: w.image, revision: plan.revision, objects: renderEnvironment(plan), ...provenance }, ws, root);
 }
 
 /** deploy: commit (rolling, blue-green), or canary on the cluster then commit the promoted state. */
@@ -70,8 +70,18 @@ export async function gitopsRollback(plan: RolloutPlan, ports: Ports, git: GitPo
   const record = findRelease(await releaseRecords(plan, ports), report.revision, `${w.service} in ${w.env.namespace}`);
   const objects = parseAllDocuments(record.objects).map((d) => d.toJS() as KubeObject);
   const { ws, root } = await git.workspace();
-  const gitops = await handOff({ config: w.env.gitops!, environment: w.env.name, service: w.service, image: record.image, objects, ...provenance }, ws, root);
+  const gitops = await handOff({ config: w.env.gitops!, environment: w.env.name, service: w.service, image: record.image, revision: record.revision, objects, ...provenance }, ws, root);
   return { ...report, gitops, reason: `${report.reason}; ${describe(gitops)}` };
+}
+
+/** rollback --to where the commit is the whole deploy (rolling, blue-green): the repository's own history is the record. */
+export async function gitopsCommitRollback(plan: RolloutPlan, git: GitPort, provenance: Provenance, to: string): Promise<GitOpsReport> {
+  const w = plan.workload;
+  const started = Date.now();
+  const { ws, root } = await git.workspace();
+  const result = await handBack({ config: w.env.gitops!, environment: w.env.name, service: w.service, ...provenance }, to, ws, root);
+  const report = committedReport(plan, result, started);
+  return { ...report, image: to, revision: "", reason: `${w.env.gitops!.path} restored as of ${result.restored.slice(0, 12)}; ${report.reason}` };
 }
 
 function describe(r: HandoffResult): string {

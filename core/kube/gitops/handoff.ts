@@ -33,6 +33,8 @@ export interface HandoffRequest {
   service: string;
   /** Pinned by digest. */
   image: string;
+  /** The rollout revision of these objects (image, config, pod spec): `rollback --to` finds it in the message. */
+  revision: string;
   /** The objects a sync must apply (renderEnvironment: the stable state). */
   objects: KubeObject[];
   /** The pipeline's name and the run that deploys: the commit message's provenance lines. */
@@ -113,6 +115,48 @@ export function commitArgv(config: GitOpsConfig, root: string, pushBranch: strin
   return ["sh", "-c", COMMIT_SCRIPT, "gantry-gitops-commit", p.repo, config.path, pushBranch, p.message, config.mode === "merge-request" ? "+" : ""];
 }
 
+// The newest commit under the path whose message names the release (its Image: or Revision: line),
+// restored as it was, then committed like a deploy. A full clone: the history is what is searched.
+const ROLLBACK_SCRIPT = [
+  "set -eu",
+  'git clone --quiet --no-tags --single-branch --branch "$1" -- "$2" "$3"',
+  'cd "$3"',
+  'found="$(git log -1 --format=%H --fixed-strings --grep "$5" -- "$4")"',
+  'if [ -z "$found" ]; then echo "no commit of $1 under $4 has the line: $5" >&2; exit 3; fi',
+  'git rm -r --quiet --ignore-unmatch -- "$4"',
+  'git checkout "$found" -- "$4"',
+  'echo "restored=$found"',
+].join("\n");
+
+/** argv that clones the whole branch and restores `path` as the newest commit naming `line` left it. */
+export function restoreArgv(config: GitOpsConfig, root: string, line: string): string[] {
+  return ["sh", "-c", ROLLBACK_SCRIPT, "gantry-gitops-restore", config.branch, config.repository, handoffPaths(root).repo, config.path, line];
+}
+
+/** The message line a deploy's commit carries for `to`: a digest (or image reference) or a revision. */
+export function releaseLine(to: string): string {
+  const wanted = to.trim();
+  const digest = wanted.includes("@") ? wanted.slice(wanted.indexOf("@") + 1) : wanted;
+  if (/^sha(256|384|512):[0-9a-f]+$/.test(digest)) return `@${digest}`;
+  if (/^[0-9a-z]+$/.test(wanted)) return `Revision: ${wanted}`;
+  throw new GantryError(`rollback --to ${to}: expected a revision or an image digest (sha256:...)`);
+}
+
+/**
+ * rollback --to where the commit is the whole deploy: the path restored as the newest deploy of
+ * that release committed it, and committed again (nothing when the branch already holds it).
+ */
+export async function handBack(request: Omit<HandoffRequest, "objects" | "image" | "revision">, to: string, ws: GitWorkspace, root: string): Promise<HandoffResult & { restored: string }> {
+  const { config } = request;
+  const line = releaseLine(to);
+  const ran = await step("git restore", restoreArgv(config, root, line), ws, `could not find the deploy of ${to} in branch ${config.branch} of ${config.repository}`);
+  const restored = /^restored=([0-9a-f]+)$/m.exec(ran.stdout)![1]!;
+  const message = [`rollback ${request.service} in ${request.environment} to ${to}`, "", `Restores: ${config.path} as of ${restored}`, `Environment: ${request.environment}`, `Pipeline: ${request.pipeline}`, `Run: ${request.run}`, ""].join("\n");
+  await ws.write(handoffPaths(root).message, message);
+  const pushed = await step("git commit and push", commitArgv({ ...config, mode: "commit" }, root, config.branch), ws, `could not push to ${config.branch} of ${config.repository}`);
+  return { repository: config.repository, branch: config.branch, file: config.path, restored, ...parseCommitOutput(pushed.stdout) };
+}
+
 /** `unchanged=<sha>` or `commit=<sha>`, the commit script's last line. */
 export function parseCommitOutput(stdout: string): { commit: string; changed: boolean } {
   const m = /^(unchanged|commit)=([0-9a-f]{40,64})$/m.exec(stdout);
@@ -135,6 +179,7 @@ export function commitMessage(request: HandoffRequest): string {
     `deploy ${request.service} ${digest.slice(0, digest.indexOf(":") + 13)} to ${request.environment}`,
     "",
     `Image: ${pinned}`,
+    `Revision: ${request.revision}`,
     `Environment: ${request.environment}`,
     `Pipeline: ${request.pipeline}`,
     `Run: ${request.run}`,

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 import { FileError } from "../../../core/errors.js";
-import { cloneArgv, commitArgv, commitMessage, gitEnvironment, parseCommitOutput, pushBranch } from "../../../core/kube/gitops/handoff.js";
+import { cloneArgv, commitArgv, commitMessage, gitEnvironment, parseCommitOutput, pushBranch, releaseLine, restoreArgv } from "../../../core/kube/gitops/handoff.js";
 import { pinKustomizationImage } from "../../../core/kube/gitops/kustomization.js";
 import { syncTool } from "../../../core/kube/gitops/sync-objects.js";
 import { findRelease, KEEP_RELEASES, parseReleaseRecords, recordsToPrune, renderReleaseRecord, type ReleaseRecord } from "../../../core/kube/rollout/history.js";
@@ -53,14 +53,21 @@ describe("gitops: what git runs", () => {
     expect(pushBranch(config, "staging", IMAGE_A)).toBe("main");
     expect(pushBranch({ ...config, mode: "merge-request" }, "staging", IMAGE_A)).toBe(`gantry/staging/${"a".repeat(12)}`);
   });
+  it("finds a release in the history by its digest or revision line", () => {
+    expect(releaseLine(IMAGE_A)).toBe(`@${DIGEST_A}`);
+    expect(releaseLine(DIGEST_A)).toBe(`@${DIGEST_A}`);
+    expect(releaseLine("0123abcd")).toBe("Revision: 0123abcd");
+    expect(() => releaseLine("v1.2 --all")).toThrow(/expected a revision or an image digest/);
+    expect(restoreArgv(config, "/gitops", "Revision: x").slice(3)).toEqual(["gantry-gitops-restore", "main", GITOPS.repository, "/gitops/repo", "k8s/prod", "Revision: x"]);
+  });
   it("reads the commit script's answer", () => {
     expect(parseCommitOutput(`commit=${"1".repeat(40)}\n`)).toEqual({ commit: "1".repeat(40), changed: true });
     expect(parseCommitOutput(`unchanged=${"2".repeat(40)}\n`)).toEqual({ commit: "2".repeat(40), changed: false });
     expect(() => parseCommitOutput("fatal: nope")).toThrow(/git printed no commit/);
   });
   it("writes what, where, the digest, the pipeline and the run into the message", () => {
-    const message = commitMessage({ config, environment: "staging", service: "hello-api", image: IMAGE_A, objects: [], pipeline: "hello-api", run: "version 1.0.0, commit abc", sourceDateEpoch: 1 });
-    expect(message.split("\n")).toEqual(["deploy hello-api sha256:aaaaaaaaaaaa to staging", "", `Image: ${IMAGE_A}`, "Environment: staging", "Pipeline: hello-api", "Run: version 1.0.0, commit abc", ""]);
+    const message = commitMessage({ config, environment: "staging", service: "hello-api", image: IMAGE_A, revision: "r1", objects: [], pipeline: "hello-api", run: "version 1.0.0, commit abc", sourceDateEpoch: 1 });
+    expect(message.split("\n")).toEqual(["deploy hello-api sha256:aaaaaaaaaaaa to staging", "", `Image: ${IMAGE_A}`, "Revision: r1", "Environment: staging", "Pipeline: hello-api", "Run: version 1.0.0, commit abc", ""]);
   });
 });
 
