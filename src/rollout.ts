@@ -21,27 +21,23 @@ export class Rollout {
   /** The service's Deployments when it ended: deployment/<name> image=<ref> revision=<rev> ready=<ready>/<desired>. */
   @func()
   workloads: string[];
-  /** With gitops: the commit the GitOps tool syncs (made now, or already there); empty otherwise. */
+  /** Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call environment --name staging deploy markdown */
+  @func()
+  markdown: string;
+  /** With gitops: the commit the GitOps tool syncs (made now, or already there); empty otherwise. Example: dagger call environment --name production deploy --image ghcr.io/acme/api@sha256:... commit */
   @func()
   commit: string;
-  markdownText: string;
 
   // Only API types may appear in an @object constructor (they become part of the module's API).
-  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdownText: string, commit = "") {
+  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdown: string, commit = "") {
     this.verdict = verdict;
     this.reason = reason;
     this.image = image;
     this.revision = revision;
     this.steps = steps;
     this.workloads = workloads;
-    this.markdownText = markdownText;
+    this.markdown = markdown;
     this.commit = commit;
-  }
-
-  /** Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call deploy --environment staging markdown */
-  @func()
-  markdown(): string {
-    return this.markdownText;
   }
 
   /** Fails unless the rollout promoted (or had nothing to change). */

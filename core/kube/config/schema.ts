@@ -166,7 +166,11 @@ export const environmentSchema = z
     namespace: z
       .string({ error: (issue) => (issue.input === undefined ? "is required: the namespace to deploy to" : undefined) })
       .regex(DNS_LABEL, "expected a DNS label (lowercase letters, digits and '-', at most 63)")
-      .describe("Namespace to deploy to (it must exist)."),
+      .describe("Namespace to deploy to (it must exist, unless createNamespace)."),
+    createNamespace: z
+      .boolean()
+      .default(false)
+      .describe("Create the namespace when it does not exist, labelled for Pod Security admission (enforce, audit and warn: restricted). An existing namespace is left as it is."),
     replicas: z.int().min(1).max(1000).default(2).describe("Pods of the service."),
     port: z.int().min(1).max(65535).optional().describe("Container port. Default: image.port (8080)."),
     runAsUser: int32().min(1).optional().describe("Uid the container runs as. Default: image.user (65532)."),
@@ -315,6 +319,7 @@ export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDe
   const env: Environment = {
     name,
     namespace: e.namespace,
+    createNamespace: e.createNamespace,
     replicas: e.replicas,
     port: e.port ?? defaults.port ?? 8080,
     resources: { requests: e.resources.requests, limits: { memory: e.resources.limits.memory, ...(e.resources.limits.cpu ? { cpu: e.resources.limits.cpu } : {}) } },

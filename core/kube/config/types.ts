@@ -19,6 +19,8 @@ export interface Environment {
   /** The environment's key in the pipeline file, e.g. "staging". */
   name: string;
   namespace: string;
+  /** Create the namespace, labelled for Pod Security admission, when a deploy finds it missing. Default false. */
+  createNamespace: boolean;
   /** Desired pods; with an HPA, the count a rollout starts from. Default 2. */
   replicas: number;
   /** The container's HTTP port (the Service targets it). Default 8080. */
