@@ -183,12 +183,16 @@ describe("module contract (offline introspection with the SDK's own introspector
       ["status", STRING, "never"],
       ["manifests", DIRECTORY, undefined],
       ["analyze", STRING, "never"],
+      ["rollback", obj("Rollout"), "never"],
+      ["gitopsSync", STRING, undefined],
     ]);
     expectArgs(env.methods.deploy!.arguments, { image: [STRING, ""], repository: [STRING, "optional"], approve: [list(STRING), []] });
     expectArgs(env.methods.promote!.arguments, { full: [BOOL, false] });
     expectArgs(env.methods.abort!.arguments, { reason: [STRING, ""] });
     expectArgs(env.methods.manifests!.arguments, { image: [STRING, undefined] });
     expectArgs(env.methods.analyze!.arguments, { from: [STRING, ""], to: [STRING, ""], at: [STRING, ""], track: [STRING, "canary"] });
+    expectArgs(env.methods.rollback!.arguments, { to: [STRING, undefined] });
+    expectArgs(env.methods.gitopsSync!.arguments, { tool: [STRING, undefined], namespace: [STRING, ""], fluxSecret: [STRING, ""] });
     // Each cluster argument appears once in the API: on environment (and run, which spans environments).
     const clusterArgs = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((f) => "kubeconfig" in f.arguments).map((f) => `${o.name}.${f.name}`));
     expect(clusterArgs).toEqual(["Gantry.environment", "Gantry.run"]);
