@@ -24,6 +24,13 @@ const CRDS = ["applications.argoproj.io", "kustomizations.kustomize.toolkit.flux
 export async function installGitOpsCrds(cluster: Cluster): Promise<void> {
   const applied = await cluster.kubectl(["apply", "--server-side", "-f", "-"], { input: readFileSync(gitopsCrdsFile(), "utf8") });
   if (applied.status !== 0) throw new Error(`GitOps CRDs: ${applied.stderr}`);
-  const established = await cluster.kubectl(["wait", "--for=condition=Established", ...CRDS.map((c) => `crd/${c}`), "--timeout=60s"]);
-  if (established.status !== 0) throw new Error(`GitOps CRDs not established: ${established.stderr}`);
+  // kubectl wait fails at once (".status.conditions accessor error") on a CRD the API server has
+  // not given conditions yet, instead of waiting: ask again until the conditions exist.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const established = await cluster.kubectl(["wait", "--for=condition=Established", ...CRDS.map((c) => `crd/${c}`), "--timeout=60s"]);
+    if (established.status === 0) return;
+    if (!established.stderr.includes("accessor error") || Date.now() > deadline) throw new Error(`GitOps CRDs not established: ${established.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
 }
