@@ -35,6 +35,7 @@ const NOBODY: ToolUser = { uid: 65534, gid: 65534 };
  * - go: the golang image (builds, tests, the layer and tarball steps, git facts), root;
  * - opa: openpolicyagent/opa's -static flavour, `USER 1000:1000` (OPA's Dockerfile: a numeric uid,
  *   so that runAsNonRoot can check it).
+ * - git: alpine/git (the GitOps handoff's clone, commit and push), FROM alpine with no USER, root.
  */
 export const TOOL_USERS = {
   crane: NONROOT,
@@ -47,6 +48,7 @@ export const TOOL_USERS = {
   registry: ROOT,
   go: ROOT,
   opa: OPA_USER,
+  git: ROOT,
 } as const satisfies Record<string, ToolUser>;
 
 export type ToolName = keyof typeof TOOL_USERS;

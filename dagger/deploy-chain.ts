@@ -10,7 +10,7 @@ import { pinnedReference } from "../core/pipeline/outputs.js";
 import { scanEvidence } from "../core/pipeline/policy-evidence.js";
 import { pushedBy, runFellShort } from "../core/pipeline/runner.js";
 import type { StageContext } from "./context.js";
-import { deploy, type ClusterArguments } from "./deploy.js";
+import { deploy, needsCluster, type ClusterArguments } from "./deploy.js";
 
 /** What `deploy` was asked for, before it is known where it goes. */
 export interface DeployArguments {
@@ -24,7 +24,7 @@ export interface DeployArguments {
 export async function deployTo(ctx: StageContext, source: Directory, environment: string, args: DeployArguments): Promise<RolloutReport> {
   environmentEntry(ctx.pipeline, environment); // an unknown name fails first, with a did-you-mean
   // Before anything is built or pushed: a deploy that could not reach its cluster must not publish first.
-  requireCredentials(environment, args.cluster.kubeconfig !== undefined, kubeconfigReference(ctx.pipeline, environment));
+  if (needsCluster(ctx, environment)) requireCredentials(environment, args.cluster.kubeconfig !== undefined, kubeconfigReference(ctx.pipeline, environment));
   return args.image ? deploy(ctx, environment, args.image, args.cluster, { repository: source }) : gatedDeploy(ctx, source, environment, args.approve, args.cluster);
 }
 

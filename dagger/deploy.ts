@@ -1,6 +1,9 @@
 import { dag, type Directory, type Secret, type Service } from "@dagger.io/dagger";
 
-import { GantryError } from "../core/errors.js";
+import { ArgumentError, GantryError } from "../core/errors.js";
+import { canaryFirst, gitopsCommitRollback, gitopsDeploy, gitopsPromote, gitopsRollback } from "../core/kube/gitops/deploy.js";
+import { syncObjects, type SyncOptions, type SyncTool } from "../core/kube/gitops/sync-objects.js";
+import { recordIfSucceeded, rollback } from "../core/kube/rollback.js";
 import { environmentOf, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
 import { readOnlyWorkload, workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
@@ -21,6 +24,7 @@ import { NOTHING_VERIFIED, type ScanSummary, type VerifiedAttestations } from ".
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
 import { planBinaries } from "./go-build.js";
+import { containerGit, provenanceOf } from "./gitops.js";
 import { containerKubectl, fetchHttp, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
 import { opaEvaluator } from "./policy.js";
 
@@ -100,17 +104,35 @@ export async function environmentPolicy(ctx: StageContext, environment: string, 
 }
 
 /**
- * Walks the rollout of `image` with kubectl in a container; the cluster holds its state. First the
- * image is verified as the environment says (`verify`), then an environment with policies judges
- * it: a refused image applies nothing.
+ * Walks the rollout of `image` with kubectl in a container; the cluster holds its state, and a
+ * completed rollout records its release (for rollback --to). First the image is verified as the
+ * environment says (`verify`), then an environment with policies judges it: a refused image applies
+ * (or commits) nothing. With gitops:, the commit is the deploy, or, for a canary, follows its
+ * promotion (core/kube/gitops/deploy.ts).
  */
 export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments, evidence: PolicyEvidence = {}): Promise<RolloutReport> {
   const { verifyBeforeDeploy } = await import("./verify.js");
   await verifyBeforeDeploy(ctx, environment, image);
   const plan = await rolloutPlan(ctx, environment, image);
+  const gitops = plan.workload.env.gitops;
+  const provenance = provenanceOf(ctx, plan.workload.service);
+  const git = gitops && containerGit(gitops, provenance);
+  if (git && !canaryFirst(plan)) return gitopsDeploy(plan, undefined, git, provenance);
   const p = await ports(ctx, environment, plan, args);
   const admission = environmentAdmission(ctx, plan, evidence);
-  return withWorkloads(await withTraffic(plan.workload.env.traffic, () => deployRollout(plan, p, admission)), plan, p);
+  const run = async () => {
+    if (!git) return deployRollout(plan, p, admission);
+    const decision = admission && (await admission.admit(renderEnvironment(plan)));
+    if (decision && !decision.allowed) throw new GantryError(`${decision.reason}; nothing was committed`);
+    return gitopsDeploy(plan, p, git, provenance);
+  };
+  return withWorkloads(await recordIfSucceeded(plan, p, await withTraffic(plan.workload.env.traffic, run)), plan, p);
+}
+
+/** Does a deploy to the environment need the cluster's credentials? Not when its commit is the whole deploy. */
+export function needsCluster(ctx: StageContext, environment: string): boolean {
+  const env = environmentOf(ctx.pipeline, environment);
+  return !env.gitops || env.strategy.kind === "canary";
 }
 
 /** Runs `work` with the environment's load container (`traffic:`) sending requests, stopped afterwards whatever the outcome. */
@@ -131,8 +153,28 @@ export async function gate(ctx: StageContext, environment: string, args: Cluster
   if (!current) throw new GantryError(`no rollout is recorded in environment ${environment}: nothing to ${verb.kind}`);
   const plan = await rolloutPlan(ctx, environment, current.image);
   const p = await ports(ctx, environment, plan, args);
-  const report = verb.kind === "promote" ? await promote(plan, p, verb.full) : verb.kind === "abort" ? await abort(plan, p, verb.reason || undefined) : await runRollout(plan, p);
+  const gitops = plan.workload.env.gitops;
+  const provenance = provenanceOf(ctx, plan.workload.service);
+  const promoted = (full: boolean) => (gitops ? gitopsPromote(plan, p, containerGit(gitops, provenance), provenance, full) : promote(plan, p, full));
+  const report = verb.kind === "promote" ? await promoted(verb.full) : verb.kind === "abort" ? await abort(plan, p, verb.reason || undefined) : await runRollout(plan, p);
+  return withWorkloads(await recordIfSucceeded(plan, p, report), plan, p);
+}
+
+/** rollback --to a recorded release (revision or image digest): its objects applied again, without analysis. */
+export async function rollbackTo(ctx: StageContext, environment: string, to: string, args: ClusterArguments): Promise<RolloutReport> {
+  if (!to.trim()) throw new ArgumentError("to", "name the release to go back to: its revision (as status and the Rollout report it) or its image digest (sha256:...)");
+  const plan = planRollout(readOnlyWorkload(await serviceName(ctx), environmentOf(ctx.pipeline, environment), ctx.release.version));
+  const gitops = plan.workload.env.gitops;
+  const provenance = provenanceOf(ctx, plan.workload.service);
+  if (gitops && !canaryFirst(plan)) return gitopsCommitRollback(plan, containerGit(gitops, provenance), provenance, to);
+  const p = await ports(ctx, environment, plan, args);
+  const report = gitops ? await gitopsRollback(plan, p, containerGit(gitops, provenance), provenance, to) : await rollback(plan, p, to);
   return withWorkloads(report, plan, p);
+}
+
+/** The Argo CD Application, or the Flux GitRepository and Kustomization, that sync the environment's gitops path, as YAML. */
+export async function gitopsSyncManifests(ctx: StageContext, environment: string, tool: SyncTool, options: SyncOptions): Promise<string> {
+  return toYaml(syncObjects(tool, await serviceName(ctx), environmentOf(ctx.pipeline, environment), options));
 }
 
 /** Where the environment's rollout stands; changes nothing. */

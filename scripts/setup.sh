@@ -7,8 +7,8 @@ cd "$(dirname "$0")/.."
 echo "--- npm packages (exactly the lock: a drift fails here, loudly)"
 npm ci --no-audit --no-fund
 
-echo "--- debian packages: docker-registry, htpasswd (apache2-utils), prometheus, shellcheck, busybox, groovy (compiles the generated Jenkinsfile), rsync (gitlab-ci-local's shell executor)"
-bash scripts/install-apt.sh docker-registry apache2-utils prometheus shellcheck busybox groovy rsync
+echo "--- debian packages: docker-registry, htpasswd (apache2-utils), prometheus, shellcheck, busybox, groovy (compiles the generated Jenkinsfile), rsync (gitlab-ci-local's shell executor), git (the GitOps handoff's git and its http-backend server)"
+bash scripts/install-apt.sh docker-registry apache2-utils prometheus shellcheck busybox groovy rsync git
 
 echo "--- crane (built from the Go module proxy into .tools/bin)"
 bash scripts/install-crane.sh
@@ -21,6 +21,9 @@ bash scripts/install-trivy.sh
 
 echo "--- kubernetes control plane, etcd, kwok, Gateway API CRDs (built from the Go module proxy into .tools/kube)"
 bash scripts/install-kube.sh
+
+echo "--- Argo CD and Flux CRDs (from the Go module proxy into .tools/gitops-crds; the GitOps sync objects are dry-run against them)"
+bash scripts/install-gitops-crds.sh
 
 echo "--- prometheus with Kubernetes SD, for the embedded deploy (built from the Go module proxy into .tools/prometheus)"
 bash scripts/install-prometheus.sh

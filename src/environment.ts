@@ -199,6 +199,43 @@ export class Environment {
     return environmentAlerts(ctx, await environmentNamed(ctx, this.name));
   }
 
+  /**
+   * Go back to a release the environment ran: its recorded objects (Deployment, Service, ConfigMap...)
+   * applied again as they were, without analysis, reported like any rollout; the last 10 completed
+   * releases are recorded in the cluster. With gitops: also committed (or, where the commit is the
+   * deploy, restored from the repository's history). Never cached.
+   * Example: dagger call environment --name production rollback --to sha256:4f1c... check
+   */
+  @func({ cache: "never" })
+  async rollback(
+    /** The release: its revision (as status and the Rollout report it) or its image digest (sha256:... or repo@sha256:...). */
+    to: string,
+  ): Promise<Rollout> {
+    const { rollbackTo } = await import("#dagger/deploy.js");
+    const ctx = await this.context();
+    return rolloutObject(await rollbackTo(ctx, await environmentNamed(ctx, this.name), to, this.access));
+  }
+
+  /**
+   * The objects that make a GitOps tool sync the environment's gitops: path: an Argo CD Application, or a
+   * Flux GitRepository and Kustomization, as YAML to apply where the tool runs. Reads no cluster.
+   * Example: dagger call environment --name production gitops-sync --tool argocd
+   */
+  @func()
+  async gitopsSync(
+    /** argocd (an Application) or flux (a GitRepository and a Kustomization). */
+    tool: string,
+    /** The namespace of the tool's objects. Default: argocd, flux-system. */
+    namespace = "",
+    /** Flux: an existing Secret with the repository's username and password, for a private repository. */
+    fluxSecret = "",
+  ): Promise<string> {
+    const { gitopsSyncManifests } = await import("#dagger/deploy.js");
+    const { syncTool } = await import("#core/kube/gitops/sync-objects.js");
+    const ctx = await this.context();
+    return gitopsSyncManifests(ctx, await environmentNamed(ctx, this.name), syncTool(tool), { ...(namespace ? { namespace } : {}), ...(fluxSecret ? { secretName: fluxSecret } : {}) });
+  }
+
   private context() {
     return stageContext(callInput(this.settings, this.source));
   }
@@ -208,5 +245,6 @@ export class Environment {
 export async function rolloutObject(report: RolloutReport): Promise<Rollout> {
   const { rolloutMarkdown } = await import("#core/kube/report.js");
   const steps = report.actions.map((a) => `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}: ${a.reason}`);
-  return new Rollout(report.verdict, report.reason, report.image, report.revision, steps, report.workloads ?? [], rolloutMarkdown(report));
+  const commit = (report as { gitops?: { commit: string } }).gitops?.commit ?? "";
+  return new Rollout(report.verdict, report.reason, report.image, report.revision, steps, report.workloads ?? [], rolloutMarkdown(report), commit);
 }

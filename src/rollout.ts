@@ -24,9 +24,12 @@ export class Rollout {
   /** Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call environment --name staging deploy markdown */
   @func()
   markdown: string;
+  /** With gitops: the commit the GitOps tool syncs (made now, or already there); empty otherwise. Example: dagger call environment --name production deploy --image ghcr.io/acme/api@sha256:... commit */
+  @func()
+  commit: string;
 
   // Only API types may appear in an @object constructor (they become part of the module's API).
-  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdown: string) {
+  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdown: string, commit = "") {
     this.verdict = verdict;
     this.reason = reason;
     this.image = image;
@@ -34,6 +37,7 @@ export class Rollout {
     this.steps = steps;
     this.workloads = workloads;
     this.markdown = markdown;
+    this.commit = commit;
   }
 
   /** Fails unless the rollout promoted (or had nothing to change). */

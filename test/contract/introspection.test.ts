@@ -187,6 +187,8 @@ describe("module contract (offline introspection with the SDK's own introspector
       ["analyze", STRING, "never"],
       ["dashboard", obj("File"), undefined],
       ["alerts", DIRECTORY, undefined],
+      ["rollback", obj("Rollout"), "never"],
+      ["gitopsSync", STRING, undefined],
     ]);
     expectArgs(env.methods.deploy!.arguments, { image: [STRING, ""], repository: [STRING, "optional"], approve: [list(STRING), []] });
     expectArgs(env.methods.promote!.arguments, { full: [BOOL, false] });
@@ -198,6 +200,8 @@ describe("module contract (offline introspection with the SDK's own introspector
     // Pure functions of the pipeline file: no arguments, cached by default.
     expectArgs(env.methods.dashboard!.arguments, {});
     expectArgs(env.methods.alerts!.arguments, {});
+    expectArgs(env.methods.rollback!.arguments, { to: [STRING, undefined] });
+    expectArgs(env.methods.gitopsSync!.arguments, { tool: [STRING, undefined], namespace: [STRING, ""], fluxSecret: [STRING, ""] });
     // Each cluster argument appears once in the API: on environment (and run, which spans environments).
     const clusterArgs = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((f) => "kubeconfig" in f.arguments).map((f) => `${o.name}.${f.name}`));
     expect(clusterArgs).toEqual(["Gantry.environment", "Gantry.run"]);

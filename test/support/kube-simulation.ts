@@ -30,7 +30,7 @@ export class ClusterSimulation implements Kubectl {
         for (const doc of parseAllDocuments(stdin ?? "")) this.apply(doc.toJS() as Obj);
         return ok();
       case "get":
-        return ok(JSON.stringify({ kind: "List", items: this.list(argv) }));
+        return ok(JSON.stringify({ kind: "List", items: this.list(argv).filter(selectedBy(argv)) }));
       case "annotate": {
         const obj = this.objects.get(this.ref(rest));
         if (!obj) return { status: 1, stdout: "", stderr: "NotFound" };
@@ -114,6 +114,14 @@ export class ClusterSimulation implements Kubectl {
     void argv;
     return items;
   }
+}
+
+/** kubectl's `--selector key=value`: only the objects with that label (all of them without one). */
+function selectedBy(argv: string[]): (o: Obj) => boolean {
+  const i = argv.indexOf("--selector");
+  if (i < 0) return () => true;
+  const [key, value] = argv[i + 1]!.split("=");
+  return (o) => o.metadata?.labels?.[key!] === value;
 }
 
 export class FakeClock implements Clock {

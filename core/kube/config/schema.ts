@@ -14,6 +14,7 @@ import { TRAFFIC_IMAGE } from "./traffic.js";
 import { verifySchema } from "../../supply/settings.js";
 import { environmentRules } from "./environment-rules.js";
 import { policyFrom, policySchema } from "./policy.js";
+import { gitopsFrom, gitopsSchema } from "./gitops.js";
 import { registeredRouters, routerFor } from "../routers/registry.js";
 import type { RouterEnvironmentFacts } from "../routers/router.js";
 import type { AnalysisRun, CanaryStep, Environment, Probe, Probes, SecretRef, SessionAffinity, Strategy, TrafficRouter } from "./types.js";
@@ -256,6 +257,7 @@ export const environmentSchema = z
     maxRestarts: int32().min(0).default(3).describe("Restarts of a new revision's pods that count as a crash loop."),
     verify: verifySchema,
     policy: policySchema.optional().describe("Rego policies (Open Policy Agent) a deploy must pass before anything is applied; a failure names the rule and the object."),
+    gitops: gitopsSchema.optional(),
   })
   .superRefine((e, ctx) => {
     environmentRules(e, (path, message) => ctx.addIssue({ code: "custom", path, message }));
@@ -415,6 +417,7 @@ export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDe
   if (analysisConfig) env.analysis = analysisConfig;
   if (e.traffic) env.traffic = { url: e.traffic.url, rate: e.traffic.rate, image: e.traffic.image };
   if (e.policy) env.policy = policyFrom(e.policy);
+  if (e.gitops) env.gitops = gitopsFrom(e.gitops);
   return env;
 }
 

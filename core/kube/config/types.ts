@@ -1,3 +1,5 @@
+import type { GitOpsConfig } from "./gitops.js";
+
 /**
  * Every traffic router's settings, by kind. routers/registry.ts fills it from the routers it
  * registers (declaration merging), so this file imports nothing from routers/ and a kind no router
@@ -50,6 +52,8 @@ export interface Environment {
   runAsUser: number;
   /** Rego policies a deploy must pass before anything is applied (`policy:`); none when absent. */
   policy?: PolicyConfig;
+  /** Deploy by committing to a repository a GitOps tool syncs, instead of applying (gitops.ts). */
+  gitops?: GitOpsConfig;
 }
 
 /**

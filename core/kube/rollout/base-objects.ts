@@ -35,12 +35,13 @@ export function baseObjects(plan: RolloutPlan, current: { activeColour?: "blue" 
 
 /**
  * Every object of the service as it stands after a completed rollout (or a first deploy): what
- * `manifests` prints and what a server-side dry-run checks.
+ * `manifests` prints, what a server-side dry-run checks, and what a release record keeps (with
+ * the colour a blue-green rollout left serving).
  */
-export function renderEnvironment(plan: RolloutPlan): KubeObject[] {
+export function renderEnvironment(plan: RolloutPlan, activeColour: "blue" | "green" = "blue"): KubeObject[] {
   const s = env(plan).strategy;
-  const main = s.kind === "blueGreen" ? "blue" : "stable";
-  return [...baseObjects(plan, { routeWeight: 0 }), deploymentFor(plan, main, env(plan).replicas)];
+  const main = s.kind === "blueGreen" ? activeColour : "stable";
+  return [...baseObjects(plan, { activeColour, routeWeight: 0 }), deploymentFor(plan, main, env(plan).replicas)];
 }
 
 /** The canary's traffic router and what its calls receive. */

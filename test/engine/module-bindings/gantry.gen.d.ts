@@ -452,6 +452,17 @@ declare module "@dagger.io/dagger" {
     approve?: string[];
   };
 
+  export type GantryEnvironmentGitopsSyncOpts = {
+    /**
+     * The namespace of the tool's objects. Default: argocd, flux-system.
+     */
+    namespace: string;
+    /**
+     * Flux: an existing Secret with the repository's username and password, for a private repository.
+     */
+    fluxSecret: string;
+  };
+
   export type GantryEnvironmentPromoteOpts = {
     /**
      * Skip every remaining step and promote now.
@@ -761,6 +772,15 @@ declare module "@dagger.io/dagger" {
      */
     deploy: (opts?: GantryEnvironmentDeployOpts) => GantryRollout;
     /**
+     * The objects that make a GitOps tool sync the environment's gitops: path: an Argo CD Application, or a
+     * Flux GitRepository and Kustomization, as YAML to apply where the tool runs. Reads no cluster.
+     * Example: dagger call environment --name production gitops-sync --tool argocd
+     * @param tool argocd (an Application) or flux (a GitRepository and a Kustomization).
+     * @param opts.namespace The namespace of the tool's objects. Default: argocd, flux-system.
+     * @param opts.fluxSecret Flux: an existing Secret with the repository's username and password, for a private repository.
+     */
+    gitopsSync: (tool: string, opts?: GantryEnvironmentGitopsSyncOpts) => Promise<string>;
+    /**
      * The environment's Kubernetes objects as a finished rollout leaves them: Deployment (probes, limits,
      * a Pod Security "restricted" securityContext), Service, ConfigMap under a content-hashed name, and
      * the Ingress, HPA and PDB the environment asks for; the image pinned by digest. Reads no cluster.
@@ -786,6 +806,15 @@ declare module "@dagger.io/dagger" {
      * @param opts.full Skip every remaining step and promote now.
      */
     promote: (opts?: GantryEnvironmentPromoteOpts) => GantryRollout;
+    /**
+     * Go back to a release the environment ran: its recorded objects (Deployment, Service, ConfigMap...)
+     * applied again as they were, without analysis, reported like any rollout; the last 10 completed
+     * releases are recorded in the cluster. With gitops: also committed (or, where the commit is the
+     * deploy, restored from the repository's history). Never cached.
+     * Example: dagger call environment --name production rollback --to sha256:4f1c... check
+     * @param to The release: its revision (as status and the Rollout report it) or its image digest (sha256:... or repo@sha256:...).
+     */
+    rollback: (to: string) => GantryRollout;
     /**
      * Where the rollout stands, in one line; changes nothing. Never cached. Example: dagger call environment --name production status
      */
@@ -913,6 +942,10 @@ declare module "@dagger.io/dagger" {
      * Fails unless the rollout promoted (or had nothing to change).
      */
     check: () => Promise<void>;
+    /**
+     * With gitops: the commit the GitOps tool syncs (made now, or already there); empty otherwise. Example: dagger call environment --name production deploy --image ghcr.io/acme/api@sha256:... commit
+     */
+    commit: () => Promise<string>;
     /**
      * The image rolled out, pinned by digest.
      */

@@ -18,6 +18,7 @@ describe("the one rule for tool containers", () => {
       k3s: { uid: 0, gid: 0 },
       registry: { uid: 0, gid: 0 },
       go: { uid: 0, gid: 0 },
+      git: { uid: 0, gid: 0 },
     });
   });
 
