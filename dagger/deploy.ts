@@ -15,7 +15,8 @@ import { abort, promote, runRollout, status, type RolloutStatus } from "../core/
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
 import { planBinaries } from "./go-build.js";
-import { containerKubectl, fetchHttp, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
+import { fetchHttp } from "./http.js";
+import { containerKubectl, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
 
 /** How the caller reaches the environment's cluster; the pipeline's deploy stage may name the kubeconfig instead. */
 export interface ClusterArguments {

@@ -49,7 +49,7 @@ export function notificationFor(report: RolloutReport): Notification | undefined
   const last = report.measurements.at(-1);
   const checks = last ? [...last.checks].sort((a, b) => Number(a.ok) - Number(b.ok)) : [];
   const title = `${report.service} in ${env}: ${report.strategy} ${TITLE[event]}`;
-  const change = report.previousImage && report.previousImage !== report.image ? `${report.previousImage} -> ${report.image}` : report.image;
+  const change = report.previousImage && report.previousImage !== report.image ? `${report.image} replacing ${report.previousImage}` : report.image;
   const lines = [
     title,
     `Change: ${change} (revision ${report.revision}, namespace ${report.namespace})`,

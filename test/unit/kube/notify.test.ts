@@ -51,7 +51,7 @@ describe("notifications: one message per outcome (simulation of the cluster)", (
     expect(n).toMatchObject({ event: "aborted", service: "hello-api", environment: "staging", image: IMAGE_B, previousImage: IMAGE_A, verdict: "aborted" });
     expect(n.checks[0]).toMatchObject({ name: "error rate", ok: false, value: 0.2, expected: "<= 0.01" });
     expect(n.text).toContain("FAIL error rate: 20.00% is over the limit 0.01 (limit <= 0.01)");
-    expect(n.text).toContain(`Change: ${IMAGE_A} -> ${IMAGE_B}`);
+    expect(n.text).toContain(`Change: ${IMAGE_B} replacing ${IMAGE_A}`);
     expect(n.commands).toEqual({ status: "dagger call environment --name staging status" });
     expect(report.deliveries).toContainEqual({ target: "recorder", ok: true, detail: "recorded" });
     // Re-running the same image finds it aborted: nothing new, nothing sent.
