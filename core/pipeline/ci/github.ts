@@ -149,6 +149,8 @@ function jobCondition(stage: Stage, graph: StageGraph): string {
 function permissions(stage: Stage): Record<string, string> {
   if (stage.kind === "scan") return { contents: "read", actions: "read", "security-events": "write" };
   if (stage.kind === "publish") return { contents: "read", packages: "write" };
+  // GitHub deployment statuses of the rollout's outcome are written with the workflow's token.
+  if (stage.kind === "deploy" && stage.notify?.github) return { contents: "read", deployments: "write" };
   return { contents: "read" };
 }
 
@@ -206,12 +208,14 @@ function stageSteps(stage: Stage, pipeline: Pipeline, target: CallTarget, publis
         ...(publish ? { image: shellVariable("GANTRY_IMAGE") } : {}),
         ...(stage.kubeconfig ? { kubeconfig: shellVariable("GANTRY_KUBECONFIG") } : {}),
       });
-      const secret = secretVariable(stage.kubeconfig);
+      const n = stage.notify;
+      // The env: secret references the module reads (the kubeconfig's, and notify's webhooks and tokens), each from the repository's secret of that name.
+      const secrets = [stage.kubeconfig, n?.slack, n?.webhook, n?.github?.token, n?.grafana?.token].map(secretVariable).filter((v): v is string => v !== undefined);
       const env: Record<string, string> = {
         GANTRY_ENVIRONMENT: githubLiteral(stage.environment!),
         ...(publish ? { GANTRY_IMAGE: `\${{ needs.${publish}.outputs.image }}` } : {}),
         ...(stage.kubeconfig ? { GANTRY_KUBECONFIG: githubLiteral(stage.kubeconfig) } : {}),
-        ...(secret ? { [secret]: `\${{ secrets.${secret} }}` } : {}),
+        ...Object.fromEntries(secrets.map((v) => [v, `\${{ secrets.${v} }}`])),
       };
       return [run(`Roll out to ${stage.environment}`, c.check, { env })];
     }
