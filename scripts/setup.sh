@@ -22,6 +22,9 @@ bash scripts/install-kube.sh
 echo "--- prometheus with Kubernetes SD, for the embedded deploy (built from the Go module proxy into .tools/prometheus)"
 bash scripts/install-prometheus.sh
 
+echo "--- the Prometheus Pushgateway (built from the Go module proxy into .tools/pushgateway; receives a rollout's step metrics)"
+bash scripts/install-pushgateway.sh
+
 echo "--- actionlint (built from the Go module proxy into .tools/bin; lints the generated GitHub workflows)"
 bash scripts/install-actionlint.sh
 

@@ -20,6 +20,7 @@ import { httpNotifier } from "../../core/kube/notify/targets.js";
 import { ANNOTATION_TAG, RELEASE_METRICS } from "../../core/kube/release-metrics.js";
 import { history } from "../../core/kube/runner.js";
 import { fetchHttp } from "../../dagger/http.js";
+import { startPushgateway } from "../support/pushgateway.js";
 import { startReceiver } from "../support/receiver.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
 import { clusterPorts, find, getJson, installGatewayApi, restrictedNamespace } from "../support/kube-host.js";
@@ -336,7 +337,12 @@ describe("release history, marks and notifications over a sequence of real rollo
     const grafana = await startReceiver(() => ({ status: 200, body: '{"id":1,"message":"Annotation added"}' }));
     const pushgateway = await startReceiver(() => ({ status: 200 }));
     const webhook = await startReceiver();
-    const marker = httpMarker(fetchHttp, [{ kind: "grafana", url: `${grafana.url}/`, token: "glsa_test_token" }, { kind: "pushgateway", url: pushgateway.url }]);
+    const realPushgateway = await startPushgateway();
+    const marker = httpMarker(fetchHttp, [
+      { kind: "grafana", url: `${grafana.url}/`, token: "glsa_test_token" },
+      { kind: "pushgateway", url: pushgateway.url },
+      { kind: "pushgateway", url: realPushgateway.url },
+    ]);
     const notifier = httpNotifier(fetchHttp, [{ kind: "webhook", url: webhook.url }]);
     const hour = 3_600_000;
     try {
@@ -379,6 +385,7 @@ describe("release history, marks and notifications over a sequence of real rollo
 
       // The Pushgateway got the same steps as text exposition, each accepted by the real promtool.
       expect(pushgateway.requests).toHaveLength(grafana.requests.length);
+      expect(b.deliveries!.map((x) => x.target).filter((t) => t === "pushgateway")).toHaveLength(2 * grafana.requests.length);
       for (const r of pushgateway.requests) {
         expect([r.method, r.path]).toEqual(["POST", "/metrics/job/gantry/service/hello-api/environment/staging"]);
         const checked = spawnSync(PROMTOOL, ["check", "metrics"], { input: r.body, encoding: "utf8" });
@@ -387,8 +394,13 @@ describe("release history, marks and notifications over a sequence of real rollo
       }
       const checkedReport = spawnSync(PROMTOOL, ["check", "metrics"], { input: b.exposition, encoding: "utf8" });
       expect(checkedReport.status, checkedReport.stderr).toBe(0);
+      // The real Pushgateway took every push and serves B's last step under its group.
+      expect(b.deliveries!.filter((x) => x.target === "pushgateway").every((x) => x.ok)).toBe(true);
+      const served = await realPushgateway.metrics();
+      expect(served).toMatch(new RegExp(`gantry_rollout_canary_weight\\{[^}]*environment="staging"[^}]*job="gantry"[^}]*service="hello-api"\\} 0`));
+      expect(served).toMatch(/gantry_rollout_step_verdict\{[^}]*verdict="promoted"\} 1/);
     } finally {
-      await Promise.all([grafana.stop(), pushgateway.stop(), webhook.stop()]);
+      await Promise.all([grafana.stop(), pushgateway.stop(), webhook.stop(), realPushgateway.stop()]);
     }
   });
 });
