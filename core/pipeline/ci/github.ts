@@ -12,7 +12,7 @@ import { describeCondition } from "../conditions.js";
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
-import { checkCiOptions, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, secretVariable, sharedEngineVariable, type CiOptions } from "./shared.js";
+import { checkCiOptions, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, deploySecretVariables, secretVariable, sharedEngineVariable, type CiOptions } from "./shared.js";
 
 export const GITHUB_WORKFLOW_FILE = ".github/workflows/gantry.yml";
 
@@ -208,9 +208,7 @@ function stageSteps(stage: Stage, pipeline: Pipeline, target: CallTarget, publis
         ...(publish ? { image: shellVariable("GANTRY_IMAGE") } : {}),
         ...(stage.kubeconfig ? { kubeconfig: shellVariable("GANTRY_KUBECONFIG") } : {}),
       });
-      const n = stage.notify;
-      // The env: secret references the module reads (the kubeconfig's, and notify's webhooks and tokens), each from the repository's secret of that name.
-      const secrets = [stage.kubeconfig, n?.slack, n?.webhook, n?.github?.token, n?.grafana?.token].map(secretVariable).filter((v): v is string => v !== undefined);
+      const secrets = deploySecretVariables(stage);
       const env: Record<string, string> = {
         GANTRY_ENVIRONMENT: githubLiteral(stage.environment!),
         ...(publish ? { GANTRY_IMAGE: `\${{ needs.${publish}.outputs.image }}` } : {}),

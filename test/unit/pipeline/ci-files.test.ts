@@ -117,6 +117,9 @@ describe("the generated GitHub workflow", () => {
       GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}",
       GRAFANA_TOKEN: "${{ secrets.GRAFANA_TOKEN }}",
     });
+    // Jenkins binds the same variables from credentials of those names.
+    const jenkins = jenkinsfile(loadPipeline(text, "p.yaml"), canary.options);
+    expect(jenkins).toContain("withCredentials([string(credentialsId: 'KUBE', variable: 'KUBE'), string(credentialsId: 'SLACK_HOOK', variable: 'SLACK_HOOK'), string(credentialsId: 'GITHUB_TOKEN', variable: 'GITHUB_TOKEN'), string(credentialsId: 'GRAFANA_TOKEN', variable: 'GRAFANA_TOKEN')])");
   });
 
   it("calls a remote module when given one, always with --source ., both named through env", () => {
