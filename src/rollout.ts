@@ -24,9 +24,15 @@ export class Rollout {
   /** Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call environment --name staging deploy markdown */
   @func()
   markdown: string;
+  /** The last step as Prometheus text exposition (gantry_rollout_* metrics), for the job to upload. Example: dagger call environment --name staging deploy metrics */
+  @func()
+  metrics: string;
+  /** Each delivery of the notification and of the step marks (webhooks, GitHub, Grafana, Pushgateway): target, delivered or failed, and why. */
+  @func()
+  deliveries: string[];
 
   // Only API types may appear in an @object constructor (they become part of the module's API).
-  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdown: string) {
+  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdown: string, metrics: string, deliveries: string[]) {
     this.verdict = verdict;
     this.reason = reason;
     this.image = image;
@@ -34,6 +40,8 @@ export class Rollout {
     this.steps = steps;
     this.workloads = workloads;
     this.markdown = markdown;
+    this.metrics = metrics;
+    this.deliveries = deliveries;
   }
 
   /** Fails unless the rollout promoted (or had nothing to change). */

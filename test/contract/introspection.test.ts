@@ -183,12 +183,14 @@ describe("module contract (offline introspection with the SDK's own introspector
       ["status", STRING, "never"],
       ["manifests", DIRECTORY, undefined],
       ["analyze", STRING, "never"],
+      ["history", STRING, "never"],
     ]);
     expectArgs(env.methods.deploy!.arguments, { image: [STRING, ""], repository: [STRING, "optional"], approve: [list(STRING), []] });
     expectArgs(env.methods.promote!.arguments, { full: [BOOL, false] });
     expectArgs(env.methods.abort!.arguments, { reason: [STRING, ""] });
     expectArgs(env.methods.manifests!.arguments, { image: [STRING, undefined] });
     expectArgs(env.methods.analyze!.arguments, { from: [STRING, ""], to: [STRING, ""], at: [STRING, ""], track: [STRING, "canary"] });
+    expectArgs(env.methods.history!.arguments, { days: [INT, 0] });
     // Each cluster argument appears once in the API: on environment (and run, which spans environments).
     const clusterArgs = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((f) => "kubeconfig" in f.arguments).map((f) => `${o.name}.${f.name}`));
     expect(clusterArgs).toEqual(["Gantry.environment", "Gantry.run"]);
@@ -198,6 +200,8 @@ describe("module contract (offline introspection with the SDK's own introspector
     expect(Object.values(rollout.methods).map((f) => [f.name, f.returnType])).toEqual([["check", VOID]]);
     expect(rollout.properties.markdown).toMatchObject({ isExposed: true, type: STRING });
     expect(rollout.properties.verdict).toMatchObject({ isExposed: true, type: STRING });
+    expect(rollout.properties.metrics).toMatchObject({ isExposed: true, type: STRING });
+    expect(rollout.properties.deliveries).toMatchObject({ isExposed: true, type: list(STRING) });
     expect(rollout.properties.steps).toMatchObject({ isExposed: true, type: list(STRING) });
   });
 

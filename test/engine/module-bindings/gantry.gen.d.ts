@@ -452,6 +452,13 @@ declare module "@dagger.io/dagger" {
     approve?: string[];
   };
 
+  export type GantryEnvironmentHistoryOpts = {
+    /**
+     * Only the rollouts that finished in the last this many days; 0: every one recorded.
+     */
+    days: number;
+  };
+
   export type GantryEnvironmentPromoteOpts = {
     /**
      * Skip every remaining step and promote now.
@@ -746,6 +753,14 @@ declare module "@dagger.io/dagger" {
      */
     deploy: (opts?: GantryEnvironmentDeployOpts) => GantryRollout;
     /**
+     * The four delivery metrics of the environment as Markdown: deployment frequency, lead time for
+     * changes (commit to promoted), change failure rate (aborted / all) and time to restore, from the
+     * rollout history kept on the service in the cluster (its last 100 rollouts). Changes nothing; never cached.
+     * Example: dagger call environment --name production history --days 30
+     * @param opts.days Only the rollouts that finished in the last this many days; 0: every one recorded.
+     */
+    history: (opts?: GantryEnvironmentHistoryOpts) => Promise<string>;
+    /**
      * The environment's Kubernetes objects as a finished rollout leaves them: Deployment (probes, limits,
      * a Pod Security "restricted" securityContext), Service, ConfigMap under a content-hashed name, and
      * the Ingress, HPA and PDB the environment asks for; the image pinned by digest. Reads no cluster.
@@ -881,6 +896,10 @@ declare module "@dagger.io/dagger" {
      */
     check: () => Promise<void>;
     /**
+     * Each delivery of the notification and of the step marks (webhooks, GitHub, Grafana, Pushgateway): target, delivered or failed, and why.
+     */
+    deliveries: () => Promise<string[]>;
+    /**
      * The image rolled out, pinned by digest.
      */
     image: () => Promise<string>;
@@ -888,6 +907,10 @@ declare module "@dagger.io/dagger" {
      * Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call environment --name staging deploy markdown
      */
     markdown: () => Promise<string>;
+    /**
+     * The last step as Prometheus text exposition (gantry_rollout_* metrics), for the job to upload. Example: dagger call environment --name staging deploy metrics
+     */
+    metrics: () => Promise<string>;
     /**
      * Why the rollout ended as it did.
      */
