@@ -4,7 +4,7 @@ import { ArgumentError, GantryError } from "../core/errors.js";
 import { canaryFirst, gitopsCommitRollback, gitopsDeploy, gitopsPromote, gitopsRollback } from "../core/kube/gitops/deploy.js";
 import { syncObjects, type SyncOptions, type SyncTool } from "../core/kube/gitops/sync-objects.js";
 import { recordIfSucceeded, rollback } from "../core/kube/rollback.js";
-import { environmentOf, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
+import { environmentOf, kubeconfigReference, notifySettings, requireCredentials } from "../core/pipeline/deploy-request.js";
 import { readOnlyWorkload, workload } from "../core/kube/manifests/objects.js";
 import { toYaml } from "../core/kube/manifests/yaml.js";
 import { replayAnalysis, replayText, replayWindow } from "../core/kube/analysis/replay.js";
@@ -14,7 +14,8 @@ import { metricsFor, type Kubectl, type Metrics, type Ports } from "../core/kube
 import { workloadLines, type RolloutReport } from "../core/kube/report.js";
 import { renderEnvironment } from "../core/kube/rollout/base-objects.js";
 import { planRollout, type RolloutPlan } from "../core/kube/rollout/plan.js";
-import { abort, deployRollout, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
+import { abort, deployRollout, history, promote, runRollout, status, type RolloutStatus } from "../core/kube/runner.js";
+import { deliveryMarkdown, deliveryMetrics } from "../core/kube/delivery-metrics.js";
 import type { PolicyConfig } from "../core/kube/config/types.js";
 import type { Admission } from "../core/kube/ports.js";
 import { policyAdmission } from "../core/policy/admission.js";
@@ -25,7 +26,9 @@ import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
 import { planBinaries } from "./go-build.js";
 import { containerGit, provenanceOf } from "./gitops.js";
-import { containerKubectl, fetchHttp, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
+import { fetchHttp } from "./http.js";
+import { announcers } from "./notify.js";
+import { containerKubectl, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
 import { opaEvaluator } from "./policy.js";
 
 /** How the caller reaches the environment's cluster; the pipeline's deploy stage may name the kubeconfig instead. */
@@ -47,15 +50,17 @@ export async function serviceName(ctx: StageContext): Promise<string> {
 /** The plan of a rollout of `image` (pinned by digest) to an environment; validates everything, runs nothing. */
 export async function rolloutPlan(ctx: StageContext, environment: string, image: string): Promise<RolloutPlan> {
   const env = environmentOf(ctx.pipeline, environment);
-  return planRollout(workload(await serviceName(ctx), image, env, ctx.release.version));
+  const commitTime = ctx.release.sourceDateEpoch ? { commitTime: ctx.release.sourceDateEpoch * 1000 } : {};
+  return planRollout(workload(await serviceName(ctx), image, env, ctx.release.version), commitTime);
 }
 
-async function ports(ctx: StageContext, environment: string, plan: RolloutPlan, args: ClusterArguments) {
+/** The rollout's ports; with `announce`, the deploy stage's notifier and marker too (their secrets are read only then). */
+async function ports(ctx: StageContext, environment: string, plan: RolloutPlan, args: ClusterArguments, announce = false) {
   const reference = kubeconfigReference(ctx.pipeline, environment);
   requireCredentials(environment, args.kubeconfig !== undefined, reference);
   const kubeconfig = args.kubeconfig ?? dag.secret(secretUri(reference!));
   const kubectl = await containerKubectl({ kubeconfig, cluster: args.cluster, kubectlImage: args.kubectlImage || KUBECTL_IMAGE });
-  const ports = rolloutPorts(kubectl, plan.workload.env);
+  const ports = { ...rolloutPorts(kubectl, plan.workload.env), ...(announce ? await announcers(notifySettings(ctx.pipeline, environment), ctx.release.commit) : {}) };
   return args.metrics ? { ...ports, metrics: args.metrics } : ports;
 }
 
@@ -118,7 +123,7 @@ export async function deploy(ctx: StageContext, environment: string, image: stri
   const provenance = provenanceOf(ctx, plan.workload.service);
   const git = gitops && containerGit(gitops, provenance);
   if (git && !canaryFirst(plan)) return gitopsDeploy(plan, undefined, git, provenance);
-  const p = await ports(ctx, environment, plan, args);
+  const p = await ports(ctx, environment, plan, args, true);
   const admission = environmentAdmission(ctx, plan, evidence);
   const run = async () => {
     if (!git) return deployRollout(plan, p, admission);
@@ -152,7 +157,7 @@ export async function gate(ctx: StageContext, environment: string, args: Cluster
   const current = (await rolloutStatus(ctx, environment, args)).state;
   if (!current) throw new GantryError(`no rollout is recorded in environment ${environment}: nothing to ${verb.kind}`);
   const plan = await rolloutPlan(ctx, environment, current.image);
-  const p = await ports(ctx, environment, plan, args);
+  const p = await ports(ctx, environment, plan, args, true);
   const gitops = plan.workload.env.gitops;
   const provenance = provenanceOf(ctx, plan.workload.service);
   const promoted = (full: boolean) => (gitops ? gitopsPromote(plan, p, containerGit(gitops, provenance), provenance, full) : promote(plan, p, full));
@@ -175,6 +180,18 @@ export async function rollbackTo(ctx: StageContext, environment: string, to: str
 /** The Argo CD Application, or the Flux GitRepository and Kustomization, that sync the environment's gitops path, as YAML. */
 export async function gitopsSyncManifests(ctx: StageContext, environment: string, tool: SyncTool, options: SyncOptions): Promise<string> {
   return toYaml(syncObjects(tool, await serviceName(ctx), environmentOf(ctx.pipeline, environment), options));
+}
+
+/**
+ * The four delivery metrics of the environment, as Markdown, from the rollout history the cluster
+ * keeps on the service; over the last `days` days, or everything recorded when 0. Changes nothing.
+ */
+export async function rolloutHistory(ctx: StageContext, environment: string, days: number, args: ClusterArguments): Promise<string> {
+  const service = await serviceName(ctx);
+  const plan = planRollout(readOnlyWorkload(service, environmentOf(ctx.pipeline, environment), ctx.release.version));
+  const p = await ports(ctx, environment, plan, args);
+  const entries = await history(plan, p);
+  return deliveryMarkdown(deliveryMetrics(entries, { service, environment, now: p.clock.now(), ...(days > 0 ? { windowDays: days } : {}) }));
 }
 
 /** Where the environment's rollout stands; changes nothing. */

@@ -3,9 +3,10 @@ import { randomUUID } from "node:crypto";
 import { dag, ReturnType, type Container, type Secret, type Service } from "@dagger.io/dagger";
 
 import { kubeconfigThroughService, kubeEndpoint, requireReachable } from "../core/kube/kubeconfig.js";
-import { systemClock, type Http, type Kubectl, type Ports } from "../core/kube/ports.js";
+import { systemClock, type Kubectl, type Ports } from "../core/kube/ports.js";
 import { metricsFor } from "../core/kube/ports.js";
 import type { Environment } from "../core/kube/config/types.js";
+import { fetchHttp } from "./http.js";
 import { toolImageContainer, withToolSecret } from "./tool.js";
 
 /** kubectl pinned to the control plane version the host tests run; any image with kubectl on PATH works. */
@@ -43,14 +44,6 @@ export async function containerKubectl(access: ClusterAccess): Promise<Kubectl> 
     },
   };
 }
-
-/** HTTP from the module's own process, for a Prometheus URL and smoke checks given as URLs. */
-export const fetchHttp: Http = {
-  async get(url) {
-    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    return { status: res.status, body: await res.text() };
-  },
-};
 
 export function rolloutPorts(kubectl: Kubectl, env: Environment): Ports {
   return {

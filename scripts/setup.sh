@@ -31,6 +31,9 @@ bash scripts/install-prometheus.sh
 echo "--- opa (built from the Go module proxy into .tools/opa/<version>; evaluates and tests the Rego policies)"
 bash scripts/install-opa.sh
 
+echo "--- the Prometheus Pushgateway (built from the Go module proxy into .tools/pushgateway; receives a rollout's step metrics)"
+bash scripts/install-pushgateway.sh
+
 echo "--- actionlint (built from the Go module proxy into .tools/bin; lints the generated GitHub workflows)"
 bash scripts/install-actionlint.sh
 

@@ -236,6 +236,22 @@ export class Environment {
     return gitopsSyncManifests(ctx, await environmentNamed(ctx, this.name), syncTool(tool), { ...(namespace ? { namespace } : {}), ...(fluxSecret ? { secretName: fluxSecret } : {}) });
   }
 
+  /**
+   * The four delivery metrics of the environment as Markdown: deployment frequency, lead time for
+   * changes (commit to promoted), change failure rate (aborted / all) and time to restore, from the
+   * rollout history kept on the service in the cluster (its last 100 rollouts). Changes nothing; never cached.
+   * Example: dagger call environment --name production history --days 30
+   */
+  @func({ cache: "never" })
+  async history(
+    /** Only the rollouts that finished in the last this many days; 0: every one recorded. */
+    days = 0,
+  ): Promise<string> {
+    const { rolloutHistory } = await import("#dagger/deploy.js");
+    const ctx = await this.context();
+    return rolloutHistory(ctx, await environmentNamed(ctx, this.name), days, this.access);
+  }
+
   private context() {
     return stageContext(callInput(this.settings, this.source));
   }
@@ -246,5 +262,6 @@ export async function rolloutObject(report: RolloutReport): Promise<Rollout> {
   const { rolloutMarkdown } = await import("#core/kube/report.js");
   const steps = report.actions.map((a) => `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}: ${a.reason}`);
   const commit = (report as { gitops?: { commit: string } }).gitops?.commit ?? "";
-  return new Rollout(report.verdict, report.reason, report.image, report.revision, steps, report.workloads ?? [], rolloutMarkdown(report), commit);
+  const deliveries = (report.deliveries ?? []).map((d) => `${d.target} ${d.ok ? "delivered" : "failed"}: ${d.detail}`);
+  return new Rollout(report.verdict, report.reason, report.image, report.revision, steps, report.workloads ?? [], rolloutMarkdown(report), report.exposition ?? "", deliveries, commit);
 }

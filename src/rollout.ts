@@ -28,8 +28,15 @@ export class Rollout {
   @func()
   commit: string;
 
+  /** The last step as Prometheus text exposition (gantry_rollout_* metrics), for the job to upload. Example: dagger call environment --name staging deploy metrics */
+  @func()
+  metrics: string;
+  /** Each delivery of the notification and of the step marks (webhooks, GitHub, Grafana, Pushgateway): target, delivered or failed, and why. */
+  @func()
+  deliveries: string[];
+
   // Only API types may appear in an @object constructor (they become part of the module's API).
-  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdown: string, commit = "") {
+  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdown: string, metrics: string, deliveries: string[], commit = "") {
     this.verdict = verdict;
     this.reason = reason;
     this.image = image;
@@ -38,6 +45,8 @@ export class Rollout {
     this.workloads = workloads;
     this.markdown = markdown;
     this.commit = commit;
+    this.metrics = metrics;
+    this.deliveries = deliveries;
   }
 
   /** Fails unless the rollout promoted (or had nothing to change). */

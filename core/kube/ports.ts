@@ -2,6 +2,9 @@ import { GantryError } from "../errors.js";
 import { prometheusRequest } from "./analysis/prometheus-address.js";
 import type { PrometheusAddress } from "./config/types.js";
 import type { KubeObject } from "./manifests/objects.js";
+import type { Delivery } from "./notify/delivery.js";
+import type { Notification } from "./notify/notification.js";
+import type { StepMark } from "./release-metrics.js";
 
 /** What running a command gave. */
 export interface Ran {
@@ -25,9 +28,20 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-/** A plain HTTP GET, for Prometheus URLs and smoke checks with a URL. */
+/** A plain HTTP GET, for Prometheus URLs and smoke checks with a URL; POST for notifications and release marks. */
 export interface Http {
   get(url: string): Promise<{ status: number; body: string }>;
+  post?(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; body: string }>;
+}
+
+/** Announces a run's outcome (webhooks, CI surfaces) and says what became of each delivery. */
+export interface Notifier {
+  notify(n: Notification): Promise<Delivery[]>;
+}
+
+/** Marks each step where dashboards show it (Grafana annotations, a Pushgateway). */
+export interface Marker {
+  mark(m: StepMark): Promise<Delivery[]>;
 }
 
 export interface Ports {
@@ -36,6 +50,10 @@ export interface Ports {
   /** Needed by analysis steps; without it every measurement fails (never passes). */
   metrics?: Metrics;
   http?: Http;
+  /** Told once per outcome (promoted, aborted, waiting at a gate, stuck); its failures change no verdict. */
+  notifier?: Notifier;
+  /** Told at each step; its failures change no verdict either. */
+  marker?: Marker;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { formatDurationMs } from "../duration.js";
 import { markdownCode, markdownText, table } from "../report/markdown.js";
 import type { Check, MeasurementOutcome } from "./analysis/verdict.js";
+import type { Delivery } from "./notify/delivery.js";
 import type { Outcome } from "./rollout/actions.js";
 import type { TimeToDetect } from "./rollout/time-to-detect.js";
 import type { ObservedDeployment } from "./rollout/observed.js";
@@ -29,6 +30,16 @@ export interface RolloutReport {
   timings: { totalMs: number; kubectlMs: number; waitMs: number; kubectlCalls: number };
   /** The service's Deployments as the cluster reported them after the run (workloadLines); read by the caller. */
   workloads?: string[];
+  /** What ran before the rollout (the stable's image), when it replaced something. */
+  previousImage?: string;
+  /** The run gave up waiting (its timeout): announced as a stuck rollout. */
+  stuck?: boolean;
+  /** The message this run announced (once per outcome), and the commands it gave. */
+  notification?: { event: string; commands: { promote?: string; abort?: string; status: string } };
+  /** Each delivery of the notification and of the step marks (Grafana, Pushgateway), failed ones included. */
+  deliveries?: Delivery[];
+  /** The last step as Prometheus text exposition (release-metrics.ts), for the job to upload. */
+  exposition?: string;
   /** Markdown of what ran before this rollout in the same call (the pipeline's stages, the embedded demo's stable rollout), shown after it. */
   earlier?: string[];
 }
@@ -84,7 +95,23 @@ export function rolloutMarkdown(r: RolloutReport): string {
     const rows = r.measurements.flatMap((m) => m.checks.map((c) => [t(m.at), String(m.step), markdownText(m.track), markdownText(c.name), markdownText(c.detail), markdownText(c.expected), c.ok ? "✅" : c.kind === "inconclusive" ? "❔ inconclusive" : c.kind === "error" ? "⚠️ error" : "❌"]));
     out.push("### Measurements", "", table(["When", "Step", "Track", "Check", "Measured", "Limit", "Pass"], rows), "");
   }
+  if (r.notification) {
+    const c = r.notification.commands;
+    const lines = [...(c.promote ? [`- Promote: ${markdownCode(c.promote)}`] : []), ...(c.abort ? [`- Abort: ${markdownCode(c.abort)}`] : []), `- Status: ${markdownCode(c.status)}`];
+    out.push("### What next", "", ...lines, "");
+  }
+  if (r.deliveries && r.deliveries.length > 0) {
+    const rows = deliverySummary(r.deliveries).map((d) => [markdownText(d.target), `${d.delivered}/${d.total}`, markdownText(d.failures.join("; "))]);
+    out.push("### Notifications and release marks", "", table(["Target", "Delivered", "Failures"], rows), "");
+  }
   if (r.workloads && r.workloads.length > 0) out.push("### Afterwards", "", ...r.workloads.map((w) => `- ${markdownCode(w)}`), "");
   for (const section of r.earlier ?? []) out.push(section.replace(/^## /gm, "### Before: "), "");
   return out.join("\n");
+}
+
+/** Deliveries by target: how many arrived, and why the others did not (each reason once). */
+export function deliverySummary(deliveries: Delivery[]): { target: string; delivered: number; total: number; failures: string[] }[] {
+  const by = new Map<string, Delivery[]>();
+  for (const d of deliveries) by.set(d.target, [...(by.get(d.target) ?? []), d]);
+  return [...by].map(([target, ds]) => ({ target, delivered: ds.filter((d) => d.ok).length, total: ds.length, failures: [...new Set(ds.filter((d) => !d.ok).map((d) => d.detail))] }));
 }

@@ -12,7 +12,7 @@ import type { Ports, Ran } from "./ports.js";
 import { rolloutSucceeded, type RolloutReport, type Verdict } from "./report.js";
 import { activeColour } from "./rollout/blue-green.js";
 import { renderEnvironment } from "./rollout/base-objects.js";
-import { findRelease, parseReleaseRecords, planReleaseRecord, recordsToPrune, RELEASE_OF_LABEL, renderReleaseRecord, type ReleaseRecord } from "./rollout/history.js";
+import { findRelease, parseReleaseRecords, planReleaseRecord, recordsToPrune, RELEASE_OF_LABEL, renderReleaseRecord, type ReleaseRecord } from "./rollout/releases.js";
 import { parseObserved, type Observed } from "./rollout/observed.js";
 import type { RolloutPlan } from "./rollout/plan.js";
 import { inProgress, stateAnnotations, type RolloutState } from "./rollout/state.js";

@@ -17,6 +17,10 @@ import { decide } from "./rollout/decide.js";
 import { parseObserved, type Observed } from "./rollout/observed.js";
 import type { RolloutPlan } from "./rollout/plan.js";
 import { inProgress, stateAnnotations, type RolloutState } from "./rollout/state.js";
+import { appendHistory, HISTORY_ANNOTATION, historyEntry, readHistory, type HistoryEntry } from "./rollout/history.js";
+import type { Delivery } from "./notify/delivery.js";
+import { notificationFor } from "./notify/notification.js";
+import { exposition, type StepMark, type StepVerdict } from "./release-metrics.js";
 import { timeToDetect } from "./rollout/time-to-detect.js";
 
 export interface RunOptions {
@@ -53,9 +57,9 @@ export async function runRollout(plan: RolloutPlan, ports: Ports, options: RunOp
       const obs = await run.observe();
       const action = decide(plan, obs);
       if (action.kind === "done") return run.finish(action.outcome, action.reason);
-      if (action.kind === "pause") return run.finish("paused", action.reason);
+      if (action.kind === "pause") return run.finish("paused", action.reason, { verdict: "paused" });
       if (action.kind === "wait") {
-        if (obs.now >= deadline) return run.finish("error", `gave up after ${Math.round((obs.now - run.startedAt) / 1000)}s: ${action.reason}`);
+        if (obs.now >= deadline) return run.finish("error", `gave up after ${Math.round((obs.now - run.startedAt) / 1000)}s: ${action.reason}`, { stuck: true });
         await run.wait(Math.max(0, Math.min(plan.pollMs, (action.untilMs ?? Infinity) - obs.now)));
         continue;
       }
@@ -110,6 +114,13 @@ export async function retry(plan: RolloutPlan, ports: Ports, options: RunOptions
   return runRollout(plan, ports, options);
 }
 
+/** The service's finished rollouts, oldest first, as the cluster keeps them (HISTORY_LIMIT at most); changes nothing. */
+export async function history(plan: RolloutPlan, ports: Ports): Promise<HistoryEntry[]> {
+  const run = new Run(plan, ports);
+  const obs = await run.observe();
+  return readHistory(obs.services[plan.names.stable]?.annotations, `service/${plan.names.stable}`);
+}
+
 export interface RolloutStatus {
   state?: RolloutState;
   /**
@@ -145,6 +156,12 @@ class Run {
   readonly startedAt: number;
   private readonly report: RolloutReport;
   private readonly ns: string;
+  /** The state as last read or written, and the main Service's annotations as last read. */
+  private current?: RolloutState;
+  private anchor: Record<string, string> = {};
+  private lastMark?: StepMark;
+  /** Step marks on their way: never awaited by the loop (a rollback waits for no receiver), all by finish. */
+  private readonly marking: Promise<Delivery[]>[] = [];
 
   constructor(
     private readonly plan: RolloutPlan,
@@ -185,7 +202,10 @@ class Run {
     const kinds = ["deployments.apps", "services", "pods"];
     if (s.kind === "canary") kinds.push(...routerFor(s.router).observes);
     const ran = await this.kubectl(getArgv(this.ns, this.plan.workload.service, kinds));
-    return parseObserved(ran.stdout, this.plan.names.stable, this.ports.clock.now());
+    const obs = parseObserved(ran.stdout, this.plan.names.stable, this.ports.clock.now());
+    this.current = obs.state;
+    this.anchor = obs.services[this.plan.names.stable]?.annotations ?? {};
+    return obs;
   }
 
   async wait(ms: number): Promise<void> {
@@ -194,8 +214,38 @@ class Run {
     this.report.timings.waitMs += this.ports.clock.now() - start;
   }
 
-  async saveState(state: RolloutState): Promise<void> {
-    await this.kubectl(annotateArgv(this.ns, `service/${this.plan.names.stable}`, stateAnnotations(state)));
+  /**
+   * Saves the state; when it ends a rollout, its history entry goes in the same annotate (so a
+   * re-run, which finds the state final, never counts it twice). `why` and `outcome` describe the
+   * step for the release marks.
+   */
+  async saveState(state: RolloutState, why = "", outcome?: StepVerdict): Promise<void> {
+    const previous = this.current;
+    const annotations: Record<string, string | undefined> = stateAnnotations(state);
+    const ends = (s: RolloutState | undefined) => s?.phase === "completed" || s?.phase === "aborted";
+    if (ends(state) && !(ends(previous) && previous!.revision === state.revision)) {
+      const entry = historyEntry(state, this.ports.clock.now());
+      try {
+        annotations[HISTORY_ANNOTATION] = appendHistory(readHistory(this.anchor, `service/${this.plan.names.stable}`), entry);
+      } catch (e) {
+        // A damaged history must not hold up the end of a rollout; `history` names the annotation.
+        if (!(e instanceof GantryError)) throw e;
+      }
+    }
+    await this.kubectl(annotateArgv(this.ns, `service/${this.plan.names.stable}`, annotations));
+    this.current = state;
+    if (outcome || !previous || previous.step !== state.step || previous.phase !== state.phase || previous.weight !== state.weight) this.mark(state, why, outcome);
+  }
+
+  private markOf(state: RolloutState, text: string, verdict?: StepVerdict): StepMark {
+    const w = this.plan.workload;
+    const byPhase: StepVerdict = state.phase === "completed" ? "promoted" : state.phase === "aborted" ? "aborted" : "progressing";
+    return { at: this.ports.clock.now(), service: w.service, environment: w.env.name, namespace: this.ns, revision: state.revision, image: state.image, step: state.step, weight: state.weight, phase: state.phase, verdict: verdict ?? byPhase, text };
+  }
+
+  private mark(state: RolloutState, text: string, verdict?: StepVerdict): void {
+    this.lastMark = this.markOf(state, text, verdict);
+    if (this.ports.marker) this.marking.push(this.ports.marker.mark(this.lastMark).catch((e: unknown) => [{ target: "marker", ok: false, detail: String(e) }]));
   }
 
   /** Does the action; returns an outcome when it ends the run. */
@@ -205,7 +255,7 @@ class Run {
     switch (action.kind) {
       case "apply":
         await this.apply(action.objects);
-        if (action.then) await this.saveState(action.then);
+        if (action.then) await this.saveState(action.then, action.reason);
         return undefined;
       case "scale":
         await this.kubectl(scaleArgv(this.ns, action.deployment, action.replicas));
@@ -218,11 +268,11 @@ class Run {
         return undefined;
       case "rolloutStatus": {
         const ran = await this.kubectl(rolloutStatusArgv(this.ns, action.deployment, action.timeoutMs), undefined, true);
-        if (ran.status !== 0) await this.saveState({ ...action.onFailure, message: `${action.onFailure.message}: ${ran.stderr.trim()}` });
+        if (ran.status !== 0) await this.saveState({ ...action.onFailure, message: `${action.onFailure.message}: ${ran.stderr.trim()}` }, action.reason);
         return undefined;
       }
       case "save":
-        await this.saveState(action.state);
+        await this.saveState(action.state, action.reason);
         return action.finish;
       case "measure": {
         const checks = await this.measure(action.track, action.smokeService, action.metrics);
@@ -230,11 +280,15 @@ class Run {
         const ok = outcome === "pass";
         this.report.measurements.push({ at: this.ports.clock.now(), step: action.state.step, track: action.track, ok, outcome, checks });
         const failures = checks.filter((c) => !c.ok).map((c) => `${c.name} ${c.detail}`);
-        await this.saveState({
-          ...action.state,
-          analysis: counted(action.state.analysis ?? startOfAnalysis(0), outcome, this.ports.clock.now()),
-          ...(ok ? {} : { message: failures.join("; ") }),
-        });
+        await this.saveState(
+          {
+            ...action.state,
+            analysis: counted(action.state.analysis ?? startOfAnalysis(0), outcome, this.ports.clock.now()),
+            ...(ok ? {} : { message: failures.join("; ") }),
+          },
+          `${action.reason}: ${outcome}`,
+          outcome,
+        );
         return undefined;
       }
     }
@@ -277,8 +331,33 @@ class Run {
     return checks;
   }
 
-  finish(verdict: Verdict, reason: string): RolloutReport {
+  /**
+   * The report, once the step marks have arrived (or timed out) and the outcome is announced. Both
+   * come after the cluster is where the verdict says (a rollback is finished before anyone is told),
+   * and their failures are in the report, never in the verdict.
+   */
+  async finish(verdict: Verdict, reason: string, extra: { stuck?: boolean; verdict?: StepVerdict } = {}): Promise<RolloutReport> {
     const now = this.ports.clock.now();
-    return { ...this.report, verdict, reason, finishedAt: now, timings: { ...this.report.timings, totalMs: now - this.startedAt } };
+    const state = this.current;
+    if (extra.verdict && state) this.mark(state, reason, extra.verdict);
+    const last = this.lastMark ?? (state ? this.markOf(state, reason) : undefined);
+    const previousImage = state?.stableImage;
+    let report: RolloutReport = {
+      ...this.report,
+      verdict,
+      reason,
+      finishedAt: now,
+      timings: { ...this.report.timings, totalMs: now - this.startedAt },
+      ...(previousImage ? { previousImage } : {}),
+      ...(extra.stuck ? { stuck: true } : {}),
+      ...(last ? { exposition: exposition(last) } : {}),
+    };
+    const deliveries = (await Promise.all(this.marking)).flat();
+    const message = notificationFor(report);
+    if (message) {
+      report = { ...report, notification: { event: message.event, commands: message.commands } };
+      if (this.ports.notifier) deliveries.push(...(await this.ports.notifier.notify(message).catch((e: unknown): Delivery[] => [{ target: "notifier", ok: false, detail: String(e) }])));
+    }
+    return deliveries.length > 0 ? { ...report, deliveries } : report;
   }
 }

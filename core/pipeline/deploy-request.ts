@@ -5,6 +5,7 @@ import { ArgumentError } from "../errors.js";
 import { environmentFrom } from "../kube/config/schema.js";
 import type { Environment } from "../kube/config/types.js";
 import { closest } from "./did-you-mean.js";
+import type { NotifySettings } from "./notify-settings.js";
 import type { Pipeline } from "./schema.js";
 
 /**
@@ -57,4 +58,9 @@ export function requireCredentials(environment: string, given: boolean, referenc
       `environment ${environment} has no cluster credentials: pass --kubeconfig file:$HOME/.kube/config (or env:KUBECONFIG_DATA) to \`environment\`, or give its deploy stage a kubeconfig reference in the pipeline file; to try the pipeline on a cluster of its own, run \`dagger call demo markdown\``,
     );
   }
+}
+
+/** Who hears of the rollouts of an environment, as its deploy stage says (undefined: nobody). */
+export function notifySettings(pipeline: Pipeline, environment: string): NotifySettings | undefined {
+  return pipeline.stages.find((s) => s.environment === environment)?.notify;
 }

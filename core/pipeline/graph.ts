@@ -3,6 +3,7 @@
 // problem in the file) and programmatic callers (stageGraph throws).
 import { ArgumentError, GantryError } from "../errors.js";
 import { closest } from "./did-you-mean.js";
+import type { NotifySettings } from "./notify-settings.js";
 import { STAGE_KINDS, type StageCondition, type StageConfig, type StageKind } from "./stage-schema.js";
 
 export { STAGE_KINDS, type StageKind };
@@ -34,6 +35,7 @@ export interface Stage {
   approval?: "manual";
   environment?: string;
   kubeconfig?: string;
+  notify?: NotifySettings;
 }
 
 export interface StageGraph {
@@ -128,6 +130,7 @@ function kindProblems(config: StageConfig, i: number): StageProblem[] {
   if (kind === "deploy" && config.environment === undefined) problems.push({ path: [i], message: `deploy stage "${config.name}" needs an environment` });
   if (kind !== "deploy" && config.environment !== undefined) problems.push({ path: [i, "environment"], message: `only deploy stages have an environment; "${config.name}" is a ${kind} stage` });
   if (kind !== "deploy" && config.kubeconfig !== undefined) problems.push({ path: [i, "kubeconfig"], message: `only deploy stages have a kubeconfig; "${config.name}" is a ${kind} stage` });
+  if (kind !== "deploy" && config.notify !== undefined) problems.push({ path: [i, "notify"], message: `only deploy stages notify; "${config.name}" is a ${kind} stage` });
   return problems;
 }
 
@@ -139,6 +142,7 @@ function toStage(config: StageConfig, _: number, configs: StageConfig[]): Stage 
   if (config.approval) stage.approval = config.approval;
   if (config.environment) stage.environment = config.environment;
   if (config.kubeconfig) stage.kubeconfig = config.kubeconfig;
+  if (config.notify) stage.notify = config.notify;
   return stage;
 }
 

@@ -4,6 +4,7 @@
 import { z } from "zod";
 
 import { refPatternProblem } from "./ref-pattern.js";
+import { notifySchema } from "./notify-settings.js";
 import { SECRET_REFERENCE, SECRET_REFERENCE_HINT } from "./secret-reference.js";
 
 export const STAGE_KINDS = ["test", "build", "image", "scan", "publish", "deploy"] as const;
@@ -39,6 +40,7 @@ export const stageSchema = z
     approval: z.enum(["manual"]).optional().describe("manual: the stage waits for a person's approval (a CI environment's reviewers, Jenkins input, GitLab when: manual)."),
     environment: environmentName.optional().describe("The environment a deploy stage rolls out to (a key of environments)."),
     kubeconfig: z.string().regex(SECRET_REFERENCE, SECRET_REFERENCE_HINT).optional().describe("The deploy stage's kubeconfig, as a secret reference (file:~/.kube/staging, env:KUBECONFIG_DATA)."),
+    notify: notifySchema.optional(),
   })
   .describe("One step of the pipeline.");
 

@@ -189,6 +189,7 @@ describe("module contract (offline introspection with the SDK's own introspector
       ["alerts", DIRECTORY, undefined],
       ["rollback", obj("Rollout"), "never"],
       ["gitopsSync", STRING, undefined],
+      ["history", STRING, "never"],
     ]);
     expectArgs(env.methods.deploy!.arguments, { image: [STRING, ""], repository: [STRING, "optional"], approve: [list(STRING), []] });
     expectArgs(env.methods.promote!.arguments, { full: [BOOL, false] });
@@ -202,6 +203,7 @@ describe("module contract (offline introspection with the SDK's own introspector
     expectArgs(env.methods.alerts!.arguments, {});
     expectArgs(env.methods.rollback!.arguments, { to: [STRING, undefined] });
     expectArgs(env.methods.gitopsSync!.arguments, { tool: [STRING, undefined], namespace: [STRING, ""], fluxSecret: [STRING, ""] });
+    expectArgs(env.methods.history!.arguments, { days: [INT, 0] });
     // Each cluster argument appears once in the API: on environment (and run, which spans environments).
     const clusterArgs = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((f) => "kubeconfig" in f.arguments).map((f) => `${o.name}.${f.name}`));
     expect(clusterArgs).toEqual(["Gantry.environment", "Gantry.run"]);
@@ -211,6 +213,8 @@ describe("module contract (offline introspection with the SDK's own introspector
     expect(Object.values(rollout.methods).map((f) => [f.name, f.returnType])).toEqual([["check", VOID]]);
     expect(rollout.properties.markdown).toMatchObject({ isExposed: true, type: STRING });
     expect(rollout.properties.verdict).toMatchObject({ isExposed: true, type: STRING });
+    expect(rollout.properties.metrics).toMatchObject({ isExposed: true, type: STRING });
+    expect(rollout.properties.deliveries).toMatchObject({ isExposed: true, type: list(STRING) });
     expect(rollout.properties.steps).toMatchObject({ isExposed: true, type: list(STRING) });
   });
 

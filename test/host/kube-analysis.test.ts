@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { normaliseEnvironment } from "../support/environment.js";
 import { workload } from "../../core/kube/manifests/objects.js";
-import { metricsFor } from "../../core/kube/ports.js";
+import { httpNotifier } from "../../core/kube/notify/targets.js";
+import { metricsFor, type Ports } from "../../core/kube/ports.js";
+import { fetchHttp } from "../../dagger/http.js";
 import { planRollout } from "../../core/kube/rollout/plan.js";
 import { runRollout } from "../../core/kube/runner.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
@@ -13,6 +15,7 @@ import { driveTraffic, hostHelloApi, startHelloApi, type HelloApi } from "../sup
 import { clusterPorts, find, restrictedNamespace } from "../support/kube-host.js";
 import { freePort } from "../support/ports.js";
 import { startPrometheus, type Prometheus } from "../support/prometheus.js";
+import { startReceiver, type Receiver } from "../support/receiver.js";
 
 const image = (c: string) => `ghcr.io/acme/hello-api@sha256:${c.repeat(64)}`;
 
@@ -76,13 +79,13 @@ function plan(service: Service, img: string, prometheusUrl: string, extra: Recor
 }
 
 /** Deploys A (first deploy) then rolls out B with analysis, with traffic on the service's instances. */
-async function analysedRollout(service: Service, prometheusUrl = prometheus.url, extra: Record<string, unknown> = {}) {
+async function analysedRollout(service: Service, prometheusUrl = prometheus.url, extra: Record<string, unknown> = {}, second: Partial<Ports> = {}) {
   const ports = clusterPorts(cluster);
   const withMetrics = { ...ports, metrics: metricsFor({ url: prometheusUrl }, ports) };
   // Traffic from before the first deploy until the rollout ends, so every rate() window has samples.
   const both = (async () => {
     expect((await runRollout(plan(service, image("a"), prometheusUrl, extra), withMetrics)).verdict).toBe("promoted");
-    return runRollout(plan(service, image("b"), prometheusUrl, extra), withMetrics);
+    return runRollout(plan(service, image("b"), prometheusUrl, extra), { ...withMetrics, ...second });
   })();
   const pair = instances[service];
   const traffic = pair ? driveTraffic([pair.stable, pair.canary], both, { concurrency: 4, max: 5_000 }) : Promise.resolve(0);
@@ -95,8 +98,15 @@ async function analysedRollout(service: Service, prometheusUrl = prometheus.url,
 describe("canary analysis on real Prometheus data", () => {
   it("a good canary (no errors, fast) passes every measurement and is promoted", async () => {
     const smoke = [{ url: `${instances["good-api"]!.canary.url}/readyz` }];
-    const { report, stableImage, canary } = await analysedRollout("good-api", prometheus.url, { smoke });
+    const [slack, webhook] = [await startReceiver(), await startReceiver()];
+    const notifier = httpNotifier(fetchHttp, [{ kind: "slack", url: `${slack.url}/services/T0/B0/secret-path` }, { kind: "webhook", url: `${webhook.url}/hooks/deploys` }]);
+    const { report, stableImage, canary } = await analysedRollout("good-api", prometheus.url, { smoke }, { notifier }).finally(() => Promise.all([slack.stop(), webhook.stop()]));
     expect(report.verdict, report.reason).toBe("promoted");
+    // One message per outcome, whatever the number of measurements and polls.
+    expect(slack.requests.map((r) => [r.method, r.path])).toEqual([["POST", "/services/T0/B0/secret-path"]]);
+    expect(JSON.parse(slack.requests[0]!.body).text).toMatch(/^\*good-api in staging: canary promoted\*\nChange: ghcr.io\/acme\/hello-api@sha256:b{64} replacing ghcr.io\/acme\/hello-api@sha256:a{64}/);
+    expect(JSON.parse(webhook.requests.map((r) => r.body).join())).toMatchObject({ event: "promoted", verdict: "promoted", checks: [{ name: "error rate", ok: true }, { name: "p99 latency", ok: true }, { name: "requests", ok: true }, { ok: true }] });
+    expect(report.deliveries).toEqual([expect.objectContaining({ target: "slack", ok: true }), expect.objectContaining({ target: "webhook", ok: true })]);
     expect(report.measurements).toHaveLength(2);
     for (const m of report.measurements) {
       expect(m.checks.map((c) => [c.name, c.ok])).toEqual([["error rate", true], ["p99 latency", true], ["requests", true], [`GET ${smoke[0]!.url}`, true]]);
@@ -106,8 +116,18 @@ describe("canary analysis on real Prometheus data", () => {
   });
 
   it("a canary answering 20% errors is rolled back", async () => {
-    const { report, stableImage, canary } = await analysedRollout("errors-api");
+    const webhook = await startReceiver();
+    const notifier = httpNotifier(fetchHttp, [{ kind: "webhook", url: webhook.url }]);
+    const { report, stableImage, canary } = await analysedRollout("errors-api", prometheus.url, {}, { notifier }).finally(() => webhook.stop());
     expect(report.verdict).toBe("aborted");
+    // Exactly one message, sent once the stable has all the traffic back, naming the failed check and its value.
+    expect(webhook.requests).toHaveLength(1);
+    const message = JSON.parse(webhook.requests[0]!.body);
+    expect(message).toMatchObject({ schema: "gantry.dev/notification/v1", event: "aborted", service: "errors-api", environment: "staging", verdict: "aborted" });
+    expect(message.checks[0]).toMatchObject({ name: "error rate", ok: false, expected: "<= 0.01" });
+    expect(message.checks[0].value).toBeGreaterThan(0.01);
+    expect(message.text).toMatch(/FAIL error rate: \d+\.\d\d% is over the limit 0\.01/);
+    expect(message.commands.status).toBe("dagger call environment --name staging status");
     const errorRate = report.measurements[0]!.checks.find((c) => c.name === "error rate")!;
     expect(errorRate.ok).toBe(false);
     expect(errorRate.value).toBeGreaterThan(0.01);
@@ -117,8 +137,17 @@ describe("canary analysis on real Prometheus data", () => {
 
   it("a canary answering 50% HTTP 500 under the most tolerant analysis that loads (count 2, failureLimit 1) is rolled back; failureLimit 2 no longer loads", async () => {
     expect(() => plan("half-api", image("b"), prometheus.url, { analysis: { prometheus: prometheus.url, window: "10s", interval: "3s", count: 2, failureLimit: 2 } })).toThrow(/analysis\.failureLimit: failureLimit 2 tolerates every one of the 2 measurement/);
-    const { report, stableImage, canary } = await analysedRollout("half-api", prometheus.url, { analysis: { prometheus: prometheus.url, window: "10s", interval: "3s", count: 2, failureLimit: 1 } });
+    // Every delivery fails (HTTP 500, no answer at all, nothing listening): the verdict is the same.
+    const [failing, hanging] = [await startReceiver(() => ({ status: 500, body: "boom" })), await startReceiver(() => "hang")];
+    const closed = `http://127.0.0.1:${await freePort()}/hook`;
+    const notifier = httpNotifier(fetchHttp, [{ kind: "webhook", url: failing.url }, { kind: "slack", url: `${hanging.url}/services/secret` }, { kind: "webhook", url: closed }]);
+    const analysis = { analysis: { prometheus: prometheus.url, window: "10s", interval: "3s", count: 2, failureLimit: 1 } };
+    const { report, stableImage, canary } = await analysedRollout("half-api", prometheus.url, analysis, { notifier }).finally(() => Promise.all([failing.stop(), hanging.stop()]));
     expect(report.verdict, report.reason).toBe("aborted");
+    expect(report.deliveries!.map((d) => [d.target, d.ok])).toEqual([["webhook", false], ["slack", false], ["webhook", false]]);
+    expect(report.deliveries![0]!.detail).toBe(`HTTP 500 from ${failing.url}`);
+    expect(report.deliveries![1]!.detail).toMatch(/no answer within 5s|aborted due to timeout/);
+    expect(report.deliveries!.map((d) => d.detail).join()).not.toMatch(/secret|\/hook/);
     expect(report.measurements.map((m) => m.outcome)).toEqual(["fail", "fail"]);
     expect(report.reason).toMatch(/analysis failed: error rate \d+\.\d+% is over the limit 0\.01/);
     expect(stableImage).toBe(image("a"));

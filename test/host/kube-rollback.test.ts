@@ -6,7 +6,7 @@ import { normaliseEnvironment } from "../support/environment.js";
 import { configMapName } from "../../core/kube/manifests/config-map.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import { recordIfSucceeded, releaseRecords, rollback } from "../../core/kube/rollback.js";
-import { KEEP_RELEASES } from "../../core/kube/rollout/history.js";
+import { KEEP_RELEASES } from "../../core/kube/rollout/releases.js";
 import { planRollout, type RolloutPlan } from "../../core/kube/rollout/plan.js";
 import { runRollout, status } from "../../core/kube/runner.js";
 import { gitopsDeploy, gitopsRollback, type Provenance } from "../../core/kube/gitops/deploy.js";

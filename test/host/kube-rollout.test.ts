@@ -6,9 +6,23 @@ import { normaliseEnvironment } from "../support/environment.js";
 import { configMapName } from "../../core/kube/manifests/config-map.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import { weightsOf } from "../../core/kube/report.js";
+import type { Ports } from "../../core/kube/ports.js";
 import { renderEnvironment } from "../../core/kube/rollout/base-objects.js";
 import { planRollout, type RolloutPlan } from "../../core/kube/rollout/plan.js";
 import { abort, promote, runRollout, status } from "../../core/kube/runner.js";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { deliveryMarkdown, deliveryMetrics } from "../../core/kube/delivery-metrics.js";
+import { httpMarker } from "../../core/kube/notify/marks.js";
+import { httpNotifier } from "../../core/kube/notify/targets.js";
+import { ANNOTATION_TAG, RELEASE_METRICS } from "../../core/kube/release-metrics.js";
+import { history } from "../../core/kube/runner.js";
+import { fetchHttp } from "../../dagger/http.js";
+import { startPushgateway } from "../support/pushgateway.js";
+import { startReceiver } from "../support/receiver.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
 import { clusterPorts, dryRun, find, getJson, installGatewayApi, restrictedNamespace } from "../support/kube-host.js";
 
@@ -27,12 +41,12 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-function plan(namespace: string, raw: Record<string, unknown>, img: string, simulate?: "never-ready" | "crashloop" | "pull-failure"): RolloutPlan {
+function plan(namespace: string, raw: Record<string, unknown>, img: string, simulate?: "never-ready" | "crashloop" | "pull-failure", commitTime?: number): RolloutPlan {
   const env = normaliseEnvironment("staging", { namespace, progressDeadline: "20s", ...raw, ...(simulate ? { podLabels: { "gantry.dev/simulate": simulate } } : {}) }, { file: "pipelines/hello.yaml" });
-  return planRollout(workload("hello-api", img, env), { pollMs: 300 });
+  return planRollout(workload("hello-api", img, env), { pollMs: 300, ...(commitTime ? { commitTime } : {}) });
 }
 
-const ports = () => clusterPorts(cluster);
+const ports = (extra: Partial<Ports> = {}) => clusterPorts(cluster, extra);
 const deployment = (ns: string, name: string) => find(cluster, ns, `deployment/${name}`);
 const revision = (d: any) => d?.spec.template.metadata.annotations["gantry.dev/revision"];
 const replicaSets = async (ns: string) => (await getJson(cluster, ns, ["replicasets", "-l", "app.kubernetes.io/name=hello-api"])).items.length;
@@ -364,5 +378,88 @@ describe("rolling", () => {
     expect(d.spec.template.spec.containers[0].envFrom[0].configMapRef.name).toBe(configMapName(b.workload));
     const cm = await find(cluster, ns, `configmap/${configMapName(b.workload)}`);
     expect(cm.data).toEqual({ GREETING: "bonjour" });
+  });
+});
+
+// promtool of the Prometheus scripts/install-prometheus.sh builds, else Debian's.
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const PROMETHEUS_VERSION = /^VERSION=(\S+)$/m.exec(readFileSync(join(repoRoot, "scripts", "install-prometheus.sh"), "utf8"))![1]!;
+const PROMTOOL = [join(repoRoot, ".tools", "prometheus", PROMETHEUS_VERSION, "bin", "promtool"), "/usr/bin/promtool"].find((p) => existsSync(p));
+
+describe("release history, marks and notifications over a sequence of real rollouts", () => {
+  const SIMPLE = { replicas: 2, strategy: { type: "canary", steps: [{ setWeight: 50 }, { setWeight: 100 }] } };
+
+  it("history reports the four delivery metrics; each step reaches Grafana (recording simulation) and promtool accepts every pushed exposition", async () => {
+    if (!PROMTOOL) throw new Error("promtool is missing: run scripts/install-prometheus.sh (or apt-get install prometheus)");
+    const ns = await restrictedNamespace(cluster, "history");
+    // A recording simulation of Grafana's annotation API and of a Pushgateway: real HTTP on loopback, recording each request.
+    const grafana = await startReceiver(() => ({ status: 200, body: '{"id":1,"message":"Annotation added"}' }));
+    const pushgateway = await startReceiver(() => ({ status: 200 }));
+    const webhook = await startReceiver();
+    const realPushgateway = await startPushgateway();
+    const marker = httpMarker(fetchHttp, [
+      { kind: "grafana", url: `${grafana.url}/`, token: "glsa_test_token" },
+      { kind: "pushgateway", url: pushgateway.url },
+      { kind: "pushgateway", url: realPushgateway.url },
+    ]);
+    const notifier = httpNotifier(fetchHttp, [{ kind: "webhook", url: webhook.url }]);
+    const hour = 3_600_000;
+    try {
+      const start = Date.now();
+      expect((await runRollout(plan(ns, SIMPLE, GOOD_A, undefined, start - 3 * hour), ports())).verdict).toBe("promoted");
+      const b = await runRollout(plan(ns, SIMPLE, GOOD_B, undefined, start - 2 * hour), ports({ marker, notifier }));
+      expect(b.verdict, b.reason).toBe("promoted");
+      const c = await runRollout(plan(ns, { ...SIMPLE, progressDeadline: "6s" }, GOOD_C, "never-ready", start - hour), ports({ notifier }));
+      expect(c.verdict, c.reason).toBe("aborted");
+      const d = plan(ns, SIMPLE, image("d"), undefined, start - hour);
+      expect((await runRollout(d, ports())).verdict).toBe("promoted");
+
+      // One message per outcome: B promoted, C aborted.
+      expect(webhook.requests.map((r) => JSON.parse(r.body).event)).toEqual(["promoted", "aborted"]);
+      expect(JSON.parse(webhook.requests[1]!.body).reason).toMatch(/canary not ready/);
+
+      const entries = await history(d, ports());
+      expect(entries.map((e) => [e.image, e.outcome])).toEqual([[GOOD_A, "promoted"], [GOOD_B, "promoted"], [GOOD_C, "aborted"], [image("d"), "promoted"]]);
+      const m = deliveryMetrics(entries, { service: "hello-api", environment: "staging", now: Date.now() });
+      expect(m).toMatchObject({ rollouts: 4, promoted: 3, aborted: 1, changeFailureRate: 0.25, leadTime: { measured: 3 }, timeToRestore: { measured: 1 } });
+      expect(m.deploymentsPerDay).toBe(3); // a period shorter than a day counts as one day
+      expect(m.leadTime.medianMs).toBeGreaterThan(2 * hour);
+      expect(m.leadTime.medianMs).toBeLessThan(3 * hour);
+      expect(m.timeToRestore.medianMs).toBeGreaterThan(6_000); // the readiness deadline, then the rollback
+      const md = deliveryMarkdown(m);
+      for (const row of ["Deployment frequency | 3.00 per day", "Lead time for changes | 2h", "Change failure rate | 25.0% | 1 aborted of 4", "Time to restore |"]) expect(md).toContain(row);
+
+      // Grafana: one annotation per step of B, with the token, the time, the tags and the weight.
+      expect(grafana.requests.length).toBeGreaterThanOrEqual(4);
+      for (const r of grafana.requests) {
+        expect([r.method, r.path, r.headers.authorization, r.headers["content-type"]]).toEqual(["POST", "/api/annotations", "Bearer glsa_test_token", "application/json"]);
+        const body = JSON.parse(r.body);
+        expect(body.tags).toEqual(expect.arrayContaining([ANNOTATION_TAG, "service:hello-api", "environment:staging"]));
+        expect(body.time).toBeGreaterThanOrEqual(start);
+        expect(body.text).toMatch(/weight \d+%/);
+      }
+      const texts = grafana.requests.map((r) => JSON.parse(r.body));
+      expect(texts.map((t) => t.text.match(/weight (\d+)%/)![1])).toEqual(expect.arrayContaining(["50", "100"]));
+      expect(texts.at(-1)!.tags).toContain("verdict:promoted");
+
+      // The Pushgateway got the same steps as text exposition, each accepted by the real promtool.
+      expect(pushgateway.requests).toHaveLength(grafana.requests.length);
+      expect(b.deliveries!.map((x) => x.target).filter((t) => t === "pushgateway")).toHaveLength(2 * grafana.requests.length);
+      for (const r of pushgateway.requests) {
+        expect([r.method, r.path]).toEqual(["POST", "/metrics/job/gantry/service/hello-api/environment/staging"]);
+        const checked = spawnSync(PROMTOOL, ["check", "metrics"], { input: r.body, encoding: "utf8" });
+        expect(checked.status, checked.stdout + checked.stderr).toBe(0);
+        expect(r.body).toContain(`${RELEASE_METRICS.canaryWeight.name}{service="hello-api",environment="staging",namespace="${ns}"}`);
+      }
+      const checkedReport = spawnSync(PROMTOOL, ["check", "metrics"], { input: b.exposition, encoding: "utf8" });
+      expect(checkedReport.status, checkedReport.stderr).toBe(0);
+      // The real Pushgateway took every push and serves B's last step under its group.
+      expect(b.deliveries!.filter((x) => x.target === "pushgateway").every((x) => x.ok)).toBe(true);
+      const served = await realPushgateway.metrics();
+      expect(served).toMatch(new RegExp(`gantry_rollout_canary_weight\\{[^}]*environment="staging"[^}]*job="gantry"[^}]*service="hello-api"\\} 0`));
+      expect(served).toMatch(/gantry_rollout_step_verdict\{[^}]*verdict="promoted"\} 1/);
+    } finally {
+      await Promise.all([grafana.stop(), pushgateway.stop(), webhook.stop(), realPushgateway.stop()]);
+    }
   });
 });

@@ -25,7 +25,7 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an enviro
 const configKey = z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/, "expected a ConfigMap key (letters, digits, '-', '_', '.')");
 const quantity = z.string().regex(/^\d+(\.\d+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/, "expected a Kubernetes quantity such as 100m, 0.5, 128Mi or 1Gi");
 const httpPath = z.string().regex(/^\/\S*$/, "expected an absolute HTTP path such as /healthz");
-const httpUrl = z
+export const httpUrl = z
   .string()
   .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "expected an http(s) URL such as http://prometheus:9090")
   .superRefine((text, ctx) => {

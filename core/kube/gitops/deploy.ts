@@ -9,7 +9,7 @@ import { parseAllDocuments } from "yaml";
 import type { KubeObject } from "../manifests/objects.js";
 import type { Ports } from "../ports.js";
 import { releaseRecords, rollback } from "../rollback.js";
-import { findRelease } from "../rollout/history.js";
+import { findRelease } from "../rollout/releases.js";
 import { rolloutSucceeded, type RolloutReport } from "../report.js";
 import { renderEnvironment } from "../rollout/base-objects.js";
 import type { RolloutPlan } from "../rollout/plan.js";

@@ -11,10 +11,13 @@ export interface RolloutPlan {
   names: ReturnType<typeof objectNames>;
   /** How often to observe while waiting. Default 2s. */
   pollMs: number;
+  /** Epoch ms of the commit being rolled out, when known: recorded for the lead time of `history`. */
+  commitTime?: number;
 }
 
-export function planRollout(workload: Workload, options: { pollMs?: number } = {}): RolloutPlan {
-  return { workload, revision: revisionOf(workload), names: objectNames(workload.service), pollMs: options.pollMs ?? 2000 };
+export function planRollout(workload: Workload, options: { pollMs?: number; commitTime?: number } = {}): RolloutPlan {
+  const commit = options.commitTime ? { commitTime: options.commitTime } : {};
+  return { workload, revision: revisionOf(workload), names: objectNames(workload.service), pollMs: options.pollMs ?? 2000, ...commit };
 }
 
 export function env(plan: RolloutPlan): Environment {

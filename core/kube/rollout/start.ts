@@ -18,6 +18,8 @@ export function freshState(
     weight: 0,
     total: fields.total,
     stepStartedAt: now,
+    startedAt: now,
+    ...(plan.commitTime === undefined ? {} : { committedAt: plan.commitTime }),
     ...(fields.stable?.revision ? { stableRevision: fields.stable.revision } : {}),
     ...(fields.stable?.image ? { stableImage: fields.stable.image } : {}),
     ...(fields.previousColour ? { previousColour: fields.previousColour } : {}),

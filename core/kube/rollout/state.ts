@@ -35,6 +35,10 @@ export interface RolloutState {
   switchedAt?: number;
   /** Why the rollout aborted, or the last analysis failure. */
   message?: string;
+  /** Epoch ms the rollout started (its first step); kept in the history when it ends. */
+  startedAt?: number;
+  /** Epoch ms of the commit being rolled out, when known: the start of its lead time. */
+  committedAt?: number;
 }
 
 /**
@@ -105,6 +109,8 @@ const FIELDS: Record<keyof RolloutState, Field> = {
   previousColour: { key: "previous-colour", read: (v) => oneOf(v, ["blue", "green"]), write: (s) => s.previousColour },
   switchedAt: { key: "switched-at", read: time, write: (s) => maybe(s.switchedAt) },
   message: { key: "message", read: text, write: (s) => s.message },
+  startedAt: { key: "started-at", read: time, write: (s) => maybe(s.startedAt) },
+  committedAt: { key: "committed-at", read: time, write: (s) => maybe(s.committedAt) },
 };
 
 function oneOf<T extends string>(v: string, allowed: readonly T[]): T {

@@ -12,7 +12,7 @@ import { describeCondition } from "../conditions.js";
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
-import { checkCiOptions, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, secretVariable, sharedEngineVariable, type CiOptions } from "./shared.js";
+import { checkCiOptions, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, deploySecretVariables, secretVariable, sharedEngineVariable, type CiOptions } from "./shared.js";
 
 export const GITHUB_WORKFLOW_FILE = ".github/workflows/gantry.yml";
 /** The reusable workflow publish runs in with `ci.github.reusablePublish`. */
@@ -234,6 +234,8 @@ export function githubPublishWorkflow(pipeline: Pipeline, options: CiOptions): s
 function permissions(stage: Stage): Record<string, string> {
   if (stage.kind === "scan") return { contents: "read", actions: "read", "security-events": "write" };
   if (stage.kind === "publish") return { contents: "read", packages: "write" };
+  // GitHub deployment statuses of the rollout's outcome are written with the workflow's token.
+  if (stage.kind === "deploy" && stage.notify?.github) return { contents: "read", deployments: "write" };
   return { contents: "read" };
 }
 
@@ -291,12 +293,12 @@ function stageSteps(stage: Stage, pipeline: Pipeline, target: CallTarget, publis
         ...(publish ? { image: shellVariable("GANTRY_IMAGE") } : {}),
         ...(stage.kubeconfig ? { kubeconfig: shellVariable("GANTRY_KUBECONFIG") } : {}),
       });
-      const secret = secretVariable(stage.kubeconfig);
+      const secrets = deploySecretVariables(stage);
       const env: Record<string, string> = {
         GANTRY_ENVIRONMENT: githubLiteral(stage.environment!),
         ...(publish ? { GANTRY_IMAGE: `\${{ needs.${publish}.outputs.image }}` } : {}),
         ...(stage.kubeconfig ? { GANTRY_KUBECONFIG: githubLiteral(stage.kubeconfig) } : {}),
-        ...(secret ? { [secret]: `\${{ secrets.${secret} }}` } : {}),
+        ...Object.fromEntries(secrets.map((v) => [v, `\${{ secrets.${v} }}`])),
       };
       return [run(`Roll out to ${stage.environment}`, c.check, { env })];
     }

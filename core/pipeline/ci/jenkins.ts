@@ -9,7 +9,7 @@ import { pushedImageShell, REPORT_FILES, REPORT_PATHS, scriptLines, shellVariabl
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
-import { checkCiOptions, conditionFactors, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, secretVariable, sharedEngineVariable, type CiOptions } from "./shared.js";
+import { checkCiOptions, conditionFactors, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, deploySecretVariables, secretVariable, sharedEngineVariable, type CiOptions } from "./shared.js";
 
 export const JENKINSFILE = "Jenkinsfile";
 
@@ -145,7 +145,7 @@ function stageScript(stage: Stage, graph: StageGraph, pipeline: Pipeline, target
       // Stages share the workspace: the digest publish pushed is read from its output file.
       const image = nearestPublish(stage, graph) ? pushedImageShell("GANTRY_IMAGE") : [];
       const c = stageCommands(stage, target, image.length > 0 ? { image: shellVariable("GANTRY_IMAGE") } : {});
-      return { script: [...image, ...c.check], credentials: bind(stage.kubeconfig), reports: [] };
+      return { script: [...image, ...c.check], credentials: deploySecretVariables(stage).flatMap((v) => bind(`env:${v}`)), reports: [] };
     }
   }
 }

@@ -81,3 +81,13 @@ export function conditionFactors(stage: Stage, graph: StageGraph): StageConditio
 export function secretVariable(reference: string | undefined): string | undefined {
   return reference ? /^env:(?:\/\/)?([A-Za-z_][A-Za-z0-9_]*)$/.exec(reference)?.[1] : undefined;
 }
+
+/**
+ * The variables a deploy stage's env: references read (its kubeconfig, and notify's webhooks and
+ * tokens), each once: the CI file provides each from the secret of that name.
+ */
+export function deploySecretVariables(stage: Stage): string[] {
+  const n = stage.notify;
+  const variables = [stage.kubeconfig, n?.slack, n?.webhook, n?.github?.token, n?.grafana?.token].map(secretVariable);
+  return [...new Set(variables.filter((v): v is string => v !== undefined))];
+}

@@ -8,7 +8,7 @@ import { FileError } from "../../../core/errors.js";
 import { cloneArgv, commitArgv, commitMessage, gitEnvironment, parseCommitOutput, pushBranch, releaseLine, restoreArgv } from "../../../core/kube/gitops/handoff.js";
 import { pinKustomizationImage } from "../../../core/kube/gitops/kustomization.js";
 import { syncTool } from "../../../core/kube/gitops/sync-objects.js";
-import { findRelease, KEEP_RELEASES, parseReleaseRecords, recordsToPrune, renderReleaseRecord, type ReleaseRecord } from "../../../core/kube/rollout/history.js";
+import { findRelease, KEEP_RELEASES, parseReleaseRecords, recordsToPrune, renderReleaseRecord, type ReleaseRecord } from "../../../core/kube/rollout/releases.js";
 import { normaliseEnvironment } from "../../support/environment.js";
 import { environment, IMAGE_A, IMAGE_B, DIGEST_A, SOURCE } from "./fixtures.js";
 

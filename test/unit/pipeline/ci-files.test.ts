@@ -103,6 +103,25 @@ describe("the generated GitHub workflow", () => {
     expect(githubWorkflow(canary.pipeline, canary.options)).toMatch(/^# Approvals: give the GitHub environments production required reviewers/m);
   });
 
+  it("gives a deploy job the secrets its notify: references read, and deployments: write for GitHub deployment statuses", () => {
+    const text = `environments:\n  staging: {namespace: s}\nstages:\n  - name: build\n  - {name: image, needs: [build]}\n  - {name: publish, needs: [image]}\n  - name: deploy-staging\n    environment: staging\n    needs: [publish]\n    kubeconfig: env:KUBE\n    notify: {slack: env:SLACK_HOOK, webhook: 'file:/run/hook', github: {token: env:GITHUB_TOKEN, repository: acme/api}, grafana: {url: 'https://g.example.com', token: env:GRAFANA_TOKEN}}\n`;
+    const wf = parse(githubWorkflow(loadPipeline(text, "p.yaml"), canary.options)) as { jobs: Record<string, Job> };
+    const job = wf.jobs["deploy-staging"]!;
+    expect(job.permissions).toEqual({ contents: "read", deployments: "write" });
+    expect(steps(job).at(-1)!.env).toEqual({
+      GANTRY_ENVIRONMENT: "staging",
+      GANTRY_IMAGE: "${{ needs.publish.outputs.image }}",
+      GANTRY_KUBECONFIG: "env:KUBE",
+      KUBE: "${{ secrets.KUBE }}",
+      SLACK_HOOK: "${{ secrets.SLACK_HOOK }}",
+      GITHUB_TOKEN: "${{ secrets.GITHUB_TOKEN }}",
+      GRAFANA_TOKEN: "${{ secrets.GRAFANA_TOKEN }}",
+    });
+    // Jenkins binds the same variables from credentials of those names.
+    const jenkins = jenkinsfile(loadPipeline(text, "p.yaml"), canary.options);
+    expect(jenkins).toContain("withCredentials([string(credentialsId: 'KUBE', variable: 'KUBE'), string(credentialsId: 'SLACK_HOOK', variable: 'SLACK_HOOK'), string(credentialsId: 'GITHUB_TOKEN', variable: 'GITHUB_TOKEN'), string(credentialsId: 'GRAFANA_TOKEN', variable: 'GRAFANA_TOKEN')])");
+  });
+
   it("calls a remote module when given one, always with --source ., both named through env", () => {
     const text = githubWorkflow(sink.pipeline, sink.options);
     const calls = text.match(/dagger .*call .*/g)!;

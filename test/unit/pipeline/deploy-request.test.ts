@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { environmentName, environmentOf, kubeconfigReference, requireCredentials } from "../../../core/pipeline/deploy-request.js";
+import { environmentName, environmentOf, kubeconfigReference, notifySettings, requireCredentials } from "../../../core/pipeline/deploy-request.js";
 import { loadPipeline } from "../../../core/pipeline/load.js";
+import { problems } from "./problems.js";
 
 const pipeline = loadPipeline(
   `image: {port: 9090, user: 10001}
@@ -21,6 +22,12 @@ stages:
     environment: staging
     needs: [publish]
     kubeconfig: env:STAGING_KUBECONFIG
+    notify:
+      slack: env:SLACK_WEBHOOK_URL
+      webhook: op://ops/deploy-hook/url
+      github: {token: env:GITHUB_TOKEN, repository: acme/hello-api}
+      grafana: {url: 'https://grafana.example.com', token: env:GRAFANA_TOKEN}
+      pushgateway: 'http://pushgateway.monitoring:9091'
 `,
   "pipelines/svc.yaml",
 );
@@ -51,5 +58,32 @@ describe("a deploy's inputs from the pipeline file", () => {
     expect(() => requireCredentials("production", false, undefined)).toThrow(/^--kubeconfig: environment production has no cluster credentials/);
     expect(() => requireCredentials("production", true, undefined)).not.toThrow();
     expect(() => requireCredentials("staging", false, "env:STAGING_KUBECONFIG")).not.toThrow();
+  });
+});
+
+describe("who hears of an environment's rollouts (notify:)", () => {
+  const deploy = (notify: string) => `environments:\n  staging: {namespace: s}\nstages:\n  - name: deploy-staging\n    environment: staging\n    notify: ${notify}\n`;
+
+  it("is the deploy stage's notify settings, secrets as references", () => {
+    expect(notifySettings(pipeline, "staging")).toEqual({
+      slack: "env:SLACK_WEBHOOK_URL",
+      webhook: "op://ops/deploy-hook/url",
+      github: { token: "env:GITHUB_TOKEN", repository: "acme/hello-api" },
+      grafana: { url: "https://grafana.example.com", token: "env:GRAFANA_TOKEN" },
+      pushgateway: "http://pushgateway.monitoring:9091",
+    });
+    expect(notifySettings(pipeline, "production")).toBeUndefined();
+  });
+
+  it("refuses a webhook URL or a token written inline, with the line and the field", () => {
+    expect(problems(deploy("{slack: 'https://hooks.slack.com/services/T0/B0/XYZ'}"))).toMatch(/:6:\d+: stages\[0\]\.notify\.slack: credentials are given by reference/);
+    expect(problems(deploy("{grafana: {url: 'https://g.example.com', token: glsa_abc}}"))).toMatch(/stages\[0\]\.notify\.grafana\.token: credentials are given by reference/);
+    expect(problems(deploy("{pushgateway: 'http://user:pw@pgw:9091'}"))).toMatch(/notify\.pushgateway: must not carry credentials/);
+    expect(problems(deploy("{github: {token: env:T, repository: 'not a repo'}}"))).toMatch(/notify\.github\.repository: expected owner\/name/);
+    expect(problems(deploy("{teams: env:X}"))).toMatch(/notify/);
+  });
+
+  it("belongs to deploy stages only", () => {
+    expect(problems("stages:\n  - name: test\n    notify: {slack: env:S}\n")).toMatch(/stages\[0\]\.notify: only deploy stages notify; "test" is a test stage/);
   });
 });
