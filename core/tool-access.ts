@@ -30,7 +30,8 @@ const NOBODY: ToolUser = { uid: 65534, gid: 65534 };
  * - prometheus: prom/prometheus, `USER nobody`;
  * - k3s: rancher/k3s, FROM scratch with no USER (a server that must be root);
  * - registry: the registry image, FROM alpine with no USER;
- * - go: the golang image (builds, tests, the layer and tarball steps, git facts), root.
+ * - go: the golang image (builds, tests, the layer and tarball steps, git facts), root;
+ * - helm: alpine/helm (alpine-docker/multi-arch-helm's Dockerfile), FROM alpine with no USER.
  */
 export const TOOL_USERS = {
   crane: NONROOT,
@@ -42,6 +43,7 @@ export const TOOL_USERS = {
   k3s: ROOT,
   registry: ROOT,
   go: ROOT,
+  helm: ROOT,
 } as const satisfies Record<string, ToolUser>;
 
 export type ToolName = keyof typeof TOOL_USERS;

@@ -169,7 +169,7 @@ class Run {
     const s = this.plan.workload.env.strategy;
     const kinds = ["deployments.apps", "services", "pods"];
     if (s.kind === "canary") kinds.push(...routerFor(s.router).observes);
-    const ran = await this.kubectl(getArgv(this.ns, this.plan.workload.service, kinds));
+    const ran = await this.kubectl(getArgv(this.ns, this.plan.selector, kinds));
     return parseObserved(ran.stdout, this.plan.names.stable, this.ports.clock.now());
   }
 

@@ -11,6 +11,7 @@ import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, DEFAULT_REQUESTS_QUERY, un
 import { ingressPathProblem, INT32_MAX, labelKeyProblem } from "./api-limits.js";
 import { DNS_LABEL, DNS_NAME, dnsLabel, dnsName, ingressHost } from "./fields.js";
 import { TRAFFIC_IMAGE } from "./traffic.js";
+import { chartFrom, chartSchema } from "./chart.js";
 import { environmentRules } from "./environment-rules.js";
 import { registeredRouters, routerFor } from "../routers/registry.js";
 import type { AnalysisRun, CanaryStep, Environment, Probe, Probes, SecretRef, Strategy, TrafficRouter } from "./types.js";
@@ -214,6 +215,7 @@ export const environmentSchema = z
     progressDeadline: seconds32(duration.refine((ms) => ms >= 1000, "must be at least 1s: the API server counts it in whole seconds, and a deadline of 0 aborts every rollout at once"))
       .prefault("5m").describe("How long a new revision may take to be ready before the rollout aborts."),
     maxRestarts: int32().min(0).default(3).describe("Restarts of a new revision's pods that count as a crash loop."),
+    chart: chartSchema.optional().describe("A Helm chart whose objects are deployed instead of Gantry's own, with the pushed image set in its values."),
   })
   .superRefine((e, ctx) => {
     environmentRules(e, (path, message) => ctx.addIssue({ code: "custom", path, message }));
@@ -335,6 +337,7 @@ export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDe
   if (e.pdb) env.pdb = e.pdb.minAvailable !== undefined ? { minAvailable: e.pdb.minAvailable } : { maxUnavailable: e.pdb.maxUnavailable! };
   if (analysisConfig) env.analysis = analysisConfig;
   if (e.traffic) env.traffic = { url: e.traffic.url, rate: e.traffic.rate, image: e.traffic.image };
+  if (e.chart) env.chart = chartFrom(e.chart);
   return env;
 }
 

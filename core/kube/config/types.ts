@@ -1,3 +1,5 @@
+import type { ChartConfig } from "./chart.js";
+
 /**
  * Every traffic router's settings, by kind. routers/registry.ts fills it from the routers it
  * registers (declaration merging), so this file imports nothing from routers/ and a kind no router
@@ -46,6 +48,8 @@ export interface Environment {
   maxRestarts: number;
   /** Uid the container runs as (the image's non-root user). Default 65532. */
   runAsUser: number;
+  /** The user's Helm chart, rendered and rolled out instead of Gantry's own objects. */
+  chart?: ChartConfig;
 }
 
 export interface Resources {

@@ -7,6 +7,7 @@ import type { KubeObject } from "../manifests/objects.js";
 import { renderService } from "../manifests/service.js";
 import { routerFor } from "../routers/registry.js";
 import { mainIngress, type Router, type RouterContext } from "../routers/router.js";
+import { chartBaseObjects } from "./chart.js";
 import { deploymentFor, env, type RolloutPlan } from "./plan.js";
 
 /**
@@ -20,6 +21,8 @@ export function baseObjects(plan: RolloutPlan, current: { activeColour?: "blue" 
   const e = env(plan);
   const s = e.strategy;
   const canary = s.kind === "canary" ? canaryRouter(plan, s.router) : undefined;
+  const entry = canary ? canary.router.render(canary.ctx, current.routeWeight) : mainIngress(plan);
+  if (plan.chart) return [...chartBaseObjects(plan.chart, canary ? n.canary : undefined), ...entry];
   const objects: (KubeObject | undefined)[] = [renderConfigMap(w), renderPdb(w)];
   if (s.kind === "blueGreen") {
     const active = current.activeColour ?? "blue";
@@ -29,7 +32,7 @@ export function baseObjects(plan: RolloutPlan, current: { activeColour?: "blue" 
     if (canary) objects.push(renderService(w, n.canary, "canary"));
   }
   // The canary's router renders the entry point (Ingress, HTTPRoute) at the current weight.
-  objects.push(...(canary ? canary.router.render(canary.ctx, current.routeWeight) : mainIngress(plan)));
+  objects.push(...entry);
   return objects.filter((o): o is KubeObject => o !== undefined);
 }
 

@@ -1,7 +1,8 @@
 import type { Environment } from "../config/types.js";
 import { renderDeployment, revisionOf } from "../manifests/deployment.js";
-import { objectNames, type Track } from "../manifests/names.js";
+import { NAME_LABEL, objectNames, type Track } from "../manifests/names.js";
 import type { KubeObject, Workload } from "../manifests/objects.js";
+import { chartDeployment, chartEnvironment, chartRevision, type ChartWorkload } from "./chart.js";
 
 /** A rollout to walk: what to deploy, and the names of everything involved. */
 export interface RolloutPlan {
@@ -11,10 +12,20 @@ export interface RolloutPlan {
   names: ReturnType<typeof objectNames>;
   /** How often to observe while waiting. Default 2s. */
   pollMs: number;
+  /** The user's chart, when its objects are rolled out instead of Gantry's own (names follow its Deployment). */
+  chart?: ChartWorkload;
+  /** The labels that find the service's objects and pods. */
+  selector: Record<string, string>;
 }
 
-export function planRollout(workload: Workload, options: { pollMs?: number } = {}): RolloutPlan {
-  return { workload, revision: revisionOf(workload), names: objectNames(workload.service), pollMs: options.pollMs ?? 2000 };
+export function planRollout(workload: Workload, options: { pollMs?: number; chart?: ChartWorkload } = {}): RolloutPlan {
+  const pollMs = options.pollMs ?? 2000;
+  const chart = options.chart;
+  if (chart) {
+    const w = { ...workload, env: chartEnvironment(workload.env, chart) };
+    return { workload: w, revision: chartRevision(chart), names: objectNames(chart.deployment.metadata.name), pollMs, chart, selector: chart.selector };
+  }
+  return { workload, revision: revisionOf(workload), names: objectNames(workload.service), pollMs, selector: { [NAME_LABEL]: workload.service } };
 }
 
 export function env(plan: RolloutPlan): Environment {
@@ -33,5 +44,6 @@ export function startingTotal(plan: RolloutPlan, observedStableReplicas: number 
  */
 export function deploymentFor(plan: RolloutPlan, track: Track, replicas: number): KubeObject {
   const hpaOwnsReplicas = env(plan).hpa !== undefined && track === "stable";
+  if (plan.chart) return chartDeployment(plan.chart, track, plan.names[track], plan.revision, { ...(hpaOwnsReplicas ? {} : { replicas }), labelStable: plan.chart.tracked });
   return renderDeployment(plan.workload, { track, ...(hpaOwnsReplicas ? {} : { replicas }) });
 }
