@@ -27,6 +27,8 @@ export interface StageContext {
   pipeline: Pipeline;
   /** The Go module: the pipeline's `source` inside the repository. */
   module: Directory;
+  /** The whole repository (a chart and its values files are relative to it). */
+  repository: Directory;
   mod: GoMod;
   toolchain: GoToolchain;
   release: ResolvedRelease;
@@ -43,7 +45,7 @@ export async function stageContext(input: CallInput): Promise<StageContext> {
   const mod = parseGoMod(await module.file("go.mod").contents(), `${pipeline.source}/go.mod`);
   const toolchain = goToolchain(pipeline.go, mod);
   const git = await gitFacts(input.source, toolchain.image);
-  return { pipeline, module: module.withoutDirectory(".git"), mod, toolchain, release: releaseFor(input.release, git) };
+  return { pipeline, module: module.withoutDirectory(".git"), repository: input.source, mod, toolchain, release: releaseFor(input.release, git) };
 }
 
 export async function readPipeline(source: Directory, config: string): Promise<Pipeline> {

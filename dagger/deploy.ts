@@ -15,6 +15,7 @@ import { abort, promote, runRollout, status, type RolloutStatus } from "../core/
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
 import { planBinaries } from "./go-build.js";
+import { renderChart } from "./helm.js";
 import { containerKubectl, fetchHttp, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
 
 /** How the caller reaches the environment's cluster; the pipeline's deploy stage may name the kubeconfig instead. */
@@ -36,7 +37,10 @@ export async function serviceName(ctx: StageContext): Promise<string> {
 /** The plan of a rollout of `image` (pinned by digest) to an environment; validates everything, runs nothing. */
 export async function rolloutPlan(ctx: StageContext, environment: string, image: string): Promise<RolloutPlan> {
   const env = environmentOf(ctx.pipeline, environment);
-  return planRollout(workload(await serviceName(ctx), image, env, ctx.release.version));
+  const service = await serviceName(ctx);
+  const w = workload(service, image, env, ctx.release.version);
+  // An environment with a chart rolls out the chart's objects, rendered with this image.
+  return planRollout(w, env.chart ? { chart: await renderChart(ctx.repository, env, service, w.image, ctx.release.version) } : {});
 }
 
 async function ports(ctx: StageContext, environment: string, plan: RolloutPlan, args: ClusterArguments) {
@@ -84,7 +88,9 @@ export async function gate(ctx: StageContext, environment: string, args: Cluster
 
 /** Where the environment's rollout stands; changes nothing. */
 export async function rolloutStatus(ctx: StageContext, environment: string, args: ClusterArguments): Promise<RolloutStatus> {
-  const plan = planRollout(readOnlyWorkload(await serviceName(ctx), environmentOf(ctx.pipeline, environment), ctx.release.version));
+  const env = environmentOf(ctx.pipeline, environment);
+  // A chart names the objects; reading them needs the chart rendered (with a placeholder image, never applied).
+  const plan = env.chart ? await rolloutPlan(ctx, environment, readOnlyWorkload(await serviceName(ctx), env).image) : planRollout(readOnlyWorkload(await serviceName(ctx), env, ctx.release.version));
   return status(plan, await ports(ctx, environment, plan, args));
 }
 

@@ -8,6 +8,7 @@ import type { Ports, Ran } from "./ports.js";
 import type { RolloutReport, Verdict } from "./report.js";
 import type { Action } from "./rollout/actions.js";
 import { counted, startOfAnalysis } from "./rollout/analysis-step.js";
+import { renderEnvironment } from "./rollout/base-objects.js";
 import { observedCanaryWeight } from "./rollout/canary.js";
 import { routerFor } from "./routers/registry.js";
 import { decide } from "./rollout/decide.js";
@@ -23,6 +24,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called with each action before it runs (logs, progress). */
   onAction?: (action: Action) => void;
+  /** Skip the chart's server-side dry-run: a gate (promote, abort) goes on with what was checked when the rollout started. */
+  skipDryRun?: boolean;
 }
 
 /** A kubectl command that failed: the argv and what it said. */
@@ -46,6 +49,8 @@ export async function runRollout(plan: RolloutPlan, ports: Ports, options: RunOp
   const deadline = run.startedAt + (options.timeoutMs ?? 3_600_000);
   let taken = 0;
   try {
+    const refused = options.skipDryRun ? undefined : await run.dryRunChart();
+    if (refused) return run.finish("error", refused);
     for (;;) {
       const obs = await run.observe();
       const action = decide(plan, obs);
@@ -73,7 +78,7 @@ export async function promote(plan: RolloutPlan, ports: Ports, full = false, opt
   const run = new Run(plan, ports);
   const state = requireInProgress(plan, await run.observe(), "promote");
   await run.saveState(full ? { ...state, phase: "promoting", stepStartedAt: ports.clock.now() } : { ...state, promoteStep: true });
-  return runRollout(plan, ports, options);
+  return runRollout(plan, ports, { ...options, skipDryRun: true });
 }
 
 /** Abort by hand: all traffic back to stable, the new revision removed. */
@@ -81,7 +86,7 @@ export async function abort(plan: RolloutPlan, ports: Ports, reason = "aborted b
   const run = new Run(plan, ports);
   const state = requireInProgress(plan, await run.observe(), "abort");
   if (state.phase !== "aborting") await run.saveState({ ...state, phase: "aborting", stepStartedAt: ports.clock.now(), message: reason });
-  return runRollout(plan, ports, options);
+  return runRollout(plan, ports, { ...options, skipDryRun: true });
 }
 
 /** Roll out again a revision whose rollout was aborted (its record is cleared first). */
@@ -163,6 +168,16 @@ class Run {
     this.report.timings.kubectlCalls++;
     if (ran.status !== 0 && !allowFailure) throw new KubectlError(argv, ran);
     return ran;
+  }
+
+  /**
+   * A chart's objects come from the user's templates: the API server checks them all (server-side
+   * dry-run, admission included) before anything is applied. The refusal, or undefined.
+   */
+  async dryRunChart(): Promise<string | undefined> {
+    if (!this.plan.chart) return undefined;
+    const ran = await this.kubectl(applyArgv(this.ns, { dryRun: true }), toYaml(renderEnvironment(this.plan)), true);
+    return ran.status === 0 ? undefined : `the chart's objects fail the server-side dry-run: ${ran.stderr.trim() || ran.stdout.trim()}`;
   }
 
   async observe(): Promise<Observed> {
