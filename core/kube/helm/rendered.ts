@@ -51,13 +51,14 @@ export function selectWorkload(objects: KubeObject[], workload: string | undefin
 
 /**
  * The chart's rendered objects as the rollout takes them: the workload selected, the pushed image
- * checked on it. Objects keep the namespace they render with (most charts leave it out, and
+ * checked on it, helm hooks left out. Objects keep the namespace they render with (most charts leave it out, and
  * kubectl applies into the environment's); another namespace is refused.
  */
 export function renderedWorkload(yaml: string, env: Environment, image: string): ChartWorkload {
   const config = requireChart(env);
   const name = chartName(config);
-  const objects = parseRendered(yaml, name);
+  // Hooks (tests, pre-install jobs) run at helm's lifecycle points, which a rollout has none of.
+  const objects = parseRendered(yaml, name).filter((o) => o.metadata.annotations?.["helm.sh/hook"] === undefined);
   for (const o of objects) requireNamespace(o, env.namespace, name);
   const deployment = selectWorkload(objects, config.workload, name);
   requireImageSet(deployment, image, config.image);

@@ -5,7 +5,7 @@
 import { GantryError } from "../../errors.js";
 import type { Environment } from "../config/types.js";
 import { contentHash } from "../manifests/hash.js";
-import { REVISION_ANNOTATION, TRACK_LABEL, type Track } from "../manifests/names.js";
+import { NAME_LABEL, REVISION_ANNOTATION, TRACK_LABEL, type Track } from "../manifests/names.js";
 import type { KubeObject } from "../manifests/objects.js";
 
 /** The chart's rendered objects, split into the workload Deployment and the rest. */
@@ -14,8 +14,10 @@ export interface ChartWorkload {
   deployment: KubeObject;
   /** Every other object of the chart, applied as rendered. */
   objects: KubeObject[];
-  /** The Deployment's spec.selector.matchLabels: how Gantry finds its pods and objects. */
+  /** The Deployment's spec.selector.matchLabels: the canary's copies select by them and the track. */
   selector: Record<string, string>;
+  /** Their app.kubernetes.io/name: how Gantry finds the chart's objects and its own, which it labels so. */
+  app: string;
   /** The Service selecting the Deployment's pods, of the same name: where the rollout's state is recorded. */
   service: string;
   /** The stable's pods carry the track label (a canary router that does not share the Service needs to tell them apart). */
@@ -34,12 +36,15 @@ export function chartWorkload(objects: KubeObject[], deployment: KubeObject, tra
   if (!selector || Object.keys(selector).length === 0 || (deployment as Loose)["spec"]?.["selector"]?.["matchExpressions"]) {
     throw new GantryError(`chart: Deployment ${name} needs a spec.selector.matchLabels (and no matchExpressions): Gantry selects its pods and its canary's by those labels`);
   }
+  if (!selector[NAME_LABEL]) {
+    throw new GantryError(`chart: Deployment ${name}'s selector has no ${NAME_LABEL} label; Gantry finds the chart's objects, and labels its own (canary Service, HTTPRoute), by that label`);
+  }
   const service = objects.find((o) => o.kind === "Service" && o.metadata.name === name);
   const serviceSelector = (service as Loose | undefined)?.["spec"]?.["selector"] as Record<string, string> | undefined;
   if (!service || !serviceSelector || !Object.entries(serviceSelector).every(([k, v]) => selector[k] === v)) {
     throw new GantryError(`chart: no Service named ${name} selects the pods of Deployment ${name}; the rollout records its state on that Service (the chart's own, as helm create renders it)`);
   }
-  return { deployment, objects: objects.filter((o) => o !== deployment), selector, service: name, tracked };
+  return { deployment, objects: objects.filter((o) => o !== deployment), selector, app: selector[NAME_LABEL], service: name, tracked };
 }
 
 /** What the chart's Deployment runs, as a short hash of its pod template: equal means already deployed. */

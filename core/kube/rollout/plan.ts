@@ -22,8 +22,9 @@ export function planRollout(workload: Workload, options: { pollMs?: number; char
   const pollMs = options.pollMs ?? 2000;
   const chart = options.chart;
   if (chart) {
-    const w = { ...workload, env: chartEnvironment(workload.env, chart) };
-    return { workload: w, revision: chartRevision(chart), names: objectNames(chart.deployment.metadata.name), pollMs, chart, selector: chart.selector };
+    // The service is the chart's app name: Gantry's own objects (canary Service, HTTPRoute) carry it, and are found by it.
+    const w = { ...workload, service: chart.app, env: chartEnvironment(workload.env, chart) };
+    return { workload: w, revision: chartRevision(chart), names: objectNames(chart.deployment.metadata.name), pollMs, chart, selector: { [NAME_LABEL]: chart.app } };
   }
   return { workload, revision: revisionOf(workload), names: objectNames(workload.service), pollMs, selector: { [NAME_LABEL]: workload.service } };
 }

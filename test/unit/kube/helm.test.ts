@@ -121,7 +121,8 @@ describe("the chart's Deployment in a rollout", () => {
     expect(plan.names.stable).toBe("shop-hello");
     expect(plan.names.canary).toBe("shop-hello-canary");
     expect(plan.workload.env.replicas).toBe(4);
-    expect(plan.selector).toEqual({ "app.kubernetes.io/name": "hello", "app.kubernetes.io/instance": "shop" });
+    expect(plan.selector).toEqual({ "app.kubernetes.io/name": "hello" });
+    expect(plan.workload.service).toBe("hello");
   });
 
   it("stable: the chart's own object, with the revision annotation alone added", () => {
@@ -135,7 +136,7 @@ describe("the chart's Deployment in a rollout", () => {
     const canary = deploymentFor(plan, "canary", 1) as any;
     expect(canary.metadata.name).toBe("shop-hello-canary");
     expect(canary.spec.replicas).toBe(1);
-    expect(canary.spec.selector.matchLabels).toEqual({ ...plan.selector, "gantry.dev/track": "canary" });
+    expect(canary.spec.selector.matchLabels).toEqual({ ...plan.chart!.selector, "gantry.dev/track": "canary" });
     expect(canary.spec.template.metadata.labels["gantry.dev/track"]).toBe("canary");
   });
 
@@ -143,7 +144,7 @@ describe("the chart's Deployment in a rollout", () => {
     const objects = baseObjects(plan, { routeWeight: 0 });
     expect(objects[0]).toEqual(plan.chart!.objects[0]);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["Service/shop-hello", "Service/shop-hello-canary"]);
-    expect((objects[1] as any).spec.selector).toEqual({ ...plan.selector, "gantry.dev/track": "canary" });
+    expect((objects[1] as any).spec.selector).toEqual({ ...plan.chart!.selector, "gantry.dev/track": "canary" });
     expect(chartBaseObjects(plan.chart!, undefined)).toEqual(plan.chart!.objects);
     expect(chartDeployment(plan.chart!, "stable", "x", "r", { labelStable: false }).spec).not.toHaveProperty("replicas");
   });
