@@ -16,6 +16,9 @@ bash scripts/install-crane.sh
 echo "--- trivy (built from the Go module proxy into .tools/bin)"
 bash scripts/install-trivy.sh
 
+echo "--- helm v4 (built from the Go module proxy into .tools/helm; renders, lints, packages and pushes charts in the host tests)"
+bash scripts/install-helm.sh
+
 echo "--- kubernetes control plane, etcd, kwok, Gateway API CRDs (built from the Go module proxy into .tools/kube)"
 bash scripts/install-kube.sh
 
@@ -31,6 +34,7 @@ bash scripts/install-gitlab-ci-local.sh
 echo "--- tools"
 go version
 .tools/bin/trivy --version | sed -n 1p
+"${GANTRY_HELM_DIR:-.tools/helm/$(sed -n 's/^VERSION=//p' scripts/install-helm.sh)}/bin/helm" version --template '{{.Version}}'; echo
 prometheus --version 2>&1 | sed -n 1p
 "${GANTRY_PROMETHEUS_DIR:-.tools/prometheus/$(sed -n 's/^VERSION=//p' scripts/install-prometheus.sh)}/bin/prometheus" --version 2>&1 | sed -n 1p
 busybox | sed -n 1p

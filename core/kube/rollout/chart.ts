@@ -64,6 +64,9 @@ export function chartEnvironment(env: Environment, chart: ChartWorkload): Enviro
   const hpa = chart.objects.find((o) => o.kind === "HorizontalPodAutoscaler" && (o as Loose)["spec"]?.["scaleTargetRef"]?.["name"] === chart.deployment.metadata.name) as Loose | undefined;
   const { hpa: _own, pdb: _pdb, ...rest } = env;
   const out: Environment = { ...rest, replicas: typeof replicas === "number" ? replicas : 1 };
+  if (hpa && env.strategy.kind === "canary" && env.strategy.router.kind === "replicas") {
+    throw new GantryError(`environment ${env.name}: the chart's HPA ${hpa["metadata"]?.["name"]} and the replicas traffic router would fight over the stable's replicas; use trafficRouter nginx or gatewayApi`);
+  }
   if (hpa) {
     const min = Number(hpa["spec"]?.["minReplicas"] ?? 1);
     out.hpa = { minReplicas: min, maxReplicas: Number(hpa["spec"]?.["maxReplicas"] ?? min), cpuUtilization: 80 };

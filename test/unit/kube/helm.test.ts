@@ -1,10 +1,14 @@
 // The chart settings, the image values, the rendered objects' reading and the chart's workload as
 // a rollout takes it, engine-free. Real helm runs these in test/host/helm-*.test.ts.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
 import { describe, expect, it } from "vitest";
 
 import { planChartTemplate, parseRendered, renderedWorkload, selectWorkload } from "../../../core/kube/helm/rendered.js";
 import { imageValues, imageValuesYaml, requireImageSet } from "../../../core/kube/helm/image-values.js";
-import { parsePushed, planPush, ociRemote } from "../../../core/kube/helm/helm-tool.js";
+import { HELM_IMAGE, HELM_VERSION, parsePushed, planLint, planPush, ociRemote } from "../../../core/kube/helm/helm-tool.js";
+import { toolAccess } from "../../../core/tool-access.js";
 import { chartVersion } from "../../../core/kube/helm/generate.js";
 import { chartDeployment, chartBaseObjects } from "../../../core/kube/rollout/chart.js";
 import { deploymentFor, planRollout } from "../../../core/kube/rollout/plan.js";
@@ -154,6 +158,23 @@ describe("the chart's Deployment in a rollout", () => {
     expect(() => renderedWorkload(noService, env, IMAGE_A)).toThrow(/no Service named shop-hello selects the pods of Deployment shop-hello/);
     const bg = environment({ ...CHART, strategy: { type: "blueGreen" } });
     expect(() => planRollout(workload("hello-api", IMAGE_A, bg), { chart: renderedWorkload(rendered(IMAGE_A), bg, IMAGE_A) })).toThrow(/blue-green with a chart is not supported yet/);
+    const hpa = `---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: shop-hello }\nspec: { scaleTargetRef: { name: shop-hello }, minReplicas: 2, maxReplicas: 4 }\n`;
+    const replicas = environment({ ...CHART, strategy: { type: "canary" } });
+    expect(() => planRollout(workload("hello-api", IMAGE_A, replicas), { chart: renderedWorkload(rendered(IMAGE_A, hpa), replicas, IMAGE_A) })).toThrow(/the chart's HPA shop-hello and the replicas traffic router would fight/);
+  });
+});
+
+describe("the pinned helm", () => {
+  it("is the version scripts/install-helm.sh builds, run from alpine/helm as root (its image declares no USER)", () => {
+    const script = readFileSync(fileURLToPath(new URL("../../../scripts/install-helm.sh", import.meta.url)), "utf8");
+    expect(`v${/^VERSION=(\S+)$/m.exec(script)![1]}`).toBe(HELM_VERSION);
+    expect(HELM_IMAGE).toBe(`alpine/helm:${HELM_VERSION.slice(1)}`);
+    expect(toolAccess("helm")).toMatchObject({ uid: 0, gid: 0, user: "0:0" });
+  });
+
+  it("keeps its state out of the image's $HOME and reads logins from the docker config crane uses", () => {
+    expect(planLint("/c").env).toEqual({ HELM_CACHE_HOME: "/tmp/gantry-helm/cache", HELM_CONFIG_HOME: "/tmp/gantry-helm/config", HELM_DATA_HOME: "/tmp/gantry-helm/data" });
+    expect(planPush("/a.tgz", "oci://r/c", { authenticated: true }).env["HELM_REGISTRY_CONFIG"]).toBe("/gantry/docker/config.json");
   });
 });
 
