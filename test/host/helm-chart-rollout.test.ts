@@ -134,6 +134,42 @@ describe("a chart as input, rendered by the real helm", () => {
     expect(await find(cluster, ns, "service/hello-api-canary")).toBeUndefined();
   });
 
+  it("rolling: the chart's Deployment itself takes the new digest", async () => {
+    const ns = await restrictedNamespace(cluster, "chart-rolling");
+    const rolling = normaliseEnvironment("staging", { namespace: ns, progressDeadline: "20s", chart: { path: "hello-api", values: ["values-staging.yaml"] } }, { file: "pipelines/gantry.yaml" });
+    expect((await runRollout(await plan(rolling, GOOD_A), clusterPorts(cluster))).verdict).toBe("promoted");
+    const b = await plan(rolling, GOOD_B);
+    const report = await runRollout(b, clusterPorts(cluster));
+    expect(report.verdict, report.reason).toBe("promoted");
+    const live = await find(cluster, ns, "deployment/hello-api");
+    expect(live.spec.template.spec.containers[0].image).toBe(GOOD_B);
+    // Rolling needs no track: the chart's pod labels are exactly its own.
+    expect(live.spec.template.metadata.labels).toEqual((b.chart!.deployment as any).spec.template.metadata.labels);
+    expect((await runRollout(b, clusterPorts(cluster))).verdict).toBe("unchanged");
+  });
+
+  it("blue-green: the colours are copies of the chart's Deployment; its Service and HPA switch to the new one", async () => {
+    const ns = await restrictedNamespace(cluster, "chart-bg");
+    const blueGreen = (values: string[] = []) =>
+      normaliseEnvironment("staging", { namespace: ns, progressDeadline: "20s", maxRestarts: 2, strategy: { type: "blueGreen", scaleDownDelay: "1s" }, chart: { path: "hello-api", values: ["values-staging.yaml", ...values] } }, { file: "pipelines/gantry.yaml" });
+    const a = await plan(blueGreen(), GOOD_A);
+    expect((await runRollout(a, clusterPorts(cluster))).verdict).toBe("promoted");
+    const b = await plan(blueGreen(), GOOD_B);
+    const report = await runRollout(b, clusterPorts(cluster));
+    expect(report.verdict, report.reason).toBe("promoted");
+    const service = await find(cluster, ns, "service/hello-api");
+    expect(service.spec.selector).toEqual({ ...b.chart!.selector, "gantry.dev/track": "green" });
+    expect((await find(cluster, ns, "horizontalpodautoscaler/hello-api")).spec.scaleTargetRef.name).toBe("hello-api-green");
+    const green = await find(cluster, ns, "deployment/hello-api-green");
+    expect(green.spec.template.spec.containers[0].image).toBe(GOOD_B);
+    expect((await find(cluster, ns, "deployment/hello-api-blue")).spec.replicas).toBe(0);
+    expect(await find(cluster, ns, "deployment/hello-api")).toBeUndefined();
+
+    const bad = await runRollout(await plan(blueGreen(["values-crashloop.yaml"]), BAD_C), clusterPorts(cluster));
+    expect(bad.verdict).toBe("aborted");
+    expect((await find(cluster, ns, "service/hello-api")).spec.selector["gantry.dev/track"]).toBe("green");
+  });
+
   it("refuses a chart the API server refuses (server-side dry-run), before applying anything", async () => {
     const ns = await restrictedNamespace(cluster, "chart-invalid");
     const report = await runRollout(await plan(environment(ns, ["values-invalid.yaml"]), GOOD_A), clusterPorts(cluster));

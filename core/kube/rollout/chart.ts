@@ -57,11 +57,8 @@ export function chartRevision(chart: ChartWorkload): string {
  * starts from the Deployment's replicas and leaves them to the chart's HPA when it has one.
  */
 export function chartEnvironment(env: Environment, chart: ChartWorkload): Environment {
-  if (env.strategy.kind === "blueGreen") {
-    throw new GantryError(`environment ${env.name}: blue-green with a chart is not supported yet (it needs the chart's Service to switch colours); use rolling or canary`);
-  }
   const replicas = (chart.deployment as Loose)["spec"]?.["replicas"];
-  const hpa = chart.objects.find((o) => o.kind === "HorizontalPodAutoscaler" && (o as Loose)["spec"]?.["scaleTargetRef"]?.["name"] === chart.deployment.metadata.name) as Loose | undefined;
+  const hpa = chart.objects.find((o) => isChartHpa(chart, o)) as Loose | undefined;
   const { hpa: _own, pdb: _pdb, ...rest } = env;
   const out: Environment = { ...rest, replicas: typeof replicas === "number" ? replicas : 1 };
   if (hpa && env.strategy.kind === "canary" && env.strategy.router.kind === "replicas") {
@@ -98,17 +95,45 @@ export function chartDeployment(chart: ChartWorkload, track: Track, name: string
 }
 
 /**
- * The chart's other objects as a rollout applies them: unchanged, except that with a canary the
- * canary's own Service (a copy of the chart's, selecting the canary's pods) is added, and when the
- * router does not share the Service between tracks, the chart's Service selects the stable's pods.
+ * The chart's other objects as a rollout applies them: unchanged, except that
+ * - with a canary, the canary's own Service (a copy of the chart's, selecting the canary's pods) is
+ *   added, and when the router does not share the Service between tracks, the chart's Service
+ *   selects the stable's pods;
+ * - with blue-green, the chart's Service selects the active colour's pods and the chart's HPA scales
+ *   that colour's Deployment (the colours are copies of the chart's Deployment).
  */
-export function chartBaseObjects(chart: ChartWorkload, canaryService: string | undefined): KubeObject[] {
+export function chartBaseObjects(chart: ChartWorkload, options: { canaryService?: string; active?: { colour: Track; deployment: string } }): KubeObject[] {
+  const { active } = options;
   const objects = chart.objects.map((o) => {
-    if (o.kind !== "Service" || o.metadata.name !== chart.service || !chart.tracked) return o;
-    return withSelector(o, o.metadata.name, "stable");
+    if (o.kind === "Service" && o.metadata.name === chart.service) {
+      if (active) return chartService(chart, o.metadata.name, active.colour);
+      return chart.tracked ? chartService(chart, o.metadata.name, "stable") : o;
+    }
+    if (active && isChartHpa(chart, o)) return retargeted(o, active.deployment);
+    return o;
   });
-  const anchor = chart.objects.find((o) => o.kind === "Service" && o.metadata.name === chart.service)!;
-  return canaryService ? [...objects, withSelector(anchor, canaryService, "canary")] : objects;
+  return options.canaryService ? [...objects, chartService(chart, options.canaryService, "canary")] : objects;
+}
+
+/** A copy of the chart's Service named `name` selecting the pods of `track` (the canary's, a blue-green preview, the active colour). */
+export function chartService(chart: ChartWorkload, name: string, track: Track): KubeObject {
+  return withSelector(chart.objects.find((o) => o.kind === "Service" && o.metadata.name === chart.service)!, name, track);
+}
+
+/** The chart's HPA of the workload, scaling `target` instead (a blue-green colour); undefined when the chart has none. */
+export function chartHpa(chart: ChartWorkload, target: string): KubeObject | undefined {
+  const hpa = chart.objects.find((o) => isChartHpa(chart, o));
+  return hpa && retargeted(hpa, target);
+}
+
+function isChartHpa(chart: ChartWorkload, o: KubeObject): boolean {
+  return o.kind === "HorizontalPodAutoscaler" && (o as Loose)["spec"]?.["scaleTargetRef"]?.["name"] === chart.deployment.metadata.name;
+}
+
+function retargeted(hpa: KubeObject, target: string): KubeObject {
+  const h = structuredClone(hpa) as Loose;
+  h["spec"]["scaleTargetRef"] = { ...h["spec"]["scaleTargetRef"], name: target };
+  return h as KubeObject;
 }
 
 function withSelector(service: KubeObject, name: string, track: Track): KubeObject {

@@ -149,15 +149,25 @@ describe("the chart's Deployment in a rollout", () => {
     expect(objects[0]).toEqual(plan.chart!.objects[0]);
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["Service/shop-hello", "Service/shop-hello-canary"]);
     expect((objects[1] as any).spec.selector).toEqual({ ...plan.chart!.selector, "gantry.dev/track": "canary" });
-    expect(chartBaseObjects(plan.chart!, undefined)).toEqual(plan.chart!.objects);
+    expect(chartBaseObjects(plan.chart!, {})).toEqual(plan.chart!.objects);
     expect(chartDeployment(plan.chart!, "stable", "x", "r", { labelStable: false }).spec).not.toHaveProperty("replicas");
   });
 
-  it("refuses a chart without a Service of the Deployment's name, and blue-green", () => {
+  it("blue-green: the colours are copies of the chart's Deployment, its Service selects the active one and its HPA scales it", () => {
+    const hpa = `---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: shop-hello }\nspec: { scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: shop-hello }, minReplicas: 2, maxReplicas: 4 }\n`;
+    const bg = environment({ ...CHART, strategy: { type: "blueGreen" } });
+    const p = planRollout(workload("hello-api", IMAGE_A, bg), { chart: renderedWorkload(rendered(IMAGE_A, hpa), bg, IMAGE_A) });
+    const objects = baseObjects(p, { activeColour: "green", routeWeight: 0 }) as any[];
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["Service/shop-hello", "HorizontalPodAutoscaler/shop-hello"]);
+    expect(objects[0].spec.selector).toEqual({ ...p.chart!.selector, "gantry.dev/track": "green" });
+    expect(objects[1].spec.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "shop-hello-green" });
+    const blue = deploymentFor(p, "blue", 2) as any;
+    expect([blue.metadata.name, blue.spec.replicas, blue.spec.selector.matchLabels["gantry.dev/track"]]).toEqual(["shop-hello-blue", 2, "blue"]);
+  });
+
+  it("refuses a chart without a Service of the Deployment's name", () => {
     const noService = rendered(IMAGE_A).replace("name: shop-hello\n  labels", "name: other\n  labels");
     expect(() => renderedWorkload(noService, env, IMAGE_A)).toThrow(/no Service named shop-hello selects the pods of Deployment shop-hello/);
-    const bg = environment({ ...CHART, strategy: { type: "blueGreen" } });
-    expect(() => planRollout(workload("hello-api", IMAGE_A, bg), { chart: renderedWorkload(rendered(IMAGE_A), bg, IMAGE_A) })).toThrow(/blue-green with a chart is not supported yet/);
     const hpa = `---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: shop-hello }\nspec: { scaleTargetRef: { name: shop-hello }, minReplicas: 2, maxReplicas: 4 }\n`;
     const replicas = environment({ ...CHART, strategy: { type: "canary" } });
     expect(() => planRollout(workload("hello-api", IMAGE_A, replicas), { chart: renderedWorkload(rendered(IMAGE_A, hpa), replicas, IMAGE_A) })).toThrow(/the chart's HPA shop-hello and the replicas traffic router would fight/);
