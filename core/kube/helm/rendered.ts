@@ -22,12 +22,20 @@ export function parseRendered(yaml: string, chart: string): KubeObject[] {
   for (const doc of parseAllDocuments(yaml, { lineCounter: lines })) {
     const comments = `${doc.commentBefore ?? ""}\n${(doc.contents as { commentBefore?: string } | null)?.commentBefore ?? ""}`;
     const source = /^ ?Source: (.+)$/m.exec(comments)?.[1]?.trim() ?? chart;
-    if (doc.errors.length > 0) throw new FileError(source, doc.errors[0]!.message.split("\n")[0]!, doc.errors[0]!.linePos?.[0]?.line);
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
+    // Lines count in helm's output (the template's lines after rendering), so the file is named as rendered.
+    const where = `${source} (as rendered)`;
+    if (doc.errors.length > 0) throw new FileError(where, doc.errors[0]!.message.split("\n")[0]!, doc.errors[0]!.linePos?.[0]?.line);
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      if (e instanceof ReferenceError) throw new FileError(where, `its aliases expand to too many nodes (${e.message.split("\n")[0]})`);
+      throw e;
+    }
     if (value === null || value === undefined) continue;
     const meta = isRecord(value) ? value["metadata"] : undefined;
     if (!isRecord(value) || typeof value["apiVersion"] !== "string" || typeof value["kind"] !== "string" || !isRecord(meta) || typeof meta["name"] !== "string") {
-      throw new FileError(source, "rendered a document that is not a Kubernetes object (apiVersion, kind and metadata.name)");
+      throw new FileError(where, "a document that is not a Kubernetes object (apiVersion, kind and metadata.name)");
     }
     objects.push(value as KubeObject);
   }

@@ -94,8 +94,10 @@ describe("the image values", () => {
 describe("helm template's output", () => {
   it("is read object by object; a document that is no object names its template", () => {
     expect(parseRendered(rendered(IMAGE_A), "c").map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["Service/shop-hello", "Deployment/shop-hello"]);
-    expect(() => parseRendered("---\n# Source: hello/templates/bad.yaml\nkind: Nothing\n", "c")).toThrow(/^hello\/templates\/bad\.yaml: rendered a document that is not a Kubernetes object/);
-    expect(() => parseRendered("---\n# Source: hello/templates/bad.yaml\na: [\n", "c")).toThrow(/^hello\/templates\/bad\.yaml:\d+: /);
+    expect(() => parseRendered("---\n# Source: hello/templates/bad.yaml\nkind: Nothing\n", "c")).toThrow(/^hello\/templates\/bad\.yaml \(as rendered\): a document that is not a Kubernetes object/);
+    expect(() => parseRendered("---\n# Source: hello/templates/bad.yaml\na: [\n", "c")).toThrow(/^hello\/templates\/bad\.yaml \(as rendered\):\d+: /);
+    const bomb = "---\n# Source: hello/templates/bomb.yaml\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
+    expect(() => parseRendered(bomb, "c")).toThrow(/^hello\/templates\/bomb\.yaml \(as rendered\): its aliases expand to too many nodes/);
   });
 
   it("names the workload explicitly when the chart renders several Deployments", () => {
