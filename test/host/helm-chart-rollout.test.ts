@@ -89,6 +89,10 @@ describe("a chart as input, rendered by the real helm", () => {
     expect(withImage.map((o) => o.kind).sort()).toEqual(["Deployment", "HorizontalPodAutoscaler", "Pod", "Service", "ServiceAccount"]);
     expect(differences(without, withImage)).toEqual(["/2/spec/template/spec/containers/0/image"]);
     expect((withImage[2] as any).spec.template.spec.containers[0].image).toBe(GOOD_A);
+    // Through image.tag instead (a chart that writes repository:tag): the tag carries the digest.
+    const byTag = normaliseEnvironment("staging", { namespace: "shop", chart: { path: "hello-api", values: ["values-staging.yaml"], image: { tag: "image.tag" } } }, { file: "pipelines/gantry.yaml" });
+    const tagged = renderedWorkload(await render(byTag, GOOD_A), byTag, GOOD_A);
+    expect((tagged.deployment as any).spec.template.spec.containers[0].image).toBe(`ghcr.io/acme/hello-api:pinned@sha256:${"a".repeat(64)}`);
     // The chart's test Pod is a helm hook: a rollout leaves it out.
     expect(renderedWorkload(await render(env, GOOD_A), env, GOOD_A).objects.map((o) => o.kind).sort()).toEqual(["HorizontalPodAutoscaler", "Service", "ServiceAccount"]);
   });
