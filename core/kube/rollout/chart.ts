@@ -1,7 +1,7 @@
 // A Helm chart's objects as a rollout's objects (issue 21, item 1): the chart's Deployment is the
-// stable track, its Service the anchor that records the rollout's state, and the canary a copy of
-// the Deployment under <name>-canary. Apart from plan.ts, which imports it, so the plan's type and
-// these functions do not import each other.
+// stable track, its Service the anchor that records the rollout's state, and the canary (or a
+// blue-green colour) a copy of the Deployment under <name>-canary (-blue, -green). Apart from
+// plan.ts, which imports it, so the plan's type and these functions do not import each other.
 import { GantryError } from "../../errors.js";
 import type { Environment } from "../config/types.js";
 import { contentHash } from "../manifests/hash.js";
@@ -66,6 +66,7 @@ export function chartEnvironment(env: Environment, chart: ChartWorkload): Enviro
   }
   if (hpa) {
     const min = Number(hpa["spec"]?.["minReplicas"] ?? 1);
+    // The rollout reads the bounds only; the chart's own HPA object is what gets applied (hpaFor).
     out.hpa = { minReplicas: min, maxReplicas: Number(hpa["spec"]?.["maxReplicas"] ?? min), cpuUtilization: 80 };
     out.replicas = min;
   }
