@@ -25,6 +25,16 @@
 // lives there and a runtime container starts without it); Bun's transpiler cache stays in its HOME,
 // as the runtime keeps /root/.bun/install/cache in a cache volume.
 //
+// Calls per user action, the other half of the cost: values read from a returned object are fields
+// (TestReport's counts and reports, ScanReport's verdict and reports, Rollout.markdown,
+// PipelineRun.summary), served by the engine from the object's state without a runtime call; the
+// report case here is therefore TestReport.check, the one kind of method left (it can fail).
+// The fresh-build figure (an engine measurement, empty Go cache volumes: 21.9 s against 15.8 s for a
+// Go-SDK module) is not reproduced here: it is mostly `go mod download` and a cold compile in the
+// golang container, the same on both sides. What Gantry added to it was an extra constructor run:
+// new cache names could only come from the pipeline file or the constructor. `build` and `test` now
+// take --module-cache and --build-cache, so an empty-cache build is one runtime call, like any other.
+//
 // Figures: CPU time (user + system) of the call's process tree at the function's first request,
 // which hardly moves when others share the machine, and wall time; medians of alternated rounds.
 // GANTRY_BENCH_ROUNDS (default 5) sets the rounds, GANTRY_BENCH_CASES=build,deploy picks cases (the
@@ -105,18 +115,21 @@ function oneFunctionSource(dir: string): string {
   return dir;
 }
 
-const gantryState = { config: "pipelines/gantry.yaml", ref: "", version: "", commit: "", sourceDateEpoch: 0 };
+const settings = { config: "pipelines/gantry.yaml", ref: "", version: "", commit: "", sourceDateEpoch: 0 };
+const gantryState = { settings };
 const source = "sim-directory-repository";
+/** Environment's state as the runtime hands it back: the nested Settings and ClusterAccess objects as JSON, the source as an ID. */
+const environmentState = { settings, source, name: "", access: { kubectlImage: "" } };
 const cases: { label: string; module: "hello" | "gantry"; call: SimulatedCall }[] = [
   { label: "one-function module", module: "hello", call: { module: "hello", parentName: "Hello", name: "hello", parent: {}, args: { source } } },
   { label: "gantry build", module: "gantry", call: { module: "gantry", parentName: "Gantry", name: "build", parent: gantryState, args: { source } } },
   { label: "gantry test", module: "gantry", call: { module: "gantry", parentName: "Gantry", name: "test", parent: gantryState, args: { source } } },
   {
-    label: "gantry TestReport.summary",
+    label: "gantry TestReport.check",
     module: "gantry",
-    call: { module: "gantry", parentName: "TestReport", name: "summary", parent: { events: "sim-file-events", exitCode: 0, coverprofile: "sim-file-cover" }, args: {} },
+    call: { module: "gantry", parentName: "TestReport", name: "check", parent: { exitCode: 0, tests: 1, passed: 1, failed: 0, skipped: 0, coverage: 0, ok: true, summary: "", failure: "" }, args: {} },
   },
-  { label: "gantry deploy", module: "gantry", call: { module: "gantry", parentName: "Gantry", name: "deploy", parent: gantryState, args: { source } } },
+  { label: "gantry environment deploy", module: "gantry", call: { module: "gantry", parentName: "Environment", name: "deploy", parent: environmentState, args: {} } },
 ];
 
 interface Sample {

@@ -1,10 +1,8 @@
-// The deploy entry point: it chooses the embedded demo or a real cluster, and runs the pipeline's
-// gated chain that ends in a rollout. It calls the steps (run.ts, embedded.ts, the rollout in
+// The deploy entry point: it runs the pipeline's gated chain that ends in a rollout on the
+// environment's cluster (the embedded demo is `demo`, dagger/embedded.ts). It calls the steps (run.ts, embedded.ts, the rollout in
 // deploy.ts); no step calls back into it, so the adapters form no circle.
 import type { Directory } from "@dagger.io/dagger";
 
-import { usesEmbeddedCluster } from "../core/embedded/mode.js";
-import { pieceImages, type PieceName } from "../core/embedded/pieces.js";
 import { environmentEntry, kubeconfigReference, requireCredentials } from "../core/pipeline/deploy-request.js";
 import type { RolloutReport } from "../core/kube/report.js";
 import { deployChain, stageGraph } from "../core/pipeline/graph.js";
@@ -19,28 +17,11 @@ export interface DeployArguments {
   image: string;
   approve: string[];
   cluster: ClusterArguments;
-  embedded: boolean;
-  badCanary: boolean;
-  /** The embedded pieces' image overrides that were given. */
-  images: Partial<Record<PieceName, string>>;
 }
 
-/** Deploys to the environment's cluster, or to the embedded one when asked or when nothing names a cluster or a registry. */
+/** Deploys to the environment's cluster; with no credentials anywhere it fails before anything runs, pointing at `demo`. */
 export async function deployTo(ctx: StageContext, source: Directory, environment: string, args: DeployArguments): Promise<RolloutReport> {
   environmentEntry(ctx.pipeline, environment); // an unknown name fails first, with a did-you-mean
-  const embedded = usesEmbeddedCluster({
-    embedded: args.embedded,
-    badCanary: args.badCanary,
-    clusterGiven: args.cluster.kubeconfig !== undefined || args.cluster.cluster !== undefined,
-    kubeconfigReference: kubeconfigReference(ctx.pipeline, environment),
-    repository: ctx.pipeline.publish.repository,
-    imageGiven: args.image !== "",
-    images: args.images,
-  });
-  if (embedded) {
-    const { embeddedDeploy } = await import("./embedded.js");
-    return embeddedDeploy(ctx, source, environment, { images: pieceImages(args.images), badCanary: args.badCanary, image: args.image, approve: args.approve });
-  }
   // Before anything is built or pushed: a deploy that could not reach its cluster must not publish first.
   requireCredentials(environment, args.cluster.kubeconfig !== undefined, kubeconfigReference(ctx.pipeline, environment));
   return args.image ? deploy(ctx, environment, args.image, args.cluster) : gatedDeploy(ctx, source, environment, args.approve, args.cluster);

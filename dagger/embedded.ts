@@ -1,4 +1,4 @@
-// `deploy --embedded`: a registry, a k3s server and Prometheus as Dagger services, the pipeline's
+// `demo`: a registry, a k3s server and Prometheus as Dagger services, the pipeline's
 // chain up to publish pushing into that registry, then the environment rolled out twice (stable,
 // then a canary measured by that Prometheus under traffic). Every decision is the core's
 // (core/embedded/); this file only starts containers.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds a real Kubernetes control plane for the host tests into .tools/kube/<version>/bin:
 # kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, etcd and kwok (fake nodes and
-# kubelets), and fetches the Gateway API standard CRDs into .tools/kube/gateway-api-<version>/.
+# kubelets), and fetches the Gateway API standard and experimental CRDs into
+# .tools/kube/gateway-api-<version>/.
 #
 # Everything comes from the Go module proxy (no release downloads are reachable here):
 # - Kubernetes is built from k8s.io/kubernetes through a small consumer module written below.
@@ -112,27 +113,34 @@ build_kwok() {
     "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=v$KWOK_VERSION -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=v$KUBE_VERSION"
 }
 
+# One multi-document file per channel, like the project's standard-install.yaml and
+# experimental-install.yaml release assets. The experimental channel holds the standard one plus
+# fields still in trial (HTTPRoute sessionPersistence): host tests that use those install it instead.
 fetch_gateway_api() {
-  if [ -f "$GATEWAY_API_CRDS" ]; then
+  if [ -f "$GATEWAY_API_CRDS" ] && [ -f "$GATEWAY_API_EXPERIMENTAL_CRDS" ]; then
     echo "install-kube: Gateway API v$GATEWAY_API_VERSION CRDs already in ${GATEWAY_DIR#"$ROOT/"}"
     return
   fi
   local dir
   dir="$(GOTOOLCHAIN=$GATEWAY_API_TOOLCHAIN go_module_file Dir "sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION")"
-  if [ -z "$dir" ] || [ ! -d "$dir/config/crd/standard" ]; then
+  if [ -z "$dir" ] || [ ! -d "$dir/config/crd/standard" ] || [ ! -d "$dir/config/crd/experimental" ]; then
     echo "install-kube: could not download sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION" >&2
     exit 1
   fi
   mkdir -p "$GATEWAY_DIR"
-  # One multi-document file, like the project's standard-install.yaml release asset.
-  local file
-  : >"$GATEWAY_DIR/standard-install.yaml.partial"
-  for file in "$dir"/config/crd/standard/*.yaml; do
+  concat_channel "$dir/config/crd/standard" "$GATEWAY_API_CRDS"
+  concat_channel "$dir/config/crd/experimental" "$GATEWAY_API_EXPERIMENTAL_CRDS"
+  echo "install-kube: Gateway API v$GATEWAY_API_VERSION standard and experimental CRDs in ${GATEWAY_DIR#"$ROOT/"}"
+}
+
+concat_channel() {
+  local from="$1" to="$2" file
+  : >"$to.partial"
+  for file in "$from"/*.yaml; do
     case "$(basename "$file")" in kustomization.yaml) continue ;; esac
-    { echo "---"; cat "$file"; } >>"$GATEWAY_DIR/standard-install.yaml.partial"
+    { echo "---"; cat "$file"; } >>"$to.partial"
   done
-  mv "$GATEWAY_DIR/standard-install.yaml.partial" "$GATEWAY_API_CRDS"
-  echo "install-kube: Gateway API v$GATEWAY_API_VERSION standard CRDs in ${GATEWAY_DIR#"$ROOT/"}/standard-install.yaml"
+  mv "$to.partial" "$to"
 }
 
 all_built() {

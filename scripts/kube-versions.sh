@@ -8,4 +8,5 @@ KUBE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 KUBE_TOOLS="$KUBE_ROOT/.tools/kube/v$KUBE_VERSION"
 KUBE_BIN="$KUBE_TOOLS/bin"
 GATEWAY_API_CRDS="$KUBE_ROOT/.tools/kube/gateway-api-v$GATEWAY_API_VERSION/standard-install.yaml"
+GATEWAY_API_EXPERIMENTAL_CRDS="$KUBE_ROOT/.tools/kube/gateway-api-v$GATEWAY_API_VERSION/experimental-install.yaml"
 KUBE_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)

@@ -5,17 +5,17 @@ import type { Directory } from "@dagger.io/dagger";
 import type { CallInput } from "#dagger/context.js";
 import type { Overrides } from "#core/pipeline/overrides.js";
 import type { Pipeline } from "#core/pipeline/schema.js";
+import type { Settings } from "./settings.js";
 
-/** The module-wide settings the Gantry constructor was given. */
-export interface ModuleSettings {
-  config: string;
-  ref: string;
-  version: string;
-  commit: string;
-  sourceDateEpoch: number;
-}
+/**
+ * What a function's `source` leaves out of the repository it uploads. Written as
+ * `@argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE })`: the SDK's introspector resolves an
+ * identifier inside the options object to its declaration's literal (test/contract proves it), but
+ * not a whole options object held in a constant, nor an `as const` array.
+ */
+export const REPOSITORY_IGNORE = ["**/node_modules", ".dagger", "dist", "tmp", ".tools"];
 
-export function callInput(settings: ModuleSettings, source: Directory, overrides?: Overrides, releasedVersions?: string[]): CallInput {
+export function callInput(settings: Settings, source: Directory, overrides?: Overrides, releasedVersions?: string[]): CallInput {
   return {
     source,
     config: settings.config,
@@ -30,8 +30,8 @@ export async function stageContext(input: CallInput) {
   return stageContext(input);
 }
 
-/** The environment a function works on: the one named, else the pipeline file's only one. */
+/** The environment `environment --name` names (an unknown one fails with a did-you-mean), else the pipeline file's only one. */
 export async function environmentNamed(ctx: { pipeline: Pipeline }, given: string): Promise<string> {
   const { environmentName } = await import("#core/pipeline/deploy-request.js");
-  return environmentName(ctx.pipeline, given);
+  return environmentName(ctx.pipeline, given, "name");
 }

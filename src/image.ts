@@ -1,9 +1,31 @@
 import { dag, func, object, type Container, type Directory, type File, type Platform, type Secret, type Service } from "@dagger.io/dagger";
 
-import { callInput, stageContext, type ModuleSettings } from "./call.js";
+import { callInput, stageContext } from "./call.js";
 import { SbomFormat, Severity } from "./enums.js";
 import type { ImageConfig } from "#core/pipeline/schema.js";
 import { ScanReport } from "./scan-report.js";
+import type { Settings } from "./settings.js";
+
+/** How an Image was asked for: its platforms and base. */
+@object()
+export class ImageOptions {
+  /** Platforms of the image; empty means the pipeline's Linux platforms. */
+  @func()
+  platforms: string[];
+  /** Runtime base (a BaseKind value); empty means the pipeline's. */
+  @func()
+  base: string;
+  /** The custom base's reference, or a mirror of the distroless or alpine image; empty means the pipeline's. */
+  @func()
+  baseImage: string;
+
+  // Only API types may appear in an @object constructor (they become part of the module's API).
+  constructor(platforms: string[], base: string, baseImage: string) {
+    this.platforms = platforms;
+    this.base = base;
+    this.baseImage = baseImage;
+  }
+}
 
 /**
  * The service's runtime image for one or more platforms, built from a repository: run it as a
@@ -11,33 +33,18 @@ import { ScanReport } from "./scan-report.js";
  */
 @object()
 export class Image {
+  /** The module's settings (pipeline file, release overrides), shared with the Gantry object that made this image. */
+  settings: Settings;
   source: Directory;
-  config: string;
-  ref: string;
-  version: string;
-  commit: string;
-  sourceDateEpoch: number;
-  /** Platforms of the image; empty means the pipeline's. */
+  /** How the image was asked for. */
   @func()
-  platforms: string[];
-  base: string;
-  baseImage: string;
+  options: ImageOptions;
 
   // Only API types may appear in an @object constructor (they become part of the module's API).
-  constructor(source: Directory, config: string, ref: string, version: string, commit: string, sourceDateEpoch: number, platforms: string[], base: string, baseImage: string) {
+  constructor(settings: Settings, source: Directory, options: ImageOptions) {
+    this.settings = settings;
     this.source = source;
-    this.config = config;
-    this.ref = ref;
-    this.version = version;
-    this.commit = commit;
-    this.sourceDateEpoch = sourceDateEpoch;
-    this.platforms = platforms;
-    this.base = base;
-    this.baseImage = baseImage;
-  }
-
-  static of(settings: ModuleSettings, source: Directory, platforms: string[], base: string, baseImage: string): Image {
-    return new Image(source, settings.config, settings.ref, settings.version, settings.commit, settings.sourceDateEpoch, platforms, base, baseImage);
+    this.options = options;
   }
 
   /** The image for one platform as a Container, to run or inspect. Example: dagger call image container with-exec --use-entrypoint --args=--version stdout */
@@ -94,7 +101,7 @@ export class Image {
   /**
    * Scan the image for one platform with Trivy and judge the findings by the gate. Cached for 10
    * minutes so reports and the check of one job read the same scan.
-   * Example: dagger call image scan reports export --path reports/scan
+   * Example: dagger call image scan --image-name ghcr.io/acme/api:1.2.3 reports export --path reports/scan
    */
   @func({ cache: "10m" })
   async scan(
@@ -106,11 +113,16 @@ export class Image {
     ignoreUnfixed?: boolean,
     /** Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed. */
     failOpen?: boolean,
+    /** The image's published name, e.g. ghcr.io/acme/api:1.2.3: names it in every report and enables the GitLab report. */
+    imageName = "",
+    /** GitHub code-scanning category of the SARIF report, to keep several scans of one commit apart. */
+    sarifCategory = "",
   ): Promise<ScanReport> {
     const { runScan, scanFiles } = await import("#dagger/scan.js");
     const ctx = await this.context({ scan: { severities, ignoreUnfixed, failOpen } });
     const tarball = (await this.container(platform)).asTarball();
-    return ScanReport.of(await runScan({ kind: "image-archive", tarball }, ctx.pipeline.scan, scanFiles(this.source, ctx.pipeline.scan)));
+    const state = await runScan({ kind: "image-archive", tarball }, ctx.pipeline.scan, scanFiles(this.source, ctx.pipeline.scan));
+    return ScanReport.of({ ...state, imageName: imageName || state.imageName }, sarifCategory);
   }
 
   /**
@@ -143,12 +155,12 @@ export class Image {
 
   private async imagePlatforms(pipelinePlatforms: string[]): Promise<string[]> {
     const { linuxPlatforms } = await import("#core/image/platforms.js");
-    return this.platforms.length > 0 ? this.platforms : linuxPlatforms(pipelinePlatforms);
+    return this.options.platforms.length > 0 ? this.options.platforms : linuxPlatforms(pipelinePlatforms);
   }
 
   private async context(overrides: Parameters<typeof callInput>[2] = {}, releasedVersions?: string[]) {
     // base holds a BaseKind value; the override is checked again by the pipeline schema.
-    const image = { base: (this.base || undefined) as ImageConfig["base"] | undefined, baseImage: this.baseImage || undefined };
-    return stageContext(callInput(this, this.source, { ...overrides, image: { ...image, ...overrides.image } }, releasedVersions));
+    const image = { base: (this.options.base || undefined) as ImageConfig["base"] | undefined, baseImage: this.options.baseImage || undefined };
+    return stageContext(callInput(this.settings, this.source, { ...overrides, image: { ...image, ...overrides.image } }, releasedVersions));
   }
 }

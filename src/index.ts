@@ -4,18 +4,18 @@
  */
 import { argument, check, dag, func, object, type Directory, type File, type Platform, type Secret, type Service } from "@dagger.io/dagger";
 
-import { callInput, environmentNamed, stageContext, type ModuleSettings } from "./call.js";
+import { callInput, REPOSITORY_IGNORE, stageContext } from "./call.js";
 import { BaseKind, SbomFormat, Severity } from "./enums.js";
-import { Image } from "./image.js";
+import { ClusterAccess, Environment, rolloutObject } from "./environment.js";
+import { Image, ImageOptions } from "./image.js";
 import { PipelineRun } from "./pipeline-run.js";
 import { Rollout } from "./rollout.js";
-import type { RolloutReport } from "#core/kube/report.js";
 import { ScanReport } from "./scan-report.js";
+import { Settings } from "./settings.js";
 import { TestReport } from "./test-report.js";
 
 // Functions take the repository as an argument rather than the constructor: a changed source then
-// re-runs only the function called, not the constructor too (each runtime call costs seconds). The
-// introspector reads @argument's options as literals, so they are written out at each use.
+// re-runs only the function called, not the constructor too (each runtime call costs seconds).
 
 /**
  * A Go service's pipeline, described once in a pipeline file (pipelines/gantry.yaml) that every
@@ -23,12 +23,9 @@ import { TestReport } from "./test-report.js";
  * from the checkout's git unless given here.
  */
 @object()
-export class Gantry implements ModuleSettings {
-  config: string;
-  ref: string;
-  version: string;
-  commit: string;
-  sourceDateEpoch: number;
+export class Gantry {
+  /** The constructor's settings, as one object that Image and Environment share. */
+  settings: Settings;
 
   constructor(
     /** Pipeline file, relative to the repository root (see pipelines/gantry.schema.json); a missing default file means all defaults. */
@@ -42,23 +39,26 @@ export class Gantry implements ModuleSettings {
     /** Commit time in Unix seconds, for the build date and every image timestamp. Default: HEAD's commit time. */
     sourceDateEpoch = 0,
   ) {
-    this.config = config;
-    this.ref = ref;
-    this.version = version;
-    this.commit = commit;
-    this.sourceDateEpoch = sourceDateEpoch;
+    this.settings = new Settings(config, ref, version, commit, sourceDateEpoch);
   }
 
-  /** Cross-compile static binaries, one per platform, named <name>_<os>_<arch>. Example: dagger call build export --path dist */
+  /**
+   * Cross-compile static binaries, one per platform, named <name>_<os>_<arch>. Example: dagger call build export --path dist
+   * (from empty Go caches, the constructor untouched: dagger call build --module-cache mod-1 --build-cache build-1 export --path dist)
+   */
   @func()
   async build(
     /** The repository (its pipeline file names the Go module inside it). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
     /** Target platforms, e.g. linux/amd64 linux/arm64 darwin/arm64. Default: the pipeline's. */
     platforms?: Platform[],
+    /** Cache volume for downloaded modules (GOMODCACHE), e.g. a new name for a build from empty caches. Default: the pipeline's go.moduleCache. */
+    moduleCache?: string,
+    /** Cache volume for compiled packages (GOCACHE). Default: the pipeline's go.buildCache. */
+    buildCache?: string,
   ): Promise<Directory> {
     const { buildBinaries } = await import("#dagger/go-build.js");
-    const ctx = await stageContext(callInput(this, source, { go: { platforms } }));
+    const ctx = await stageContext(callInput(this.settings, source, { go: { platforms, moduleCache, buildCache } }));
     return (await buildBinaries(ctx, ctx.pipeline.go.platforms)).dist;
   }
 
@@ -70,7 +70,7 @@ export class Gantry implements ModuleSettings {
   @func({ cache: "session" })
   async test(
     /** The repository (its pipeline file names the Go module inside it). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
     /** Run only tests matching this regular expression (-run). */
     run?: string,
     /** Skip tests matching this regular expression (-skip). */
@@ -83,10 +83,14 @@ export class Gantry implements ModuleSettings {
     count?: number,
     /** Stop after the first failing test (-failfast). */
     failfast?: boolean,
+    /** Cache volume for downloaded modules (GOMODCACHE). Default: the pipeline's go.moduleCache. */
+    moduleCache?: string,
+    /** Cache volume for compiled packages and test results (GOCACHE). Default: the pipeline's go.buildCache. */
+    buildCache?: string,
   ): Promise<TestReport> {
     const { runTests } = await import("#dagger/go-test.js");
-    const tested = await runTests(await stageContext(callInput(this, source, { test: { run, skip, race, cover, count, failfast } })));
-    return TestReport.of(tested.events, tested.exitCode, tested.coverprofile, tested.source);
+    const tested = await runTests(await stageContext(callInput(this.settings, source, { go: { moduleCache, buildCache }, test: { run, skip, race, cover, count, failfast } })));
+    return TestReport.of(tested);
   }
 
   /** Gate: the tests pass. Run by `dagger check`. */
@@ -94,7 +98,7 @@ export class Gantry implements ModuleSettings {
   @check()
   async testsPass(
     /** The repository (its pipeline file names the Go module inside it). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
   ): Promise<void> {
     await (await this.test(source)).check();
   }
@@ -106,7 +110,7 @@ export class Gantry implements ModuleSettings {
   @func({ cache: "session" })
   image(
     /** The repository (its pipeline file names the Go module inside it). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
     /** Platforms of the image. Default: the pipeline's Linux platforms. */
     platforms: Platform[] = [],
     /** Runtime base. Default: the pipeline's (distroless). */
@@ -114,18 +118,18 @@ export class Gantry implements ModuleSettings {
     /** The custom base's reference, or a mirror of the distroless or alpine image. */
     baseImage = "",
   ): Image {
-    return Image.of(this, source, platforms, base ?? "", baseImage);
+    return new Image(this.settings, source, new ImageOptions(platforms, base ?? "", baseImage));
   }
 
   /**
    * Scan the image Gantry builds with Trivy and judge it by the pipeline's gate. Cached for 10
    * minutes, so the reports and the check of one job read one scan.
-   * Example: dagger call scan reports export --path reports/scan
+   * Example: dagger call scan --image-name ghcr.io/acme/api:1.2.3 reports export --path reports/scan
    */
   @func({ cache: "10m" })
   async scan(
     /** The repository (its pipeline file names the Go module inside it). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
     /** Platform of the image to scan. Default: the engine's platform. */
     platform?: Platform,
     /** Severities that fail the gate. Default: the pipeline's (HIGH, CRITICAL). */
@@ -134,8 +138,12 @@ export class Gantry implements ModuleSettings {
     ignoreUnfixed?: boolean,
     /** Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed. */
     failOpen?: boolean,
+    /** The image's published name, e.g. ghcr.io/acme/api:1.2.3: names it in every report and enables the GitLab report. */
+    imageName = "",
+    /** GitHub code-scanning category of the SARIF report, to keep several scans of one commit apart. */
+    sarifCategory = "",
   ): Promise<ScanReport> {
-    return this.image(source).scan(platform, severities, ignoreUnfixed, failOpen);
+    return this.image(source).scan(platform, severities, ignoreUnfixed, failOpen, imageName, sarifCategory);
   }
 
   /** Gate: the image's scan passes. Run by `dagger check`. */
@@ -143,7 +151,7 @@ export class Gantry implements ModuleSettings {
   @check()
   async scanPasses(
     /** The repository (its pipeline file names the Go module inside it). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
   ): Promise<void> {
     await (await this.scan(source)).check();
   }
@@ -154,14 +162,14 @@ export class Gantry implements ModuleSettings {
     /** The image to scan, e.g. ghcr.io/acme/api:1.2.3. */
     ref: string,
     /** The repository whose pipeline file holds the gate. */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
     /** Severities that fail the gate. Default: the pipeline's (HIGH, CRITICAL). */
     severities?: Severity[],
     /** Let findings without a released fix pass the gate. */
     ignoreUnfixed?: boolean,
   ): Promise<ScanReport> {
     const { scanSubject } = await import("#dagger/scan.js");
-    return ScanReport.of(await scanSubject({ kind: "image", ref }, source, this.config, { severities, ignoreUnfixed }));
+    return ScanReport.of(await scanSubject({ kind: "image", ref }, source, this.settings.config, { severities, ignoreUnfixed }));
   }
 
   /** Scan a directory (go.mod, lock files, binaries) with Trivy, judged by the pipeline's gate. Example: dagger call scan-directory --directory . summary */
@@ -170,14 +178,14 @@ export class Gantry implements ModuleSettings {
     /** The directory to scan. */
     directory: Directory,
     /** The repository whose pipeline file holds the gate. */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
     /** Severities that fail the gate. Default: the pipeline's (HIGH, CRITICAL). */
     severities?: Severity[],
     /** Let findings without a released fix pass the gate. */
     ignoreUnfixed?: boolean,
   ): Promise<ScanReport> {
     const { scanSubject } = await import("#dagger/scan.js");
-    return ScanReport.of(await scanSubject({ kind: "fs", directory }, source, this.config, { severities, ignoreUnfixed }));
+    return ScanReport.of(await scanSubject({ kind: "fs", directory }, source, this.settings.config, { severities, ignoreUnfixed }));
   }
 
   /**
@@ -187,7 +195,7 @@ export class Gantry implements ModuleSettings {
   @func({ cache: "never" })
   async publish(
     /** The repository (its pipeline file names the Go module inside it). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
     /** Repository to push to, without tag: ghcr.io/acme/api. Default: the pipeline's publish.repository. */
     repository?: string,
     /** Extra tags or templates ({{version}}, {{major}}, {{minor}}, {{sha}}, {{short_sha}}, {{branch}}, {{date}}). */
@@ -208,7 +216,7 @@ export class Gantry implements ModuleSettings {
   @func()
   async sbom(
     /** The repository (its pipeline file names the Go module inside it). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
     /** SBOM format. Default: the pipeline's (spdx-json). */
     format?: SbomFormat,
     /** Platform of the image to describe. Default: the engine's platform. */
@@ -218,154 +226,53 @@ export class Gantry implements ModuleSettings {
   }
 
   /**
-   * The environment's Kubernetes objects as a finished rollout leaves them: Deployment (probes, limits,
-   * a Pod Security "restricted" securityContext), Service, ConfigMap under a content-hashed name, and
-   * the Ingress, HPA and PDB the environment asks for; the image pinned by digest.
-   * Example: dagger call manifests --environment staging --image ghcr.io/acme/api@sha256:... export --path k8s
+   * One environment of the pipeline file and how to reach its cluster, configured once; continue with
+   * deploy, promote, abort, status, manifests or analyze. Cached per session: it holds the kubeconfig
+   * secret and the cluster service, which belong to the session that was given them.
+   * Example: dagger call environment --name staging --kubeconfig file:$HOME/.kube/config deploy markdown
    */
-  @func()
-  async manifests(
+  @func({ cache: "session" })
+  environment(
     /** The repository (its pipeline file describes the environment). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
-    /** The environment, as named under environments: in the pipeline file. */
-    environment: string,
-    /** The image to deploy, pinned by digest (repo@sha256:...). */
-    image: string,
-  ): Promise<Directory> {
-    const { environmentManifests } = await import("#dagger/deploy.js");
-    const { reportDirectory } = await import("#dagger/report-directory.js");
-    const ctx = await stageContext(callInput(this, source));
-    return reportDirectory({ [`${environment}.yaml`]: await environmentManifests(ctx, environment, image) });
-  }
-
-  /**
-   * Roll the service out to an environment with its strategy (rolling, canary steps with analysis, or
-   * blue-green), walked from here with nothing installed in the cluster, and roll back by itself when a
-   * check fails. Without --image, it runs the pipeline's chain to that environment first, with the gates
-   * the file declares: test and scan pass before anything is pushed or rolled out. When nothing names a
-   * cluster or a registry (or with --embedded), it starts its own: k3s, a registry and Prometheus as
-   * Dagger services, then rolls the service out as the stable version and again as a canary under
-   * traffic, measured and promoted or rolled back. Never cached.
-   * Example: dagger call deploy --environment staging markdown
-   */
-  @func({ cache: "never" })
-  async deploy(
-    /** The repository (its pipeline file describes the environment). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
     /** The environment, as named under environments: in the pipeline file. Default: its only one. */
-    environment = "",
-    /** The image to roll out, pinned by digest (repo@sha256:...). Default: test, scan and publish this source, then roll that out. */
-    image = "",
-    /** Repository to publish to when no --image is given. Default: the pipeline's publish.repository. */
-    repository?: string,
-    /** Stages (or environments) whose manual approval is given for this run. */
-    approve: string[] = [],
+    name = "",
     /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
     kubeconfig?: Secret,
     /** The API server as a service, when the kubeconfig points at this machine's loopback (kind, k3d): tcp://localhost:6443. */
     cluster?: Service,
-    /** kubectl image; any image with kubectl on PATH. */
+    /** kubectl image; any image with kubectl on PATH. Default: registry.k8s.io/kubectl at the version Gantry's tests run. */
     kubectlImage = "",
-    /** Deploy to a k3s cluster, a registry and Prometheus started as Dagger services, never to a cluster a kubeconfig names. Default: when nothing names a cluster or a registry. */
-    embedded = false,
-    /** Embedded demo: the canary answers half of its requests with HTTP 500 (hello-api's ERROR_RATE), so the analysis rolls it back. */
-    badCanary = false,
-    /** Embedded demo: the Kubernetes (k3s) image, e.g. a copy in a registry an air-gapped network reaches. Default: rancher/k3s:v1.36.4-k3s1. */
-    kubernetesImage = "",
-    /** Embedded demo: the registry image. Default: registry:3.0.0. */
-    registryImage = "",
-    /** Embedded demo: the Prometheus image (busybox-based: it also sends the traffic). Default: prom/prometheus:v3.16.0. */
-    prometheusImage = "",
-  ): Promise<Rollout> {
-    const { deployTo } = await import("#dagger/deploy-chain.js");
-    const ctx = await stageContext(callInput(this, source, { publish: { repository } }));
-    const images = { k3s: kubernetesImage, registry: registryImage, prometheus: prometheusImage };
-    const args = { image, approve, cluster: { kubeconfig, cluster, kubectlImage }, embedded, badCanary, images };
-    return rolloutObject(await deployTo(ctx, source, await environmentNamed(ctx, environment), args));
-  }
-
-  /** Past the current pause or analysis step of the environment's rollout (or, with --full, all the way). Example: dagger call promote --environment production check */
-  @func({ cache: "never" })
-  async promote(
-    /** The repository (its pipeline file describes the environment). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
-    /** The environment, as named under environments: in the pipeline file. Default: its only one. */
-    environment = "",
-    /** Skip every remaining step and promote now. */
-    full = false,
-    /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
-    kubeconfig?: Secret,
-    /** The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443. */
-    cluster?: Service,
-  ): Promise<Rollout> {
-    const { gate } = await import("#dagger/deploy.js");
-    const ctx = await stageContext(callInput(this, source));
-    return rolloutObject(await gate(ctx, await environmentNamed(ctx, environment), { kubeconfig, cluster }, { kind: "promote", full }));
-  }
-
-  /** Abort the environment's rollout: all traffic back to the stable version, the new one removed. Example: dagger call abort --environment production --reason "p99 too high" */
-  @func({ cache: "never" })
-  async abort(
-    /** The repository (its pipeline file describes the environment). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
-    /** The environment, as named under environments: in the pipeline file. Default: its only one. */
-    environment = "",
-    /** Why, recorded on the rollout. */
-    reason = "",
-    /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
-    kubeconfig?: Secret,
-    /** The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443. */
-    cluster?: Service,
-  ): Promise<Rollout> {
-    const { gate } = await import("#dagger/deploy.js");
-    const ctx = await stageContext(callInput(this, source));
-    return rolloutObject(await gate(ctx, await environmentNamed(ctx, environment), { kubeconfig, cluster }, { kind: "abort", reason }));
-  }
-
-  /** Where the environment's rollout stands, in one line; changes nothing. Example: dagger call status --environment production */
-  @func({ cache: "never" })
-  async status(
-    /** The repository (its pipeline file describes the environment). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
-    /** The environment, as named under environments: in the pipeline file. Default: its only one. */
-    environment = "",
-    /** The cluster's kubeconfig. Default: the reference the environment's deploy stage names. */
-    kubeconfig?: Secret,
-    /** The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443. */
-    cluster?: Service,
-  ): Promise<string> {
-    const { rolloutStatus } = await import("#dagger/deploy.js");
-    const ctx = await stageContext(callInput(this, source));
-    return (await rolloutStatus(ctx, await environmentNamed(ctx, environment), { kubeconfig, cluster })).summary;
+  ): Environment {
+    return new Environment(this.settings, source, name, new ClusterAccess(kubeconfig, cluster, kubectlImage));
   }
 
   /**
-   * Replay the environment's analysis against Prometheus over a past window, before it can roll back
-   * production: each measurement's checks and values, and the decision the rollout would have taken
-   * ("would roll back", "would promote"). Changes nothing. Example: dagger call analyze --environment production --from 2026-12-07T10:00:00Z --to 2026-12-07T10:10:00Z
+   * The whole pipeline on a cluster of its own, with nothing to set up: a k3s server, an OCI registry
+   * and Prometheus start as Dagger services; the pipeline's chain up to publish pushes there, then the
+   * pipeline file's first environment is rolled out as the stable version and again as a canary under
+   * traffic, measured and promoted or rolled back. Never touches a cluster a kubeconfig names. Never cached.
+   * Example: dagger call demo markdown
    */
   @func({ cache: "never" })
-  async analyze(
-    /** The repository (its pipeline file describes the environment and its analysis). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
-    /** The environment, as named under environments: in the pipeline file. Default: its only one. */
-    environment = "",
-    /** Start of the window, as when the analysis step would have started: RFC 3339 or Unix seconds. */
-    from = "",
-    /** End of the window: RFC 3339 or Unix seconds. */
-    to = "",
-    /** One moment instead of a window: a single measurement, RFC 3339 or Unix seconds. */
-    at = "",
-    /** The track whose series are measured. */
-    track = "canary",
-    /** The cluster's kubeconfig, for a Prometheus reached through the API server. Default: the reference the environment's deploy stage names. */
-    kubeconfig?: Secret,
-    /** The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443. */
-    cluster?: Service,
-  ): Promise<string> {
-    const { analyzeEnvironment } = await import("#dagger/deploy.js");
-    const ctx = await stageContext(callInput(this, source));
-    return analyzeEnvironment(ctx, await environmentNamed(ctx, environment), { from, to, at }, track, { kubeconfig, cluster });
+  async demo(
+    /** The repository (its pipeline file describes the service and its environment). */
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
+    /** The canary answers half of its requests with HTTP 500 (hello-api's ERROR_RATE), so the analysis rolls it back. */
+    badCanary = false,
+    /** The Kubernetes (k3s) image, e.g. a copy in a registry an air-gapped network reaches. Default: rancher/k3s:v1.36.4-k3s1. */
+    kubernetesImage = "",
+    /** The registry image. Default: registry:3.0.0. */
+    registryImage = "",
+    /** The Prometheus image (busybox-based: it also sends the traffic). Default: prom/prometheus:v3.16.0. */
+    prometheusImage = "",
+  ): Promise<Rollout> {
+    const { embeddedDeploy } = await import("#dagger/embedded.js");
+    const { pieceImages } = await import("#core/embedded/pieces.js");
+    const { demoEnvironmentName } = await import("#core/embedded/demo-environment.js");
+    const ctx = await stageContext(callInput(this.settings, source));
+    const images = pieceImages({ k3s: kubernetesImage, registry: registryImage, prometheus: prometheusImage });
+    return rolloutObject(await embeddedDeploy(ctx, source, demoEnvironmentName(ctx.pipeline), { images, badCanary, image: "", approve: [] }));
   }
 
   /**
@@ -377,7 +284,7 @@ export class Gantry implements ModuleSettings {
   @func({ cache: "never" })
   async run(
     /** The repository (its pipeline file names the Go module inside it). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
     /** Run only this stage and what it waits for. */
     stage = "",
     /** Run the chain up to this environment's deploy stage. */
@@ -393,7 +300,7 @@ export class Gantry implements ModuleSettings {
     const { runSummaryMarkdown } = await import("#core/pipeline/run-summary.js");
     const { stageLines } = await import("#core/pipeline/runner.js");
     if (stage && environment) throw new Error("--stage and --environment: give one of them");
-    const ctx = await stageContext(callInput(this, source));
+    const ctx = await stageContext(callInput(this.settings, source));
     const report = await runPipeline(ctx, { source, selection: stage ? { stage } : environment ? { environment } : {}, approve, cluster: { kubeconfig, cluster } });
     return new PipelineRun(report.status, stageLines(report), runSummaryMarkdown(report));
   }
@@ -405,7 +312,7 @@ export class Gantry implements ModuleSettings {
   @func()
   async ciFiles(
     /** The repository (its pipeline file names the Go module inside it). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
     /** The Gantry module the files call, e.g. github.com/acme/gantry@v0.2.0. Default: the repository itself is the module. */
     module = "",
     /** The Dagger engine version the CI installs. Default: the engineVersion this module declares. */
@@ -414,7 +321,7 @@ export class Gantry implements ModuleSettings {
     const { readPipeline } = await import("#dagger/context.js");
     const { ciFiles } = await import("#core/pipeline/ci/files.js");
     const declared = engineVersion || (JSON.parse(await dag.currentModule().source().file("dagger.json").contents()) as { engineVersion: string }).engineVersion;
-    const files = ciFiles(await readPipeline(source, this.config), { config: this.config, engineVersion: declared, module: module || undefined });
+    const files = ciFiles(await readPipeline(source, this.settings.config), { config: this.settings.config, engineVersion: declared, module: module || undefined });
     const { reportDirectory } = await import("#dagger/report-directory.js");
     return reportDirectory(files);
   }
@@ -423,21 +330,14 @@ export class Gantry implements ModuleSettings {
   @func()
   async dockerfile(
     /** The repository (its pipeline file names the Go module inside it). */
-    @argument({ defaultPath: "/", ignore: ["**/node_modules", ".dagger", "dist", "tmp", ".tools"] }) source: Directory,
+    @argument({ defaultPath: "/", ignore: REPOSITORY_IGNORE }) source: Directory,
   ): Promise<File> {
     const { planBinaries } = await import("#dagger/go-build.js");
     const { renderServiceDockerfile } = await import("#core/image/service-dockerfile.js");
     const { linuxPlatforms } = await import("#core/image/platforms.js");
-    const ctx = await stageContext(callInput(this, source));
+    const ctx = await stageContext(callInput(this.settings, source));
     const platforms = linuxPlatforms(ctx.pipeline.go.platforms);
     const plan = await planBinaries(ctx, platforms);
     return dag.file("Dockerfile", renderServiceDockerfile({ ...ctx.pipeline.image, name: plan.name }, ctx.release, plan, ctx.pipeline.go.buildTags, ctx.toolchain.image, platforms));
   }
-}
-
-/** The module's view of a rollout report: plain values, so it stays valid wherever a call continues. */
-async function rolloutObject(report: RolloutReport): Promise<Rollout> {
-  const { rolloutMarkdown } = await import("#core/kube/report.js");
-  const steps = report.actions.map((a) => `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}: ${a.reason}`);
-  return new Rollout(report.verdict, report.reason, report.image, report.revision, steps, report.workloads ?? [], rolloutMarkdown(report));
 }

@@ -9,19 +9,15 @@ export class PipelineRun {
   /** One line per stage: name, status and why. */
   @func()
   stages: string[];
-  summaryMarkdown: string;
-
-  // Only API types may appear in an @object constructor (they become part of the module's API).
-  constructor(status: string, stages: string[], summaryMarkdown: string) {
-    this.status = status;
-    this.stages = stages;
-    this.summaryMarkdown = summaryMarkdown;
-  }
-
   /** The run's Markdown summary: stages with timings, tests, scan, pushed digests, rollout steps. Example: dagger call run summary >> "$GITHUB_STEP_SUMMARY" */
   @func()
-  summary(): string {
-    return this.summaryMarkdown;
+  summary: string;
+
+  // Only API types may appear in an @object constructor (they become part of the module's API).
+  constructor(status: string, stages: string[], summary: string) {
+    this.status = status;
+    this.stages = stages;
+    this.summary = summary;
   }
 
   /** Fails unless every selected stage passed, naming the stages that did not. */

@@ -21,23 +21,19 @@ export class Rollout {
   /** The service's Deployments when it ended: deployment/<name> image=<ref> revision=<rev> ready=<ready>/<desired>. */
   @func()
   workloads: string[];
-  markdownText: string;
+  /** Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call environment --name staging deploy markdown */
+  @func()
+  markdown: string;
 
   // Only API types may appear in an @object constructor (they become part of the module's API).
-  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdownText: string) {
+  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdown: string) {
     this.verdict = verdict;
     this.reason = reason;
     this.image = image;
     this.revision = revision;
     this.steps = steps;
     this.workloads = workloads;
-    this.markdownText = markdownText;
-  }
-
-  /** Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call deploy --environment staging markdown */
-  @func()
-  markdown(): string {
-    return this.markdownText;
+    this.markdown = markdown;
   }
 
   /** Fails unless the rollout promoted (or had nothing to change). */

@@ -9,7 +9,9 @@ import { Severity } from "./enums.js";
 /**
  * A Trivy scan judged by Gantry's gate: counts, findings, and reports for people, GitHub and GitLab.
  * It holds the report as text, not as engine files, so a scan cached for a few minutes can be
- * continued from in a later `dagger call` (export the reports, then check) without running Trivy again.
+ * continued from in a later `dagger call` without running Trivy again. The verdict and the reports
+ * are computed when the scan ends and kept as fields, so reading them is served from the object's
+ * state and never starts the module's runtime again (the reports directory is made from text alone).
  */
 @object()
 export class ScanReport {
@@ -29,9 +31,30 @@ export class ScanReport {
   finishedAt: string;
   /** Image name for the GitLab report and SARIF locations. */
   imageName: string;
+  /** Whether the gate passes. */
+  @func()
+  passed: boolean;
+  /** The findings that fail the gate, one line each, most severe first. */
+  @func()
+  failing: string[];
+  /** A plain-text table of counts per severity and the gate's verdict. */
+  @func()
+  summary: string;
+  /** Markdown for a GitHub job summary or a GitLab merge request note. */
+  @func()
+  markdown: string;
+  /**
+   * Every report of this one scan in a directory: trivy.json, trivy.sarif, gl-container-scanning-report.json
+   * (with an image name), trivy-junit.xml, summary.md, summary.txt and gate.txt (first line passed or
+   * failed, then why: a CI step judges it without calling the module again). Nothing runs Trivy again.
+   * Example: dagger call scan --image-name ghcr.io/acme/api:1.2.3 reports export --path reports/scan
+   */
+  @func()
+  reports!: Directory;
 
   // Every @object constructor parameter's type becomes part of the module's API, so the
-  // constructor takes nothing and the internal state comes in through a static factory.
+  // constructor takes nothing and the internal state comes in through the static factory (which
+  // also sets the reports directory the constructor leaves unset).
   constructor() {
     this.trivyJson = "";
     this.notScanned = "";
@@ -43,16 +66,28 @@ export class ScanReport {
     this.scannedAt = "";
     this.finishedAt = "";
     this.imageName = "";
+    this.passed = false;
+    this.failing = [];
+    this.summary = "";
+    this.markdown = "";
   }
 
-  static of(state: ScanState): ScanReport {
-    return Object.assign(new ScanReport(), { ...state, trivyJson: state.trivyJson ?? "", notScanned: state.notScanned ?? "" });
-  }
-
-  /** Whether the gate passes. */
-  @func()
-  async passed(): Promise<boolean> {
-    return (await this.judged()).verdict.passed;
+  /** The report of a scan, judged and rendered once; `sarifCategory` names the SARIF run of the reports directory. */
+  static async of(state: ScanState, sarifCategory = ""): Promise<ScanReport> {
+    const scan = Object.assign(new ScanReport(), { ...state, trivyJson: state.trivyJson ?? "", notScanned: state.notScanned ?? "" });
+    const { renderScanOutputs } = await import("#core/scan/outputs.js");
+    const { failingLines } = await import("#core/scan/policy.js");
+    const { scanReportFiles } = await import("#core/scan/report-files.js");
+    const { reportDirectory } = await import("#dagger/report-directory.js");
+    const input = await scan.outputsInput({ imageName: scan.imageName || undefined, sarifCategory: sarifCategory || undefined });
+    const outputs = renderScanOutputs(input);
+    return Object.assign(scan, {
+      passed: input.verdict.passed,
+      failing: failingLines(input.verdict),
+      summary: outputs.summary,
+      markdown: outputs.markdown,
+      reports: reportDirectory(scanReportFiles(outputs, input.verdict)),
+    });
   }
 
   /** Number of findings of one severity. Example: dagger call scan count --severity CRITICAL */
@@ -62,25 +97,6 @@ export class ScanReport {
     severity: Severity,
   ): Promise<number> {
     return (await this.judged()).verdict.counts[severity];
-  }
-
-  /** The findings that fail the gate, one line each, most severe first. */
-  @func()
-  async failing(): Promise<string[]> {
-    const { failingLines } = await import("#core/scan/policy.js");
-    return failingLines((await this.judged()).verdict);
-  }
-
-  /** A plain-text table of counts per severity and the gate's verdict. */
-  @func()
-  async summary(): Promise<string> {
-    return await this.output("summary");
-  }
-
-  /** Markdown for a GitHub job summary or a GitLab merge request note. */
-  @func()
-  async markdown(): Promise<string> {
-    return await this.output("markdown");
   }
 
   /** Trivy's own JSON report, unchanged. */
@@ -122,38 +138,12 @@ export class ScanReport {
     return dag.file(SCAN_REPORT_FILES.junit, await this.output("junit"));
   }
 
-  /**
-   * Every report of this one scan in a directory: trivy.json, trivy.sarif, gl-container-scanning-report.json
-   * (with an image name), trivy-junit.xml, summary.md and summary.txt. Nothing runs Trivy again.
-   * Example: dagger call scan reports --image-name ghcr.io/acme/api:1.2.3 export --path reports/scan
-   */
-  @func()
-  async reports(
-    /** The scanned image's name for the GitLab report and SARIF locations. */
-    imageName = "",
-    /** Code scanning category for the SARIF run. */
-    category = "",
-  ): Promise<Directory> {
-    const { renderScanOutputs } = await import("#core/scan/outputs.js");
-    const outputs = renderScanOutputs(await this.outputsInput({ imageName: imageName || this.imageName || undefined, sarifCategory: category || undefined }));
-    const { reportDirectory } = await import("#dagger/report-directory.js");
-    const { SCAN_REPORT_FILES: named } = await import("#core/scan/report-files.js");
-    return reportDirectory({
-      [named.summary]: outputs.summary,
-      [named.markdown]: outputs.markdown,
-      [named.junit]: outputs.junit,
-      ...(outputs.json ? { [named.json]: outputs.json } : {}),
-      ...(outputs.sarif ? { [named.sarif]: outputs.sarif.json } : {}),
-      ...(outputs.gitlab ? { [named.gitlab]: outputs.gitlab } : {}),
-    });
-  }
-
-  /** Fails, listing the findings that fail the gate, unless it passes; export the reports first. */
+  /** Fails, listing the findings that fail the gate, unless it passes. One call for a gate: dagger call scan-passes */
   @func()
   async check(): Promise<void> {
-    const { failingLines } = await import("#core/scan/policy.js");
+    const { gateFailureText } = await import("#core/scan/policy.js");
     const { verdict } = await this.judged();
-    if (!verdict.passed) throw new Error([verdict.summary, ...failingLines(verdict).slice(0, 50)].join("\n"));
+    if (!verdict.passed) throw new Error(gateFailureText(verdict));
   }
 
   private async requireScanned(what: string): Promise<string> {

@@ -1,7 +1,8 @@
-// Objects the embedded demo adds around a rollout: the namespace (a real cluster's is created by its
-// owner; the embedded one starts empty) and a NodePort Service through which the demo's traffic
+// Objects the embedded demo adds around a rollout: the namespace (the embedded cluster starts empty;
+// labelled as `createNamespace: true` would create it on a real cluster) and a NodePort Service through which the demo's traffic
 // reaches both tracks from outside the cluster.
 import { commonLabels, NAME_LABEL } from "../kube/manifests/names.js";
+import { renderNamespace } from "../kube/manifests/namespace.js";
 import type { KubeObject, Workload } from "../kube/manifests/objects.js";
 import { SERVICE_PORT } from "../kube/manifests/service.js";
 import { PIECES } from "./pieces.js";
@@ -12,7 +13,7 @@ export const DEMO_NODE_PORT = 30080;
 
 export function demoObjects(w: Workload): KubeObject[] {
   return [
-    { apiVersion: "v1", kind: "Namespace", metadata: { name: w.env.namespace, labels: { "app.kubernetes.io/managed-by": "gantry" } } },
+    renderNamespace(w.env.namespace),
     {
       apiVersion: "v1",
       kind: "Service",

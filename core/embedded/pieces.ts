@@ -1,4 +1,4 @@
-// What `deploy --embedded` starts as Dagger services, each pinned and each overridable by the flag
+// What `demo` starts as Dagger services, each pinned and each overridable by the flag
 // named here, and how a piece that cannot be pulled is reported.
 import { ArgumentError, flagName } from "../errors.js";
 import { parseImageReference } from "../image/reference.js";
@@ -8,7 +8,7 @@ export type PieceName = "k3s" | "registry" | "prometheus";
 export interface Piece {
   /** The pinned default image. */
   image: string;
-  /** The deploy argument that overrides it (`--kubernetes-image` on the CLI; a name with a digit, k3sImage, would reach the CLI as --k-3-s-image). */
+  /** The demo argument that overrides it (`--kubernetes-image` on the CLI; a name with a digit, k3sImage, would reach the CLI as --k-3-s-image). */
   argument: "kubernetesImage" | "registryImage" | "prometheusImage";
   /** The host name the other containers reach it by. */
   host: string;

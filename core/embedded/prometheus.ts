@@ -1,4 +1,4 @@
-// Prometheus for `deploy --embedded`: a Prometheus container next to a k3s server, which cannot
+// Prometheus for `demo`: a Prometheus container next to a k3s server, which cannot
 // reach pod IPs inside k3s. It discovers the service's pods through the API server
 // (kubernetes_sd, role pod) and scrapes each one through the API server's pod proxy
 // (https://<api server>/api/v1/namespaces/<ns>/pods/<pod>:<port>/proxy/metrics), authenticating

@@ -1,3 +1,5 @@
+import { GATE_FILE } from "../report/gate-file.js";
+
 /** The file name of each report of one go test run, in its reports directory. */
 export const TEST_REPORT_FILES = {
   junit: "junit.xml",
@@ -5,4 +7,5 @@ export const TEST_REPORT_FILES = {
   coverprofile: "coverage.out",
   cobertura: "coverage.xml",
   markdown: "summary.md",
+  gate: GATE_FILE,
 } as const;

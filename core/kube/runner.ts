@@ -2,6 +2,8 @@ import { GantryError } from "../errors.js";
 import { measureMetrics } from "./analysis/measure.js";
 import { measurementOutcome, smokeCheck, type Check } from "./analysis/verdict.js";
 import { annotateArgv, applyArgv, deleteArgv, getArgv, rolloutStatusArgv, rolloutUndoArgv, scaleArgv, serviceProxyArgv } from "./kubectl.js";
+import { missingNamespaceError, namespaceMissing, renderNamespace } from "./manifests/namespace.js";
+import type { KubeObject } from "./manifests/objects.js";
 import { toYaml } from "./manifests/yaml.js";
 import { SERVICE_PORT } from "./manifests/service.js";
 import type { Ports, Ran } from "./ports.js";
@@ -204,7 +206,7 @@ class Run {
     this.report.actions.push({ at: obs.now, kind: action.kind, reason: action.reason, ...(weight === undefined ? {} : { weight }) });
     switch (action.kind) {
       case "apply":
-        await this.kubectl(applyArgv(this.ns), toYaml(action.objects));
+        await this.apply(action.objects);
         if (action.then) await this.saveState(action.then);
         return undefined;
       case "scale":
@@ -238,6 +240,18 @@ class Run {
         return undefined;
       }
     }
+  }
+
+  /** Applies objects; a missing namespace is created when the environment says so, else named as the failure. */
+  async apply(objects: KubeObject[]): Promise<void> {
+    const yaml = toYaml(objects);
+    const ran = await this.kubectl(applyArgv(this.ns), yaml, true);
+    if (ran.status === 0) return;
+    if (!namespaceMissing(ran.stderr, this.ns)) throw new KubectlError(applyArgv(this.ns), ran);
+    const env = this.plan.workload.env;
+    if (!env.createNamespace) throw missingNamespaceError(env.name, this.ns);
+    await this.kubectl(applyArgv(this.ns), toYaml([renderNamespace(this.ns)]));
+    await this.kubectl(applyArgv(this.ns), yaml);
   }
 
   /** One measurement: the error rate and p99 queries of the track, then the smoke checks. */

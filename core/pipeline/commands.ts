@@ -5,6 +5,7 @@
 // joined into one word.
 import { TEST_REPORT_FILES } from "../go/report-files.js";
 import { shellWord } from "../quote.js";
+import { GATE_CHECK_SCRIPT } from "../report/gate-file.js";
 import { SCAN_REPORT_FILES } from "../scan/report-files.js";
 import type { Stage } from "./graph.js";
 
@@ -45,6 +46,8 @@ export const REPORT_FILES = {
   gitlabScan: `${REPORT_PATHS.scan}/${SCAN_REPORT_FILES.gitlab}`,
   scanJunit: `${REPORT_PATHS.scan}/${SCAN_REPORT_FILES.junit}`,
   scanSummary: `${REPORT_PATHS.scan}/${SCAN_REPORT_FILES.markdown}`,
+  testGate: `${REPORT_PATHS.test}/${TEST_REPORT_FILES.gate}`,
+  scanGate: `${REPORT_PATHS.scan}/${SCAN_REPORT_FILES.gate}`,
 } as const;
 
 /** One command: its words, and optionally a command its output is piped into. */
@@ -93,7 +96,8 @@ export interface StageCommandOptions {
 /**
  * The commands of one stage. `reports` write files and do not fail on a bad verdict; `check`
  * fails the job when the stage failed (failed tests, a failed scan gate), so CI systems can
- * publish the reports first and still stop.
+ * publish the reports first and still stop. For test and scan, `check` reads the verdict the
+ * exported reports hold (gate.txt) instead of calling the module again: one runtime call a job.
  */
 export interface StageCommands {
   reports: ShellCommand[];
@@ -105,7 +109,7 @@ export function stageCommands(stage: Stage, target: CallTarget, options: StageCo
   const flag = (name: string, value: Word | undefined): Word[] => (value === undefined ? [] : [name, value]);
   switch (stage.kind) {
     case "test":
-      return { reports: [call("test", "--source", ".", "reports", "export", "--path", REPORT_PATHS.test)], check: [call("test", "--source", ".", "check")] };
+      return { reports: [call("test", "--source", ".", "reports", "export", "--path", REPORT_PATHS.test)], check: [gateCheck(REPORT_FILES.testGate)] };
     case "build":
       return { reports: [], check: [call("build", "--source", ".", "export", "--path", REPORT_PATHS.dist)] };
     case "image":
@@ -113,8 +117,8 @@ export function stageCommands(stage: Stage, target: CallTarget, options: StageCo
       return { reports: [], check: [call("image", "--source", ".", "digest")] };
     case "scan":
       return {
-        reports: [call("scan", "--source", ".", "reports", ...flag("--image-name", options.imageName), "export", "--path", REPORT_PATHS.scan)],
-        check: [call("scan", "--source", ".", "check")],
+        reports: [call("scan", "--source", ".", ...flag("--image-name", options.imageName), "reports", "export", "--path", REPORT_PATHS.scan)],
+        check: [gateCheck(REPORT_FILES.scanGate)],
       };
     case "publish":
       return {
@@ -126,7 +130,8 @@ export function stageCommands(stage: Stage, target: CallTarget, options: StageCo
       };
     case "deploy": {
       const environment = options.environment ?? stage.environment!;
-      return { reports: [], check: [call("deploy", "--source", ".", "--environment", environment, ...flag("--image", options.image), ...flag("--kubeconfig", options.kubeconfig ?? stage.kubeconfig))] };
+      const access = ["environment", "--source", ".", "--name", environment, ...flag("--kubeconfig", options.kubeconfig ?? stage.kubeconfig)];
+      return { reports: [], check: [call(...access, "deploy", ...flag("--image", options.image))] };
     }
   }
 }
@@ -134,6 +139,11 @@ export function stageCommands(stage: Stage, target: CallTarget, options: StageCo
 /** Shell lines setting `variable` to the digest reference (repo@sha256:...) of publish's first printed line. */
 export function pushedImageShell(variable: string): string[] {
   return [`GANTRY_PUSHED="$(head -n 1 ${REPORT_PATHS.published})"`, 'GANTRY_TAGGED="${GANTRY_PUSHED%@*}"', `${variable}="\${GANTRY_TAGGED%:*}@\${GANTRY_PUSHED##*@}"`];
+}
+
+/** Fails the job unless the exported gate file says passed, printing why it failed. */
+function gateCheck(gateFile: string): ShellCommand {
+  return { words: ["sh", "-c", GATE_CHECK_SCRIPT, "gate", gateFile] };
 }
 
 function dirname(path: string): string {

@@ -41,8 +41,8 @@ export const goSchema = z
     cgo: z.boolean().optional().describe("Enable cgo. Default: off (static binaries), on only when the race detector needs it."),
     goprivate: z.string().default("").describe("Private module globs fetched directly, not through the proxy (GOPRIVATE)."),
     netrc: secretRef.optional().describe("A .netrc with credentials for private module hosts, as a secret reference (env:NETRC, file:~/.netrc)."),
-    moduleCache: z.string().default(GO_MODULE_CACHE_NAME).describe("Cache volume for downloaded modules (GOMODCACHE)."),
-    buildCache: z.string().default(GO_BUILD_CACHE_NAME).describe("Cache volume for compiled packages (GOCACHE)."),
+    moduleCache: z.string().min(1, "a cache volume needs a name").default(GO_MODULE_CACHE_NAME).describe("Cache volume for downloaded modules (GOMODCACHE)."),
+    buildCache: z.string().min(1, "a cache volume needs a name").default(GO_BUILD_CACHE_NAME).describe("Cache volume for compiled packages (GOCACHE)."),
     noCache: z.boolean().default(false).describe("Mount no Go caches: every run starts from nothing."),
     platforms: z.array(platform).min(1).default(["linux/amd64", "linux/arm64"]).describe("Platforms to build binaries and images for."),
   })

@@ -46,3 +46,8 @@ export function failingLines(verdict: GateVerdict): string[] {
 export function ignoreFilePath(fileName: string, dir: string): string {
   return `${dir}/${/\.ya?ml$/.test(fileName) ? ".trivyignore.yaml" : ".trivyignore"}`;
 }
+
+/** Why a gate failed, as a failed check and the gate file say it: the summary, then up to 50 findings. */
+export function gateFailureText(verdict: GateVerdict): string {
+  return [verdict.summary, ...failingLines(verdict).slice(0, 50)].join("\n");
+}

@@ -1,4 +1,4 @@
-// Wiring of `deploy --embedded` (dagger/embedded.ts) against the Dagger SIMULATION: which services
+// Wiring of `demo` (dagger/embedded.ts) against the Dagger SIMULATION: which services
 // it starts, how they are bound and what fails first. The pieces' command lines run for real in
 // test/host/embedded-*.test.ts; the rollouts on a real control plane in test/host/embedded-demo.
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -13,6 +13,10 @@ vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"));
 
 import { demoTrafficArgv } from "../../core/embedded/demo-objects.js";
 import type { Ran } from "../../core/kube/ports.js";
+import { embeddedDeploy } from "../../dagger/embedded.js";
+import { pieceImages } from "../../core/embedded/pieces.js";
+import { callInput, stageContext } from "../../src/call.js";
+import { rolloutObject } from "../../src/environment.js";
 import { Gantry } from "../../src/index.js";
 import { ExecError, simulation, type SimNode } from "../support/dagger-simulation.js";
 import { ClusterSimulation, FakeClock } from "../support/kube-simulation.js";
@@ -68,13 +72,19 @@ const imageOf = (ctr: SimNode) => ctr.chain().find((n) => n.call.method === "fro
 
 beforeEach(() => simulation.reset());
 
-describe("wiring: deploy --embedded", () => {
+/** The demo of an image already pushed (so the simulation runs no publish chain), as `demo` walks it after publishing. */
+async function demoOf(source: Directory, image: string, options: { badCanary?: boolean; k3s?: string } = {}) {
+  const ctx = await stageContext(callInput(gantry().settings, source));
+  return rolloutObject(await embeddedDeploy(ctx, source, "staging", { images: pieceImages({ k3s: options.k3s ?? "" }), badCanary: options.badCanary ?? false, image, approve: [] }));
+}
+
+describe("wiring: demo", () => {
   it("pulls every piece first, and an unpullable one fails naming its flag before any service starts", async () => {
     simulation.reset((q) => {
       if (q.what === "Container.sync" && imageOf(q.on!) === "mirror.invalid/k3s:v1") throw new Error("failed to resolve source metadata for mirror.invalid/k3s:v1: no such host");
       return undefined;
     });
-    const run = gantry().deploy(repository(), "", "", undefined, [], undefined, undefined, "", false, false, "mirror.invalid/k3s:v1");
+    const run = gantry().demo(repository(), false, "mirror.invalid/k3s:v1");
     await expect(run).rejects.toThrow("--kubernetes-image: could not pull mirror.invalid/k3s:v1 for the embedded Kubernetes (k3s) server (failed to resolve source metadata for mirror.invalid/k3s:v1: no such host)");
     expect(simulation.askedFor("Service.start")).toEqual([]);
   });
@@ -87,7 +97,7 @@ describe("wiring: deploy --embedded", () => {
         if (q.what === where) throw failure;
         return undefined;
       });
-      return gantry().deploy(repository(), "", IMAGE, undefined, [], undefined, undefined, "", true, false, "alpine:3.22");
+      return demoOf(repository(), IMAGE, { k3s: "alpine:3.22" });
     };
     const expected = "--kubernetes-image: the embedded Kubernetes (k3s) server did not start from alpine:3.22:\nsh: 1: exec: k3s: not found\n--kubernetes-image must name a Kubernetes (k3s) server image: rancher/k3s:v1.36.4-k3s1 (the default) or a mirror of it";
     // The engine may fail the service's start, or the read of the kubeconfig it never writes.
@@ -95,9 +105,10 @@ describe("wiring: deploy --embedded", () => {
     await expect(notK3s("Container.stdout")).rejects.toThrow(expected);
   });
 
-  it("refuses, in this order and before any container: an unknown environment, then a named registry without a cluster", async () => {
-    await expect(gantry().deploy(repository(), "stagign", IMAGE)).rejects.toThrow('--environment: "stagign" is not an environment of the pipeline file; did you mean "staging"?');
-    await expect(gantry().deploy(repository(), "staging", "", "ghcr.io/acme/hello-api")).rejects.toThrow(/^--kubeconfig: environment staging has no cluster credentials/);
+  it("refuses environment deploy, in this order and before any container: an unknown environment, then no cluster credentials (pointing at demo)", async () => {
+    await expect(gantry().environment(repository(), "stagign").deploy(IMAGE)).rejects.toThrow('--name: "stagign" is not an environment of the pipeline file; did you mean "staging"?');
+    await expect(gantry().environment(repository(), "staging").deploy("", "ghcr.io/acme/hello-api")).rejects.toThrow(/^--kubeconfig: environment staging has no cluster credentials: .*run `dagger call demo markdown`/);
+    await expect(gantry().environment(repository()).deploy()).rejects.toThrow(/^--kubeconfig: environment staging has no cluster credentials/);
     expect(simulation.containersCreated()).toBe(0);
   });
 
@@ -113,7 +124,7 @@ describe("wiring: deploy --embedded", () => {
       }
       return undefined;
     });
-    await expect(gantry().deploy(repository(), "", IMAGE, undefined, [], undefined, undefined, "", true)).rejects.toThrow(/kubectl get .* exited 1: connection refused/);
+    await expect(demoOf(repository(), IMAGE)).rejects.toThrow(/kubectl get .* exited 1: connection refused/);
 
     const [k3s] = simulation.askedFor("Service.start").map((a) => a.on!);
     const k3sService = k3s!.chain().find((n) => n.call.method === "asService")!;
@@ -137,9 +148,9 @@ describe("wiring: deploy --embedded", () => {
 
   it("walks the whole demo: the stable version, then the canary measured through the embedded Prometheus under traffic, which stops after the verdict", async () => {
     answerDemo(0);
-    const rollout = await gantry().deploy(repository(MEASURED), "", IMAGE, undefined, [], undefined, undefined, "", true);
+    const rollout = await demoOf(repository(MEASURED), IMAGE);
     expect(rollout.verdict, rollout.reason).toBe("promoted");
-    expect(await rollout.markdown()).toContain("### Before: Rollout of hello-api to staging");
+    expect(rollout.markdown).toContain("### Before: Rollout of hello-api to staging");
 
     const queries = simulation.askedFor("Container.exitCode").map((a) => a.on!).filter((c) => c.lastExec()!.argv[0] === "wget");
     expect(queries.length).toBeGreaterThan(0);
@@ -164,7 +175,7 @@ describe("wiring: deploy --embedded", () => {
 
   it("rolls a bad canary back on the measured error rate, and stops the traffic all the same", async () => {
     answerDemo(0.5);
-    const rollout = await gantry().deploy(repository(MEASURED), "", IMAGE, undefined, [], undefined, undefined, "", true, true);
+    const rollout = await demoOf(repository(MEASURED), IMAGE, { badCanary: true });
     expect(rollout.verdict).toBe("aborted");
     expect(rollout.reason).toMatch(/analysis failed/);
     expect(simulation.askedFor("Service.stop")).toHaveLength(1);

@@ -27,9 +27,10 @@ function modes(dir: SimNode): { directory: unknown; files: Record<string, unknow
 }
 
 describe("exported report directories", () => {
-  it("test reports: 0755, and every file 0644, go-test.json (go test's 0600 redirected stdout) too", async () => {
+  it("test reports: 0755, and every file 0644, go-test.json (go test's 0600 redirected stdout) too; gate.txt the verdict", async () => {
     const events = simulation.file("go-test.json", GO_EVENTS) as File;
-    const dir = simulation.node(await TestReport.of(events, 1).reports());
+    const report = await TestReport.of({ events, exitCode: 1 });
+    const dir = simulation.node(report.reports);
     const { directory, files } = modes(dir);
     expect(directory).toEqual({ permissions: 0o755 });
     expect(files).toEqual({
@@ -38,12 +39,15 @@ describe("exported report directories", () => {
       "coverage.out": { permissions: 0o644 },
       "coverage.xml": { permissions: 0o644 },
       "summary.md": { permissions: 0o644 },
+      "gate.txt": { permissions: 0o644 },
     });
-    expect([...tree(dir)!.keys()].sort()).toEqual(["coverage.out", "coverage.xml", "go-test.json", "junit.xml", "summary.md"]);
+    expect([...tree(dir)!.keys()].sort()).toEqual(["coverage.out", "coverage.xml", "gate.txt", "go-test.json", "junit.xml", "summary.md"]);
+    expect((tree(dir)!.get("gate.txt") as { text: string }).text).toMatch(/^failed\ngo test failed \(exit code 1\)/);
+    expect(report.ok).toBe(false);
   });
 
-  it("scan reports: 0755, every file 0644, and summary.md names the image given as --image-name", async () => {
-    const report = ScanReport.of({
+  it("scan reports: 0755, every file 0644, summary.md names the image given as --image-name, gate.txt the verdict", async () => {
+    const report = await ScanReport.of({
       trivyJson: trivyJson([{ id: "CVE-2024-1", severity: "HIGH" }], { ArtifactName: "/gantry/scan/image.tar" }),
       severities: ["HIGH", "CRITICAL"],
       ignoreUnfixed: false,
@@ -52,15 +56,20 @@ describe("exported report directories", () => {
       allowListText: "",
       scannedAt: "2026-12-07T09:00:00Z",
       finishedAt: "2026-12-07T09:01:00Z",
-      imageName: "",
+      imageName: "ghcr.io/acme/api:1.2.3",
     });
-    const dir = simulation.node(await report.reports("ghcr.io/acme/api:1.2.3"));
+    const dir = simulation.node(report.reports);
     const { directory, files } = modes(dir);
     expect(directory).toEqual({ permissions: 0o755 });
-    expect(Object.keys(files).sort()).toEqual(["gl-container-scanning-report.json", "summary.md", "summary.txt", "trivy-junit.xml", "trivy.json", "trivy.sarif"]);
+    expect(Object.keys(files).sort()).toEqual(["gate.txt", "gl-container-scanning-report.json", "summary.md", "summary.txt", "trivy-junit.xml", "trivy.json", "trivy.sarif"]);
     for (const options of Object.values(files)) expect(options).toEqual({ permissions: 0o644 });
     const text = (name: string) => (tree(dir)!.get(name) as { text: string }).text;
     expect(text("summary.md")).toContain("Scanned ghcr.io/acme/api:1.2.3 (alpine 3.22.1) with Trivy 0.74.0.");
     expect(text("summary.txt")).not.toContain("/gantry/scan");
+    expect(text("gate.txt")).toMatch(/^failed\n.*\nHIGH CVE-2024-1 /);
+    // Made from text alone, so a scan cached across sessions can still be exported
+    // (test/contract/api-hygiene.test.ts MADE_FROM_TEXT): no file comes from anywhere else.
+    expect(dir.calls().map((c) => c.method).filter((m) => m !== "withNewFile")).toEqual(["directory", "withNewDirectory", "directory"]);
+    expect(report.passed).toBe(false);
   });
 });

@@ -52,11 +52,21 @@ describe("wiring: functions read the pipeline file, then run the core's plans", 
     expect((ctr.lastExec()!.argv as string[]).join(" ")).toContain("-X main.commit=0123456789abcdef0123456789abcdef01234567");
   });
 
+  it("takes the Go cache volumes' names per call, so a build from empty caches leaves the constructor alone", async () => {
+    const source = repository("name: api\nsource: services/api\ngo:\n  platforms: [linux/amd64]\n");
+    const built = producers(await gantry().build(source, undefined, "mod-2026-12-07", "build-2026-12-07"));
+    const ctr = built.get("api_linux_amd64")!;
+    expect(ctr.calls("withMountedCache").map((c) => simulation.node(c.args[1]).call.args[0])).toEqual(["mod-2026-12-07", "build-2026-12-07"]);
+    await expect(gantry().build(source, undefined, "")).rejects.toThrow("--module-cache: a cache volume needs a name");
+  });
+
   it("runs go test with the pipeline's settings and the function's overrides", async () => {
-    simulation.reset((q) => (q.what === "Container.exists" ? false : undefined));
+    const events = ['{"Action":"run","Package":"example.com/api","Test":"TestHealth"}', '{"Action":"pass","Package":"example.com/api","Test":"TestHealth","Elapsed":0.01}', '{"Action":"pass","Package":"example.com/api","Elapsed":0.02}', ""].join("\n");
+    simulation.reset((q) => (q.what === "Container.exists" ? false : q.what === "File.contents" && String(q.on?.call.args[0]).endsWith("events.json") ? events : undefined));
     const source = repository("source: services/api\ntest:\n  count: 3\n");
     const report = await gantry().test(source, "TestHealth", undefined, undefined, false);
-    expect(report.exitCode).toBe(0);
+    // The counts and the verdict are fields, read once from the stream when the call ends.
+    expect({ exitCode: report.exitCode, tests: report.tests, passed: report.passed, ok: report.ok }).toEqual({ exitCode: 0, tests: 1, passed: 1, ok: true });
     const argv = simulation.askedFor("Container.exitCode")[0]!.on!.lastExec()!.argv as string[];
     expect(argv.join(" ")).toMatch(/^go test -json .*-run TestHealth -count=3 /);
     expect(argv.some((a) => a.startsWith("-coverprofile"))).toBe(false);
@@ -176,7 +186,7 @@ describe("wiring: scanning what is already on disk", () => {
     const trivy = simulation.askedFor("Container.exitCode")[0]!.on!;
     expect(trivy.calls("from").map((c) => c.args[0])).toEqual(["mirror.example/trivy:0.74.0"]);
     expect(trivy.lastExec()!.argv).toEqual(expect.arrayContaining(["fs", "--exit-code", "5"]));
-    expect(await report.passed()).toBe(true); // HIGH is not gated: the file gates only CRITICAL
-    expect(await gantry().scanDirectory(simulation.hostDirectory(EXAMPLE), source, [Severity.HIGH]).then((r) => r.passed())).toBe(false);
+    expect(report.passed).toBe(true); // HIGH is not gated: the file gates only CRITICAL
+    expect(await gantry().scanDirectory(simulation.hostDirectory(EXAMPLE), source, [Severity.HIGH]).then((r) => r.passed)).toBe(false);
   });
 });

@@ -59,12 +59,21 @@ describe("module contract (offline introspection with the SDK's own introspector
   });
 
   it("takes the repository in every function that reads it, defaulting to the caller's repository", () => {
-    for (const name of ["build", "test", "testsPass", "image", "scan", "scanPasses", "scanImage", "scanDirectory", "publish", "sbom", "dockerfile"]) {
+    for (const name of ["build", "test", "testsPass", "image", "scan", "scanPasses", "scanImage", "scanDirectory", "publish", "sbom", "dockerfile", "environment", "demo", "run", "ciFiles"]) {
       const source = gantry().methods[name]!.arguments.source!;
       expect(source.type, name).toEqual(DIRECTORY);
       expect(source.defaultPath, name).toBe("/");
       expect(source.ignore, name).toContain("**/node_modules");
     }
+  });
+
+  it("reads the repository's ignore list from one constant (src/call.ts), which the introspector resolves to its literal", async () => {
+    const { REPOSITORY_IGNORE } = await import("../../src/call.js");
+    const withSource = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((m) => m.arguments.source?.type.name === "Directory"));
+    expect(withSource.length).toBeGreaterThan(10);
+    for (const method of withSource) expect(method.arguments.source!.ignore, method.name).toEqual(REPOSITORY_IGNORE);
+    const uses = moduleFiles().filter((f) => !f.endsWith("client.gen.ts")).map((f) => readFileSync(f, "utf8").match(/ignore: REPOSITORY_IGNORE \}\) source:/g)?.length ?? 0);
+    expect(uses.reduce((a, b) => a + b, 0)).toBe(withSource.length);
   });
 
   it("exposes build, test and the gates", () => {
@@ -73,7 +82,9 @@ describe("module contract (offline introspection with the SDK's own introspector
     expect(m.build!.arguments.platforms!.type).toEqual(list(PLATFORM));
     expect(m.test!.returnType).toEqual(obj("TestReport"));
     expect(m.test!.cache).toBe("session");
-    expect(Object.keys(m.test!.arguments)).toEqual(["source", "run", "skip", "race", "cover", "count", "failfast"]);
+    expect(Object.keys(m.test!.arguments)).toEqual(["source", "run", "skip", "race", "cover", "count", "failfast", "moduleCache", "buildCache"]);
+    // The Go caches' names are per call: a build from empty caches leaves the constructor (and its cache) alone.
+    for (const name of ["build", "test"]) expect(Object.keys(m[name]!.arguments), name).toEqual(expect.arrayContaining(["moduleCache", "buildCache"]));
     for (const arg of Object.values(m.test!.arguments).slice(1)) expect(arg.isOptional, arg.name).toBe(true);
     expect(m.testsPass).toMatchObject({ isCheck: true, returnType: VOID });
     expect(m.scanPasses).toMatchObject({ isCheck: true, returnType: VOID });
@@ -109,45 +120,37 @@ describe("module contract (offline introspection with the SDK's own introspector
     }
   });
 
-  it("gives ScanReport counts, findings, every report in one directory, and a check", () => {
+  it("gives ScanReport counts, findings, every report in one directory, and a check: the values read as fields", () => {
     const report = mod.objects.ScanReport!;
     const returns = Object.fromEntries(Object.values(report.methods).map((m) => [m.name, m.returnType]));
-    expect(returns).toEqual({
-      passed: BOOL,
-      count: INT,
-      failing: list(STRING),
-      summary: STRING,
-      markdown: STRING,
-      json: obj("File"),
-      sarif: obj("File"),
-      gitlab: obj("File"),
-      junit: obj("File"),
-      reports: DIRECTORY,
-      check: VOID,
-    });
+    // Methods are what takes an argument or can fail; everything else is served from the object's state.
+    expect(returns).toEqual({ count: INT, json: obj("File"), sarif: obj("File"), gitlab: obj("File"), junit: obj("File"), check: VOID });
     expect(report.methods.count!.arguments.severity!.type).toEqual(ENUM("Severity"));
-    expect(report.properties.notScanned).toMatchObject({ isExposed: true, type: STRING });
+    const exposed = Object.fromEntries(Object.values(report.properties).filter((p) => p.isExposed).map((p) => [p.name, p.type]));
+    expect(exposed).toEqual({ notScanned: STRING, scannedAt: STRING, passed: BOOL, failing: list(STRING), summary: STRING, markdown: STRING, reports: DIRECTORY });
+    for (const name of ["scan", "scanImage"]) expect(Object.keys(mod.objects.Gantry!.methods[name]!.arguments), name).not.toContain("category");
+    expect(mod.objects.Gantry!.methods.scan!.arguments.imageName!.type).toEqual(STRING);
   });
 
-  it("gives TestReport counts, coverage, reports and a check", () => {
+  it("gives TestReport counts, coverage, reports and a check: the values read as fields", () => {
     const report = mod.objects.TestReport!;
-    const returns = Object.fromEntries(Object.values(report.methods).map((m) => [m.name, m.returnType]));
-    expect(returns).toEqual({
+    expect(Object.values(report.methods).map((m) => [m.name, m.returnType])).toEqual([["check", VOID]]);
+    const exposed = Object.fromEntries(Object.values(report.properties).filter((p) => p.isExposed).map((p) => [p.name, p.type]));
+    expect(exposed).toEqual({
+      exitCode: INT,
       tests: INT,
       passed: INT,
       failed: INT,
       skipped: INT,
       coverage: FLOAT,
       ok: BOOL,
+      summary: STRING,
       junit: obj("File"),
       json: obj("File"),
       profile: obj("File"),
       cobertura: obj("File"),
-      summary: STRING,
       reports: DIRECTORY,
-      check: VOID,
     });
-    expect(report.properties.exitCode).toMatchObject({ isExposed: true, type: INT });
   });
 
   it("runs the pipeline's stages in one call, never cached, and generates the CI files", () => {
@@ -156,31 +159,65 @@ describe("module contract (offline introspection with the SDK's own introspector
     expect(Object.keys(m.run!.arguments)).toEqual(["source", "stage", "environment", "approve", "kubeconfig", "cluster"]);
     expect(m.ciFiles!.returnType).toEqual(DIRECTORY);
     const run = mod.objects.PipelineRun!;
-    expect(Object.values(run.methods).map((f) => [f.name, f.returnType])).toEqual([
-      ["summary", STRING],
-      ["check", VOID],
-    ]);
+    expect(Object.values(run.methods).map((f) => [f.name, f.returnType])).toEqual([["check", VOID]]);
     expect(run.properties.status).toMatchObject({ isExposed: true, type: STRING });
+    expect(run.properties.summary).toMatchObject({ isExposed: true, type: STRING });
   });
 
-  it("deploys to an environment and gates its rollout by hand, never cached, with the kubeconfig as a secret and the cluster as a service", () => {
+  it("configures an environment once (its cluster access in one place, cached per session) and rolls out, gates and reads it there", () => {
     const m = gantry().methods;
-    expect(m.manifests).toMatchObject({ returnType: DIRECTORY });
-    expect(Object.keys(m.manifests!.arguments)).toEqual(["source", "environment", "image"]);
-    for (const name of ["deploy", "promote", "abort"]) {
-      expect(m[name], name).toMatchObject({ returnType: obj("Rollout"), cache: "never" });
-      expect(m[name]!.arguments.environment!.type, name).toEqual(STRING);
-      expect(m[name]!.arguments.kubeconfig!.type, name).toEqual(obj("Secret"));
-      expect(m[name]!.arguments.cluster!.type, name).toEqual(obj("Service"));
-    }
-    expect(m.status).toMatchObject({ returnType: STRING, cache: "never" });
-    const rollout = mod.objects.Rollout!;
-    expect(Object.values(rollout.methods).map((f) => [f.name, f.returnType])).toEqual([
-      ["markdown", STRING],
-      ["check", VOID],
+    expect(m.environment).toMatchObject({ returnType: obj("Environment"), cache: "session" });
+    expectArgs(m.environment!.arguments, {
+      source: [DIRECTORY, undefined],
+      name: [STRING, ""],
+      kubeconfig: [obj("Secret"), "optional"],
+      cluster: [obj("Service"), "optional"],
+      kubectlImage: [STRING, ""],
+    });
+    for (const gone of ["deploy", "promote", "abort", "status", "manifests", "analyze"]) expect(m[gone], gone).toBeUndefined();
+    const env = mod.objects.Environment!;
+    expect(Object.values(env.methods).map((f) => [f.name, f.returnType, f.cache])).toEqual([
+      ["deploy", obj("Rollout"), "never"],
+      ["promote", obj("Rollout"), "never"],
+      ["abort", obj("Rollout"), "never"],
+      ["status", STRING, "never"],
+      ["manifests", DIRECTORY, undefined],
+      ["analyze", STRING, "never"],
     ]);
+    expectArgs(env.methods.deploy!.arguments, { image: [STRING, ""], repository: [STRING, "optional"], approve: [list(STRING), []] });
+    expectArgs(env.methods.promote!.arguments, { full: [BOOL, false] });
+    expectArgs(env.methods.abort!.arguments, { reason: [STRING, ""] });
+    expectArgs(env.methods.manifests!.arguments, { image: [STRING, undefined] });
+    expectArgs(env.methods.analyze!.arguments, { from: [STRING, ""], to: [STRING, ""], at: [STRING, ""], track: [STRING, "canary"] });
+    // Each cluster argument appears once in the API: on environment (and run, which spans environments).
+    const clusterArgs = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((f) => "kubeconfig" in f.arguments).map((f) => `${o.name}.${f.name}`));
+    expect(clusterArgs).toEqual(["Gantry.environment", "Gantry.run"]);
+    expect(env.properties.settings!.type).toEqual(obj("Settings"));
+    expect(env.properties.access!.type).toEqual(obj("ClusterAccess"));
+    const rollout = mod.objects.Rollout!;
+    expect(Object.values(rollout.methods).map((f) => [f.name, f.returnType])).toEqual([["check", VOID]]);
+    expect(rollout.properties.markdown).toMatchObject({ isExposed: true, type: STRING });
     expect(rollout.properties.verdict).toMatchObject({ isExposed: true, type: STRING });
     expect(rollout.properties.steps).toMatchObject({ isExposed: true, type: list(STRING) });
+  });
+
+  it("runs the embedded demo as its own function, never cached", () => {
+    const demo = gantry().methods.demo!;
+    expect(demo).toMatchObject({ returnType: obj("Rollout"), cache: "never" });
+    expectArgs(demo.arguments, {
+      source: [DIRECTORY, undefined],
+      badCanary: [BOOL, false],
+      kubernetesImage: [STRING, ""],
+      registryImage: [STRING, ""],
+      prometheusImage: [STRING, ""],
+    });
+  });
+
+  it("shares one Settings object between Gantry and the objects it returns, instead of copies of each setting", () => {
+    expect(gantry().properties.settings!.type).toEqual(obj("Settings"));
+    expect(mod.objects.Image!.properties.settings!.type).toEqual(obj("Settings"));
+    expect(Object.keys(mod.objects.Image!.constructor!.arguments)).toEqual(["settings", "source", "options"]);
+    expect(Object.keys(mod.objects.Settings!.properties)).toEqual(["config", "ref", "version", "commit", "sourceDateEpoch"]);
   });
 
   it("offers the fixed value lists as enums", () => {

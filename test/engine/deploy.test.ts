@@ -12,7 +12,7 @@ const IMAGE = `ghcr.io/acme/hello-api@sha256:${"a".repeat(64)}`;
 // engine renders the example's staging manifests and refuses what cannot work, before any cluster call.
 describe.skipIf(skipReason)(engineSuite("engine: Kubernetes delivery of examples/hello-api"), ENGINE_SUITE, () => {
   it("renders the staging manifests with the image pinned and a restricted securityContext", async () => {
-    const yaml = await daggerCallOk(["manifests", "--environment", "staging", "--image", IMAGE, "file", "--path", "staging.yaml", "contents"]);
+    const yaml = await daggerCallOk(["environment", "--name", "staging", "manifests", "--image", IMAGE, "file", "--path", "staging.yaml", "contents"]);
     expect(yaml).toContain("kind: Deployment");
     expect(yaml).toContain(IMAGE);
     expect(yaml).toContain("runAsNonRoot: true");
@@ -20,7 +20,7 @@ describe.skipIf(skipReason)(engineSuite("engine: Kubernetes delivery of examples
   });
 
   it("refuses an unknown environment, with a did-you-mean", async () => {
-    const res = await daggerCall(["deploy", "--environment", "stagign", "--image", IMAGE]);
+    const res = await daggerCall(["environment", "--name", "stagign", "deploy", "--image", IMAGE]);
     expect(res.status).not.toBe(0);
     expect(res.stderr).toContain('did you mean "staging"');
   });
@@ -32,7 +32,7 @@ describe.skipIf(skipReason)(engineSuite("engine: Kubernetes delivery of examples
       kubeconfig,
       "apiVersion: v1\nkind: Config\ncurrent-context: kind\ncontexts: [{name: kind, context: {cluster: kind, user: kind}}]\nclusters: [{name: kind, cluster: {server: 'https://127.0.0.1:6443'}}]\nusers: [{name: kind, user: {token: x}}]\n",
     );
-    const res = await daggerCall(["deploy", "--environment", "staging", "--image", IMAGE, "--kubeconfig", `file:${kubeconfig}`]);
+    const res = await daggerCall(["environment", "--name", "staging", "--kubeconfig", `file:${kubeconfig}`, "deploy", "--image", IMAGE]);
     expect(res.status).not.toBe(0);
     expect(res.stderr).toContain("--cluster tcp://localhost:6443");
   });
@@ -42,26 +42,20 @@ describe.skipIf(skipReason)(engineSuite("engine: Kubernetes delivery of examples
 // test module (test/engine/module, run by test/engine/module.test.ts); here, what fails fast.
 describe.skipIf(skipReason)(engineSuite("engine: the embedded demo's refusals"), ENGINE_SUITE, () => {
   it("names --kubernetes-image when the k3s image cannot be pulled (an air-gapped network)", async () => {
-    const res = await daggerCall(["deploy", "--embedded", "--kubernetes-image", "gantry.invalid/rancher/k3s:v1.36.4-k3s1", "verdict"]);
+    const res = await daggerCall(["demo", "--kubernetes-image", "gantry.invalid/rancher/k3s:v1.36.4-k3s1", "verdict"]);
     expect(res.status).not.toBe(0);
     expect(res.stderr).toContain("--kubernetes-image: could not pull gantry.invalid/rancher/k3s:v1.36.4-k3s1");
   });
 
   it("names the embedded cluster and --kubernetes-image when the image given pulls but is no k3s", async () => {
-    const res = await daggerCall(["deploy", "--embedded", "--image", IMAGE, "--kubernetes-image", "alpine:3.22", "verdict"]);
+    const res = await daggerCall(["demo", "--kubernetes-image", "alpine:3.22", "verdict"]);
     expect(res.status).not.toBe(0);
     expect(res.stderr).toContain("--kubernetes-image: the embedded Kubernetes (k3s) server did not start from alpine:3.22");
   });
 
-  it("refuses --embedded with a kubeconfig: the demo never touches a named cluster", async () => {
-    const res = await daggerCall(["deploy", "--embedded", "--kubeconfig", "env:HOME", "verdict"]);
+  it("refuses a deploy that names no cluster, pointing at demo instead of starting one", async () => {
+    const res = await daggerCall(["environment", "--name", "staging", "deploy", "--image", IMAGE, "verdict"]);
     expect(res.status).not.toBe(0);
-    expect(res.stderr).toContain("--embedded: starts its own cluster");
-  });
-
-  it("refuses --bad-canary against a named cluster", async () => {
-    const res = await daggerCall(["deploy", "--bad-canary", "--image", IMAGE, "--kubeconfig", "env:HOME", "verdict"]);
-    expect(res.status).not.toBe(0);
-    expect(res.stderr).toContain("--bad-canary: ");
+    expect(res.stderr).toContain("dagger call demo markdown");
   });
 });

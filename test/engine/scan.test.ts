@@ -16,10 +16,10 @@ describe.skipIf(skipReason)(engineSuite("engine: Trivy scan of the hello-api ima
   });
 
   it("writes every report of one scan into a directory", async () => {
-    const listing = await daggerCallOk(["scan", "reports", "--image-name", "registry.example.com/acme/hello-api:1.0.0", "entries"]);
-    for (const name of ["trivy.json", "trivy.sarif", "gl-container-scanning-report.json", "trivy-junit.xml", "summary.md"]) expect(listing).toContain(name);
+    const listing = await daggerCallOk(["scan", "--image-name", "registry.example.com/acme/hello-api:1.0.0", "reports", "entries"]);
+    for (const name of ["trivy.json", "trivy.sarif", "gl-container-scanning-report.json", "trivy-junit.xml", "summary.md", "gate.txt"]) expect(listing).toContain(name);
     // What was scanned is the image named, not the tarball's path inside Trivy's container.
-    const summary = await daggerCallOk(["scan", "reports", "--image-name", "registry.example.com/acme/hello-api:1.0.0", "file", "--path", "summary.md", "contents"]);
+    const summary = await daggerCallOk(["scan", "--image-name", "registry.example.com/acme/hello-api:1.0.0", "reports", "file", "--path", "summary.md", "contents"]);
     expect(summary).toContain("Scanned registry.example.com/acme/hello-api:1.0.0");
     expect(summary).not.toContain("/gantry/scan");
     const sarif = JSON.parse(await daggerCallOk(["scan", "sarif", "contents"]));

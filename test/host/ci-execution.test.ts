@@ -16,6 +16,7 @@ import { PLAN_JOB } from "../../core/pipeline/ci/github.js";
 import { gitlabJobName } from "../../core/pipeline/ci/gitlab.js";
 import { INSTALL_STAGE } from "../../core/pipeline/ci/jenkins.js";
 import { stageGraph, type Stage } from "../../core/pipeline/graph.js";
+import { shellLine, stageCommands } from "../../core/pipeline/commands.js";
 import { secretVariable } from "../../core/pipeline/ci/shared.js";
 import { coreApi } from "../contract/core-api.js";
 import { checkDaggerCall } from "../contract/dagger-argv.js";
@@ -58,6 +59,31 @@ describe("the harness", () => {
     expect(markers(control)).toEqual(["PWN-control"]);
     expect(takeRecords(records)).toEqual([["call", "--x", "a b", ""]]);
     rmSync(control, { recursive: true });
+  });
+});
+
+describe("the gate check a job runs on its exported reports", () => {
+  const testStage = all.flatMap((subject) => [...stageGraph(subject.pipeline.stages).byName.values()]).find((stage) => stage.kind === "test")!;
+  const gate = shellLine(stageCommands(testStage, { config: "pipelines/gantry.yaml", ref: "refs/heads/main" }).check[0]!);
+  const judge = async (content: string | undefined) => {
+    const at = join(dir, `gate-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(join(at, "reports/test"), { recursive: true });
+    if (content !== undefined) writeFileSync(join(at, "reports/test/gate.txt"), content);
+    const ran = await runScript(["sh", "-e"], `${gate}\n`, at, base);
+    return { status: ran.status, stderr: ran.stderr, markers: markers(at) };
+  };
+
+  it("passes a passed gate, and fails a failed, missing, empty or foreign one, printing why", async () => {
+    expect((await judge("passed\n")).status).toBe(0);
+    const failed = await judge(`failed\ngo test failed (exit code 1): 1 of 9 tests failed\n  FAIL example.com/api.${hostile("test")}\n`);
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toContain("FAIL example.com/api.");
+    expect(failed.markers).toEqual([]);
+    for (const content of [undefined, "", "passed but not really\n", " passed\n", `${hostile("gate")}\n`]) {
+      const ran = await judge(content);
+      expect(ran.status, JSON.stringify(content)).not.toBe(0);
+      expect(ran.markers, JSON.stringify(content)).toEqual([]);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-// The embedded Prometheus of `deploy --embedded`, for real: upstream Prometheus (built with its
+// The embedded Prometheus of `demo`, for real: upstream Prometheus (built with its
 // Kubernetes SD; Debian's package has none) runs core/embedded's config and argv against a real
 // control plane, discovers the pods Gantry's manifests render, and scrapes them through the API
 // server's pod proxy with the kubeconfig's client certificate. One pod's status IP is set to this

@@ -6,10 +6,11 @@ import { normaliseEnvironment } from "../support/environment.js";
 import { configMapName } from "../../core/kube/manifests/config-map.js";
 import { workload } from "../../core/kube/manifests/objects.js";
 import { weightsOf } from "../../core/kube/report.js";
+import { renderEnvironment } from "../../core/kube/rollout/base-objects.js";
 import { planRollout, type RolloutPlan } from "../../core/kube/rollout/plan.js";
 import { abort, promote, runRollout, status } from "../../core/kube/runner.js";
 import { startCluster, type Cluster } from "../support/cluster.js";
-import { clusterPorts, find, getJson, installGatewayApi, restrictedNamespace } from "../support/kube-host.js";
+import { clusterPorts, dryRun, find, getJson, installGatewayApi, restrictedNamespace } from "../support/kube-host.js";
 
 const image = (c: string) => `ghcr.io/acme/hello-api@sha256:${c.repeat(64)}`;
 const GOOD_A = image("a");
@@ -253,6 +254,64 @@ describe("Gateway API canaryMatch on the real API server (the CRDs validate the 
     expect((await abort(c, ports())).verdict).toBe("aborted");
     expect(await rules()).toEqual(splitOnly);
     await expectStableOnly(ns, b, 2);
+  });
+});
+
+describe("a namespace that does not exist", () => {
+  const ROLLING = { replicas: 2, strategy: { type: "rolling" } };
+  let missing = 0;
+  const unusedName = () => `missing-${process.pid}-${++missing}`;
+  const namespaceObject = (ns: string) => cluster.kubectl(["get", "namespace", ns, "-o", "json"]);
+
+  it("without createNamespace, the deploy fails naming the setting, and creates nothing", async () => {
+    const ns = unusedName();
+    const report = await runRollout(plan(ns, ROLLING, GOOD_A), ports());
+    expect(report.verdict).toBe("error");
+    expect(report.reason).toBe(`namespace ${ns} of environment staging does not exist: create it, or set createNamespace: true under environments.staging in the pipeline file to have the deploy create it (with the Pod Security "restricted" labels)`);
+    expect((await namespaceObject(ns)).status).not.toBe(0);
+  });
+
+  it("with createNamespace, the deploy creates it with the Pod Security labels, which the API server then enforces", async () => {
+    const ns = unusedName();
+    const report = await runRollout(plan(ns, { ...ROLLING, createNamespace: true }, GOOD_A), ports());
+    expect(report.verdict, report.reason).toBe("promoted");
+    const created = JSON.parse((await namespaceObject(ns)).stdout);
+    expect(created.metadata.labels).toMatchObject({
+      "app.kubernetes.io/managed-by": "gantry",
+      "pod-security.kubernetes.io/enforce": "restricted",
+      "pod-security.kubernetes.io/enforce-version": "latest",
+      "pod-security.kubernetes.io/audit": "restricted",
+      "pod-security.kubernetes.io/audit-version": "latest",
+      "pod-security.kubernetes.io/warn": "restricted",
+      "pod-security.kubernetes.io/warn-version": "latest",
+    });
+    expect((await deployment(ns, "hello-api")).status.readyReplicas).toBe(2);
+    // Admission enforces the labels: a privileged pod is refused there (server-side dry-run).
+    const privileged = `apiVersion: v1\nkind: Pod\nmetadata: {name: privileged, namespace: ${ns}}\nspec: {containers: [{name: c, image: busybox, securityContext: {privileged: true}}]}\n`;
+    const refused = await cluster.kubectl(["apply", "--server-side", "--dry-run=server", "-f", "-"], { input: privileged });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/violates PodSecurity "restricted:latest"/);
+  });
+
+  it("with createNamespace, an existing namespace is left as it is", async () => {
+    const ns = await restrictedNamespace(cluster, "existing");
+    const before = JSON.parse((await namespaceObject(ns)).stdout).metadata;
+    const report = await runRollout(plan(ns, { ...ROLLING, createNamespace: true }, GOOD_A), ports());
+    expect(report.verdict, report.reason).toBe("promoted");
+    const after = JSON.parse((await namespaceObject(ns)).stdout).metadata;
+    expect(after.labels).toEqual(before.labels);
+    expect(after.resourceVersion).toBe(before.resourceVersion);
+  });
+});
+
+describe("Gateway API sessionAffinity needs the experimental channel", () => {
+  it("the standard channel's HTTPRoute has no sessionPersistence: the API server refuses it (test/host/kube-gateway-ab.test.ts runs it on the experimental CRDs)", async () => {
+    const ns = await restrictedNamespace(cluster, "standard-sessions");
+    const raw = { replicas: 2, ingress: { host: "api.example.com" }, strategy: { type: "canary", trafficRouter: { type: "gatewayApi", gateway: "public" }, sessionAffinity: { cookie: {} } } };
+    const route = renderEnvironment(plan(ns, raw, GOOD_A)).find((o) => o.kind === "HTTPRoute")!;
+    const refused = await dryRun(cluster, ns, route);
+    expect(refused.accepted).toBe(false);
+    expect(refused.stderr).toMatch(/\.spec\.rules\[0\]\.sessionPersistence: field not declared in schema/);
   });
 });
 

@@ -24,7 +24,8 @@ export function hostile(label: string): string {
 
 const RECORDING_DAGGER = `#!/bin/sh
 # A recording dagger (test double): writes its argv, NUL-separated, to a file in $RECORD_DIR;
-# creates the directory a call exports to, with a summary.md; prints a pushed reference for publish.
+# creates the directory a call exports to, with a summary.md and a gate.txt ($GATE_VERDICT, default
+# passed); prints a pushed reference for publish.
 set -e
 # Named by the time of the call, and written under another name first: jobs may run at once.
 name="$(date +%s%N)-$$"
@@ -32,7 +33,7 @@ for a in "$@"; do printf '%s\\0' "$a"; done > "$RECORD_DIR/.$name"
 mv "$RECORD_DIR/.$name" "$RECORD_DIR/$name"
 prev=""
 for a in "$@"; do
-  if [ "$prev" = --path ]; then mkdir -p "$a"; echo "coverage 80.0% of statements" > "$a/summary.md"; fi
+  if [ "$prev" = --path ]; then mkdir -p "$a"; echo "coverage 80.0% of statements" > "$a/summary.md"; printf '%s\\n' "\${GATE_VERDICT:-passed}" > "$a/gate.txt"; fi
   if [ "$a" = publish ]; then echo "$PUBLISHED"; fi
   prev="$a"
 done
@@ -92,18 +93,18 @@ export function intendedCalls(stage: Stage, pipeline: Pipeline, options: CiOptio
   const call = (...words: string[]) => [...(options.module ? ["-m", options.module] : []), "call", "--config", options.config, "--ref", ci.ref, ...words];
   switch (stage.kind) {
     case "test":
-      return [call("test", "--source", ".", "reports", "export", "--path", "reports/test"), call("test", "--source", ".", "check")];
+      return [call("test", "--source", ".", "reports", "export", "--path", "reports/test")];
     case "build":
       return [call("build", "--source", ".", "export", "--path", "dist")];
     case "image":
       return [call("image", "--source", ".", "digest")];
     case "scan":
-      return [call("scan", "--source", ".", "reports", "--image-name", ci.scanImageName(pipeline.publish.repository), "export", "--path", "reports/scan"), call("scan", "--source", ".", "check")];
+      return [call("scan", "--source", ".", "--image-name", ci.scanImageName(pipeline.publish.repository), "reports", "export", "--path", "reports/scan")];
     case "publish": {
       const username = ci.username(pipeline);
       return [call("publish", "--source", ".", ...(username === undefined ? [] : ["--username", username]), "--password", pipeline.publish.password ?? ci.defaultPassword)];
     }
     case "deploy":
-      return [call("deploy", "--source", ".", "--environment", stage.environment!, "--image", ci.deployImage, ...(stage.kubeconfig ? ["--kubeconfig", stage.kubeconfig] : []))];
+      return [call("environment", "--source", ".", "--name", stage.environment!, ...(stage.kubeconfig ? ["--kubeconfig", stage.kubeconfig] : []), "deploy", "--image", ci.deployImage)];
   }
 }

@@ -1,6 +1,7 @@
 // Helpers for the kube host tests: the rollout loop's ports over a real cluster's kubectl, and
 // namespaces that enforce Pod Security "restricted".
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 import type { Cluster } from "./cluster.js";
 import { systemClock, type Ports } from "../../core/kube/ports.js";
@@ -58,10 +59,22 @@ export async function find(cluster: Cluster, namespace: string, ref: string): Pr
   return ran.stdout.trim() === "" ? undefined : JSON.parse(ran.stdout);
 }
 
-/** The Gateway API standard CRDs, applied and established (for HTTPRoute). */
-export async function installGatewayApi(cluster: Cluster): Promise<void> {
-  const crds = await cluster.kubectl(["apply", "--server-side", "-f", "-"], { input: readFileSync(cluster.gatewayApiCrds, "utf8") });
-  if (crds.status !== 0) throw new Error(`Gateway API CRDs: ${crds.stderr}`);
+/**
+ * The Gateway API CRDs, applied and established (for HTTPRoute): the standard channel, or the
+ * experimental one (a superset, with HTTPRoute sessionPersistence), fetched next to it by
+ * scripts/install-kube.sh. A cluster takes one channel: the CRDs refuse experimental over standard.
+ */
+export async function installGatewayApi(cluster: Cluster, channel: "standard" | "experimental" = "standard"): Promise<void> {
+  const file = channel === "standard" ? cluster.gatewayApiCrds : join(dirname(cluster.gatewayApiCrds), "experimental-install.yaml");
+  if (!existsSync(file)) throw new Error(`${file} is missing: run scripts/install-kube.sh (or npm run setup)`);
+  const crds = await cluster.kubectl(["apply", "--server-side", "-f", "-"], { input: readFileSync(file, "utf8") });
+  if (crds.status !== 0) throw new Error(`Gateway API CRDs (${channel}): ${crds.stderr}`);
   const established = await cluster.kubectl(["wait", "--for=condition=Established", "crd/httproutes.gateway.networking.k8s.io", "--timeout=60s"]);
   if (established.status !== 0) throw new Error(`Gateway API CRDs not established: ${established.stderr}`);
+}
+
+/** `kubectl apply --server-side --dry-run=server` of one object: what the API server says of it, changing nothing. */
+export async function dryRun(cluster: Cluster, namespace: string, object: unknown): Promise<{ accepted: boolean; stderr: string }> {
+  const ran = await cluster.kubectl(["apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f", "-"], { namespace, input: JSON.stringify(object) });
+  return { accepted: ran.status === 0, stderr: ran.stderr };
 }

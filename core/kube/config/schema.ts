@@ -9,12 +9,13 @@ import { trimTrailing } from "../../text.js";
 import { promDurationProblem } from "../analysis/prom-duration.js";
 import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, DEFAULT_REQUESTS_QUERY, unknownPlaceholders } from "../analysis/queries.js";
 import { ingressPathProblem, INT32_MAX, labelKeyProblem } from "./api-limits.js";
-import { DNS_LABEL, DNS_NAME, dnsLabel, dnsName, ingressHost } from "./fields.js";
+import { DNS_LABEL, DNS_NAME, dnsLabel, dnsName, ingressHost, token } from "./fields.js";
 import { TRAFFIC_IMAGE } from "./traffic.js";
 import { chartFrom, chartSchema } from "./chart.js";
 import { environmentRules } from "./environment-rules.js";
 import { registeredRouters, routerFor } from "../routers/registry.js";
-import type { AnalysisRun, CanaryStep, Environment, Probe, Probes, SecretRef, Strategy, TrafficRouter } from "./types.js";
+import type { RouterEnvironmentFacts } from "../routers/router.js";
+import type { AnalysisRun, CanaryStep, Environment, Probe, Probes, SecretRef, SessionAffinity, Strategy, TrafficRouter } from "./types.js";
 
 const GO_DURATION = /^(?:0|(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+)$/;
 
@@ -87,8 +88,38 @@ const step = z
       .optional()
       .describe("Wait: a duration, or {} to wait for a manual promote."),
     analysis: analysisRun.nullable().optional().describe("Measure the canary with the environment's analysis queries."),
+    match: z
+      .strictObject({})
+      .nullable()
+      .optional()
+      .describe("A/B before any weight: only the requests trafficRouter.canaryMatch names reach the canary (one pod); put it first, with analysis steps after it."),
   })
-  .refine((s) => [s.setWeight, s.pause, s.analysis].filter((v) => v !== undefined).length === 1, "each step is exactly one of setWeight, pause or analysis");
+  .refine((s) => [s.setWeight, s.pause, s.analysis, s.match].filter((v) => v !== undefined).length === 1, "each step is exactly one of setWeight, match, pause or analysis");
+
+/** A Gateway API Duration (GEP-2257), as the HTTPRoute CRD's pattern checks it. */
+const gatewayDuration = z
+  .string()
+  .regex(/^([0-9]{1,5}(h|m|s|ms)){1,4}$/, "expected a Gateway API duration: 1 to 4 parts of at most 5 digits, each with h, m, s or ms (1h, 30m, 1h30m)")
+  .refine((d) => /[1-9]/.test(d), "must be greater than 0: the session would end at once");
+
+const sessionAffinity = z
+  .strictObject({
+    cookie: z
+      .strictObject({
+        name: token("a cookie name").optional().describe("The cookie's name. Default: the Gateway chooses one."),
+        lifetime: z.enum(["session", "permanent"]).optional().describe("session: deleted when the browser session ends; permanent: kept until absoluteTimeout (its Max-Age)."),
+      })
+      .optional()
+      .describe("The Gateway sets a cookie naming the client's pod."),
+    header: z.strictObject({ name: z.string({ error: (i) => (i.input === undefined ? "is required: the header the client sends back" : undefined) }).pipe(token("an HTTP header name")).describe("The header the client sends back.") }).optional().describe("The Gateway answers with a header naming the client's pod, which the client sends back."),
+    absoluteTimeout: gatewayDuration.optional().describe("The session ends this long after it started (a Gateway API duration: 1h, 30m)."),
+    idleTimeout: z.unknown().optional().describe("Not available: Gateway API v1.6 removed it; use absoluteTimeout."),
+  })
+  .superRefine((a, ctx) => {
+    if ((a.cookie === undefined) === (a.header === undefined)) ctx.addIssue({ code: "custom", message: "set cookie or header (how the client carries its session), not both and not neither" });
+    if (a.cookie?.lifetime === "permanent" && a.absoluteTimeout === undefined) ctx.addIssue({ code: "custom", path: ["absoluteTimeout"], message: "is required with cookie.lifetime permanent: it is the cookie's Max-Age" });
+    if (a.idleTimeout !== undefined) ctx.addIssue({ code: "custom", path: ["idleTimeout"], message: "Gateway API v1.6 removed idleTimeout from sessionPersistence (no implementation supported it); use absoluteTimeout" });
+  });
 
 // Every registered router's settings (routers/), or the bare name of one that needs none.
 const routers = registeredRouters();
@@ -112,6 +143,9 @@ const strategy = z.discriminatedUnion(
       type: z.literal("canary"),
       steps: z.array(step).min(1).optional().describe("Argo Rollouts style steps. Default: 5% -> 50% -> 100% with analysis (or 30s pauses without Prometheus) between."),
       trafficRouter: router.default("replicas").describe(`How traffic is split: ${routers.map((r) => `${r.kind} (${r.summary})`).join(", ")}.`),
+      sessionAffinity: sessionAffinity
+        .optional()
+        .describe("Keep each client on one pod of the track the split chose (gatewayApi: HTTPRoute sessionPersistence, Gateway API's experimental channel). It does not keep a client on the canary: each request is split by the weights."),
     }),
     z.strictObject({
       type: z.literal("blueGreen"),
@@ -166,7 +200,11 @@ export const environmentSchema = z
     namespace: z
       .string({ error: (issue) => (issue.input === undefined ? "is required: the namespace to deploy to" : undefined) })
       .regex(DNS_LABEL, "expected a DNS label (lowercase letters, digits and '-', at most 63)")
-      .describe("Namespace to deploy to (it must exist)."),
+      .describe("Namespace to deploy to (it must exist, unless createNamespace)."),
+    createNamespace: z
+      .boolean()
+      .default(false)
+      .describe("Create the namespace when it does not exist, labelled for Pod Security admission (enforce, audit and warn: restricted). An existing namespace is left as it is."),
     replicas: z.int().min(1).max(1000).default(2).describe("Pods of the service."),
     port: z.int().min(1).max(65535).optional().describe("Container port. Default: image.port (8080)."),
     runAsUser: int32().min(1).optional().describe("Uid the container runs as. Default: image.user (65532)."),
@@ -245,7 +283,21 @@ export const environmentSchema = z
           ctx.addIssue({ code: "custom", path: ["strategy", "steps", i, "analysis"], message: "an analysis step needs an `analysis` section (Prometheus address, queries) in the environment" });
         }
       });
-      for (const problem of routerOf(s.trafficRouter).problems(routerFacts(e))) ctx.addIssue({ code: "custom", ...problem });
+      const steps = s.steps ?? [];
+      const matchStep = steps.findIndex((st) => st.match !== undefined);
+      const firstWeight = steps.findIndex((st) => st.setWeight !== undefined);
+      steps.forEach((st, i) => {
+        if (st.match === undefined) return;
+        if (i !== matchStep) ctx.addIssue({ code: "custom", path: ["strategy", "steps", i, "match"], message: `only one match step (steps[${matchStep}] is one): the matched requests stay on the canary until promote or abort` });
+        else if (firstWeight >= 0 && i > firstWeight) ctx.addIssue({ code: "custom", path: ["strategy", "steps", i, "match"], message: `must come before every setWeight (steps[${firstWeight}]): once the canary has a weight, canaryMatch already sends it the matched requests` });
+      });
+      const r = routerOf(s.trafficRouter);
+      const facts = routerFacts(e, matchStep >= 0 ? matchStep : undefined);
+      if (matchStep >= 0 && !r.matchOnly) {
+        ctx.addIssue({ code: "custom", path: ["strategy", "steps", matchStep, "match"], message: `the ${r.kind} traffic router cannot send chosen requests to the canary; use trafficRouter {type: gatewayApi, gateway: <name>, canaryMatch: {...}}` });
+      }
+      if (s.sessionAffinity && !r.keepsSessions.supported) ctx.addIssue({ code: "custom", path: ["strategy", "sessionAffinity"], message: r.keepsSessions.why });
+      for (const problem of r.problems(facts, r.configFrom(routerInput(s.trafficRouter), facts))) ctx.addIssue({ code: "custom", ...problem });
     }
     if (s.type === "blueGreen" && s.prePromotionAnalysis !== false && !e.analysis) {
       ctx.addIssue({ code: "custom", path: ["strategy", "prePromotionAnalysis"], message: "needs an `analysis` section (Prometheus address, queries) in the environment" });
@@ -257,8 +309,30 @@ function routerOf(r: string | { type: string }) {
   return routerFor({ kind: typeof r === "string" ? r : r.type } as TrafficRouter);
 }
 
-function routerFacts(e: { ingress?: { host: string } | undefined; hpa?: unknown }) {
-  return { ...(e.ingress ? { ingress: { host: e.ingress.host } } : {}), hpa: Boolean(e.hpa) };
+/** The parsed `trafficRouter` as its router's input: a bare name is `{type: <name>}`. */
+function routerInput(r: string | { type: string }): { type: string } {
+  return typeof r === "string" ? { type: r } : r;
+}
+
+function routerFacts(e: Pick<Parsed, "ingress" | "hpa" | "strategy">, matchStep?: number): RouterEnvironmentFacts {
+  const affinity = e.strategy.type === "canary" ? e.strategy.sessionAffinity : undefined;
+  return {
+    ...(e.ingress ? { ingress: { host: e.ingress.host } } : {}),
+    hpa: Boolean(e.hpa),
+    ...(matchStep !== undefined ? { matchStep } : {}),
+    ...(affinity ? { sessionAffinity: sessionAffinityFrom(affinity) } : {}),
+  };
+}
+
+function sessionAffinityFrom(a: NonNullable<Extract<Parsed["strategy"], { type: "canary" }>["sessionAffinity"]>): SessionAffinity {
+  const name = a.cookie?.name ?? a.header?.name;
+  const lifetime = a.cookie?.lifetime;
+  return {
+    type: a.cookie ? "Cookie" : "Header",
+    ...(name ? { name } : {}),
+    ...(a.absoluteTimeout ? { absoluteTimeout: a.absoluteTimeout } : {}),
+    ...(lifetime ? { cookieLifetime: lifetime === "permanent" ? "Permanent" : "Session" } : {}),
+  };
 }
 
 /** "a, b or c". */
@@ -315,6 +389,7 @@ export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDe
   const env: Environment = {
     name,
     namespace: e.namespace,
+    createNamespace: e.createNamespace,
     replicas: e.replicas,
     port: e.port ?? defaults.port ?? 8080,
     resources: { requests: e.resources.requests, limits: { memory: e.resources.limits.memory, ...(e.resources.limits.cpu ? { cpu: e.resources.limits.cpu } : {}) } },
@@ -362,6 +437,13 @@ function probes(p: Parsed["probes"]): Probes {
   return out;
 }
 
+function canaryStep(st: z.output<typeof step>, run: ((r: z.output<typeof analysisRun> | null | undefined) => AnalysisRun) | undefined): CanaryStep {
+  if (st.setWeight !== undefined) return { setWeight: st.setWeight };
+  if (st.match !== undefined) return { match: {} };
+  if (st.pause !== undefined) return { pause: st.pause?.duration === undefined ? {} : { durationMs: st.pause.duration } };
+  return { analysis: run!(st.analysis) };
+}
+
 function strategyFrom(e: Parsed, run: ((r: z.output<typeof analysisRun> | null | undefined) => AnalysisRun) | undefined): Strategy {
   const s = e.strategy;
   if (s.type === "rolling") return { kind: "rolling", maxSurge: s.maxSurge, maxUnavailable: s.maxUnavailable };
@@ -370,12 +452,8 @@ function strategyFrom(e: Parsed, run: ((r: z.output<typeof analysisRun> | null |
     if (s.prePromotionAnalysis !== false && run) strategy.prePromotionAnalysis = run(s.prePromotionAnalysis === true ? undefined : s.prePromotionAnalysis);
     return strategy;
   }
-  const r = s.trafficRouter;
-  const trafficRouter = routerOf(r).configFrom(typeof r === "string" ? { type: r } : r, routerFacts(e)) as TrafficRouter;
-  const steps = s.steps
-    ? s.steps.map((st): CanaryStep =>
-        st.setWeight !== undefined ? { setWeight: st.setWeight } : st.pause !== undefined ? { pause: st.pause?.duration === undefined ? {} : { durationMs: st.pause.duration } } : { analysis: run!(st.analysis) },
-      )
-    : defaultCanarySteps(run?.(undefined));
+  const matchStep = s.steps?.findIndex((st) => st.match !== undefined);
+  const trafficRouter = routerOf(s.trafficRouter).configFrom(routerInput(s.trafficRouter), routerFacts(e, matchStep !== undefined && matchStep >= 0 ? matchStep : undefined)) as TrafficRouter;
+  const steps = s.steps ? s.steps.map((st) => canaryStep(st, run)) : defaultCanarySteps(run?.(undefined));
   return { kind: "canary", router: trafficRouter, steps };
 }

@@ -19,6 +19,8 @@ export interface Environment {
   /** The environment's key in the pipeline file, e.g. "staging". */
   name: string;
   namespace: string;
+  /** Create the namespace, labelled for Pod Security admission, when a deploy finds it missing. Default false. */
+  createNamespace: boolean;
   /** Desired pods; with an HPA, the count a rollout starts from. Default 2. */
   replicas: number;
   /** The container's HTTP port (the Service targets it). Default 8080. */
@@ -107,7 +109,25 @@ export interface CanaryStrategy {
   router: TrafficRouter;
 }
 
-export type CanaryStep = { setWeight: number } | { pause: { durationMs?: number } } | { analysis: AnalysisRun };
+/**
+ * `match`: A/B before any weight, only the requests the router's canaryMatch names reach the canary
+ * (it runs MATCH_ONLY_PODS pods); the router must be able to match requests.
+ */
+export type CanaryStep = { setWeight: number } | { match: Record<string, never> } | { pause: { durationMs?: number } } | { analysis: AnalysisRun };
+
+/**
+ * `strategy.sessionAffinity`: a client keeps reaching the same pod of the track the split chose
+ * (Gateway API sessionPersistence on the HTTPRoute's rules), by a cookie or a header.
+ */
+export interface SessionAffinity {
+  type: "Cookie" | "Header";
+  /** The cookie's or the header's name (a cookie's is optional: the Gateway then chooses one). */
+  name?: string;
+  /** A Gateway API duration (1h, 30m, 1h30m): the session ends this long after it started. */
+  absoluteTimeout?: string;
+  /** A cookie's lifetime: Session (deleted when the browser session ends) or Permanent (Max-Age = absoluteTimeout). */
+  cookieLifetime?: "Session" | "Permanent";
+}
 
 export interface BlueGreenStrategy {
   kind: "blueGreen";

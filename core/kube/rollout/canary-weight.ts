@@ -4,7 +4,8 @@ import { keepPreviousWeightUntilCanaryHasReplicas, neverWeightCanaryWithoutReady
 /**
  * Everything that decides a canary's weight, in one place.
  *
- * - The weight in force is that of the last `setWeight` step reached (0 before the first).
+ * - The weight in force is that of the last `setWeight` step reached (0 before the first; a `match`
+ *   step before it sends the canary only the requests the router matches, on MATCH_ONLY_PODS pods).
  * - The weight sent to a traffic router (nginx, Gateway API) is the step's weight, held at the
  *   previous one until the canary has its pods, and 0 while it has no ready pod (safety-rules.ts).
  * - With the `replicas` router there is no router: the shared Service spreads requests over every
@@ -15,6 +16,12 @@ import { keepPreviousWeightUntilCanaryHasReplicas, neverWeightCanaryWithoutReady
  *   below 100% the stable keeps at least 1 pod (with total = 1 the sum is 2 during the canary),
  *   so that a small step never hands all the traffic to the canary.
  */
+
+/**
+ * Pods the canary runs in a `match` step (A/B before any weight): only the matched requests reach
+ * it, so one pod serves them; the next setWeight scales it to its share.
+ */
+export const MATCH_ONLY_PODS = 1;
 
 /** The weight of the last setWeight at or before `index`. */
 export function stepWeight(steps: readonly CanaryStep[], index: number): number {

@@ -1,7 +1,7 @@
 import type { CanaryStrategy } from "../config/types.js";
 import { save, type Action } from "./actions.js";
 import { analysisStep } from "./analysis-step.js";
-import { canaryReplicas, routerWeight } from "./canary-weight.js";
+import { canaryReplicas, MATCH_ONLY_PODS, routerWeight } from "./canary-weight.js";
 import { readyAt, rolledOut, type Observed } from "./observed.js";
 import { baseObjects, canaryRouter } from "./base-objects.js";
 import { deploymentFor, env, startingTotal, type RolloutPlan } from "./plan.js";
@@ -46,16 +46,17 @@ function progress(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, st
   const step = strategy.steps[state.step];
   if (!step) return save({ ...nextStep(state, obs.now), phase: "promoting", step: strategy.steps.length }, "all steps passed: promote");
 
-  if ("setWeight" in step) {
-    const weight = step.setWeight;
-    const want = canaryReplicas(state.total, weight);
+  if ("setWeight" in step || "match" in step) {
+    const weight = "setWeight" in step ? step.setWeight : 0;
+    const want = "setWeight" in step ? canaryReplicas(state.total, weight) : MATCH_ONLY_PODS;
+    const what = "setWeight" in step ? `${weight}%` : "the matched requests";
     const { router, ctx } = canaryRouter(plan, strategy.router);
-    if (resetWeightBeforeNewRevision(canary?.revision, state.revision, router.observedWeight(ctx, obs))) {
+    if (resetWeightBeforeNewRevision(canary?.revision, state.revision, router.observedWeight(ctx, obs), router.matchOnly?.observed(ctx, obs))) {
       const reset = router.release(ctx, obs, "reset the weight to 0 before the canary takes another revision");
       if (reset) return reset;
     }
     if (!canary || canary.revision !== state.revision || canary.specReplicas < want) {
-      return { kind: "apply", objects: [deploymentFor(plan, "canary", want)], reason: `canary: ${want} pod(s) for ${weight}%` };
+      return { kind: "apply", objects: [deploymentFor(plan, "canary", want)], reason: `canary: ${want} pod(s) for ${what}` };
     }
     const ready = readyAt(canary, state.revision);
     if (ready < want) {
@@ -63,6 +64,13 @@ function progress(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, st
         return save(aborting(state, obs.now, `canary not ready: ${ready}/${want} pod(s) ready after ${Math.round((obs.now - state.stepStartedAt) / 1000)}s`), "abort: canary not ready in time");
       }
       return { kind: "wait", reason: `canary: ${ready}/${want} pod(s) ready` };
+    }
+    if ("match" in step) {
+      // The loader refuses a match step for a router without matchOnly; a state edited by hand could still get here.
+      if (!router.matchOnly) return save(aborting(state, obs.now, `the ${router.kind} traffic router cannot send chosen requests to the canary`), "abort: match step without a router that matches");
+      const route = router.matchOnly.apply(ctx, obs);
+      if (route) return route;
+      return save(nextStep(state, obs.now, { weight: 0 }), `step ${state.step}: the matched requests reach the canary`);
     }
     const move = router.applyWeight(ctx, routerWeight(weight, state.weight, ready, want), { obs, total: state.total });
     if (move) return move;

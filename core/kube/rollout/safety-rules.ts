@@ -17,12 +17,12 @@ export function keepPreviousWeightUntilCanaryHasReplicas(previousWeight: number,
 }
 
 /**
- * Before the canary is pointed at another revision, its weight must go back to 0: otherwise users
- * would get the new revision's first, unready or unanalysed pods at the old revision's weight.
- * True when a reset is due.
+ * Before the canary is pointed at another revision, its weight must go back to 0 and a match rule
+ * must go: otherwise users would get the new revision's first, unready or unanalysed pods at the
+ * old revision's weight, or as the chosen requests. True when a reset is due.
  */
-export function resetWeightBeforeNewRevision(canaryRevision: string | undefined, targetRevision: string, currentWeight: number): boolean {
-  return canaryRevision !== undefined && canaryRevision !== targetRevision && currentWeight > 0;
+export function resetWeightBeforeNewRevision(canaryRevision: string | undefined, targetRevision: string, currentWeight: number, matchedRequests = false): boolean {
+  return canaryRevision !== undefined && canaryRevision !== targetRevision && (currentWeight > 0 || matchedRequests);
 }
 
 /**

@@ -12,7 +12,7 @@ export interface TimeToDetect {
 /**
  * The worst case, under the environment's settings, from a bad canary's first request to 100% of the
  * traffic on stable, for a canary that fails every measurement (it is bad from its first request).
- * The canary gets its first request once the first setWeight is reached. Then come the timed pauses
+ * The canary gets its first request once the first setWeight (or match) step is reached. Then come the timed pauses
  * before the first analysis step, and that step's measurements: the first is taken `interval` after
  * the step starts, one every `interval` after, and the (failureLimit + 1)th failed one aborts. The
  * loop notices within one poll; moving the weight back to 0 is its next action. (The replica router
@@ -26,10 +26,10 @@ export function timeToDetect(env: Environment, pollMs: number): TimeToDetect {
       explanation: `no user reaches the new colour before the switch${s.prePromotionAnalysis ? " (it is measured through its preview Service first)" : ""}; after the switch nothing measures it, and the old colour stays up ${formatDurationMs(s.scaleDownDelayMs)} for a switch back by hand`,
     };
   }
-  const first = s.steps.findIndex((step) => "setWeight" in step);
+  const first = s.steps.findIndex((step) => "setWeight" in step || "match" in step);
   let pausedMs = 0;
   for (const step of s.steps.slice(first + 1)) {
-    if ("setWeight" in step) continue;
+    if ("setWeight" in step || "match" in step) continue;
     if ("pause" in step) {
       if (step.pause.durationMs === undefined) return { explanation: "until someone promotes or aborts by hand: a pause without a duration comes before any analysis step" };
       pausedMs += step.pause.durationMs;

@@ -1,9 +1,10 @@
 import { z } from "zod";
 
-import { dnsLabel, dnsName, ingressHost } from "../config/fields.js";
+import { dnsLabel, dnsName, ingressHost, token } from "../config/fields.js";
 import { commonLabels } from "../manifests/names.js";
 import { meta, type KubeObject } from "../manifests/objects.js";
 import { SERVICE_PORT } from "../manifests/service.js";
+import type { SessionAffinity } from "../config/types.js";
 import type { Action } from "../rollout/actions.js";
 import { isRecord } from "../json.js";
 import { routedObject, type Router, type RouterContext } from "./router.js";
@@ -15,6 +16,8 @@ export interface GatewayApiRouter {
   hostnames: string[];
   /** Requests the canary receives whatever the weight, as soon as it has traffic (A/B: testers, a beta cookie). */
   canaryMatch?: { headers: HeaderMatch[] };
+  /** sessionPersistence on every rule (Gateway API's experimental channel). */
+  sessionAffinity?: SessionAffinity;
 }
 
 /** An HTTPRoute header match; a cookie is a RegularExpression match on the Cookie header. */
@@ -24,9 +27,6 @@ export interface HeaderMatch {
   value: string;
 }
 
-// Gateway API's HTTPHeaderName (an RFC 7230 token), which a cookie name is too (RFC 6265).
-const TOKEN = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]{1,256}$/;
-const token = (what: string) => z.string().regex(TOKEN, `expected ${what} (letters, digits and !#$%&'*+-.^_\`|~)`);
 // A cookie value's octets (RFC 6265): no space, quote, comma, semicolon or backslash.
 const cookieValue = z.string().regex(/^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]{1,1024}$/, "expected a cookie value (printable ASCII without space, '\"', ',', ';' or '\\')");
 
@@ -61,8 +61,13 @@ export const gatewayApi: Router<GatewayApiRouter, typeof input> = {
     gateway: { name: r.gateway, ...(r.gatewayNamespace ? { namespace: r.gatewayNamespace } : {}), ...(r.sectionName ? { sectionName: r.sectionName } : {}) },
     hostnames: r.hostnames ?? (e.ingress ? [e.ingress.host] : []),
     ...(r.canaryMatch ? { canaryMatch: { headers: headerMatches(r.canaryMatch) } } : {}),
+    ...(e.sessionAffinity ? { sessionAffinity: e.sessionAffinity } : {}),
   }),
-  problems: () => [],
+  problems: (e, config) =>
+    e.matchStep !== undefined && !config.canaryMatch
+      ? [{ path: ["strategy", "steps", e.matchStep, "match"], message: "needs trafficRouter.canaryMatch: the headers or the cookie of the requests sent to the canary" }]
+      : [],
+  keepsSessions: { supported: true },
 
   sharesService: false,
   // The HTTPRoute replaces the Ingress: the Gateway is the entry point.
@@ -74,6 +79,14 @@ export const gatewayApi: Router<GatewayApiRouter, typeof input> = {
     const now = observedRoute(ctx.plan.names, routedObject(obs, "HTTPRoute", ctx.plan.names.stable)?.spec);
     if (now.weight === weight && now.matched === (ctx.config.canaryMatch !== undefined)) return undefined;
     return setWeight(ctx, weight, `route ${weight}% to the canary${ctx.config.canaryMatch ? ", and the matched requests" : ""}`, true);
+  },
+  matchOnly: {
+    observed: (ctx, obs) => observedRoute(ctx.plan.names, routedObject(obs, "HTTPRoute", ctx.plan.names.stable)?.spec).matched,
+    apply: (ctx, obs) => {
+      const now = observedRoute(ctx.plan.names, routedObject(obs, "HTTPRoute", ctx.plan.names.stable)?.spec);
+      if (now.matched && now.weight === 0) return undefined;
+      return setWeight(ctx, 0, "route the matched requests, and only them, to the canary", true);
+    },
   },
   release: (ctx, obs, reason) => {
     const now = observedRoute(ctx.plan.names, routedObject(obs, "HTTPRoute", ctx.plan.names.stable)?.spec);
@@ -129,6 +142,7 @@ function route({ plan, config }: RouterContext<GatewayApiRouter>, weight: number
   const g = config.gateway;
   const path = { type: "PathPrefix", value: w.env.ingress?.path ?? "/" };
   const parent = { name: g.name, ...(g.namespace ? { namespace: g.namespace } : {}), ...(g.sectionName ? { sectionName: g.sectionName } : {}) };
+  const sessions = config.sessionAffinity ? { sessionPersistence: sessionPersistence(config.sessionAffinity) } : {};
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "HTTPRoute",
@@ -137,15 +151,29 @@ function route({ plan, config }: RouterContext<GatewayApiRouter>, weight: number
       parentRefs: [parent],
       ...(config.hostnames.length ? { hostnames: config.hostnames } : {}),
       rules: [
-        ...(matched && config.canaryMatch ? [{ matches: [{ path, headers: config.canaryMatch.headers }], backendRefs: [{ name: n.canary, port: SERVICE_PORT }] }] : []),
+        ...(matched && config.canaryMatch ? [{ matches: [{ path, headers: config.canaryMatch.headers }], backendRefs: [{ name: n.canary, port: SERVICE_PORT }], ...sessions }] : []),
         {
           matches: [{ path }],
           backendRefs: [
             { name: n.stable, port: SERVICE_PORT, weight: 100 - weight },
             { name: n.canary, port: SERVICE_PORT, weight },
           ],
+          ...sessions,
         },
       ],
     },
+  };
+}
+
+/**
+ * Gateway API's sessionPersistence (GEP-1619, v1.7 experimental channel): the client keeps its pod
+ * within the backend the rule chose; it never overrides the weights (the split decides the track).
+ */
+function sessionPersistence(a: SessionAffinity): Record<string, unknown> {
+  const lifetime = a.cookieLifetime ? { lifetimeType: a.cookieLifetime } : {};
+  return {
+    type: a.type,
+    ...(a.absoluteTimeout ? { absoluteTimeout: a.absoluteTimeout } : {}),
+    ...(a.type === "Cookie" ? { cookie: { ...(a.name ? { name: a.name } : {}), ...lifetime } } : { header: { name: a.name } }),
   };
 }

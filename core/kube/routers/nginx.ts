@@ -22,6 +22,9 @@ export const nginx: Router<NginxRouter> = {
   usage: "nginx",
   configFrom: () => ({ kind: "nginx" }),
   problems: (e) => (e.ingress ? [] : [{ path: ["ingress"], message: "the nginx traffic router needs an ingress (host, and className/tlsSecret as needed)" }]),
+  // ingress-nginx has cookie affinity for canaries (nginx.ingress.kubernetes.io/affinity), but it
+  // stopped receiving fixes in March 2026: new behaviour goes to gatewayApi, not to a retired controller.
+  keepsSessions: { supported: false, why: "ingress-nginx stopped receiving fixes in March 2026, so Gantry adds no affinity to it; use trafficRouter {type: gatewayApi, ...}, whose HTTPRoute carries sessionPersistence" },
 
   sharesService: false,
   render: ({ plan }) => mainIngress(plan),

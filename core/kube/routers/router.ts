@@ -1,5 +1,6 @@
 import type { z } from "zod";
 
+import type { SessionAffinity } from "../config/types.js";
 import { renderIngress } from "../manifests/ingress.js";
 import type { KubeObject } from "../manifests/objects.js";
 import type { Action } from "../rollout/actions.js";
@@ -21,6 +22,10 @@ export interface RouterContext<C extends RouterConfig> {
 export interface RouterEnvironmentFacts {
   ingress?: { host: string };
   hpa: boolean;
+  /** Index of the canary's `match` step (A/B before any weight), when it has one. */
+  matchStep?: number;
+  /** strategy.sessionAffinity, for a router that keeps sessions (keepsSessions). */
+  sessionAffinity?: SessionAffinity;
 }
 
 /**
@@ -41,8 +46,13 @@ export interface Router<C extends RouterConfig, Input extends z.ZodObject = z.Zo
   usage: string;
   /** The settings from the parsed input (the output of `input`). */
   configFrom(input: z.output<Input>, e: RouterEnvironmentFacts): C;
-  /** What it refuses in the environment, each with the field path inside the environment. */
-  problems(e: RouterEnvironmentFacts): { path: string[]; message: string }[];
+  /** What it refuses in the environment and its own settings, each with the field path inside the environment. */
+  problems(e: RouterEnvironmentFacts, config: C): { path: (string | number)[]; message: string }[];
+  /**
+   * Whether it can keep a client on one pod (strategy.sessionAffinity); when it cannot, why, and
+   * the pipeline file's loader refuses the setting with that reason.
+   */
+  keepsSessions: { supported: true } | { supported: false; why: string };
 
   /** The main Service selects both tracks: the weight is then the share of ready pods. */
   sharesService: boolean;
@@ -57,6 +67,16 @@ export interface Router<C extends RouterConfig, Input extends z.ZodObject = z.Zo
    * undefined when it already has it. `total` is the pods the rollout started from.
    */
   applyWeight(ctx: RouterContext<C>, weight: number, at: { obs: Observed; total: number }): Action | undefined;
+  /**
+   * A `match` step (A/B before any weight): `observed` tells whether chosen requests reach the
+   * canary now (read back from the cluster, so a resumed run knows); `apply` is the action that
+   * sends them, and only them, to the canary (weight 0), or undefined when the route already does.
+   * Absent when the router cannot match requests: the loader refuses a `match` step.
+   */
+  matchOnly?: {
+    observed(ctx: RouterContext<C>, obs: Observed): boolean;
+    apply(ctx: RouterContext<C>, obs: Observed): Action | undefined;
+  };
   /**
    * On promote, abort, and before the canary takes another revision: all traffic to the stable,
    * removing what the router created for the canary alone; undefined when nothing routes to it.

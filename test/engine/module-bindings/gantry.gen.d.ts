@@ -10,9 +10,24 @@ declare module "@dagger.io/dagger" {
   export type GantryID = string & { __GantryID: never };
 
   /**
+   * The `GantryClusterAccessID` scalar type represents an identifier for an object of type GantryClusterAccess.
+   */
+  export type GantryClusterAccessID = string & { __GantryClusterAccessID: never };
+
+  /**
+   * The `GantryEnvironmentID` scalar type represents an identifier for an object of type GantryEnvironment.
+   */
+  export type GantryEnvironmentID = string & { __GantryEnvironmentID: never };
+
+  /**
    * The `GantryImageID` scalar type represents an identifier for an object of type GantryImage.
    */
   export type GantryImageID = string & { __GantryImageID: never };
+
+  /**
+   * The `GantryImageOptionsID` scalar type represents an identifier for an object of type GantryImageOptions.
+   */
+  export type GantryImageOptionsID = string & { __GantryImageOptionsID: never };
 
   /**
    * The `GantryPipelineRunID` scalar type represents an identifier for an object of type GantryPipelineRun.
@@ -28,6 +43,11 @@ declare module "@dagger.io/dagger" {
    * The `GantryScanReportID` scalar type represents an identifier for an object of type GantryScanReport.
    */
   export type GantryScanReportID = string & { __GantryScanReportID: never };
+
+  /**
+   * The `GantrySettingsID` scalar type represents an identifier for an object of type GantrySettings.
+   */
+  export type GantrySettingsID = string & { __GantrySettingsID: never };
 
   /**
    * The `GantryTestReportID` scalar type represents an identifier for an object of type GantryTestReport.
@@ -98,64 +118,6 @@ declare module "@dagger.io/dagger" {
     sourceDateEpoch: number;
   };
 
-  export type GantryAbortOpts = {
-    /**
-     * The repository (its pipeline file describes the environment).
-     */
-    source?: Directory;
-    /**
-     * The environment, as named under environments: in the pipeline file. Default: its only one.
-     */
-    environment: string;
-    /**
-     * Why, recorded on the rollout.
-     */
-    reason: string;
-    /**
-     * The cluster's kubeconfig. Default: the reference the environment's deploy stage names.
-     */
-    kubeconfig?: Secret;
-    /**
-     * The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
-     */
-    cluster?: Service;
-  };
-
-  export type GantryAnalyzeOpts = {
-    /**
-     * The repository (its pipeline file describes the environment and its analysis).
-     */
-    source?: Directory;
-    /**
-     * The environment, as named under environments: in the pipeline file. Default: its only one.
-     */
-    environment: string;
-    /**
-     * Start of the window, as when the analysis step would have started: RFC 3339 or Unix seconds.
-     */
-    from: string;
-    /**
-     * End of the window: RFC 3339 or Unix seconds.
-     */
-    to: string;
-    /**
-     * One moment instead of a window: a single measurement, RFC 3339 or Unix seconds.
-     */
-    at: string;
-    /**
-     * The track whose series are measured.
-     */
-    track: string;
-    /**
-     * The cluster's kubeconfig, for a Prometheus reached through the API server. Default: the reference the environment's deploy stage names.
-     */
-    kubeconfig?: Secret;
-    /**
-     * The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
-     */
-    cluster?: Service;
-  };
-
   export type GantryBuildOpts = {
     /**
      * The repository (its pipeline file names the Go module inside it).
@@ -165,6 +127,14 @@ declare module "@dagger.io/dagger" {
      * Target platforms, e.g. linux/amd64 linux/arm64 darwin/arm64. Default: the pipeline's.
      */
     platforms?: Platform[];
+    /**
+     * Cache volume for downloaded modules (GOMODCACHE), e.g. a new name for a build from empty caches. Default: the pipeline's go.moduleCache.
+     */
+    moduleCache?: string;
+    /**
+     * Cache volume for compiled packages (GOCACHE). Default: the pipeline's go.buildCache.
+     */
+    buildCache?: string;
   };
 
   export type GantryCiFilesOpts = {
@@ -182,57 +152,25 @@ declare module "@dagger.io/dagger" {
     engineVersion: string;
   };
 
-  export type GantryDeployOpts = {
+  export type GantryDemoOpts = {
     /**
-     * The repository (its pipeline file describes the environment).
+     * The repository (its pipeline file describes the service and its environment).
      */
     source?: Directory;
     /**
-     * The environment, as named under environments: in the pipeline file. Default: its only one.
-     */
-    environment: string;
-    /**
-     * The image to roll out, pinned by digest (repo@sha256:...). Default: test, scan and publish this source, then roll that out.
-     */
-    image: string;
-    /**
-     * Repository to publish to when no --image is given. Default: the pipeline's publish.repository.
-     */
-    repository?: string;
-    /**
-     * Stages (or environments) whose manual approval is given for this run.
-     */
-    approve?: string[];
-    /**
-     * The cluster's kubeconfig. Default: the reference the environment's deploy stage names.
-     */
-    kubeconfig?: Secret;
-    /**
-     * The API server as a service, when the kubeconfig points at this machine's loopback (kind, k3d): tcp://localhost:6443.
-     */
-    cluster?: Service;
-    /**
-     * kubectl image; any image with kubectl on PATH.
-     */
-    kubectlImage: string;
-    /**
-     * Deploy to a k3s cluster, a registry and Prometheus started as Dagger services, never to a cluster a kubeconfig names. Default: when nothing names a cluster or a registry.
-     */
-    embedded: boolean;
-    /**
-     * Embedded demo: the canary answers half of its requests with HTTP 500 (hello-api's ERROR_RATE), so the analysis rolls it back.
+     * The canary answers half of its requests with HTTP 500 (hello-api's ERROR_RATE), so the analysis rolls it back.
      */
     badCanary: boolean;
     /**
-     * Embedded demo: the Kubernetes (k3s) image, e.g. a copy in a registry an air-gapped network reaches. Default: rancher/k3s:v1.36.4-k3s1.
+     * The Kubernetes (k3s) image, e.g. a copy in a registry an air-gapped network reaches. Default: rancher/k3s:v1.36.4-k3s1.
      */
     kubernetesImage: string;
     /**
-     * Embedded demo: the registry image. Default: registry:3.0.0.
+     * The registry image. Default: registry:3.0.0.
      */
     registryImage: string;
     /**
-     * Embedded demo: the Prometheus image (busybox-based: it also sends the traffic). Default: prom/prometheus:v3.16.0.
+     * The Prometheus image (busybox-based: it also sends the traffic). Default: prom/prometheus:v3.16.0.
      */
     prometheusImage: string;
   };
@@ -242,6 +180,29 @@ declare module "@dagger.io/dagger" {
      * The repository (its pipeline file names the Go module inside it).
      */
     source?: Directory;
+  };
+
+  export type GantryEnvironmentOpts = {
+    /**
+     * The repository (its pipeline file describes the environment).
+     */
+    source?: Directory;
+    /**
+     * The environment, as named under environments: in the pipeline file. Default: its only one.
+     */
+    name: string;
+    /**
+     * The cluster's kubeconfig. Default: the reference the environment's deploy stage names.
+     */
+    kubeconfig?: Secret;
+    /**
+     * The API server as a service, when the kubeconfig points at this machine's loopback (kind, k3d): tcp://localhost:6443.
+     */
+    cluster?: Service;
+    /**
+     * kubectl image; any image with kubectl on PATH. Default: registry.k8s.io/kubectl at the version Gantry's tests run.
+     */
+    kubectlImage: string;
   };
 
   export type GantryImageOpts = {
@@ -261,44 +222,6 @@ declare module "@dagger.io/dagger" {
      * The custom base's reference, or a mirror of the distroless or alpine image.
      */
     baseImage: string;
-  };
-
-  export type GantryManifestsOpts = {
-    /**
-     * The repository (its pipeline file describes the environment).
-     */
-    source?: Directory;
-    /**
-     * The environment, as named under environments: in the pipeline file.
-     */
-    environment: string;
-    /**
-     * The image to deploy, pinned by digest (repo@sha256:...).
-     */
-    image: string;
-  };
-
-  export type GantryPromoteOpts = {
-    /**
-     * The repository (its pipeline file describes the environment).
-     */
-    source?: Directory;
-    /**
-     * The environment, as named under environments: in the pipeline file. Default: its only one.
-     */
-    environment: string;
-    /**
-     * Skip every remaining step and promote now.
-     */
-    full: boolean;
-    /**
-     * The cluster's kubeconfig. Default: the reference the environment's deploy stage names.
-     */
-    kubeconfig?: Secret;
-    /**
-     * The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
-     */
-    cluster?: Service;
   };
 
   export type GantryPublishOpts = {
@@ -395,6 +318,14 @@ declare module "@dagger.io/dagger" {
      * Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed.
      */
     failOpen?: boolean;
+    /**
+     * The image's published name, e.g. ghcr.io/acme/api:1.2.3: names it in every report and enables the GitLab report.
+     */
+    imageName: string;
+    /**
+     * GitHub code-scanning category of the SARIF report, to keep several scans of one commit apart.
+     */
+    sarifCategory: string;
   };
 
   export type GantryScanDirectoryOpts = {
@@ -434,25 +365,6 @@ declare module "@dagger.io/dagger" {
     source?: Directory;
   };
 
-  export type GantryStatusOpts = {
-    /**
-     * The repository (its pipeline file describes the environment).
-     */
-    source?: Directory;
-    /**
-     * The environment, as named under environments: in the pipeline file. Default: its only one.
-     */
-    environment: string;
-    /**
-     * The cluster's kubeconfig. Default: the reference the environment's deploy stage names.
-     */
-    kubeconfig?: Secret;
-    /**
-     * The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
-     */
-    cluster?: Service;
-  };
-
   export type GantryTestOpts = {
     /**
      * The repository (its pipeline file names the Go module inside it).
@@ -482,6 +394,14 @@ declare module "@dagger.io/dagger" {
      * Stop after the first failing test (-failfast).
      */
     failfast?: boolean;
+    /**
+     * Cache volume for downloaded modules (GOMODCACHE). Default: the pipeline's go.moduleCache.
+     */
+    moduleCache?: string;
+    /**
+     * Cache volume for compiled packages and test results (GOCACHE). Default: the pipeline's go.buildCache.
+     */
+    buildCache?: string;
   };
 
   export type GantryTestsPassOpts = {
@@ -489,6 +409,54 @@ declare module "@dagger.io/dagger" {
      * The repository (its pipeline file names the Go module inside it).
      */
     source?: Directory;
+  };
+
+  export type GantryEnvironmentAbortOpts = {
+    /**
+     * Why, recorded on the rollout.
+     */
+    reason: string;
+  };
+
+  export type GantryEnvironmentAnalyzeOpts = {
+    /**
+     * Start of the window, as when the analysis step would have started: RFC 3339 or Unix seconds.
+     */
+    from: string;
+    /**
+     * End of the window: RFC 3339 or Unix seconds.
+     */
+    to: string;
+    /**
+     * One moment instead of a window: a single measurement, RFC 3339 or Unix seconds.
+     */
+    at: string;
+    /**
+     * The track whose series are measured.
+     */
+    track: string;
+  };
+
+  export type GantryEnvironmentDeployOpts = {
+    /**
+     * The image to roll out, pinned by digest (repo@sha256:...). Default: test, scan and publish the source, then roll that out.
+     */
+    image: string;
+    /**
+     * Repository to publish to when no --image is given. Default: the pipeline's publish.repository.
+     */
+    repository?: string;
+    /**
+     * Stages (or environments) whose manual approval is given for this run.
+     */
+    approve?: string[];
+  };
+
+  export type GantryEnvironmentPromoteOpts = {
+    /**
+     * Skip every remaining step and promote now.
+     */
+    full: boolean;
   };
 
   export type GantryImageContainerOpts = {
@@ -561,6 +529,14 @@ declare module "@dagger.io/dagger" {
      * Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed.
      */
     failOpen?: boolean;
+    /**
+     * The image's published name, e.g. ghcr.io/acme/api:1.2.3: names it in every report and enables the GitLab report.
+     */
+    imageName: string;
+    /**
+     * GitHub code-scanning category of the SARIF report, to keep several scans of one commit apart.
+     */
+    sarifCategory: string;
   };
 
   export type GantryScanReportGitlabOpts = {
@@ -568,17 +544,6 @@ declare module "@dagger.io/dagger" {
      * The scanned image's name as GitLab should show it, e.g. $CI_REGISTRY_IMAGE:$CI_COMMIT_SHORT_SHA.
      */
     imageName: string;
-  };
-
-  export type GantryScanReportReportsOpts = {
-    /**
-     * The scanned image's name for the GitLab report and SARIF locations.
-     */
-    imageName: string;
-    /**
-     * Code scanning category for the SARIF run.
-     */
-    category: string;
   };
 
   export type GantryScanReportSarifOpts = {
@@ -596,32 +561,12 @@ declare module "@dagger.io/dagger" {
   export class Gantry {
     id: () => Promise<ID>;
     /**
-     * Abort the environment's rollout: all traffic back to the stable version, the new one removed. Example: dagger call abort --environment production --reason "p99 too high"
-     * @param opts.source The repository (its pipeline file describes the environment).
-     * @param opts.environment The environment, as named under environments: in the pipeline file. Default: its only one.
-     * @param opts.reason Why, recorded on the rollout.
-     * @param opts.kubeconfig The cluster's kubeconfig. Default: the reference the environment's deploy stage names.
-     * @param opts.cluster The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
-     */
-    abort: (opts?: GantryAbortOpts) => GantryRollout;
-    /**
-     * Replay the environment's analysis against Prometheus over a past window, before it can roll back
-     * production: each measurement's checks and values, and the decision the rollout would have taken
-     * ("would roll back", "would promote"). Changes nothing. Example: dagger call analyze --environment production --from 2026-12-07T10:00:00Z --to 2026-12-07T10:10:00Z
-     * @param opts.source The repository (its pipeline file describes the environment and its analysis).
-     * @param opts.environment The environment, as named under environments: in the pipeline file. Default: its only one.
-     * @param opts.from Start of the window, as when the analysis step would have started: RFC 3339 or Unix seconds.
-     * @param opts.to End of the window: RFC 3339 or Unix seconds.
-     * @param opts.at One moment instead of a window: a single measurement, RFC 3339 or Unix seconds.
-     * @param opts.track The track whose series are measured.
-     * @param opts.kubeconfig The cluster's kubeconfig, for a Prometheus reached through the API server. Default: the reference the environment's deploy stage names.
-     * @param opts.cluster The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
-     */
-    analyze: (opts?: GantryAnalyzeOpts) => Promise<string>;
-    /**
      * Cross-compile static binaries, one per platform, named <name>_<os>_<arch>. Example: dagger call build export --path dist
+     * (from empty Go caches, the constructor untouched: dagger call build --module-cache mod-1 --build-cache build-1 export --path dist)
      * @param opts.source The repository (its pipeline file names the Go module inside it).
      * @param opts.platforms Target platforms, e.g. linux/amd64 linux/arm64 darwin/arm64. Default: the pipeline's.
+     * @param opts.moduleCache Cache volume for downloaded modules (GOMODCACHE), e.g. a new name for a build from empty caches. Default: the pipeline's go.moduleCache.
+     * @param opts.buildCache Cache volume for compiled packages (GOCACHE). Default: the pipeline's go.buildCache.
      */
     build: (opts?: GantryBuildOpts) => Directory;
     /**
@@ -633,34 +578,35 @@ declare module "@dagger.io/dagger" {
      */
     ciFiles: (opts?: GantryCiFilesOpts) => Directory;
     /**
-     * Roll the service out to an environment with its strategy (rolling, canary steps with analysis, or
-     * blue-green), walked from here with nothing installed in the cluster, and roll back by itself when a
-     * check fails. Without --image, it runs the pipeline's chain to that environment first, with the gates
-     * the file declares: test and scan pass before anything is pushed or rolled out. When nothing names a
-     * cluster or a registry (or with --embedded), it starts its own: k3s, a registry and Prometheus as
-     * Dagger services, then rolls the service out as the stable version and again as a canary under
-     * traffic, measured and promoted or rolled back. Never cached.
-     * Example: dagger call deploy --environment staging markdown
-     * @param opts.source The repository (its pipeline file describes the environment).
-     * @param opts.environment The environment, as named under environments: in the pipeline file. Default: its only one.
-     * @param opts.image The image to roll out, pinned by digest (repo@sha256:...). Default: test, scan and publish this source, then roll that out.
-     * @param opts.repository Repository to publish to when no --image is given. Default: the pipeline's publish.repository.
-     * @param opts.approve Stages (or environments) whose manual approval is given for this run.
-     * @param opts.kubeconfig The cluster's kubeconfig. Default: the reference the environment's deploy stage names.
-     * @param opts.cluster The API server as a service, when the kubeconfig points at this machine's loopback (kind, k3d): tcp://localhost:6443.
-     * @param opts.kubectlImage kubectl image; any image with kubectl on PATH.
-     * @param opts.embedded Deploy to a k3s cluster, a registry and Prometheus started as Dagger services, never to a cluster a kubeconfig names. Default: when nothing names a cluster or a registry.
-     * @param opts.badCanary Embedded demo: the canary answers half of its requests with HTTP 500 (hello-api's ERROR_RATE), so the analysis rolls it back.
-     * @param opts.kubernetesImage Embedded demo: the Kubernetes (k3s) image, e.g. a copy in a registry an air-gapped network reaches. Default: rancher/k3s:v1.36.4-k3s1.
-     * @param opts.registryImage Embedded demo: the registry image. Default: registry:3.0.0.
-     * @param opts.prometheusImage Embedded demo: the Prometheus image (busybox-based: it also sends the traffic). Default: prom/prometheus:v3.16.0.
+     * The whole pipeline on a cluster of its own, with nothing to set up: a k3s server, an OCI registry
+     * and Prometheus start as Dagger services; the pipeline's chain up to publish pushes there, then the
+     * pipeline file's first environment is rolled out as the stable version and again as a canary under
+     * traffic, measured and promoted or rolled back. Never touches a cluster a kubeconfig names. Never cached.
+     * Example: dagger call demo markdown
+     * @param opts.source The repository (its pipeline file describes the service and its environment).
+     * @param opts.badCanary The canary answers half of its requests with HTTP 500 (hello-api's ERROR_RATE), so the analysis rolls it back.
+     * @param opts.kubernetesImage The Kubernetes (k3s) image, e.g. a copy in a registry an air-gapped network reaches. Default: rancher/k3s:v1.36.4-k3s1.
+     * @param opts.registryImage The registry image. Default: registry:3.0.0.
+     * @param opts.prometheusImage The Prometheus image (busybox-based: it also sends the traffic). Default: prom/prometheus:v3.16.0.
      */
-    deploy: (opts?: GantryDeployOpts) => GantryRollout;
+    demo: (opts?: GantryDemoOpts) => GantryRollout;
     /**
      * The equivalent multi-stage Dockerfile, generated from the same plans. Example: dagger call dockerfile export --path Dockerfile
      * @param opts.source The repository (its pipeline file names the Go module inside it).
      */
     dockerfile: (opts?: GantryDockerfileOpts) => File;
+    /**
+     * One environment of the pipeline file and how to reach its cluster, configured once; continue with
+     * deploy, promote, abort, status, manifests or analyze. Cached per session: it holds the kubeconfig
+     * secret and the cluster service, which belong to the session that was given them.
+     * Example: dagger call environment --name staging --kubeconfig file:$HOME/.kube/config deploy markdown
+     * @param opts.source The repository (its pipeline file describes the environment).
+     * @param opts.name The environment, as named under environments: in the pipeline file. Default: its only one.
+     * @param opts.kubeconfig The cluster's kubeconfig. Default: the reference the environment's deploy stage names.
+     * @param opts.cluster The API server as a service, when the kubeconfig points at this machine's loopback (kind, k3d): tcp://localhost:6443.
+     * @param opts.kubectlImage kubectl image; any image with kubectl on PATH. Default: registry.k8s.io/kubectl at the version Gantry's tests run.
+     */
+    environment: (opts?: GantryEnvironmentOpts) => GantryEnvironment;
     /**
      * The service's runtime image: the binary on the base, non-root, labelled. Continue with container,
      * tarball, sbom, scan or publish. Example: dagger call image --platforms linux/arm64 container
@@ -670,25 +616,6 @@ declare module "@dagger.io/dagger" {
      * @param opts.baseImage The custom base's reference, or a mirror of the distroless or alpine image.
      */
     image: (opts?: GantryImageOpts) => GantryImage;
-    /**
-     * The environment's Kubernetes objects as a finished rollout leaves them: Deployment (probes, limits,
-     * a Pod Security "restricted" securityContext), Service, ConfigMap under a content-hashed name, and
-     * the Ingress, HPA and PDB the environment asks for; the image pinned by digest.
-     * Example: dagger call manifests --environment staging --image ghcr.io/acme/api@sha256:... export --path k8s
-     * @param opts.source The repository (its pipeline file describes the environment).
-     * @param opts.environment The environment, as named under environments: in the pipeline file.
-     * @param opts.image The image to deploy, pinned by digest (repo@sha256:...).
-     */
-    manifests: (opts?: GantryManifestsOpts) => Directory;
-    /**
-     * Past the current pause or analysis step of the environment's rollout (or, with --full, all the way). Example: dagger call promote --environment production check
-     * @param opts.source The repository (its pipeline file describes the environment).
-     * @param opts.environment The environment, as named under environments: in the pipeline file. Default: its only one.
-     * @param opts.full Skip every remaining step and promote now.
-     * @param opts.kubeconfig The cluster's kubeconfig. Default: the reference the environment's deploy stage names.
-     * @param opts.cluster The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
-     */
-    promote: (opts?: GantryPromoteOpts) => GantryRollout;
     /**
      * Build and push the multi-platform image under its computed tags; returns repo:tag@sha256:...
      * for each. Never cached. Example: dagger call publish --repository ghcr.io/acme/api --username me --password env:GITHUB_TOKEN
@@ -724,12 +651,14 @@ declare module "@dagger.io/dagger" {
     /**
      * Scan the image Gantry builds with Trivy and judge it by the pipeline's gate. Cached for 10
      * minutes, so the reports and the check of one job read one scan.
-     * Example: dagger call scan reports export --path reports/scan
+     * Example: dagger call scan --image-name ghcr.io/acme/api:1.2.3 reports export --path reports/scan
      * @param opts.source The repository (its pipeline file names the Go module inside it).
      * @param opts.platform Platform of the image to scan. Default: the engine's platform.
      * @param opts.severities Severities that fail the gate. Default: the pipeline's (HIGH, CRITICAL).
      * @param opts.ignoreUnfixed Let findings without a released fix pass the gate.
      * @param opts.failOpen Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed.
+     * @param opts.imageName The image's published name, e.g. ghcr.io/acme/api:1.2.3: names it in every report and enables the GitLab report.
+     * @param opts.sarifCategory GitHub code-scanning category of the SARIF report, to keep several scans of one commit apart.
      */
     scan: (opts?: GantryScanOpts) => GantryScanReport;
     /**
@@ -754,14 +683,6 @@ declare module "@dagger.io/dagger" {
      */
     scanPasses: (opts?: GantryScanPassesOpts) => Promise<void>;
     /**
-     * Where the environment's rollout stands, in one line; changes nothing. Example: dagger call status --environment production
-     * @param opts.source The repository (its pipeline file describes the environment).
-     * @param opts.environment The environment, as named under environments: in the pipeline file. Default: its only one.
-     * @param opts.kubeconfig The cluster's kubeconfig. Default: the reference the environment's deploy stage names.
-     * @param opts.cluster The API server as a service, when the kubeconfig points at this machine's loopback: tcp://localhost:6443.
-     */
-    status: (opts?: GantryStatusOpts) => Promise<string>;
-    /**
      * Run go test and return its report; the call succeeds even when tests fail (see TestReport.check).
      * Cached per session: the report holds engine files, which a later session cannot resolve.
      * Example: dagger call test reports export --path reports/test
@@ -772,6 +693,8 @@ declare module "@dagger.io/dagger" {
      * @param opts.cover Measure statement coverage.
      * @param opts.count Run each test this many times (-count).
      * @param opts.failfast Stop after the first failing test (-failfast).
+     * @param opts.moduleCache Cache volume for downloaded modules (GOMODCACHE). Default: the pipeline's go.moduleCache.
+     * @param opts.buildCache Cache volume for compiled packages and test results (GOCACHE). Default: the pipeline's go.buildCache.
      */
     test: (opts?: GantryTestOpts) => GantryTestReport;
     /**
@@ -779,6 +702,70 @@ declare module "@dagger.io/dagger" {
      * @param opts.source The repository (its pipeline file names the Go module inside it).
      */
     testsPass: (opts?: GantryTestsPassOpts) => Promise<void>;
+  }
+
+  /**
+   * How Gantry reaches an environment's cluster: what `environment` was given.
+   */
+  export class GantryClusterAccess {
+    id: () => Promise<ID>;
+  }
+
+  /**
+   * One environment of the pipeline file and the cluster it runs on, configured once: roll out to it,
+   * gate its rollout by hand, read where it stands, print its objects, replay its analysis.
+   * Example: dagger call environment --name staging --kubeconfig file:$HOME/.kube/config status
+   */
+  export class GantryEnvironment {
+    id: () => Promise<ID>;
+    /**
+     * Abort the rollout: all traffic back to the stable version, the new one removed. Never cached. Example: dagger call environment --name production abort --reason "p99 too high"
+     * @param opts.reason Why, recorded on the rollout.
+     */
+    abort: (opts?: GantryEnvironmentAbortOpts) => GantryRollout;
+    /**
+     * Replay the environment's analysis against Prometheus over a past window, before it can roll back
+     * production: each measurement's checks and values, and the decision the rollout would have taken
+     * ("would roll back", "would promote"). Changes nothing; never cached.
+     * Example: dagger call environment --name production analyze --from 2026-12-07T10:00:00Z --to 2026-12-07T10:10:00Z
+     * @param opts.from Start of the window, as when the analysis step would have started: RFC 3339 or Unix seconds.
+     * @param opts.to End of the window: RFC 3339 or Unix seconds.
+     * @param opts.at One moment instead of a window: a single measurement, RFC 3339 or Unix seconds.
+     * @param opts.track The track whose series are measured.
+     */
+    analyze: (opts?: GantryEnvironmentAnalyzeOpts) => Promise<string>;
+    /**
+     * Roll the service out with the environment's strategy (rolling, canary steps with analysis, or
+     * blue-green), walked from here with nothing installed in the cluster, rolled back by itself when a
+     * check fails. Without --image, it runs the pipeline's chain to this environment first, with the
+     * gates the file declares: test and scan pass before anything is pushed or rolled out. Never cached.
+     * Example: dagger call environment --name staging --kubeconfig file:$HOME/.kube/config deploy --repository ttl.sh/gantry-hello-api markdown
+     * @param opts.image The image to roll out, pinned by digest (repo@sha256:...). Default: test, scan and publish the source, then roll that out.
+     * @param opts.repository Repository to publish to when no --image is given. Default: the pipeline's publish.repository.
+     * @param opts.approve Stages (or environments) whose manual approval is given for this run.
+     */
+    deploy: (opts?: GantryEnvironmentDeployOpts) => GantryRollout;
+    /**
+     * The environment's Kubernetes objects as a finished rollout leaves them: Deployment (probes, limits,
+     * a Pod Security "restricted" securityContext), Service, ConfigMap under a content-hashed name, and
+     * the Ingress, HPA and PDB the environment asks for; the image pinned by digest. Reads no cluster.
+     * Example: dagger call environment --name staging manifests --image ghcr.io/acme/api@sha256:... export --path k8s
+     * @param image The image to deploy, pinned by digest (repo@sha256:...).
+     */
+    manifests: (image: string) => Directory;
+    /**
+     * The environment's name under environments: in the pipeline file; empty: its only one.
+     */
+    name: () => Promise<string>;
+    /**
+     * Past the current pause or analysis step of the rollout (or, with --full, all the way). Never cached. Example: dagger call environment --name production promote check
+     * @param opts.full Skip every remaining step and promote now.
+     */
+    promote: (opts?: GantryEnvironmentPromoteOpts) => GantryRollout;
+    /**
+     * Where the rollout stands, in one line; changes nothing. Never cached. Example: dagger call environment --name production status
+     */
+    status: () => Promise<string>;
   }
 
   /**
@@ -802,9 +789,9 @@ declare module "@dagger.io/dagger" {
      */
     layout: () => Directory;
     /**
-     * Platforms of the image; empty means the pipeline's.
+     * How the image was asked for.
      */
-    platforms: () => Promise<string[]>;
+    options: () => GantryImageOptions;
     /**
      * Push the multi-platform image under its computed tags; returns repo:tag@sha256:... for each.
      * Never cached: every call pushes. Example: dagger call image publish --repository ghcr.io/acme/api --password env:GITHUB_TOKEN
@@ -827,17 +814,38 @@ declare module "@dagger.io/dagger" {
     /**
      * Scan the image for one platform with Trivy and judge the findings by the gate. Cached for 10
      * minutes so reports and the check of one job read the same scan.
-     * Example: dagger call image scan reports export --path reports/scan
+     * Example: dagger call image scan --image-name ghcr.io/acme/api:1.2.3 reports export --path reports/scan
      * @param opts.platform Platform of the image to scan. Default: the engine's platform.
      * @param opts.severities Severities that fail the gate. Default: the pipeline's (HIGH, CRITICAL).
      * @param opts.ignoreUnfixed Let findings without a released fix pass the gate.
      * @param opts.failOpen Pass with a "not scanned" verdict when no DB mirror can be reached, instead of failing closed.
+     * @param opts.imageName The image's published name, e.g. ghcr.io/acme/api:1.2.3: names it in every report and enables the GitLab report.
+     * @param opts.sarifCategory GitHub code-scanning category of the SARIF report, to keep several scans of one commit apart.
      */
     scan: (opts?: GantryImageScanOpts) => GantryScanReport;
     /**
      * The OCI layout as one reproducible tar archive, for air-gapped transfer or docker load (Docker 25 or later reads OCI layouts). Example: dagger call image tarball export --path image.tar
      */
     tarball: () => File;
+  }
+
+  /**
+   * How an Image was asked for: its platforms and base.
+   */
+  export class GantryImageOptions {
+    id: () => Promise<ID>;
+    /**
+     * Runtime base (a BaseKind value); empty means the pipeline's.
+     */
+    base: () => Promise<string>;
+    /**
+     * The custom base's reference, or a mirror of the distroless or alpine image; empty means the pipeline's.
+     */
+    baseImage: () => Promise<string>;
+    /**
+     * Platforms of the image; empty means the pipeline's Linux platforms.
+     */
+    platforms: () => Promise<string[]>;
   }
 
   /**
@@ -877,7 +885,7 @@ declare module "@dagger.io/dagger" {
      */
     image: () => Promise<string>;
     /**
-     * Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call deploy --environment staging markdown
+     * Markdown for a job summary: the steps, the weights and every measurement. Example: dagger call environment --name staging deploy markdown
      */
     markdown: () => Promise<string>;
     /**
@@ -905,12 +913,14 @@ declare module "@dagger.io/dagger" {
   /**
    * A Trivy scan judged by Gantry's gate: counts, findings, and reports for people, GitHub and GitLab.
    * It holds the report as text, not as engine files, so a scan cached for a few minutes can be
-   * continued from in a later `dagger call` (export the reports, then check) without running Trivy again.
+   * continued from in a later `dagger call` without running Trivy again. The verdict and the reports
+   * are computed when the scan ends and kept as fields, so reading them is served from the object's
+   * state and never starts the module's runtime again (the reports directory is made from text alone).
    */
   export class GantryScanReport {
     id: () => Promise<ID>;
     /**
-     * Fails, listing the findings that fail the gate, unless it passes; export the reports first.
+     * Fails, listing the findings that fail the gate, unless it passes. One call for a gate: dagger call scan-passes
      */
     check: () => Promise<void>;
     /**
@@ -949,12 +959,11 @@ declare module "@dagger.io/dagger" {
     passed: () => Promise<boolean>;
     /**
      * Every report of this one scan in a directory: trivy.json, trivy.sarif, gl-container-scanning-report.json
-     * (with an image name), trivy-junit.xml, summary.md and summary.txt. Nothing runs Trivy again.
-     * Example: dagger call scan reports --image-name ghcr.io/acme/api:1.2.3 export --path reports/scan
-     * @param opts.imageName The scanned image's name for the GitLab report and SARIF locations.
-     * @param opts.category Code scanning category for the SARIF run.
+     * (with an image name), trivy-junit.xml, summary.md, summary.txt and gate.txt (first line passed or
+     * failed, then why: a CI step judges it without calling the module again). Nothing runs Trivy again.
+     * Example: dagger call scan --image-name ghcr.io/acme/api:1.2.3 reports export --path reports/scan
      */
-    reports: (opts?: GantryScanReportReportsOpts) => Directory;
+    reports: () => Directory;
     /**
      * SARIF 2.1.0 for GitHub code scanning, within its upload limits. Example: dagger call scan sarif export --path trivy.sarif
      * @param opts.category Code scanning category, to keep several scans of one commit apart.
@@ -971,12 +980,44 @@ declare module "@dagger.io/dagger" {
   }
 
   /**
-   * The outcome of a go test run: counts, coverage and reports for CI test views.
+   * The settings the Gantry constructor was given: the pipeline file and the release overrides. Gantry
+   * holds them as one object, and the objects it returns (Image, Environment) hold the same object
+   * rather than copies of each setting.
+   */
+  export class GantrySettings {
+    id: () => Promise<ID>;
+    /**
+     * Commit SHA being built; empty: HEAD of the checkout's .git.
+     */
+    commit: () => Promise<string>;
+    /**
+     * Pipeline file, relative to the repository root.
+     */
+    config: () => Promise<string>;
+    /**
+     * Git ref being built; empty: from the checkout's .git.
+     */
+    ref: () => Promise<string>;
+    /**
+     * Commit time in Unix seconds; 0: HEAD's commit time.
+     */
+    sourceDateEpoch: () => Promise<number>;
+    /**
+     * Release version; empty: the version a release tag at HEAD names.
+     */
+    version: () => Promise<string>;
+  }
+
+  /**
+   * The outcome of a go test run: counts, coverage and reports for CI test views. Everything is
+   * computed when the run ends and kept as fields, so reading a count or exporting the reports is
+   * served from the object's state: `dagger call test reports export --path reports/test` starts the
+   * module's runtime once.
    */
   export class GantryTestReport {
     id: () => Promise<ID>;
     /**
-     * Fails, listing the failing tests, unless the suite passed; export reports before calling it.
+     * Fails, listing the failing tests, unless the suite passed. One call for a gate: dagger call tests-pass
      */
     check: () => Promise<void>;
     /**
@@ -1017,8 +1058,9 @@ declare module "@dagger.io/dagger" {
      */
     profile: () => File;
     /**
-     * Every report in one directory: junit.xml, go-test.json, coverage.out, coverage.xml (Cobertura) and summary.md.
-     * Example: dagger call test reports export --path reports/test
+     * Every report in one directory: junit.xml, go-test.json, coverage.out, coverage.xml (Cobertura),
+     * summary.md and gate.txt (first line passed or failed, then why: a CI step judges it without
+     * calling the module again). Example: dagger call test reports export --path reports/test
      */
     reports: () => Directory;
     /**
@@ -1052,9 +1094,21 @@ declare module "@dagger.io/dagger" {
      */
     loadGantryFromID: (id: GantryID) => Gantry;
     /**
+     * Load a GantryClusterAccess from its ID.
+     */
+    loadGantryClusterAccessFromID: (id: GantryClusterAccessID) => GantryClusterAccess;
+    /**
+     * Load a GantryEnvironment from its ID.
+     */
+    loadGantryEnvironmentFromID: (id: GantryEnvironmentID) => GantryEnvironment;
+    /**
      * Load a GantryImage from its ID.
      */
     loadGantryImageFromID: (id: GantryImageID) => GantryImage;
+    /**
+     * Load a GantryImageOptions from its ID.
+     */
+    loadGantryImageOptionsFromID: (id: GantryImageOptionsID) => GantryImageOptions;
     /**
      * Load a GantryPipelineRun from its ID.
      */
@@ -1067,6 +1121,10 @@ declare module "@dagger.io/dagger" {
      * Load a GantryScanReport from its ID.
      */
     loadGantryScanReportFromID: (id: GantryScanReportID) => GantryScanReport;
+    /**
+     * Load a GantrySettings from its ID.
+     */
+    loadGantrySettingsFromID: (id: GantrySettingsID) => GantrySettings;
     /**
      * Load a GantryTestReport from its ID.
      */

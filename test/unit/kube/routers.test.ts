@@ -46,6 +46,7 @@ const smi: Router<SmiRouter> = {
   usage: "smi",
   configFrom: (input) => ({ kind: "smi", apiVersion: typeof input["apiVersion"] === "string" ? input["apiVersion"] : "split.smi-spec.io/v1alpha4" }),
   problems: () => [],
+  keepsSessions: { supported: false, why: "an SMI TrafficSplit has no session setting" },
   sharesService: false,
   render: (ctx, weight) => [trafficSplit(ctx, weight)],
   observes: ["trafficsplits.split.smi-spec.io"],

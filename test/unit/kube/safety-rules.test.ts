@@ -24,6 +24,9 @@ describe("safety rules", () => {
     expect(resetWeightBeforeNewRevision("old", "new", 0)).toBe(false);
     expect(resetWeightBeforeNewRevision("new", "new", 20)).toBe(false);
     expect(resetWeightBeforeNewRevision(undefined, "new", 0)).toBe(false);
+    // At weight 0 with a match rule, the chosen requests would reach the other revision's pods.
+    expect(resetWeightBeforeNewRevision("old", "new", 0, true)).toBe(true);
+    expect(resetWeightBeforeNewRevision("new", "new", 0, true)).toBe(false);
   });
   it("crashLoopAborts: more restarts than allowed abort", () => {
     expect(crashLoopAborts(4, 3)).toBe(true);

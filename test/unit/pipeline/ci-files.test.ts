@@ -97,7 +97,7 @@ describe("the generated GitHub workflow", () => {
       expect(job.concurrency).toEqual({ group: `gantry-deploy-${env}`, "cancel-in-progress": false });
       const step = steps(job).at(-1)!;
       expect(step.env).toMatchObject({ GANTRY_IMAGE: "${{ needs.publish.outputs.image }}", GANTRY_ENVIRONMENT: env, GANTRY_KUBECONFIG: `env:${env.toUpperCase()}_KUBECONFIG` });
-      expect(step.run).toContain('deploy --source . --environment "$GANTRY_ENVIRONMENT" --image "$GANTRY_IMAGE" --kubeconfig "$GANTRY_KUBECONFIG"');
+      expect(step.run).toContain('environment --source . --name "$GANTRY_ENVIRONMENT" --kubeconfig "$GANTRY_KUBECONFIG" deploy --image "$GANTRY_IMAGE"');
     }
     expect(wf.jobs.publish!.outputs).toEqual({ image: "${{ steps.publish.outputs.image }}" });
     expect(githubWorkflow(canary.pipeline, canary.options)).toMatch(/^# Approvals: give the GitHub environments production required reviewers/m);

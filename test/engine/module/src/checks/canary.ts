@@ -8,11 +8,9 @@ import { parseWorkload } from "../parse.js";
 import { pipelineFacts } from "../pipeline.js";
 import { gantry } from "../release.js";
 
-const ENVIRONMENT = "staging";
-
 /** Rolls the environment out on a fresh embedded cluster; badCanary raises the canary's error rate. */
 function rollOut(source: Directory, badCanary: boolean): GantryRollout {
-  return gantry().deploy({ source, environment: ENVIRONMENT, image: "", approve: [], kubectlImage: "", embedded: true, badCanary, kubernetesImage: "", registryImage: "", prometheusImage: "" });
+  return gantry().demo({ source, badCanary, kubernetesImage: "", registryImage: "", prometheusImage: "" });
 }
 
 async function summary(rollout: GantryRollout) {

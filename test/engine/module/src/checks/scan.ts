@@ -42,17 +42,19 @@ function expectJsonReports(sarifText: string, gitlabText: string): void {
 
 export async function checkScan(source: Directory): Promise<string> {
   const facts = await pipelineFacts(source);
-  const configured = await expectGate(gantry().scan({ source }), severities(facts.gatedSeverities), "gate as configured");
+  const configured = await expectGate(gantry().scan({ source, imageName: "", sarifCategory: "" }), severities(facts.gatedSeverities), "gate as configured");
   const all = Object.values(GantrySeverity);
-  const strict = gantry().scan({ source, severities: all });
+  const strict = gantry().scan({ source, severities: all, imageName: `registry.example/${facts.name}:engine-test`, sarifCategory: "gantry-engine-tests" });
   const everything = await expectGate(strict, all, "gate on every severity");
 
-  const reports = strict.reports({ imageName: `registry.example/${facts.name}:engine-test`, category: "gantry-engine-tests" });
+  const reports = strict.reports();
   const entries = await reports.entries();
-  for (const name of ["trivy.json", "trivy.sarif", "gl-container-scanning-report.json", "trivy-junit.xml", "summary.md"]) {
+  for (const name of ["trivy.json", "trivy.sarif", "gl-container-scanning-report.json", "trivy-junit.xml", "summary.md", "gate.txt"]) {
     expectThat(entries.includes(name), `scan reports: ${name} missing (got ${entries.join(", ")})`);
   }
   parseJson(await reports.file("trivy.json").contents(), "trivy.json");
+  const gate = (await reports.file("gate.txt").contents()).split("\n")[0];
+  expectEqual(gate, (await strict.passed()) ? "passed" : "failed", "gate.txt's first line agrees with passed");
   expectJsonReports(await reports.file("trivy.sarif").contents(), await reports.file("gl-container-scanning-report.json").contents());
   const xml = await runScript(alpineWith("libxml2-utils").withMountedDirectory("/reports", reports), "xmllint --noout /reports/trivy-junit.xml");
   expectEqual(xml.code, 0, `trivy-junit.xml is not well-formed XML (${xml.output})`);

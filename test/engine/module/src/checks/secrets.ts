@@ -14,12 +14,12 @@ export async function checkSecrets(source: Directory): Promise<string> {
 
   const { refs } = await publishToTestRegistry(source, secret);
   const tests = gantry().test({ source });
-  const scan = gantry().scan({ source });
+  const scan = gantry().scan({ source, imageName: "registry:5000/hello-api:engine-test", sarifCategory: "" });
   const image = gantry().image({ source, baseImage: "" });
   const produced = dag
     .directory()
     .withDirectory("test-reports", tests.reports())
-    .withDirectory("scan-reports", scan.reports({ imageName: "registry:5000/hello-api:engine-test", category: "" }))
+    .withDirectory("scan-reports", scan.reports())
     .withFile("image.tar", image.tarball());
   const strings = [...refs, await tests.summary(), await scan.summary(), await scan.markdown()];
 

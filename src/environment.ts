@@ -1,0 +1,151 @@
+import { func, object, type Directory, type Secret, type Service } from "@dagger.io/dagger";
+
+import { callInput, environmentNamed, stageContext } from "./call.js";
+import type { RolloutReport } from "#core/kube/report.js";
+import { Rollout } from "./rollout.js";
+import type { Settings } from "./settings.js";
+
+/** How Gantry reaches an environment's cluster: what `environment` was given. */
+@object()
+export class ClusterAccess {
+  /** The cluster's kubeconfig; unset: the reference the environment's deploy stage names. */
+  kubeconfig?: Secret;
+  /** The API server as a service, when the kubeconfig points at the caller's loopback. */
+  cluster?: Service;
+  /** kubectl image; empty: Gantry's pin. */
+  kubectlImage: string;
+
+  // Only API types may appear in an @object constructor (they become part of the module's API).
+  constructor(kubeconfig: Secret | undefined, cluster: Service | undefined, kubectlImage: string) {
+    this.kubeconfig = kubeconfig;
+    this.cluster = cluster;
+    this.kubectlImage = kubectlImage;
+  }
+}
+
+/**
+ * One environment of the pipeline file and the cluster it runs on, configured once: roll out to it,
+ * gate its rollout by hand, read where it stands, print its objects, replay its analysis.
+ * Example: dagger call environment --name staging --kubeconfig file:$HOME/.kube/config status
+ */
+@object()
+export class Environment {
+  /** The module's settings (pipeline file, release overrides), shared with the Gantry object that made this one. */
+  settings: Settings;
+  /** The repository whose pipeline file describes the environment. */
+  source: Directory;
+  /** The environment's name under environments: in the pipeline file; empty: its only one. */
+  @func()
+  name: string;
+  access: ClusterAccess;
+
+  // Only API types may appear in an @object constructor (they become part of the module's API).
+  constructor(settings: Settings, source: Directory, name: string, access: ClusterAccess) {
+    this.settings = settings;
+    this.source = source;
+    this.name = name;
+    this.access = access;
+  }
+
+  /**
+   * Roll the service out with the environment's strategy (rolling, canary steps with analysis, or
+   * blue-green), walked from here with nothing installed in the cluster, rolled back by itself when a
+   * check fails. Without --image, it runs the pipeline's chain to this environment first, with the
+   * gates the file declares: test and scan pass before anything is pushed or rolled out. Never cached.
+   * Example: dagger call environment --name staging --kubeconfig file:$HOME/.kube/config deploy --repository ttl.sh/gantry-hello-api markdown
+   */
+  @func({ cache: "never" })
+  async deploy(
+    /** The image to roll out, pinned by digest (repo@sha256:...). Default: test, scan and publish the source, then roll that out. */
+    image = "",
+    /** Repository to publish to when no --image is given. Default: the pipeline's publish.repository. */
+    repository?: string,
+    /** Stages (or environments) whose manual approval is given for this run. */
+    approve: string[] = [],
+  ): Promise<Rollout> {
+    const { deployTo } = await import("#dagger/deploy-chain.js");
+    const ctx = await stageContext(callInput(this.settings, this.source, { publish: { repository } }));
+    return rolloutObject(await deployTo(ctx, this.source, await environmentNamed(ctx, this.name), { image, approve, cluster: this.access }));
+  }
+
+  /** Past the current pause or analysis step of the rollout (or, with --full, all the way). Never cached. Example: dagger call environment --name production promote check */
+  @func({ cache: "never" })
+  async promote(
+    /** Skip every remaining step and promote now. */
+    full = false,
+  ): Promise<Rollout> {
+    const { gate } = await import("#dagger/deploy.js");
+    const ctx = await this.context();
+    return rolloutObject(await gate(ctx, await environmentNamed(ctx, this.name), this.access, { kind: "promote", full }));
+  }
+
+  /** Abort the rollout: all traffic back to the stable version, the new one removed. Never cached. Example: dagger call environment --name production abort --reason "p99 too high" */
+  @func({ cache: "never" })
+  async abort(
+    /** Why, recorded on the rollout. */
+    reason = "",
+  ): Promise<Rollout> {
+    const { gate } = await import("#dagger/deploy.js");
+    const ctx = await this.context();
+    return rolloutObject(await gate(ctx, await environmentNamed(ctx, this.name), this.access, { kind: "abort", reason }));
+  }
+
+  /** Where the rollout stands, in one line; changes nothing. Never cached. Example: dagger call environment --name production status */
+  @func({ cache: "never" })
+  async status(): Promise<string> {
+    const { rolloutStatus } = await import("#dagger/deploy.js");
+    const ctx = await this.context();
+    return (await rolloutStatus(ctx, await environmentNamed(ctx, this.name), this.access)).summary;
+  }
+
+  /**
+   * The environment's Kubernetes objects as a finished rollout leaves them: Deployment (probes, limits,
+   * a Pod Security "restricted" securityContext), Service, ConfigMap under a content-hashed name, and
+   * the Ingress, HPA and PDB the environment asks for; the image pinned by digest. Reads no cluster.
+   * Example: dagger call environment --name staging manifests --image ghcr.io/acme/api@sha256:... export --path k8s
+   */
+  @func()
+  async manifests(
+    /** The image to deploy, pinned by digest (repo@sha256:...). */
+    image: string,
+  ): Promise<Directory> {
+    const { environmentManifests } = await import("#dagger/deploy.js");
+    const { reportDirectory } = await import("#dagger/report-directory.js");
+    const ctx = await this.context();
+    const name = await environmentNamed(ctx, this.name);
+    return reportDirectory({ [`${name}.yaml`]: await environmentManifests(ctx, name, image) });
+  }
+
+  /**
+   * Replay the environment's analysis against Prometheus over a past window, before it can roll back
+   * production: each measurement's checks and values, and the decision the rollout would have taken
+   * ("would roll back", "would promote"). Changes nothing; never cached.
+   * Example: dagger call environment --name production analyze --from 2026-12-07T10:00:00Z --to 2026-12-07T10:10:00Z
+   */
+  @func({ cache: "never" })
+  async analyze(
+    /** Start of the window, as when the analysis step would have started: RFC 3339 or Unix seconds. */
+    from = "",
+    /** End of the window: RFC 3339 or Unix seconds. */
+    to = "",
+    /** One moment instead of a window: a single measurement, RFC 3339 or Unix seconds. */
+    at = "",
+    /** The track whose series are measured. */
+    track = "canary",
+  ): Promise<string> {
+    const { analyzeEnvironment } = await import("#dagger/deploy.js");
+    const ctx = await this.context();
+    return analyzeEnvironment(ctx, await environmentNamed(ctx, this.name), { from, to, at }, track, this.access);
+  }
+
+  private context() {
+    return stageContext(callInput(this.settings, this.source));
+  }
+}
+
+/** The module's view of a rollout report: plain values, so it stays valid wherever a call continues. */
+export async function rolloutObject(report: RolloutReport): Promise<Rollout> {
+  const { rolloutMarkdown } = await import("#core/kube/report.js");
+  const steps = report.actions.map((a) => `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}: ${a.reason}`);
+  return new Rollout(report.verdict, report.reason, report.image, report.revision, steps, report.workloads ?? [], rolloutMarkdown(report));
+}
