@@ -179,7 +179,13 @@ class Run {
   async dryRunChart(): Promise<string | undefined> {
     if (!this.plan.chart) return undefined;
     const ran = await this.kubectl(applyArgv(this.ns, { dryRun: true }), toYaml(renderEnvironment(this.plan)), true);
-    return ran.status === 0 ? undefined : `the chart's objects fail the server-side dry-run: ${ran.stderr.trim() || ran.stdout.trim()}`;
+    if (ran.status === 0) return undefined;
+    if (namespaceMissing(ran.stderr, this.ns)) {
+      // Nothing to check objects against yet: the first apply creates the namespace (createNamespace), or says which setting would.
+      const env = this.plan.workload.env;
+      return env.createNamespace ? undefined : missingNamespaceError(env.name, this.ns).message;
+    }
+    return `the chart's objects fail the server-side dry-run: ${ran.stderr.trim() || ran.stdout.trim()}`;
   }
 
   async observe(): Promise<Observed> {

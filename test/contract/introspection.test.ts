@@ -183,12 +183,23 @@ describe("module contract (offline introspection with the SDK's own introspector
       ["status", STRING, "never"],
       ["manifests", DIRECTORY, undefined],
       ["analyze", STRING, "never"],
+      ["chart", DIRECTORY, undefined],
+      ["publishChart", STRING, "never"],
     ]);
     expectArgs(env.methods.deploy!.arguments, { image: [STRING, ""], repository: [STRING, "optional"], approve: [list(STRING), []] });
     expectArgs(env.methods.promote!.arguments, { full: [BOOL, false] });
     expectArgs(env.methods.abort!.arguments, { reason: [STRING, ""] });
     expectArgs(env.methods.manifests!.arguments, { image: [STRING, undefined] });
     expectArgs(env.methods.analyze!.arguments, { from: [STRING, ""], to: [STRING, ""], at: [STRING, ""], track: [STRING, "canary"] });
+    expectArgs(env.methods.chart!.arguments, { image: [STRING, undefined], helmImage: [STRING, ""] });
+    expectArgs(env.methods.publishChart!.arguments, {
+      image: [STRING, undefined],
+      remote: [STRING, undefined],
+      username: [STRING, ""],
+      password: [obj("Secret"), "optional"],
+      registry: [obj("Service"), "optional"],
+      helmImage: [STRING, ""],
+    });
     // Each cluster argument appears once in the API: on environment (and run, which spans environments).
     const clusterArgs = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((f) => "kubeconfig" in f.arguments).map((f) => `${o.name}.${f.name}`));
     expect(clusterArgs).toEqual(["Gantry.environment", "Gantry.run"]);

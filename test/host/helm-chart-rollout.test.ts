@@ -174,6 +174,17 @@ describe("a chart as input, rendered by the real helm", () => {
     expect((await find(cluster, ns, "service/hello-api")).spec.selector["gantry.dev/track"]).toBe("green");
   });
 
+  it("into a missing namespace: named as the failure, or created with createNamespace", async () => {
+    const ns = `chart-new-${process.pid}`;
+    const env = (create: boolean) => normaliseEnvironment("staging", { namespace: ns, createNamespace: create, progressDeadline: "20s", chart: { path: "hello-api", values: ["values-staging.yaml"] } }, { file: "pipelines/gantry.yaml" });
+    const refused = await runRollout(await plan(env(false), GOOD_A), clusterPorts(cluster));
+    expect(refused.verdict).toBe("error");
+    expect(refused.reason).toMatch(new RegExp(`namespace ${ns} of environment staging does not exist`));
+    const created = await runRollout(await plan(env(true), GOOD_A), clusterPorts(cluster));
+    expect(created.verdict, created.reason).toBe("promoted");
+    expect((await find(cluster, ns, "deployment/hello-api")).spec.template.spec.containers[0].image).toBe(GOOD_A);
+  });
+
   it("refuses a chart the API server refuses (server-side dry-run), before applying anything", async () => {
     const ns = await restrictedNamespace(cluster, "chart-invalid");
     const report = await runRollout(await plan(environment(ns, ["values-invalid.yaml"]), GOOD_A), clusterPorts(cluster));
