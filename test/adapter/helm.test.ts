@@ -6,13 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import type { Directory } from "@dagger.io/dagger";
+import { dag, type Directory } from "@dagger.io/dagger";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.mock("@dagger.io/dagger", () => import("../support/dagger-simulation.js"));
 
 import { Gantry } from "../../src/index.js";
-import { dag, simulation, tree, type SimNode } from "../support/dagger-simulation.js";
+import { simulation, tree, type SimNode } from "../support/dagger-simulation.js";
 
 const EXAMPLE = fileURLToPath(new URL("../../examples/hello-api/", import.meta.url));
 const IMAGE = `ghcr.io/acme/hello-api@sha256:${"a".repeat(64)}`;
@@ -88,6 +88,7 @@ describe("wiring: helm in its pinned image, as the image's user", () => {
       if (q.what === "Container.stdout" && q.on!.lastExec()?.argv[0] === "push") return `Pushed: registry:5000/charts/hello-api:1.4.2\nDigest: ${DIGEST}\n`;
       return undefined;
     });
+    // @dagger.io/dagger is the simulation here (vi.mock above): a recorded service, typed as the SDK's.
     const registry = dag.container().from("registry:3.0.0").asService();
     const digest = await gantry("1.4.2").environment(repository(PIPELINE), "staging").publishChart(IMAGE, "oci://registry:5000/charts", "", undefined, registry);
     expect(digest).toBe(DIGEST);
