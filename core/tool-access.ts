@@ -36,6 +36,7 @@ const NOBODY: ToolUser = { uid: 65534, gid: 65534 };
  * - opa: openpolicyagent/opa's -static flavour, `USER 1000:1000` (OPA's Dockerfile: a numeric uid,
  *   so that runAsNonRoot can check it).
  * - git: alpine/git (the GitOps handoff's clone, commit and push), FROM alpine with no USER, root.
+ * - helm: alpine/helm (alpine-docker/multi-arch-helm's Dockerfile), FROM alpine with no USER.
  */
 export const TOOL_USERS = {
   crane: NONROOT,
@@ -49,6 +50,7 @@ export const TOOL_USERS = {
   go: ROOT,
   opa: OPA_USER,
   git: ROOT,
+  helm: ROOT,
 } as const satisfies Record<string, ToolUser>;
 
 export type ToolName = keyof typeof TOOL_USERS;

@@ -31,6 +31,8 @@ export interface StageContext {
   repository: Directory;
   /** The Go module: the pipeline's `source` inside the repository. */
   module: Directory;
+  /** The whole repository (a chart and its values files are relative to it). */
+  repository: Directory;
   mod: GoMod;
   toolchain: GoToolchain;
   release: ResolvedRelease;

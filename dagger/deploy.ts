@@ -30,6 +30,7 @@ import { fetchHttp } from "./http.js";
 import { announcers } from "./notify.js";
 import { containerKubectl, KUBECTL_IMAGE, rolloutPorts } from "./kube.js";
 import { opaEvaluator } from "./policy.js";
+import { renderChart } from "./helm.js";
 
 /** How the caller reaches the environment's cluster; the pipeline's deploy stage may name the kubeconfig instead. */
 export interface ClusterArguments {
@@ -50,8 +51,11 @@ export async function serviceName(ctx: StageContext): Promise<string> {
 /** The plan of a rollout of `image` (pinned by digest) to an environment; validates everything, runs nothing. */
 export async function rolloutPlan(ctx: StageContext, environment: string, image: string): Promise<RolloutPlan> {
   const env = environmentOf(ctx.pipeline, environment);
+  const service = await serviceName(ctx);
+  const w = workload(service, image, env, ctx.release.version);
   const commitTime = ctx.release.sourceDateEpoch ? { commitTime: ctx.release.sourceDateEpoch * 1000 } : {};
-  return planRollout(workload(await serviceName(ctx), image, env, ctx.release.version), commitTime);
+  // An environment with a chart rolls out the chart's objects, rendered with this image.
+  return planRollout(w, { ...commitTime, ...(env.chart ? { chart: await renderChart(ctx.repository, env, service, w.image, ctx.release.version) } : {}) });
 }
 
 /** The rollout's ports; with `announce`, the deploy stage's notifier and marker too (their secrets are read only then). */
@@ -196,7 +200,9 @@ export async function rolloutHistory(ctx: StageContext, environment: string, day
 
 /** Where the environment's rollout stands; changes nothing. */
 export async function rolloutStatus(ctx: StageContext, environment: string, args: ClusterArguments): Promise<RolloutStatus> {
-  const plan = planRollout(readOnlyWorkload(await serviceName(ctx), environmentOf(ctx.pipeline, environment), ctx.release.version));
+  const env = environmentOf(ctx.pipeline, environment);
+  // A chart names the objects; reading them needs the chart rendered (with a placeholder image, never applied).
+  const plan = env.chart ? await rolloutPlan(ctx, environment, readOnlyWorkload(await serviceName(ctx), env).image) : planRollout(readOnlyWorkload(await serviceName(ctx), env, ctx.release.version));
   return status(plan, await ports(ctx, environment, plan, args));
 }
 

@@ -19,6 +19,9 @@ bash scripts/install-cosign.sh
 echo "--- trivy (built from the Go module proxy into .tools/bin)"
 bash scripts/install-trivy.sh
 
+echo "--- helm v4 (built from the Go module proxy into .tools/helm; renders, lints, packages and pushes charts in the host tests)"
+bash scripts/install-helm.sh
+
 echo "--- kubernetes control plane, etcd, kwok, Gateway API CRDs (built from the Go module proxy into .tools/kube)"
 bash scripts/install-kube.sh
 
@@ -44,6 +47,7 @@ echo "--- tools"
 go version
 .tools/bin/trivy --version | sed -n 1p
 "${GANTRY_COSIGN_DIR:-.tools/cosign/$(sed -n 's/^VERSION=//p' scripts/install-cosign.sh)}/bin/cosign" version 2>&1 | grep GitVersion
+"${GANTRY_HELM_DIR:-.tools/helm/$(sed -n 's/^VERSION=//p' scripts/install-helm.sh)}/bin/helm" version --template '{{.Version}}'; echo
 prometheus --version 2>&1 | sed -n 1p
 "${GANTRY_PROMETHEUS_DIR:-.tools/prometheus/$(sed -n 's/^VERSION=//p' scripts/install-prometheus.sh)}/bin/prometheus" --version 2>&1 | sed -n 1p
 busybox | sed -n 1p

@@ -252,6 +252,49 @@ export class Environment {
     return rolloutHistory(ctx, await environmentNamed(ctx, this.name), days, this.access);
   }
 
+  /**
+   * The environment's objects as a Helm chart: the objects `manifests` prints, one template each, with
+   * the image, replicas, resources and ingress host as values (their defaults this environment's), so
+   * `helm template --namespace <the environment's>` prints exactly `manifests`. Checked by `helm lint --strict`.
+   * Example: dagger call environment --name staging chart --image ghcr.io/acme/api@sha256:... export --path chart
+   */
+  @func()
+  async chart(
+    /** The image the chart's default values run, pinned by digest (repo@sha256:...). */
+    image: string,
+    /** helm image; any image whose entrypoint is helm v4 works (a mirror). Default: alpine/helm, pinned. */
+    helmImage = "",
+  ): Promise<Directory> {
+    const { environmentChart } = await import("#dagger/chart.js");
+    const ctx = await this.context();
+    return environmentChart(ctx, await environmentNamed(ctx, this.name), image, helmImage || undefined);
+  }
+
+  /**
+   * Package the environment's chart with the release's version and push it to an OCI registry
+   * (<remote>/<service>:<version>); returns the chart's digest. Never cached (a push).
+   * Example: dagger call --version 1.4.2 environment --name staging publish-chart --image ghcr.io/acme/api@sha256:... --remote oci://ghcr.io/acme/charts
+   */
+  @func({ cache: "never" })
+  async publishChart(
+    /** The image the chart's default values run, pinned by digest (repo@sha256:...). */
+    image: string,
+    /** Where charts go: oci://<registry>/<path>, no tag (the version is the tag). */
+    remote: string,
+    /** Registry user. Default: the pipeline's publish.username. */
+    username = "",
+    /** Registry password or token. Default: the pipeline's publish.password reference. */
+    password?: Secret,
+    /** A registry running as a Dagger service, bound under the remote's host and pushed to over plain HTTP (tests, demos). */
+    registry?: Service,
+    /** helm image; any image whose entrypoint is helm v4 works (a mirror). Default: alpine/helm, pinned. */
+    helmImage = "",
+  ): Promise<string> {
+    const { publishEnvironmentChart } = await import("#dagger/chart.js");
+    const ctx = await this.context();
+    return publishEnvironmentChart(ctx, await environmentNamed(ctx, this.name), image, remote, { username, ...(password ? { password } : {}), ...(registry ? { registry } : {}), ...(helmImage ? { helmImage } : {}) });
+  }
+
   private context() {
     return stageContext(callInput(this.settings, this.source));
   }

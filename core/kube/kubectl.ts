@@ -1,5 +1,4 @@
 import { formatDurationMs } from "../duration.js";
-import { NAME_LABEL } from "./manifests/names.js";
 
 /**
  * Every kubectl command line Gantry runs. The same argv runs on a host in tests and in a kubectl
@@ -15,9 +14,10 @@ export function applyArgv(namespace: string, options: { dryRun?: boolean } = {})
   return ["kubectl", "apply", "--server-side", `--field-manager=${FIELD_MANAGER}`, "--force-conflicts", "--namespace", namespace, ...(options.dryRun ? ["--dry-run=server"] : []), "-f", "-"];
 }
 
-/** Everything of one service in one call, as a JSON List. */
-export function getArgv(namespace: string, service: string, kinds: string[]): string[] {
-  return ["kubectl", "get", kinds.join(","), "--namespace", namespace, "--selector", `${NAME_LABEL}=${service}`, "--output", "json"];
+/** Everything of one service in one call, as a JSON List: the objects carrying every label of `selector`. */
+export function getArgv(namespace: string, selector: Record<string, string>, kinds: string[]): string[] {
+  const labels = Object.entries(selector).map(([k, v]) => `${k}=${v}`).sort().join(",");
+  return ["kubectl", "get", kinds.join(","), "--namespace", namespace, "--selector", labels, "--output", "json"];
 }
 
 /** Sets (value) and removes (undefined) annotations in one update. */

@@ -129,6 +129,6 @@ function kubectl(ports: Ports, timings?: { kubectlMs: number; kubectlCalls: numb
 }
 
 async function observe(plan: RolloutPlan, ports: Ports, k: Run = kubectl(ports)): Promise<Observed> {
-  const ran = await k(getArgv(plan.workload.env.namespace, plan.workload.service, ["deployments.apps", "services"]));
+  const ran = await k(getArgv(plan.workload.env.namespace, plan.selector, ["deployments.apps", "services"]));
   return parseObserved(ran.stdout, plan.names.stable, ports.clock.now());
 }

@@ -11,6 +11,7 @@ import type { RolloutReport, Verdict } from "./report.js";
 import type { Action } from "./rollout/actions.js";
 import { renderEnvironment } from "./rollout/base-objects.js";
 import { counted, startOfAnalysis } from "./rollout/analysis-step.js";
+import { renderEnvironment } from "./rollout/base-objects.js";
 import { observedCanaryWeight } from "./rollout/canary.js";
 import { routerFor } from "./routers/registry.js";
 import { decide } from "./rollout/decide.js";
@@ -30,6 +31,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called with each action before it runs (logs, progress). */
   onAction?: (action: Action) => void;
+  /** Skip the chart's server-side dry-run: a gate (promote, abort) goes on with what was checked when the rollout started. */
+  skipDryRun?: boolean;
 }
 
 /** A kubectl command that failed: the argv and what it said. */
@@ -53,6 +56,8 @@ export async function runRollout(plan: RolloutPlan, ports: Ports, options: RunOp
   const deadline = run.startedAt + (options.timeoutMs ?? 3_600_000);
   let taken = 0;
   try {
+    const refused = options.skipDryRun ? undefined : await run.dryRunChart();
+    if (refused) return run.finish("error", refused);
     for (;;) {
       const obs = await run.observe();
       const action = decide(plan, obs);
@@ -92,7 +97,7 @@ export async function promote(plan: RolloutPlan, ports: Ports, full = false, opt
   const run = new Run(plan, ports);
   const state = requireInProgress(plan, await run.observe(), "promote");
   await run.saveState(full ? { ...state, phase: "promoting", stepStartedAt: ports.clock.now() } : { ...state, promoteStep: true });
-  return runRollout(plan, ports, options);
+  return runRollout(plan, ports, { ...options, skipDryRun: true });
 }
 
 /** Abort by hand: all traffic back to stable, the new revision removed. */
@@ -100,7 +105,7 @@ export async function abort(plan: RolloutPlan, ports: Ports, reason = "aborted b
   const run = new Run(plan, ports);
   const state = requireInProgress(plan, await run.observe(), "abort");
   if (state.phase !== "aborting") await run.saveState({ ...state, phase: "aborting", stepStartedAt: ports.clock.now(), message: reason });
-  return runRollout(plan, ports, options);
+  return runRollout(plan, ports, { ...options, skipDryRun: true });
 }
 
 /** Roll out again a revision whose rollout was aborted (its record is cleared first). */
@@ -197,11 +202,27 @@ class Run {
     return ran;
   }
 
+  /**
+   * A chart's objects come from the user's templates: the API server checks them all (server-side
+   * dry-run, admission included) before anything is applied. The refusal, or undefined.
+   */
+  async dryRunChart(): Promise<string | undefined> {
+    if (!this.plan.chart) return undefined;
+    const ran = await this.kubectl(applyArgv(this.ns, { dryRun: true }), toYaml(renderEnvironment(this.plan)), true);
+    if (ran.status === 0) return undefined;
+    if (namespaceMissing(ran.stderr, this.ns)) {
+      // Nothing to check objects against yet: the first apply creates the namespace (createNamespace), or says which setting would.
+      const env = this.plan.workload.env;
+      return env.createNamespace ? undefined : missingNamespaceError(env.name, this.ns).message;
+    }
+    return `the chart's objects fail the server-side dry-run: ${ran.stderr.trim() || ran.stdout.trim()}`;
+  }
+
   async observe(): Promise<Observed> {
     const s = this.plan.workload.env.strategy;
     const kinds = ["deployments.apps", "services", "pods"];
     if (s.kind === "canary") kinds.push(...routerFor(s.router).observes);
-    const ran = await this.kubectl(getArgv(this.ns, this.plan.workload.service, kinds));
+    const ran = await this.kubectl(getArgv(this.ns, this.plan.selector, kinds));
     const obs = parseObserved(ran.stdout, this.plan.names.stable, this.ports.clock.now());
     this.current = obs.state;
     this.anchor = obs.services[this.plan.names.stable]?.annotations ?? {};

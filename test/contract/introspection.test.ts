@@ -190,6 +190,8 @@ describe("module contract (offline introspection with the SDK's own introspector
       ["rollback", obj("Rollout"), "never"],
       ["gitopsSync", STRING, undefined],
       ["history", STRING, "never"],
+      ["chart", DIRECTORY, undefined],
+      ["publishChart", STRING, "never"],
     ]);
     expectArgs(env.methods.deploy!.arguments, { image: [STRING, ""], repository: [STRING, "optional"], approve: [list(STRING), []] });
     expectArgs(env.methods.promote!.arguments, { full: [BOOL, false] });
@@ -204,6 +206,15 @@ describe("module contract (offline introspection with the SDK's own introspector
     expectArgs(env.methods.rollback!.arguments, { to: [STRING, undefined] });
     expectArgs(env.methods.gitopsSync!.arguments, { tool: [STRING, undefined], namespace: [STRING, ""], fluxSecret: [STRING, ""] });
     expectArgs(env.methods.history!.arguments, { days: [INT, 0] });
+    expectArgs(env.methods.chart!.arguments, { image: [STRING, undefined], helmImage: [STRING, ""] });
+    expectArgs(env.methods.publishChart!.arguments, {
+      image: [STRING, undefined],
+      remote: [STRING, undefined],
+      username: [STRING, ""],
+      password: [obj("Secret"), "optional"],
+      registry: [obj("Service"), "optional"],
+      helmImage: [STRING, ""],
+    });
     // Each cluster argument appears once in the API: on environment (and run, which spans environments).
     const clusterArgs = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((f) => "kubeconfig" in f.arguments).map((f) => `${o.name}.${f.name}`));
     expect(clusterArgs).toEqual(["Gantry.environment", "Gantry.run"]);

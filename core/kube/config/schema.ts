@@ -12,6 +12,7 @@ import { ingressPathProblem, INT32_MAX, labelKeyProblem } from "./api-limits.js"
 import { DNS_LABEL, DNS_NAME, dnsLabel, dnsName, ingressHost, token } from "./fields.js";
 import { TRAFFIC_IMAGE } from "./traffic.js";
 import { verifySchema } from "../../supply/settings.js";
+import { chartFrom, chartSchema } from "./chart.js";
 import { environmentRules } from "./environment-rules.js";
 import { policyFrom, policySchema } from "./policy.js";
 import { gitopsFrom, gitopsSchema } from "./gitops.js";
@@ -258,6 +259,7 @@ export const environmentSchema = z
     verify: verifySchema,
     policy: policySchema.optional().describe("Rego policies (Open Policy Agent) a deploy must pass before anything is applied; a failure names the rule and the object."),
     gitops: gitopsSchema.optional(),
+    chart: chartSchema.optional().describe("A Helm chart whose objects are deployed instead of Gantry's own, with the pushed image set in its values."),
   })
   .superRefine((e, ctx) => {
     environmentRules(e, (path, message) => ctx.addIssue({ code: "custom", path, message }));
@@ -418,6 +420,7 @@ export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDe
   if (e.traffic) env.traffic = { url: e.traffic.url, rate: e.traffic.rate, image: e.traffic.image };
   if (e.policy) env.policy = policyFrom(e.policy);
   if (e.gitops) env.gitops = gitopsFrom(e.gitops);
+  if (e.chart) env.chart = chartFrom(e.chart);
   return env;
 }
 

@@ -1,4 +1,5 @@
 import type { GitOpsConfig } from "./gitops.js";
+import type { ChartConfig } from "./chart.js";
 
 /**
  * Every traffic router's settings, by kind. routers/registry.ts fills it from the routers it
@@ -54,6 +55,8 @@ export interface Environment {
   policy?: PolicyConfig;
   /** Deploy by committing to a repository a GitOps tool syncs, instead of applying (gitops.ts). */
   gitops?: GitOpsConfig;
+  /** The user's Helm chart, rendered and rolled out instead of Gantry's own objects. */
+  chart?: ChartConfig;
 }
 
 /**

@@ -7,6 +7,8 @@ import type { KubeObject } from "../manifests/objects.js";
 import { renderService } from "../manifests/service.js";
 import { routerFor } from "../routers/registry.js";
 import { mainIngress, type Router, type RouterContext } from "../routers/router.js";
+import type { Track } from "../manifests/names.js";
+import { chartBaseObjects, chartHpa, chartService } from "./chart.js";
 import { deploymentFor, env, type RolloutPlan } from "./plan.js";
 
 /**
@@ -20,6 +22,11 @@ export function baseObjects(plan: RolloutPlan, current: { activeColour?: "blue" 
   const e = env(plan);
   const s = e.strategy;
   const canary = s.kind === "canary" ? canaryRouter(plan, s.router) : undefined;
+  const entry = canary ? canary.router.render(canary.ctx, current.routeWeight) : mainIngress(plan);
+  if (plan.chart) {
+    const active = s.kind === "blueGreen" ? (current.activeColour ?? "blue") : undefined;
+    return [...chartBaseObjects(plan.chart, { ...(canary ? { canaryService: n.canary } : {}), ...(active ? { active: { colour: active, deployment: n[active] } } : {}) }), ...entry];
+  }
   const objects: (KubeObject | undefined)[] = [renderConfigMap(w), renderPdb(w)];
   if (s.kind === "blueGreen") {
     const active = current.activeColour ?? "blue";
@@ -29,8 +36,18 @@ export function baseObjects(plan: RolloutPlan, current: { activeColour?: "blue" 
     if (canary) objects.push(renderService(w, n.canary, "canary"));
   }
   // The canary's router renders the entry point (Ingress, HTTPRoute) at the current weight.
-  objects.push(...(canary ? canary.router.render(canary.ctx, current.routeWeight) : mainIngress(plan)));
+  objects.push(...entry);
   return objects.filter((o): o is KubeObject => o !== undefined);
+}
+
+/** The Service `name` selecting the pods of `track`: Gantry's own, or a copy of the chart's. */
+export function trackService(plan: RolloutPlan, name: string, track: Track): KubeObject {
+  return plan.chart ? chartService(plan.chart, name, track) : renderService(plan.workload, name, track);
+}
+
+/** The HPA scaling the Deployment `target`, when the environment (or its chart) has one. */
+export function hpaFor(plan: RolloutPlan, target: string): KubeObject | undefined {
+  return plan.chart ? chartHpa(plan.chart, target) : renderHpa(plan.workload, target);
 }
 
 /**

@@ -1,11 +1,9 @@
 import type { BlueGreenStrategy } from "../config/types.js";
-import { renderHpa } from "../manifests/availability.js";
 import { TRACK_LABEL } from "../manifests/names.js";
-import { renderService } from "../manifests/service.js";
 import { save, type Action } from "./actions.js";
 import { analysisStep } from "./analysis-step.js";
 import { readyAt, rolledOut, type Observed } from "./observed.js";
-import { baseObjects } from "./base-objects.js";
+import { baseObjects, hpaFor, trackService } from "./base-objects.js";
 import { deploymentFor, env, startingTotal, type RolloutPlan } from "./plan.js";
 import { failingRevision, readinessDeadlinePassed } from "./safety-rules.js";
 import { aborting, freshState, nextStep, startOrResume } from "./start.js";
@@ -57,7 +55,7 @@ function progress(plan: RolloutPlan, strategy: BlueGreenStrategy, obs: Observed,
   if (state.step <= S.analyse && failing) return save(aborting(state, obs.now, `${next} pods ${failing.why}`), `abort: ${next} ${failing.short}`);
   if (state.step === S.bringUp) {
     if (!fresh || fresh.revision !== state.revision || fresh.specReplicas !== state.total) {
-      return { kind: "apply", objects: [deploymentFor(plan, next, state.total), renderService(plan.workload, n.preview, next)], reason: `bring up ${next} with ${state.total} pod(s)` };
+      return { kind: "apply", objects: [deploymentFor(plan, next, state.total), trackService(plan, n.preview, next)], reason: `bring up ${next} with ${state.total} pod(s)` };
     }
     if (!rolledOut(fresh, state.revision, state.total)) {
       if (readinessDeadlinePassed(obs.now, state.stepStartedAt, e.progressDeadlineMs, fresh.deadlineExceeded)) {
@@ -74,7 +72,7 @@ function progress(plan: RolloutPlan, strategy: BlueGreenStrategy, obs: Observed,
     return analysisStep(state, run, obs.now, { track: next, smokeService: n.preview, metrics: strategy.prePromotionAnalysis !== undefined, label: `${next} before the switch` });
   }
   if (state.step === S.switch) {
-    const objects = [renderService(plan.workload, n.stable, next), renderHpa(plan.workload, n[next])].filter((o) => o !== undefined);
+    const objects = [trackService(plan, n.stable, next), hpaFor(plan, n[next])].filter((o) => o !== undefined);
     return { kind: "apply", objects, reason: `switch the Service to ${next}`, then: nextStep(state, obs.now, { switchedAt: obs.now, weight: 100 }) };
   }
   // Scale-down: the previous colour stays up for an instant switch back, then goes to 0.
@@ -101,7 +99,7 @@ function switchBack(plan: RolloutPlan, obs: Observed, state: RolloutState): Acti
     if (old && old.specReplicas < state.total) return { kind: "scale", deployment: n[prev], replicas: state.total, reason: `abort: ${prev} back to ${state.total} pod(s)` };
     if (old && old.revision && readyAt(old, old.revision) < state.total) return { kind: "wait", reason: `abort: ${prev} ${old.readyReplicas}/${state.total} ready` };
     if (activeColour(plan, obs) !== prev) {
-      const objects = [renderService(plan.workload, n.stable, prev), renderHpa(plan.workload, n[prev])].filter((o) => o !== undefined);
+      const objects = [trackService(plan, n.stable, prev), hpaFor(plan, n[prev])].filter((o) => o !== undefined);
       return { kind: "apply", objects, reason: `abort: switch the Service back to ${prev}`, weight: 0 };
     }
   }

@@ -437,6 +437,13 @@ declare module "@dagger.io/dagger" {
     track: string;
   };
 
+  export type GantryEnvironmentChartOpts = {
+    /**
+     * helm image; any image whose entrypoint is helm v4 works (a mirror). Default: alpine/helm, pinned.
+     */
+    helmImage: string;
+  };
+
   export type GantryEnvironmentDeployOpts = {
     /**
      * The image to roll out, pinned by digest (repo@sha256:...). Default: test, scan and publish the source, then roll that out.
@@ -464,6 +471,25 @@ declare module "@dagger.io/dagger" {
      * Skip every remaining step and promote now.
      */
     full: boolean;
+  };
+
+  export type GantryEnvironmentPublishChartOpts = {
+    /**
+     * Registry user. Default: the pipeline's publish.username.
+     */
+    username: string;
+    /**
+     * Registry password or token. Default: the pipeline's publish.password reference.
+     */
+    password?: Secret;
+    /**
+     * A registry running as a Dagger service, bound under the remote's host and pushed to over plain HTTP (tests, demos).
+     */
+    registry?: Service;
+    /**
+     * helm image; any image whose entrypoint is helm v4 works (a mirror). Default: alpine/helm, pinned.
+     */
+    helmImage: string;
   };
 
   export type GantryImageContainerOpts = {
@@ -742,6 +768,15 @@ declare module "@dagger.io/dagger" {
      */
     analyze: (opts?: GantryEnvironmentAnalyzeOpts) => Promise<string>;
     /**
+     * The environment's objects as a Helm chart: the objects `manifests` prints, one template each, with
+     * the image, replicas, resources and ingress host as values (their defaults this environment's), so
+     * `helm template --namespace <the environment's>` prints exactly `manifests`. Checked by `helm lint --strict`.
+     * Example: dagger call environment --name staging chart --image ghcr.io/acme/api@sha256:... export --path chart
+     * @param image The image the chart's default values run, pinned by digest (repo@sha256:...).
+     * @param opts.helmImage helm image; any image whose entrypoint is helm v4 works (a mirror). Default: alpine/helm, pinned.
+     */
+    chart: (image: string, opts?: GantryEnvironmentChartOpts) => Directory;
+    /**
      * Roll the service out with the environment's strategy (rolling, canary steps with analysis, or
      * blue-green), walked from here with nothing installed in the cluster, rolled back by itself when a
      * check fails. Without --image, it runs the pipeline's chain to this environment first, with the
@@ -777,6 +812,18 @@ declare module "@dagger.io/dagger" {
      * @param opts.full Skip every remaining step and promote now.
      */
     promote: (opts?: GantryEnvironmentPromoteOpts) => GantryRollout;
+    /**
+     * Package the environment's chart with the release's version and push it to an OCI registry
+     * (<remote>/<service>:<version>); returns the chart's digest. Never cached (a push).
+     * Example: dagger call --version 1.4.2 environment --name staging publish-chart --image ghcr.io/acme/api@sha256:... --remote oci://ghcr.io/acme/charts
+     * @param image The image the chart's default values run, pinned by digest (repo@sha256:...).
+     * @param remote Where charts go: oci://<registry>/<path>, no tag (the version is the tag).
+     * @param opts.username Registry user. Default: the pipeline's publish.username.
+     * @param opts.password Registry password or token. Default: the pipeline's publish.password reference.
+     * @param opts.registry A registry running as a Dagger service, bound under the remote's host and pushed to over plain HTTP (tests, demos).
+     * @param opts.helmImage helm image; any image whose entrypoint is helm v4 works (a mirror). Default: alpine/helm, pinned.
+     */
+    publishChart: (image: string, remote: string, opts?: GantryEnvironmentPublishChartOpts) => Promise<string>;
     /**
      * Where the rollout stands, in one line; changes nothing. Never cached. Example: dagger call environment --name production status
      */
