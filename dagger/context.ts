@@ -27,12 +27,10 @@ export interface StageContext {
   pipeline: Pipeline;
   /** The pipeline file as read (empty text when the default file is absent): the provenance records its path and digest. */
   pipelineFile: { path: string; text: string };
-  /** The repository as given (with .git): the scan's allow-list and ignore files, git for verify's ancestry check. */
+  /** The repository as given (with .git): the scan's allow-list and ignore files, git for verify's ancestry check, a chart and its values files. */
   repository: Directory;
   /** The Go module: the pipeline's `source` inside the repository. */
   module: Directory;
-  /** The whole repository (a chart and its values files are relative to it). */
-  repository: Directory;
   mod: GoMod;
   toolchain: GoToolchain;
   release: ResolvedRelease;

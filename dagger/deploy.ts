@@ -22,6 +22,7 @@ import { policyAdmission } from "../core/policy/admission.js";
 import { decisionLines } from "../core/policy/decision.js";
 import { policyInput } from "../core/policy/input.js";
 import { NOTHING_VERIFIED, type ScanSummary, type VerifiedAttestations } from "../core/policy/attestations.js";
+import { attestationsFromVerify } from "../core/policy/from-verify.js";
 import { secretUri } from "../core/pipeline/secret-reference.js";
 import type { StageContext } from "./context.js";
 import { planBinaries } from "./go-build.js";
@@ -121,7 +122,9 @@ export async function environmentPolicy(ctx: StageContext, environment: string, 
  */
 export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments, evidence: PolicyEvidence = {}): Promise<RolloutReport> {
   const { verifyBeforeDeploy } = await import("./verify.js");
-  await verifyBeforeDeploy(ctx, environment, image);
+  const verified = await verifyBeforeDeploy(ctx, environment, image);
+  // The policies judge what verify proved, unless the caller brought its own evidence.
+  if (verified && !evidence.attestations) evidence = { ...evidence, attestations: attestationsFromVerify(verified) };
   const plan = await rolloutPlan(ctx, environment, image);
   const gitops = plan.workload.env.gitops;
   const provenance = provenanceOf(ctx, plan.workload.service);

@@ -44,11 +44,13 @@ export async function verifyImage(ctx: StageContext, reference: string, environm
 }
 
 /** The deploy's first step: throws with every reason when the environment verifies and the image fails. */
-export async function verifyBeforeDeploy(ctx: StageContext, environment: string, reference: string): Promise<void> {
+export async function verifyBeforeDeploy(ctx: StageContext, environment: string, reference: string): Promise<VerifiedAttestations | undefined> {
   const result = await verifyImage(ctx, reference, environment);
-  if ("verified" in result && !result.verified.verified) {
+  if (!("verified" in result)) return undefined;
+  if (!result.verified.verified) {
     throw new GantryError(`${reference} is not verified for ${environment}, so nothing was applied:\n- ${result.verified.reasons.join("\n- ")}`);
   }
+  return result.verified;
 }
 
 async function cosignContainer(ctx: StageContext, settings: VerifySettings, reference: string): Promise<(run: ToolRun) => Container> {

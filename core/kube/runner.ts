@@ -11,7 +11,6 @@ import type { RolloutReport, Verdict } from "./report.js";
 import type { Action } from "./rollout/actions.js";
 import { renderEnvironment } from "./rollout/base-objects.js";
 import { counted, startOfAnalysis } from "./rollout/analysis-step.js";
-import { renderEnvironment } from "./rollout/base-objects.js";
 import { observedCanaryWeight } from "./rollout/canary.js";
 import { routerFor } from "./routers/registry.js";
 import { decide } from "./rollout/decide.js";

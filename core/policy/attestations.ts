@@ -1,6 +1,5 @@
-// What the policies are told about the image's origin. Until verify (issue 23, items 1-2, branch
-// `attest`) lands its verified-attestation type, this is the shape the policy input takes; the
-// adapter that runs verify maps its result onto it, and the default policies read only these fields.
+// What the policies are told about the image's origin: the part of verify's result
+// (core/supply/verified-attestations.ts) they read, mapped by from-verify.ts before a deploy.
 import type { SignerIdentity } from "../kube/config/types.js";
 import type { Severity } from "../scan/severity.js";
 

@@ -459,6 +459,17 @@ declare module "@dagger.io/dagger" {
     approve?: string[];
   };
 
+  export type GantryEnvironmentGitopsSyncOpts = {
+    /**
+     * The namespace of the tool's objects. Default: argocd, flux-system.
+     */
+    namespace: string;
+    /**
+     * Flux: an existing Secret with the repository's username and password, for a private repository.
+     */
+    fluxSecret: string;
+  };
+
   export type GantryEnvironmentHistoryOpts = {
     /**
      * Only the rollouts that finished in the last this many days; 0: every one recorded.
@@ -630,7 +641,7 @@ declare module "@dagger.io/dagger" {
     dockerfile: (opts?: GantryDockerfileOpts) => File;
     /**
      * One environment of the pipeline file and how to reach its cluster, configured once; continue with
-     * deploy, promote, abort, status, manifests or analyze. Cached per session: it holds the kubeconfig
+     * deploy, promote, abort, status, manifests, policy or analyze. Cached per session: it holds the kubeconfig
      * secret and the cluster service, which belong to the session that was given them.
      * Example: dagger call environment --name staging --kubeconfig file:$HOME/.kube/config deploy markdown
      * @param opts.source The repository (its pipeline file describes the environment).
@@ -746,7 +757,8 @@ declare module "@dagger.io/dagger" {
 
   /**
    * One environment of the pipeline file and the cluster it runs on, configured once: roll out to it,
-   * gate its rollout by hand, read where it stands, print its objects, replay its analysis.
+   * gate its rollout by hand, read where it stands, print its objects, judge them by its policies,
+   * replay its analysis.
    * Example: dagger call environment --name staging --kubeconfig file:$HOME/.kube/config status
    */
   export class GantryEnvironment {
@@ -756,6 +768,13 @@ declare module "@dagger.io/dagger" {
      * @param opts.reason Why, recorded on the rollout.
      */
     abort: (opts?: GantryEnvironmentAbortOpts) => GantryRollout;
+    /**
+     * Prometheus rules for the environment (rules.yaml: its analysis queries recorded per track, alerts
+     * on error ratio and p99 over its limits, a rollout aborted or stuck) and, for the Prometheus
+     * Operator, prometheusrule.yaml and servicemonitor.yaml. Reads no cluster.
+     * Example: dagger call environment --name production alerts export --path alerts
+     */
+    alerts: () => Directory;
     /**
      * Replay the environment's analysis against Prometheus over a past window, before it can roll back
      * production: each measurement's checks and values, and the decision the rollout would have taken
@@ -777,6 +796,13 @@ declare module "@dagger.io/dagger" {
      */
     chart: (image: string, opts?: GantryEnvironmentChartOpts) => Directory;
     /**
+     * A Grafana dashboard of the environment (JSON to import): per track side by side, the requests,
+     * error ratio and latency quantiles with exactly the PromQL its analysis sends, its limits drawn as
+     * dashed lines, the share of requests the canary got, and the releases (annotations). Reads no cluster.
+     * Example: dagger call environment --name production dashboard export --path dashboard.json
+     */
+    dashboard: () => File;
+    /**
      * Roll the service out with the environment's strategy (rolling, canary steps with analysis, or
      * blue-green), walked from here with nothing installed in the cluster, rolled back by itself when a
      * check fails. Without --image, it runs the pipeline's chain to this environment first, with the
@@ -787,6 +813,15 @@ declare module "@dagger.io/dagger" {
      * @param opts.approve Stages (or environments) whose manual approval is given for this run.
      */
     deploy: (opts?: GantryEnvironmentDeployOpts) => GantryRollout;
+    /**
+     * The objects that make a GitOps tool sync the environment's gitops: path: an Argo CD Application, or a
+     * Flux GitRepository and Kustomization, as YAML to apply where the tool runs. Reads no cluster.
+     * Example: dagger call environment --name production gitops-sync --tool argocd
+     * @param tool argocd (an Application) or flux (a GitRepository and a Kustomization).
+     * @param opts.namespace The namespace of the tool's objects. Default: argocd, flux-system.
+     * @param opts.fluxSecret Flux: an existing Secret with the repository's username and password, for a private repository.
+     */
+    gitopsSync: (tool: string, opts?: GantryEnvironmentGitopsSyncOpts) => Promise<string>;
     /**
      * The four delivery metrics of the environment as Markdown: deployment frequency, lead time for
      * changes (commit to promoted), change failure rate (aborted / all) and time to restore, from the
@@ -808,6 +843,15 @@ declare module "@dagger.io/dagger" {
      */
     name: () => Promise<string>;
     /**
+     * The environment's Rego policies (policy: in the pipeline file; Gantry's defaults in policies/gantry)
+     * evaluated by Open Policy Agent over the objects a deploy of the image would apply, as deploy does
+     * before applying anything: one line per violation, naming the rule and the object, or
+     * "policy: passed". Reads no cluster, applies nothing; never cached (scan ages count from now).
+     * Example: dagger call environment --name production policy --image ghcr.io/acme/api@sha256:...
+     * @param image The image to judge, pinned by digest (repo@sha256:...).
+     */
+    policy: (image: string) => Promise<string>;
+    /**
      * Past the current pause or analysis step of the rollout (or, with --full, all the way). Never cached. Example: dagger call environment --name production promote check
      * @param opts.full Skip every remaining step and promote now.
      */
@@ -825,9 +869,27 @@ declare module "@dagger.io/dagger" {
      */
     publishChart: (image: string, remote: string, opts?: GantryEnvironmentPublishChartOpts) => Promise<string>;
     /**
+     * Go back to a release the environment ran: its recorded objects (Deployment, Service, ConfigMap...)
+     * applied again as they were, without analysis, reported like any rollout; the last 10 completed
+     * releases are recorded in the cluster. With gitops: also committed (or, where the commit is the
+     * deploy, restored from the repository's history). Never cached.
+     * Example: dagger call environment --name production rollback --to sha256:4f1c... check
+     * @param to The release: its revision (as status and the Rollout report it) or its image digest (sha256:... or repo@sha256:...).
+     */
+    rollback: (to: string) => GantryRollout;
+    /**
      * Where the rollout stands, in one line; changes nothing. Never cached. Example: dagger call environment --name production status
      */
     status: () => Promise<string>;
+    /**
+     * Verify a pushed image as this environment's deploys do first: its signature against the trusted
+     * key or keyless identity, then its SBOM, provenance (this repository, a commit in this checkout's
+     * history, this pipeline file) and scan attestations (a passed gate, recent enough). Fails naming
+     * every failed check; returns the verified attestations as JSON. Reads no cluster; never cached.
+     * Example: dagger call environment --name production verify --image ghcr.io/acme/api@sha256:0000000000000000000000000000000000000000000000000000000000000000
+     * @param image The image, pinned by digest (repo@sha256:...).
+     */
+    verify: (image: string) => Promise<string>;
   }
 
   /**
@@ -943,6 +1005,10 @@ declare module "@dagger.io/dagger" {
      */
     check: () => Promise<void>;
     /**
+     * With gitops: the commit the GitOps tool syncs (made now, or already there); empty otherwise. Example: dagger call environment --name production deploy --image ghcr.io/acme/api@sha256:... commit
+     */
+    commit: () => Promise<string>;
+    /**
      * Each delivery of the notification and of the step marks (webhooks, GitHub, Grafana, Pushgateway): target, delivered or failed, and why.
      */
     deliveries: () => Promise<string[]>;
@@ -971,7 +1037,7 @@ declare module "@dagger.io/dagger" {
      */
     steps: () => Promise<string[]>;
     /**
-     * promoted, unchanged, aborted, paused (waiting for promote), interrupted or error.
+     * promoted, unchanged, aborted, paused (waiting for promote), interrupted, refused (by the environment's policies, nothing applied) or error.
      */
     verdict: () => Promise<string>;
     /**

@@ -19,6 +19,8 @@ describe("the one rule for tool containers", () => {
       registry: { uid: 0, gid: 0 },
       go: { uid: 0, gid: 0 },
       git: { uid: 0, gid: 0 },
+      helm: { uid: 0, gid: 0 },
+      opa: { uid: 1000, gid: 1000 },
     });
   });
 

@@ -29,8 +29,8 @@ const DOMAIN_ALLOWED: Record<string, { may: string[]; why: string }> = {
     why: "a rollout deploys an image (reference, config digest) and renders its report; an environment says how its image is verified (verify)",
   },
   "core/policy": {
-    may: ["core/image", "core/kube", "core/scan"],
-    why: "the policy gate judges a rollout's rendered objects (kube) and the image's scan summary, and runs OPA as a tool (image's ToolRun)",
+    may: ["core/image", "core/kube", "core/scan", "core/supply"],
+    why: "the policy gate judges a rollout's rendered objects (kube), the image's scan summary and what verify proved (supply), and runs OPA as a tool (image's ToolRun)",
   },
   "core/pipeline": {
     may: ["core/go", "core/image", "core/git", "core/scan", "core/kube", "core/policy", "core/report", "core/supply"],
