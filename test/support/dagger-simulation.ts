@@ -63,9 +63,7 @@ export class SimNode {
 
   /** The objects from the root (a dag.* call or a test input) to this one. */
   chain(): SimNode[] {
-    const nodes: SimNode[] = [];
-    for (let n: SimNode | undefined = this; n; n = n.parent) nodes.unshift(n);
-    return nodes;
+    return this.parent ? [...this.parent.chain(), this] : [this];
   }
 
   /** Every call from the root to this object, optionally only those of one method. */

@@ -6,6 +6,7 @@ import type { ChartConfig } from "./chart.js";
  * registers (declaration merging), so this file imports nothing from routers/ and a kind no router
  * registers is no TrafficRouter.
  */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging (routers/registry.ts)
 export interface RouterConfigs {}
 
 /** How traffic is split between the stable and the canary pods: one registered router's settings. */

@@ -31,7 +31,10 @@ describe("the hostile pipeline corpus", () => {
     const message = o.kind === "refused" ? o.error.message : "";
     const { field, message: words } = c.expected as { field: string; message: string };
     if (field.startsWith("--")) expect(message).toMatch(new RegExp(`^${field}: `));
-    else expect(message).toContain(`${c.file}:`), expect(message).toMatch(new RegExp(`^${c.file.replace(/\./g, "\\.")}:\\d+:\\d+: ${field.replace(/[.[\]$]/g, "\\$&")}: `, "m"));
+    else {
+      expect(message).toContain(`${c.file}:`);
+      expect(message).toMatch(new RegExp(`^${c.file.replace(/\./g, "\\.")}:\\d+:\\d+: ${field.replace(/[.[\]$]/g, "\\$&")}: `, "m"));
+    }
     expect(message).toContain(words);
   });
 });

@@ -30,8 +30,8 @@ describe("the run summary", () => {
     expect(md).toMatch(/^## ✅ Gantry pipeline passed for `refs\/tags\/v1\.2\.3` in \d+\.\d s\n/);
     expect(md).toContain("| Stage | Status | Time | Cache | Details |");
     // The fake clock ticks 1.5 s per reading; concurrent stages share it, so only the format is fixed.
-    expect(md).toMatch(/\| build \| ✅ passed \| \d+\.\d s \| hit \|  \|/);
-    expect(md).toMatch(/\| test \| ✅ passed \| \d+\.\d s \| miss \|  \|/);
+    expect(md).toMatch(/\| build \| ✅ passed \| \d+\.\d s \| hit \| {2}\|/);
+    expect(md).toMatch(/\| test \| ✅ passed \| \d+\.\d s \| miss \| {2}\|/);
     expect(md).toContain("| deploy-staging (staging) | ✅ passed | 1.5 s |  |  |");
     expect(md).toContain("42 passed, 0 failed, 1 skipped, coverage 81.3%");
     expect(md).toContain("### Scan (scan): passed");
@@ -46,7 +46,7 @@ describe("the run summary", () => {
     const { execute } = replay({ test: new Error("panic: <script>alert(1)</script> & more") });
     const md = runSummaryMarkdown(await runStages(graph, execute, { ref: "main", now: clock() }));
     expect(md).toMatch(/^## ❌ Gantry pipeline failed/);
-    expect(md).toMatch(/\| test \| ❌ failed \| \d+\.\d s \|  \| panic: &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; more \|/);
+    expect(md).toMatch(/\| test \| ❌ failed \| \d+\.\d s \| {2}\| panic: &lt;script&gt;alert\(1\)&lt;\/script&gt; &amp; more \|/);
     expect(md).not.toContain("<script>");
     expect(md).toContain("| publish | ⏭️ skipped |  |  | test failed |");
   });

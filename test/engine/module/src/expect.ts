@@ -15,7 +15,7 @@ export function parseJson(text: string, name: string): Record<string, unknown> {
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${name} is not JSON: ${(e as Error).message}`);
+    throw new Error(`${name} is not JSON: ${(e as Error).message}`, { cause: e });
   }
 }
 
