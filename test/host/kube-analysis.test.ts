@@ -15,7 +15,7 @@ import { driveTraffic, hostHelloApi, startHelloApi, type HelloApi } from "../sup
 import { clusterPorts, find, restrictedNamespace } from "../support/kube-host.js";
 import { freePort } from "../support/ports.js";
 import { startPrometheus, type Prometheus } from "../support/prometheus.js";
-import { startReceiver, type Receiver } from "../support/receiver.js";
+import { startReceiver } from "../support/receiver.js";
 
 const image = (c: string) => `ghcr.io/acme/hello-api@sha256:${c.repeat(64)}`;
 

@@ -42,7 +42,7 @@ const repositoryUrl = z
 /** A branch name git accepts (git check-ref-format's rules that matter here), never an option. */
 const branchName = z
   .string()
-  .regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)(?!.*\.lock(\/|$))[A-Za-z0-9._\/-]+(?<![./])$/, "expected a branch name such as main or deploy/production");
+  .regex(/^(?!-)(?!.*\.\.)(?!.*\/\/)(?!.*@\{)(?!.*\.lock(\/|$))[A-Za-z0-9._/-]+(?<![./])$/, "expected a branch name such as main or deploy/production");
 
 /** A directory inside the repository: relative, no `..`, no `.git`. */
 const repositoryPath = z

@@ -87,7 +87,13 @@ function replaceString(value: unknown, from: string, to: string): boolean {
     if (Array.isArray(v)) {
       v.forEach((item, i) => (item === from ? ((v[i] = to), (found = true)) : visit(item)));
     } else if (isRecord(v)) {
-      for (const [k, item] of Object.entries(v)) item === from ? ((v[k] = to), (found = true)) : visit(item);
+      for (const [k, item] of Object.entries(v)) {
+        if (item !== from) visit(item);
+        else {
+          v[k] = to;
+          found = true;
+        }
+      }
     }
   };
   visit(value);
