@@ -10,7 +10,10 @@ export default tseslint.config(
   {
     rules: {
       // A leading underscore names what is left out on purpose: `const { secret: _s, ...rest } = obj`.
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true },
+      ],
       // Declaration merging names a registry's types as `interface X extends Y {}` (core/kube/routers/registry.ts).
       "@typescript-eslint/no-empty-object-type": ["error", { allowInterfaces: "with-single-extends" }],
     },

@@ -107,7 +107,10 @@ function oneFunctionSource(dir: string): string {
   mkdirSync(join(dir, "src"), { recursive: true });
   writeFileSync(join(dir, "dagger.json"), JSON.stringify({ name: "hello", sdk: { source: "typescript" } }));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", dependencies: { typescript: "5.9.3" } }));
-  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", experimentalDecorators: true, strict: true } }));
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", experimentalDecorators: true, strict: true } }),
+  );
   writeFileSync(
     join(dir, "src/index.ts"),
     'import { func, object, type Directory } from "@dagger.io/dagger";\n\n/** One function. */\n@object()\nexport class Hello {\n  /** Lists a directory. */\n  @func()\n  async hello(source: Directory): Promise<string[]> {\n    return source.entries();\n  }\n}\n',
@@ -127,9 +130,19 @@ const cases: { label: string; module: "hello" | "gantry"; call: SimulatedCall }[
   {
     label: "gantry TestReport.check",
     module: "gantry",
-    call: { module: "gantry", parentName: "TestReport", name: "check", parent: { exitCode: 0, tests: 1, passed: 1, failed: 0, skipped: 0, coverage: 0, ok: true, summary: "", failure: "" }, args: {} },
+    call: {
+      module: "gantry",
+      parentName: "TestReport",
+      name: "check",
+      parent: { exitCode: 0, tests: 1, passed: 1, failed: 0, skipped: 0, coverage: 0, ok: true, summary: "", failure: "" },
+      args: {},
+    },
   },
-  { label: "gantry environment deploy", module: "gantry", call: { module: "gantry", parentName: "Environment", name: "deploy", parent: environmentState, args: {} } },
+  {
+    label: "gantry environment deploy",
+    module: "gantry",
+    call: { module: "gantry", parentName: "Environment", name: "deploy", parent: environmentState, args: {} },
+  },
 ];
 
 interface Sample {
@@ -155,7 +168,14 @@ async function oneCall(endpoint: EngineEndpointSimulation, runtime: Runtime, mod
   const first = endpoint.serve(call, child.pid!, started);
   let reached: FirstRequest;
   try {
-    reached = await Promise.race([first, exited.then((): never => { throw new Error(`${runtime.name} ${call.parentName}.${call.name} ended before its first API request:\n${process.env.GANTRY_BENCH_DEBUG ? stderr : stderr.trim().split("\n").slice(0, 6).join("\n")}`); })]);
+    reached = await Promise.race([
+      first,
+      exited.then((): never => {
+        throw new Error(
+          `${runtime.name} ${call.parentName}.${call.name} ended before its first API request:\n${process.env.GANTRY_BENCH_DEBUG ? stderr : stderr.trim().split("\n").slice(0, 6).join("\n")}`,
+        );
+      }),
+    ]);
   } finally {
     try {
       process.kill(-child.pid!, "SIGKILL");
@@ -253,9 +273,13 @@ export default async function run(): Promise<void> {
     }
     const runtime = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dagger?: { runtime?: string } }).dagger?.runtime ?? "node";
     console.log(`Gantry's runtime (package.json dagger.runtime): ${runtime}; the other is measured for comparison`);
-    console.log(`per-call path up to the function's first API request, median of ${ROUNDS} alternated fresh processes; load average ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
+    console.log(
+      `per-call path up to the function's first API request, median of ${ROUNDS} alternated fresh processes; load average ${load0.toFixed(1)} -> ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
+    );
     for (const rt of ready) {
-      console.log(`\n${rt.name} ${rt.binary.version}${rt.name === "node" ? " + tsx" : ""}, CPU of which start, scan and load; wall\n${" ".repeat(28)}     CPU   start    scan    load     wall  CPU ratio  wall ratio`);
+      console.log(
+        `\n${rt.name} ${rt.binary.version}${rt.name === "node" ? " + tsx" : ""}, CPU of which start, scan and load; wall\n${" ".repeat(28)}     CPU   start    scan    load     wall  CPU ratio  wall ratio`,
+      );
       const base = samples.get(`${rt.name}|${cases[0]!.label}`);
       for (const c of chosen) {
         const key = `${rt.name}|${c.label}`;
@@ -265,33 +289,46 @@ export default async function run(): Promise<void> {
           continue;
         }
         const [cpu, wall] = [median(s.map((x) => x.cpu)), median(s.map((x) => x.wall))];
-        const ratio = base ? `${(cpu / median(base.map((x) => x.cpu))).toFixed(2)}x`.padStart(9) + `${(wall / median(base.map((x) => x.wall))).toFixed(2)}x`.padStart(11) : "";
-        console.log(`  ${c.label.padEnd(26)}${ms(cpu)}${ms(median(s.map((x) => x.start)))}${ms(median(s.map((x) => x.scan)))}${ms(median(s.map((x) => x.load)))} ${ms(wall)}${ratio}`);
+        const ratio = base
+          ? `${(cpu / median(base.map((x) => x.cpu))).toFixed(2)}x`.padStart(9) + `${(wall / median(base.map((x) => x.wall))).toFixed(2)}x`.padStart(11)
+          : "";
+        console.log(
+          `  ${c.label.padEnd(26)}${ms(cpu)}${ms(median(s.map((x) => x.start)))}${ms(median(s.map((x) => x.scan)))}${ms(median(s.map((x) => x.load)))} ${ms(wall)}${ratio}`,
+        );
       }
     }
-    const gantryRatios = ready.filter((rt) => rt.name === runtime).flatMap((rt) => {
-      const base = samples.get(`${rt.name}|${cases[0]!.label}`);
-      if (!base) return [];
-      return chosen.slice(1).flatMap((c) => {
-        const s = samples.get(`${rt.name}|${c.label}`);
-        return s ? [{ what: `${rt.name} ${c.label}`, ratio: median(s.map((x) => x.cpu)) / median(base.map((x) => x.cpu)) }] : [];
+    const gantryRatios = ready
+      .filter((rt) => rt.name === runtime)
+      .flatMap((rt) => {
+        const base = samples.get(`${rt.name}|${cases[0]!.label}`);
+        if (!base) return [];
+        return chosen.slice(1).flatMap((c) => {
+          const s = samples.get(`${rt.name}|${c.label}`);
+          return s ? [{ what: `${rt.name} ${c.label}`, ratio: median(s.map((x) => x.cpu)) / median(base.map((x) => x.cpu)) }] : [];
+        });
       });
-    });
     const worst = gantryRatios.sort((a, b) => b.ratio - a.ratio)[0];
-    if (worst) console.log(`\nworst CPU ratio to the one-function module under Gantry's runtime: ${worst.ratio.toFixed(2)}x (${worst.what}); target <= ${TARGET_RATIO}x: ${worst.ratio <= TARGET_RATIO ? "met" : "MISSED"}`);
+    if (worst)
+      console.log(
+        `\nworst CPU ratio to the one-function module under Gantry's runtime: ${worst.ratio.toFixed(2)}x (${worst.what}); target <= ${TARGET_RATIO}x: ${worst.ratio <= TARGET_RATIO ? "met" : "MISSED"}`,
+      );
     const node = ready.find((r) => r.name === "node");
     const bun = ready.find((r) => r.name === "bun");
     if (node && bun) {
       for (const c of chosen) {
         const [n, b] = [samples.get(`node|${c.label}`), samples.get(`bun|${c.label}`)];
-        if (n && b) console.log(`bun / node, ${c.label}: CPU ${(median(b.map((x) => x.cpu)) / median(n.map((x) => x.cpu))).toFixed(2)}x, wall ${(median(b.map((x) => x.wall)) / median(n.map((x) => x.wall))).toFixed(2)}x`);
+        if (n && b)
+          console.log(
+            `bun / node, ${c.label}: CPU ${(median(b.map((x) => x.cpu)) / median(n.map((x) => x.cpu))).toFixed(2)}x, wall ${(median(b.map((x) => x.wall)) / median(n.map((x) => x.wall))).toFixed(2)}x`,
+          );
       }
     }
-    const firstQueries = new Set([...samples.entries()].filter(([k]) => !k.endsWith(cases[0]!.label)).map(([k, s]) => `${k.split("|")[1]}: ${s[0]!.firstQuery}`));
+    const firstQueries = new Set(
+      [...samples.entries()].filter(([k]) => !k.endsWith(cases[0]!.label)).map(([k, s]) => `${k.split("|")[1]}: ${s[0]!.firstQuery}`),
+    );
     console.log(`\nthe functions' first API requests (where the measurement stops):\n${[...firstQueries].map((q) => `  ${q}`).join("\n")}`);
   } finally {
     await endpoint.close();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
-

@@ -15,7 +15,9 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 const loader = fileURLToPath(new URL("./support/module-load.ts", import.meta.url));
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
 }
 
 function oneFunctionModule(): string {
@@ -26,7 +28,10 @@ function oneFunctionModule(): string {
     join(dir, "src/index.ts"),
     'import { func, object } from "@dagger.io/dagger";\n\n/** One function. */\n@object()\nexport class Hello {\n  /** Says hello. */\n  @func()\n  hello(): string {\n    return "hello";\n  }\n}\n',
   );
-  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "ESNext", moduleResolution: "Bundler", experimentalDecorators: true, strict: true } }));
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { target: "ES2022", module: "ESNext", moduleResolution: "Bundler", experimentalDecorators: true, strict: true } }),
+  );
   return dir;
 }
 
@@ -55,8 +60,12 @@ export default async function run(): Promise<void> {
     const [gWall, oWall] = [median(gantry.map((r) => r.wall)), median(one.map((r) => r.wall))];
     const ratio = gCpu / oCpu;
     console.log(`src/ files scanned and loaded per call: gantry ${tsFiles(join(root, "src")).length}, one-function module 1`);
-    console.log(`per-call module load, median of ${ROUNDS} alternated fresh processes: CPU gantry ${gCpu.toFixed(0)} ms, one-function ${oCpu.toFixed(0)} ms; wall ${gWall.toFixed(0)} ms and ${oWall.toFixed(0)} ms`);
-    console.log(`ratio (CPU) ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x): ${ratio <= TARGET_RATIO ? "met" : "MISSED"}; wall ${(gWall / oWall).toFixed(2)}x`);
+    console.log(
+      `per-call module load, median of ${ROUNDS} alternated fresh processes: CPU gantry ${gCpu.toFixed(0)} ms, one-function ${oCpu.toFixed(0)} ms; wall ${gWall.toFixed(0)} ms and ${oWall.toFixed(0)} ms`,
+    );
+    console.log(
+      `ratio (CPU) ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x): ${ratio <= TARGET_RATIO ? "met" : "MISSED"}; wall ${(gWall / oWall).toFixed(2)}x`,
+    );
   } finally {
     rmSync(peer, { recursive: true, force: true });
   }

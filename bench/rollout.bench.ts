@@ -66,9 +66,13 @@ async function onSimulation(): Promise<void> {
   const best = rounds.reduce((a, b) => (a.overhead <= b.overhead ? a : b));
   const perStep = best.overhead / best.steps;
   console.log(`simulation: canary of ${REPLICAS} replicas, ${best.steps} steps (nginx router), ${best.calls} kubectl calls per rollout`);
-  console.log(`Gantry overhead per step (beyond kubectl and waits): ${perStep.toFixed(2)} ms (target <= ${TARGET_MS_PER_STEP} ms) ${perStep <= TARGET_MS_PER_STEP ? "OK" : "OVER"}`);
+  console.log(
+    `Gantry overhead per step (beyond kubectl and waits): ${perStep.toFixed(2)} ms (target <= ${TARGET_MS_PER_STEP} ms) ${perStep <= TARGET_MS_PER_STEP ? "OK" : "OVER"}`,
+  );
   console.log(`whole rollout: overhead ${best.overhead.toFixed(1)} ms, simulated kubectl ${best.kubectl.toFixed(1)} ms`);
-  console.log(`heap retained after 3 rollouts: ${((heapAfter - heapBefore) / 1024).toFixed(0)} KiB; rss ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`);
+  console.log(
+    `heap retained after 3 rollouts: ${((heapAfter - heapBefore) / 1024).toFixed(0)} KiB; rss ${(process.memoryUsage().rss / 1024 / 1024).toFixed(0)} MiB`,
+  );
 }
 
 /** A canary of 10 weight steps on the real API server (kwok pods), timed by the loop itself. */
@@ -93,8 +97,12 @@ async function onRealCluster(): Promise<void> {
     const t = report.timings;
     const overhead = t.totalMs - t.kubectlMs - t.waitMs;
     const perStep = overhead / steps.length;
-    console.log(`real cluster: canary of 10 replicas, ${steps.length} steps, ${t.kubectlCalls} kubectl calls, ${(t.totalMs / 1000).toFixed(1)} s in all (${(t.kubectlMs / 1000).toFixed(1)} s kubectl, ${(t.waitMs / 1000).toFixed(1)} s waiting for pods)`);
-    console.log(`real cluster: Gantry overhead per step: ${perStep.toFixed(2)} ms (target <= ${TARGET_MS_PER_STEP} ms) ${perStep <= TARGET_MS_PER_STEP ? "OK" : "OVER"}; rss grew ${((process.memoryUsage().rss - rssBefore) / 1024 / 1024).toFixed(1)} MiB`);
+    console.log(
+      `real cluster: canary of 10 replicas, ${steps.length} steps, ${t.kubectlCalls} kubectl calls, ${(t.totalMs / 1000).toFixed(1)} s in all (${(t.kubectlMs / 1000).toFixed(1)} s kubectl, ${(t.waitMs / 1000).toFixed(1)} s waiting for pods)`,
+    );
+    console.log(
+      `real cluster: Gantry overhead per step: ${perStep.toFixed(2)} ms (target <= ${TARGET_MS_PER_STEP} ms) ${perStep <= TARGET_MS_PER_STEP ? "OK" : "OVER"}; rss grew ${((process.memoryUsage().rss - rssBefore) / 1024 / 1024).toFixed(1)} MiB`,
+    );
   } finally {
     await cluster.stop();
   }

@@ -40,8 +40,18 @@ function syntheticReport(findings: number): string {
     ArtifactType: "container_image",
     Metadata: { OS: { Family: "debian", Name: "12.5" } },
     Results: [
-      { Target: "ghcr.io/acme/api:1.2.3 (debian 12.5)", Class: "os-pkgs", Type: "debian", Vulnerabilities: Array.from({ length: half }, (_, i) => vulnerability(i)) },
-      { Target: "app/server", Class: "lang-pkgs", Type: "gobinary", Vulnerabilities: Array.from({ length: findings - half }, (_, i) => vulnerability(half + i)) },
+      {
+        Target: "ghcr.io/acme/api:1.2.3 (debian 12.5)",
+        Class: "os-pkgs",
+        Type: "debian",
+        Vulnerabilities: Array.from({ length: half }, (_, i) => vulnerability(i)),
+      },
+      {
+        Target: "app/server",
+        Class: "lang-pkgs",
+        Type: "gobinary",
+        Vulnerabilities: Array.from({ length: findings - half }, (_, i) => vulnerability(half + i)),
+      },
     ],
   });
 }
@@ -79,11 +89,26 @@ export default async function bench(): Promise<void> {
     const [verdict, gateMs] = time(() => evaluateGate(report, { threshold: "HIGH", allowList: [{ id: "CVE-2099-00004" }], now }));
     record("parse", parseMs);
     record("gate", gateMs);
-    record("sarif", timeText(() => toSarif(report, { imageName: "ghcr.io/acme/api:1.2.3" }).json));
-    record("gitlab", timeText(() => toGitLabContainerScanningJson(report, { imageName: "ghcr.io/acme/api:1.2.3", startTime: now, endTime: now, analyzerVersion: "bench" })));
-    record("junit", timeText(() => toJUnit(report, verdict)));
-    record("markdown", timeText(() => toMarkdown(report, verdict)));
-    record("summary", timeText(() => summaryText(report, verdict)));
+    record(
+      "sarif",
+      timeText(() => toSarif(report, { imageName: "ghcr.io/acme/api:1.2.3" }).json),
+    );
+    record(
+      "gitlab",
+      timeText(() => toGitLabContainerScanningJson(report, { imageName: "ghcr.io/acme/api:1.2.3", startTime: now, endTime: now, analyzerVersion: "bench" })),
+    );
+    record(
+      "junit",
+      timeText(() => toJUnit(report, verdict)),
+    );
+    record(
+      "markdown",
+      timeText(() => toMarkdown(report, verdict)),
+    );
+    record(
+      "summary",
+      timeText(() => summaryText(report, verdict)),
+    );
   }
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   console.log(`${FINDINGS} findings, ${(text.length / 1e6).toFixed(1)} MB of Trivy JSON; median of ${ROUNDS} rounds (first round warms up)`);

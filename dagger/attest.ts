@@ -42,7 +42,9 @@ export async function attestImage(ctx: StageContext, published: Published, signi
     { name: "go-toolchain", ref: ctx.toolchain.image, digest: await imageDigest(ctx.toolchain.image) },
     ...published.layout.bases.map((b) => ({ name: `base ${b.platform}`, ref: b.ref, digest: b.manifestDigest })),
   ];
-  const provenance = provenanceJson(provenanceInputFor(ctx.pipeline, ctx.pipelineFile, ctx.release, { platforms: published.platforms, tags: published.tags, images }));
+  const provenance = provenanceJson(
+    provenanceInputFor(ctx.pipeline, ctx.pipelineFile, ctx.release, { platforms: published.platforms, tags: published.tags, images }),
+  );
   const scan = scanPredicateJson({ state: scanned, verdict, report, builderId });
   const predicates: Record<AttestationKind, (c: Container, path: string) => Container> = {
     sbom: (c, path) => withToolFile(c, "cosign", path, imageSbom(variant, ctx.pipeline.image.sbomFormat, published.repository)),

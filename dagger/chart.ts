@@ -38,8 +38,15 @@ export async function publishEnvironmentChart(ctx: StageContext, environment: st
   const password = access.password ?? (ctx.pipeline.publish.password ? dag.secret(secretUri(ctx.pipeline.publish.password)) : undefined);
   if (password && !username) throw new GantryError("--username: a chart registry password needs a user name (or publish.username in the pipeline file)");
   const registry = target.replace(/^oci:\/\//, "").split("/")[0]!;
-  const options = { image: access.helmImage ?? HELM_IMAGE, plainHttp: access.registry !== undefined, authenticated: password !== undefined, ...(access.registry ? { registry: access.registry } : {}) };
-  const login = password ? dag.setSecret(`gantry-helm-login-${registryHostName(registry)}`, dockerConfigJson(registry, username, await password.plaintext())) : undefined;
+  const options = {
+    image: access.helmImage ?? HELM_IMAGE,
+    plainHttp: access.registry !== undefined,
+    authenticated: password !== undefined,
+    ...(access.registry ? { registry: access.registry } : {}),
+  };
+  const login = password
+    ? dag.setSecret(`gantry-helm-login-${registryHostName(registry)}`, dockerConfigJson(registry, username, await password.plaintext()))
+    : undefined;
   const pushed = await publishChart(chart, version, target, { ...options, ...(login ? { login: { path: DOCKER_CONFIG_FILE, secret: login } } : {}) });
   return pushed.digest;
 }

@@ -48,7 +48,15 @@ export async function stageContext(input: CallInput): Promise<StageContext> {
   const mod = parseGoMod(await module.file("go.mod").contents(), `${pipeline.source}/go.mod`);
   const toolchain = goToolchain(pipeline.go, mod);
   const git = await gitFacts(input.source, toolchain.image);
-  return { pipeline, pipelineFile: { path: input.config, text: pipelineText }, repository: input.source, module: module.withoutDirectory(".git"), mod, toolchain, release: releaseFor(input.release, git) };
+  return {
+    pipeline,
+    pipelineFile: { path: input.config, text: pipelineText },
+    repository: input.source,
+    module: module.withoutDirectory(".git"),
+    mod,
+    toolchain,
+    release: releaseFor(input.release, git),
+  };
 }
 
 export async function readPipeline(source: Directory, config: string): Promise<Pipeline> {

@@ -25,7 +25,9 @@ export async function deployTo(ctx: StageContext, source: Directory, environment
   environmentEntry(ctx.pipeline, environment); // an unknown name fails first, with a did-you-mean
   // Before anything is built or pushed: a deploy that could not reach its cluster must not publish first.
   if (needsCluster(ctx, environment)) requireCredentials(environment, args.cluster.kubeconfig !== undefined, kubeconfigReference(ctx.pipeline, environment));
-  return args.image ? deploy(ctx, environment, args.image, args.cluster, { repository: source }) : gatedDeploy(ctx, source, environment, args.approve, args.cluster);
+  return args.image
+    ? deploy(ctx, environment, args.image, args.cluster, { repository: source })
+    : gatedDeploy(ctx, source, environment, args.approve, args.cluster);
 }
 
 /**
@@ -33,7 +35,13 @@ export async function deployTo(ctx: StageContext, source: Directory, environment
  * it waits for (test and scan before anything is pushed, approvals, ref conditions), or, when no stage
  * deploys there, the chain up to publish and then the rollout of what it pushed.
  */
-export async function gatedDeploy(ctx: StageContext, source: Directory, environment: string, approve: string[], cluster: ClusterArguments): Promise<RolloutReport> {
+export async function gatedDeploy(
+  ctx: StageContext,
+  source: Directory,
+  environment: string,
+  approve: string[],
+  cluster: ClusterArguments,
+): Promise<RolloutReport> {
   const { runPipeline } = await import("./run.js");
   const chain = deployChain(stageGraph(ctx.pipeline.stages), environment);
   let rolledOut: RolloutReport | undefined;
@@ -45,4 +53,3 @@ export async function gatedDeploy(ctx: StageContext, source: Directory, environm
   if (!rolledOut) throw runFellShort(`nothing was rolled out to ${environment}`, run);
   return rolledOut;
 }
-

@@ -65,7 +65,10 @@ async function ports(ctx: StageContext, environment: string, plan: RolloutPlan, 
   requireCredentials(environment, args.kubeconfig !== undefined, reference);
   const kubeconfig = args.kubeconfig ?? dag.secret(secretUri(reference!));
   const kubectl = await containerKubectl({ kubeconfig, cluster: args.cluster, kubectlImage: args.kubectlImage || KUBECTL_IMAGE });
-  const ports = { ...rolloutPorts(kubectl, plan.workload.env), ...(announce ? await announcers(notifySettings(ctx.pipeline, environment), ctx.release.commit) : {}) };
+  const ports = {
+    ...rolloutPorts(kubectl, plan.workload.env),
+    ...(announce ? await announcers(notifySettings(ctx.pipeline, environment), ctx.release.commit) : {}),
+  };
   return args.metrics ? { ...ports, metrics: args.metrics } : ports;
 }
 
@@ -108,8 +111,11 @@ export function environmentAdmission(ctx: StageContext, plan: RolloutPlan, evide
 export async function environmentPolicy(ctx: StageContext, environment: string, image: string, evidence: PolicyEvidence): Promise<string> {
   const plan = await rolloutPlan(ctx, environment, image);
   const policy = plan.workload.env.policy;
-  if (!policy) throw new GantryError(`environment ${environment} names no policy: add policy: {} under environments.${environment} for Gantry's default policies`);
-  const decision = await opaEvaluator(policy, evidence.repository).evaluate(policyInput({ ...policyParts(ctx, plan, policy, evidence), manifests: renderEnvironment(plan) }));
+  if (!policy)
+    throw new GantryError(`environment ${environment} names no policy: add policy: {} under environments.${environment} for Gantry's default policies`);
+  const decision = await opaEvaluator(policy, evidence.repository).evaluate(
+    policyInput({ ...policyParts(ctx, plan, policy, evidence), manifests: renderEnvironment(plan) }),
+  );
   return `${decisionLines(decision).join("\n")}\n`;
 }
 
@@ -120,7 +126,13 @@ export async function environmentPolicy(ctx: StageContext, environment: string, 
  * (or commits) nothing. With gitops:, the commit is the deploy, or, for a canary, follows its
  * promotion (core/kube/gitops/deploy.ts).
  */
-export async function deploy(ctx: StageContext, environment: string, image: string, args: ClusterArguments, evidence: PolicyEvidence = {}): Promise<RolloutReport> {
+export async function deploy(
+  ctx: StageContext,
+  environment: string,
+  image: string,
+  args: ClusterArguments,
+  evidence: PolicyEvidence = {},
+): Promise<RolloutReport> {
   const { verifyBeforeDeploy } = await import("./verify.js");
   const verified = await verifyBeforeDeploy(ctx, environment, image);
   // The policies judge what verify proved, unless the caller brought its own evidence.
@@ -150,7 +162,10 @@ export function needsCluster(ctx: StageContext, environment: string): boolean {
 /** Runs `work` with the environment's load container (`traffic:`) sending requests, stopped afterwards whatever the outcome. */
 export async function withTraffic<T>(traffic: TrafficConfig | undefined, work: () => Promise<T>): Promise<T> {
   if (!traffic) return work();
-  const load = dag.container().from(traffic.image).asService({ args: trafficCommand(traffic) });
+  const load = dag
+    .container()
+    .from(traffic.image)
+    .asService({ args: trafficCommand(traffic) });
   await load.start();
   try {
     return await work();
@@ -168,13 +183,15 @@ export async function gate(ctx: StageContext, environment: string, args: Cluster
   const gitops = plan.workload.env.gitops;
   const provenance = provenanceOf(ctx, plan.workload.service);
   const promoted = (full: boolean) => (gitops ? gitopsPromote(plan, p, containerGit(gitops, provenance), provenance, full) : promote(plan, p, full));
-  const report = verb.kind === "promote" ? await promoted(verb.full) : verb.kind === "abort" ? await abort(plan, p, verb.reason || undefined) : await runRollout(plan, p);
+  const report =
+    verb.kind === "promote" ? await promoted(verb.full) : verb.kind === "abort" ? await abort(plan, p, verb.reason || undefined) : await runRollout(plan, p);
   return withWorkloads(await recordIfSucceeded(plan, p, report), plan, p);
 }
 
 /** rollback --to a recorded release (revision or image digest): its objects applied again, without analysis. */
 export async function rollbackTo(ctx: StageContext, environment: string, to: string, args: ClusterArguments): Promise<RolloutReport> {
-  if (!to.trim()) throw new ArgumentError("to", "name the release to go back to: its revision (as status and the Rollout report it) or its image digest (sha256:...)");
+  if (!to.trim())
+    throw new ArgumentError("to", "name the release to go back to: its revision (as status and the Rollout report it) or its image digest (sha256:...)");
   const plan = planRollout(readOnlyWorkload(await serviceName(ctx), environmentOf(ctx.pipeline, environment), ctx.release.version));
   const gitops = plan.workload.env.gitops;
   const provenance = provenanceOf(ctx, plan.workload.service);
@@ -205,7 +222,9 @@ export async function rolloutHistory(ctx: StageContext, environment: string, day
 export async function rolloutStatus(ctx: StageContext, environment: string, args: ClusterArguments): Promise<RolloutStatus> {
   const env = environmentOf(ctx.pipeline, environment);
   // A chart names the objects; reading them needs the chart rendered (with a placeholder image, never applied).
-  const plan = env.chart ? await rolloutPlan(ctx, environment, readOnlyWorkload(await serviceName(ctx), env).image) : planRollout(readOnlyWorkload(await serviceName(ctx), env, ctx.release.version));
+  const plan = env.chart
+    ? await rolloutPlan(ctx, environment, readOnlyWorkload(await serviceName(ctx), env).image)
+    : planRollout(readOnlyWorkload(await serviceName(ctx), env, ctx.release.version));
   return status(plan, await ports(ctx, environment, plan, args));
 }
 
@@ -214,7 +233,13 @@ export async function rolloutStatus(ctx: StageContext, environment: string, args
  * checks and the decision a rollout would have taken. Reads Prometheus only; a Prometheus reached
  * through the API server's service proxy needs the cluster's kubeconfig, a URL does not.
  */
-export async function analyzeEnvironment(ctx: StageContext, environment: string, moments: { from: string; to: string; at: string }, track: string, args: ClusterArguments): Promise<string> {
+export async function analyzeEnvironment(
+  ctx: StageContext,
+  environment: string,
+  moments: { from: string; to: string; at: string },
+  track: string,
+  args: ClusterArguments,
+): Promise<string> {
   const window = replayWindow(moments);
   const env = environmentOf(ctx.pipeline, environment);
   if (!env.analysis) throw new GantryError(`environment ${environment} has no analysis section: nothing to replay`);
@@ -225,7 +250,11 @@ export async function analyzeEnvironment(ctx: StageContext, environment: string,
       : await (async () => {
           const reference = kubeconfigReference(ctx.pipeline, environment);
           requireCredentials(environment, args.kubeconfig !== undefined, reference);
-          return containerKubectl({ kubeconfig: args.kubeconfig ?? dag.secret(secretUri(reference!)), cluster: args.cluster, kubectlImage: args.kubectlImage || KUBECTL_IMAGE });
+          return containerKubectl({
+            kubeconfig: args.kubeconfig ?? dag.secret(secretUri(reference!)),
+            cluster: args.cluster,
+            kubectlImage: args.kubectlImage || KUBECTL_IMAGE,
+          });
         })();
   const metrics = metricsFor(address, { kubectl, http: fetchHttp });
   return replayText(await replayAnalysis(env, await serviceName(ctx), window, (promql, at) => metrics.query(promql, at), track));

@@ -37,7 +37,6 @@ export interface EmbeddedRequest {
   approve: string[];
 }
 
-
 /** Pulls an image now, so that a failure names the flag that overrides it; it runs as its user. */
 async function pulled(name: PieceName, image: string): Promise<Container> {
   const ctr = dag.container().from(image);
@@ -92,7 +91,11 @@ function prometheusService(image: Container, cluster: EmbeddedCluster, target: {
       ? withToolSecret(ctr, "prometheus", file.path, dag.setSecret(`gantry-embedded-prometheus-${randomUUID()}`, file.contents))
       : withToolNewFile(ctr, "prometheus", file.path, file.contents);
   }
-  return ctr.withServiceBinding(PIECES.k3s.host, cluster.k3s).withExposedPort(PIECES.prometheus.port).asService({ args: plan.argv }).withHostname(PIECES.prometheus.host);
+  return ctr
+    .withServiceBinding(PIECES.k3s.host, cluster.k3s)
+    .withExposedPort(PIECES.prometheus.port)
+    .asService({ args: plan.argv })
+    .withHostname(PIECES.prometheus.host);
 }
 
 /** Instant queries sent by busybox wget from the Prometheus image, bound to the service (the module's process cannot reach it). */
@@ -113,7 +116,13 @@ function containerMetrics(image: Container, prometheus: Service): Metrics {
  * embedded registry, on any branch: the registry and the cluster are the demo's own. Returns the
  * digest reference and the run's summary.
  */
-async function publishToRegistry(ctx: StageContext, source: Directory, environment: string, registry: Service, approve: string[]): Promise<{ image: string; summary: string }> {
+async function publishToRegistry(
+  ctx: StageContext,
+  source: Directory,
+  environment: string,
+  registry: Service,
+  approve: string[],
+): Promise<{ image: string; summary: string }> {
   const chain = publishChain(stageGraph(ctx.pipeline.stages), environment);
   const run = await runPipeline(ctx, { source, selection: chain.selection, approve, cluster: {}, registry, ignoreConditions: true });
   const pushed = pushedBy(run, chain.publish);
@@ -137,13 +146,19 @@ function withEnvironment(ctx: StageContext, name: string, env: StageContext["pip
 export async function embeddedDeploy(ctx: StageContext, source: Directory, environment: string, request: EmbeddedRequest): Promise<RolloutReport> {
   const envs = demoEnvironments(environment, environmentEntry(ctx.pipeline, environment), request.badCanary);
   // Each piece runs as its image's user (core/tool-access.ts); Prometheus' image also runs the traffic loop and the queries.
-  const [k3sImage, registryImage, prometheusImage] = await Promise.all([pulled("k3s", request.images.k3s), pulled("registry", request.images.registry), pulled("prometheus", request.images.prometheus)]);
+  const [k3sImage, registryImage, prometheusImage] = await Promise.all([
+    pulled("k3s", request.images.k3s),
+    pulled("registry", request.images.registry),
+    pulled("prometheus", request.images.prometheus),
+  ]);
   const registry = registryImage.withExposedPort(PIECES.registry.port).asService({ useEntrypoint: true });
   const service = await serviceName(ctx);
   // k3s starts while the pipeline tests, builds, scans and publishes.
   const [cluster, published] = await Promise.all([
     startCluster(k3sImage, request.images.k3s, registry),
-    request.image ? { image: request.image, summary: undefined } : publishToRegistry(withPublish(ctx, embeddedPublish(ctx.pipeline.publish, service)), source, environment, registry, request.approve),
+    request.image
+      ? { image: request.image, summary: undefined }
+      : publishToRegistry(withPublish(ctx, embeddedPublish(ctx.pipeline.publish, service)), source, environment, registry, request.approve),
   ]);
   const image = published.image;
 

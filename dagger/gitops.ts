@@ -19,7 +19,9 @@ const ROOT = "/gitops";
 /** What the commit message and time say about this deploy: the pipeline, the run (release and ref), the release's commit time. */
 export function provenanceOf(ctx: StageContext, service: string): Provenance {
   const r = ctx.release;
-  const run = [r.version ? `version ${r.version}` : "no version", r.commit ? `commit ${r.commit}` : "no commit", r.ref ? `ref ${r.ref}` : undefined].filter(Boolean).join(", ");
+  const run = [r.version ? `version ${r.version}` : "no version", r.commit ? `commit ${r.commit}` : "no commit", r.ref ? `ref ${r.ref}` : undefined]
+    .filter(Boolean)
+    .join(", ");
   return { pipeline: ctx.pipeline.name ?? service, run, sourceDateEpoch: r.sourceDateEpoch ?? 0 };
 }
 

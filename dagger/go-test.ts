@@ -26,5 +26,10 @@ export async function runTests(ctx: StageContext): Promise<TestRun> {
   // go test's own exit is data (a failing suite still has reports); a failure before it (go mod download) is an error.
   const exitCode = await toolStep("go test", ran.exitCode());
   const coverprofile = plan.coverprofilePath && (await ran.exists(plan.coverprofilePath)) ? ran.file(plan.coverprofilePath) : undefined;
-  return { events: ran.file(plan.eventsPath), exitCode, coverprofile, source: { modulePath: ctx.mod.module, sourceDir: ctx.pipeline.source, timestamp: ctx.release.sourceDateEpoch ?? 0 } };
+  return {
+    events: ran.file(plan.eventsPath),
+    exitCode,
+    coverprofile,
+    source: { modulePath: ctx.mod.module, sourceDir: ctx.pipeline.source, timestamp: ctx.release.sourceDateEpoch ?? 0 },
+  };
 }

@@ -32,7 +32,10 @@ export async function goContainer(toolchain: GoToolchain, module: Directory): Pr
   if (toolchain.netrc) ctr = withToolSecret(ctr, "go", "/root/.netrc", dag.secret(secretUri(toolchain.netrc)));
   ctr = withEnv(ctr, goEnv(toolchain.env)).withWorkdir(SOURCE_PATH);
   if (await module.exists("go.sum")) {
-    ctr = ctr.withFile(`${SOURCE_PATH}/go.mod`, module.file("go.mod")).withFile(`${SOURCE_PATH}/go.sum`, module.file("go.sum")).withExec(["go", "mod", "download"]);
+    ctr = ctr
+      .withFile(`${SOURCE_PATH}/go.mod`, module.file("go.mod"))
+      .withFile(`${SOURCE_PATH}/go.sum`, module.file("go.sum"))
+      .withExec(["go", "mod", "download"]);
   }
   return ctr.withDirectory(SOURCE_PATH, module);
 }

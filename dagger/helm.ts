@@ -28,7 +28,14 @@ function helmContainer(run: ToolRun, registry?: { host: string; service: Service
  * read into the workload a rollout takes: the repository mounted read-only as helm's user, the image
  * values written last. Cached: the same repository, chart, values and image render the same.
  */
-export async function renderChart(repository: Directory, env: Environment, service: string, image: string, version: string | undefined, helmImage = HELM_IMAGE): Promise<ChartWorkload> {
+export async function renderChart(
+  repository: Directory,
+  env: Environment,
+  service: string,
+  image: string,
+  version: string | undefined,
+  helmImage = HELM_IMAGE,
+): Promise<ChartWorkload> {
   const config = requireChart(env);
   const run = planChartTemplate(env, service, { repository: REPOSITORY, imageValues: IMAGE_VALUES }, { image: helmImage });
   let ctr = withToolDirectory(helmContainer(run), "helm", REPOSITORY, repository.withoutDirectory(".git"));
@@ -60,7 +67,11 @@ export async function publishChart(
 ): Promise<{ ref: string; digest: string }> {
   const pack = planPackage(CHART, OUT, version, options);
   const host = remote.replace(/^oci:\/\//, "").split("/")[0]!;
-  let base = withToolOutput(withToolDirectory(helmContainer(pack, options.registry ? { host, service: options.registry } : undefined), "helm", CHART, chart), "helm", OUT);
+  let base = withToolOutput(
+    withToolDirectory(helmContainer(pack, options.registry ? { host, service: options.registry } : undefined), "helm", CHART, chart),
+    "helm",
+    OUT,
+  );
   if (options.login) base = withToolSecret(base, "helm", options.login.path, options.login.secret);
   const packed = execTool(base, pack);
   const archive = (await toolStep(stepName(pack), packed.directory(OUT).entries())).find((e) => e.endsWith(".tgz"));
@@ -68,6 +79,9 @@ export async function publishChart(
   const push = planPush(`${OUT}/${archive}`, remote, options);
   // A push changes the registry: never answered from the cache.
   const pushed = execTool(packed.withEnvVariable("GANTRY_HELM_PUSH", randomUUID()), push);
-  const output = await toolStep(stepName(push), pushed.stdout().then(async (out) => `${out}\n${await pushed.stderr()}`));
+  const output = await toolStep(
+    stepName(push),
+    pushed.stdout().then(async (out) => `${out}\n${await pushed.stderr()}`),
+  );
   return parsePushed(output);
 }

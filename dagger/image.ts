@@ -17,7 +17,12 @@ export interface ServiceImages {
 /** Builds the binaries for `platforms` and plans the image around them. */
 export async function imagePlan(ctx: StageContext, platforms: string[]): Promise<{ plan: ImagePlan; binaries: Directory }> {
   const { plan: build, dist } = await buildBinaries(ctx, platforms);
-  const plan = planServiceImage({ ...ctx.pipeline.image, name: build.name }, ctx.release, build.steps.map((st) => st.platform), platforms);
+  const plan = planServiceImage(
+    { ...ctx.pipeline.image, name: build.name },
+    ctx.release,
+    build.steps.map((st) => st.platform),
+    platforms,
+  );
   return { plan, binaries: dist };
 }
 
@@ -65,10 +70,5 @@ function assemble(plan: ImagePlan, target: PlatformImage, dist: Directory, build
   for (const [key, value] of Object.entries(plan.env)) ctr = ctr.withEnvVariable(key, value);
   for (const [key, value] of Object.entries(plan.labels)) ctr = ctr.withLabel(key, value);
   for (const [key, value] of Object.entries(plan.annotations)) ctr = ctr.withAnnotation(key, value);
-  return ctr
-    .withUser(plan.user)
-    .withWorkdir(plan.workdir)
-    .withExposedPort(plan.exposedPort)
-    .withEntrypoint(plan.entrypoint)
-    .withDefaultArgs(plan.defaultArgs);
+  return ctr.withUser(plan.user).withWorkdir(plan.workdir).withExposedPort(plan.exposedPort).withEntrypoint(plan.entrypoint).withDefaultArgs(plan.defaultArgs);
 }

@@ -24,7 +24,14 @@ export async function announcers(settings: NotifySettings | undefined, commit: s
   const notify: NotifyTarget[] = [];
   if (settings.slack) notify.push({ kind: "slack", url: await reveal(settings.slack) });
   if (settings.webhook) notify.push({ kind: "webhook", url: await reveal(settings.webhook) });
-  if (settings.github && commit) notify.push({ kind: "github", api: settings.github.api ?? GITHUB_API, repository: settings.github.repository, token: await reveal(settings.github.token), ref: commit });
+  if (settings.github && commit)
+    notify.push({
+      kind: "github",
+      api: settings.github.api ?? GITHUB_API,
+      repository: settings.github.repository,
+      token: await reveal(settings.github.token),
+      ref: commit,
+    });
   const marks: MarkTarget[] = [];
   if (settings.grafana) marks.push({ kind: "grafana", url: settings.grafana.url, token: await reveal(settings.grafana.token) });
   if (settings.pushgateway) marks.push({ kind: "pushgateway", url: settings.pushgateway });

@@ -8,7 +8,15 @@ import type { ImagePlatform } from "../core/image/platforms.js";
 import { dockerConfigJson, registryHostName, validateDigest, type PublishPlan } from "../core/image/publish.js";
 import { baseConfigDigest, pulledManifestDigest, readBaseImage, type BaseImage } from "../core/image/oci/base.js";
 import { blobPath } from "../core/image/oci/blob.js";
-import { checkPushedDigest, DOCKER_CONFIG_FILE, parseBaseDigest, planBaseDigest, planBasePull, planImageDigest, planLayoutPush } from "../core/image/oci/crane.js";
+import {
+  checkPushedDigest,
+  DOCKER_CONFIG_FILE,
+  parseBaseDigest,
+  planBaseDigest,
+  planBasePull,
+  planImageDigest,
+  planLayoutPush,
+} from "../core/image/oci/crane.js";
 import { planOciImage, type OciImage, type PlatformParts } from "../core/image/oci/image-layout.js";
 import { parseLayerMeasure, planLayer, type LayerPlan } from "../core/image/oci/layer.js";
 import type { ToolRun } from "../core/image/tool-run.js";

@@ -49,7 +49,12 @@ export async function publishImage(ctx: StageContext, platforms: string[], given
 
   if (cosignKey || config.keyless) {
     const signer: Signer = { key: cosignKey, password: cosignPassword, login: plan.credentials && password ? { plan, password } : undefined };
-    const signing: SignOptions = { reference: `${plan.repository}@${digest}`, hasPassword: cosignPassword !== undefined, tlogUpload: config.tlogUpload, keyless: config.keyless };
+    const signing: SignOptions = {
+      reference: `${plan.repository}@${digest}`,
+      hasPassword: cosignPassword !== undefined,
+      tlogUpload: config.tlogUpload,
+      keyless: config.keyless,
+    };
     const sign = planSign(signing);
     await toolStep(stepName(sign), (await cosign(sign, signer)).sync());
     if (config.attest) {
@@ -82,7 +87,12 @@ async function cosign(run: ToolRun, signer: Signer, mount: (c: Container) => Con
     // cosign pushes signatures to the registry, so it needs the push's login, as a Docker config.
     const { plan, password } = signer.login;
     const config = dockerConfigJson(plan.registry, plan.credentials!.username, await password.plaintext());
-    ctr = withToolSecret(ctr.withEnvVariable("DOCKER_CONFIG", DOCKER_CONFIG_DIR), "cosign", DOCKER_CONFIG_FILE, dag.setSecret(`gantry-docker-config-${plan.registry}`, config));
+    ctr = withToolSecret(
+      ctr.withEnvVariable("DOCKER_CONFIG", DOCKER_CONFIG_DIR),
+      "cosign",
+      DOCKER_CONFIG_FILE,
+      dag.setSecret(`gantry-docker-config-${plan.registry}`, config),
+    );
   }
   return execTool(mount(ctr), run);
 }

@@ -14,7 +14,10 @@ export function reportDirectory(files: Record<string, string | File>): Directory
   let dir = dag.directory().withNewDirectory(ROOT, { permissions: REPORT_MODES.directory });
   for (const [path, content] of Object.entries(files)) {
     const target = `${ROOT}/${path}`;
-    dir = typeof content === "string" ? dir.withNewFile(target, content, { permissions: REPORT_MODES.file }) : dir.withFile(target, content, { permissions: REPORT_MODES.file });
+    dir =
+      typeof content === "string"
+        ? dir.withNewFile(target, content, { permissions: REPORT_MODES.file })
+        : dir.withFile(target, content, { permissions: REPORT_MODES.file });
   }
   return dir.directory(ROOT);
 }

@@ -59,7 +59,11 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
     async scan() {
       const native = await dag.defaultPlatform();
       const { variants } = await serviceImages(ctx, [imagePlatforms.includes(native) ? native : imagePlatforms[0]!]);
-      const scanned = await runScan({ kind: "image-archive", tarball: variants[0]!.asTarball() }, ctx.pipeline.scan, scanFiles(request.source, ctx.pipeline.scan));
+      const scanned = await runScan(
+        { kind: "image-archive", tarball: variants[0]!.asTarball() },
+        ctx.pipeline.scan,
+        scanFiles(request.source, ctx.pipeline.scan),
+      );
       return scanResult(judgeScan(scanned).verdict, scanned.scannedAt);
     },
     async publish() {
@@ -68,7 +72,10 @@ export async function runPipeline(ctx: StageContext, request: RunRequest): Promi
     async deploy(stage, inputs) {
       if (!inputs.image) return { status: "failed", error: `stage ${stage.name}: no publish stage upstream pushed an image to roll out` };
       const image = pinnedReference(inputs.image);
-      const report = await deploy(ctx, stage.environment!, image, request.cluster, { repository: request.source, ...scanEvidence(Object.values(inputs.upstream)) });
+      const report = await deploy(ctx, stage.environment!, image, request.cluster, {
+        repository: request.source,
+        ...scanEvidence(Object.values(inputs.upstream)),
+      });
       request.onRollout?.(stage, report);
       return deployResult(stage.environment!, image, report);
     },

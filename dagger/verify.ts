@@ -30,14 +30,27 @@ export async function verifyImage(ctx: StageContext, reference: string, environm
   const trusted = settings.keyFile ? { kind: "key" as const, key: COSIGN_PUBLIC_KEY_PATH } : settings.trusted;
   const runs = planVerify({ reference, trusted, tlog: settings.tlog, sbomType: settings.sbomType });
   const container = await cosignContainer(ctx, settings, reference);
-  const [signature, ...attestations] = await Promise.all([runs.signature, ...ATTESTATION_KINDS.map((k) => runs.attestations[k])].map((run) => outcome(container(run), run)));
-  const evidence = { signature: signature!, attestations: Object.fromEntries(ATTESTATION_KINDS.map((k, i) => [k, attestations[i]!])) as Record<AttestationKind, CosignOutcome> };
+  const [signature, ...attestations] = await Promise.all(
+    [runs.signature, ...ATTESTATION_KINDS.map((k) => runs.attestations[k])].map((run) => outcome(container(run), run)),
+  );
+  const evidence = {
+    signature: signature!,
+    attestations: Object.fromEntries(ATTESTATION_KINDS.map((k, i) => [k, attestations[i]!])) as Record<AttestationKind, CosignOutcome>,
+  };
   const ancestry = new Map<string, Ancestry>();
   for (const commit of attestedCommits(evidence, reference)) ancestry.set(commit, await ancestryOf(ctx, commit));
   return {
     verified: judgeVerification(
       evidence,
-      { reference, trusted: settings.trusted, repository: settings.repository, builderIds: settings.builderIds, pipelinePath: settings.pipelinePath, maxScanAgeMs: settings.maxScanAgeMs, now: new Date() },
+      {
+        reference,
+        trusted: settings.trusted,
+        repository: settings.repository,
+        builderIds: settings.builderIds,
+        pipelinePath: settings.pipelinePath,
+        maxScanAgeMs: settings.maxScanAgeMs,
+        now: new Date(),
+      },
       (commit) => ancestry.get(commit) ?? "not-checked",
     ),
   };
@@ -91,7 +104,9 @@ async function outcome(ctr: Container, run: ToolRun): Promise<CosignOutcome> {
 async function ancestryOf(ctx: StageContext, commit: string): Promise<Ancestry> {
   if (!(await ctx.repository.exists(".git", { expectedType: ExistsType.DirectoryType }))) return "not-checked";
   const ctr = withToolDirectory(toolImageContainer("go", ctx.toolchain.image), "go", "/repo/.git", ctx.repository.directory(".git"));
-  return ancestryFromStatus(await toolStep("git merge-base --is-ancestor", ctr.withExec(ancestryArgv("/repo/.git", commit), { expect: ReturnType.Any }).exitCode()));
+  return ancestryFromStatus(
+    await toolStep("git merge-base --is-ancestor", ctr.withExec(ancestryArgv("/repo/.git", commit), { expect: ReturnType.Any }).exitCode()),
+  );
 }
 
 /**
@@ -100,7 +115,8 @@ async function ancestryOf(ctx: StageContext, commit: string): Promise<Ancestry> 
  */
 export async function verifyCall(ctx: StageContext, reference: string, environment?: string): Promise<string> {
   const result = await verifyImage(ctx, reference, environment);
-  if ("skipped" in result) throw new GantryError(`${reference} was not verified: ${result.skipped}; call verify without --environment to check it against publish's key`);
+  if ("skipped" in result)
+    throw new GantryError(`${reference} was not verified: ${result.skipped}; call verify without --environment to check it against publish's key`);
   if (!result.verified.verified) throw new GantryError(`${reference} is not verified:\n- ${result.verified.reasons.join("\n- ")}`);
   return JSON.stringify(result.verified, null, 2) + "\n";
 }

@@ -233,7 +233,10 @@ export class Environment {
     const { gitopsSyncManifests } = await import("#dagger/deploy.js");
     const { syncTool } = await import("#core/kube/gitops/sync-objects.js");
     const ctx = await this.context();
-    return gitopsSyncManifests(ctx, await environmentNamed(ctx, this.name), syncTool(tool), { ...(namespace ? { namespace } : {}), ...(fluxSecret ? { secretName: fluxSecret } : {}) });
+    return gitopsSyncManifests(ctx, await environmentNamed(ctx, this.name), syncTool(tool), {
+      ...(namespace ? { namespace } : {}),
+      ...(fluxSecret ? { secretName: fluxSecret } : {}),
+    });
   }
 
   /**
@@ -292,7 +295,12 @@ export class Environment {
   ): Promise<string> {
     const { publishEnvironmentChart } = await import("#dagger/chart.js");
     const ctx = await this.context();
-    return publishEnvironmentChart(ctx, await environmentNamed(ctx, this.name), image, remote, { username, ...(password ? { password } : {}), ...(registry ? { registry } : {}), ...(helmImage ? { helmImage } : {}) });
+    return publishEnvironmentChart(ctx, await environmentNamed(ctx, this.name), image, remote, {
+      username,
+      ...(password ? { password } : {}),
+      ...(registry ? { registry } : {}),
+      ...(helmImage ? { helmImage } : {}),
+    });
   }
 
   private context() {
@@ -306,5 +314,16 @@ export async function rolloutObject(report: RolloutReport): Promise<Rollout> {
   const steps = report.actions.map((a) => `${a.kind}${a.weight === undefined ? "" : ` ${a.weight}%`}: ${a.reason}`);
   const commit = (report as { gitops?: { commit: string } }).gitops?.commit ?? "";
   const deliveries = (report.deliveries ?? []).map((d) => `${d.target} ${d.ok ? "delivered" : "failed"}: ${d.detail}`);
-  return new Rollout(report.verdict, report.reason, report.image, report.revision, steps, report.workloads ?? [], rolloutMarkdown(report), report.exposition ?? "", deliveries, commit);
+  return new Rollout(
+    report.verdict,
+    report.reason,
+    report.image,
+    report.revision,
+    steps,
+    report.workloads ?? [],
+    rolloutMarkdown(report),
+    report.exposition ?? "",
+    deliveries,
+    commit,
+  );
 }

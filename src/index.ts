@@ -89,7 +89,9 @@ export class Gantry {
     buildCache?: string,
   ): Promise<TestReport> {
     const { runTests } = await import("#dagger/go-test.js");
-    const tested = await runTests(await stageContext(callInput(this.settings, source, { go: { moduleCache, buildCache }, test: { run, skip, race, cover, count, failfast } })));
+    const tested = await runTests(
+      await stageContext(callInput(this.settings, source, { go: { moduleCache, buildCache }, test: { run, skip, race, cover, count, failfast } })),
+    );
     return TestReport.of(tested);
   }
 
@@ -301,7 +303,12 @@ export class Gantry {
     const { stageLines } = await import("#core/pipeline/runner.js");
     if (stage && environment) throw new Error("--stage and --environment: give one of them");
     const ctx = await stageContext(callInput(this.settings, source));
-    const report = await runPipeline(ctx, { source, selection: stage ? { stage } : environment ? { environment } : {}, approve, cluster: { kubeconfig, cluster } });
+    const report = await runPipeline(ctx, {
+      source,
+      selection: stage ? { stage } : environment ? { environment } : {},
+      approve,
+      cluster: { kubeconfig, cluster },
+    });
     return new PipelineRun(report.status, stageLines(report), runSummaryMarkdown(report));
   }
 
@@ -320,8 +327,13 @@ export class Gantry {
   ): Promise<Directory> {
     const { readPipeline } = await import("#dagger/context.js");
     const { ciFiles } = await import("#core/pipeline/ci/files.js");
-    const declared = engineVersion || (JSON.parse(await dag.currentModule().source().file("dagger.json").contents()) as { engineVersion: string }).engineVersion;
-    const files = ciFiles(await readPipeline(source, this.settings.config), { config: this.settings.config, engineVersion: declared, module: module || undefined });
+    const declared =
+      engineVersion || (JSON.parse(await dag.currentModule().source().file("dagger.json").contents()) as { engineVersion: string }).engineVersion;
+    const files = ciFiles(await readPipeline(source, this.settings.config), {
+      config: this.settings.config,
+      engineVersion: declared,
+      module: module || undefined,
+    });
     const { reportDirectory } = await import("#dagger/report-directory.js");
     return reportDirectory(files);
   }
@@ -338,6 +350,9 @@ export class Gantry {
     const ctx = await stageContext(callInput(this.settings, source));
     const platforms = linuxPlatforms(ctx.pipeline.go.platforms);
     const plan = await planBinaries(ctx, platforms);
-    return dag.file("Dockerfile", renderServiceDockerfile({ ...ctx.pipeline.image, name: plan.name }, ctx.release, plan, ctx.pipeline.go.buildTags, ctx.toolchain.image, platforms));
+    return dag.file(
+      "Dockerfile",
+      renderServiceDockerfile({ ...ctx.pipeline.image, name: plan.name }, ctx.release, plan, ctx.pipeline.go.buildTags, ctx.toolchain.image, platforms),
+    );
   }
 }

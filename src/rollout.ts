@@ -36,7 +36,18 @@ export class Rollout {
   deliveries: string[];
 
   // Only API types may appear in an @object constructor (they become part of the module's API).
-  constructor(verdict: string, reason: string, image: string, revision: string, steps: string[], workloads: string[], markdown: string, metrics: string, deliveries: string[], commit = "") {
+  constructor(
+    verdict: string,
+    reason: string,
+    image: string,
+    revision: string,
+    steps: string[],
+    workloads: string[],
+    markdown: string,
+    metrics: string,
+    deliveries: string[],
+    commit = "",
+  ) {
     this.verdict = verdict;
     this.reason = reason;
     this.image = image;

@@ -173,6 +173,9 @@ export class ScanReport {
 
   private async output<F extends ScanFormat>(format: F, options: { imageName?: string; sarifCategory?: string } = {}): Promise<ScanOutputs[F]> {
     const { renderScanOutput } = await import("#core/scan/outputs.js");
-    return renderScanOutput(format, await this.outputsInput({ imageName: options.imageName ?? (this.imageName || undefined), sarifCategory: options.sarifCategory }));
+    return renderScanOutput(
+      format,
+      await this.outputsInput({ imageName: options.imageName ?? (this.imageName || undefined), sarifCategory: options.sarifCategory }),
+    );
   }
 }

@@ -129,7 +129,11 @@ export class EngineEndpointSimulation {
     return new Promise((resolve) => (this.firstRequest = resolve));
   }
 
-  private async handle(req: IncomingMessage, head: (status: number, headers: Record<string, string>) => unknown, end: (body?: string) => unknown): Promise<void> {
+  private async handle(
+    req: IncomingMessage,
+    head: (status: number, headers: Record<string, string>) => unknown,
+    end: (body?: string) => unknown,
+  ): Promise<void> {
     const text = await body(req);
     if (req.url?.startsWith("/v1/")) return void (head(200, { "content-type": "application/x-protobuf" }), end());
     const expected = "Basic " + Buffer.from(`${this.token}:`).toString("base64");

@@ -50,13 +50,17 @@ export interface DemoEnvironments {
 /** The environment the demo rolls out: the pipeline file's first (the demo's cluster holds no other). */
 export function demoEnvironmentName(pipeline: Pipeline): string {
   const first = Object.keys(pipeline.environments)[0];
-  if (first === undefined) throw new ArgumentError("config", "the pipeline file has no environments; describe one under environments: (namespace, strategy) for the demo to roll out");
+  if (first === undefined)
+    throw new ArgumentError("config", "the pipeline file has no environments; describe one under environments: (namespace, strategy) for the demo to roll out");
   return first;
 }
 
 export function demoEnvironments(name: string, env: ParsedEnvironment, badCanary: boolean): DemoEnvironments {
   if (badCanary && env.strategy.type !== "canary") {
-    throw new ArgumentError("badCanary", `environment ${name} rolls out with strategy ${env.strategy.type}; a bad canary is rolled back by a canary strategy's analysis (strategy: {type: canary})`);
+    throw new ArgumentError(
+      "badCanary",
+      `environment ${name} rolls out with strategy ${env.strategy.type}; a bad canary is rolled back by a canary strategy's analysis (strategy: {type: canary})`,
+    );
   }
   const analysis = env.analysis
     ? { ...env.analysis, prometheus: EMBEDDED_PROMETHEUS_URL }

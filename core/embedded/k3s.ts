@@ -62,5 +62,9 @@ exec "$@"
 
 /** Waits for k3s to write the kubeconfig (the server is started, not yet ready), then prints it. */
 export function readKubeconfigArgv(timeoutSeconds = 120): string[] {
-  return ["sh", "-c", `i=0; until [ -s ${KUBECONFIG_FILE} ]; do i=$((i+1)); [ $i -le ${timeoutSeconds * 2} ] || { echo "k3s wrote no kubeconfig in ${timeoutSeconds}s" >&2; exit 1; }; sleep 0.5; done; cat ${KUBECONFIG_FILE}`];
+  return [
+    "sh",
+    "-c",
+    `i=0; until [ -s ${KUBECONFIG_FILE} ]; do i=$((i+1)); [ $i -le ${timeoutSeconds * 2} ] || { echo "k3s wrote no kubeconfig in ${timeoutSeconds}s" >&2; exit 1; }; sleep 0.5; done; cat ${KUBECONFIG_FILE}`,
+  ];
 }

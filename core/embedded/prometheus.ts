@@ -31,10 +31,21 @@ const KUBECONFIG = "kubeconfig";
  */
 export function clusterTlsFiles(kubeconfigText: string): ClusterTlsFiles {
   const { cluster, user } = currentCredentials(kubeconfigText);
-  if (!user) throw new FileError(KUBECONFIG, "the current context names no user (or one that is not defined); Prometheus needs a client certificate", undefined, "users");
+  if (!user)
+    throw new FileError(
+      KUBECONFIG,
+      "the current context names no user (or one that is not defined); Prometheus needs a client certificate",
+      undefined,
+      "users",
+    );
   for (const field of ["token", "tokenFile", "exec", "auth-provider", "username"]) {
     if (user[field] !== undefined) {
-      throw new FileError(KUBECONFIG, `the user authenticates with ${field}; the embedded Prometheus scrapes with a client certificate (client-certificate-data and client-key-data)`, undefined, `users.user.${field}`);
+      throw new FileError(
+        KUBECONFIG,
+        `the user authenticates with ${field}; the embedded Prometheus scrapes with a client certificate (client-certificate-data and client-key-data)`,
+        undefined,
+        `users.user.${field}`,
+      );
     }
   }
   return {
@@ -50,7 +61,10 @@ function pem(entry: Record<string, unknown>, name: string, at: string): string {
   const data = entry[`${name}-data`];
   if (data === undefined) {
     const file = entry[name];
-    const why = typeof file === "string" ? `names a file (${name}: ${file}) that a container cannot read; embed it with \`kubectl config view --flatten --minify\`` : "is missing";
+    const why =
+      typeof file === "string"
+        ? `names a file (${name}: ${file}) that a container cannot read; embed it with \`kubectl config view --flatten --minify\``
+        : "is missing";
     throw new FileError(KUBECONFIG, why, undefined, field);
   }
   if (typeof data !== "string" || !/^[A-Za-z0-9+/=\s]+$/.test(data)) throw new FileError(KUBECONFIG, "is not base64", undefined, field);

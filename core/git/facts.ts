@@ -51,7 +51,9 @@ export function parseGitFacts(output: string): GitFacts {
     else if (key === "tag" && value) facts.tags.push(value);
   }
   if (!/^[0-9a-f]{40,64}$/.test(facts.commit) || !Number.isInteger(facts.commitTime) || facts.commitTime <= 0) {
-    throw new GantryError(`could not read the commit from git (got ${JSON.stringify(output.slice(0, 200))}); pass --ref and the release yourself, or give --source a git checkout`);
+    throw new GantryError(
+      `could not read the commit from git (got ${JSON.stringify(output.slice(0, 200))}); pass --ref and the release yourself, or give --source a git checkout`,
+    );
   }
   return facts;
 }

@@ -52,7 +52,10 @@ export function planBuild(req: BuildRequest): BuildPlan {
   if (req.cgo) {
     const foreign = platforms.map(formatPlatform).filter((p) => p !== req.nativePlatform);
     if (foreign.length > 0) {
-      throw new ArgumentError("platforms", `cgo builds only for the engine's platform ${req.nativePlatform} (no C cross-compiler); drop ${foreign.join(", ")} or build without cgo`);
+      throw new ArgumentError(
+        "platforms",
+        `cgo builds only for the engine's platform ${req.nativePlatform} (no C cross-compiler); drop ${foreign.join(", ")} or build without cgo`,
+      );
     }
   }
   const ldflags = linkerFlags(req);
@@ -105,7 +108,10 @@ function linkerFlags(req: BuildRequest): string {
 }
 
 export function buildTags(tags: string[]): string {
-  const list = tags.flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean);
+  const list = tags
+    .flatMap((t) => t.split(","))
+    .map((t) => t.trim())
+    .filter(Boolean);
   for (const tag of list) {
     if (!/^[A-Za-z0-9_.]+$/.test(tag)) throw new ArgumentError("tags", `"${tag}" is not a build tag (letters, digits, '_' and '.')`);
   }

@@ -46,7 +46,11 @@ export function parseCoverBlocks(text: string, file = "coverage.out"): CoverBloc
     const key = `${name}:${startLine}.${startCol},${endLine}.${endCol}`;
     const known = blocks.get(key);
     if (known && known.statements !== Number(statements)) {
-      throw new FileError(file, `block ${key} has ${statements} statements here but ${known.statements} earlier; the profiles come from different sources`, lineNumber);
+      throw new FileError(
+        file,
+        `block ${key} has ${statements} statements here but ${known.statements} earlier; the profiles come from different sources`,
+        lineNumber,
+      );
     }
     if (known) known.count = Math.max(known.count, Number(count));
     else blocks.set(key, { file: name!, startLine: Number(startLine), endLine: Number(endLine), statements: Number(statements), count: Number(count) });

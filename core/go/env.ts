@@ -18,7 +18,8 @@ export function goEnv(settings: GoSettings, needsCgo = false): Record<string, st
   const env: Record<string, string> = { CGO_ENABLED: cgo ? "1" : "0", GOTOOLCHAIN: "local" };
   const goprivate = (settings.goprivate ?? "").trim();
   if (goprivate) {
-    if (/\s/.test(goprivate)) throw new ArgumentError("goprivate", `"${goprivate}" must be comma-separated module globs without spaces, e.g. github.com/acme/*`);
+    if (/\s/.test(goprivate))
+      throw new ArgumentError("goprivate", `"${goprivate}" must be comma-separated module globs without spaces, e.g. github.com/acme/*`);
     env.GOPRIVATE = goprivate;
   }
   return env;

@@ -3,7 +3,10 @@ import { ArgumentError, FileError } from "../errors.js";
 /** A source without go.mod is not a Go module: say so before any container runs. */
 export function requireGoMod(entries: string[], argument = "source"): void {
   if (!entries.includes("go.mod")) {
-    throw new ArgumentError(argument, `no go.mod at the root of the source directory (found: ${entries.slice(0, 8).join(", ") || "nothing"}); point --source at a Go module`);
+    throw new ArgumentError(
+      argument,
+      `no go.mod at the root of the source directory (found: ${entries.slice(0, 8).join(", ") || "nothing"}); point --source at a Go module`,
+    );
   }
 }
 

@@ -39,7 +39,10 @@ export function parsePlatform(text: string, argument = "platforms"): GoPlatform 
 
 /** Parses and de-duplicates a platform list; an empty list is an error, not "build nothing". */
 export function parsePlatforms(list: string[], argument = "platforms"): GoPlatform[] {
-  const items = list.flatMap((p) => p.split(",")).map((p) => p.trim()).filter(Boolean);
+  const items = list
+    .flatMap((p) => p.split(","))
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new ArgumentError(argument, "no platform given; expected e.g. linux/amd64");
   const seen = new Map<string, GoPlatform>();
   for (const item of items) {

@@ -72,7 +72,10 @@ export function planTest(req: TestRequest): TestPlan {
 }
 
 function packagePatterns(packages: string[]): string[] {
-  const list = packages.flatMap((p) => p.split(",")).map((p) => p.trim()).filter(Boolean);
+  const list = packages
+    .flatMap((p) => p.split(","))
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (list.length === 0) return ["./..."];
   return list.map((p) => {
     if (p.startsWith("-")) throw new ArgumentError("packages", `"${p}" looks like a flag; give package patterns such as ./...`);

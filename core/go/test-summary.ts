@@ -123,7 +123,10 @@ function block(title: string, output: string, max: SummaryLimits): string {
 
 /** The start and end of the output (where a panic message and the assertion usually are), saying how much was cut. */
 export function outputExcerpt(output: string, maxLines: number, maxChars: number): string {
-  let lines = output.replace(/^(?:[ \t]*\r?\n)+/, "").trimEnd().split("\n");
+  let lines = output
+    .replace(/^(?:[ \t]*\r?\n)+/, "")
+    .trimEnd()
+    .split("\n");
   if (lines.length > maxLines) {
     const head = Math.ceil(maxLines * 0.75);
     const tail = maxLines - head;

@@ -133,7 +133,10 @@ function selectPlatforms(requested: string[] | undefined, built: string[]): Imag
   const wanted = imagePlatforms(requested);
   const missing = wanted.find((p) => !builtImages.includes(p));
   if (missing) {
-    throw new ArgumentError("platforms", `${missing} was not built (built: ${built.join(", ") || "none"}); add it to the build's platforms or leave it out here`);
+    throw new ArgumentError(
+      "platforms",
+      `${missing} was not built (built: ${built.join(", ") || "none"}); add it to the build's platforms or leave it out here`,
+    );
   }
   return wanted;
 }

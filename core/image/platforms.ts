@@ -2,15 +2,7 @@ import { ArgumentError } from "../errors.js";
 import { parsePlatform, platformSuffix } from "../go/platform.js";
 
 /** Platforms a Gantry image can target, in the order their manifests appear in the index. */
-export const IMAGE_PLATFORMS = [
-  "linux/amd64",
-  "linux/arm64",
-  "linux/arm/v7",
-  "linux/386",
-  "linux/ppc64le",
-  "linux/s390x",
-  "linux/riscv64",
-] as const;
+export const IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/386", "linux/ppc64le", "linux/s390x", "linux/riscv64"] as const;
 
 export type ImagePlatform = (typeof IMAGE_PLATFORMS)[number];
 

@@ -57,7 +57,10 @@ export function validateDigest(digest: string, argument = "digest"): string {
 function bareRepository(repository: string): ImageReference {
   const ref = parseImageReference(repository, "repository");
   if (ref.tag !== undefined || ref.digest !== undefined) {
-    throw new ArgumentError("repository", `"${repository}" includes a tag or digest; give the repository alone (e.g. ghcr.io/acme/hello-api) and the tags with --tags`);
+    throw new ArgumentError(
+      "repository",
+      `"${repository}" includes a tag or digest; give the repository alone (e.g. ghcr.io/acme/hello-api) and the tags with --tags`,
+    );
   }
   return ref;
 }
@@ -76,7 +79,10 @@ function credentialsUser(user: string | undefined, hasPassword: boolean): string
     throw new ArgumentError("registryUser", `"${username}" contains whitespace; expected a registry user name`);
   }
   if (username !== undefined && !hasPassword) {
-    throw new ArgumentError("registryPassword", `--registry-user ${username} was given without a password; pass the password or token as a secret, e.g. --registry-password env:REGISTRY_TOKEN`);
+    throw new ArgumentError(
+      "registryPassword",
+      `--registry-user ${username} was given without a password; pass the password or token as a secret, e.g. --registry-password env:REGISTRY_TOKEN`,
+    );
   }
   if (username === undefined && hasPassword) {
     throw new ArgumentError("registryUser", "a registry password was given without a user; pass --registry-user too");

@@ -23,7 +23,11 @@ const DOMAIN_COMPONENT = /^(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])$/
 const IPV6_HOST = /^\[[A-Fa-f0-9:]+\]$/;
 const HEX_64 = /^[a-f0-9]{64}$/;
 // go-digest only accepts algorithms it can verify, each with its exact lowercase hex length.
-const DIGEST_HEX_LENGTH = new Map([["sha256", 64], ["sha384", 96], ["sha512", 128]]);
+const DIGEST_HEX_LENGTH = new Map([
+  ["sha256", 64],
+  ["sha384", 96],
+  ["sha512", 128],
+]);
 const NAME_MAX_LENGTH = 255;
 
 /** An OCI tag: `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`. */
@@ -84,7 +88,8 @@ export function repositoryProblem(text: string): string | undefined {
   const problem = imageReferenceProblem(text);
   if (problem) return problem;
   const ref = parseImageReference(text);
-  if (ref.tag !== undefined || ref.digest !== undefined) return `"${text}" names a tag or digest; a repository is [registry/]path without them (tags come from publish.tags)`;
+  if (ref.tag !== undefined || ref.digest !== undefined)
+    return `"${text}" names a tag or digest; a repository is [registry/]path without them (tags come from publish.tags)`;
   return undefined;
 }
 

@@ -82,9 +82,18 @@ function cosign(options: SignOptions, command: string[]): ToolRun {
   const image = toolImage(options.image ?? COSIGN_IMAGE, "cosignImage");
   if (options.keyless) {
     if (options.tlogUpload === false) {
-      throw new ArgumentError("tlogUpload", "a keyless signature is checked through the transparency log (its certificate lives ten minutes); keep tlogUpload, or sign with a key");
+      throw new ArgumentError(
+        "tlogUpload",
+        "a keyless signature is checked through the transparency log (its certificate lives ten minutes); keep tlogUpload, or sign with a key",
+      );
     }
-    return { tool: "cosign", image, args: [...command, "--yes", "--oidc-provider", OIDC_PROVIDER[options.keyless], target], env: {}, secretEnv: [...KEYLESS_TOKEN_ENV[options.keyless]] };
+    return {
+      tool: "cosign",
+      image,
+      args: [...command, "--yes", "--oidc-provider", OIDC_PROVIDER[options.keyless], target],
+      env: {},
+      secretEnv: [...KEYLESS_TOKEN_ENV[options.keyless]],
+    };
   }
   const key = signingKey(options.keyPath ?? COSIGN_KEY_PATH);
   // cosign 3 refuses --tlog-upload=false unless it also stops using the TUF signing config.
@@ -102,7 +111,10 @@ function cosign(options: SignOptions, command: string[]): ToolRun {
 export function digestReference(reference: string): string {
   const ref = parseImageReference(reference, "reference");
   if (ref.digest === undefined) {
-    throw new ArgumentError("reference", `"${reference}" has no digest; sign the pushed digest (repository@sha256:…) so the signature covers exactly that image, not whatever a tag points to later`);
+    throw new ArgumentError(
+      "reference",
+      `"${reference}" has no digest; sign the pushed digest (repository@sha256:…) so the signature covers exactly that image, not whatever a tag points to later`,
+    );
   }
   return `${imageName(ref)}@${ref.digest}`;
 }

@@ -21,11 +21,7 @@ export interface TagInput {
   sourceDateEpoch?: number;
 }
 
-type GitRef =
-  | { kind: "version"; version: SemVer }
-  | { kind: "branch"; name: string }
-  | { kind: "tag"; name: string }
-  | { kind: "pull"; number: string };
+type GitRef = { kind: "version"; version: SemVer } | { kind: "branch"; name: string } | { kind: "tag"; name: string } | { kind: "pull"; number: string };
 
 const PLACEHOLDERS = ["version", "major", "minor", "patch", "sha", "short_sha", "branch", "date"] as const;
 type Placeholder = (typeof PLACEHOLDERS)[number];
@@ -81,7 +77,10 @@ export function parseGitRef(ref: string | undefined): GitRefName | undefined {
   if (ref.startsWith("refs/tags/")) return { kind: "tag", name: ref.slice("refs/tags/".length) };
   if (ref.startsWith("refs/heads/")) return { kind: "branch", name: ref.slice("refs/heads/".length) };
   if (ref.startsWith("refs/")) {
-    throw new ArgumentError("ref", `"${ref}" is not a ref Gantry can read; expected refs/tags/<tag>, refs/heads/<branch>, refs/pull/<n>/merge or a bare tag or branch name`);
+    throw new ArgumentError(
+      "ref",
+      `"${ref}" is not a ref Gantry can read; expected refs/tags/<tag>, refs/heads/<branch>, refs/pull/<n>/merge or a bare tag or branch name`,
+    );
   }
   return parseVersion(ref) ? { kind: "tag", name: ref } : { kind: "branch", name: ref };
 }
@@ -102,7 +101,10 @@ export function parseVersion(text: string): SemVer | undefined {
 function explicitVersion(text: string): SemVer {
   const version = parseVersion(text);
   if (!version) {
-    throw new ArgumentError("version", `"${text}" is not a semantic version; expected MAJOR.MINOR.PATCH with an optional v prefix, -prerelease and +build, e.g. 1.2.3, v1.2.3-rc.1 or 1.2.3+build.5`);
+    throw new ArgumentError(
+      "version",
+      `"${text}" is not a semantic version; expected MAJOR.MINOR.PATCH with an optional v prefix, -prerelease and +build, e.g. 1.2.3, v1.2.3-rc.1 or 1.2.3+build.5`,
+    );
   }
   return version;
 }

@@ -66,20 +66,45 @@ function optional(medianMs: number | undefined): { medianMs?: number } {
 /** "3d 4h", "2h 5m", "4m 10s", "12s": the two largest units. */
 export function humanDuration(ms: number): string {
   const s = Math.round(ms / 1000);
-  const parts: [number, string][] = [[Math.floor(s / 86_400), "d"], [Math.floor((s % 86_400) / 3600), "h"], [Math.floor((s % 3600) / 60), "m"], [s % 60, "s"]];
+  const parts: [number, string][] = [
+    [Math.floor(s / 86_400), "d"],
+    [Math.floor((s % 86_400) / 3600), "h"],
+    [Math.floor((s % 3600) / 60), "m"],
+    [s % 60, "s"],
+  ];
   const first = parts.findIndex(([n]) => n > 0);
   if (first === -1) return "0s";
-  return parts.slice(first, first + 2).filter(([n]) => n > 0).map(([n, u]) => `${n}${u}`).join(" ");
+  return parts
+    .slice(first, first + 2)
+    .filter(([n]) => n > 0)
+    .map(([n, u]) => `${n}${u}`)
+    .join(" ");
 }
 
 /** The metrics as Markdown for a job summary: one table, each metric with how it was measured. */
 export function deliveryMarkdown(m: DeliveryMetrics): string {
   const day = (t: number) => new Date(t).toISOString().slice(0, 10);
   const rows = [
-    ["Deployment frequency", `${m.deploymentsPerDay.toFixed(2)} per day`, `${m.promoted} promoted rollout(s) over ${Math.max(1, Math.round((m.until - m.from) / DAY_MS))} day(s)`],
-    ["Lead time for changes", m.leadTime.medianMs === undefined ? "not measured" : humanDuration(m.leadTime.medianMs), `median, commit to promoted, over ${m.leadTime.measured} rollout(s) that recorded their commit time`],
-    ["Change failure rate", m.changeFailureRate === undefined ? "no rollout" : `${(m.changeFailureRate * 100).toFixed(1)}%`, `${m.aborted} aborted of ${m.rollouts} rollout(s)`],
-    ["Time to restore", m.timeToRestore.medianMs === undefined ? "no failure" : humanDuration(m.timeToRestore.medianMs), `median, a failed rollout's start to the stable serving all traffic again, over ${m.timeToRestore.measured} failure(s)`],
+    [
+      "Deployment frequency",
+      `${m.deploymentsPerDay.toFixed(2)} per day`,
+      `${m.promoted} promoted rollout(s) over ${Math.max(1, Math.round((m.until - m.from) / DAY_MS))} day(s)`,
+    ],
+    [
+      "Lead time for changes",
+      m.leadTime.medianMs === undefined ? "not measured" : humanDuration(m.leadTime.medianMs),
+      `median, commit to promoted, over ${m.leadTime.measured} rollout(s) that recorded their commit time`,
+    ],
+    [
+      "Change failure rate",
+      m.changeFailureRate === undefined ? "no rollout" : `${(m.changeFailureRate * 100).toFixed(1)}%`,
+      `${m.aborted} aborted of ${m.rollouts} rollout(s)`,
+    ],
+    [
+      "Time to restore",
+      m.timeToRestore.medianMs === undefined ? "no failure" : humanDuration(m.timeToRestore.medianMs),
+      `median, a failed rollout's start to the stable serving all traffic again, over ${m.timeToRestore.measured} failure(s)`,
+    ],
   ];
   return [
     `## Delivery metrics of ${markdownText(m.service)} in ${markdownText(m.environment)}`,

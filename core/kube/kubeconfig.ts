@@ -44,10 +44,12 @@ function read(text: string): { doc: KubeconfigDoc; cluster: Record<string, unkno
   const context = namedList(config, "contexts").find((c) => c?.name === contextName) as { context?: { cluster?: string; user?: string } } | undefined;
   if (!context?.context?.cluster) throw new FileError(FILE, `context "${contextName}" is not defined or names no cluster`, undefined, "contexts");
   const entry = namedList(config, "clusters").find((c) => c?.name === context.context!.cluster) as { cluster?: Record<string, unknown> } | undefined;
-  if (!entry?.cluster || typeof entry.cluster.server !== "string") throw new FileError(FILE, `cluster "${context.context.cluster}" is not defined or has no server`, undefined, "clusters");
+  if (!entry?.cluster || typeof entry.cluster.server !== "string")
+    throw new FileError(FILE, `cluster "${context.context.cluster}" is not defined or has no server`, undefined, "clusters");
   const userName = context.context.user;
   const users = namedList(config, "users");
-  const user = userName === undefined ? undefined : ((users.find((u) => u?.name === userName) as { user?: Record<string, unknown> } | undefined)?.user ?? undefined);
+  const user =
+    userName === undefined ? undefined : ((users.find((u) => u?.name === userName) as { user?: Record<string, unknown> } | undefined)?.user ?? undefined);
   return { doc: config, cluster: entry.cluster, user };
 }
 
@@ -56,7 +58,12 @@ function namedList(config: KubeconfigDoc, key: "contexts" | "clusters" | "users"
   const value = config[key];
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
-    throw new FileError(FILE, `expected a list of {name, ${key.slice(0, -1)}} entries, found ${typeof value === "object" ? "a mapping" : `a ${typeof value}`}`, undefined, key);
+    throw new FileError(
+      FILE,
+      `expected a list of {name, ${key.slice(0, -1)}} entries, found ${typeof value === "object" ? "a mapping" : `a ${typeof value}`}`,
+      undefined,
+      key,
+    );
   }
   return value as (Named<unknown> | null | undefined)[];
 }
@@ -67,7 +74,10 @@ function namedList(config: KubeconfigDoc, key: "contexts" | "clusters" | "users"
  * ::1, ::, and IPv4-mapped forms of those (the URL parser writes [::ffff:127.0.0.1] as ::ffff:7f00:1).
  */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+  const host = hostname
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "")
+    .toLowerCase();
   if (host === "localhost" || host.endsWith(".localhost")) return true;
   if (/^127\.\d+\.\d+\.\d+$/.test(host) || host === "0.0.0.0") return true;
   if (host === "::1" || host === "::") return true;

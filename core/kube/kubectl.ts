@@ -11,12 +11,26 @@ export const FIELD_MANAGER = "gantry";
  * the fields it applies, including those `kubectl scale` or `rollout undo` changed in between.
  */
 export function applyArgv(namespace: string, options: { dryRun?: boolean } = {}): string[] {
-  return ["kubectl", "apply", "--server-side", `--field-manager=${FIELD_MANAGER}`, "--force-conflicts", "--namespace", namespace, ...(options.dryRun ? ["--dry-run=server"] : []), "-f", "-"];
+  return [
+    "kubectl",
+    "apply",
+    "--server-side",
+    `--field-manager=${FIELD_MANAGER}`,
+    "--force-conflicts",
+    "--namespace",
+    namespace,
+    ...(options.dryRun ? ["--dry-run=server"] : []),
+    "-f",
+    "-",
+  ];
 }
 
 /** Everything of one service in one call, as a JSON List: the objects carrying every label of `selector`. */
 export function getArgv(namespace: string, selector: Record<string, string>, kinds: string[]): string[] {
-  const labels = Object.entries(selector).map(([k, v]) => `${k}=${v}`).sort().join(",");
+  const labels = Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()
+    .join(",");
   return ["kubectl", "get", kinds.join(","), "--namespace", namespace, "--selector", labels, "--output", "json"];
 }
 
@@ -35,7 +49,15 @@ export function deleteArgv(namespace: string, refs: string[]): string[] {
 }
 
 export function rolloutStatusArgv(namespace: string, deployment: string, timeoutMs: number): string[] {
-  return ["kubectl", "rollout", "status", "--namespace", namespace, `deployment/${deployment}`, `--timeout=${formatDurationMs(Math.max(1000, Math.ceil(timeoutMs / 1000) * 1000))}`];
+  return [
+    "kubectl",
+    "rollout",
+    "status",
+    "--namespace",
+    namespace,
+    `deployment/${deployment}`,
+    `--timeout=${formatDurationMs(Math.max(1000, Math.ceil(timeoutMs / 1000) * 1000))}`,
+  ];
 }
 
 export function rolloutUndoArgv(namespace: string, deployment: string): string[] {

@@ -22,7 +22,12 @@ export const RELEASE_METRICS = {
 
 /** Grafana annotation tags: every release annotation has `gantry`, and the service and environment as `key:value`. */
 export const ANNOTATION_TAG = "gantry";
-export const annotationTags = (service: string, environment: string, verdict: StepVerdict): string[] => [ANNOTATION_TAG, `service:${service}`, `environment:${environment}`, `verdict:${verdict}`];
+export const annotationTags = (service: string, environment: string, verdict: StepVerdict): string[] => [
+  ANNOTATION_TAG,
+  `service:${service}`,
+  `environment:${environment}`,
+  `verdict:${verdict}`,
+];
 
 /** One step of a rollout as dashboards see it: its time, weight and verdict. */
 export interface StepMark {
@@ -46,7 +51,9 @@ function labelValue(v: string): string {
 }
 
 function labels(values: Record<string, string>): string {
-  return `{${Object.entries(values).map(([k, v]) => `${k}="${labelValue(v)}"`).join(",")}}`;
+  return `{${Object.entries(values)
+    .map(([k, v]) => `${k}="${labelValue(v)}"`)
+    .join(",")}}`;
 }
 
 /**
@@ -61,8 +68,14 @@ export function exposition(mark: StepMark): string {
   };
   gauge(RELEASE_METRICS.canaryWeight, [[{}, mark.weight]]);
   gauge(RELEASE_METRICS.step, [[{}, mark.step]]);
-  gauge(RELEASE_METRICS.phase, ROLLOUT_PHASES.map((p) => [{ phase: p }, p === mark.phase ? 1 : 0]));
-  gauge(RELEASE_METRICS.stepVerdict, STEP_VERDICTS.map((v) => [{ verdict: v }, v === mark.verdict ? 1 : 0]));
+  gauge(
+    RELEASE_METRICS.phase,
+    ROLLOUT_PHASES.map((p) => [{ phase: p }, p === mark.phase ? 1 : 0]),
+  );
+  gauge(
+    RELEASE_METRICS.stepVerdict,
+    STEP_VERDICTS.map((v) => [{ verdict: v }, v === mark.verdict ? 1 : 0]),
+  );
   gauge(RELEASE_METRICS.stepTimestamp, [[{}, Math.round(mark.at) / 1000]]);
   gauge(RELEASE_METRICS.info, [[{ revision: mark.revision, image: mark.image }, 1]]);
   return `${out.join("\n")}\n`;

@@ -89,15 +89,37 @@ export function rolloutMarkdown(r: RolloutReport): string {
     ...(r.timeToDetect ? [`Time to detect a bad canary (worst case, first request to stable at 100%): ${markdownText(r.timeToDetect.explanation)}.`, ""] : []),
   ];
   if (r.actions.length > 0) {
-    out.push("### Steps", "", table(["When", "Action", "Weight", "Why"], r.actions.map((a) => [t(a.at), a.kind, a.weight === undefined ? "" : `${a.weight}%`, markdownText(a.reason)])), "");
+    out.push(
+      "### Steps",
+      "",
+      table(
+        ["When", "Action", "Weight", "Why"],
+        r.actions.map((a) => [t(a.at), a.kind, a.weight === undefined ? "" : `${a.weight}%`, markdownText(a.reason)]),
+      ),
+      "",
+    );
   }
   if (r.measurements.length > 0) {
-    const rows = r.measurements.flatMap((m) => m.checks.map((c) => [t(m.at), String(m.step), markdownText(m.track), markdownText(c.name), markdownText(c.detail), markdownText(c.expected), c.ok ? "✅" : c.kind === "inconclusive" ? "❔ inconclusive" : c.kind === "error" ? "⚠️ error" : "❌"]));
+    const rows = r.measurements.flatMap((m) =>
+      m.checks.map((c) => [
+        t(m.at),
+        String(m.step),
+        markdownText(m.track),
+        markdownText(c.name),
+        markdownText(c.detail),
+        markdownText(c.expected),
+        c.ok ? "✅" : c.kind === "inconclusive" ? "❔ inconclusive" : c.kind === "error" ? "⚠️ error" : "❌",
+      ]),
+    );
     out.push("### Measurements", "", table(["When", "Step", "Track", "Check", "Measured", "Limit", "Pass"], rows), "");
   }
   if (r.notification) {
     const c = r.notification.commands;
-    const lines = [...(c.promote ? [`- Promote: ${markdownCode(c.promote)}`] : []), ...(c.abort ? [`- Abort: ${markdownCode(c.abort)}`] : []), `- Status: ${markdownCode(c.status)}`];
+    const lines = [
+      ...(c.promote ? [`- Promote: ${markdownCode(c.promote)}`] : []),
+      ...(c.abort ? [`- Abort: ${markdownCode(c.abort)}`] : []),
+      `- Status: ${markdownCode(c.status)}`,
+    ];
     out.push("### What next", "", ...lines, "");
   }
   if (r.deliveries && r.deliveries.length > 0) {
@@ -113,5 +135,10 @@ export function rolloutMarkdown(r: RolloutReport): string {
 export function deliverySummary(deliveries: Delivery[]): { target: string; delivered: number; total: number; failures: string[] }[] {
   const by = new Map<string, Delivery[]>();
   for (const d of deliveries) by.set(d.target, [...(by.get(d.target) ?? []), d]);
-  return [...by].map(([target, ds]) => ({ target, delivered: ds.filter((d) => d.ok).length, total: ds.length, failures: [...new Set(ds.filter((d) => !d.ok).map((d) => d.detail))] }));
+  return [...by].map(([target, ds]) => ({
+    target,
+    delivered: ds.filter((d) => d.ok).length,
+    total: ds.length,
+    failures: [...new Set(ds.filter((d) => !d.ok).map((d) => d.detail))],
+  }));
 }

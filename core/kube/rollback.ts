@@ -12,7 +12,15 @@ import type { Ports, Ran } from "./ports.js";
 import { rolloutSucceeded, type RolloutReport, type Verdict } from "./report.js";
 import { activeColour } from "./rollout/blue-green.js";
 import { renderEnvironment } from "./rollout/base-objects.js";
-import { findRelease, parseReleaseRecords, planReleaseRecord, recordsToPrune, RELEASE_OF_LABEL, renderReleaseRecord, type ReleaseRecord } from "./rollout/releases.js";
+import {
+  findRelease,
+  parseReleaseRecords,
+  planReleaseRecord,
+  recordsToPrune,
+  RELEASE_OF_LABEL,
+  renderReleaseRecord,
+  type ReleaseRecord,
+} from "./rollout/releases.js";
 import { parseObserved, type Observed } from "./rollout/observed.js";
 import type { RolloutPlan } from "./rollout/plan.js";
 import { inProgress, stateAnnotations, type RolloutState } from "./rollout/state.js";
@@ -32,12 +40,28 @@ export async function recordRelease(plan: RolloutPlan, ports: Ports): Promise<vo
   const objects = renderEnvironment(plan, activeColour(plan, obs) ?? "blue");
   await k(applyArgv(ns), toYaml([planReleaseRecord(plan, objects, ports.clock.now())]));
   const old = recordsToPrune(await releaseRecords(plan, ports));
-  if (old.length > 0) await k(deleteArgv(ns, old.map((r) => `configmap/${r.name}`)));
+  if (old.length > 0)
+    await k(
+      deleteArgv(
+        ns,
+        old.map((r) => `configmap/${r.name}`),
+      ),
+    );
 }
 
 /** The recorded releases of the plan's service, newest first. */
 export async function releaseRecords(plan: RolloutPlan, ports: Ports): Promise<ReleaseRecord[]> {
-  const ran = await kubectl(ports)(["kubectl", "get", "configmaps", "--namespace", plan.workload.env.namespace, "--selector", `${RELEASE_OF_LABEL}=${plan.workload.service}`, "--output", "json"]);
+  const ran = await kubectl(ports)([
+    "kubectl",
+    "get",
+    "configmaps",
+    "--namespace",
+    plan.workload.env.namespace,
+    "--selector",
+    `${RELEASE_OF_LABEL}=${plan.workload.service}`,
+    "--output",
+    "json",
+  ]);
   return parseReleaseRecords(ran.stdout);
 }
 
@@ -63,10 +87,15 @@ export async function rollback(plan: RolloutPlan, ports: Ports, to: string): Pro
   const actions: RolloutReport["actions"] = [];
   const act = (kind: string, reason: string) => actions.push({ at: ports.clock.now(), kind, reason });
 
-  act("apply", `re-apply the ${objects.length} recorded object(s) of revision ${record.revision} (${record.image}), recorded ${new Date(record.recordedAt).toISOString()}`);
+  act(
+    "apply",
+    `re-apply the ${objects.length} recorded object(s) of revision ${record.revision} (${record.image}), recorded ${new Date(record.recordedAt).toISOString()}`,
+  );
   await k(applyArgv(e.namespace), record.objects);
   let verdict: Verdict = running ? "unchanged" : "promoted";
-  let reason = running ? `revision ${record.revision} (${record.image}) is already running; its objects were applied again` : `rolled back to revision ${record.revision} (${record.image})`;
+  let reason = running
+    ? `revision ${record.revision} (${record.image}) is already running; its objects were applied again`
+    : `rolled back to revision ${record.revision} (${record.image})`;
   for (const name of deployments) {
     act("rolloutStatus", `wait for deployment/${name}`);
     const ran = await k(rolloutStatusArgv(e.namespace, name, e.progressDeadlineMs), undefined, true);

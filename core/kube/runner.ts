@@ -63,11 +63,13 @@ export async function runRollout(plan: RolloutPlan, ports: Ports, options: RunOp
       if (action.kind === "done") return run.finish(action.outcome, action.reason);
       if (action.kind === "pause") return run.finish("paused", action.reason, { verdict: "paused" });
       if (action.kind === "wait") {
-        if (obs.now >= deadline) return run.finish("error", `gave up after ${Math.round((obs.now - run.startedAt) / 1000)}s: ${action.reason}`, { stuck: true });
+        if (obs.now >= deadline)
+          return run.finish("error", `gave up after ${Math.round((obs.now - run.startedAt) / 1000)}s: ${action.reason}`, { stuck: true });
         await run.wait(Math.max(0, Math.min(plan.pollMs, (action.untilMs ?? Infinity) - obs.now)));
         continue;
       }
-      if (options.maxActions !== undefined && taken >= options.maxActions) return run.finish("interrupted", `stopped after ${taken} action(s), before: ${action.reason}`);
+      if (options.maxActions !== undefined && taken >= options.maxActions)
+        return run.finish("interrupted", `stopped after ${taken} action(s), before: ${action.reason}`);
       taken++;
       options.onAction?.(action);
       const finished = await run.execute(action, obs);
@@ -144,8 +146,13 @@ export async function status(plan: RolloutPlan, ports: Ports): Promise<RolloutSt
   const s = obs.state;
   const strategy = plan.workload.env.strategy;
   const traffic = s && strategy.kind === "canary" ? observedCanaryWeight(plan, strategy, obs) : s?.weight;
-  const weight = s && traffic !== s.weight ? `weight ${traffic}% (the state records ${s.weight}%: the run that moved the traffic stopped before recording it)` : `weight ${traffic}%`;
-  const summary = !s ? "no rollout recorded" : `${s.strategy} of ${s.revision} (${s.image}): ${s.phase}, step ${s.step}, ${weight}${s.message ? ` (${s.message})` : ""}`;
+  const weight =
+    s && traffic !== s.weight
+      ? `weight ${traffic}% (the state records ${s.weight}%: the run that moved the traffic stopped before recording it)`
+      : `weight ${traffic}%`;
+  const summary = !s
+    ? "no rollout recorded"
+    : `${s.strategy} of ${s.revision} (${s.image}): ${s.phase}, step ${s.step}, ${weight}${s.message ? ` (${s.message})` : ""}`;
   return { ...(s ? { state: s, trafficWeight: traffic! } : {}), deployments: obs.deployments, summary };
 }
 
@@ -254,13 +261,26 @@ class Run {
     }
     await this.kubectl(annotateArgv(this.ns, `service/${this.plan.names.stable}`, annotations));
     this.current = state;
-    if (outcome || !previous || previous.step !== state.step || previous.phase !== state.phase || previous.weight !== state.weight) this.mark(state, why, outcome);
+    if (outcome || !previous || previous.step !== state.step || previous.phase !== state.phase || previous.weight !== state.weight)
+      this.mark(state, why, outcome);
   }
 
   private markOf(state: RolloutState, text: string, verdict?: StepVerdict): StepMark {
     const w = this.plan.workload;
     const byPhase: StepVerdict = state.phase === "completed" ? "promoted" : state.phase === "aborted" ? "aborted" : "progressing";
-    return { at: this.ports.clock.now(), service: w.service, environment: w.env.name, namespace: this.ns, revision: state.revision, image: state.image, step: state.step, weight: state.weight, phase: state.phase, verdict: verdict ?? byPhase, text };
+    return {
+      at: this.ports.clock.now(),
+      service: w.service,
+      environment: w.env.name,
+      namespace: this.ns,
+      revision: state.revision,
+      image: state.image,
+      step: state.step,
+      weight: state.weight,
+      phase: state.phase,
+      verdict: verdict ?? byPhase,
+      text,
+    };
   }
 
   private mark(state: RolloutState, text: string, verdict?: StepVerdict): void {
@@ -340,7 +360,12 @@ class Run {
       const name = `GET ${smoke.url ?? smoke.path}`;
       if (smoke.url) {
         const http = this.ports.http;
-        const outcome = http ? await http.get(smoke.url).then((r) => ({ status: r.status }), (err: Error) => ({ error: err.message })) : { error: "no HTTP client was given to the rollout" };
+        const outcome = http
+          ? await http.get(smoke.url).then(
+              (r) => ({ status: r.status }),
+              (err: Error) => ({ error: err.message }),
+            )
+          : { error: "no HTTP client was given to the rollout" };
         checks.push(smokeCheck(name, smoke.status, outcome));
       } else {
         // The service proxy only tells 2xx (exit 0) from the rest.
@@ -376,7 +401,10 @@ class Run {
     const message = notificationFor(report);
     if (message) {
       report = { ...report, notification: { event: message.event, commands: message.commands } };
-      if (this.ports.notifier) deliveries.push(...(await this.ports.notifier.notify(message).catch((e: unknown): Delivery[] => [{ target: "notifier", ok: false, detail: String(e) }])));
+      if (this.ports.notifier)
+        deliveries.push(
+          ...(await this.ports.notifier.notify(message).catch((e: unknown): Delivery[] => [{ target: "notifier", ok: false, detail: String(e) }])),
+        );
     }
     return deliveries.length > 0 ? { ...report, deliveries } : report;
   }

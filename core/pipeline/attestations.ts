@@ -18,7 +18,12 @@ export interface BuiltImageFacts {
  * source, go, image), the platforms and tags, and the release; test and scan settings are not
  * build parameters (the scan attestation carries the gate's).
  */
-export function provenanceInputFor(pipeline: Pipeline, file: { path: string; text: string }, release: ResolvedRelease, built: BuiltImageFacts): ProvenanceInput {
+export function provenanceInputFor(
+  pipeline: Pipeline,
+  file: { path: string; text: string },
+  release: ResolvedRelease,
+  built: BuiltImageFacts,
+): ProvenanceInput {
   return {
     builderId: pipeline.publish.builderId,
     repository: pipeline.image.sourceUrl,

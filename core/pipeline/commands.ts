@@ -125,7 +125,10 @@ export function stageCommands(stage: Stage, target: CallTarget, options: StageCo
         reports: [],
         check: [
           { words: ["mkdir", "-p", dirname(REPORT_PATHS.published)] },
-          { ...call("publish", "--source", ".", ...flag("--username", options.username), ...flag("--password", options.password)), pipeTo: ["tee", REPORT_PATHS.published] },
+          {
+            ...call("publish", "--source", ".", ...flag("--username", options.username), ...flag("--password", options.password)),
+            pipeTo: ["tee", REPORT_PATHS.published],
+          },
         ],
       };
     case "deploy": {
@@ -138,7 +141,11 @@ export function stageCommands(stage: Stage, target: CallTarget, options: StageCo
 
 /** Shell lines setting `variable` to the digest reference (repo@sha256:...) of publish's first printed line. */
 export function pushedImageShell(variable: string): string[] {
-  return [`GANTRY_PUSHED="$(head -n 1 ${REPORT_PATHS.published})"`, 'GANTRY_TAGGED="${GANTRY_PUSHED%@*}"', `${variable}="\${GANTRY_TAGGED%:*}@\${GANTRY_PUSHED##*@}"`];
+  return [
+    `GANTRY_PUSHED="$(head -n 1 ${REPORT_PATHS.published})"`,
+    'GANTRY_TAGGED="${GANTRY_PUSHED%@*}"',
+    `${variable}="\${GANTRY_TAGGED%:*}@\${GANTRY_PUSHED##*@}"`,
+  ];
 }
 
 /** Fails the job unless the exported gate file says passed, printing why it failed. */

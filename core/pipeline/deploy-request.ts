@@ -21,7 +21,9 @@ export function environmentName(pipeline: Pipeline, given: string, argument = "e
   if (names.length === 1) return names[0]!;
   throw new ArgumentError(
     argument,
-    names.length === 0 ? "the pipeline file has no environments; describe one under environments: (namespace, strategy)" : `the pipeline file has ${names.length} environments (${names.join(", ")}); name one`,
+    names.length === 0
+      ? "the pipeline file has no environments; describe one under environments: (namespace, strategy)"
+      : `the pipeline file has ${names.length} environments (${names.join(", ")}); name one`,
   );
 }
 

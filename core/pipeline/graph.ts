@@ -79,7 +79,10 @@ export function stageProblems(configs: StageConfig[]): StageProblem[] {
       if (need === config.name) problems.push({ path: [i, "needs", j], message: `stage "${need}" cannot need itself` });
       else if (!names.includes(need)) {
         const guess = closest(need, names);
-        problems.push({ path: [i, "needs", j], message: `no stage is named "${need}"${guess ? `; did you mean "${guess}"?` : ""} (stages: ${names.join(", ")})` });
+        problems.push({
+          path: [i, "needs", j],
+          message: `no stage is named "${need}"${guess ? `; did you mean "${guess}"?` : ""} (stages: ${names.join(", ")})`,
+        });
       }
     });
   });
@@ -97,7 +100,10 @@ export function stageProblems(configs: StageConfig[]): StageProblem[] {
   const byName = new Map(stages.map((s) => [s.name, s]));
   stages.forEach((stage, i) => {
     if (stage.kind === "deploy" && !upstream(stage.name, byName).some((s) => s.kind === "publish")) {
-      problems.push({ path: [i, "needs"], message: `deploy stage "${stage.name}" must need a publish stage (directly or through others): it rolls out the digest publish pushed` });
+      problems.push({
+        path: [i, "needs"],
+        message: `deploy stage "${stage.name}" must need a publish stage (directly or through others): it rolls out the digest publish pushed`,
+      });
     }
   });
   return problems;
@@ -112,7 +118,10 @@ export function environmentProblems(configs: StageConfig[], environments: string
     if (!environments.includes(config.environment)) {
       const guess = closest(config.environment, environments);
       const known = environments.length > 0 ? `known: ${environments.join(", ")}` : "the file has no environments key";
-      problems.push({ path: [i, "environment"], message: `no environment is named "${config.environment}"${guess ? `; did you mean "${guess}"?` : ""} (${known})` });
+      problems.push({
+        path: [i, "environment"],
+        message: `no environment is named "${config.environment}"${guess ? `; did you mean "${guess}"?` : ""} (${known})`,
+      });
     }
     const other = deployedBy.get(config.environment);
     if (other) problems.push({ path: [i, "environment"], message: `environment "${config.environment}" is already deployed by stage "${other}"` });
@@ -124,19 +133,26 @@ export function environmentProblems(configs: StageConfig[], environments: string
 function kindProblems(config: StageConfig, i: number): StageProblem[] {
   const kind = stageKind(config);
   if (!kind) {
-    return [{ path: [i, "name"], message: `cannot tell what stage "${config.name}" does; set kind (${STAGE_KINDS.join(", ")}) or environment for a deploy stage` }];
+    return [
+      { path: [i, "name"], message: `cannot tell what stage "${config.name}" does; set kind (${STAGE_KINDS.join(", ")}) or environment for a deploy stage` },
+    ];
   }
   const problems: StageProblem[] = [];
   if (kind === "deploy" && config.environment === undefined) problems.push({ path: [i], message: `deploy stage "${config.name}" needs an environment` });
-  if (kind !== "deploy" && config.environment !== undefined) problems.push({ path: [i, "environment"], message: `only deploy stages have an environment; "${config.name}" is a ${kind} stage` });
-  if (kind !== "deploy" && config.kubeconfig !== undefined) problems.push({ path: [i, "kubeconfig"], message: `only deploy stages have a kubeconfig; "${config.name}" is a ${kind} stage` });
-  if (kind !== "deploy" && config.notify !== undefined) problems.push({ path: [i, "notify"], message: `only deploy stages notify; "${config.name}" is a ${kind} stage` });
+  if (kind !== "deploy" && config.environment !== undefined)
+    problems.push({ path: [i, "environment"], message: `only deploy stages have an environment; "${config.name}" is a ${kind} stage` });
+  if (kind !== "deploy" && config.kubeconfig !== undefined)
+    problems.push({ path: [i, "kubeconfig"], message: `only deploy stages have a kubeconfig; "${config.name}" is a ${kind} stage` });
+  if (kind !== "deploy" && config.notify !== undefined)
+    problems.push({ path: [i, "notify"], message: `only deploy stages notify; "${config.name}" is a ${kind} stage` });
   return problems;
 }
 
 function toStage(config: StageConfig, _: number, configs: StageConfig[]): Stage {
   const kind = stageKind(config)!;
-  const gates = GATED_KINDS.includes(kind) ? configs.filter((c) => GATE_KINDS.includes(stageKind(c)!) && !config.needs.includes(c.name)).map((c) => c.name) : [];
+  const gates = GATED_KINDS.includes(kind)
+    ? configs.filter((c) => GATE_KINDS.includes(stageKind(c)!) && !config.needs.includes(c.name)).map((c) => c.name)
+    : [];
   const stage: Stage = { name: config.name, kind, needs: [...config.needs], gates, after: [...config.needs, ...gates] };
   if (config.when) stage.when = config.when;
   if (config.approval) stage.approval = config.approval;
@@ -252,7 +268,9 @@ export function deployChain(graph: StageGraph, environment: string): { selection
   if (graph.stages.some((s) => s.environment === environment)) return { selection: { environment }, rollsOut: "deploy-stage" };
   const publish = graph.stages.find((s) => s.kind === "publish");
   if (!publish) {
-    throw new GantryError(`the pipeline file has no stage that deploys to ${environment} and no publish stage to push an image from: pass --image with a digest to roll out`);
+    throw new GantryError(
+      `the pipeline file has no stage that deploys to ${environment} and no publish stage to push an image from: pass --image with a digest to roll out`,
+    );
   }
   return { selection: { stage: publish.name }, rollsOut: "after-publish", publish: publish.name };
 }

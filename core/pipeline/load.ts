@@ -34,17 +34,24 @@ export const PIPELINE_MAX_BYTES = 2 * 1024 * 1024;
 /** Parses and validates a pipeline file; defaults fill what it leaves out. An empty file is all defaults. */
 export function loadPipeline(text: string, file: string): Pipeline {
   if (text.length > PIPELINE_MAX_BYTES) {
-    throw new PipelineError(file, [{ line: 1, column: 1, field: "", message: `the file is ${text.length} characters, over the ${PIPELINE_MAX_BYTES} (2 MiB) a pipeline file may have` }]);
+    throw new PipelineError(file, [
+      { line: 1, column: 1, field: "", message: `the file is ${text.length} characters, over the ${PIPELINE_MAX_BYTES} (2 MiB) a pipeline file may have` },
+    ]);
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const at = (offset: number) => lines.linePos(offset);
   if (doc.errors.length > 0) {
-    throw new PipelineError(file, doc.errors.map((e) => ({ line: at(e.pos[0]).line, column: at(e.pos[0]).col, field: "", message: firstLine(e.message) })));
+    throw new PipelineError(
+      file,
+      doc.errors.map((e) => ({ line: at(e.pos[0]).line, column: at(e.pos[0]).col, field: "", message: firstLine(e.message) })),
+    );
   }
   const data = toData(doc, file, at);
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new PipelineError(file, [{ line: 1, column: 1, field: "", message: "expected a mapping of settings (name, source, go, test, image, scan, publish, environments, stages)" }]);
+    throw new PipelineError(file, [
+      { line: 1, column: 1, field: "", message: "expected a mapping of settings (name, source, go, test, image, scan, publish, environments, stages)" },
+    ]);
   }
   const dropped = protoKeys(data);
   if (dropped.length > 0) {
@@ -52,13 +59,21 @@ export function loadPipeline(text: string, file: string): Pipeline {
       file,
       dropped.map((path) => {
         const pos = at(keyOffset(doc, path.slice(0, -1), "__proto__"));
-        return { line: pos.line, column: pos.col, field: fieldPath(path), message: "a key named __proto__ cannot be used: it would be dropped without a word on the way to the cluster; rename it" };
+        return {
+          line: pos.line,
+          column: pos.col,
+          field: fieldPath(path),
+          message: "a key named __proto__ cannot be used: it would be dropped without a word on the way to the cluster; rename it",
+        };
       }),
     );
   }
   const parsed = pipelineSchema.safeParse(data);
   if (parsed.success) return parsed.data;
-  throw new PipelineError(file, parsed.error.issues.flatMap((issue) => describe(issue, doc, at)));
+  throw new PipelineError(
+    file,
+    parsed.error.issues.flatMap((issue) => describe(issue, doc, at)),
+  );
 }
 
 function describe(issue: z.core.$ZodIssue, doc: Document, at: (offset: number) => { line: number; col: number }): ConfigProblem[] {
@@ -99,7 +114,9 @@ function toData(doc: Document, file: string, at: (offset: number) => { line: num
     let offset = 0;
     visit(doc, { Alias: (_, node) => (isAlias(node) && node.range ? ((offset = node.range[0]), visit.BREAK) : undefined) });
     const pos = at(offset);
-    throw new PipelineError(file, [{ line: pos.line, column: pos.col, field: "", message: `the aliases (*name) expand to too many nodes (${firstLine(e.message)}); write the values out` }]);
+    throw new PipelineError(file, [
+      { line: pos.line, column: pos.col, field: "", message: `the aliases (*name) expand to too many nodes (${firstLine(e.message)}); write the values out` },
+    ]);
   }
 }
 

@@ -82,7 +82,8 @@ export type StageOutput = TestOutput | BuildOutput | ImageOutput | ScanOutput | 
 /** Why an output fails its stage, or undefined: failed tests, a failed scan gate, a failed rollout. */
 export function outputFailure(output: StageOutput | undefined): string | undefined {
   if (output?.kind === "test" && output.failed > 0) return `${output.failed} test${output.failed === 1 ? "" : "s"} failed`;
-  if (output?.kind === "scan" && output.verdict === "failed") return `the scan gate failed (${output.failing} failing finding${output.failing === 1 ? "" : "s"})`;
+  if (output?.kind === "scan" && output.verdict === "failed")
+    return `the scan gate failed (${output.failing} failing finding${output.failing === 1 ? "" : "s"})`;
   if (output?.kind === "deploy" && (output.rolledBack || output.steps.some((s) => s.status === "failed"))) return "the rollout failed";
   return undefined;
 }

@@ -36,7 +36,9 @@ export function releaseFor(overrides: ReleaseOverrides, git: GitFacts | undefine
     releasedVersions: () => {
       if (given && given.length > 0) return given;
       if (git) return releasedVersions(git);
-      throw new GantryError("cannot tell which versions were already released (the source has no .git), so latest could move backwards; pass --released-versions, e.g. \"$(git tag -l 'v*' | paste -sd, -)\"");
+      throw new GantryError(
+        "cannot tell which versions were already released (the source has no .git), so latest could move backwards; pass --released-versions, e.g. \"$(git tag -l 'v*' | paste -sd, -)\"",
+      );
     },
   };
 }

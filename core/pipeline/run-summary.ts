@@ -44,7 +44,14 @@ function testSection(name: string, t: TestOutput): string[] {
 
 function scanSection(name: string, s: ScanOutput): string[] {
   const rows = [...SEVERITIES].reverse().map((severity) => [severity, s.counts[severity] ?? 0]);
-  return [`### Scan (${name}): ${s.verdict}`, "", `${s.failing} finding${s.failing === 1 ? "" : "s"} fail the gate.`, "", table(["Severity", "Findings"], rows), ""];
+  return [
+    `### Scan (${name}): ${s.verdict}`,
+    "",
+    `${s.failing} finding${s.failing === 1 ? "" : "s"} fail the gate.`,
+    "",
+    table(["Severity", "Findings"], rows),
+    "",
+  ];
 }
 
 function publishSection(name: string, p: PublishOutput): string[] {
@@ -55,7 +62,9 @@ function deploySection(name: string, d: DeployOutput): string[] {
   const rows = d.steps.map((step) => [
     escapeXml(step.name),
     step.status,
-    (step.measurements ?? []).map((m) => `${escapeXml(m.name)} ${m.value}${m.limit === undefined ? "" : ` (limit ${m.limit})`} ${m.passed ? "ok" : "over"}`).join("; "),
+    (step.measurements ?? [])
+      .map((m) => `${escapeXml(m.name)} ${m.value}${m.limit === undefined ? "" : ` (limit ${m.limit})`} ${m.passed ? "ok" : "over"}`)
+      .join("; "),
   ]);
   const head = `### Rollout to ${escapeXml(d.environment)} (${name})${d.rolledBack ? ": rolled back" : ""}`;
   return [head, "", `Image \`${escapeXml(d.image)}\``, "", ...(rows.length > 0 ? [table(["Step", "Status", "Measurements"], rows), ""] : [])];

@@ -64,7 +64,11 @@ export function stageLines(run: RunReport): string[] {
 
 /** The error for a run that did not get as far as `what` needed, listing every stage. */
 export function runFellShort(what: string, run: RunReport): GantryError {
-  return new GantryError(`${what}:\n${stageLines(run).map((l) => `  ${l}`).join("\n")}`);
+  return new GantryError(
+    `${what}:\n${stageLines(run)
+      .map((l) => `  ${l}`)
+      .join("\n")}`,
+  );
 }
 
 export interface RunOptions {
@@ -117,9 +121,7 @@ export async function runStages(graph: StageGraph, execute: StageExecutor, optio
     }
     const startedAt = now();
     const inputs = inputsFor(stage, graph, await upstreamRecords(stage, graph, records), options.ref);
-    const result = await execute(stage, inputs).catch(
-      (e: unknown): StageResult => ({ status: "failed", error: e instanceof Error ? e.message : String(e) }),
-    );
+    const result = await execute(stage, inputs).catch((e: unknown): StageResult => ({ status: "failed", error: e instanceof Error ? e.message : String(e) }));
     const record: StageRecord = { ...base, status: "passed", startedAt: startedAt - start, durationMs: now() - startedAt };
     if (result.output) record.output = result.output;
     if (result.cacheHit !== undefined) record.cacheHit = result.cacheHit;
@@ -149,7 +151,10 @@ function checkApprovals(graph: StageGraph, approvals: string[]): void {
   const known = graph.stages.flatMap((s) => (s.approval ? [s.name, ...(s.environment ? [s.environment] : [])] : []));
   const unknown = approvals.filter((a) => !known.includes(a));
   if (unknown.length > 0) {
-    throw new ArgumentError("approve", `${unknown.map((a) => `"${a}"`).join(", ")} names no stage or environment that waits for approval (these do: ${known.join(", ") || "none"})`);
+    throw new ArgumentError(
+      "approve",
+      `${unknown.map((a) => `"${a}"`).join(", ")} names no stage or environment that waits for approval (these do: ${known.join(", ") || "none"})`,
+    );
   }
 }
 

@@ -33,7 +33,10 @@ const repository = checked(repositoryProblem);
 
 export const goSchema = z
   .strictObject({
-    version: z.string().optional().describe("Go version to build with, e.g. 1.26 or 1.26.3. Default: go.mod's toolchain line, else the newest patch of its go line."),
+    version: z
+      .string()
+      .optional()
+      .describe("Go version to build with, e.g. 1.26 or 1.26.3. Default: go.mod's toolchain line, else the newest patch of its go line."),
     image: imageReference.optional().describe("Go toolchain image, for mirrors and air-gapped registries. Default: golang:<go version>."),
     pkg: z.string().default(".").describe("The service's main package, relative to the Go module root, e.g. ./cmd/api."),
     buildTags: z.array(z.string()).default([]).describe("Go build tags for every build and test."),
@@ -60,7 +63,11 @@ export const testSchema = z
     coverpkg: z.string().default("").describe("Packages to measure coverage for (-coverpkg), e.g. ./..."),
     count: z.int().min(1).default(1).describe("Run each test this many times (-count)."),
     timeout: goDuration.default("10m").describe("Fail a test binary that runs longer than this (-timeout)."),
-    shuffle: z.string().regex(/^(on|off|\d+)?$/, "expected on, off or a seed").default("").describe("Randomise test order: on, off or a seed (-shuffle)."),
+    shuffle: z
+      .string()
+      .regex(/^(on|off|\d+)?$/, "expected on, off or a seed")
+      .default("")
+      .describe("Randomise test order: on, off or a seed (-shuffle)."),
     short: z.boolean().default(false).describe("Tell long-running tests to shorten (-short)."),
     failfast: z.boolean().default(false).describe("Stop after the first failing test (-failfast)."),
   })
@@ -81,12 +88,19 @@ export const imageSchema = z
     sourceUrl: z.string().default("").describe("Repository URL for the org.opencontainers.image.source label."),
     sbomFormat: z.enum(SBOM_FORMATS).default(DEFAULT_SBOM_FORMAT).describe("SBOM format made by syft."),
   })
-  .refine((image) => image.base !== "custom" || Boolean(image.baseImage), { message: "base: custom needs baseImage, the image to start from", path: ["baseImage"] })
+  .refine((image) => image.base !== "custom" || Boolean(image.baseImage), {
+    message: "base: custom needs baseImage, the image to start from",
+    path: ["baseImage"],
+  })
   .describe("The runtime image's shape.");
 
 export const scanSchema = z
   .strictObject({
-    severities: z.array(z.enum(SEVERITIES)).min(1).default(() => [...DEFAULT_GATED_SEVERITIES]).describe("Severities that fail the gate."),
+    severities: z
+      .array(z.enum(SEVERITIES))
+      .min(1)
+      .default(() => [...DEFAULT_GATED_SEVERITIES])
+      .describe("Severities that fail the gate."),
     ignoreUnfixed: z.boolean().default(false).describe("Let findings without a released fix pass the gate."),
     maxCounts: z.partialRecord(z.enum(SEVERITIES), z.int().min(0)).default({}).describe("Tolerated counts per severity; the gate fails above them."),
     allowList: z.string().optional().describe("Accepted vulnerabilities: a YAML file of {id, until, reason, package}, relative to the repository root."),
@@ -103,7 +117,10 @@ export const scanSchema = z
 export const publishSchema = z
   .strictObject({
     repository: repository.optional().describe("Repository to push to, without tag: ghcr.io/acme/api."),
-    tags: z.array(z.string()).default([]).describe("Extra tags or templates ({{version}}, {{major}}, {{minor}}, {{sha}}, {{short_sha}}, {{branch}}, {{date}})."),
+    tags: z
+      .array(z.string())
+      .default([])
+      .describe("Extra tags or templates ({{version}}, {{major}}, {{minor}}, {{sha}}, {{short_sha}}, {{branch}}, {{date}})."),
     username: z.string().default("").describe("Registry user name."),
     password: secretRef.optional().describe("Registry password or token, as a secret reference (env:GITHUB_TOKEN)."),
     cosignKey: secretRef.optional().describe("cosign private key to sign the pushed digest with, as a secret reference."),
@@ -124,7 +141,9 @@ export const ciSchema = z
         hostVariable: z
           .string()
           .regex(CI_VARIABLE_NAME, "expected the name of a CI variable (a POSIX name, not GANTRY_*), e.g. DAGGER_ENGINE_HOST")
-          .describe("The CI variable (GitHub: a repository or organisation variable) holding the engine's address, e.g. tcp://dagger-engine.ci:1234 or kube-pod://dagger-engine-0?namespace=dagger; the generated jobs set _EXPERIMENTAL_DAGGER_RUNNER_HOST from it."),
+          .describe(
+            "The CI variable (GitHub: a repository or organisation variable) holding the engine's address, e.g. tcp://dagger-engine.ci:1234 or kube-pod://dagger-engine-0?namespace=dagger; the generated jobs set _EXPERIMENTAL_DAGGER_RUNNER_HOST from it.",
+          ),
       })
       .optional()
       .describe("A shared Dagger engine the generated jobs connect to instead of starting one per job (GitLab then needs no Docker-in-Docker)."),
@@ -136,12 +155,17 @@ export const ciSchema = z
             z.strictObject({
               uses: z
                 .string()
-                .regex(REUSABLE_WORKFLOW, "expected <owner>/<repository>/.github/workflows/<file>.yml@<ref>, e.g. acme/ci/.github/workflows/gantry-publish.yml@v1")
+                .regex(
+                  REUSABLE_WORKFLOW,
+                  "expected <owner>/<repository>/.github/workflows/<file>.yml@<ref>, e.g. acme/ci/.github/workflows/gantry-publish.yml@v1",
+                )
                 .describe("A central copy of the generated gantry-publish.yml, in a repository the service's developers cannot change."),
             }),
           ])
           .default(false)
-          .describe("Run publish in a reusable workflow (workflow_call, .github/workflows/gantry-publish.yml) with id-token and attestations permissions, so its signatures and provenance name that workflow: GitHub documents this isolation as SLSA Build Level 3."),
+          .describe(
+            "Run publish in a reusable workflow (workflow_call, .github/workflows/gantry-publish.yml) with id-token and attestations permissions, so its signatures and provenance name that workflow: GitHub documents this isolation as SLSA Build Level 3.",
+          ),
       })
       .prefault({})
       .describe("Options of the generated GitHub workflow."),
@@ -150,7 +174,11 @@ export const ciSchema = z
 
 export const pipelineSchema = z
   .strictObject({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "expected a lowercase name such as hello-api").optional().describe("Binary and image title. Default: the main package's directory, or the module's last path element."),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, "expected a lowercase name such as hello-api")
+      .optional()
+      .describe("Binary and image title. Default: the main package's directory, or the module's last path element."),
     source: z.string().default(".").describe("The Go module (a directory with go.mod), relative to the repository root."),
     go: goSchema.prefault({}),
     test: testSchema.prefault({}),

@@ -24,6 +24,12 @@ export function deployResult(environment: string, image: string, report: Rollout
 
 /** A scan: passed when the gate passed (a fail-open "not scanned" passes, as the gate says). */
 export function scanResult(verdict: GateVerdict, scannedAt?: string): StageResult {
-  const output = { kind: "scan" as const, verdict: verdict.status, counts: verdict.counts, failing: verdict.failing.length, ...(scannedAt ? { scannedAt } : {}) };
+  const output = {
+    kind: "scan" as const,
+    verdict: verdict.status,
+    counts: verdict.counts,
+    failing: verdict.failing.length,
+    ...(scannedAt ? { scannedAt } : {}),
+  };
   return { status: verdict.passed ? "passed" : "failed", output };
 }

@@ -34,12 +34,22 @@ export const conditionSchema = z
 export const stageSchema = z
   .strictObject({
     name: stageName.describe("The stage's name, unique in the pipeline; other stages name it in needs."),
-    kind: z.enum(STAGE_KINDS).optional().describe("What the stage does. Default: its name when that is a kind (test, build, image, scan, publish), deploy when environment is set."),
+    kind: z
+      .enum(STAGE_KINDS)
+      .optional()
+      .describe("What the stage does. Default: its name when that is a kind (test, build, image, scan, publish), deploy when environment is set."),
     needs: z.array(stageName).default([]).describe("Stages that must pass first. Publish and deploy stages also wait for every test and scan stage."),
     when: conditionSchema.optional(),
-    approval: z.enum(["manual"]).optional().describe("manual: the stage waits for a person's approval (a CI environment's reviewers, Jenkins input, GitLab when: manual)."),
+    approval: z
+      .enum(["manual"])
+      .optional()
+      .describe("manual: the stage waits for a person's approval (a CI environment's reviewers, Jenkins input, GitLab when: manual)."),
     environment: environmentName.optional().describe("The environment a deploy stage rolls out to (a key of environments)."),
-    kubeconfig: z.string().regex(SECRET_REFERENCE, SECRET_REFERENCE_HINT).optional().describe("The deploy stage's kubeconfig, as a secret reference (file:~/.kube/staging, env:KUBECONFIG_DATA)."),
+    kubeconfig: z
+      .string()
+      .regex(SECRET_REFERENCE, SECRET_REFERENCE_HINT)
+      .optional()
+      .describe("The deploy stage's kubeconfig, as a secret reference (file:~/.kube/staging, env:KUBECONFIG_DATA)."),
     notify: notifySchema.optional(),
   })
   .describe("One step of the pipeline.");

@@ -15,7 +15,9 @@ export const stagesSchema = z
     for (const problem of stageProblems(stages)) ctx.addIssue({ code: "custom", path: problem.path, message: problem.message });
   })
   .default(() => structuredClone(DEFAULT_STAGES))
-  .describe("The stages in the order they are listed; independent stages run at the same time. Default: test, build, image, scan, then publish on the default branch and tags.");
+  .describe(
+    "The stages in the order they are listed; independent stages run at the same time. Default: test, build, image, scan, then publish on the default branch and tags.",
+  );
 
 /** Where the service is deployed: each environment's namespace, strategy and checks (core/kube/config). */
 export const environmentsSchema = z

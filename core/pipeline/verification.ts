@@ -36,7 +36,10 @@ export function verificationFor(pipeline: Pipeline, pipelinePath: string, enviro
   if (environment !== undefined) {
     if (!(environment in pipeline.environments)) throw new GantryError(`${pipelinePath}: no environment "${environment}"`);
     if (!verifiesImage(pipeline.publish, verify)) {
-      return { verify: false, why: verify === false ? `environments.${environment}.verify is false` : "publish.attest is off and the environment sets no verify" };
+      return {
+        verify: false,
+        why: verify === false ? `environments.${environment}.verify is false` : "publish.attest is off and the environment sets no verify",
+      };
     }
   }
   const v: Partial<VerifyOptions> = typeof verify === "object" ? verify : {};
@@ -46,7 +49,10 @@ export function verificationFor(pipeline: Pipeline, pipelinePath: string, enviro
     trusted = { kind: "keyless", identity: v.identity, identityRegexp: v.identityRegexp, issuer: v.issuer };
   } else {
     const key = v.key ?? pipeline.publish.publicKey;
-    if (!key) throw new GantryError(`${pipelinePath}: ${where}: nothing says whom to trust; set publish.publicKey (e.g. cosign.pub), or verify.key, or verify.identity and issuer`);
+    if (!key)
+      throw new GantryError(
+        `${pipelinePath}: ${where}: nothing says whom to trust; set publish.publicKey (e.g. cosign.pub), or verify.key, or verify.identity and issuer`,
+      );
     trusted = { kind: "key", key };
   }
   return {

@@ -19,4 +19,3 @@ export function policyAdmission(evaluator: PolicyEvaluator, parts: Omit<PolicyIn
     },
   };
 }
-

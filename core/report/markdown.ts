@@ -9,7 +9,11 @@ export function table(header: string[], rows: (string | number)[][]): string {
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-const HTML_ENTITIES = new Map([["&", "&amp;"], ["<", "&lt;"], [">", "&gt;"]]);
+const HTML_ENTITIES = new Map([
+  ["&", "&amp;"],
+  ["<", "&lt;"],
+  [">", "&gt;"],
+]);
 
 /**
  * Untrusted text (package names, Trivy targets, reasons) as Markdown that shows it literally: HTML is

@@ -11,7 +11,10 @@ export function publishedImageReference(value: string, argument: string): ImageR
   const ref = value.trim();
   if (ref === "") throw new ArgumentError(argument, "an image reference is required, e.g. ghcr.io/acme/api:1.2.3");
   if (ref.startsWith("/") || ref.startsWith(".") || ARCHIVE.test(ref.split("@")[0]!)) {
-    throw new ArgumentError(argument, `"${ref}" looks like a file path or an image tarball; give the image name it is published under, e.g. ghcr.io/acme/api:1.2.3`);
+    throw new ArgumentError(
+      argument,
+      `"${ref}" looks like a file path or an image tarball; give the image name it is published under, e.g. ghcr.io/acme/api:1.2.3`,
+    );
   }
   return parseImageReference(ref, argument);
 }

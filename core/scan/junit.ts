@@ -34,10 +34,7 @@ export function toJUnit(report: TrivyReport | undefined, verdict: GateVerdict, o
   };
   if (report?.trivyVersion) properties["trivy-version"] = report.trivyVersion;
   const name = `vulnerability scan: ${report ? options.imageName || report.artifactName : "not scanned"}`;
-  return renderJUnit(
-    [{ name, time: options.durationSeconds ?? 0, timestamp: options.timestamp, properties, cases }],
-    "gantry vulnerability scan",
-  );
+  return renderJUnit([{ name, time: options.durationSeconds ?? 0, timestamp: options.timestamp, properties, cases }], "gantry vulnerability scan");
 }
 
 function findingCase(f: Finding, status: "failed" | "skipped", reason: string): JUnitCase {

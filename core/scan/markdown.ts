@@ -25,7 +25,13 @@ export function toMarkdown(report: TrivyReport | undefined, verdict: GateVerdict
   if (report) out.push(`Scanned ${markdownText(scannedDescription(report, options.imageName))}.`, "");
   if (verdict.status === "not-scanned") return out.join("\n");
 
-  out.push(table(["Severity", "Findings", "Failing", "Allowed"], severityRows(verdict).map((r) => [r.severity, r.findings, r.failing, r.allowed])), "");
+  out.push(
+    table(
+      ["Severity", "Findings", "Failing", "Allowed"],
+      severityRows(verdict).map((r) => [r.severity, r.findings, r.failing, r.allowed]),
+    ),
+    "",
+  );
 
   if (verdict.failing.length > 0) {
     out.push("### Failing findings", "");

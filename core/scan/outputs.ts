@@ -75,6 +75,11 @@ const RENDERERS: { [F in ScanFormat]: (input: ScanOutputsInput) => ScanOutputs[F
   gitlab: (input) => {
     const report = scanned(input);
     if (!report || !input.imageName) return undefined;
-    return toGitLabContainerScanningJson(report, { imageName: input.imageName, startTime: input.startTime, endTime: input.endTime, analyzerVersion: input.analyzerVersion });
+    return toGitLabContainerScanningJson(report, {
+      imageName: input.imageName,
+      startTime: input.startTime,
+      endTime: input.endTime,
+      analyzerVersion: input.analyzerVersion,
+    });
   },
 };

@@ -134,9 +134,7 @@ function sarifJson(
     results.add(resultJson(finding, rules.ruleFor(finding), locate(finding)));
   }
   const dropped = findings.slice(keep);
-  const droppedBySeverity = Object.fromEntries(
-    Object.entries(countSeverities(dropped)).filter(([, n]) => n > 0),
-  ) as Partial<Record<Severity, number>>;
+  const droppedBySeverity = Object.fromEntries(Object.entries(countSeverities(dropped)).filter(([, n]) => n > 0)) as Partial<Record<Severity, number>>;
   const truncation =
     dropped.length > 0
       ? `${dropped.length} of ${findings.length} results were left out, lowest severities first, to stay within GitHub's limits ` +
@@ -246,7 +244,11 @@ function ruleJson({ finding, idText, score, level, severity }: RuleDraft): strin
 }
 
 function ruleName(finding: Finding): string {
-  return finding.targetClass === "os-pkgs" ? "OsPackageVulnerability" : finding.targetClass === "lang-pkgs" ? "LanguageSpecificPackageVulnerability" : "Vulnerability";
+  return finding.targetClass === "os-pkgs"
+    ? "OsPackageVulnerability"
+    : finding.targetClass === "lang-pkgs"
+      ? "LanguageSpecificPackageVulnerability"
+      : "Vulnerability";
 }
 
 /** Trivy reports no line or column: every result points at the start of its location. */

@@ -39,7 +39,11 @@ export function summaryText(report: TrivyReport | undefined, verdict: GateVerdic
     const header = ["Severity", "Findings", "Failing", "Allowed"];
     const rows = severityRows(verdict).map((r) => [r.severity, String(r.findings), String(r.failing), String(r.allowed)]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const format = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+    const format = (cells: string[]) =>
+      cells
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd();
     lines.push(format(header), ...rows.map(format));
   }
   lines.push(`Gate: ${verdict.summary}`);

@@ -1,13 +1,6 @@
 import { FINDINGS_EXIT_CODE, type TrivyInvocation, type TrivyPlan } from "./trivy-plan.js";
 
-export type TrivyErrorCause =
-  | "db-download"
-  | "java-db-download"
-  | "db-missing"
-  | "timeout"
-  | "cache-locked"
-  | "killed"
-  | "other";
+export type TrivyErrorCause = "db-download" | "java-db-download" | "db-missing" | "timeout" | "cache-locked" | "killed" | "other";
 
 /** What one Trivy run came to, from its exit code and stderr. */
 export type TrivyOutcome =

@@ -11,10 +11,7 @@ export const TRIVY_IMAGE = "aquasec/trivy:0.74.0";
 
 /** Trivy's own defaults, in its order (trivy pkg/db/db.go, pkg/javadb/client.go). */
 export const DEFAULT_DB_REPOSITORIES: readonly string[] = ["mirror.gcr.io/aquasec/trivy-db:2", "ghcr.io/aquasecurity/trivy-db:2"];
-export const DEFAULT_JAVA_DB_REPOSITORIES: readonly string[] = [
-  "mirror.gcr.io/aquasec/trivy-java-db:1",
-  "ghcr.io/aquasecurity/trivy-java-db:1",
-];
+export const DEFAULT_JAVA_DB_REPOSITORIES: readonly string[] = ["mirror.gcr.io/aquasec/trivy-java-db:1", "ghcr.io/aquasecurity/trivy-java-db:1"];
 
 /**
  * Trivy's exit code when vulnerabilities were found (`--exit-code`). Trivy exits 1 on any error and
@@ -121,14 +118,22 @@ export function planTrivyScan(options: TrivyScanOptions): TrivyPlan {
     const argv = [
       "trivy",
       ...targetArgs(options.target),
-      "--scanners", scanners.join(","),
-      "--format", "json",
-      "--output", options.outputPath,
-      "--exit-code", String(FINDINGS_EXIT_CODE),
-      "--cache-dir", options.cacheDir,
-      "--timeout", timeout,
-      "--db-repository", db.join(","),
-      "--java-db-repository", javaDb.join(","),
+      "--scanners",
+      scanners.join(","),
+      "--format",
+      "json",
+      "--output",
+      options.outputPath,
+      "--exit-code",
+      String(FINDINGS_EXIT_CODE),
+      "--cache-dir",
+      options.cacheDir,
+      "--timeout",
+      timeout,
+      "--db-repository",
+      db.join(","),
+      "--java-db-repository",
+      javaDb.join(","),
       // Package lists make the JSON many times larger and no Gantry report uses them.
       "--list-all-pkgs=false",
       "--no-progress",
@@ -182,7 +187,10 @@ function targetOperands(target: ScanTarget): string[] {
 }
 
 function checkRepositories(repositories: readonly string[], argument: string): string[] {
-  const list = repositories.flatMap((r) => r.split(",")).map((r) => r.trim()).filter((r) => r !== "");
+  const list = repositories
+    .flatMap((r) => r.split(","))
+    .map((r) => r.trim())
+    .filter((r) => r !== "");
   if (list.length === 0) throw new ArgumentError(argument, "at least one repository is needed, e.g. ghcr.io/aquasecurity/trivy-db:2");
   for (const repository of list) publishedImageReference(repository, argument);
   return list;

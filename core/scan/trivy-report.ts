@@ -123,9 +123,7 @@ function parseResult(r: Reader, value: unknown, path: string): TrivyResult {
     target,
     class: targetClass,
     type: targetType,
-    vulnerabilities: r
-      .optArray(result, "Vulnerabilities", path)
-      .map((item, i) => parseVulnerability(r, item, `${path}.Vulnerabilities[${i}]`, where)),
+    vulnerabilities: r.optArray(result, "Vulnerabilities", path).map((item, i) => parseVulnerability(r, item, `${path}.Vulnerabilities[${i}]`, where)),
   };
 }
 

@@ -64,10 +64,12 @@ export function buildProvenance(input: ProvenanceInput): SlsaProvenance {
   if (!input.repository) {
     throw new GantryError("the provenance names the repository it was built from: set image.sourceUrl in the pipeline file (e.g. https://github.com/acme/api)");
   }
-  if (!HEX_COMMIT.test(input.commit)) throw new GantryError(`the provenance needs the commit built, a full git hash; got "${input.commit}" (give --source a git checkout, or --commit)`);
+  if (!HEX_COMMIT.test(input.commit))
+    throw new GantryError(`the provenance needs the commit built, a full git hash; got "${input.commit}" (give --source a git checkout, or --commit)`);
   if (!/^[0-9a-f]{64}$/.test(input.pipeline.sha256)) throw new GantryError(`pipeline file digest "${input.pipeline.sha256}" is not a sha256 in hex`);
   for (const image of input.images) {
-    if (!isValidDigest(image.digest) || !image.digest.startsWith("sha256:")) throw new GantryError(`${image.name} (${image.ref}): "${image.digest}" is not a sha256 digest`);
+    if (!isValidDigest(image.digest) || !image.digest.startsWith("sha256:"))
+      throw new GantryError(`${image.name} (${image.ref}): "${image.digest}" is not a sha256 digest`);
   }
   const images = [...input.images].sort((a, b) => a.name.localeCompare(b.name));
   return {

@@ -48,7 +48,10 @@ export interface ScanAttestationInput {
 
 export function buildScanPredicate(input: ScanAttestationInput): ScanPredicate {
   const { state, verdict, report } = input;
-  for (const [field, value] of [["scannedAt", state.scannedAt], ["finishedAt", state.finishedAt]] as const) {
+  for (const [field, value] of [
+    ["scannedAt", state.scannedAt],
+    ["finishedAt", state.finishedAt],
+  ] as const) {
     if (Number.isNaN(Date.parse(value))) throw new GantryError(`the scan's ${field} "${value}" is not a time; the scan attestation records when the scan ran`);
   }
   return {

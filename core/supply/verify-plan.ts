@@ -51,7 +51,10 @@ function trustFlags(trusted: TrustedIdentity): string[] {
     return ["--key", KMS_KEY.test(trusted.key) ? trusted.key : cleanAbsolutePath(trusted.key, "key", COSIGN_PUBLIC_KEY_PATH)];
   }
   if (!trusted.identity === !trusted.identityRegexp) {
-    throw new ArgumentError("identity", "a keyless signature is trusted for one certificate identity: give identity or identityRegexp (exactly one), with issuer");
+    throw new ArgumentError(
+      "identity",
+      "a keyless signature is trusted for one certificate identity: give identity or identityRegexp (exactly one), with issuer",
+    );
   }
   return [
     ...(trusted.identity ? ["--certificate-identity", trusted.identity] : ["--certificate-identity-regexp", trusted.identityRegexp!]),

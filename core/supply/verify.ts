@@ -143,17 +143,38 @@ export function judgeVerification(evidence: VerifyEvidence, expected: VerifyExpe
   };
 }
 
-function judgeProvenance(p: VerifiedProvenance, expected: VerifyExpectations, ancestry: (commit: string) => Ancestry, check: (name: string, passed: boolean, detail: string) => void): void {
+function judgeProvenance(
+  p: VerifiedProvenance,
+  expected: VerifyExpectations,
+  ancestry: (commit: string) => Ancestry,
+  check: (name: string, passed: boolean, detail: string) => void,
+): void {
   if (!expected.repository) {
-    check("provenance.repository", false, "provenance: this pipeline names no repository to compare with; set image.sourceUrl (e.g. https://github.com/acme/api)");
+    check(
+      "provenance.repository",
+      false,
+      "provenance: this pipeline names no repository to compare with; set image.sourceUrl (e.g. https://github.com/acme/api)",
+    );
   } else {
     const same = normaliseRepository(p.repository) === normaliseRepository(expected.repository);
-    check("provenance.repository", same, same ? `built from ${p.repository}` : `provenance: built from ${p.repository}, not from this repository (${expected.repository})`);
+    check(
+      "provenance.repository",
+      same,
+      same ? `built from ${p.repository}` : `provenance: built from ${p.repository}, not from this repository (${expected.repository})`,
+    );
   }
   const builder = expected.builderIds.includes(p.builderId);
-  check("provenance.builder", builder, builder ? `built by ${p.builderId}` : `provenance: built by ${p.builderId}, not by a trusted builder (${expected.builderIds.join(", ")})`);
+  check(
+    "provenance.builder",
+    builder,
+    builder ? `built by ${p.builderId}` : `provenance: built by ${p.builderId}, not by a trusted builder (${expected.builderIds.join(", ")})`,
+  );
   const pipeline = p.pipeline.path === expected.pipelinePath;
-  check("provenance.pipeline", pipeline, pipeline ? `by the pipeline ${p.pipeline.path}` : `provenance: built by the pipeline ${p.pipeline.path}, not by ${expected.pipelinePath}`);
+  check(
+    "provenance.pipeline",
+    pipeline,
+    pipeline ? `by the pipeline ${p.pipeline.path}` : `provenance: built by the pipeline ${p.pipeline.path}, not by ${expected.pipelinePath}`,
+  );
   if (!isGitHash(p.commit)) return check("provenance.ancestry", false, `provenance: "${p.commit}" is not a git commit hash`);
   const found = ancestry(p.commit);
   const detail: Record<Ancestry, string> = {
@@ -167,10 +188,22 @@ function judgeProvenance(p: VerifiedProvenance, expected: VerifyExpectations, an
 
 function judgeScan(s: VerifiedScan, expected: VerifyExpectations, check: (name: string, passed: boolean, detail: string) => void): void {
   const passed = s.status === "passed" && s.passed;
-  check("scan.verdict", passed, passed ? `scan gate passed: ${s.summary}` : `scan: the gate's verdict was "${s.status}" (${s.summary}${s.failingIds.length ? `; failing: ${s.failingIds.slice(0, 10).join(", ")}` : ""})`);
+  check(
+    "scan.verdict",
+    passed,
+    passed
+      ? `scan gate passed: ${s.summary}`
+      : `scan: the gate's verdict was "${s.status}" (${s.summary}${s.failingIds.length ? `; failing: ${s.failingIds.slice(0, 10).join(", ")}` : ""})`,
+  );
   const maxAge = Math.floor(expected.maxScanAgeMs / 1000);
   const fresh = s.ageSeconds <= maxAge;
-  check("scan.age", fresh, fresh ? `scanned ${s.finishedAt} (${formatAge(s.ageSeconds)} ago)` : `scan: ran ${s.finishedAt}, ${formatAge(s.ageSeconds)} ago, older than the ${formatAge(maxAge)} allowed; publish (or scan and attest) again`);
+  check(
+    "scan.age",
+    fresh,
+    fresh
+      ? `scanned ${s.finishedAt} (${formatAge(s.ageSeconds)} ago)`
+      : `scan: ran ${s.finishedAt}, ${formatAge(s.ageSeconds)} ago, older than the ${formatAge(maxAge)} allowed; publish (or scan and attest) again`,
+  );
 }
 
 function formatAge(seconds: number): string {
@@ -182,7 +215,12 @@ function formatAge(seconds: number): string {
 
 /** https://github.com/acme/api, git+https://github.com/acme/api.git and ….com/acme/api/ name one repository. */
 function normaliseRepository(uri: string): string {
-  return uri.trim().replace(/^git\+/, "").replace(/\/+$/, "").replace(/\.git$/, "").toLowerCase();
+  return uri
+    .trim()
+    .replace(/^git\+/, "")
+    .replace(/\/+$/, "")
+    .replace(/\.git$/, "")
+    .toLowerCase();
 }
 
 const record = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});

@@ -129,7 +129,12 @@ class Renderer {
     const fields = Object.values(o.properties)
       .filter((p) => p.isExposed)
       .map((p) => ({ name: toLowerCamel(p.name), description: p.description, args: [], returnType: p.type }));
-    const functions = Object.values(o.methods).map((m) => ({ name: toLowerCamel(m.name), description: m.description, args: Object.values(m.arguments), returnType: m.returnType }));
+    const functions = Object.values(o.methods).map((m) => ({
+      name: toLowerCamel(m.name),
+      description: m.description,
+      args: Object.values(m.arguments),
+      returnType: m.returnType,
+    }));
     return [...fields, ...functions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
@@ -142,7 +147,12 @@ class Renderer {
 
   private optsTypes(): string[] {
     const main = this.mainObject();
-    const ctor = this.optsType("Client", { name: toLowerCamel(this.moduleName), description: "", args: Object.values(constructorArguments(main)), returnType: { kind: "OBJECT_KIND", name: main.name } });
+    const ctor = this.optsType("Client", {
+      name: toLowerCamel(this.moduleName),
+      description: "",
+      args: Object.values(constructorArguments(main)),
+      returnType: { kind: "OBJECT_KIND", name: main.name },
+    });
     const perObject = this.objects().flatMap((o) => this.members(o).map((m) => this.optsType(this.typeName(o.name), m)));
     return [ctor, ...perObject].filter((t): t is string => t !== undefined);
   }
@@ -175,7 +185,12 @@ class Renderer {
 
   private client(): string {
     const main = this.mainObject();
-    const ctor: Member = { name: toLowerCamel(this.moduleName), description: main.description || this.api.description, args: Object.values(constructorArguments(main)), returnType: { kind: "OBJECT_KIND", name: main.name } };
+    const ctor: Member = {
+      name: toLowerCamel(this.moduleName),
+      description: main.description || this.api.description,
+      args: Object.values(constructorArguments(main)),
+      returnType: { kind: "OBJECT_KIND", name: main.name },
+    };
     const loaders = this.objects().map((o) => {
       const name = this.typeName(o.name);
       return `${comment(`Load a ${name} from its ID.`)}load${name}FromID: (id: ${name}ID) => ${name};`;
@@ -187,7 +202,10 @@ class Renderer {
 
 function memberComment(m: Member): string {
   const { required, optional } = splitArguments(m.args);
-  const params = [...required.map((a) => `@param ${toLowerCamel(a.name)} ${a.description}`), ...optional.map((a) => `@param opts.${toLowerCamel(a.name)} ${a.description}`)];
+  const params = [
+    ...required.map((a) => `@param ${toLowerCamel(a.name)} ${a.description}`),
+    ...optional.map((a) => `@param opts.${toLowerCamel(a.name)} ${a.description}`),
+  ];
   return comment([m.description, ...params].filter(Boolean).join("\n"));
 }
 

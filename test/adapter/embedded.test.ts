@@ -47,7 +47,8 @@ function repository(staging = "{namespace: hello-staging, replicas: 4, strategy:
 function answerDemo(errorRate: number): void {
   const cluster = new ClusterSimulation(new FakeClock());
   const kubectl = new Map<SimNode, Promise<Ran>>();
-  const vector = (v: number) => JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1_700_000_000, String(v)] }] } });
+  const vector = (v: number) =>
+    JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1_700_000_000, String(v)] }] } });
   simulation.reset((q) => {
     const exec = q.on?.lastExec();
     if (!exec || !["exitCode", "stdout", "stderr"].includes(q.method)) return undefined;
@@ -57,15 +58,22 @@ function answerDemo(errorRate: number): void {
       if (!kubectl.has(q.on!)) kubectl.set(q.on!, cluster.run(exec.argv as string[], exec.options.stdin as string | undefined));
       return kubectl.get(q.on!)!.then((r) => (q.method === "exitCode" ? r.status : q.method === "stdout" ? r.stdout : r.stderr));
     }
-    if (tool === "wget") return q.method === "exitCode" ? 0 : q.method === "stdout" ? vector(String(exec.argv[4]).includes("histogram_quantile") ? 0.05 : String(exec.argv[4]).includes("increase(") ? 600 : errorRate) : "";
+    if (tool === "wget")
+      return q.method === "exitCode"
+        ? 0
+        : q.method === "stdout"
+          ? vector(String(exec.argv[4]).includes("histogram_quantile") ? 0.05 : String(exec.argv[4]).includes("increase(") ? 600 : errorRate)
+          : "";
     return undefined;
   });
 }
 
 /** The environment with its own analysis, measured every 100 ms: the loop's timing is not under test. */
-const MEASURED = "{namespace: hello-staging, replicas: 4, strategy: {type: canary}, analysis: {prometheus: 'http://unused:9090', interval: 100ms, window: 30s}}";
+const MEASURED =
+  "{namespace: hello-staging, replicas: 4, strategy: {type: canary}, analysis: {prometheus: 'http://unused:9090', interval: 100ms, window: 30s}}";
 
-const serviceOf = (ctr: SimNode, alias: string) => simulation.node(ctr.chain().find((n) => n.call.method === "withServiceBinding" && n.call.args[0] === alias)!.call.args[1]);
+const serviceOf = (ctr: SimNode, alias: string) =>
+  simulation.node(ctr.chain().find((n) => n.call.method === "withServiceBinding" && n.call.args[0] === alias)!.call.args[1]);
 
 const gantry = () => new Gantry("pipelines/gantry.yaml", "", "", "0123456789abcdef0123456789abcdef01234567", 1_763_769_600);
 const imageOf = (ctr: SimNode) => ctr.chain().find((n) => n.call.method === "from")?.call.args[0];
@@ -75,17 +83,27 @@ beforeEach(() => simulation.reset());
 /** The demo of an image already pushed (so the simulation runs no publish chain), as `demo` walks it after publishing. */
 async function demoOf(source: Directory, image: string, options: { badCanary?: boolean; k3s?: string } = {}) {
   const ctx = await stageContext(callInput(gantry().settings, source));
-  return rolloutObject(await embeddedDeploy(ctx, source, "staging", { images: pieceImages({ k3s: options.k3s ?? "" }), badCanary: options.badCanary ?? false, image, approve: [] }));
+  return rolloutObject(
+    await embeddedDeploy(ctx, source, "staging", {
+      images: pieceImages({ k3s: options.k3s ?? "" }),
+      badCanary: options.badCanary ?? false,
+      image,
+      approve: [],
+    }),
+  );
 }
 
 describe("wiring: demo", () => {
   it("pulls every piece first, and an unpullable one fails naming its flag before any service starts", async () => {
     simulation.reset((q) => {
-      if (q.what === "Container.sync" && imageOf(q.on!) === "mirror.invalid/k3s:v1") throw new Error("failed to resolve source metadata for mirror.invalid/k3s:v1: no such host");
+      if (q.what === "Container.sync" && imageOf(q.on!) === "mirror.invalid/k3s:v1")
+        throw new Error("failed to resolve source metadata for mirror.invalid/k3s:v1: no such host");
       return undefined;
     });
     const run = gantry().demo(repository(), false, "mirror.invalid/k3s:v1");
-    await expect(run).rejects.toThrow("--kubernetes-image: could not pull mirror.invalid/k3s:v1 for the embedded Kubernetes (k3s) server (failed to resolve source metadata for mirror.invalid/k3s:v1: no such host)");
+    await expect(run).rejects.toThrow(
+      "--kubernetes-image: could not pull mirror.invalid/k3s:v1 for the embedded Kubernetes (k3s) server (failed to resolve source metadata for mirror.invalid/k3s:v1: no such host)",
+    );
     expect(simulation.askedFor("Service.start")).toEqual([]);
   });
 
@@ -93,21 +111,31 @@ describe("wiring: demo", () => {
     const notK3s = (where: string) => {
       simulation.reset((q) => {
         if (imageOf(q.on!) !== "alpine:3.22") return undefined;
-        const failure = new ExecError("process \"sh -c ...\" did not complete successfully: exit code: 127", { cmd: ["sh", "-c", "exec k3s server"], exitCode: 127, stdout: "", stderr: "sh: 1: exec: k3s: not found\n" });
+        const failure = new ExecError('process "sh -c ..." did not complete successfully: exit code: 127', {
+          cmd: ["sh", "-c", "exec k3s server"],
+          exitCode: 127,
+          stdout: "",
+          stderr: "sh: 1: exec: k3s: not found\n",
+        });
         if (q.what === where) throw failure;
         return undefined;
       });
       return demoOf(repository(), IMAGE, { k3s: "alpine:3.22" });
     };
-    const expected = "--kubernetes-image: the embedded Kubernetes (k3s) server did not start from alpine:3.22:\nsh: 1: exec: k3s: not found\n--kubernetes-image must name a Kubernetes (k3s) server image: rancher/k3s:v1.36.4-k3s1 (the default) or a mirror of it";
+    const expected =
+      "--kubernetes-image: the embedded Kubernetes (k3s) server did not start from alpine:3.22:\nsh: 1: exec: k3s: not found\n--kubernetes-image must name a Kubernetes (k3s) server image: rancher/k3s:v1.36.4-k3s1 (the default) or a mirror of it";
     // The engine may fail the service's start, or the read of the kubeconfig it never writes.
     await expect(notK3s("Service.start")).rejects.toThrow(expected);
     await expect(notK3s("Container.stdout")).rejects.toThrow(expected);
   });
 
   it("refuses environment deploy, in this order and before any container: an unknown environment, then no cluster credentials (pointing at demo)", async () => {
-    await expect(gantry().environment(repository(), "stagign").deploy(IMAGE)).rejects.toThrow('--name: "stagign" is not an environment of the pipeline file; did you mean "staging"?');
-    await expect(gantry().environment(repository(), "staging").deploy("", "ghcr.io/acme/hello-api")).rejects.toThrow(/^--kubeconfig: environment staging has no cluster credentials: .*run `dagger call demo markdown`/);
+    await expect(gantry().environment(repository(), "stagign").deploy(IMAGE)).rejects.toThrow(
+      '--name: "stagign" is not an environment of the pipeline file; did you mean "staging"?',
+    );
+    await expect(gantry().environment(repository(), "staging").deploy("", "ghcr.io/acme/hello-api")).rejects.toThrow(
+      /^--kubeconfig: environment staging has no cluster credentials: .*run `dagger call demo markdown`/,
+    );
     await expect(gantry().environment(repository()).deploy()).rejects.toThrow(/^--kubeconfig: environment staging has no cluster credentials/);
     expect(simulation.containersCreated()).toBe(0);
   });
@@ -141,7 +169,10 @@ describe("wiring: demo", () => {
     expect(imageOf(simulation.node(bindings[0]!.call.args[1]))).toBe("registry:3.0.0");
 
     expect(kubectl[0]!.slice(0, 3)).toEqual(["kubectl", "apply", "--server-side"]);
-    const applied = simulation.askedFor("Container.exitCode").find((a) => a.on!.lastExec()!.argv[1] === "apply")!.on!.lastExec()!;
+    const applied = simulation
+      .askedFor("Container.exitCode")
+      .find((a) => a.on!.lastExec()!.argv[1] === "apply")!
+      .on!.lastExec()!;
     expect(String(applied.options.stdin)).toContain("kind: Namespace");
     expect(String(applied.options.stdin)).toContain("nodePort: 30080");
   });
@@ -152,7 +183,10 @@ describe("wiring: demo", () => {
     expect(rollout.verdict, rollout.reason).toBe("promoted");
     expect(rollout.markdown).toContain("### Before: Rollout of hello-api to staging");
 
-    const queries = simulation.askedFor("Container.exitCode").map((a) => a.on!).filter((c) => c.lastExec()!.argv[0] === "wget");
+    const queries = simulation
+      .askedFor("Container.exitCode")
+      .map((a) => a.on!)
+      .filter((c) => c.lastExec()!.argv[0] === "wget");
     expect(queries.length).toBeGreaterThan(0);
     expect(String(queries[0]!.lastExec()!.argv[4])).toMatch(/^http:\/\/gantry-prometheus:9090\/api\/v1\/query\?query=/);
     const prometheus = serviceOf(queries[0]!, "gantry-prometheus");
@@ -164,10 +198,16 @@ describe("wiring: demo", () => {
     expect(key.call.args[2]).toEqual({ owner: "65534:65534", mode: 0o400 });
     expect(config.call.args[2]).toEqual({ owner: "65534:65534", permissions: 0o644 });
     expect(prometheus.calls("withUser").map((c) => c.args[0])).toEqual(["65534:65534"]);
-    expect(serviceOf(prometheus, "gantry-k3s").calls("withHostname").map((c) => c.args[0])).toEqual(["gantry-k3s"]);
+    expect(
+      serviceOf(prometheus, "gantry-k3s")
+        .calls("withHostname")
+        .map((c) => c.args[0]),
+    ).toEqual(["gantry-k3s"]);
 
     const started = simulation.askedFor("Service.start").map((a) => a.on!);
-    const traffic = started.find((s) => s.chain().some((n) => n.call.method === "asService" && JSON.stringify((n.call.args[0] as { args: string[] }).args) === JSON.stringify(demoTrafficArgv())))!;
+    const traffic = started.find((s) =>
+      s.chain().some((n) => n.call.method === "asService" && JSON.stringify((n.call.args[0] as { args: string[] }).args) === JSON.stringify(demoTrafficArgv())),
+    )!;
     expect(traffic).toBeDefined();
     expect(serviceOf(traffic, "gantry-k3s")).toBeDefined();
     expect(simulation.askedFor("Service.stop").map((a) => a.on)).toEqual([traffic]);

@@ -15,11 +15,35 @@ describe("wiring: git for the GitOps handoff (simulation)", () => {
   it("runs the core's clone and commit argv in the pinned git image, as its user, the token a 0400 secret, never from the cache", async () => {
     const { containerGit, GIT_IMAGE } = await import("../../dagger/gitops.js");
     const sha = "c".repeat(40);
-    simulation.reset((q) => (q.what === "Container.exists" ? false : q.what === "Container.stdout" ? (q.on!.lastExec()!.argv as string[])[3] === "gantry-gitops-commit" ? `commit=${sha}\n` : "" : undefined));
-    const config = environment({ gitops: { repository: "https://git.example.com/team/deploy.git", path: "k8s/staging", credentials: "env:GITOPS_TOKEN" } }).gitops!;
+    simulation.reset((q) =>
+      q.what === "Container.exists"
+        ? false
+        : q.what === "Container.stdout"
+          ? (q.on!.lastExec()!.argv as string[])[3] === "gantry-gitops-commit"
+            ? `commit=${sha}\n`
+            : ""
+          : undefined,
+    );
+    const config = environment({
+      gitops: { repository: "https://git.example.com/team/deploy.git", path: "k8s/staging", credentials: "env:GITOPS_TOKEN" },
+    }).gitops!;
     const git = containerGit(config, { pipeline: "hello-api", run: "version 1.0.0", sourceDateEpoch: 1763769600 });
     const { ws, root } = await git.workspace();
-    const result = await handOff({ config, environment: "staging", service: "hello-api", image: IMAGE_A, revision: "r1", objects: [], pipeline: "hello-api", run: "version 1.0.0", sourceDateEpoch: 1763769600 }, ws, root);
+    const result = await handOff(
+      {
+        config,
+        environment: "staging",
+        service: "hello-api",
+        image: IMAGE_A,
+        revision: "r1",
+        objects: [],
+        pipeline: "hello-api",
+        run: "version 1.0.0",
+        sourceDateEpoch: 1763769600,
+      },
+      ws,
+      root,
+    );
     expect(result).toMatchObject({ commit: sha, changed: true, branch: "main", file: "k8s/staging/hello-api.yaml" });
 
     const [clone, commit] = simulation.askedFor("Container.exitCode").map((a) => a.on!);

@@ -50,7 +50,11 @@ spec:
     spec: { containers: [{ name: api, image: "${image}" }] }
 `;
 
-const helmRuns = (): SimNode[] => simulation.askedFor("Container.stdout").map((q) => q.on!).filter((c) => c.calls("from")[0]?.args[0] === "alpine/helm:4.3.2");
+const helmRuns = (): SimNode[] =>
+  simulation
+    .askedFor("Container.stdout")
+    .map((q) => q.on!)
+    .filter((c) => c.calls("from")[0]?.args[0] === "alpine/helm:4.3.2");
 
 beforeEach(() => simulation.reset());
 
@@ -72,14 +76,28 @@ describe("wiring: helm in its pinned image, as the image's user", () => {
     simulation.reset((q) => (q.what === "Container.stdout" && q.on!.lastExec()?.argv[0] === "template" ? rendered(IMAGE) : undefined));
     const manifests = await gantry().environment(repository(CHART_PIPELINE), "staging").manifests(IMAGE);
     const [template] = helmRuns();
-    expect(template!.lastExec()!.argv).toEqual(["template", "hello-api", "/gantry/src/deploy/chart", "--namespace", "shop", "--values", "/gantry/src/deploy/staging.yaml", "--values", "/gantry/image-values.yaml"]);
-    expect(template!.calls("withNewFile").map((c) => c.args)).toEqual([["/gantry/image-values.yaml", `image:\n  repository: ghcr.io/acme/hello-api\n  digest: sha256:${"a".repeat(64)}\n`, { owner: "0:0", permissions: 0o644 }]]);
+    expect(template!.lastExec()!.argv).toEqual([
+      "template",
+      "hello-api",
+      "/gantry/src/deploy/chart",
+      "--namespace",
+      "shop",
+      "--values",
+      "/gantry/src/deploy/staging.yaml",
+      "--values",
+      "/gantry/image-values.yaml",
+    ]);
+    expect(template!.calls("withNewFile").map((c) => c.args)).toEqual([
+      ["/gantry/image-values.yaml", `image:\n  repository: ghcr.io/acme/hello-api\n  digest: sha256:${"a".repeat(64)}\n`, { owner: "0:0", permissions: 0o644 }],
+    ]);
     expect([...tree(simulation.node(manifests))!.keys()]).toEqual(["staging.yaml"]);
   });
 
   it("an environment whose chart ignores the image values fails naming them, before anything runs against a cluster", async () => {
     simulation.reset((q) => (q.what === "Container.stdout" && q.on!.lastExec()?.argv[0] === "template" ? rendered("nginx:1.27") : undefined));
-    await expect(gantry().environment(repository(CHART_PIPELINE), "staging").manifests(IMAGE)).rejects.toThrow(/the chart does not read the values image\.repository and image\.digest/);
+    await expect(gantry().environment(repository(CHART_PIPELINE), "staging").manifests(IMAGE)).rejects.toThrow(
+      /the chart does not read the values image\.repository and image\.digest/,
+    );
   });
 
   it("publish-chart: packages with the release's version, pushes over plain HTTP to a registry service, returns the digest", async () => {
@@ -90,7 +108,9 @@ describe("wiring: helm in its pinned image, as the image's user", () => {
     });
     // @dagger.io/dagger is the simulation here (vi.mock above): a recorded service, typed as the SDK's.
     const registry = dag.container().from("registry:3.0.0").asService();
-    const digest = await gantry("1.4.2").environment(repository(PIPELINE), "staging").publishChart(IMAGE, "oci://registry:5000/charts", "", undefined, registry);
+    const digest = await gantry("1.4.2")
+      .environment(repository(PIPELINE), "staging")
+      .publishChart(IMAGE, "oci://registry:5000/charts", "", undefined, registry);
     expect(digest).toBe(DIGEST);
     const push = helmRuns().find((c) => c.lastExec()!.argv[0] === "push")!;
     expect(push.execs().map((e) => e.argv)).toEqual([

@@ -43,14 +43,23 @@ const message: Notification = {
 
 describe("notify: settings become the rollout's notifier and marker", () => {
   it("resolves each secret reference through the caller's providers and sends from the module's process", async () => {
-    const ports = await announcers({ slack: "env:SLACK_HOOK", github: { token: "op://ops/gh/token", repository: "acme/api" }, grafana: { url: "https://grafana.example.com", token: "env:GRAFANA_TOKEN" } }, "0123456789abcdef0123456789abcdef01234567");
+    const ports = await announcers(
+      {
+        slack: "env:SLACK_HOOK",
+        github: { token: "op://ops/gh/token", repository: "acme/api" },
+        grafana: { url: "https://grafana.example.com", token: "env:GRAFANA_TOKEN" },
+      },
+      "0123456789abcdef0123456789abcdef01234567",
+    );
     expect(asked).toEqual(["env://SLACK_HOOK", "op://ops/gh/token", "env://GRAFANA_TOKEN"]);
     expect(ports.notifier).toBeDefined();
     expect(ports.marker).toBeDefined();
     const slackOnly = await announcers({ slack: "env:SLACK_HOOK" }, undefined);
     const deliveries = await slackOnly.notifier!.notify(message);
     expect(deliveries).toEqual([{ target: "slack", ok: true, detail: `HTTP 200 from ${receiver.url}` }]);
-    expect(receiver.requests.map((r) => [r.path, JSON.parse(r.body).text])).toEqual([["/services/T/B/secret", "*hello-api in staging: canary promoted*\nVerdict: promoted"]]);
+    expect(receiver.requests.map((r) => [r.path, JSON.parse(r.body).text])).toEqual([
+      ["/services/T/B/secret", "*hello-api in staging: canary promoted*\nVerdict: promoted"],
+    ]);
   });
 
   it("asks for nothing without settings, and makes no GitHub deployment without a commit", async () => {

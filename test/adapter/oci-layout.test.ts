@@ -75,7 +75,10 @@ describe("ociLayout on scratch", () => {
 describe("ociLayout on a base", () => {
   const ref = "registry.example.com/base/static:1";
   const configs = Object.fromEntries(
-    (["amd64", "arm64"] as const).map((arch) => [arch, JSON.stringify({ architecture: arch, os: "linux", config: {}, rootfs: { type: "layers", diff_ids: [`sha256:${hex("1")}`] } })]),
+    (["amd64", "arm64"] as const).map((arch) => [
+      arch,
+      JSON.stringify({ architecture: arch, os: "linux", config: {}, rootfs: { type: "layers", diff_ids: [`sha256:${hex("1")}`] } }),
+    ]),
   );
   const manifests = Object.fromEntries(
     Object.entries(configs).map(([arch, config]) => [
@@ -125,8 +128,14 @@ describe("ociLayout on a base", () => {
   it("runs crane as its image's user, pulling into a directory that user owns (no root step)", async () => {
     await ociLayout({ plan: plan(ref), binaries: binaries(), builderImage: BUILDER });
     const crane = toolAccess("crane");
-    const pulls = simulation.askedFor("File.contents").filter((a) => a.on!.call.args[0] === "index.json").map((a) => a.on!.parent!.parent!);
-    const digests = simulation.askedFor("Container.stdout").filter((a) => a.on!.lastExec()!.argv[0] === "digest").map((a) => a.on!);
+    const pulls = simulation
+      .askedFor("File.contents")
+      .filter((a) => a.on!.call.args[0] === "index.json")
+      .map((a) => a.on!.parent!.parent!);
+    const digests = simulation
+      .askedFor("Container.stdout")
+      .filter((a) => a.on!.lastExec()!.argv[0] === "digest")
+      .map((a) => a.on!);
     for (const run of [...pulls, ...digests]) expect(run.calls("withUser").map((c) => c.args[0])).toEqual([crane.user]);
     for (const pull of pulls) {
       const output = pull.calls("withDirectory");
@@ -137,7 +146,10 @@ describe("ociLayout on a base", () => {
 
   it("writes every file of the layout 0644, the base's blobs too (crane pulls them 0600)", async () => {
     const layout = await ociLayout({ plan: plan(ref), binaries: binaries(), builderImage: BUILDER });
-    const writes = simulation.node(layout.directory).calls().filter((c) => c.method === "withFile" || c.method === "withNewFile");
+    const writes = simulation
+      .node(layout.directory)
+      .calls()
+      .filter((c) => c.method === "withFile" || c.method === "withNewFile");
     expect(writes).toHaveLength(layout.image.files.length + layout.image.layerBlobs.length);
     for (const w of writes) expect(w.args[2]).toEqual({ permissions: 0o644 });
   });
@@ -156,7 +168,13 @@ describe("ociLayout on a base", () => {
 });
 
 describe("pushLayout", () => {
-  const publish = planPublish({ repository: "ghcr.io/acme/hello-api", tags: ["1.2.3", "latest"], platforms: ["linux/amd64"], registryUser: "bot", hasPassword: true });
+  const publish = planPublish({
+    repository: "ghcr.io/acme/hello-api",
+    tags: ["1.2.3", "latest"],
+    platforms: ["linux/amd64"],
+    registryUser: "bot",
+    hasPassword: true,
+  });
   let layout: Awaited<ReturnType<typeof ociLayout>>;
   const pushAnswer = (digest: () => string) => (q: Query) => {
     const exec = q.on?.lastExec()?.argv ?? [];
@@ -167,7 +185,11 @@ describe("pushLayout", () => {
 
   beforeEach(async () => {
     simulation.reset(layerAnswers);
-    layout = await ociLayout({ plan: planImage({ name: "hello-api", base: "scratch", builtPlatforms: ["linux/amd64"] }), binaries: binaries(), builderImage: BUILDER });
+    layout = await ociLayout({
+      plan: planImage({ name: "hello-api", base: "scratch", builtPlatforms: ["linux/amd64"] }),
+      binaries: binaries(),
+      builderImage: BUILDER,
+    });
   });
 
   it("pushes the layout to the first tag, tags the rest by digest, and logs in through a mounted Docker config", async () => {
@@ -200,7 +222,7 @@ describe("pushLayout", () => {
     simulation.reset((q) => {
       const exec = q.on?.lastExec()?.argv ?? [];
       if (q.what === "Container.stdout" && exec[0] === "push") {
-        throw new ExecError("process \"/ko-app/crane push\" did not complete successfully: exit code: 1", {
+        throw new ExecError('process "/ko-app/crane push" did not complete successfully: exit code: 1', {
           cmd: ["/ko-app/crane", ...exec],
           exitCode: 1,
           stdout: "",
@@ -227,7 +249,10 @@ describe("pushLayout", () => {
     const registry = (dag.container() as unknown as Container).from("registry:3.0.0").asService();
     await pushLayout(layout, local, { registry });
     const runs = simulation.askedFor("Container.stdout").map((a) => a.on!);
-    expect(runs.map((r) => r.lastExec()!.argv.slice(0, 2))).toEqual([["--insecure", "push"], ["--insecure", "tag"]]);
+    expect(runs.map((r) => r.lastExec()!.argv.slice(0, 2))).toEqual([
+      ["--insecure", "push"],
+      ["--insecure", "tag"],
+    ]);
     for (const run of runs) {
       const bindings = run.calls("withServiceBinding");
       expect(bindings.map((b) => b.args[0])).toEqual(["gantry-registry"]);

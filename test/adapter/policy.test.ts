@@ -16,7 +16,15 @@ import type { PolicyInput } from "../../core/policy/input.js";
 import { simulation } from "../support/dagger-simulation.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
-const INPUT: PolicyInput = { now: "2026-12-07T12:00:00.000Z", environment: "production", image: "r@sha256:x", release: {}, manifests: [], attestations: { signatures: [] }, expect: { maxScanAgeDays: 7 } };
+const INPUT: PolicyInput = {
+  now: "2026-12-07T12:00:00.000Z",
+  environment: "production",
+  image: "r@sha256:x",
+  release: {},
+  manifests: [],
+  attestations: { signatures: [] },
+  expect: { maxScanAgeDays: 7 },
+};
 const ANSWER = JSON.stringify({ result: [{ expressions: [{ value: [{ rule: "signed_by_pipeline", object: "Deployment/api", message: "unsigned" }] }] }] });
 
 beforeEach(() => simulation.reset((q) => (q.what === "Container.stdout" ? ANSWER : undefined)));
@@ -40,13 +48,26 @@ describe("wiring: opa eval for an environment's policies (simulation)", () => {
     expect(JSON.parse(input.args[1] as string)).toEqual(INPUT);
     expect(input.args[2]).toEqual({ owner: "1000:1000", permissions: 0o644 });
     expect(ctr.lastExec()).toEqual({
-      argv: ["eval", "--format", "json", "--data", "/policies/gantry", "--data", "/policies/repository/policies/acme", "--input", "/work/input.json", "data.gantry.deny"],
+      argv: [
+        "eval",
+        "--format",
+        "json",
+        "--data",
+        "/policies/gantry",
+        "--data",
+        "/policies/repository/policies/acme",
+        "--input",
+        "/work/input.json",
+        "data.gantry.deny",
+      ],
       options: { useEntrypoint: true },
     });
   });
 
   it("needs the repository only for the repository's own policy directories", async () => {
-    await expect(opaEvaluator({ defaults: false, directories: ["policies/acme"], maxScanAgeDays: 7 }, undefined).evaluate(INPUT)).rejects.toThrow(/policy directory policies\/acme: no repository/);
+    await expect(opaEvaluator({ defaults: false, directories: ["policies/acme"], maxScanAgeDays: 7 }, undefined).evaluate(INPUT)).rejects.toThrow(
+      /policy directory policies\/acme: no repository/,
+    );
     await expect(opaEvaluator({ defaults: true, directories: [], maxScanAgeDays: 7 }, undefined).evaluate(INPUT)).resolves.toMatchObject({ allowed: false });
   });
 });
@@ -56,7 +77,10 @@ describe("wiring: the policy function (simulation)", () => {
     const root = mkdtempSync(join(tmpdir(), "gantry-policy-wiring-"));
     cpSync(fileURLToPath(new URL("../../examples/hello-api/", import.meta.url)), join(root, "services/api"), { recursive: true });
     mkdirSync(join(root, "pipelines"));
-    writeFileSync(join(root, "pipelines/gantry.yaml"), "name: api\nsource: services/api\nenvironments:\n  production:\n    namespace: prod\n    policy: {maxScanAgeDays: 3}\n");
+    writeFileSync(
+      join(root, "pipelines/gantry.yaml"),
+      "name: api\nsource: services/api\nenvironments:\n  production:\n    namespace: prod\n    policy: {maxScanAgeDays: 3}\n",
+    );
     const image = `ghcr.io/acme/api@sha256:${"e".repeat(64)}`;
     const report = await new Gantry("pipelines/gantry.yaml", "", "", "", 0).environment(simulation.hostDirectory(root), "production").policy(image);
     expect(report).toBe("policy signed_by_pipeline refused Deployment/api: unsigned\n");

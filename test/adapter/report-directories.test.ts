@@ -61,7 +61,15 @@ describe("exported report directories", () => {
     const dir = simulation.node(report.reports);
     const { directory, files } = modes(dir);
     expect(directory).toEqual({ permissions: 0o755 });
-    expect(Object.keys(files).sort()).toEqual(["gate.txt", "gl-container-scanning-report.json", "summary.md", "summary.txt", "trivy-junit.xml", "trivy.json", "trivy.sarif"]);
+    expect(Object.keys(files).sort()).toEqual([
+      "gate.txt",
+      "gl-container-scanning-report.json",
+      "summary.md",
+      "summary.txt",
+      "trivy-junit.xml",
+      "trivy.json",
+      "trivy.sarif",
+    ]);
     for (const options of Object.values(files)) expect(options).toEqual({ permissions: 0o644 });
     const text = (name: string) => (tree(dir)!.get(name) as { text: string }).text;
     expect(text("summary.md")).toContain("Scanned ghcr.io/acme/api:1.2.3 (alpine 3.22.1) with Trivy 0.74.0.");
@@ -69,7 +77,12 @@ describe("exported report directories", () => {
     expect(text("gate.txt")).toMatch(/^failed\n.*\nHIGH CVE-2024-1 /);
     // Made from text alone, so a scan cached across sessions can still be exported
     // (test/contract/api-hygiene.test.ts MADE_FROM_TEXT): no file comes from anywhere else.
-    expect(dir.calls().map((c) => c.method).filter((m) => m !== "withNewFile")).toEqual(["directory", "withNewDirectory", "directory"]);
+    expect(
+      dir
+        .calls()
+        .map((c) => c.method)
+        .filter((m) => m !== "withNewFile"),
+    ).toEqual(["directory", "withNewDirectory", "directory"]);
     expect(report.passed).toBe(false);
   });
 });

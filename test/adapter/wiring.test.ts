@@ -61,8 +61,15 @@ describe("wiring: functions read the pipeline file, then run the core's plans", 
   });
 
   it("runs go test with the pipeline's settings and the function's overrides", async () => {
-    const events = ['{"Action":"run","Package":"example.com/api","Test":"TestHealth"}', '{"Action":"pass","Package":"example.com/api","Test":"TestHealth","Elapsed":0.01}', '{"Action":"pass","Package":"example.com/api","Elapsed":0.02}', ""].join("\n");
-    simulation.reset((q) => (q.what === "Container.exists" ? false : q.what === "File.contents" && String(q.on?.call.args[0]).endsWith("events.json") ? events : undefined));
+    const events = [
+      '{"Action":"run","Package":"example.com/api","Test":"TestHealth"}',
+      '{"Action":"pass","Package":"example.com/api","Test":"TestHealth","Elapsed":0.01}',
+      '{"Action":"pass","Package":"example.com/api","Elapsed":0.02}',
+      "",
+    ].join("\n");
+    simulation.reset((q) =>
+      q.what === "Container.exists" ? false : q.what === "File.contents" && String(q.on?.call.args[0]).endsWith("events.json") ? events : undefined,
+    );
     const source = repository("source: services/api\ntest:\n  count: 3\n");
     const report = await gantry().test(source, "TestHealth", undefined, undefined, false);
     // The counts and the verdict are fields, read once from the stream when the call ends.
@@ -114,7 +121,10 @@ describe("wiring: kubectl in a container for the rollout loop", () => {
   it("runs the core's argv in the kubectl image with the kubeconfig mounted as a secret, never from the cache", async () => {
     const { containerKubectl } = await import("../../dagger/kube.js");
     simulation.reset((q) => (q.what === "Container.exitCode" ? 0 : q.what === "Container.stdout" ? '{"items":[]}' : undefined));
-    const kubectl = await containerKubectl({ kubeconfig: simulation.secret("kc", kubeconfig("https://api.example.com")), kubectlImage: "registry.k8s.io/kubectl:v1.36.3" });
+    const kubectl = await containerKubectl({
+      kubeconfig: simulation.secret("kc", kubeconfig("https://api.example.com")),
+      kubectlImage: "registry.k8s.io/kubectl:v1.36.3",
+    });
     const first = await kubectl.run(["kubectl", "get", "deployments", "-o", "json"]);
     await kubectl.run(["kubectl", "apply", "-f", "-"], "kind: List\n");
     expect(first).toEqual({ status: 0, stdout: '{"items":[]}', stderr: "" });
@@ -130,7 +140,9 @@ describe("wiring: kubectl in a container for the rollout loop", () => {
 
   it("refuses a kubeconfig on the caller's loopback without the cluster as a service, before any container", async () => {
     const { containerKubectl } = await import("../../dagger/kube.js");
-    await expect(containerKubectl({ kubeconfig: simulation.secret("kc", kubeconfig("https://127.0.0.1:6443")), kubectlImage: "k" })).rejects.toThrow("--cluster tcp://localhost:6443");
+    await expect(containerKubectl({ kubeconfig: simulation.secret("kc", kubeconfig("https://127.0.0.1:6443")), kubectlImage: "k" })).rejects.toThrow(
+      "--cluster tcp://localhost:6443",
+    );
     expect(simulation.containersCreated()).toBe(0);
   });
 });
@@ -168,14 +180,26 @@ describe("wiring: the load container of traffic: (simulation)", () => {
 describe("wiring: where the Go module is", () => {
   it("names the pipeline file's source key when it points at no directory, before any container", async () => {
     const source = repository("source: services/nope\n");
-    await expect(gantry().build(source)).rejects.toThrow('pipelines/gantry.yaml: source: "services/nope" is not a directory of the repository given as --source');
+    await expect(gantry().build(source)).rejects.toThrow(
+      'pipelines/gantry.yaml: source: "services/nope" is not a directory of the repository given as --source',
+    );
     expect(simulation.containersCreated()).toBe(0);
   });
 });
 
 describe("wiring: scanning what is already on disk", () => {
   it("runs the pipeline's Trivy image over the directory and judges its report by the pipeline's gate", async () => {
-    const trivyReport = JSON.stringify({ SchemaVersion: 2, ArtifactName: "source", Results: [{ Target: "go.mod", Class: "lang-pkgs", Vulnerabilities: [{ VulnerabilityID: "CVE-2099-0001", PkgName: "x", InstalledVersion: "1.0.0", FixedVersion: "1.0.1", Severity: "HIGH" }] }] });
+    const trivyReport = JSON.stringify({
+      SchemaVersion: 2,
+      ArtifactName: "source",
+      Results: [
+        {
+          Target: "go.mod",
+          Class: "lang-pkgs",
+          Vulnerabilities: [{ VulnerabilityID: "CVE-2099-0001", PkgName: "x", InstalledVersion: "1.0.0", FixedVersion: "1.0.1", Severity: "HIGH" }],
+        },
+      ],
+    });
     simulation.reset((q) => {
       if (q.what === "Container.exitCode") return 5;
       if (q.what === "File.contents" && q.on?.call.method === "file" && String(q.on.call.args[0]).endsWith("trivy.json")) return trivyReport;
@@ -187,6 +211,10 @@ describe("wiring: scanning what is already on disk", () => {
     expect(trivy.calls("from").map((c) => c.args[0])).toEqual(["mirror.example/trivy:0.74.0"]);
     expect(trivy.lastExec()!.argv).toEqual(expect.arrayContaining(["fs", "--exit-code", "5"]));
     expect(report.passed).toBe(true); // HIGH is not gated: the file gates only CRITICAL
-    expect(await gantry().scanDirectory(simulation.hostDirectory(EXAMPLE), source, [Severity.HIGH]).then((r) => r.passed)).toBe(false);
+    expect(
+      await gantry()
+        .scanDirectory(simulation.hostDirectory(EXAMPLE), source, [Severity.HIGH])
+        .then((r) => r.passed),
+    ).toBe(false);
   });
 });

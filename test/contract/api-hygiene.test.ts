@@ -100,7 +100,8 @@ describe("API hygiene (engine facts checked offline)", () => {
     for (const object of Object.values(mod.objects)) {
       for (const method of Object.values(object.methods)) {
         const returned = method.returnType.kind === "OBJECT_KIND" ? mod.objects[method.returnType.name!] : undefined;
-        if (returned && holdsEngineResults(returned.name) && method.cache !== "session" && method.cache !== "never") crossSession.push(`${object.name}.${method.name}`);
+        if (returned && holdsEngineResults(returned.name) && method.cache !== "session" && method.cache !== "never")
+          crossSession.push(`${object.name}.${method.name}`);
       }
     }
     expect(crossSession).toEqual([]);

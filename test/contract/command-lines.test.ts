@@ -43,12 +43,20 @@ function ciFiles(): string[] {
 describe("dagger call command lines", () => {
   it("splits shell words as the shell would for the forms we write", () => {
     expect(shellWords(`call --ref "$GITHUB_REF" --x '$(a b)' $(git log -1 --format=%ct) test >> "$GITHUB_STEP_SUMMARY"`)).toEqual([
-      "call", "--ref", "$GITHUB_REF", "--x", "$(a b)", "$(git log -1 --format=%ct)", "test",
+      "call",
+      "--ref",
+      "$GITHUB_REF",
+      "--x",
+      "$(a b)",
+      "$(git log -1 --format=%ct)",
+      "test",
     ]);
   });
 
   it("flags a constructor flag given after the function, an unknown function and a missing required flag", () => {
-    expect(checkDaggerCall(["build", "--version", "1.2.3"], mod, coreApi()).join("\n")).toMatch(/--version is not a flag of Gantry\.build \(constructor flags go before/);
+    expect(checkDaggerCall(["build", "--version", "1.2.3"], mod, coreApi()).join("\n")).toMatch(
+      /--version is not a flag of Gantry\.build \(constructor flags go before/,
+    );
     expect(checkDaggerCall(["biuld"], mod, coreApi()).join("\n")).toMatch(/unknown function "biuld"/);
     expect(checkDaggerCall(["build", "export"], mod, coreApi()).join("\n")).toMatch(/Directory\.export needs --path/);
     expect(checkDaggerCall(["build", "export", "--path", "dist"], mod, coreApi())).toEqual([]);
@@ -64,7 +72,11 @@ describe("dagger call command lines", () => {
     expect(problems([call!])).toEqual([]);
     expect(problems(shellCalls("dagger call -m ./test/engine/module biuld", "x")).join("\n")).toMatch(/unknown function "biuld" on EngineTests/);
     expect(problems(shellCalls("dagger call -m test/engine/module build", "x")).join("\n")).toMatch(/unknown function "build" on EngineTests/);
-    expect(engineTestCalls(join(root, "test/engine"), root).filter((c) => c.module === "test/engine/module").map((c) => c.words)).toContainEqual(["all"]);
+    expect(
+      engineTestCalls(join(root, "test/engine"), root)
+        .filter((c) => c.module === "test/engine/module")
+        .map((c) => c.words),
+    ).toContainEqual(["all"]);
   });
 
   it("accepts every example in the engine test module's doc comments", () => {

@@ -14,7 +14,10 @@ interface Callable {
 
 function moduleArgs(args: Record<string, Arg>): Callable["args"] {
   return new Map(
-    Object.values(args).map((a) => [kebab(a.name), { isBool: a.type.kind === "BOOLEAN_KIND", required: !a.isOptional && a.defaultValue === undefined && a.defaultPath === undefined }]),
+    Object.values(args).map((a) => [
+      kebab(a.name),
+      { isBool: a.type.kind === "BOOLEAN_KIND", required: !a.isOptional && a.defaultValue === undefined && a.defaultPath === undefined },
+    ]),
   );
 }
 
@@ -53,7 +56,9 @@ export function checkDaggerCall(words: string[], mod: ModuleTypes, core: CoreApi
       const bare = flag.startsWith("no-") && current.args.get(flag.slice(3))?.isBool ? flag.slice(3) : flag;
       const arg = current.args.get(bare);
       if (!arg) {
-        problems.push(`--${flag} is not a flag of ${current.owner}${current.owner.endsWith("constructor") ? "" : " (constructor flags go before the function name)"}`);
+        problems.push(
+          `--${flag} is not a flag of ${current.owner}${current.owner.endsWith("constructor") ? "" : " (constructor flags go before the function name)"}`,
+        );
         if (inline === undefined && i < words.length && !words[i]!.startsWith("--")) i++;
         continue;
       }

@@ -70,12 +70,17 @@ describe("engine test module bindings (test/engine/module-bindings/gantry.gen.d.
   }, 120_000);
 
   it("reject a call the API does not declare, so a clean type-check means the calls were checked", () => {
-    const probe = (body: string) => typecheckEngineModule({ "probe.ts": `import { dag, type Directory } from "@dagger.io/dagger";\nexport function probe(source: Directory) {\n  ${body}\n}\n` });
+    const probe = (body: string) =>
+      typecheckEngineModule({
+        "probe.ts": `import { dag, type Directory } from "@dagger.io/dagger";\nexport function probe(source: Directory) {\n  ${body}\n}\n`,
+      });
     const gantry = `dag.gantry({ config: "c", ref: "", version: "", commit: "", sourceDateEpoch: 0 })`;
     expect(probe(`return ${gantry}.build({ source });`)).toEqual([]);
     expect(probe(`return ${gantry}.biuld({ source });`).join("\n")).toMatch(/Property 'biuld' does not exist on type 'Gantry'/);
     expect(probe(`return ${gantry}.build({ source, platform: [] });`).join("\n")).toMatch(/'platform' does not exist in type 'GantryBuildOpts'/);
-    expect(probe(`return dag.gantry({ version: "1.2.3" }).image({ source, baseImage: "" }).digest({ source });`).join("\n")).toMatch(/Expected 0 arguments|missing the following properties/);
+    expect(probe(`return dag.gantry({ version: "1.2.3" }).image({ source, baseImage: "" }).digest({ source });`).join("\n")).toMatch(
+      /Expected 0 arguments|missing the following properties/,
+    );
   }, 120_000);
 
   it("document every function and argument of the engine test module, each function with its dagger call", async () => {
@@ -92,7 +97,11 @@ describe("the engine test module stays its own module", () => {
   const json = (path: string) => JSON.parse(readFileSync(`${root}${path}`, "utf8")) as Record<string, unknown>;
 
   it("is a module of its own that depends on the repository's Gantry, outside what Gantry's runtime loads", () => {
-    expect(json("test/engine/module/dagger.json")).toMatchObject({ engineVersion: json("dagger.json").engineVersion, sdk: { source: "typescript" }, dependencies: [{ name: "gantry", source: "../../.." }] });
+    expect(json("test/engine/module/dagger.json")).toMatchObject({
+      engineVersion: json("dagger.json").engineVersion,
+      sdk: { source: "typescript" },
+      dependencies: [{ name: "gantry", source: "../../.." }],
+    });
     expect(json("dagger.json").include).toContain("!test/");
     expect(ENGINE_TEST_MODULE.srcDir.startsWith("src/")).toBe(false);
   });
@@ -101,13 +110,15 @@ describe("the engine test module stays its own module", () => {
     // The engine registers a withHostname name only in the DNS domain of the client that starts the
     // service. Every service this module builds is handed to Gantry, another client, which may start
     // it first; then the name resolves for Gantry's containers and not for this module's own.
-    const files = (dir: string): string[] => readdirSync(`${root}${dir}`, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
+    const files = (dir: string): string[] =>
+      readdirSync(`${root}${dir}`, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
     const calls = files(ENGINE_TEST_MODULE.srcDir).filter((f) => /\.withHostname\s*\(/.test(readFileSync(`${root}${f}`, "utf8")));
     expect(calls).toEqual([]);
   });
 
   it("is neither a vitest file nor part of the root test program, which would type-check it without its bindings", () => {
-    const files = (dir: string): string[] => readdirSync(`${root}${dir}`, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
+    const files = (dir: string): string[] =>
+      readdirSync(`${root}${dir}`, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
     expect(files(ENGINE_TEST_MODULE.srcDir).filter((f) => f.endsWith(".test.ts"))).toEqual([]);
     expect(json("test/tsconfig.json").exclude).toEqual(expect.arrayContaining(["./engine/module/**", "./engine/module-bindings/**"]));
   });

@@ -110,7 +110,9 @@ async function scanModule(module: ModuleUnderTest): Promise<ModuleTypes> {
   const { scan } = (await import(introspector.href)) as {
     scan: (files: string[], name: string, load: boolean) => Promise<unknown>;
   };
-  const scanned = (await scan(moduleFiles(module), module.name, false)) as { objects: Record<string, { methods: Record<string, { cache?: string; isCheck?: boolean }> }> };
+  const scanned = (await scan(moduleFiles(module), module.name, false)) as {
+    objects: Record<string, { methods: Record<string, { cache?: string; isCheck?: boolean }> }>;
+  };
   // toJSON() on the SDK's classes gives the plain typedefs the engine registers, minus the cache
   // policy and the check flag, which the engine reads from the function objects themselves.
   const types = JSON.parse(JSON.stringify(scanned)) as ModuleTypes;

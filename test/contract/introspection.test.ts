@@ -59,7 +59,23 @@ describe("module contract (offline introspection with the SDK's own introspector
   });
 
   it("takes the repository in every function that reads it, defaulting to the caller's repository", () => {
-    for (const name of ["build", "test", "testsPass", "image", "scan", "scanPasses", "scanImage", "scanDirectory", "publish", "sbom", "dockerfile", "environment", "demo", "run", "ciFiles"]) {
+    for (const name of [
+      "build",
+      "test",
+      "testsPass",
+      "image",
+      "scan",
+      "scanPasses",
+      "scanImage",
+      "scanDirectory",
+      "publish",
+      "sbom",
+      "dockerfile",
+      "environment",
+      "demo",
+      "run",
+      "ciFiles",
+    ]) {
       const source = gantry().methods[name]!.arguments.source!;
       expect(source.type, name).toEqual(DIRECTORY);
       expect(source.defaultPath, name).toBe("/");
@@ -72,7 +88,9 @@ describe("module contract (offline introspection with the SDK's own introspector
     const withSource = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((m) => m.arguments.source?.type.name === "Directory"));
     expect(withSource.length).toBeGreaterThan(10);
     for (const method of withSource) expect(method.arguments.source!.ignore, method.name).toEqual(REPOSITORY_IGNORE);
-    const uses = moduleFiles().filter((f) => !f.endsWith("client.gen.ts")).map((f) => readFileSync(f, "utf8").match(/ignore: REPOSITORY_IGNORE \}\) source:/g)?.length ?? 0);
+    const uses = moduleFiles()
+      .filter((f) => !f.endsWith("client.gen.ts"))
+      .map((f) => readFileSync(f, "utf8").match(/ignore: REPOSITORY_IGNORE \}\) source:/g)?.length ?? 0);
     expect(uses.reduce((a, b) => a + b, 0)).toBe(withSource.length);
   });
 
@@ -96,7 +114,15 @@ describe("module contract (offline introspection with the SDK's own introspector
     expect(m.image!.arguments.base!.type).toEqual(ENUM("BaseKind"));
     const image = mod.objects.Image!;
     const returns = Object.fromEntries(Object.values(image.methods).map((f) => [f.name, f.returnType]));
-    expect(returns).toEqual({ container: obj("Container"), layout: DIRECTORY, digest: STRING, tarball: obj("File"), sbom: obj("File"), scan: obj("ScanReport"), publish: list(STRING) });
+    expect(returns).toEqual({
+      container: obj("Container"),
+      layout: DIRECTORY,
+      digest: STRING,
+      tarball: obj("File"),
+      sbom: obj("File"),
+      scan: obj("ScanReport"),
+      publish: list(STRING),
+    });
     expect(image.methods.sbom!.arguments.format!.type).toEqual(ENUM("SbomFormat"));
     expect(image.methods.container!.arguments.platform!.type).toEqual(PLATFORM);
   });
@@ -126,8 +152,20 @@ describe("module contract (offline introspection with the SDK's own introspector
     // Methods are what takes an argument or can fail; everything else is served from the object's state.
     expect(returns).toEqual({ count: INT, json: obj("File"), sarif: obj("File"), gitlab: obj("File"), junit: obj("File"), check: VOID });
     expect(report.methods.count!.arguments.severity!.type).toEqual(ENUM("Severity"));
-    const exposed = Object.fromEntries(Object.values(report.properties).filter((p) => p.isExposed).map((p) => [p.name, p.type]));
-    expect(exposed).toEqual({ notScanned: STRING, scannedAt: STRING, passed: BOOL, failing: list(STRING), summary: STRING, markdown: STRING, reports: DIRECTORY });
+    const exposed = Object.fromEntries(
+      Object.values(report.properties)
+        .filter((p) => p.isExposed)
+        .map((p) => [p.name, p.type]),
+    );
+    expect(exposed).toEqual({
+      notScanned: STRING,
+      scannedAt: STRING,
+      passed: BOOL,
+      failing: list(STRING),
+      summary: STRING,
+      markdown: STRING,
+      reports: DIRECTORY,
+    });
     for (const name of ["scan", "scanImage"]) expect(Object.keys(mod.objects.Gantry!.methods[name]!.arguments), name).not.toContain("category");
     expect(mod.objects.Gantry!.methods.scan!.arguments.imageName!.type).toEqual(STRING);
   });
@@ -135,7 +173,11 @@ describe("module contract (offline introspection with the SDK's own introspector
   it("gives TestReport counts, coverage, reports and a check: the values read as fields", () => {
     const report = mod.objects.TestReport!;
     expect(Object.values(report.methods).map((m) => [m.name, m.returnType])).toEqual([["check", VOID]]);
-    const exposed = Object.fromEntries(Object.values(report.properties).filter((p) => p.isExposed).map((p) => [p.name, p.type]));
+    const exposed = Object.fromEntries(
+      Object.values(report.properties)
+        .filter((p) => p.isExposed)
+        .map((p) => [p.name, p.type]),
+    );
     expect(exposed).toEqual({
       exitCode: INT,
       tests: INT,
@@ -216,7 +258,11 @@ describe("module contract (offline introspection with the SDK's own introspector
       helmImage: [STRING, ""],
     });
     // Each cluster argument appears once in the API: on environment (and run, which spans environments).
-    const clusterArgs = Object.values(mod.objects).flatMap((o) => Object.values(o.methods).filter((f) => "kubeconfig" in f.arguments).map((f) => `${o.name}.${f.name}`));
+    const clusterArgs = Object.values(mod.objects).flatMap((o) =>
+      Object.values(o.methods)
+        .filter((f) => "kubeconfig" in f.arguments)
+        .map((f) => `${o.name}.${f.name}`),
+    );
     expect(clusterArgs).toEqual(["Gantry.environment", "Gantry.run"]);
     expect(env.properties.settings!.type).toEqual(obj("Settings"));
     expect(env.properties.access!.type).toEqual(obj("ClusterAccess"));

@@ -47,9 +47,19 @@ describe("nested module objects survive the runtime's state serialisation (the S
   });
 
   it("environment stores its Settings and ClusterAccess, and they load back as instances for deploy and the gates", async () => {
-    const state = await invoke(executor, module, { parentName: "Gantry", fnName: "environment", parentArgs: { settings: SETTINGS }, fnArgs: { name: "production", kubectlImage: "mirror.example/kubectl:v1" } });
+    const state = await invoke(executor, module, {
+      parentName: "Gantry",
+      fnName: "environment",
+      parentArgs: { settings: SETTINGS },
+      fnArgs: { name: "production", kubectlImage: "mirror.example/kubectl:v1" },
+    });
     expect(stored(state)).toEqual({ settings: SETTINGS, name: "production", access: { kubectlImage: "mirror.example/kubectl:v1" } });
-    const parent = await loadParentState(executor, module.objects.Environment, { parentName: "Environment", fnName: "status", parentArgs: stored(state), fnArgs: {} });
+    const parent = await loadParentState(executor, module.objects.Environment, {
+      parentName: "Environment",
+      fnName: "status",
+      parentArgs: stored(state),
+      fnArgs: {},
+    });
     const environment = executor.buildClass("Environment", parent);
     expect(environment).toBeInstanceOf(Environment);
     expect(environment.settings).toBeInstanceOf(Settings);
@@ -59,7 +69,12 @@ describe("nested module objects survive the runtime's state serialisation (the S
   });
 
   it("image stores Settings and ImageOptions, which load back as instances", async () => {
-    const state = await invoke(executor, module, { parentName: "Gantry", fnName: "image", parentArgs: { settings: SETTINGS }, fnArgs: { platforms: ["linux/arm64"], baseImage: "mirror.example/static:nonroot" } });
+    const state = await invoke(executor, module, {
+      parentName: "Gantry",
+      fnName: "image",
+      parentArgs: { settings: SETTINGS },
+      fnArgs: { platforms: ["linux/arm64"], baseImage: "mirror.example/static:nonroot" },
+    });
     expect(stored(state)).toEqual({ settings: SETTINGS, options: { platforms: ["linux/arm64"], base: "", baseImage: "mirror.example/static:nonroot" } });
     const parent = await loadParentState(executor, module.objects.Image, { parentName: "Image", fnName: "digest", parentArgs: stored(state), fnArgs: {} });
     const image = executor.buildClass("Image", parent);

@@ -17,7 +17,15 @@ import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { clientBindingsFile, clientBindingsSource } from "./introspect.js";
-import { mergeModuleSource, planRuntime, RUNTIME_TYPESCRIPT, runtimePackageJson, runtimeTsconfig, writeSdkStandIn, type RuntimePlan } from "../support/dagger-runtime.js";
+import {
+  mergeModuleSource,
+  planRuntime,
+  RUNTIME_TYPESCRIPT,
+  runtimePackageJson,
+  runtimeTsconfig,
+  writeSdkStandIn,
+  type RuntimePlan,
+} from "../support/dagger-runtime.js";
 import { runArgv, type Ran } from "../support/run.js";
 import { runtimeBun } from "../support/runtimes.js";
 
@@ -54,7 +62,10 @@ async function npmBinDir(version: string): Promise<string> {
 /** The bundled "typescript-library": the typescript package of the runtime's version, without node_modules/.bin. */
 function typescriptLibrary(): string {
   const pkg = join(root, "node_modules", "typescript");
-  expect((JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as { version: string }).version, "the host's TypeScript stands in for the bundled one").toBe(RUNTIME_TYPESCRIPT);
+  expect(
+    (JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as { version: string }).version,
+    "the host's TypeScript stands in for the bundled one",
+  ).toBe(RUNTIME_TYPESCRIPT);
   const lib = join(work, "typescript-library");
   if (!existsSync(lib)) cpSync(pkg, lib, { recursive: true });
   return lib;
@@ -111,9 +122,16 @@ async function runAsRuntime(moduleDir: string, name: string, bindings?: string):
   const bin = plan.packageManager === "npm" ? await npmBinDir(plan.npmVersion!) : dirname(bun.path);
   // The node runtime trusts the system's CAs (--use-openssl-ca); Bun trusts its own bundle and
   // NODE_EXTRA_CA_CERTS, through which this machine's registry proxy CA is passed (not an engine step).
-  const trust = plan.runtime === "node" ? ["NODE_OPTIONS=--use-openssl-ca"] : process.env.NODE_EXTRA_CA_CERTS ? [`NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS}`] : [];
+  const trust =
+    plan.runtime === "node"
+      ? ["NODE_OPTIONS=--use-openssl-ca"]
+      : process.env.NODE_EXTRA_CA_CERTS
+        ? [`NODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS}`]
+        : [];
   const env = ["env", "-i", `PATH=${bin}:${process.env.PATH}`, `HOME=${home}`, ...trust];
-  const mount = plan.mountsTypeScript ? `mkdir -p node_modules/typescript && mount --bind "$TS_LIB" node_modules/typescript && mount -o remount,bind,ro node_modules/typescript` : "true";
+  const mount = plan.mountsTypeScript
+    ? `mkdir -p node_modules/typescript && mount --bind "$TS_LIB" node_modules/typescript && mount -o remount,bind,ro node_modules/typescript`
+    : "true";
   // npm's withSetupPackageManager's exact command (bun has none), then the install unless the runtime returns early.
   const setup = plan.npmVersion ? `npm -v | grep -qx ${plan.npmVersion.replaceAll(".", "\\.")} || npm install -g npm@${plan.npmVersion}` : "true";
   const install = plan.skipsInstall ? "true" : plan.installArgv.map((a) => `'${a}'`).join(" ");
@@ -145,7 +163,14 @@ async function runAsRuntime(moduleDir: string, name: string, bindings?: string):
 
 const modules: { dir: string; name: string; runtime: "node" | "bun"; objects: string[]; minFiles: number; bindings?: string }[] = [
   { dir: ".", name: "gantry", runtime: "bun", objects: ["Gantry", "Image", "PipelineRun", "Rollout", "ScanReport", "TestReport"], minFiles: 150 },
-  { dir: "test/engine/module", name: "engine-tests", runtime: "node", objects: ["EngineTests"], minFiles: 10, bindings: "test/engine/module-bindings/gantry.gen.d.ts" },
+  {
+    dir: "test/engine/module",
+    name: "engine-tests",
+    runtime: "node",
+    objects: ["EngineTests"],
+    minFiles: 10,
+    bindings: "test/engine/module-bindings/gantry.gen.d.ts",
+  },
 ];
 
 describe.skipIf(mountSkip !== undefined)("the runtime's install and load, as the engine takes them", () => {
@@ -182,8 +207,14 @@ describe("the runtime's decisions, ported from its source", () => {
   it("mounts its TypeScript only for exactly its version, and installs over it when other dependencies exist", () => {
     const exact = planRuntime(JSON.stringify({ dependencies: { typescript: RUNTIME_TYPESCRIPT, yaml: "^2" } }), lock);
     expect(exact).toMatchObject({ mountsTypeScript: true, skipsInstall: false, npmVersion: "11.8.0" });
-    expect(planRuntime(JSON.stringify({ dependencies: { typescript: RUNTIME_TYPESCRIPT } }), lock)).toMatchObject({ mountsTypeScript: true, skipsInstall: true });
-    expect(planRuntime(JSON.stringify({ dependencies: { typescript: `~${RUNTIME_TYPESCRIPT}`, yaml: "^2" } }), lock)).toMatchObject({ mountsTypeScript: false, skipsInstall: false });
+    expect(planRuntime(JSON.stringify({ dependencies: { typescript: RUNTIME_TYPESCRIPT } }), lock)).toMatchObject({
+      mountsTypeScript: true,
+      skipsInstall: true,
+    });
+    expect(planRuntime(JSON.stringify({ dependencies: { typescript: `~${RUNTIME_TYPESCRIPT}`, yaml: "^2" } }), lock)).toMatchObject({
+      mountsTypeScript: false,
+      skipsInstall: false,
+    });
   });
 
   it("takes npm's version from packageManager and refuses the paths it has not ported", () => {
@@ -213,6 +244,10 @@ describe("the runtime's decisions, ported from its source", () => {
     const pkg = JSON.parse(runtimePackageJson('{"name":"m",/* c */"dependencies":{"@dagger.io/dagger":"./sdk"}}')) as Record<string, unknown>;
     expect(pkg).toEqual({ name: "m", type: "module", dependencies: { typescript: RUNTIME_TYPESCRIPT } });
     const ts = JSON.parse(runtimeTsconfig('{"compilerOptions":{"strict":true}}')) as { compilerOptions: Record<string, unknown> };
-    expect(ts.compilerOptions).toEqual({ strict: true, experimentalDecorators: true, paths: { "@dagger.io/dagger": ["./sdk/index.ts"], "@dagger.io/dagger/telemetry": ["./sdk/telemetry.ts"] } });
+    expect(ts.compilerOptions).toEqual({
+      strict: true,
+      experimentalDecorators: true,
+      paths: { "@dagger.io/dagger": ["./sdk/index.ts"], "@dagger.io/dagger/telemetry": ["./sdk/telemetry.ts"] },
+    });
   });
 });

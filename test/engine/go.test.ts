@@ -13,7 +13,20 @@ describe.skipIf(skipReason)(engineSuite("engine: build and test examples/hello-a
   it("cross-compiles linux/amd64 and linux/arm64 with the version stamped", async () => {
     const out = mkdtempSync(join(tmpdir(), "gantry-build-"));
     // Constructor flags (the release) go before the function name.
-    await daggerCallOk(["--version", "1.2.3", "--commit", "abc1234", "build", "--platforms", "linux/amd64", "--platforms", "linux/arm64", "export", "--path", out]);
+    await daggerCallOk([
+      "--version",
+      "1.2.3",
+      "--commit",
+      "abc1234",
+      "build",
+      "--platforms",
+      "linux/amd64",
+      "--platforms",
+      "linux/arm64",
+      "export",
+      "--path",
+      out,
+    ]);
     expect(existsSync(join(out, "hello-api_linux_arm64"))).toBe(true);
     const version = execFileSync(join(out, "hello-api_linux_amd64"), ["--version"], { encoding: "utf8" });
     expect(version).toContain("hello-api 1.2.3 (commit abc1234");
@@ -30,7 +43,10 @@ describe.skipIf(skipReason)(engineSuite("engine: build and test examples/hello-a
   it("keeps the reports of a failing suite and fails its check", async () => {
     const src = mkdtempSync(join(tmpdir(), "gantry-failing-"));
     cpSync(exampleDir, src, { recursive: true });
-    writeFileSync(join(src, "zz_fail_test.go"), 'package main\n\nimport "testing"\n\nfunc TestGantryDeliberateFailure(t *testing.T) { t.Fatal("deliberate") }\n');
+    writeFileSync(
+      join(src, "zz_fail_test.go"),
+      'package main\n\nimport "testing"\n\nfunc TestGantryDeliberateFailure(t *testing.T) { t.Fatal("deliberate") }\n',
+    );
     const reports = join(src, "reports");
     await daggerCallOk(["test", "--source", src, "reports", "export", "--path", reports]);
     expect(readFileSync(join(reports, "junit.xml"), "utf8")).toContain('name="TestGantryDeliberateFailure"');

@@ -14,7 +14,17 @@ describe.skipIf(skipReason)(engineSuite("engine: images of examples/hello-api"),
 
   it("gives two clean builds of one commit the same digest", async () => {
     const first = await daggerCallOk([...release, "image", "digest"]);
-    const second = await daggerCallOk(["--config", "pipelines/gantry.yaml", ...release, "image", "--platforms", "linux/amd64", "--platforms", "linux/arm64", "digest"]);
+    const second = await daggerCallOk([
+      "--config",
+      "pipelines/gantry.yaml",
+      ...release,
+      "image",
+      "--platforms",
+      "linux/amd64",
+      "--platforms",
+      "linux/arm64",
+      "digest",
+    ]);
     expect(first).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(second).toBe(first);
   });

@@ -17,9 +17,19 @@ describe.skipIf(skipReason)(engineSuite("engine: Trivy scan of the hello-api ima
 
   it("writes every report of one scan into a directory", async () => {
     const listing = await daggerCallOk(["scan", "--image-name", "registry.example.com/acme/hello-api:1.0.0", "reports", "entries"]);
-    for (const name of ["trivy.json", "trivy.sarif", "gl-container-scanning-report.json", "trivy-junit.xml", "summary.md", "gate.txt"]) expect(listing).toContain(name);
+    for (const name of ["trivy.json", "trivy.sarif", "gl-container-scanning-report.json", "trivy-junit.xml", "summary.md", "gate.txt"])
+      expect(listing).toContain(name);
     // What was scanned is the image named, not the tarball's path inside Trivy's container.
-    const summary = await daggerCallOk(["scan", "--image-name", "registry.example.com/acme/hello-api:1.0.0", "reports", "file", "--path", "summary.md", "contents"]);
+    const summary = await daggerCallOk([
+      "scan",
+      "--image-name",
+      "registry.example.com/acme/hello-api:1.0.0",
+      "reports",
+      "file",
+      "--path",
+      "summary.md",
+      "contents",
+    ]);
     expect(summary).toContain("Scanned registry.example.com/acme/hello-api:1.0.0");
     expect(summary).not.toContain("/gantry/scan");
     const sarif = JSON.parse(await daggerCallOk(["scan", "sarif", "contents"]));
@@ -30,7 +40,10 @@ describe.skipIf(skipReason)(engineSuite("engine: Trivy scan of the hello-api ima
     const repo = mkdtempSync(join(tmpdir(), "gantry-scan-"));
     cpSync(exampleDir, repo, { recursive: true });
     mkdirSync(join(repo, "pipelines"));
-    writeFileSync(join(repo, "pipelines/gantry.yaml"), "scan:\n  dbRepositories: [localhost:1/nothing/trivy-db:2]\n  trivyCache: gantry-empty-trivy-cache-for-test\n");
+    writeFileSync(
+      join(repo, "pipelines/gantry.yaml"),
+      "scan:\n  dbRepositories: [localhost:1/nothing/trivy-db:2]\n  trivyCache: gantry-empty-trivy-cache-for-test\n",
+    );
     const res = await daggerCall(["scan", "--source", repo, "passed"]);
     expect(res.status).not.toBe(0);
     expect(res.stderr).toContain("localhost:1/nothing/trivy-db:2");

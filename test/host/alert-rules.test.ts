@@ -41,8 +41,11 @@ const requests = (track: string, code: string, perStep: number) => ({
 /** 1000 requests every 15 s on the track, `errors` of them 500s. */
 const traffic = (track: string, errors: number) => [requests(track, "200", 1000 - errors), requests(track, "500", errors)];
 const annotations = (name: string, values: Record<string, string>) =>
-  Object.fromEntries(Object.entries(alert(name).annotations).map(([k, v]) => [k, Object.entries(values).reduce((text, [from, to]) => text.replace(from, to), v)]));
-const errorAnnotations = (percent: string) => annotations("GantryErrorRatioHigh", { "{{ $labels.track }}": "stable", "{{ $value | humanizePercentage }}": percent });
+  Object.fromEntries(
+    Object.entries(alert(name).annotations).map(([k, v]) => [k, Object.entries(values).reduce((text, [from, to]) => text.replace(from, to), v)]),
+  );
+const errorAnnotations = (percent: string) =>
+  annotations("GantryErrorRatioHigh", { "{{ $labels.track }}": "stable", "{{ $value | humanizePercentage }}": percent });
 
 const TESTS = {
   rule_files: ["rules.yaml"],
@@ -54,7 +57,11 @@ const TESTS = {
       input_series: traffic("stable", 30),
       alert_rule_test: [
         { eval_time: "1m", alertname: "GantryErrorRatioHigh", exp_alerts: [] },
-        { eval_time: "5m", alertname: "GantryErrorRatioHigh", exp_alerts: [{ exp_labels: { ...where, track: "stable", severity: "critical" }, exp_annotations: errorAnnotations("3%") }] },
+        {
+          eval_time: "5m",
+          alertname: "GantryErrorRatioHigh",
+          exp_alerts: [{ exp_labels: { ...where, track: "stable", severity: "critical" }, exp_annotations: errorAnnotations("3%") }],
+        },
       ],
     },
     {
@@ -92,23 +99,45 @@ const TESTS = {
         {
           eval_time: "5m",
           alertname: "GantryLatencyP99High",
-          exp_alerts: [{ exp_labels: { ...where, track: "stable", severity: "critical" }, exp_annotations: annotations("GantryLatencyP99High", { "{{ $labels.track }}": "stable", "{{ $value | humanizeDuration }}": "2.485s" }) }],
+          exp_alerts: [
+            {
+              exp_labels: { ...where, track: "stable", severity: "critical" },
+              exp_annotations: annotations("GantryLatencyP99High", { "{{ $labels.track }}": "stable", "{{ $value | humanizeDuration }}": "2.485s" }),
+            },
+          ],
         },
       ],
     },
     {
       name: "the last rollout aborted (kube-state-metrics exports the phase annotation): fires at once",
       interval: "1m",
-      input_series: [{ series: `kube_service_annotations{namespace="hello-production",service="hello-api",annotation_gantry_dev_rollout_phase="aborted"}`, values: "1x10" }],
-      alert_rule_test: [{ eval_time: "1m", alertname: "GantryRolloutAborted", exp_alerts: [{ exp_labels: { ...where, severity: "warning" }, exp_annotations: alert("GantryRolloutAborted").annotations }] }],
+      input_series: [
+        { series: `kube_service_annotations{namespace="hello-production",service="hello-api",annotation_gantry_dev_rollout_phase="aborted"}`, values: "1x10" },
+      ],
+      alert_rule_test: [
+        {
+          eval_time: "1m",
+          alertname: "GantryRolloutAborted",
+          exp_alerts: [{ exp_labels: { ...where, severity: "warning" }, exp_annotations: alert("GantryRolloutAborted").annotations }],
+        },
+      ],
     },
     {
       name: "a rollout progressing past the longest its steps take (30 min here): stuck",
       interval: "1m",
-      input_series: [{ series: `kube_service_annotations{namespace="hello-production",service="hello-api",annotation_gantry_dev_rollout_phase="progressing"}`, values: "1x60" }],
+      input_series: [
+        {
+          series: `kube_service_annotations{namespace="hello-production",service="hello-api",annotation_gantry_dev_rollout_phase="progressing"}`,
+          values: "1x60",
+        },
+      ],
       alert_rule_test: [
         { eval_time: "25m", alertname: "GantryRolloutStuck", exp_alerts: [] },
-        { eval_time: "35m", alertname: "GantryRolloutStuck", exp_alerts: [{ exp_labels: { ...where, severity: "warning" }, exp_annotations: alert("GantryRolloutStuck").annotations }] },
+        {
+          eval_time: "35m",
+          alertname: "GantryRolloutStuck",
+          exp_alerts: [{ exp_labels: { ...where, severity: "warning" }, exp_annotations: alert("GantryRolloutStuck").annotations }],
+        },
         { eval_time: "35m", alertname: "GantryRolloutAborted", exp_alerts: [] },
       ],
     },
@@ -136,7 +165,21 @@ describe.each(Object.keys(PROMTOOLS) as (keyof typeof PROMTOOLS)[])("the generat
   });
 
   it("fail `promtool test rules` that expects a page at 0.5%: the tests above can fail", async () => {
-    const wrong = { ...TESTS, tests: [{ ...TESTS.tests[1]!, alert_rule_test: [{ eval_time: "5m", alertname: "GantryErrorRatioHigh", exp_alerts: [{ exp_labels: { ...where, track: "stable", severity: "critical" }, exp_annotations: errorAnnotations("0.5%") }] }] }] };
+    const wrong = {
+      ...TESTS,
+      tests: [
+        {
+          ...TESTS.tests[1]!,
+          alert_rule_test: [
+            {
+              eval_time: "5m",
+              alertname: "GantryErrorRatioHigh",
+              exp_alerts: [{ exp_labels: { ...where, track: "stable", severity: "critical" }, exp_annotations: errorAnnotations("0.5%") }],
+            },
+          ],
+        },
+      ],
+    };
     writeFileSync(join(dir, `wrong-${which}.yaml`), stringify(wrong));
     const ran = await runArgv([promtool(which), "test", "rules", `wrong-${which}.yaml`], { cwd: dir });
     expect(ran.status).not.toBe(0);

@@ -45,13 +45,20 @@ afterAll(async () => {
 const env = () =>
   normaliseEnvironment(
     "staging",
-    { namespace: "shop", analysis: { prometheus: prometheus.url, window: "5s", interval: "4s", count: 2 }, strategy: { type: "canary", steps: [{ setWeight: 50 }, { analysis: {} }, { setWeight: 100 }] } },
+    {
+      namespace: "shop",
+      analysis: { prometheus: prometheus.url, window: "5s", interval: "4s", count: 2 },
+      strategy: { type: "canary", steps: [{ setWeight: 50 }, { analysis: {} }, { setWeight: 100 }] },
+    },
     { file: "pipelines/hello.yaml" },
   );
 
 function replay(service: string, window: { from: number; to: number } | { at: number }) {
   const e = env();
-  const metrics = metricsFor(e.analysis!.prometheus, { kubectl: { run: async () => ({ status: 1, stdout: "", stderr: "no cluster" }) }, http: { get: async (u) => fetch(u).then(async (r) => ({ status: r.status, body: await r.text() })) } });
+  const metrics = metricsFor(e.analysis!.prometheus, {
+    kubectl: { run: async () => ({ status: 1, stdout: "", stderr: "no cluster" }) },
+    http: { get: async (u) => fetch(u).then(async (r) => ({ status: r.status, body: await r.text() })) },
+  });
   return replayAnalysis(e, service, window, (promql, at) => metrics.query(promql, at));
 }
 

@@ -27,7 +27,17 @@ import { scanPredicateJson } from "../../core/supply/scan-predicate.js";
 import type { VerifiedAttestations } from "../../core/supply/verified-attestations.js";
 import { attestedCommits, judgeVerification, statementsOf, type CosignOutcome } from "../../core/supply/verify.js";
 import { COSIGN_PUBLIC_KEY_PATH, planVerify } from "../../core/supply/verify-plan.js";
-import { COSIGN_VERSION, cosignHome, generateKeyPair, mustCosign, requireCosign, runCosign, toolFile, toolSecret, type CosignFiles } from "../support/cosign.js";
+import {
+  COSIGN_VERSION,
+  cosignHome,
+  generateKeyPair,
+  mustCosign,
+  requireCosign,
+  runCosign,
+  toolFile,
+  toolSecret,
+  type CosignFiles,
+} from "../support/cosign.js";
 import { assembleImage, buildHelloApi, emptyDockerConfig, removeTempDirs, runCrane, tempDir } from "../support/oci.js";
 import { startRegistry, type Registry } from "../support/registry.js";
 import { runArgv } from "../support/run.js";
@@ -43,7 +53,14 @@ environments:
   production: {namespace: shop}
 `;
 const pipeline = loadPipeline(PIPELINE, PIPELINE_PATH);
-const gitEnv = { GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_AUTHOR_DATE: "1763769600 +0000", GIT_COMMITTER_DATE: "1763769600 +0000" };
+const gitEnv = {
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@example.com",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@example.com",
+  GIT_AUTHOR_DATE: "1763769600 +0000",
+  GIT_COMMITTER_DATE: "1763769600 +0000",
+};
 const noLogin = emptyDockerConfig();
 afterAll(removeTempDirs);
 
@@ -55,7 +72,14 @@ async function git(dir: string, ...args: string[]): Promise<string> {
 
 /** The SBOM attested here is an SPDX 2.3 document the test writes (syft is not a host tool); the adapter attests syft's. */
 const spdx = (name: string) =>
-  JSON.stringify({ spdxVersion: "SPDX-2.3", dataLicense: "CC0-1.0", SPDXID: "SPDXRef-DOCUMENT", name, documentNamespace: `https://example.invalid/spdx/${name}`, packages: [{ SPDXID: "SPDXRef-hello-api", name: "hello-api", versionInfo: "1.2.3" }] });
+  JSON.stringify({
+    spdxVersion: "SPDX-2.3",
+    dataLicense: "CC0-1.0",
+    SPDXID: "SPDXRef-DOCUMENT",
+    name,
+    documentNamespace: `https://example.invalid/spdx/${name}`,
+    packages: [{ SPDXID: "SPDXRef-hello-api", name: "hello-api", versionInfo: "1.2.3" }],
+  });
 
 describe("publish's attestations and verify, with the real cosign and registry", () => {
   let registry: Registry;
@@ -76,9 +100,19 @@ describe("publish's attestations and verify, with the real cosign and registry",
     const dist = await buildHelloApi(["linux/amd64"]);
     // Images with distinct digests (a label apart), pushed by digest like publish.
     for (const variant of ["ours", "unsigned", "other-key", "foreign-provenance", "failed-scan", "side-branch"]) {
-      const plan = planImage({ name: "hello-api", base: "scratch", builtPlatforms: ["linux/amd64"], sourceDateEpoch: 1_700_000_000, labels: { version: variant } });
+      const plan = planImage({
+        name: "hello-api",
+        base: "scratch",
+        builtPlatforms: ["linux/amd64"],
+        sourceDateEpoch: 1_700_000_000,
+        labels: { version: variant },
+      });
       const { image, layout } = await assembleImage(plan, (_, file) => join(dist, file), noLogin);
-      const push = planLayoutPush(planPublish({ repository: `${registry.host}/acme/hello-api`, tags: [variant], platforms: ["linux/amd64"], hasPassword: false }), layout, image.digest);
+      const push = planLayoutPush(
+        planPublish({ repository: `${registry.host}/acme/hello-api`, tags: [variant], platforms: ["linux/amd64"], hasPassword: false }),
+        layout,
+        image.digest,
+      );
       checkPushedDigest((await runCrane(push.push, noLogin)).stdout, image.digest);
       digests[variant] = image.digest;
     }
@@ -112,9 +146,17 @@ describe("publish's attestations and verify, with the real cosign and registry",
   /** publish's signing: the signature, then the three attestations, each predicate mounted as the adapter does. */
   async function publishSigned(variant: string, key: string, options: { repository?: string; trivyJson?: string; commit?: string } = {}): Promise<void> {
     const signing: SignOptions = { reference: reference(variant), hasPassword: true, tlogUpload: pipeline.publish.tlogUpload };
-    const files: CosignFiles = { paths: { [COSIGN_KEY_PATH]: await toolSecret(key, "cosign.key") }, secrets: { [COSIGN_PASSWORD_ENV]: PASSWORD }, home, dockerConfig: noLogin };
+    const files: CosignFiles = {
+      paths: { [COSIGN_KEY_PATH]: await toolSecret(key, "cosign.key") },
+      secrets: { [COSIGN_PASSWORD_ENV]: PASSWORD },
+      home,
+      dockerConfig: noLogin,
+    };
     await mustCosign(planSign(signing), files);
-    const release = releaseFor({ ref: "refs/heads/main" }, { commit: options.commit ?? built, commitTime: 1_763_769_600, branch: "main", headTags: [], tags: [], shallow: false });
+    const release = releaseFor(
+      { ref: "refs/heads/main" },
+      { commit: options.commit ?? built, commitTime: 1_763_769_600, branch: "main", headTags: [], tags: [], shallow: false },
+    );
     const p = options.repository ? { ...pipeline, image: { ...pipeline.image, sourceUrl: options.repository } } : pipeline;
     const provenance = provenanceJson(
       provenanceInputFor(p, { path: PIPELINE_PATH, text: PIPELINE }, release, {
@@ -134,7 +176,12 @@ describe("publish's attestations and verify, with the real cosign and registry",
 
   /** `verify` as the adapter runs it: cosign per check against the public key, git for the ancestry, the core judging. */
   async function verify(variant: string, pub = ours.pub): Promise<{ verified: VerifiedAttestations; outcomes: Record<string, CosignOutcome> }> {
-    const runs = planVerify({ reference: reference(variant), trusted: { kind: "key", key: COSIGN_PUBLIC_KEY_PATH }, tlog: settings.tlog, sbomType: settings.sbomType });
+    const runs = planVerify({
+      reference: reference(variant),
+      trusted: { kind: "key", key: COSIGN_PUBLIC_KEY_PATH },
+      tlog: settings.tlog,
+      sbomType: settings.sbomType,
+    });
     const files: CosignFiles = { paths: { [COSIGN_PUBLIC_KEY_PATH]: await toolFile(pub, "cosign.pub") }, home, dockerConfig: noLogin };
     const outcomes: Record<string, CosignOutcome> = { signature: await runCosign(runs.signature, files) };
     for (const kind of ATTESTATION_KINDS) outcomes[kind] = await runCosign(runs.attestations[kind], files);
@@ -143,7 +190,15 @@ describe("publish's attestations and verify, with the real cosign and registry",
     for (const commit of attestedCommits(evidence, reference(variant))) {
       ancestry.set(commit, ancestryFromStatus((await runArgv(ancestryArgv(join(repo, ".git"), commit), { cwd: tmpdir() })).status));
     }
-    const expected = { reference: reference(variant), trusted: settings.trusted, repository: settings.repository, builderIds: settings.builderIds, pipelinePath: settings.pipelinePath, maxScanAgeMs: settings.maxScanAgeMs, now: new Date() };
+    const expected = {
+      reference: reference(variant),
+      trusted: settings.trusted,
+      repository: settings.repository,
+      builderIds: settings.builderIds,
+      pipelinePath: settings.pipelinePath,
+      maxScanAgeMs: settings.maxScanAgeMs,
+      now: new Date(),
+    };
     return { verified: judgeVerification(evidence, expected, (c) => ancestry.get(c) ?? "not-checked"), outcomes };
   }
 

@@ -26,16 +26,21 @@ const dirs = all.map((s, i) => writeSubject(dir, i, s));
 async function pooled<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!, i);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i]!, i);
+    }),
+  );
   return results;
 }
 
 describe("GitHub workflows under actionlint and shellcheck", () => {
   it("refuses an expression from the event in a run step and shellcheck's findings, so a pass means both looked", async () => {
     const bad = join(dir, "bad.yml");
-    writeFileSync(bad, 'on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}" $1\n');
+    writeFileSync(
+      bad,
+      'on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "${{ github.event.pull_request.title }}" $1\n',
+    );
     const result = await runArgv([ACTIONLINT, "-no-color", bad], { cwd: dir });
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/potentially untrusted/);
@@ -68,7 +73,10 @@ describe("GitLab CI files under gitlab-ci-local", () => {
       expect(result.status, `${subject.name}: ${result.stderr}`).toBe(0);
       const jobs = JSON.parse(result.stdout) as { name: string; stage: string; when: string; needs: { job: string; optional: boolean }[] | null }[];
       const graph = stageGraph(subject.pipeline.stages);
-      expect(jobs.map((j) => j.name), subject.name).toEqual(graph.stages.map((s) => gitlabJobName(s.name)));
+      expect(
+        jobs.map((j) => j.name),
+        subject.name,
+      ).toEqual(graph.stages.map((s) => gitlabJobName(s.name)));
       for (const [k, stage] of graph.stages.entries()) {
         const job = jobs[k]!;
         expect(job.stage).toBe(stage.name);
@@ -90,7 +98,10 @@ describe("GitLab CI files under gitlab-ci-local", () => {
 describe("Jenkinsfiles under Groovy's compiler", () => {
   let read: JenkinsRead[];
   beforeAll(async () => {
-    writeFileSync(join(dir, "Jenkinsfile.broken"), "pipeline {\n  stages {\n    stage('x') {\n      when { branch pattern: '^release-1\\.x$', comparator: 'REGEXP' }\n      steps { sh 'true' }\n    }\n  }\n}\n");
+    writeFileSync(
+      join(dir, "Jenkinsfile.broken"),
+      "pipeline {\n  stages {\n    stage('x') {\n      when { branch pattern: '^release-1\\.x$', comparator: 'REGEXP' }\n      steps { sh 'true' }\n    }\n  }\n}\n",
+    );
     read = await readJenkinsfiles([join(dir, "Jenkinsfile.broken"), ...dirs.map((d) => join(d, FILES.jenkins))]);
   }, 120_000);
 

@@ -153,7 +153,9 @@ describe("GitLab job scripts", () => {
   const dotenvImage = hostile("dotenv-image");
 
   it.each(all.map((s, i) => [s.name, s, i] as const))("%s: before_script and script in sh, with hostile values", async (_name, subject, i) => {
-    const ci = parse(subject.files[FILES.gitlab]!) as Record<string, { before_script?: string[]; script?: string[]; stage?: string }> & { variables: Record<string, string> };
+    const ci = parse(subject.files[FILES.gitlab]!) as Record<string, { before_script?: string[]; script?: string[]; stage?: string }> & {
+      variables: Record<string, string>;
+    };
     const at = join(dir, "gitlab", String(i));
     takeRecords(records);
     for (const stage of stageGraph(subject.pipeline.stages).stages) {
@@ -161,7 +163,11 @@ describe("GitLab job scripts", () => {
       const script = [...ci[".gantry"]!.before_script!, ...job.script!].join("\n");
       const ran = await runScript(["sh", "-e"], script, join(at, stage.name), { ...base, ...ci.variables, ...gitlabCi, GANTRY_IMAGE: dotenvImage });
       expect(ran.status, `${stage.name}: ${ran.stderr}`).toBe(0);
-      expectCalls(`${subject.name}: GitLab job ${stage.name}`, takeRecords(records), intendedCalls(stage, subject.pipeline, subject.options, gitlabValues(dotenvImage)));
+      expectCalls(
+        `${subject.name}: GitLab job ${stage.name}`,
+        takeRecords(records),
+        intendedCalls(stage, subject.pipeline, subject.options, gitlabValues(dotenvImage)),
+      );
     }
     expect(markers(at)).toEqual([]);
   });
@@ -179,39 +185,52 @@ describe("GitLab pipelines run by gitlab-ci-local's shell executor", () => {
   // the sh runs above cover the rest.
   const chosen = ["this repository", "kubeconfig-cmd-quotes", "approvals-and-conditions"];
 
-  it.each(chosen.map((name) => [name, all.find((s) => s.name === name)!] as const))("%s: every job runs, publish's digest reaches deploy through the dotenv report", async (name, subject) => {
-    expect(JSON.stringify(subject.files[FILES.gitlab]), name).not.toContain("`");
-    takeRecords(records);
-    const at = writeSubject(join(dir, "gitlab-ci-local"), chosen.indexOf(name), { ...subject, files: { [FILES.gitlab]: withoutServices(subject.files[FILES.gitlab]!) } });
-    for (const argv of [["git", "init", "-q", "."], ["git", "add", "."], ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-qm", "ci"]]) {
-      expect((await runArgv(argv, { cwd: at })).status).toBe(0);
-    }
-    const graph = stageGraph(subject.pipeline.stages);
-    const manual = graph.stages.filter((s) => s.approval === "manual").flatMap((s) => ["--manual", gitlabJobName(s.name)]);
-    // GitLab expands $NAME and ${NAME} inside the values of variables it is given, so these values hold none.
-    const given = Object.fromEntries(Object.entries(gitlabCi).map(([k, v]) => [k, v.replace("${IFS} ", "")]));
-    const variables = Object.entries({ ...given, CI_DEFAULT_BRANCH: given.CI_COMMIT_BRANCH }).flatMap(([k, v]) => ["--variable", `${k}=${v}`]);
-    const ignore = ["--ignore-predefined-vars", [...Object.keys(gitlabCi), "CI_DEFAULT_BRANCH"].join(",")];
-    const listed = await runArgv([GITLAB_CI_LOCAL, "--list-json", ...ignore, ...variables], { cwd: at, env: { ...base }, timeoutMs: 120_000 });
-    expect(listed.status, listed.stderr).toBe(0);
-    // The jobs GitLab's rules let run for this branch, as gitlab-ci-local evaluates them.
-    const running = new Set((JSON.parse(listed.stdout) as { name: string; when: string }[]).filter((j) => j.when !== "never").map((j) => j.name));
-    expect(running.size, name).toBeGreaterThanOrEqual(5);
-    const ran = await runArgv([GITLAB_CI_LOCAL, "--force-shell-executor", ...ignore, ...variables, ...manual], {
-      cwd: at,
-      env: { ...base },
-      timeoutMs: 180_000,
-    });
-    writeFileSync(join(at, "gitlab-ci-local.log"), ran.stdout + ran.stderr);
-    expect(ran.status, ran.stdout + ran.stderr).toBe(0);
-    const calls = takeRecords(records);
-    // Jobs run in stage order, so the calls are each stage's in that order.
-    const intended = graph.stages.filter((s) => running.has(gitlabJobName(s.name))).flatMap((s) => intendedCalls(s, subject.pipeline, subject.options, gitlabValues(PUSHED_IMAGE, given)));
-    expect(calls.map((c) => c[c.indexOf("call") + 5]).sort(), name).toEqual(intended.map((c) => c[c.indexOf("call") + 5]).sort());
-    for (const call of calls) expect(intended, name).toContainEqual(call);
-    for (const argv of calls) recorded.push({ where: `${name}: gitlab-ci-local`, argv });
-    expect(markers(at)).toEqual([]);
-  }, 200_000);
+  it.each(chosen.map((name) => [name, all.find((s) => s.name === name)!] as const))(
+    "%s: every job runs, publish's digest reaches deploy through the dotenv report",
+    async (name, subject) => {
+      expect(JSON.stringify(subject.files[FILES.gitlab]), name).not.toContain("`");
+      takeRecords(records);
+      const at = writeSubject(join(dir, "gitlab-ci-local"), chosen.indexOf(name), {
+        ...subject,
+        files: { [FILES.gitlab]: withoutServices(subject.files[FILES.gitlab]!) },
+      });
+      for (const argv of [
+        ["git", "init", "-q", "."],
+        ["git", "add", "."],
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-qm", "ci"],
+      ]) {
+        expect((await runArgv(argv, { cwd: at })).status).toBe(0);
+      }
+      const graph = stageGraph(subject.pipeline.stages);
+      const manual = graph.stages.filter((s) => s.approval === "manual").flatMap((s) => ["--manual", gitlabJobName(s.name)]);
+      // GitLab expands $NAME and ${NAME} inside the values of variables it is given, so these values hold none.
+      const given = Object.fromEntries(Object.entries(gitlabCi).map(([k, v]) => [k, v.replace("${IFS} ", "")]));
+      const variables = Object.entries({ ...given, CI_DEFAULT_BRANCH: given.CI_COMMIT_BRANCH }).flatMap(([k, v]) => ["--variable", `${k}=${v}`]);
+      const ignore = ["--ignore-predefined-vars", [...Object.keys(gitlabCi), "CI_DEFAULT_BRANCH"].join(",")];
+      const listed = await runArgv([GITLAB_CI_LOCAL, "--list-json", ...ignore, ...variables], { cwd: at, env: { ...base }, timeoutMs: 120_000 });
+      expect(listed.status, listed.stderr).toBe(0);
+      // The jobs GitLab's rules let run for this branch, as gitlab-ci-local evaluates them.
+      const running = new Set((JSON.parse(listed.stdout) as { name: string; when: string }[]).filter((j) => j.when !== "never").map((j) => j.name));
+      expect(running.size, name).toBeGreaterThanOrEqual(5);
+      const ran = await runArgv([GITLAB_CI_LOCAL, "--force-shell-executor", ...ignore, ...variables, ...manual], {
+        cwd: at,
+        env: { ...base },
+        timeoutMs: 180_000,
+      });
+      writeFileSync(join(at, "gitlab-ci-local.log"), ran.stdout + ran.stderr);
+      expect(ran.status, ran.stdout + ran.stderr).toBe(0);
+      const calls = takeRecords(records);
+      // Jobs run in stage order, so the calls are each stage's in that order.
+      const intended = graph.stages
+        .filter((s) => running.has(gitlabJobName(s.name)))
+        .flatMap((s) => intendedCalls(s, subject.pipeline, subject.options, gitlabValues(PUSHED_IMAGE, given)));
+      expect(calls.map((c) => c[c.indexOf("call") + 5]).sort(), name).toEqual(intended.map((c) => c[c.indexOf("call") + 5]).sort());
+      for (const call of calls) expect(intended, name).toContainEqual(call);
+      for (const argv of calls) recorded.push({ where: `${name}: gitlab-ci-local`, argv });
+      expect(markers(at)).toEqual([]);
+    },
+    200_000,
+  );
 });
 
 describe("Jenkins sh steps", () => {
@@ -230,23 +249,44 @@ describe("Jenkins sh steps", () => {
     deployImage: PUSHED_IMAGE,
   });
 
-  it.each(all.map((s, i) => [s.name, s, i] as const))("%s: every stage's sh bodies in one workspace, as Jenkins runs them (sh -xe)", async (_name, subject, i) => {
-    const result = read[i]!;
-    if ("error" in result) throw new Error(result.error);
-    const workspace = join(dir, "jenkins", String(i));
-    takeRecords(records);
-    for (const stage of result.stages.filter((s) => s.sh.length > 0 && s.name !== INSTALL_STAGE)) {
-      const credentials = Object.fromEntries(stage.credentials.flatMap((c) => [...[c.variable, c.passwordVariable].filter(Boolean).map((v) => [v!, SECRET]), ...(c.usernameVariable ? [[c.usernameVariable, ci.REGISTRY_USER]] : [])]));
-      const own = graphStage(subject, stage.name);
-      expect(stage.credentials.map((c) => c.variable ?? c.credentialsId), stage.name).toEqual(own.kind === "deploy" ? [secretVariable(own.kubeconfig)].filter(Boolean) : own.kind === "publish" ? [subject.pipeline.publish.password ? secretVariable(subject.pipeline.publish.password) : "registry"].filter(Boolean) : []);
-      for (const body of stage.sh) {
-        const ran = await runScript(["sh", "-xe"], body, workspace, { ...base, ...ci, ...credentials, WORKSPACE: workspace });
-        expect(ran.status, `${stage.name}: ${ran.stderr}`).toBe(0);
+  it.each(all.map((s, i) => [s.name, s, i] as const))(
+    "%s: every stage's sh bodies in one workspace, as Jenkins runs them (sh -xe)",
+    async (_name, subject, i) => {
+      const result = read[i]!;
+      if ("error" in result) throw new Error(result.error);
+      const workspace = join(dir, "jenkins", String(i));
+      takeRecords(records);
+      for (const stage of result.stages.filter((s) => s.sh.length > 0 && s.name !== INSTALL_STAGE)) {
+        const credentials = Object.fromEntries(
+          stage.credentials.flatMap((c) => [
+            ...[c.variable, c.passwordVariable].filter(Boolean).map((v) => [v!, SECRET]),
+            ...(c.usernameVariable ? [[c.usernameVariable, ci.REGISTRY_USER]] : []),
+          ]),
+        );
+        const own = graphStage(subject, stage.name);
+        expect(
+          stage.credentials.map((c) => c.variable ?? c.credentialsId),
+          stage.name,
+        ).toEqual(
+          own.kind === "deploy"
+            ? [secretVariable(own.kubeconfig)].filter(Boolean)
+            : own.kind === "publish"
+              ? [subject.pipeline.publish.password ? secretVariable(subject.pipeline.publish.password) : "registry"].filter(Boolean)
+              : [],
+        );
+        for (const body of stage.sh) {
+          const ran = await runScript(["sh", "-xe"], body, workspace, { ...base, ...ci, ...credentials, WORKSPACE: workspace });
+          expect(ran.status, `${stage.name}: ${ran.stderr}`).toBe(0);
+        }
+        expectCalls(
+          `${subject.name}: Jenkins stage ${stage.name}`,
+          takeRecords(records),
+          intendedCalls(own, subject.pipeline, subject.options, values(subject)),
+        );
       }
-      expectCalls(`${subject.name}: Jenkins stage ${stage.name}`, takeRecords(records), intendedCalls(own, subject.pipeline, subject.options, values(subject)));
-    }
-    expect(markers(workspace)).toEqual([]);
-  });
+      expect(markers(workspace)).toEqual([]);
+    },
+  );
 });
 
 describe("the argv every job passed to dagger", () => {

@@ -67,16 +67,22 @@ async function lintProject(files: Record<string, string>): Promise<{ status: num
   return run([ACTIONLINT, "-no-color", ...paths.map((p) => join(dir, p))], "");
 }
 
-const reusable = (pipeline: Pipeline, setting: Pipeline["ci"]["github"]["reusablePublish"]): Pipeline => ({ ...pipeline, ci: { ...pipeline.ci, github: { reusablePublish: setting } } });
+const reusable = (pipeline: Pipeline, setting: Pipeline["ci"]["github"]["reusablePublish"]): Pipeline => ({
+  ...pipeline,
+  ci: { ...pipeline.ci, github: { reusablePublish: setting } },
+});
 
 describe("publish in a reusable workflow (ci.github.reusablePublish) under actionlint", () => {
-  it.each(EXAMPLES.map((e) => [e.name, e] as const))("passes for %s, the call checked against the called workflow's inputs, secrets and outputs", async (_name, example) => {
-    const files = ciFiles(reusable(example.pipeline, true), example.options);
-    expect(Object.keys(files)).toContain(GITHUB_PUBLISH_WORKFLOW_FILE);
-    const result = await lintProject(files);
-    expect(result.output).toBe("");
-    expect(result.status).toBe(0);
-  });
+  it.each(EXAMPLES.map((e) => [e.name, e] as const))(
+    "passes for %s, the call checked against the called workflow's inputs, secrets and outputs",
+    async (_name, example) => {
+      const files = ciFiles(reusable(example.pipeline, true), example.options);
+      expect(Object.keys(files)).toContain(GITHUB_PUBLISH_WORKFLOW_FILE);
+      const result = await lintProject(files);
+      expect(result.output).toBe("");
+      expect(result.status).toBe(0);
+    },
+  );
 
   it("passes with a registry password in a secret of its own, handed to the called workflow", async () => {
     const example = EXAMPLES.find((e) => e.name === "kitchen sink")!;
@@ -96,7 +102,19 @@ describe("publish in a reusable workflow (ci.github.reusablePublish) under actio
 });
 
 describe("the workflow's plan job in bash", () => {
-  const refs = ["refs/heads/main", "refs/heads/trunk", "refs/heads/release/2.0", "refs/heads/release/2.0/x", "refs/heads/feature/a/b", "refs/heads/fix-1", "refs/heads/fix-12", "refs/tags/v1.2.3", "refs/tags/v1.2", "refs/tags/vnext", "refs/pull/7/merge"];
+  const refs = [
+    "refs/heads/main",
+    "refs/heads/trunk",
+    "refs/heads/release/2.0",
+    "refs/heads/release/2.0/x",
+    "refs/heads/feature/a/b",
+    "refs/heads/fix-1",
+    "refs/heads/fix-12",
+    "refs/tags/v1.2.3",
+    "refs/tags/v1.2",
+    "refs/tags/vnext",
+    "refs/pull/7/merge",
+  ];
 
   it.each(EXAMPLES.map((e) => [e.name, e] as const))("decides every ref as the runner does for %s", async (_name, example) => {
     const workflow = parse(githubWorkflow(example.pipeline, example.options)) as { jobs: Record<string, { steps: { run: string }[] }> };
@@ -109,7 +127,12 @@ describe("the workflow's plan job in bash", () => {
       const output = join(dir, `out-${i}`);
       const result = await run(["bash", "-euo", "pipefail", "-c", script], "", { GITHUB_REF: ref, DEFAULT_BRANCH: "main", GITHUB_OUTPUT: output });
       expect(result, ref).toMatchObject({ status: 0, output: "" });
-      const decided = Object.fromEntries(readFileSync(output, "utf8").trim().split("\n").map((l) => l.split("=") as [string, string]));
+      const decided = Object.fromEntries(
+        readFileSync(output, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => l.split("=") as [string, string]),
+      );
       const expected = Object.fromEntries(conditional.map((s) => [s.name, String(conditionMatches(s.when, parseGitRef(ref), "main"))]));
       expect(decided, ref).toEqual(expected);
       for (const value of Object.values(decided)) seen.add(value);

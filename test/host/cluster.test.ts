@@ -53,7 +53,11 @@ async function poll<T>(what: string, read: () => Promise<T>, accept: (value: T) 
 /** A namespace whose default service account exists (pods are refused before it does). */
 async function namespace(name: string, labels: Record<string, string> = {}): Promise<string> {
   await apply({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels } });
-  await poll(`service account default in ${name}`, () => cluster.kubectl(["get", "serviceaccount", "default"], { namespace: name }), (r) => r.status === 0);
+  await poll(
+    `service account default in ${name}`,
+    () => cluster.kubectl(["get", "serviceaccount", "default"], { namespace: name }),
+    (r) => r.status === 0,
+  );
   return name;
 }
 
@@ -204,7 +208,14 @@ describe("server-side apply", () => {
   it("dry-runs on the server: the answer shows the change, the object keeps its value", async () => {
     const before = await getJson(["configmap", "settings"], ns);
     const answer = JSON.parse(
-      await apply(configMap({ color: "red", size: "5" }), ns, ["--server-side", "--field-manager=someone-else", "--force-conflicts", "--dry-run=server", "-o", "json"]),
+      await apply(configMap({ color: "red", size: "5" }), ns, [
+        "--server-side",
+        "--field-manager=someone-else",
+        "--force-conflicts",
+        "--dry-run=server",
+        "-o",
+        "json",
+      ]),
     );
     expect(answer.data.size).toBe("5");
     const after = await getJson(["configmap", "settings"], ns);
@@ -266,7 +277,11 @@ describe("simulated bad pods (kwok stages in scripts/kwok)", () => {
 
   it("never-ready pods run but stay NotReady, so the rollout never completes", async () => {
     await apply(deployment("stuck", "registry.example/hello-api:2.0.0", { replicas: 2, podLabels: { "gantry.dev/simulate": "never-ready" } }), ns);
-    const running = await poll("never-ready pods Running", () => pods(ns, "app=stuck"), (p) => p.length === 2 && p.every((x) => x.phase === "Running"));
+    const running = await poll(
+      "never-ready pods Running",
+      () => pods(ns, "app=stuck"),
+      (p) => p.length === 2 && p.every((x) => x.phase === "Running"),
+    );
     for (const pod of running) expect(pod.ready, pod.name).toBe("False");
     const status = await cluster.kubectl(["rollout", "status", "deployment/stuck", "--timeout=3s"], { namespace: ns });
     expect(status.status).not.toBe(0);
@@ -311,7 +326,9 @@ describe("Gateway API", () => {
   });
 
   it("installs the standard CRDs", async () => {
-    const docs = parseAllDocuments(readFileSync(cluster.gatewayApiCrds, "utf8")).map((d) => d.toJS()).filter(Boolean);
+    const docs = parseAllDocuments(readFileSync(cluster.gatewayApiCrds, "utf8"))
+      .map((d) => d.toJS())
+      .filter(Boolean);
     const crds = docs.filter((d) => d.kind === "CustomResourceDefinition").map((d) => d.metadata.name as string);
     expect(crds).toContain("httproutes.gateway.networking.k8s.io");
     // Too large for client-side apply's last-applied annotation. The file also holds the
@@ -351,7 +368,10 @@ describe("Gateway API", () => {
   });
 
   it("validates weights with the CRD's schema", async () => {
-    const ran = await cluster.kubectl(["apply", "--server-side", "--field-manager=gantry", "-f", "-"], { namespace: ns, input: stringify(httpRoute([90, -1])) });
+    const ran = await cluster.kubectl(["apply", "--server-side", "--field-manager=gantry", "-f", "-"], {
+      namespace: ns,
+      input: stringify(httpRoute([90, -1])),
+    });
     expect(ran.status).not.toBe(0);
     expect(ran.stderr).toMatch(/weight/);
     expect((await getJson(["httproute", "hello"], ns)).spec.rules[0].backendRefs[1].weight).toBe(10);

@@ -30,7 +30,10 @@ beforeAll(async () => {
   instances.canary = await startHelloApi(binary, { ERROR_RATE: "0.2" });
   prometheus = await startPrometheus({
     targets: [],
-    targetGroups: Object.entries(instances).map(([track, api]) => ({ targets: [api.address], labels: { namespace: env.namespace, service: view.service, track } })),
+    targetGroups: Object.entries(instances).map(([track, api]) => ({
+      targets: [api.address],
+      labels: { namespace: env.namespace, service: view.service, track },
+    })),
   });
   // Scraped every second: a dozen samples in the 1m windows of the environment's analysis.
   await driveTraffic(Object.values(instances), new Promise((resolve) => setTimeout(resolve, 12_000)), { concurrency: 2 });
@@ -69,7 +72,11 @@ describe("the dashboard's queries on the real Prometheus under hello-api traffic
     expect(share).toBeGreaterThan(0.3);
     expect(share).toBeLessThan(0.7);
     expect(await value(expr("Requests per 1m: stable"))).toBeGreaterThanOrEqual(env.analysis!.minRequests);
-    const [p50, p90, p99] = [await value(expr("Latency: canary", "p50")), await value(expr("Latency: canary", "p90")), await value(expr("Latency: canary", "p99"))];
+    const [p50, p90, p99] = [
+      await value(expr("Latency: canary", "p50")),
+      await value(expr("Latency: canary", "p90")),
+      await value(expr("Latency: canary", "p99")),
+    ];
     expect(p50).toBeLessThanOrEqual(p90);
     expect(p90).toBeLessThanOrEqual(p99);
   });

@@ -34,7 +34,8 @@ afterAll(async () => cluster?.stop());
 
 /** Stand-in for the embedded Prometheus: every error-rate query answers `errorRate`, every p99 query 50 ms, every request count 600. */
 function prometheusStandIn(errorRate: number): Metrics {
-  const vector = (v: number) => JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1_700_000_000, String(v)] }] } });
+  const vector = (v: number) =>
+    JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1_700_000_000, String(v)] }] } });
   return { query: async (promql) => vector(promql.includes("histogram_quantile") ? 0.05 : promql.includes("increase(") ? 600 : errorRate) };
 }
 
@@ -43,13 +44,16 @@ type Parsed = (typeof pipeline.environments)[string];
 function quick(env: Parsed): Parsed {
   return { ...env, analysis: { ...env.analysis!, interval: 100 } };
 }
-const planFor = (env: Parsed) => planRollout(workload("hello-api", IMAGE, environmentFrom("staging", quick(env), { port: pipeline.image.port })), { pollMs: 300 });
+const planFor = (env: Parsed) =>
+  planRollout(workload("hello-api", IMAGE, environmentFrom("staging", quick(env), { port: pipeline.image.port })), { pollMs: 300 });
 
 /** Ready endpoints of a Service, polled until there are `expected` (or 30 s pass). */
 async function readyEndpointsOf(service: string, expected: number): Promise<number> {
   const ns = pipeline.environments.staging!.namespace;
   for (const deadline = Date.now() + 30_000; ; await new Promise((r) => setTimeout(r, 250))) {
-    const slices = (await getJson(cluster, ns, ["endpointslices", "-l", `kubernetes.io/service-name=${service}`])) as { items: { endpoints?: { conditions: { ready: boolean } }[] }[] };
+    const slices = (await getJson(cluster, ns, ["endpointslices", "-l", `kubernetes.io/service-name=${service}`])) as {
+      items: { endpoints?: { conditions: { ready: boolean } }[] }[];
+    };
     const ready = slices.items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions.ready).length;
     if (ready === expected || Date.now() > deadline) return ready;
   }
@@ -69,7 +73,9 @@ describe("the embedded demo's rollouts on a real control plane", () => {
 
     const report = await runRollout(stable, clusterPorts(cluster, { metrics: prometheusStandIn(0) }));
     expect(report.verdict, report.reason).toBe("promoted");
-    expect(workloadLines((await status(stable, clusterPorts(cluster))).deployments)).toEqual([`deployment/hello-api image=${IMAGE} revision=${stable.revision} ready=4/4`]);
+    expect(workloadLines((await status(stable, clusterPorts(cluster))).deployments)).toEqual([
+      `deployment/hello-api image=${IMAGE} revision=${stable.revision} ready=4/4`,
+    ]);
     // The EndpointSlice controller follows pod readiness a moment later.
     expect(await readyEndpointsOf("hello-api-demo", 4)).toBe(4);
   });

@@ -41,7 +41,10 @@ describe("the cgroup v2 preparation before k3s", () => {
   it("passes shellcheck, as do the server's start and the kubeconfig wait", async () => {
     const checked = await runArgv(["shellcheck", "-s", "sh", script], { cwd: dir });
     expect(checked.status, checked.stdout).toBe(0);
-    for (const [name, argv] of [["start", k3sServerArgv().slice(1)], ["wait", readKubeconfigArgv(1)]] as const) {
+    for (const [name, argv] of [
+      ["start", k3sServerArgv().slice(1)],
+      ["wait", readKubeconfigArgv(1)],
+    ] as const) {
       const file = join(dir, name);
       writeFileSync(file, `#!/bin/sh\n${argv[2]}\n`);
       const ran = await runArgv(["shellcheck", "-s", "sh", file], { cwd: dir });
@@ -63,6 +66,10 @@ describe("the registry mirror file, as k3s reads it", () => {
     const reader = fileURLToPath(new URL("./k3s-registries/", import.meta.url));
     const ran = await runArgv(["go", "run", ".", file], { cwd: reader, env: { GOFLAGS: "-mod=readonly" }, timeoutMs: 300_000 });
     expect(ran.status, ran.stderr).toBe(0);
-    expect(JSON.parse(ran.stdout)).toEqual({ mirrors: { "gantry-registry:5000": { endpoint: ["http://gantry-registry:5000"], rewrite: null } }, configs: null, auths: null });
+    expect(JSON.parse(ran.stdout)).toEqual({
+      mirrors: { "gantry-registry:5000": { endpoint: ["http://gantry-registry:5000"], rewrite: null } },
+      configs: null,
+      auths: null,
+    });
   }, 300_000);
 });

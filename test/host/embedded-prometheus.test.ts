@@ -191,7 +191,8 @@ describe("embedded Prometheus: pods discovered and scraped through the API serve
     const body = (await (await fetch(`${prom.url}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: Target[] } };
     return body.data.activeTargets;
   };
-  const scraped = () => poll("3 targets scraped, the canary up", targets, (ts) => ts.length === 3 && ts.every((t) => t.health !== "unknown") && ts.some((t) => t.health === "up"));
+  const scraped = () =>
+    poll("3 targets scraped, the canary up", targets, (ts) => ts.length === 3 && ts.every((t) => t.health !== "unknown") && ts.some((t) => t.health === "up"));
   const proxyUrl = (pod: string) => `${cluster.server}/api/v1/namespaces/${namespace}/pods/${pod}:${hello.port}/proxy/metrics`;
 
   it("promtool accepts the generated config", () => {

@@ -9,7 +9,14 @@ import { describe, expect, it } from "vitest";
 import { gitFactsArgv, parseGitFacts, refFromGit, releasedVersions } from "../../core/git/facts.js";
 import { runArgv } from "../support/run.js";
 
-const env = { GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_AUTHOR_DATE: "1763769600 +0000", GIT_COMMITTER_DATE: "1763769600 +0000" };
+const env = {
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@example.com",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@example.com",
+  GIT_AUTHOR_DATE: "1763769600 +0000",
+  GIT_COMMITTER_DATE: "1763769600 +0000",
+};
 
 async function git(dir: string, ...args: string[]): Promise<string> {
   const ran = await runArgv(["git", "-c", "init.defaultBranch=main", ...args], { cwd: dir, env });

@@ -26,12 +26,17 @@ import { runArgv } from "../support/run.js";
 const IMAGE_C = `ghcr.io/acme/hello-api@sha256:${"c".repeat(64)}`;
 
 const TOKEN = "s3cret-token-for-the-test";
-const PROVENANCE: Provenance = { pipeline: "hello-api (pipelines/gantry.yaml)", run: "v1.4.2 of 0123456789abcdef0123456789abcdef01234567", sourceDateEpoch: 1763769600 };
+const PROVENANCE: Provenance = {
+  pipeline: "hello-api (pipelines/gantry.yaml)",
+  run: "v1.4.2 of 0123456789abcdef0123456789abcdef01234567",
+  sourceDateEpoch: 1763769600,
+};
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 let server: GitServer;
 beforeAll(async () => {
-  if (!existsSync("/usr/lib/git-core/git-http-backend")) throw new Error("git (with git-http-backend) is missing: run scripts/install-apt.sh git (npm run setup)");
+  if (!existsSync("/usr/lib/git-core/git-http-backend"))
+    throw new Error("git (with git-http-backend) is missing: run scripts/install-apt.sh git (npm run setup)");
   server = await startGitServer(TOKEN);
 });
 afterAll(() => server?.stop());
@@ -59,7 +64,9 @@ describe("GitOps handoff to a real git server (git http-backend on loopback, rea
     expect(committed + "\n").toBe(toYaml(renderEnvironment(plan(env, IMAGE_A))));
     expect(parseAllDocuments(committed).map((d) => d.toJS().kind)).toContain("Deployment");
     expect(committed).toContain(IMAGE_A);
-    expect(await server.git(name, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%at|%ct", "main")).toBe("Gantry <gantry@gantry.invalid>|Gantry <gantry@gantry.invalid>|1763769600|1763769600");
+    expect(await server.git(name, "log", "-1", "--format=%an <%ae>|%cn <%ce>|%at|%ct", "main")).toBe(
+      "Gantry <gantry@gantry.invalid>|Gantry <gantry@gantry.invalid>|1763769600|1763769600",
+    );
     const message = await server.git(name, "log", "-1", "--format=%B", "main");
     expect(message).toContain(`deploy hello-api sha256:aaaaaaaaaaaa to staging`);
     expect(message).toContain(`Image: ${IMAGE_A}`);
@@ -91,9 +98,15 @@ describe("GitOps handoff to a real git server (git http-backend on loopback, rea
 
   it("pins the image in a kustomize overlay's images: and keeps the rest of the file; kustomize renders the digest", async () => {
     const { name, env } = gitopsEnv({}, { path: "k8s/overlays/production", image: "hello-api" });
-    const kustomization = "# production overlay: only the image moves\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\nimages:\n  - name: hello-api # the base's image\n    newTag: v1.0.0\n  - name: sidecar\n    newTag: '3'\n";
-    const base = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: hello-api\nspec:\n  selector:\n    matchLabels: {app: hello-api}\n  template:\n    metadata:\n      labels: {app: hello-api}\n    spec:\n      containers:\n        - name: app\n          image: hello-api\n";
-    await server.repository(name, "main", { "k8s/base/kustomization.yaml": "resources:\n  - deployment.yaml\n", "k8s/base/deployment.yaml": base, "k8s/overlays/production/kustomization.yaml": kustomization });
+    const kustomization =
+      "# production overlay: only the image moves\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\nimages:\n  - name: hello-api # the base's image\n    newTag: v1.0.0\n  - name: sidecar\n    newTag: '3'\n";
+    const base =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: hello-api\nspec:\n  selector:\n    matchLabels: {app: hello-api}\n  template:\n    metadata:\n      labels: {app: hello-api}\n    spec:\n      containers:\n        - name: app\n          image: hello-api\n";
+    await server.repository(name, "main", {
+      "k8s/base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+      "k8s/base/deployment.yaml": base,
+      "k8s/overlays/production/kustomization.yaml": kustomization,
+    });
     const result = await gitopsDeploy(plan(env, IMAGE_A), undefined, hostGit(env.gitops!, PROVENANCE, TOKEN), PROVENANCE);
     expect(result.gitops).toMatchObject({ changed: true, file: "k8s/overlays/production/kustomization.yaml" });
     const edited = await server.git(name, "show", "main:k8s/overlays/production/kustomization.yaml");
@@ -106,7 +119,12 @@ describe("GitOps handoff to a real git server (git http-backend on loopback, rea
     // kustomize (built into kubectl) reads the committed overlay and renders the pinned image.
     const checkout = mkdtempSync(join(tmpdir(), "gantry-gitops-checkout-"));
     await git(checkout, "clone", "--quiet", await server.git(name, "rev-parse", "--absolute-git-dir"), "repo");
-    const kubectl = join(ROOT, ".tools/kube", `v${readFileSync(join(ROOT, "scripts/kube-versions.sh"), "utf8").match(/^KUBE_VERSION=(.+)$/m)![1]}`, "bin/kubectl");
+    const kubectl = join(
+      ROOT,
+      ".tools/kube",
+      `v${readFileSync(join(ROOT, "scripts/kube-versions.sh"), "utf8").match(/^KUBE_VERSION=(.+)$/m)![1]}`,
+      "bin/kubectl",
+    );
     if (!existsSync(kubectl)) throw new Error(`${kubectl} is missing: run scripts/install-kube.sh (npm run setup)`);
     const rendered = await runArgv([kubectl, "kustomize", join(checkout, "repo/k8s/overlays/production")], { cwd: checkout });
     expect(rendered.stderr).toBe("");
@@ -152,13 +170,17 @@ describe("GitOps handoff to a real git server (git http-backend on loopback, rea
     await gitopsDeploy(plan(env, IMAGE_B), undefined, git_, PROVENANCE);
     expect((await gitopsCommitRollback(plan(env, IMAGE_B), git_, PROVENANCE, plan(env, IMAGE_A).revision)).gitops!.changed).toBe(true);
     expect(await server.git(name, "show", "main:k8s/staging/hello-api.yaml")).toBe(ofA);
-    await expect(gitopsCommitRollback(plan(env, IMAGE_B), git_, PROVENANCE, IMAGE_C)).rejects.toThrow(/could not find the deploy of .* no commit of main under k8s\/staging has the line: @sha256:c{64}/s);
+    await expect(gitopsCommitRollback(plan(env, IMAGE_B), git_, PROVENANCE, IMAGE_C)).rejects.toThrow(
+      /could not find the deploy of .* no commit of main under k8s\/staging has the line: @sha256:c{64}/s,
+    );
   });
 
   it("refuses a wrong token with git's answer and commits nothing", async () => {
     const { name, env } = gitopsEnv();
     await server.repository(name, "main", { "README.md": "deploy repository\n" });
-    await expect(gitopsDeploy(plan(env, IMAGE_A), undefined, hostGit(env.gitops!, PROVENANCE, "wrong-token"), PROVENANCE)).rejects.toThrow(/gitops: git clone exited 128: could not clone branch main of http:\/\/127\.0\.0\.1:\d+\/deploy-\d+\.git.*Authentication failed/s);
+    await expect(gitopsDeploy(plan(env, IMAGE_A), undefined, hostGit(env.gitops!, PROVENANCE, "wrong-token"), PROVENANCE)).rejects.toThrow(
+      /gitops: git clone exited 128: could not clone branch main of http:\/\/127\.0\.0\.1:\d+\/deploy-\d+\.git.*Authentication failed/s,
+    );
     expect(await commits(name)).toBe(1);
   });
 
@@ -166,7 +188,19 @@ describe("GitOps handoff to a real git server (git http-backend on loopback, rea
     const { name, env } = gitopsEnv();
     await server.repository(name, "main", { "README.md": "deploy repository\n" });
     const { ws, root, argvs } = await hostWorkspace(env.gitops!, PROVENANCE, TOKEN);
-    await handOff({ config: env.gitops!, environment: "staging", service: "hello-api", image: IMAGE_A, revision: plan(env, IMAGE_A).revision, objects: renderEnvironment(plan(env, IMAGE_A)), ...PROVENANCE }, ws, root);
+    await handOff(
+      {
+        config: env.gitops!,
+        environment: "staging",
+        service: "hello-api",
+        image: IMAGE_A,
+        revision: plan(env, IMAGE_A).revision,
+        objects: renderEnvironment(plan(env, IMAGE_A)),
+        ...PROVENANCE,
+      },
+      ws,
+      root,
+    );
     expect(JSON.stringify(argvs)).not.toContain(TOKEN);
     const grep = await runArgv(["grep", "-rl", TOKEN, join(root, "repo")], { cwd: root });
     expect(grep.stdout).toBe("");
@@ -176,7 +210,11 @@ describe("GitOps handoff to a real git server (git http-backend on loopback, rea
 // The canary's cluster is the recording SIMULATION here (test/support/kube-simulation.ts; the loop
 // runs against a real API server in kube-rollout.test.ts); the git server and git are real.
 describe("canary with GitOps: the steps on the cluster, the promoted state in git, nothing on abort", () => {
-  const CANARY = { replicas: 4, progressDeadline: "60s", strategy: { type: "canary", steps: [{ setWeight: 25 }, { pause: { duration: "10s" } }, { setWeight: 100 }] } };
+  const CANARY = {
+    replicas: 4,
+    progressDeadline: "60s",
+    strategy: { type: "canary", steps: [{ setWeight: 25 }, { pause: { duration: "10s" } }, { setWeight: 100 }] },
+  };
 
   it("commits once the canary is promoted, and not for a canary that aborts", async () => {
     const { name, env } = gitopsEnv(CANARY);
@@ -199,7 +237,10 @@ describe("canary with GitOps: the steps on the cluster, the promoted state in gi
     expect(await commits(name)).toBe(2);
     expect(await server.git(name, "show", "main:k8s/staging/hello-api.yaml")).toContain(IMAGE_A);
 
-    const paused = plan(environment({ ...CANARY, gitops: env.gitops, strategy: { type: "canary", steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 100 }] } }), IMAGE_C);
+    const paused = plan(
+      environment({ ...CANARY, gitops: env.gitops, strategy: { type: "canary", steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 100 }] } }),
+      IMAGE_C,
+    );
     const waiting = await gitopsDeploy(paused, ports, git_, PROVENANCE);
     expect(waiting.verdict).toBe("paused");
     expect(await commits(name)).toBe(2);

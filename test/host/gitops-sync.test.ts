@@ -24,7 +24,10 @@ const GITOPS = { repository: "https://git.example.com/team/deploy.git", branch: 
 const ENVIRONMENTS = {
   rolling: environment({ gitops: GITOPS }),
   "canary (replicas)": environment({ gitops: GITOPS, strategy: { type: "canary" } }),
-  "canary (gatewayApi)": environment({ gitops: { ...GITOPS, path: "." }, strategy: { type: "canary", trafficRouter: { type: "gatewayApi", gateway: "public" } } }),
+  "canary (gatewayApi)": environment({
+    gitops: { ...GITOPS, path: "." },
+    strategy: { type: "canary", trafficRouter: { type: "gatewayApi", gateway: "public" } },
+  }),
 };
 
 async function dryRun(namespace: string, yaml: string) {

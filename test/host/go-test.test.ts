@@ -46,7 +46,10 @@ describe("go test with the core's argv (real go)", () => {
 
   it("reports a deliberately failing test in the report and the JUnit", async () => {
     const src = copyExample();
-    writeFileSync(join(src, "internal/server/zz_fail_test.go"), `package server\n\nimport "testing"\n\nfunc TestGantryDeliberateFailure(t *testing.T) {\n\tt.Log("about to fail")\n\tt.Fatalf("want %d, got %d", 1, 2)\n}\n`);
+    writeFileSync(
+      join(src, "internal/server/zz_fail_test.go"),
+      `package server\n\nimport "testing"\n\nfunc TestGantryDeliberateFailure(t *testing.T) {\n\tt.Log("about to fail")\n\tt.Fatalf("want %d, got %d", 1, 2)\n}\n`,
+    );
     const { ran, report } = await runSuite(src);
     expect(ran.status).toBe(1);
     expect(suitePassed(report, ran.status)).toBe(false);
@@ -55,13 +58,15 @@ describe("go test with the core's argv (real go)", () => {
     expect(failed.name).toBe("TestGantryDeliberateFailure");
     expect(failed.output).toContain("want 1, got 2");
     const junit = testReportToJUnit(report);
-    expect(junit).toMatch(/<testcase name="TestGantryDeliberateFailure" classname="github.com\/gantry-ci\/gantry\/examples\/hello-api\/internal\/server"[^>]*>\s*<failure/);
+    expect(junit).toMatch(
+      /<testcase name="TestGantryDeliberateFailure" classname="github.com\/gantry-ci\/gantry\/examples\/hello-api\/internal\/server"[^>]*>\s*<failure/,
+    );
     expect(failureMessage(report, ran.status)).toContain("FAIL github.com/gantry-ci/gantry/examples/hello-api/internal/server.TestGantryDeliberateFailure");
   });
 
   it("reports a package that does not compile as a failed build", async () => {
     const src = copyExample();
-    writeFileSync(join(src, "internal/server/zz_broken.go"), "package server\n\nfunc broken() int { return \"not an int\" }\n");
+    writeFileSync(join(src, "internal/server/zz_broken.go"), 'package server\n\nfunc broken() int { return "not an int" }\n');
     const { ran, report } = await runSuite(src, { cover: false });
     expect(ran.status).not.toBe(0);
     const pkg = report.packages.find((p) => p.importPath.endsWith("internal/server"))!;

@@ -33,7 +33,9 @@ afterAll(async () => {
 });
 
 async function p99(service: string): Promise<number> {
-  const body = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(renderQuery(DEFAULT_P99_QUERY, { service, namespace: "shop", track: "canary", window: "10s" }))}`).then((r) => r.text());
+  const body = await fetch(
+    `${prometheus.url}/api/v1/query?query=${encodeURIComponent(renderQuery(DEFAULT_P99_QUERY, { service, namespace: "shop", track: "canary", window: "10s" }))}`,
+  ).then((r) => r.text());
   const result = parseQueryResponse(body);
   if (!result.ok) throw new Error(`${service}: ${result.problem}`);
   return result.values[0]!;

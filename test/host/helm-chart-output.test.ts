@@ -116,7 +116,10 @@ describe("publish-chart: packaged with the release's version and pushed to the r
     expect(pushed.ref).toBe(`${registry.host}/acme/charts/hello-api:1.4.2`);
 
     // The registry serves that manifest digest for the version's tag.
-    const head = await fetch(`http://${registry.host}/v2/acme/charts/hello-api/manifests/1.4.2`, { method: "HEAD", headers: { accept: "application/vnd.oci.image.manifest.v1+json" } });
+    const head = await fetch(`http://${registry.host}/v2/acme/charts/hello-api/manifests/1.4.2`, {
+      method: "HEAD",
+      headers: { accept: "application/vnd.oci.image.manifest.v1+json" },
+    });
     expect(head.headers.get("docker-content-digest")).toBe(pushed.digest);
 
     const chart = `${remote}/hello-api`;

@@ -52,11 +52,19 @@ afterAll(async () => {
 const CANARY = {
   progressDeadline: "20s",
   maxRestarts: 2,
-  strategy: { type: "canary", trafficRouter: { type: "gatewayApi", gateway: "public", gatewayNamespace: "gateways", hostnames: ["api.example.com"] }, steps: [{ setWeight: 5 }, { setWeight: 50 }, { setWeight: 100 }] },
+  strategy: {
+    type: "canary",
+    trafficRouter: { type: "gatewayApi", gateway: "public", gatewayNamespace: "gateways", hostnames: ["api.example.com"] },
+    steps: [{ setWeight: 5 }, { setWeight: 50 }, { setWeight: 100 }],
+  },
 };
 
 function environment(namespace: string, values: string[] = []): Environment {
-  return normaliseEnvironment("staging", { namespace, ...CANARY, chart: { path: "hello-api", values: ["values-staging.yaml", ...values] } }, { file: "pipelines/gantry.yaml" });
+  return normaliseEnvironment(
+    "staging",
+    { namespace, ...CANARY, chart: { path: "hello-api", values: ["values-staging.yaml", ...values] } },
+    { file: "pipelines/gantry.yaml" },
+  );
 }
 
 /** `helm template` with the core's argv and the image values file, as helm's user; its stdout. */
@@ -82,7 +90,10 @@ describe("a chart as input, rendered by the real helm", () => {
   it("sets the pushed digest through image.repository and image.digest and changes nothing else in the chart's objects", async () => {
     const env = environment("shop");
     const home = await helmDir();
-    const plain = await mustHelm(planTemplate({ release: "hello-api", chart: join(repository, "hello-api"), namespace: "shop", valuesFiles: [join(repository, "values-staging.yaml")] }), home);
+    const plain = await mustHelm(
+      planTemplate({ release: "hello-api", chart: join(repository, "hello-api"), namespace: "shop", valuesFiles: [join(repository, "values-staging.yaml")] }),
+      home,
+    );
     const without = parseRendered(plain.stdout, "hello-api");
     const withImage = parseRendered(await render(env, GOOD_A), "hello-api");
     expect(withImage.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(without.map((o) => `${o.kind}/${o.metadata.name}`));
@@ -90,11 +101,19 @@ describe("a chart as input, rendered by the real helm", () => {
     expect(differences(without, withImage)).toEqual(["/2/spec/template/spec/containers/0/image"]);
     expect((withImage[2] as any).spec.template.spec.containers[0].image).toBe(GOOD_A);
     // Through image.tag instead (a chart that writes repository:tag): the tag carries the digest.
-    const byTag = normaliseEnvironment("staging", { namespace: "shop", chart: { path: "hello-api", values: ["values-staging.yaml"], image: { tag: "image.tag" } } }, { file: "pipelines/gantry.yaml" });
+    const byTag = normaliseEnvironment(
+      "staging",
+      { namespace: "shop", chart: { path: "hello-api", values: ["values-staging.yaml"], image: { tag: "image.tag" } } },
+      { file: "pipelines/gantry.yaml" },
+    );
     const tagged = renderedWorkload(await render(byTag, GOOD_A), byTag, GOOD_A);
     expect((tagged.deployment as any).spec.template.spec.containers[0].image).toBe(`ghcr.io/acme/hello-api:pinned@sha256:${"a".repeat(64)}`);
     // The chart's test Pod is a helm hook: a rollout leaves it out.
-    expect(renderedWorkload(await render(env, GOOD_A), env, GOOD_A).objects.map((o) => o.kind).sort()).toEqual(["HorizontalPodAutoscaler", "Service", "ServiceAccount"]);
+    expect(
+      renderedWorkload(await render(env, GOOD_A), env, GOOD_A)
+        .objects.map((o) => o.kind)
+        .sort(),
+    ).toEqual(["HorizontalPodAutoscaler", "Service", "ServiceAccount"]);
   });
 
   it("canaries 5% -> 50% -> 100% on the real control plane and promotes; the applied objects are the chart's", async () => {
@@ -120,7 +139,10 @@ describe("a chart as input, rendered by the real helm", () => {
       if (o.kind === "HorizontalPodAutoscaler" || o.kind === "ServiceAccount") expect(applied).toMatchObject(o);
     }
     expect(await find(cluster, ns, "deployment/hello-api-canary")).toBeUndefined();
-    expect((await find(cluster, ns, "httproute/hello-api")).spec.rules[0].backendRefs.map((r: any) => [r.name, r.weight])).toEqual([["hello-api", 100], ["hello-api-canary", 0]]);
+    expect((await find(cluster, ns, "httproute/hello-api")).spec.rules[0].backendRefs.map((r: any) => [r.name, r.weight])).toEqual([
+      ["hello-api", 100],
+      ["hello-api-canary", 0],
+    ]);
   });
 
   it("aborts a bad canary: the stable keeps its revision, no canary is left", async () => {
@@ -140,7 +162,11 @@ describe("a chart as input, rendered by the real helm", () => {
 
   it("rolling: the chart's Deployment itself takes the new digest", async () => {
     const ns = await restrictedNamespace(cluster, "chart-rolling");
-    const rolling = normaliseEnvironment("staging", { namespace: ns, progressDeadline: "20s", chart: { path: "hello-api", values: ["values-staging.yaml"] } }, { file: "pipelines/gantry.yaml" });
+    const rolling = normaliseEnvironment(
+      "staging",
+      { namespace: ns, progressDeadline: "20s", chart: { path: "hello-api", values: ["values-staging.yaml"] } },
+      { file: "pipelines/gantry.yaml" },
+    );
     expect((await runRollout(await plan(rolling, GOOD_A), clusterPorts(cluster))).verdict).toBe("promoted");
     const b = await plan(rolling, GOOD_B);
     const report = await runRollout(b, clusterPorts(cluster));
@@ -155,7 +181,17 @@ describe("a chart as input, rendered by the real helm", () => {
   it("blue-green: the colours are copies of the chart's Deployment; its Service and HPA switch to the new one", async () => {
     const ns = await restrictedNamespace(cluster, "chart-bg");
     const blueGreen = (values: string[] = []) =>
-      normaliseEnvironment("staging", { namespace: ns, progressDeadline: "20s", maxRestarts: 2, strategy: { type: "blueGreen", scaleDownDelay: "1s" }, chart: { path: "hello-api", values: ["values-staging.yaml", ...values] } }, { file: "pipelines/gantry.yaml" });
+      normaliseEnvironment(
+        "staging",
+        {
+          namespace: ns,
+          progressDeadline: "20s",
+          maxRestarts: 2,
+          strategy: { type: "blueGreen", scaleDownDelay: "1s" },
+          chart: { path: "hello-api", values: ["values-staging.yaml", ...values] },
+        },
+        { file: "pipelines/gantry.yaml" },
+      );
     const a = await plan(blueGreen(), GOOD_A);
     expect((await runRollout(a, clusterPorts(cluster))).verdict).toBe("promoted");
     const b = await plan(blueGreen(), GOOD_B);
@@ -176,7 +212,12 @@ describe("a chart as input, rendered by the real helm", () => {
 
   it("into a missing namespace: named as the failure, or created with createNamespace", async () => {
     const ns = `chart-new-${process.pid}`;
-    const env = (create: boolean) => normaliseEnvironment("staging", { namespace: ns, createNamespace: create, progressDeadline: "20s", chart: { path: "hello-api", values: ["values-staging.yaml"] } }, { file: "pipelines/gantry.yaml" });
+    const env = (create: boolean) =>
+      normaliseEnvironment(
+        "staging",
+        { namespace: ns, createNamespace: create, progressDeadline: "20s", chart: { path: "hello-api", values: ["values-staging.yaml"] } },
+        { file: "pipelines/gantry.yaml" },
+      );
     const refused = await runRollout(await plan(env(false), GOOD_A), clusterPorts(cluster));
     expect(refused.verdict).toBe("error");
     expect(refused.reason).toMatch(new RegExp(`namespace ${ns} of environment staging does not exist`));

@@ -99,17 +99,33 @@ describe("canary analysis on real Prometheus data", () => {
   it("a good canary (no errors, fast) passes every measurement and is promoted", async () => {
     const smoke = [{ url: `${instances["good-api"]!.canary.url}/readyz` }];
     const [slack, webhook] = [await startReceiver(), await startReceiver()];
-    const notifier = httpNotifier(fetchHttp, [{ kind: "slack", url: `${slack.url}/services/T0/B0/secret-path` }, { kind: "webhook", url: `${webhook.url}/hooks/deploys` }]);
-    const { report, stableImage, canary } = await analysedRollout("good-api", prometheus.url, { smoke }, { notifier }).finally(() => Promise.all([slack.stop(), webhook.stop()]));
+    const notifier = httpNotifier(fetchHttp, [
+      { kind: "slack", url: `${slack.url}/services/T0/B0/secret-path` },
+      { kind: "webhook", url: `${webhook.url}/hooks/deploys` },
+    ]);
+    const { report, stableImage, canary } = await analysedRollout("good-api", prometheus.url, { smoke }, { notifier }).finally(() =>
+      Promise.all([slack.stop(), webhook.stop()]),
+    );
     expect(report.verdict, report.reason).toBe("promoted");
     // One message per outcome, whatever the number of measurements and polls.
     expect(slack.requests.map((r) => [r.method, r.path])).toEqual([["POST", "/services/T0/B0/secret-path"]]);
-    expect(JSON.parse(slack.requests[0]!.body).text).toMatch(/^\*good-api in staging: canary promoted\*\nChange: ghcr.io\/acme\/hello-api@sha256:b{64} replacing ghcr.io\/acme\/hello-api@sha256:a{64}/);
-    expect(JSON.parse(webhook.requests.map((r) => r.body).join())).toMatchObject({ event: "promoted", verdict: "promoted", checks: [{ name: "error rate", ok: true }, { name: "p99 latency", ok: true }, { name: "requests", ok: true }, { ok: true }] });
+    expect(JSON.parse(slack.requests[0]!.body).text).toMatch(
+      /^\*good-api in staging: canary promoted\*\nChange: ghcr.io\/acme\/hello-api@sha256:b{64} replacing ghcr.io\/acme\/hello-api@sha256:a{64}/,
+    );
+    expect(JSON.parse(webhook.requests.map((r) => r.body).join())).toMatchObject({
+      event: "promoted",
+      verdict: "promoted",
+      checks: [{ name: "error rate", ok: true }, { name: "p99 latency", ok: true }, { name: "requests", ok: true }, { ok: true }],
+    });
     expect(report.deliveries).toEqual([expect.objectContaining({ target: "slack", ok: true }), expect.objectContaining({ target: "webhook", ok: true })]);
     expect(report.measurements).toHaveLength(2);
     for (const m of report.measurements) {
-      expect(m.checks.map((c) => [c.name, c.ok])).toEqual([["error rate", true], ["p99 latency", true], ["requests", true], [`GET ${smoke[0]!.url}`, true]]);
+      expect(m.checks.map((c) => [c.name, c.ok])).toEqual([
+        ["error rate", true],
+        ["p99 latency", true],
+        ["requests", true],
+        [`GET ${smoke[0]!.url}`, true],
+      ]);
     }
     expect(stableImage).toBe(image("b"));
     expect(canary).toBeUndefined();
@@ -123,7 +139,13 @@ describe("canary analysis on real Prometheus data", () => {
     // Exactly one message, sent once the stable has all the traffic back, naming the failed check and its value.
     expect(webhook.requests).toHaveLength(1);
     const message = JSON.parse(webhook.requests[0]!.body);
-    expect(message).toMatchObject({ schema: "gantry.dev/notification/v1", event: "aborted", service: "errors-api", environment: "staging", verdict: "aborted" });
+    expect(message).toMatchObject({
+      schema: "gantry.dev/notification/v1",
+      event: "aborted",
+      service: "errors-api",
+      environment: "staging",
+      verdict: "aborted",
+    });
     expect(message.checks[0]).toMatchObject({ name: "error rate", ok: false, expected: "<= 0.01" });
     expect(message.checks[0].value).toBeGreaterThan(0.01);
     expect(message.text).toMatch(/FAIL error rate: \d+\.\d\d% is over the limit 0\.01/);
@@ -136,15 +158,27 @@ describe("canary analysis on real Prometheus data", () => {
   });
 
   it("a canary answering 50% HTTP 500 under the most tolerant analysis that loads (count 2, failureLimit 1) is rolled back; failureLimit 2 no longer loads", async () => {
-    expect(() => plan("half-api", image("b"), prometheus.url, { analysis: { prometheus: prometheus.url, window: "10s", interval: "3s", count: 2, failureLimit: 2 } })).toThrow(/analysis\.failureLimit: failureLimit 2 tolerates every one of the 2 measurement/);
+    expect(() =>
+      plan("half-api", image("b"), prometheus.url, { analysis: { prometheus: prometheus.url, window: "10s", interval: "3s", count: 2, failureLimit: 2 } }),
+    ).toThrow(/analysis\.failureLimit: failureLimit 2 tolerates every one of the 2 measurement/);
     // Every delivery fails (HTTP 500, no answer at all, nothing listening): the verdict is the same.
     const [failing, hanging] = [await startReceiver(() => ({ status: 500, body: "boom" })), await startReceiver(() => "hang")];
     const closed = `http://127.0.0.1:${await freePort()}/hook`;
-    const notifier = httpNotifier(fetchHttp, [{ kind: "webhook", url: failing.url }, { kind: "slack", url: `${hanging.url}/services/secret` }, { kind: "webhook", url: closed }]);
+    const notifier = httpNotifier(fetchHttp, [
+      { kind: "webhook", url: failing.url },
+      { kind: "slack", url: `${hanging.url}/services/secret` },
+      { kind: "webhook", url: closed },
+    ]);
     const analysis = { analysis: { prometheus: prometheus.url, window: "10s", interval: "3s", count: 2, failureLimit: 1 } };
-    const { report, stableImage, canary } = await analysedRollout("half-api", prometheus.url, analysis, { notifier }).finally(() => Promise.all([failing.stop(), hanging.stop()]));
+    const { report, stableImage, canary } = await analysedRollout("half-api", prometheus.url, analysis, { notifier }).finally(() =>
+      Promise.all([failing.stop(), hanging.stop()]),
+    );
     expect(report.verdict, report.reason).toBe("aborted");
-    expect(report.deliveries!.map((d) => [d.target, d.ok])).toEqual([["webhook", false], ["slack", false], ["webhook", false]]);
+    expect(report.deliveries!.map((d) => [d.target, d.ok])).toEqual([
+      ["webhook", false],
+      ["slack", false],
+      ["webhook", false],
+    ]);
     expect(report.deliveries![0]!.detail).toBe(`HTTP 500 from ${failing.url}`);
     expect(report.deliveries![1]!.detail).toMatch(/no answer within 5s|aborted due to timeout/);
     expect(report.deliveries!.map((d) => d.detail).join()).not.toMatch(/secret|\/hook/);

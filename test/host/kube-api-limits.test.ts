@@ -72,16 +72,14 @@ const LIMITS: Limit[] = [
     field: "ingress.host",
     server: /must be a DNS name, not an IP address/,
   },
-  ...["/a//b", "/a/./b", "/a/../b", "/a%2fb", "/a/..", "/a/."].map(
-    (path): Limit => ({
-      rule: `an Ingress Prefix path ${path}`,
-      inside: { ingress: { host: "api.example.com", path: "/a/b.c/..d" } },
-      over: { ingress: { host: "api.example.com", path } },
-      patch: (e) => void (e.ingress = { host: "api.example.com", path }),
-      field: "ingress.path",
-      server: /spec\.rules\[0\]\.http\.paths\[0\]\.path: Invalid value/,
-    }),
-  ),
+  ...["/a//b", "/a/./b", "/a/../b", "/a%2fb", "/a/..", "/a/."].map((path): Limit => ({
+    rule: `an Ingress Prefix path ${path}`,
+    inside: { ingress: { host: "api.example.com", path: "/a/b.c/..d" } },
+    over: { ingress: { host: "api.example.com", path } },
+    patch: (e) => void (e.ingress = { host: "api.example.com", path }),
+    field: "ingress.path",
+    server: /spec\.rules\[0\]\.http\.paths\[0\]\.path: Invalid value/,
+  })),
   {
     rule: "a memory request is at most its (default 128Mi) limit",
     inside: { resources: { requests: { memory: "128Mi" } } },
@@ -182,14 +180,21 @@ describe("the loader's limits are the API server's", () => {
     const canary = normaliseEnvironment("staging", { namespace, strategy: { type: "canary" }, config: { A: "b" } }, { file: "pipelines/hello.yaml" });
     const longest = `s${"a".repeat(41)}`;
     expect(() => loadPipeline(`name: ${longest}\nenvironments:\n  staging:\n    namespace: ${namespace}\n`, "pipelines/hello.yaml")).not.toThrow();
-    const objects = [...renderEnvironment(planRollout(workload(longest, IMAGE, canary))), renderDeployment(workload(longest, IMAGE, canary), { track: "canary", replicas: 1 })];
+    const objects = [
+      ...renderEnvironment(planRollout(workload(longest, IMAGE, canary))),
+      renderDeployment(workload(longest, IMAGE, canary), { track: "canary", replicas: 1 }),
+    ];
     const accepted = await cluster.kubectl(applyArgv(namespace, { dryRun: true }).slice(1), { input: toYaml(objects) });
     expect(accepted.status, accepted.stderr).toBe(0);
 
-    expect(() => loadPipeline(`name: hello_api\nenvironments:\n  staging:\n    namespace: ${namespace}\n`, "pipelines/hello.yaml")).toThrow(/1:7: name: "hello_api" names the Kubernetes objects/);
+    expect(() => loadPipeline(`name: hello_api\nenvironments:\n  staging:\n    namespace: ${namespace}\n`, "pipelines/hello.yaml")).toThrow(
+      /1:7: name: "hello_api" names the Kubernetes objects/,
+    );
     const service = { apiVersion: "v1", kind: "Service", metadata: { name: "hello_api", namespace }, spec: { ports: [{ port: 80 }] } };
     const refused = await cluster.kubectl(applyArgv(namespace, { dryRun: true }).slice(1), { input: toYaml([service]) });
     expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toMatch(/metadata\.name: Invalid value: "hello_api": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'/);
+    expect(refused.stderr).toMatch(
+      /metadata\.name: Invalid value: "hello_api": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-'/,
+    );
   });
 });

@@ -37,7 +37,12 @@ afterAll(async () => {
 const ROUTER = { type: "gatewayApi", gateway: "public", gatewayNamespace: "gateways", canaryMatch: { cookie: { name: "beta", value: "on" } } };
 const STEPS = [{ match: {} }, { pause: {} }, { setWeight: 30 }, { pause: {} }, { setWeight: 100 }];
 const AFFINITY = { cookie: { name: "gantry-session", lifetime: "permanent" }, absoluteTimeout: "1h30m" };
-const ab = (sessionAffinity: unknown = AFFINITY) => ({ replicas: 2, progressDeadline: "20s", ingress: { host: "api.example.com" }, strategy: { type: "canary", trafficRouter: ROUTER, steps: STEPS, ...(sessionAffinity ? { sessionAffinity } : {}) } });
+const ab = (sessionAffinity: unknown = AFFINITY) => ({
+  replicas: 2,
+  progressDeadline: "20s",
+  ingress: { host: "api.example.com" },
+  strategy: { type: "canary", trafficRouter: ROUTER, steps: STEPS, ...(sessionAffinity ? { sessionAffinity } : {}) },
+});
 
 function plan(namespace: string, raw: Record<string, unknown>, img: string): RolloutPlan {
   return planRollout(workload("hello-api", img, normaliseEnvironment("production", { namespace, ...raw }, FILE)), { pollMs: 300 });
@@ -49,13 +54,24 @@ const COOKIE = [{ type: "RegularExpression", name: "Cookie", value: "(^|;\\s*)be
 /** The HTTPRoute's rules as the API server stores them: who each matches, where it sends them, and the session setting. */
 async function rules(ns: string): Promise<{ headers: unknown; to: unknown[]; sessions: unknown }[]> {
   const route = await find(cluster, ns, "httproute/hello-api");
-  return route.spec.rules.map((r: any) => ({ headers: r.matches[0].headers, to: r.backendRefs.map((b: any) => [b.name, b.weight]), sessions: r.sessionPersistence }));
+  return route.spec.rules.map((r: any) => ({
+    headers: r.matches[0].headers,
+    to: r.backendRefs.map((b: any) => [b.name, b.weight]),
+    sessions: r.sessionPersistence,
+  }));
 }
 
 // As stored: the CRD's defaults filled in (the cookie's path "/").
 const SESSIONS = { type: "Cookie", absoluteTimeout: "1h30m", cookie: { name: "gantry-session", lifetimeType: "Permanent", path: "/" } };
 const MATCHED = { headers: COOKIE, to: [["hello-api-canary", 1]], sessions: SESSIONS };
-const split = (weight: number) => ({ headers: undefined, to: [["hello-api", 100 - weight], ["hello-api-canary", weight]], sessions: SESSIONS });
+const split = (weight: number) => ({
+  headers: undefined,
+  to: [
+    ["hello-api", 100 - weight],
+    ["hello-api-canary", weight],
+  ],
+  sessions: SESSIONS,
+});
 
 async function expectNoCanary(ns: string): Promise<void> {
   expect(await find(cluster, ns, "deployment/hello-api-canary")).toBeUndefined();
@@ -117,7 +133,12 @@ function rolloutKilledBefore(ns: string, img: string, killBefore: string): Promi
   const input = JSON.stringify({ namespace: ns, raw: ab(), image: img, killBefore });
   return new Promise((resolve) => {
     // node --import tsx runs the rollout in this very process, so the signal is the rollout's own (the tsx CLI would relay it as exit 137).
-    execFile(process.execPath, ["--import", "tsx", ROLLOUT_PROCESS, cluster.kubectlPath, cluster.kubeconfig, input], { cwd: REPO, timeout: 5 * 60_000 }, (error, stdout, stderr) => resolve({ signal: error?.signal ?? null, stdout, stderr }));
+    execFile(
+      process.execPath,
+      ["--import", "tsx", ROLLOUT_PROCESS, cluster.kubectlPath, cluster.kubeconfig, input],
+      { cwd: REPO, timeout: 5 * 60_000 },
+      (error, stdout, stderr) => resolve({ signal: error?.signal ?? null, stdout, stderr }),
+    );
   });
 }
 
@@ -138,14 +159,56 @@ describe("sessionAffinity: what the loader accepts the API server accepts, what 
   // Each: the setting in the pipeline file, the loader's refusal, and the same value put by hand
   // into an HTTPRoute Gantry rendered, with what the API server answers.
   it.each([
-    ["idleTimeout", { cookie: {}, idleTimeout: "10m" }, /sessionAffinity\.idleTimeout: Gateway API v1\.6 removed idleTimeout/, { type: "Cookie", cookie: {}, idleTimeout: "10m" }, /\.spec\.rules\[0\]\.sessionPersistence\.idleTimeout: field not declared in schema/],
-    ["a timeout in days", { cookie: {}, absoluteTimeout: "1d" }, /absoluteTimeout: expected a Gateway API duration/, { type: "Cookie", cookie: {}, absoluteTimeout: "1d" }, /absoluteTimeout.*should match/],
-    ["a fractional timeout", { cookie: {}, absoluteTimeout: "1.5h" }, /absoluteTimeout: expected a Gateway API duration/, { type: "Cookie", cookie: {}, absoluteTimeout: "1.5h" }, /absoluteTimeout.*should match/],
-    ["a six-digit timeout", { cookie: {}, absoluteTimeout: "100000s" }, /absoluteTimeout: expected a Gateway API duration/, { type: "Cookie", cookie: {}, absoluteTimeout: "100000s" }, /absoluteTimeout.*should match/],
-    ["a permanent cookie without a timeout", { cookie: { lifetime: "permanent" } }, /absoluteTimeout: is required with cookie\.lifetime permanent/, { type: "Cookie", cookie: { lifetimeType: "Permanent" } }, /AbsoluteTimeout must be specified when cookie lifetimeType is Permanent/],
-    ["a cookie and a header", { cookie: {}, header: { name: "x-session" } }, /sessionAffinity: set cookie or header/, { type: "Cookie", cookie: {}, header: { name: "x-session" } }, /header must be nil if type is not Header/],
+    [
+      "idleTimeout",
+      { cookie: {}, idleTimeout: "10m" },
+      /sessionAffinity\.idleTimeout: Gateway API v1\.6 removed idleTimeout/,
+      { type: "Cookie", cookie: {}, idleTimeout: "10m" },
+      /\.spec\.rules\[0\]\.sessionPersistence\.idleTimeout: field not declared in schema/,
+    ],
+    [
+      "a timeout in days",
+      { cookie: {}, absoluteTimeout: "1d" },
+      /absoluteTimeout: expected a Gateway API duration/,
+      { type: "Cookie", cookie: {}, absoluteTimeout: "1d" },
+      /absoluteTimeout.*should match/,
+    ],
+    [
+      "a fractional timeout",
+      { cookie: {}, absoluteTimeout: "1.5h" },
+      /absoluteTimeout: expected a Gateway API duration/,
+      { type: "Cookie", cookie: {}, absoluteTimeout: "1.5h" },
+      /absoluteTimeout.*should match/,
+    ],
+    [
+      "a six-digit timeout",
+      { cookie: {}, absoluteTimeout: "100000s" },
+      /absoluteTimeout: expected a Gateway API duration/,
+      { type: "Cookie", cookie: {}, absoluteTimeout: "100000s" },
+      /absoluteTimeout.*should match/,
+    ],
+    [
+      "a permanent cookie without a timeout",
+      { cookie: { lifetime: "permanent" } },
+      /absoluteTimeout: is required with cookie\.lifetime permanent/,
+      { type: "Cookie", cookie: { lifetimeType: "Permanent" } },
+      /AbsoluteTimeout must be specified when cookie lifetimeType is Permanent/,
+    ],
+    [
+      "a cookie and a header",
+      { cookie: {}, header: { name: "x-session" } },
+      /sessionAffinity: set cookie or header/,
+      { type: "Cookie", cookie: {}, header: { name: "x-session" } },
+      /header must be nil if type is not Header/,
+    ],
     ["a header without a name", { header: {} }, /header\.name: is required/, { type: "Header", header: {} }, /header\.name: Required value/],
-    ["a cookie name with a space", { cookie: { name: "my session" } }, /cookie\.name: expected a cookie name/, { type: "Cookie", cookie: { name: "my session" } }, /cookie\.name.*should match/],
+    [
+      "a cookie name with a space",
+      { cookie: { name: "my session" } },
+      /cookie\.name: expected a cookie name/,
+      { type: "Cookie", cookie: { name: "my session" } },
+      /cookie\.name.*should match/,
+    ],
   ])("refused: %s", async (_what, setting, loaderSays, persistence, serverSays) => {
     const ns = await restrictedNamespace(cluster, "affinity-bad");
     expect(() => plan(ns, ab(setting), GOOD_A)).toThrow(loaderSays);

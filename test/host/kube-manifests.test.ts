@@ -67,7 +67,8 @@ describe("rendered manifests on a real API server", () => {
   it("the pod itself is admitted under restricted, and a variant without the security context is refused", async () => {
     const ns = await restrictedNamespace(cluster, "pss");
     const template = (renderDeployment(everything(ns, { type: "rolling" }), { track: "stable", replicas: 1 }) as any).spec.template;
-    const pod = (spec: unknown) => stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "probe", namespace: ns, labels: template.metadata.labels }, spec });
+    const pod = (spec: unknown) =>
+      stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: "probe", namespace: ns, labels: template.metadata.labels }, spec });
     const admitted = await dryRun(ns, pod(template.spec));
     expect(admitted.status, admitted.stderr).toBe(0);
 

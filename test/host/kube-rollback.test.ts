@@ -42,7 +42,16 @@ async function snapshot(ns: string, deploymentName: string) {
   const container = d.spec.template.spec.containers[0];
   const configMap = container.envFrom?.find((f: any) => f.configMapRef)?.configMapRef.name;
   const data = configMap ? (await find(cluster, ns, `configmap/${configMap}`))?.data : undefined;
-  return { revision: d.spec.template.metadata.annotations["gantry.dev/revision"], image: container.image, env: container.env, configMap, data, replicas: d.spec.replicas, selector: s.spec.selector, ports: s.spec.ports };
+  return {
+    revision: d.spec.template.metadata.annotations["gantry.dev/revision"],
+    image: container.image,
+    env: container.env,
+    configMap,
+    data,
+    replicas: d.spec.replicas,
+    selector: s.spec.selector,
+    ports: s.spec.ports,
+  };
 }
 
 const STRATEGIES: [string, Record<string, unknown>, string][] = [
@@ -95,7 +104,10 @@ describe("rollback --to a recorded release (real control plane)", () => {
     try {
       const ns = await restrictedNamespace(cluster, "rollback-gitops");
       await server.repository("deploy", "main", { "README.md": "deploy repository\n" });
-      const raw = { strategy: { type: "canary", steps: [{ setWeight: 50 }, { setWeight: 100 }] }, gitops: { repository: server.url("deploy"), path: "staging", credentials: "env:GITOPS_TOKEN" } };
+      const raw = {
+        strategy: { type: "canary", steps: [{ setWeight: 50 }, { setWeight: 100 }] },
+        gitops: { repository: server.url("deploy"), path: "staging", credentials: "env:GITOPS_TOKEN" },
+      };
       const a = plan(ns, { ...raw, config: { GREETING: "A" } }, A);
       const b = plan(ns, { ...raw, config: { GREETING: "B" } }, B);
       const git = hostGit(a.workload.env.gitops!, PROVENANCE, "token");
@@ -121,6 +133,8 @@ describe("rollback --to a recorded release (real control plane)", () => {
     expect(records).toHaveLength(KEEP_RELEASES);
     expect(records[0]!.revision).toBe(plans.at(-1)!.revision);
     expect(records.map((r) => r.revision)).not.toContain(plans[0]!.revision);
-    await expect(rollback(plans[0]!, ports(), plans[0]!.revision)).rejects.toThrow(/no recorded release of hello-api in rollback-bounded-\d+-\d+ has that revision or image digest; the last 10 recorded: /);
+    await expect(rollback(plans[0]!, ports(), plans[0]!.revision)).rejects.toThrow(
+      /no recorded release of hello-api in rollback-bounded-\d+-\d+ has that revision or image digest; the last 10 recorded: /,
+    );
   });
 });

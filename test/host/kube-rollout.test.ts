@@ -41,8 +41,18 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-function plan(namespace: string, raw: Record<string, unknown>, img: string, simulate?: "never-ready" | "crashloop" | "pull-failure", commitTime?: number): RolloutPlan {
-  const env = normaliseEnvironment("staging", { namespace, progressDeadline: "20s", ...raw, ...(simulate ? { podLabels: { "gantry.dev/simulate": simulate } } : {}) }, { file: "pipelines/hello.yaml" });
+function plan(
+  namespace: string,
+  raw: Record<string, unknown>,
+  img: string,
+  simulate?: "never-ready" | "crashloop" | "pull-failure",
+  commitTime?: number,
+): RolloutPlan {
+  const env = normaliseEnvironment(
+    "staging",
+    { namespace, progressDeadline: "20s", ...raw, ...(simulate ? { podLabels: { "gantry.dev/simulate": simulate } } : {}) },
+    { file: "pipelines/hello.yaml" },
+  );
   return planRollout(workload("hello-api", img, env), { pollMs: 300, ...(commitTime ? { commitTime } : {}) });
 }
 
@@ -162,7 +172,7 @@ describe("canary with the replica router", () => {
     await runRollout(a, ports());
     expect((await runRollout(bad(ns), ports(), { maxActions: cut })).verdict).toBe("interrupted");
     expect((await find(cluster, ns, "service/hello-api")).metadata.annotations["gantry.dev/rollout-phase"]).toBe("aborting");
-    expect((await deployment(ns, "hello-api-canary"))).toBeDefined();
+    expect(await deployment(ns, "hello-api-canary")).toBeDefined();
     expect((await runRollout(bad(ns), ports())).verdict).toBe("aborted");
     await expectStableOnly(ns, a, 4);
   });
@@ -184,7 +194,11 @@ describe("canary with the replica router", () => {
 });
 
 describe("canary with traffic routers", () => {
-  const gated = (router: unknown) => ({ replicas: 2, ingress: { host: "api.example.com", className: "nginx" }, strategy: { type: "canary", trafficRouter: router, steps: [{ setWeight: 30 }, { pause: {} }, { setWeight: 100 }] } });
+  const gated = (router: unknown) => ({
+    replicas: 2,
+    ingress: { host: "api.example.com", className: "nginx" },
+    strategy: { type: "canary", trafficRouter: router, steps: [{ setWeight: 30 }, { pause: {} }, { setWeight: 100 }] },
+  });
 
   it("nginx: the canary Ingress carries canary-weight; promote removes it; abort removes it too", async () => {
     const ns = await restrictedNamespace(cluster, "nginx");
@@ -212,29 +226,62 @@ describe("canary with traffic routers", () => {
     const ns = await restrictedNamespace(cluster, "gateway");
     await runRollout(plan(ns, gated(router), GOOD_A), ports());
     const weights = async () => (await find(cluster, ns, "httproute/hello-api")).spec.rules[0].backendRefs.map((r: any) => [r.name, r.weight]);
-    expect(await weights()).toEqual([["hello-api", 100], ["hello-api-canary", 0]]);
+    expect(await weights()).toEqual([
+      ["hello-api", 100],
+      ["hello-api-canary", 0],
+    ]);
     const b = plan(ns, gated(router), GOOD_B);
     expect((await runRollout(b, ports())).verdict).toBe("paused");
-    expect(await weights()).toEqual([["hello-api", 70], ["hello-api-canary", 30]]);
+    expect(await weights()).toEqual([
+      ["hello-api", 70],
+      ["hello-api-canary", 30],
+    ]);
     expect((await promote(b, ports())).verdict).toBe("promoted");
-    expect(await weights()).toEqual([["hello-api", 100], ["hello-api-canary", 0]]);
+    expect(await weights()).toEqual([
+      ["hello-api", 100],
+      ["hello-api-canary", 0],
+    ]);
     await expectStableOnly(ns, b, 2);
 
     const c = plan(ns, gated(router), GOOD_C);
     expect((await runRollout(c, ports())).verdict).toBe("paused");
     expect((await abort(c, ports())).verdict).toBe("aborted");
-    expect(await weights()).toEqual([["hello-api", 100], ["hello-api-canary", 0]]);
+    expect(await weights()).toEqual([
+      ["hello-api", 100],
+      ["hello-api-canary", 0],
+    ]);
     await expectStableOnly(ns, b, 2);
   });
 });
 
 describe("Gateway API canaryMatch on the real API server (the CRDs validate the rules)", () => {
   it("a header and a cookie send chosen requests to the canary once it is ready; promote and abort remove the rule", async () => {
-    const router = { type: "gatewayApi", gateway: "public", gatewayNamespace: "gateways", canaryMatch: { headers: [{ name: "x-canary", value: "always" }], cookie: { name: "beta", value: "on" } } };
-    const raw = { replicas: 2, ingress: { host: "api.example.com" }, strategy: { type: "canary", trafficRouter: router, steps: [{ setWeight: 10 }, { pause: {} }, { setWeight: 100 }] } };
+    const router = {
+      type: "gatewayApi",
+      gateway: "public",
+      gatewayNamespace: "gateways",
+      canaryMatch: { headers: [{ name: "x-canary", value: "always" }], cookie: { name: "beta", value: "on" } },
+    };
+    const raw = {
+      replicas: 2,
+      ingress: { host: "api.example.com" },
+      strategy: { type: "canary", trafficRouter: router, steps: [{ setWeight: 10 }, { pause: {} }, { setWeight: 100 }] },
+    };
     const ns = await restrictedNamespace(cluster, "gateway-match");
-    const rules = async () => (await find(cluster, ns, "httproute/hello-api")).spec.rules.map((r: any) => ({ headers: r.matches[0].headers, to: r.backendRefs.map((b: any) => [b.name, b.weight]) }));
-    const splitOnly = [{ headers: undefined, to: [["hello-api", 100], ["hello-api-canary", 0]] }];
+    const rules = async () =>
+      (await find(cluster, ns, "httproute/hello-api")).spec.rules.map((r: any) => ({
+        headers: r.matches[0].headers,
+        to: r.backendRefs.map((b: any) => [b.name, b.weight]),
+      }));
+    const splitOnly = [
+      {
+        headers: undefined,
+        to: [
+          ["hello-api", 100],
+          ["hello-api-canary", 0],
+        ],
+      },
+    ];
     await runRollout(plan(ns, raw, GOOD_A), ports());
     expect(await rules()).toEqual(splitOnly);
 
@@ -249,13 +296,22 @@ describe("Gateway API canaryMatch on the real API server (the CRDs validate the 
         // The API server fills in the default weight, 1: the canary alone.
         to: [["hello-api-canary", 1]],
       },
-      { headers: undefined, to: [["hello-api", 90], ["hello-api-canary", 10]] },
+      {
+        headers: undefined,
+        to: [
+          ["hello-api", 90],
+          ["hello-api-canary", 10],
+        ],
+      },
     ]);
     expect((await status(b, ports())).trafficWeight).toBe(10);
     // The CRD checks what the schema checks: a header name that is no token is refused.
     const live = await find(cluster, ns, "httproute/hello-api");
     live.spec.rules[0].matches[0].headers[0].name = "x canary";
-    const refused = await cluster.kubectl(["apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f", "-"], { namespace: ns, input: JSON.stringify({ apiVersion: live.apiVersion, kind: live.kind, metadata: { name: live.metadata.name }, spec: live.spec }) });
+    const refused = await cluster.kubectl(["apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f", "-"], {
+      namespace: ns,
+      input: JSON.stringify({ apiVersion: live.apiVersion, kind: live.kind, metadata: { name: live.metadata.name }, spec: live.spec }),
+    });
     expect(refused.status).not.toBe(0);
     expect(refused.stderr).toMatch(/headers\[0\]\.name.*should match/);
     expect((await promote(b, ports())).verdict).toBe("promoted");
@@ -281,7 +337,9 @@ describe("a namespace that does not exist", () => {
     const ns = unusedName();
     const report = await runRollout(plan(ns, ROLLING, GOOD_A), ports());
     expect(report.verdict).toBe("error");
-    expect(report.reason).toBe(`namespace ${ns} of environment staging does not exist: create it, or set createNamespace: true under environments.staging in the pipeline file to have the deploy create it (with the Pod Security "restricted" labels)`);
+    expect(report.reason).toBe(
+      `namespace ${ns} of environment staging does not exist: create it, or set createNamespace: true under environments.staging in the pipeline file to have the deploy create it (with the Pod Security "restricted" labels)`,
+    );
     expect((await namespaceObject(ns)).status).not.toBe(0);
   });
 
@@ -321,7 +379,11 @@ describe("a namespace that does not exist", () => {
 describe("Gateway API sessionAffinity needs the experimental channel", () => {
   it("the standard channel's HTTPRoute has no sessionPersistence: the API server refuses it (test/host/kube-gateway-ab.test.ts runs it on the experimental CRDs)", async () => {
     const ns = await restrictedNamespace(cluster, "standard-sessions");
-    const raw = { replicas: 2, ingress: { host: "api.example.com" }, strategy: { type: "canary", trafficRouter: { type: "gatewayApi", gateway: "public" }, sessionAffinity: { cookie: {} } } };
+    const raw = {
+      replicas: 2,
+      ingress: { host: "api.example.com" },
+      strategy: { type: "canary", trafficRouter: { type: "gatewayApi", gateway: "public" }, sessionAffinity: { cookie: {} } },
+    };
     const route = renderEnvironment(plan(ns, raw, GOOD_A)).find((o) => o.kind === "HTTPRoute")!;
     const refused = await dryRun(cluster, ns, route);
     expect(refused.accepted).toBe(false);
@@ -419,7 +481,12 @@ describe("release history, marks and notifications over a sequence of real rollo
       expect(JSON.parse(webhook.requests[1]!.body).reason).toMatch(/canary not ready/);
 
       const entries = await history(d, ports());
-      expect(entries.map((e) => [e.image, e.outcome])).toEqual([[GOOD_A, "promoted"], [GOOD_B, "promoted"], [GOOD_C, "aborted"], [image("d"), "promoted"]]);
+      expect(entries.map((e) => [e.image, e.outcome])).toEqual([
+        [GOOD_A, "promoted"],
+        [GOOD_B, "promoted"],
+        [GOOD_C, "aborted"],
+        [image("d"), "promoted"],
+      ]);
       const m = deliveryMetrics(entries, { service: "hello-api", environment: "staging", now: Date.now() });
       expect(m).toMatchObject({ rollouts: 4, promoted: 3, aborted: 1, changeFailureRate: 0.25, leadTime: { measured: 3 }, timeToRestore: { measured: 1 } });
       expect(m.deploymentsPerDay).toBe(3); // a period shorter than a day counts as one day
@@ -427,12 +494,23 @@ describe("release history, marks and notifications over a sequence of real rollo
       expect(m.leadTime.medianMs).toBeLessThan(3 * hour);
       expect(m.timeToRestore.medianMs).toBeGreaterThan(6_000); // the readiness deadline, then the rollback
       const md = deliveryMarkdown(m);
-      for (const row of ["Deployment frequency | 3.00 per day", "Lead time for changes | 2h", "Change failure rate | 25.0% | 1 aborted of 4", "Time to restore |"]) expect(md).toContain(row);
+      for (const row of [
+        "Deployment frequency | 3.00 per day",
+        "Lead time for changes | 2h",
+        "Change failure rate | 25.0% | 1 aborted of 4",
+        "Time to restore |",
+      ])
+        expect(md).toContain(row);
 
       // Grafana: one annotation per step of B, with the token, the time, the tags and the weight.
       expect(grafana.requests.length).toBeGreaterThanOrEqual(4);
       for (const r of grafana.requests) {
-        expect([r.method, r.path, r.headers.authorization, r.headers["content-type"]]).toEqual(["POST", "/api/annotations", "Bearer glsa_test_token", "application/json"]);
+        expect([r.method, r.path, r.headers.authorization, r.headers["content-type"]]).toEqual([
+          "POST",
+          "/api/annotations",
+          "Bearer glsa_test_token",
+          "application/json",
+        ]);
         const body = JSON.parse(r.body);
         expect(body.tags).toEqual(expect.arrayContaining([ANNOTATION_TAG, "service:hello-api", "environment:staging"]));
         expect(body.time).toBeGreaterThanOrEqual(start);

@@ -34,9 +34,17 @@ const message = (event: Notification["event"]): Notification => ({
 
 describe("GitHub deployment statuses (recording simulation of the REST API)", () => {
   it("creates a deployment of the commit for the environment, then posts its status", async () => {
-    const github = await startReceiver((r) => (r.path.endsWith("/deployments") ? { status: 201, body: '{"id":4242,"sha":"abc"}' } : { status: 201, body: '{"id":1,"state":"failure"}' }));
+    const github = await startReceiver((r) =>
+      r.path.endsWith("/deployments") ? { status: 201, body: '{"id":4242,"sha":"abc"}' } : { status: 201, body: '{"id":1,"state":"failure"}' },
+    );
     receivers.push(github);
-    const target = { kind: "github" as const, api: `${github.url}/`, repository: "acme/hello-api", token: "ghs_test", ref: "0123456789abcdef0123456789abcdef01234567" };
+    const target = {
+      kind: "github" as const,
+      api: `${github.url}/`,
+      repository: "acme/hello-api",
+      token: "ghs_test",
+      ref: "0123456789abcdef0123456789abcdef01234567",
+    };
     const deliveries = await httpNotifier(fetchHttp, [target]).notify(message("aborted"));
     expect(deliveries).toEqual([{ target: "github", ok: true, detail: `deployment 4242: failure: HTTP 201 from ${github.url}` }]);
     expect(github.requests.map((r) => [r.method, r.path])).toEqual([
@@ -44,7 +52,12 @@ describe("GitHub deployment statuses (recording simulation of the REST API)", ()
       ["POST", "/repos/acme/hello-api/deployments/4242/statuses"],
     ]);
     for (const r of github.requests) {
-      expect(r.headers).toMatchObject({ authorization: "Bearer ghs_test", accept: "application/vnd.github+json", "x-github-api-version": "2022-11-28", "user-agent": "gantry" });
+      expect(r.headers).toMatchObject({
+        authorization: "Bearer ghs_test",
+        accept: "application/vnd.github+json",
+        "x-github-api-version": "2022-11-28",
+        "user-agent": "gantry",
+      });
     }
     expect(JSON.parse(github.requests[0]!.body)).toMatchObject({ ref: target.ref, environment: "staging", auto_merge: false, required_contexts: [] });
     expect(JSON.parse(github.requests[1]!.body)).toEqual({ state: "failure", description: "hello-api in staging: canary aborted", environment: "staging" });
@@ -53,7 +66,9 @@ describe("GitHub deployment statuses (recording simulation of the REST API)", ()
   it("a refused deployment is reported with its status, and no status is posted", async () => {
     const github = await startReceiver(() => ({ status: 403, body: '{"message":"Resource not accessible by integration"}' }));
     receivers.push(github);
-    const deliveries = await httpNotifier(fetchHttp, [{ kind: "github", api: github.url, repository: "acme/hello-api", token: "t", ref: "main" }]).notify(message("promoted"));
+    const deliveries = await httpNotifier(fetchHttp, [{ kind: "github", api: github.url, repository: "acme/hello-api", token: "t", ref: "main" }]).notify(
+      message("promoted"),
+    );
     expect(deliveries).toEqual([{ target: "github", ok: false, detail: `creating the deployment: HTTP 403 from ${github.url}` }]);
     expect(github.requests).toHaveLength(1);
   });
@@ -63,9 +78,25 @@ describe("Grafana annotations (recording simulation of POST /api/annotations)", 
   it("a refused token is a failed delivery naming the status, never the token", async () => {
     const grafana = await startReceiver(() => ({ status: 401, body: '{"message":"invalid API key"}' }));
     receivers.push(grafana);
-    const mark = { at: Date.UTC(2026, 0, 1), service: "hello-api", environment: "staging", namespace: "shop", revision: "r", image: "i", step: 1, weight: 25, phase: "progressing" as const, verdict: "progressing" as const, text: "step 0: weight 25% reached" };
+    const mark = {
+      at: Date.UTC(2026, 0, 1),
+      service: "hello-api",
+      environment: "staging",
+      namespace: "shop",
+      revision: "r",
+      image: "i",
+      step: 1,
+      weight: 25,
+      phase: "progressing" as const,
+      verdict: "progressing" as const,
+      text: "step 0: weight 25% reached",
+    };
     const deliveries = await httpMarker(fetchHttp, [{ kind: "grafana", url: grafana.url, token: "glsa_secret" }]).mark(mark);
     expect(deliveries).toEqual([{ target: "grafana", ok: false, detail: `HTTP 401 from ${grafana.url}` }]);
-    expect(JSON.parse(grafana.requests[0]!.body)).toEqual({ time: mark.at, tags: ["gantry", "service:hello-api", "environment:staging", "verdict:progressing"], text: "hello-api staging: step 0: weight 25% reached (weight 25%, progressing, revision r)" });
+    expect(JSON.parse(grafana.requests[0]!.body)).toEqual({
+      time: mark.at,
+      tags: ["gantry", "service:hello-api", "environment:staging", "verdict:progressing"],
+      text: "hello-api staging: step 0: weight 25% reached (weight 25%, progressing, revision r)",
+    });
   });
 });

@@ -60,9 +60,16 @@ describe.each(CASES)("publishing a distroless-based image with crane as uid 6553
   let dist: string;
   let distroless: string;
   /** DOCKER_CONFIG for crane: empty, or config.json as the adapter (or the rule of before) mounts it. */
-  const dockerConfig = async (files: CraneFiles) => (login ? dockerConfigWith(dockerConfigJson(registry.host, login.username, login.password), files) : emptyDockerConfig());
+  const dockerConfig = async (files: CraneFiles) =>
+    login ? dockerConfigWith(dockerConfigJson(registry.host, login.username, login.password), files) : emptyDockerConfig();
   const servicePlan = (): ImagePlan =>
-    planImage({ name: "hello-api", base: "distroless", baseImages: { distrolessImage: distroless }, builtPlatforms: PLATFORMS, sourceDateEpoch: 1_700_000_000 });
+    planImage({
+      name: "hello-api",
+      base: "distroless",
+      baseImages: { distrolessImage: distroless },
+      builtPlatforms: PLATFORMS,
+      sourceDateEpoch: 1_700_000_000,
+    });
   const hello = (_: string, file: string) => join(dist, file);
 
   beforeAll(async () => {
@@ -71,11 +78,23 @@ describe.each(CASES)("publishing a distroless-based image with crane as uid 6553
     // The mirror of distroless: a static base with a passwd for nonroot and CA certificates, pushed by root (setup, not the adapter).
     const baseTool = join(tempDir("gantry-base-tool-"), "base-tool");
     writeFileSync(baseTool, "#!/bin/sh\necho distroless stand-in\n");
-    const basePlan = planImage({ name: "static", base: "scratch", entrypoint: "/usr/local/bin/base-tool", builtPlatforms: PLATFORMS, sourceDateEpoch: 1_600_000_000 });
+    const basePlan = planImage({
+      name: "static",
+      base: "scratch",
+      entrypoint: "/usr/local/bin/base-tool",
+      builtPlatforms: PLATFORMS,
+      sourceDateEpoch: 1_600_000_000,
+    });
     const config = await dockerConfig(ADAPTER_FILES);
     const built = await assembleImage(basePlan, () => baseTool, config);
     distroless = `${registry.host}/distroless/static-debian12:nonroot`;
-    const publish = planPublish({ repository: `${registry.host}/distroless/static-debian12`, tags: ["nonroot"], platforms: PLATFORMS, registryUser: login?.username, hasPassword: login !== undefined });
+    const publish = planPublish({
+      repository: `${registry.host}/distroless/static-debian12`,
+      tags: ["nonroot"],
+      platforms: PLATFORMS,
+      registryUser: login?.username,
+      hasPassword: login !== undefined,
+    });
     checkPushedDigest((await runCrane(planLayoutPush(publish, built.layout, built.image.digest).push, config, { uid: 0, gid: 0 })).stdout, built.image.digest);
   });
   afterAll(async () => registry?.stop());
@@ -104,7 +123,13 @@ describe.each(CASES)("publishing a distroless-based image with crane as uid 6553
       if (!statSync(join(layout, path)).isDirectory()) expect({ path, mode: m.mode }).toEqual({ path, mode: 0o644 });
     }
 
-    const publish = planPublish({ repository: `${registry.host}/acme/hello-api`, tags: ["1.2.3", "latest"], platforms: PLATFORMS, registryUser: login?.username, hasPassword: login !== undefined });
+    const publish = planPublish({
+      repository: `${registry.host}/acme/hello-api`,
+      tags: ["1.2.3", "latest"],
+      platforms: PLATFORMS,
+      registryUser: login?.username,
+      hasPassword: login !== undefined,
+    });
     const push = planLayoutPush(publish, layout, image.digest);
     const config = await dockerConfig(ADAPTER_FILES);
     if (login) expect(fileModes(config)["config.json"]).toEqual({ uid: CRANE_USER.uid, gid: CRANE_USER.gid, mode: 0o400 });
@@ -113,14 +138,22 @@ describe.each(CASES)("publishing a distroless-based image with crane as uid 6553
 
     // Read back as root, with the login when there is one: both tags name the digest Gantry computed.
     for (const ref of publish.refs) expect((await mustRun([CRANE, "digest", ref], tmpdir(), { DOCKER_CONFIG: config })).stdout.trim()).toBe(image.digest);
-    const manifest = JSON.parse((await mustRun([CRANE, "manifest", `--platform=${PLATFORMS[0]}`, publish.refs[0]!], tmpdir(), { DOCKER_CONFIG: config })).stdout);
+    const manifest = JSON.parse(
+      (await mustRun([CRANE, "manifest", `--platform=${PLATFORMS[0]}`, publish.refs[0]!], tmpdir(), { DOCKER_CONFIG: config })).stdout,
+    );
     expect(manifest.layers).toHaveLength(2);
   });
 
   it("fails as the engine did with the files of before issue 17 (pull as root, blobs copied 0600, root's 0400 login)", async () => {
     const attempt = async () => {
       const { image, layout } = await assembleImage(servicePlan(), hello, await dockerConfig(BEFORE_ISSUE_17), BEFORE_ISSUE_17);
-      const publish = planPublish({ repository: `${registry.host}/acme/before`, tags: ["1.2.3"], platforms: PLATFORMS, registryUser: login?.username, hasPassword: login !== undefined });
+      const publish = planPublish({
+        repository: `${registry.host}/acme/before`,
+        tags: ["1.2.3"],
+        platforms: PLATFORMS,
+        registryUser: login?.username,
+        hasPassword: login !== undefined,
+      });
       await runCrane(planLayoutPush(publish, layout, image.digest).push, await dockerConfig(BEFORE_ISSUE_17));
     };
     await expect(attempt()).rejects.toThrow(before);

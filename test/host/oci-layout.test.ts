@@ -33,15 +33,22 @@ async function assemble(plan: ImagePlan, dist: string, touch?: (binary: string) 
     touch?.(binary);
     layers.push(await runLayerPlan(planLayer(plan), binary));
   }
-  const image = planOciImage(plan, plan.platforms.map(({ platform }, i) => ({ platform, layer: layers[i]! })));
+  const image = planOciImage(
+    plan,
+    plan.platforms.map(({ platform }, i) => ({ platform, layer: layers[i]! })),
+  );
   return { image, layers, layout: writeLayout(image, new Map(layers.map((l) => [l.digest, l.blob]))) };
 }
 
 /** The ustar headers of an archive: type flag and the user and group name fields. */
 function tarHeaders(tar: Buffer): { type: string; uname: string; gname: string }[] {
-  const field = (block: Buffer, offset: number, length: number) => block.subarray(offset, offset + length).toString("latin1").replace(/\0.*$/s, "");
+  const field = (block: Buffer, offset: number, length: number) =>
+    block
+      .subarray(offset, offset + length)
+      .toString("latin1")
+      .replace(/\0.*$/s, "");
   const headers = [];
-  for (let at = 0; at + 512 <= tar.length; ) {
+  for (let at = 0; at + 512 <= tar.length;) {
     const block = tar.subarray(at, at + 512);
     if (block.every((b) => b === 0)) break;
     headers.push({ type: field(block, 156, 1), uname: field(block, 265, 32), gname: field(block, 297, 32) });
@@ -102,7 +109,10 @@ describe("OCI layer and layout with the core's argv (real go, GNU tar, gzip)", (
 
   it("holds sorted entries with the plan's modes, owners and the commit time, and no names or pax noise", async () => {
     const listing = await mustRun(["tar", "--list", "--verbose", "--numeric-owner", "--full-time", "--file", first.layers[0]!.tar], dist, { TZ: "UTC" });
-    const rows = listing.stdout.trim().split("\n").map((l) => l.split(/\s+/));
+    const rows = listing.stdout
+      .trim()
+      .split("\n")
+      .map((l) => l.split(/\s+/));
     expect(rows.map((r) => [r[0], r[1], r[3], r[4], r[5]])).toEqual([
       ["drwxr-xr-x", "0/0", "2023-11-14", "22:13:20", "app/"],
       ["-rwxr-xr-x", "0/0", "2023-11-14", "22:13:20", "app/hello-api"],
@@ -145,7 +155,10 @@ describe("OCI layer and layout with the core's argv (real go, GNU tar, gzip)", (
     const [a, b] = [await runLayerPlan(planLayer(withTzdata), binary), await runLayerPlan(planLayer(withTzdata), binary)];
     expect(readFileSync(a.blob).equals(readFileSync(b.blob))).toBe(true);
     const listing = await mustRun(["tar", "--list", "--verbose", "--numeric-owner", "--file", a.tar], dist);
-    const zoneinfo = listing.stdout.trim().split("\n").filter((l) => / usr\/share\/zoneinfo\//.test(l));
+    const zoneinfo = listing.stdout
+      .trim()
+      .split("\n")
+      .filter((l) => / usr\/share\/zoneinfo\//.test(l));
     expect(zoneinfo.length).toBeGreaterThan(100);
     expect(zoneinfo.every((l) => l.split(/\s+/)[1] === "0/0")).toBe(true);
     const modes = new Set(zoneinfo.map((l) => l.split(/\s+/)[0]));

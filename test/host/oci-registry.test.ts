@@ -11,7 +11,18 @@ import type { OciImage } from "../../core/image/oci/image-layout.js";
 import { DOCKER_LAYER_GZIP, DOCKER_MANIFEST, OCI_INDEX, OCI_LAYER_GZIP, OCI_MANIFEST } from "../../core/image/oci/media-types.js";
 import { planImage, type ImagePlan, type ImagePlanOptions } from "../../core/image/plan.js";
 import { dockerConfigJson, planPublish } from "../../core/image/publish.js";
-import { assembleImage, buildHelloApi, CRANE, craneArgv, dockerConfigWith, emptyDockerConfig, mustRun, removeTempDirs, runCrane, tempDir } from "../support/oci.js";
+import {
+  assembleImage,
+  buildHelloApi,
+  CRANE,
+  craneArgv,
+  dockerConfigWith,
+  emptyDockerConfig,
+  mustRun,
+  removeTempDirs,
+  runCrane,
+  tempDir,
+} from "../support/oci.js";
 import { startRegistry, type Registry } from "../support/registry.js";
 import { runArgv } from "../support/run.js";
 
@@ -20,7 +31,14 @@ const noLogin = emptyDockerConfig();
 afterAll(removeTempDirs);
 
 function plan(options: Partial<ImagePlanOptions>): ImagePlan {
-  return planImage({ name: "hello-api", base: "scratch", builtPlatforms: [...PLATFORMS], sourceDateEpoch: 1_700_000_000, labels: { version: "1.2.3" }, ...options });
+  return planImage({
+    name: "hello-api",
+    base: "scratch",
+    builtPlatforms: [...PLATFORMS],
+    sourceDateEpoch: 1_700_000_000,
+    labels: { version: "1.2.3" },
+    ...options,
+  });
 }
 
 const assemble = (p: ImagePlan, binaries: (platform: string, file: string) => string) => assembleImage(p, binaries, noLogin);
@@ -61,7 +79,12 @@ describe("pushing and pulling Gantry's OCI layout with the real crane and regist
   });
 
   it("pushes with crane's --insecure (plain HTTP, as to a registry running as a Dagger service) to the same digest", async () => {
-    const pushPlan = planLayoutPush(planPublish({ repository, tags: ["plain-http", "plain-http-2"], platforms: [...PLATFORMS], hasPassword: false }), layout, image.digest, { plainHttp: true });
+    const pushPlan = planLayoutPush(
+      planPublish({ repository, tags: ["plain-http", "plain-http-2"], platforms: [...PLATFORMS], hasPassword: false }),
+      layout,
+      image.digest,
+      { plainHttp: true },
+    );
     expect(pushPlan.push.args[0]).toBe("--insecure");
     checkPushedDigest((await runCrane(pushPlan.push, noLogin)).stdout, image.digest);
     for (const tag of pushPlan.tags) await runCrane(tag, noLogin);
@@ -73,7 +96,9 @@ describe("pushing and pulling Gantry's OCI layout with the real crane and regist
     expect(served).toBe(image.index.text);
     const index = JSON.parse(served);
     expect(index.mediaType).toBe(OCI_INDEX);
-    expect(index.manifests.map((m: { platform: { os: string; architecture: string } }) => `${m.platform.os}/${m.platform.architecture}`)).toEqual([...PLATFORMS]);
+    expect(index.manifests.map((m: { platform: { os: string; architecture: string } }) => `${m.platform.os}/${m.platform.architecture}`)).toEqual([
+      ...PLATFORMS,
+    ]);
     expect(await crane("manifest", "--platform=linux/arm64", `${repository}:1.2.3`)).toBe(image.platforms[1]!.manifest.text);
     expect(JSON.parse(await crane("config", "--platform=linux/arm64", `${repository}:1.2.3`)).created).toBe("2023-11-14T22:13:20Z");
   });
@@ -134,7 +159,11 @@ describe("pushing and pulling Gantry's OCI layout with the real crane and regist
       expect(manifest.mediaType).toBe(OCI_MANIFEST);
       expect(manifest.layers.map((l: { mediaType: string }) => l.mediaType)).toEqual([OCI_LAYER_GZIP, OCI_LAYER_GZIP]);
       expect(manifest.layers[0].digest).toBe(dockerManifest.layers[0].digest);
-      const pushPlan = planLayoutPush(planPublish({ repository, tags: ["on-docker"], platforms: ["linux/amd64"], hasPassword: false }), onDockerLayout, onDocker.digest);
+      const pushPlan = planLayoutPush(
+        planPublish({ repository, tags: ["on-docker"], platforms: ["linux/amd64"], hasPassword: false }),
+        onDockerLayout,
+        onDocker.digest,
+      );
       checkPushedDigest((await runCrane(pushPlan.push, noLogin)).stdout, onDocker.digest);
       expect((await crane("digest", `${repository}:on-docker`)).trim()).toBe(onDocker.digest);
     });
@@ -156,7 +185,13 @@ describe("pushing to a registry that needs a login", () => {
   afterAll(async () => registry?.stop());
 
   it("logs in through the Docker config, never through argv", async () => {
-    const publish = planPublish({ repository: `${registry.host}/acme/hello-api`, tags: ["1.2.3"], platforms: ["linux/amd64"], registryUser: login.username, hasPassword: true });
+    const publish = planPublish({
+      repository: `${registry.host}/acme/hello-api`,
+      tags: ["1.2.3"],
+      platforms: ["linux/amd64"],
+      registryUser: login.username,
+      hasPassword: true,
+    });
     const pushPlan = planLayoutPush(publish, layout, image.digest);
     expect(JSON.stringify(pushPlan)).not.toContain(login.password);
     expect(pushPlan.push.env.DOCKER_CONFIG).toBeDefined();

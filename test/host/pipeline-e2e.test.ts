@@ -29,7 +29,11 @@ const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const STAGES = ["test", "build", "image", "scan", "publish", "deploy-staging"];
 
 /** The example's pipeline (pipelines/gantry.yaml) with its stages spelt out, a scratch base (no base to pull here) and a short canary. */
-function pipelineFile(registry: string, namespace: string, canary: { podLabels?: Record<string, string>; progressDeadline?: string; policy?: object } = {}): string {
+function pipelineFile(
+  registry: string,
+  namespace: string,
+  canary: { podLabels?: Record<string, string>; progressDeadline?: string; policy?: object } = {},
+): string {
   return `name: hello-api
 source: examples/hello-api
 go:
@@ -174,7 +178,10 @@ describe("deploy to staging end to end on the host (real go, tar, Trivy, crane, 
     expect(first.report.status, explain(first.report)).toBe("passed");
     const stable = (await getJson(cluster, namespace, ["deployment", "hello-api"])).spec.template.metadata.annotations["gantry.dev/revision"];
 
-    const { report } = await deployStaging(REPO, pipelineFile(registry.host, namespace, { podLabels: { "gantry.dev/simulate": "never-ready" }, progressDeadline: "10s" }));
+    const { report } = await deployStaging(
+      REPO,
+      pipelineFile(registry.host, namespace, { podLabels: { "gantry.dev/simulate": "never-ready" }, progressDeadline: "10s" }),
+    );
     expect(report.status).toBe("failed");
     expect(status(report)).toMatchObject({ test: "passed", scan: "passed", publish: "passed", "deploy-staging": "failed" });
     const deploy = report.stages.find((s) => s.name === "deploy-staging")!;
@@ -192,13 +199,20 @@ describe("deploy to staging end to end on the host (real go, tar, Trivy, crane, 
 describe("an environment with policies on the host", () => {
   it("refuses the unsigned image the run pushed before anything is applied: deploy fails naming the rule, the namespace stays empty", async () => {
     const namespace = await restrictedNamespace(cluster, "e2e-policy");
-    const policy = { identity: { issuer: "https://token.actions.githubusercontent.com", subject: "https://github.com/acme/hello-api/.github/workflows/gantry-publish.yml@refs/heads/main" } };
+    const policy = {
+      identity: {
+        issuer: "https://token.actions.githubusercontent.com",
+        subject: "https://github.com/acme/hello-api/.github/workflows/gantry-publish.yml@refs/heads/main",
+      },
+    };
     const { report } = await deployStaging(REPO, pipelineFile(registry.host, namespace, { policy }));
     expect(report.status).toBe("failed");
     expect(status(report)).toMatchObject({ test: "passed", scan: "passed", publish: "passed", "deploy-staging": "failed" });
     const deploy = report.stages.find((s) => s.name === "deploy-staging")!;
     // The run's own scan passed just now and the rendered objects pass: only the missing signature is refused.
-    expect(deploy.reason).toMatch(/^rollout refused: the policies of staging refused the deploy \(1 violation\(s\)\); nothing was applied: policy signed_by_pipeline refused Deployment\/hello-api: image "[^"]+@sha256:[0-9a-f]{64}" has no verified signature by issuer https:\/\/token\.actions\.githubusercontent\.com/);
+    expect(deploy.reason).toMatch(
+      /^rollout refused: the policies of staging refused the deploy \(1 violation\(s\)\); nothing was applied: policy signed_by_pipeline refused Deployment\/hello-api: image "[^"]+@sha256:[0-9a-f]{64}" has no verified signature by issuer https:\/\/token\.actions\.githubusercontent\.com/,
+    );
     const objects = await getJson(cluster, namespace, ["deployments,services,configmaps,poddisruptionbudgets"]);
     expect(objects.items.map((o: any) => `${o.kind}/${o.metadata.name}`).filter((n: string) => n !== "ConfigMap/kube-root-ca.crt")).toEqual([]);
   }, 300_000);
@@ -208,7 +222,10 @@ describe("a failing test on the host stops the run before anything is pushed or 
   it("fails the test stage, skips publish and deploy naming it, pushes nothing and deploys nothing", async () => {
     const root = tempDir("gantry-e2e-src-");
     cpSync(join(REPO, "examples/hello-api"), join(root, "examples/hello-api"), { recursive: true });
-    writeFileSync(join(root, "examples/hello-api/internal/server/zz_fail_test.go"), `package server\n\nimport "testing"\n\nfunc TestGantryDeliberateFailure(t *testing.T) {\n\tt.Fatalf("want %d, got %d", 1, 2)\n}\n`);
+    writeFileSync(
+      join(root, "examples/hello-api/internal/server/zz_fail_test.go"),
+      `package server\n\nimport "testing"\n\nfunc TestGantryDeliberateFailure(t *testing.T) {\n\tt.Fatalf("want %d, got %d", 1, 2)\n}\n`,
+    );
     const namespace = await restrictedNamespace(cluster, "e2e-failing");
 
     const { report, events } = await deployStaging(root, pipelineFile(untouched.host, namespace));

@@ -22,7 +22,10 @@ import { removeTempDirs } from "../support/oci.js";
 
 const IMAGE = `registry.example/hello-api@sha256:${"c".repeat(64)}`;
 const PIPELINE = "pipelines/gantry.yaml";
-const IDENTITY: SignerIdentity = { issuer: "https://token.actions.githubusercontent.com", subject: "https://github.com/acme/gantry/.github/workflows/gantry-publish.yml@refs/heads/main" };
+const IDENTITY: SignerIdentity = {
+  issuer: "https://token.actions.githubusercontent.com",
+  subject: "https://github.com/acme/gantry/.github/workflows/gantry-publish.yml@refs/heads/main",
+};
 const POLICY: PolicyConfig = { defaults: true, directories: [], identity: IDENTITY, maxScanAgeDays: 7 };
 const NOW = new Date("2026-12-07T12:00:00Z");
 const PASSED_SCAN: ScanSummary = { verdict: "passed", scannedAt: "2026-12-06T12:00:00Z", counts: { LOW: 2 }, failing: 0 };
@@ -50,7 +53,16 @@ function judge(c: Case = {}): Promise<PolicyDecision> {
   const manifests = exampleManifests();
   c.manifests?.(manifests);
   return evaluator.evaluate(
-    policyInput({ now: NOW, environment: "staging", image: IMAGE, release: { version: "1.2.3", commit: "a".repeat(40) }, manifests, attestations: c.attestations ?? SIGNED, ...("scan" in c ? (c.scan ? { scan: c.scan } : {}) : { scan: PASSED_SCAN }), policy: POLICY }),
+    policyInput({
+      now: NOW,
+      environment: "staging",
+      image: IMAGE,
+      release: { version: "1.2.3", commit: "a".repeat(40) },
+      manifests,
+      attestations: c.attestations ?? SIGNED,
+      ...("scan" in c ? (c.scan ? { scan: c.scan } : {}) : { scan: PASSED_SCAN }),
+      policy: POLICY,
+    }),
   );
 }
 
@@ -80,7 +92,11 @@ describe("the default policies under the real opa, as uid 1000", () => {
   });
 
   const cases: [string, Case, string[]][] = [
-    ["a tag instead of a digest", { manifests: (o) => void (deployment(o).container.image = "registry.example/hello-api:1.2.3") }, ["digest_pinned Deployment/hello-api"]],
+    [
+      "a tag instead of a digest",
+      { manifests: (o) => void (deployment(o).container.image = "registry.example/hello-api:1.2.3") },
+      ["digest_pinned Deployment/hello-api"],
+    ],
     ["runAsUser 0", { manifests: (o) => void (deployment(o).container.securityContext.runAsUser = 0) }, ["non_root Deployment/hello-api"]],
     [
       "no runAsNonRoot on the container or the pod",
@@ -96,9 +112,17 @@ describe("the default policies under the real opa, as uid 1000", () => {
     ["hostNetwork", { manifests: (o) => void (deployment(o).pod.hostNetwork = true) }, ["no_host_namespaces Deployment/hello-api"]],
     ["hostPID", { manifests: (o) => void (deployment(o).pod.hostPID = true) }, ["no_host_namespaces Deployment/hello-api"]],
     ["hostIPC", { manifests: (o) => void (deployment(o).pod.hostIPC = true) }, ["no_host_namespaces Deployment/hello-api"]],
-    ["no resources", { manifests: (o) => void delete deployment(o).container.resources }, ["resources_set Deployment/hello-api", "resources_set Deployment/hello-api", "resources_set Deployment/hello-api"]],
+    [
+      "no resources",
+      { manifests: (o) => void delete deployment(o).container.resources },
+      ["resources_set Deployment/hello-api", "resources_set Deployment/hello-api", "resources_set Deployment/hello-api"],
+    ],
     ["an unsigned image", { attestations: { signatures: [] } }, ["signed_by_pipeline Deployment/hello-api"]],
-    ["a signature by another identity", { attestations: { signatures: [{ ...IDENTITY, subject: "https://github.com/mallory/fork/.github/workflows/ci.yml@refs/heads/main" }] } }, ["signed_by_pipeline Deployment/hello-api"]],
+    [
+      "a signature by another identity",
+      { attestations: { signatures: [{ ...IDENTITY, subject: "https://github.com/mallory/fork/.github/workflows/ci.yml@refs/heads/main" }] } },
+      ["signed_by_pipeline Deployment/hello-api"],
+    ],
     ["a signature by another key", { attestations: { signatures: [{ key: "env:SOMEONE_ELSES_KEY" }] } }, ["signed_by_pipeline Deployment/hello-api"]],
     ["a failed scan", { scan: { ...PASSED_SCAN, verdict: "failed", failing: 1, counts: { CRITICAL: 1 } } }, ["scan_passed Deployment/hello-api"]],
     ["no scan at all", { scan: undefined }, ["scan_passed Deployment/hello-api"]],
@@ -112,6 +136,8 @@ describe("the default policies under the real opa, as uid 1000", () => {
 
   it("say what is wrong in each violation", async () => {
     const decision = await judge({ manifests: (o) => void (deployment(o).container.image = "registry.example/hello-api:1.2.3") });
-    expect(decision.violations[0]!.message).toBe('container "hello-api" runs "registry.example/hello-api:1.2.3", not pinned by digest (repository@sha256:<64 hex>)');
+    expect(decision.violations[0]!.message).toBe(
+      'container "hello-api" runs "registry.example/hello-api:1.2.3", not pinned by digest (repository@sha256:<64 hex>)',
+    );
   });
 });

@@ -6,7 +6,30 @@ import { DEFAULT_ERROR_RATE_QUERY, DEFAULT_P99_QUERY, renderQuery } from "../../
 import { promDurationProblem } from "../../core/kube/analysis/prom-duration.js";
 import { startPrometheus, type Prometheus } from "../support/prometheus.js";
 
-const WINDOWS = ["1m", "30s", "90s", "1h30m", "2w", "1y", "500ms", "1d12h", "0", "0s", "0m0s", "1.5m", "1m1h", "-1m", "1M", "1 m", "", "10", "1mm", "292y", "300y", "99999999999999d"];
+const WINDOWS = [
+  "1m",
+  "30s",
+  "90s",
+  "1h30m",
+  "2w",
+  "1y",
+  "500ms",
+  "1d12h",
+  "0",
+  "0s",
+  "0m0s",
+  "1.5m",
+  "1m1h",
+  "-1m",
+  "1M",
+  "1 m",
+  "",
+  "10",
+  "1mm",
+  "292y",
+  "300y",
+  "99999999999999d",
+];
 
 let prometheus: Prometheus;
 beforeAll(async () => {

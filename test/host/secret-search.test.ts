@@ -23,7 +23,9 @@ async function outputs(opts: { inReport?: boolean; inLayer?: boolean }): Promise
   mkdirSync(join(layoutSrc, "blobs", "sha256"), { recursive: true });
   mkdirSync(join(dir, "rootfs", "app"), { recursive: true });
   writeFileSync(join(dir, "rootfs", "app", "config"), opts.inLayer ? `token=${CANARY}` : "token=none");
-  const layer = await runArgv(["sh", "-c", `tar -cf - -C "${join(dir, "rootfs")}" app | gzip -n > "${join(layoutSrc, "blobs", "sha256", LAYER)}"`], { cwd: dir });
+  const layer = await runArgv(["sh", "-c", `tar -cf - -C "${join(dir, "rootfs")}" app | gzip -n > "${join(layoutSrc, "blobs", "sha256", LAYER)}"`], {
+    cwd: dir,
+  });
   expect(layer.status, layer.stderr).toBe(0);
   writeFileSync(join(layoutSrc, "index.json"), '{"schemaVersion":2,"manifests":[]}');
   const tar = await runArgv(["tar", "-cf", join(out, "image.tar"), "-C", layoutSrc, "."], { cwd: dir });

@@ -20,9 +20,15 @@ import { normaliseEnvironment } from "../support/environment.js";
 import { freePort } from "../support/ports.js";
 import { spawnPrometheus, type PrometheusProcess } from "../support/prometheus.js";
 
-const env = normaliseEnvironment("staging", { namespace: "shop", strategy: { type: "canary" }, analysis: { prometheus: "http://prom:9090" } }, { file: "pipelines/hello.yaml" });
+const env = normaliseEnvironment(
+  "staging",
+  { namespace: "shop", strategy: { type: "canary" }, analysis: { prometheus: "http://prom:9090" } },
+  { file: "pipelines/hello.yaml" },
+);
 const view = serviceView("hello-api", env);
-const monitor = serviceMonitor(view) as unknown as { spec: { endpoints: { relabelings: { sourceLabels?: string[]; targetLabel: string; replacement?: string }[] }[] } };
+const monitor = serviceMonitor(view) as unknown as {
+  spec: { endpoints: { relabelings: { sourceLabels?: string[]; targetLabel: string; replacement?: string }[] }[] };
+};
 
 /** The operator's rules for an endpoint, before the ServiceMonitor's own. */
 const OPERATOR_RELABELS = [
@@ -34,7 +40,13 @@ const OPERATOR_RELABELS = [
   { target_label: "endpoint", replacement: "http" },
 ];
 const translated = (withOurs: boolean) =>
-  withOurs ? monitor.spec.endpoints[0]!.relabelings.map((r) => ({ ...(r.sourceLabels ? { source_labels: r.sourceLabels } : {}), target_label: r.targetLabel, ...(r.replacement ? { replacement: r.replacement } : {}) })) : [];
+  withOurs
+    ? monitor.spec.endpoints[0]!.relabelings.map((r) => ({
+        ...(r.sourceLabels ? { source_labels: r.sourceLabels } : {}),
+        target_label: r.targetLabel,
+        ...(r.replacement ? { replacement: r.replacement } : {}),
+      }))
+    : [];
 
 let server: Server;
 const running: PrometheusProcess[] = [];
@@ -50,21 +62,40 @@ afterAll(async () => {
 
 async function activeTargets(withOurs: boolean): Promise<Record<string, string>[]> {
   const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const pod = { __meta_kubernetes_namespace: "shop", __meta_kubernetes_pod_name: "hello-api-canary-7d9f", __meta_kubernetes_pod_label_app_kubernetes_io_name: "hello-api", __meta_kubernetes_pod_label_gantry_dev_track: "canary", __meta_kubernetes_endpoint_port_name: "http" };
+  const pod = {
+    __meta_kubernetes_namespace: "shop",
+    __meta_kubernetes_pod_name: "hello-api-canary-7d9f",
+    __meta_kubernetes_pod_label_app_kubernetes_io_name: "hello-api",
+    __meta_kubernetes_pod_label_gantry_dev_track: "canary",
+    __meta_kubernetes_endpoint_port_name: "http",
+  };
   const dir = mkdtempSync(join(tmpdir(), "gantry-servicemonitor-"));
   const config = {
     global: { scrape_interval: "1s", scrape_timeout: "1s" },
     scrape_configs: [
       {
         job_name: "serviceMonitor/shop/hello-api/0",
-        static_configs: ["hello-api", "hello-api-canary"].map((service) => ({ targets: [address], labels: { ...pod, __meta_kubernetes_service_name: service } })),
+        static_configs: ["hello-api", "hello-api-canary"].map((service) => ({
+          targets: [address],
+          labels: { ...pod, __meta_kubernetes_service_name: service },
+        })),
         relabel_configs: [...OPERATOR_RELABELS, ...translated(withOurs)],
       },
     ],
   };
   writeFileSync(join(dir, "prometheus.yml"), stringify(config));
   const port = await freePort();
-  const prom = await spawnPrometheus({ binary: "prometheus", args: [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"], dir, url: `http://127.0.0.1:${port}` });
+  const prom = await spawnPrometheus({
+    binary: "prometheus",
+    args: [
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--log.level=warn",
+    ],
+    dir,
+    url: `http://127.0.0.1:${port}`,
+  });
   running.push(prom);
   const deadline = Date.now() + 30_000;
   for (;;) {

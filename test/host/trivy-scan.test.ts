@@ -101,8 +101,19 @@ describe("real Trivy against the fixture DB", () => {
     expect([outcomes.map((o) => o.kind), step.kind]).toEqual([["findings"], "read-report"]);
     const report = parseTrivyReport(readFileSync(plan.attempts[0]!.outputPath, "utf8"), "trivy.json");
     expect([report.artifactType, report.repoTags]).toEqual(["container_image", [tag]]);
-    expect(findingsOf(report).map((f) => f.id).sort()).toEqual(["CVE-2099-0001", "CVE-2099-0002", "CVE-2099-0003", "CVE-2099-0004"]);
-    const outputs = renderScanOutputs({ report, verdict: evaluateGate(report, { now: NOW }), imageName: tag, startTime: NOW, endTime: NOW, analyzerVersion: "0.1.0" });
+    expect(
+      findingsOf(report)
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual(["CVE-2099-0001", "CVE-2099-0002", "CVE-2099-0003", "CVE-2099-0004"]);
+    const outputs = renderScanOutputs({
+      report,
+      verdict: evaluateGate(report, { now: NOW }),
+      imageName: tag,
+      startTime: NOW,
+      endTime: NOW,
+      analyzerVersion: "0.1.0",
+    });
     const sarif = outputs.sarif!.log;
     expect(new Set(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri))).toEqual(new Set(["acme/fixture"]));
     expect(sarifValidator()(JSON.parse(outputs.sarif!.json))).toEqual([]);

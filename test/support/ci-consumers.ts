@@ -42,7 +42,12 @@ export function subjects(): Subject[] {
       // The committed files, which the drift test keeps equal to the generated ones.
       files: Object.fromEntries(Object.keys(repository).map((path) => [path, readFileSync(join(root, path), "utf8")])),
     },
-    ...EXAMPLES.filter((e) => e.name !== CONFIG).map((e) => ({ name: e.name, pipeline: e.pipeline, options: e.options, files: ciFiles(e.pipeline, e.options) })),
+    ...EXAMPLES.filter((e) => e.name !== CONFIG).map((e) => ({
+      name: e.name,
+      pipeline: e.pipeline,
+      options: e.options,
+      files: ciFiles(e.pipeline, e.options),
+    })),
     ...generatedCases().map((g) => ({ name: g.c.name, pipeline: g.pipeline, options: g.c.options, files: g.files })),
   ];
 }
@@ -83,7 +88,14 @@ export type JenkinsRead = { file: string; stages: JenkinsStage[] } | { file: str
  * stand-in of the Jenkins DSL (test/support/jenkinsfile-steps.groovy), in one JVM for all files.
  */
 export async function readJenkinsfiles(paths: string[]): Promise<JenkinsRead[]> {
-  const ran = await runArgv(["groovy", join(root, "test/support/jenkinsfile-steps.groovy"), ...paths], { cwd: root, env: { JAVA_HOME: javaHome() }, timeoutMs: 120_000 });
+  const ran = await runArgv(["groovy", join(root, "test/support/jenkinsfile-steps.groovy"), ...paths], {
+    cwd: root,
+    env: { JAVA_HOME: javaHome() },
+    timeoutMs: 120_000,
+  });
   if (ran.status !== 0) throw new Error(`groovy failed (${ran.status}): ${ran.stderr}`);
-  return ran.stdout.trim().split("\n").map((l) => JSON.parse(l) as JenkinsRead);
+  return ran.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as JenkinsRead);
 }

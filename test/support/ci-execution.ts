@@ -52,7 +52,9 @@ export function stubBin(dir: string): string {
 
 /** The argv of every recorded dagger call, in order, then forgets them. */
 export function takeRecords(recordDir: string): string[][] {
-  const files = readdirSync(recordDir).filter((f) => /^\d+-\d+$/.test(f)).sort();
+  const files = readdirSync(recordDir)
+    .filter((f) => /^\d+-\d+$/.test(f))
+    .sort();
   const calls = files.map((f) => readFileSync(join(recordDir, f), "utf8").split("\0").slice(0, -1));
   for (const f of files) rmSync(join(recordDir, f));
   return calls;
@@ -102,9 +104,30 @@ export function intendedCalls(stage: Stage, pipeline: Pipeline, options: CiOptio
       return [call("scan", "--source", ".", "--image-name", ci.scanImageName(pipeline.publish.repository), "reports", "export", "--path", "reports/scan")];
     case "publish": {
       const username = ci.username(pipeline);
-      return [call("publish", "--source", ".", ...(username === undefined ? [] : ["--username", username]), "--password", pipeline.publish.password ?? ci.defaultPassword)];
+      return [
+        call(
+          "publish",
+          "--source",
+          ".",
+          ...(username === undefined ? [] : ["--username", username]),
+          "--password",
+          pipeline.publish.password ?? ci.defaultPassword,
+        ),
+      ];
     }
     case "deploy":
-      return [call("environment", "--source", ".", "--name", stage.environment!, ...(stage.kubeconfig ? ["--kubeconfig", stage.kubeconfig] : []), "deploy", "--image", ci.deployImage)];
+      return [
+        call(
+          "environment",
+          "--source",
+          ".",
+          "--name",
+          stage.environment!,
+          ...(stage.kubeconfig ? ["--kubeconfig", stage.kubeconfig] : []),
+          "deploy",
+          "--image",
+          ci.deployImage,
+        ),
+      ];
   }
 }

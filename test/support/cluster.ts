@@ -117,7 +117,10 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<C
     },
     logTail(component, lines = 40) {
       try {
-        return readFileSync(join(dir, `${component}.log`), "utf8").split("\n").slice(-lines - 1).join("\n");
+        return readFileSync(join(dir, `${component}.log`), "utf8")
+          .split("\n")
+          .slice(-lines - 1)
+          .join("\n");
       } catch {
         return `(no log for ${component} in ${dir})`;
       }

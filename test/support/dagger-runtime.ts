@@ -112,7 +112,20 @@ export function runtimeTsconfig(text: string): string {
 }
 
 /** config.go's moduleConfigFiles: the files the runtime handles itself and leaves out of the source copy. */
-export const MODULE_CONFIG_FILES = ["package.json", "tsconfig.json", "pnpm-workspace.yaml", ".yarnrc.yml", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock", "bunfig.toml", "deno.json", "deno.lock"];
+export const MODULE_CONFIG_FILES = [
+  "package.json",
+  "tsconfig.json",
+  "pnpm-workspace.yaml",
+  ".yarnrc.yml",
+  "package-lock.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "bun.lockb",
+  "bun.lock",
+  "bunfig.toml",
+  "deno.json",
+  "deno.lock",
+];
 /** wrappedSourceCodeDirectory also leaves out these. */
 export const RUNTIME_OWNED_DIRS = ["sdk", "node_modules"];
 

@@ -102,7 +102,10 @@ export class SimNode {
 function show(value: unknown, depth: number): string {
   if (value instanceof SimNode) return depth > 0 ? `<${value.describe(depth - 1)}>` : `<${value.kind}>`;
   if (Array.isArray(value)) return `[${value.map((v) => show(v, depth)).join(" ")}]`;
-  if (value && typeof value === "object") return `{${Object.entries(value).map(([k, v]) => `${k}: ${show(v, depth)}`).join(", ")}}`;
+  if (value && typeof value === "object")
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${k}: ${show(v, depth)}`)
+      .join(", ")}}`;
   return JSON.stringify(value) ?? String(value);
 }
 
@@ -110,10 +113,27 @@ function show(value: unknown, depth: number): string {
 const CHAINED: Record<Kind, Record<string, Kind>> = {
   Container: {
     ...sameKind("Container", [
-      "from", "withExec", "withEnvVariable", "withMountedCache", "withMountedFile", "withMountedDirectory",
-      "withMountedSecret", "withSecretVariable", "withFile", "withDirectory", "withNewFile", "withRegistryAuth",
-      "withLabel", "withAnnotation", "withUser", "withWorkdir", "withExposedPort", "withEntrypoint", "withDefaultArgs",
-      "withServiceBinding", "withMountedTemp",
+      "from",
+      "withExec",
+      "withEnvVariable",
+      "withMountedCache",
+      "withMountedFile",
+      "withMountedDirectory",
+      "withMountedSecret",
+      "withSecretVariable",
+      "withFile",
+      "withDirectory",
+      "withNewFile",
+      "withRegistryAuth",
+      "withLabel",
+      "withAnnotation",
+      "withUser",
+      "withWorkdir",
+      "withExposedPort",
+      "withEntrypoint",
+      "withDefaultArgs",
+      "withServiceBinding",
+      "withMountedTemp",
     ]),
     file: "File",
     directory: "Directory",
@@ -237,7 +257,9 @@ class DaggerSimulation {
     let answer = this.script(query);
     if (answer === undefined) answer = defaultAnswer(query);
     if (answer === NO_ANSWER) {
-      throw new Error(`dagger simulation: nothing answers ${query.what}(${args.map((a) => show(a, 0)).join(", ")}) on ${on?.describe(0) ?? "dag"}; answer it in the test's script`);
+      throw new Error(
+        `dagger simulation: nothing answers ${query.what}(${args.map((a) => show(a, 0)).join(", ")}) on ${on?.describe(0) ?? "dag"}; answer it in the test's script`,
+      );
     }
     this.asked.push({ ...query, answer });
     return answer;
@@ -404,7 +426,8 @@ function globMatch(files: Map<string, Entry>, pattern: string): string[] {
 export const dag = {
   container: (opts?: Record<string, unknown>) => simulation.root("Container", "container", opts === undefined ? [] : [opts]),
   directory: () => simulation.root("Directory", "directory", []),
-  file: (name: string, contents: string, opts?: Record<string, unknown>) => simulation.root("File", "file", opts === undefined ? [name, contents] : [name, contents, opts]),
+  file: (name: string, contents: string, opts?: Record<string, unknown>) =>
+    simulation.root("File", "file", opts === undefined ? [name, contents] : [name, contents, opts]),
   cacheVolume: (key: string) => simulation.root("CacheVolume", "cacheVolume", [key]),
   setSecret: (name: string, plaintext: string) => simulation.root("Secret", "setSecret", [name, plaintext]),
   secret: (uri: string) => simulation.root("Secret", "secret", [uri]),
@@ -443,12 +466,21 @@ export enum ReturnType {
   Success = "SUCCESS",
 }
 
-export const object = () => <T>(constructor: T): T => constructor;
-export const func = (_opts?: unknown) => (_target: object, _key: string | symbol, _descriptor?: PropertyDescriptor): void => {};
-export const check = () => (_target: object, _key: string | symbol, _descriptor?: PropertyDescriptor): void => {};
+export const object =
+  () =>
+  <T>(constructor: T): T =>
+    constructor;
+export const func =
+  (_opts?: unknown) =>
+  (_target: object, _key: string | symbol, _descriptor?: PropertyDescriptor): void => {};
+export const check =
+  () =>
+  (_target: object, _key: string | symbol, _descriptor?: PropertyDescriptor): void => {};
 export enum ExistsType {
   DirectoryType = "DIRECTORY_TYPE",
   RegularType = "REGULAR_TYPE",
   SymlinkType = "SYMLINK_TYPE",
 }
-export const argument = (_opts?: unknown) => (_target: object, _key: string | undefined, _index: number): void => {};
+export const argument =
+  (_opts?: unknown) =>
+  (_target: object, _key: string | undefined, _index: number): void => {};

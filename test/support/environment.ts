@@ -23,7 +23,13 @@ export interface Source {
  * and fills every default. The error is a FileError naming the field path, e.g.
  * `environments.staging.strategy.steps[2].setWeight`, and the line when source.lineOf knows it.
  */
-export function normaliseEnvironment(name: string, value: unknown, source: Source, defaults: EnvironmentDefaults = {}, path: FieldPath = ["environments", name]): Environment {
+export function normaliseEnvironment(
+  name: string,
+  value: unknown,
+  source: Source,
+  defaults: EnvironmentDefaults = {},
+  path: FieldPath = ["environments", name],
+): Environment {
   const parsed = environmentSchema.safeParse(value);
   if (parsed.success) return environmentFrom(name, parsed.data, defaults);
   const issue = parsed.error.issues[0]!;

@@ -10,7 +10,14 @@ import { join } from "node:path";
 import { runArgv } from "./run.js";
 
 const HTTP_BACKEND = "/usr/lib/git-core/git-http-backend";
-const IDENTITY = { GIT_AUTHOR_NAME: "seed", GIT_AUTHOR_EMAIL: "seed@example.com", GIT_COMMITTER_NAME: "seed", GIT_COMMITTER_EMAIL: "seed@example.com", GIT_AUTHOR_DATE: "1700000000 +0000", GIT_COMMITTER_DATE: "1700000000 +0000" };
+const IDENTITY = {
+  GIT_AUTHOR_NAME: "seed",
+  GIT_AUTHOR_EMAIL: "seed@example.com",
+  GIT_COMMITTER_NAME: "seed",
+  GIT_COMMITTER_EMAIL: "seed@example.com",
+  GIT_AUTHOR_DATE: "1700000000 +0000",
+  GIT_COMMITTER_DATE: "1700000000 +0000",
+};
 
 export interface GitServer {
   /** http://127.0.0.1:<port>/<name>.git */

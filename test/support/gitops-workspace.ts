@@ -15,7 +15,11 @@ import { asUser, chownTo } from "./tool-user.js";
 const GIT_USER = TOOL_USERS.git;
 
 /** A fresh workspace, with the token (when given) where the credential helper reads it. */
-export async function hostWorkspace(config: GitOpsConfig, provenance: Provenance, token?: string): Promise<{ ws: GitWorkspace; root: string; argvs: string[][] }> {
+export async function hostWorkspace(
+  config: GitOpsConfig,
+  provenance: Provenance,
+  token?: string,
+): Promise<{ ws: GitWorkspace; root: string; argvs: string[][] }> {
   const root = mkdtempSync(join(tmpdir(), "gantry-gitops-"));
   const paths = handoffPaths(root);
   if (token !== undefined) {

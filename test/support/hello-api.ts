@@ -35,7 +35,13 @@ export async function startHelloApi(binary: string, env: { ERROR_RATE?: string; 
   const deadline = Date.now() + 20_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`hello-api exited ${child.exitCode}`);
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) {
       child.kill("SIGKILL");
       throw new Error("hello-api not ready after 20s");
@@ -67,7 +73,10 @@ export async function driveTraffic(instances: HelloApi[], until: Promise<unknown
   const worker = async (instance: HelloApi) => {
     for (let i = 0; i < max && !done; i++) {
       sent++;
-      await fetch(`${instance.url}/`, { signal: AbortSignal.timeout(10_000) }).then((r) => r.arrayBuffer(), () => undefined);
+      await fetch(`${instance.url}/`, { signal: AbortSignal.timeout(10_000) }).then(
+        (r) => r.arrayBuffer(),
+        () => undefined,
+      );
     }
   };
   await Promise.all(instances.flatMap((instance) => Array.from({ length: options.concurrency ?? 4 }, () => worker(instance))));

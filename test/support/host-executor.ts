@@ -103,7 +103,12 @@ export function hostExecutor(host: HostPipeline): StageExecutor {
       layouts.set(
         key,
         binaries(platforms).then(({ plan, dir }) => {
-          const image = planServiceImage({ ...pipeline.image, name: plan.name }, release, plan.steps.map((s) => s.platform), platforms);
+          const image = planServiceImage(
+            { ...pipeline.image, name: plan.name },
+            release,
+            plan.steps.map((s) => s.platform),
+            platforms,
+          );
           return assembleImage(image, (_, file) => join(dir, file), noLogin);
         }),
       );
@@ -116,7 +121,10 @@ export function hostExecutor(host: HostPipeline): StageExecutor {
       const plan = planTest({ ...pipeline.test, tags: pipeline.go.buildTags, ...toolchain.env, outputDir: tempDir("gantry-test-") });
       const ran = await runArgv(plan.argv, { cwd: module, env: plan.env });
       writeFileSync(plan.eventsPath, ran.stdout);
-      const coverage = plan.coverprofilePath && existsSync(plan.coverprofilePath) ? parseCoverProfile(readFileSync(plan.coverprofilePath, "utf8"), "coverage.out").percent : undefined;
+      const coverage =
+        plan.coverprofilePath && existsSync(plan.coverprofilePath)
+          ? parseCoverProfile(readFileSync(plan.coverprofilePath, "utf8"), "coverage.out").percent
+          : undefined;
       return testResult(parseTestJson(ran.stdout), ran.status, coverage);
     },
     async build() {

@@ -75,7 +75,10 @@ export async function installGatewayApi(cluster: Cluster, channel: "standard" | 
 
 /** `kubectl apply --server-side --dry-run=server` of one object: what the API server says of it, changing nothing. */
 export async function dryRun(cluster: Cluster, namespace: string, object: unknown): Promise<{ accepted: boolean; stderr: string }> {
-  const ran = await cluster.kubectl(["apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f", "-"], { namespace, input: JSON.stringify(object) });
+  const ran = await cluster.kubectl(["apply", "--server-side", "--dry-run=server", "--force-conflicts", "-f", "-"], {
+    namespace,
+    input: JSON.stringify(object),
+  });
   return { accepted: ran.status === 0, stderr: ran.stderr };
 }
 

@@ -80,7 +80,9 @@ export class ClusterSimulation implements Kubectl {
   private apply(o: Obj): void {
     const key = this.key(o.kind, o.metadata.name);
     const existing = this.objects.get(key);
-    const merged = existing ? { ...existing, ...o, metadata: { ...existing.metadata, ...o.metadata, annotations: { ...existing.metadata.annotations, ...o.metadata.annotations } } } : o;
+    const merged = existing
+      ? { ...existing, ...o, metadata: { ...existing.metadata, ...o.metadata, annotations: { ...existing.metadata.annotations, ...o.metadata.annotations } } }
+      : o;
     if (o.kind === "Deployment") {
       merged.spec = { ...o.spec, replicas: o.spec.replicas ?? existing?.spec.replicas ?? 1 };
       const h = this.history.get(key) ?? [];
@@ -106,9 +108,17 @@ export class ClusterSimulation implements Kubectl {
       const health = this.health(o.spec.template.metadata.annotations?.["gantry.dev/revision"]);
       const n = o.spec.replicas;
       const ready = health === "ready" ? n : 0;
-      items.push({ ...o, metadata: { ...o.metadata, generation: 1 }, status: { observedGeneration: 1, replicas: n, updatedReplicas: n, readyReplicas: ready } });
+      items.push({
+        ...o,
+        metadata: { ...o.metadata, generation: 1 },
+        status: { observedGeneration: 1, replicas: n, updatedReplicas: n, readyReplicas: ready },
+      });
       for (let i = 0; i < n; i++) {
-        items.push({ kind: "Pod", metadata: { name: `${o.metadata.name}-${i}`, labels: o.spec.template.metadata.labels, annotations: o.spec.template.metadata.annotations }, status: { containerStatuses: [{ restartCount: health === "crashloop" ? 5 : 0 }] } });
+        items.push({
+          kind: "Pod",
+          metadata: { name: `${o.metadata.name}-${i}`, labels: o.spec.template.metadata.labels, annotations: o.spec.template.metadata.annotations },
+          status: { containerStatuses: [{ restartCount: health === "crashloop" ? 5 : 0 }] },
+        });
       }
     }
     void argv;

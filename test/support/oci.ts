@@ -158,7 +158,12 @@ export async function mountLayout(layout: string, files: CraneFiles = ADAPTER_FI
  * The image as the adapter assembles it: the layer from the core's argv per platform, the base pulled
  * per platform (unless scratch), the image's documents, and its layout on disk.
  */
-export async function assembleImage(plan: ImagePlan, binaries: (platform: string, file: string) => string, dockerConfig: string, files: CraneFiles = ADAPTER_FILES): Promise<{ image: OciImage; layout: string }> {
+export async function assembleImage(
+  plan: ImagePlan,
+  binaries: (platform: string, file: string) => string,
+  dockerConfig: string,
+  files: CraneFiles = ADAPTER_FILES,
+): Promise<{ image: OciImage; layout: string }> {
   const parts: PlatformParts[] = [];
   const blobs = new Map<string, string>();
   for (const { platform, binaryFile } of plan.platforms) {
@@ -177,7 +182,12 @@ export async function assembleImage(plan: ImagePlan, binaries: (platform: string
 }
 
 /** Pulls one platform of a base with the core's crane argv, as `files.pullAs`, and reads it as the adapter does. */
-export async function pullBase(base: RuntimeBase, platform: ImagePlatform, dockerConfig: string, files: CraneFiles = ADAPTER_FILES): Promise<{ image: BaseImage; dir: string }> {
+export async function pullBase(
+  base: RuntimeBase,
+  platform: ImagePlatform,
+  dockerConfig: string,
+  files: CraneFiles = ADAPTER_FILES,
+): Promise<{ image: BaseImage; dir: string }> {
   const parent = tempDir("gantry-base-");
   chmodSync(parent, READABLE_DIRECTORY_MODE);
   const dir = join(parent, "layout");

@@ -50,10 +50,20 @@ process.on("exit", () => {
 
 // Follows this process: if the test worker is killed, prometheus goes too.
 function stopWhenGone(ownerPid: number, pid: number): ChildProcess {
-  const watchdog = spawn("bash", ["-c", 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill -TERM "$2" 2>/dev/null', "watchdog", String(ownerPid), String(pid)], {
-    detached: true,
-    stdio: "ignore",
-  });
+  const watchdog = spawn(
+    "bash",
+    [
+      "-c",
+      'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; kill -TERM "$2" 2>/dev/null',
+      "watchdog",
+      String(ownerPid),
+      String(pid),
+    ],
+    {
+      detached: true,
+      stdio: "ignore",
+    },
+  );
   watchdog.unref();
   return watchdog;
 }
@@ -117,7 +127,10 @@ export async function spawnPrometheus(options: SpawnPrometheusOptions): Promise<
       await stop();
       throw new Error(`startPrometheus: prometheus ${why}:\n${tail}`);
     }
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { url, logTail, stop };
   }
 }
@@ -139,7 +152,12 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   writeFileSync(join(dir, "prometheus.yml"), stringify(config));
   const { stop } = await spawnPrometheus({
     binary: options.binary ?? "prometheus",
-    args: [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${join(dir, "data")}`, `--web.listen-address=127.0.0.1:${port}`, "--log.level=warn"],
+    args: [
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--log.level=warn",
+    ],
     dir,
     url,
   });

@@ -27,7 +27,10 @@ export async function startPushgateway(): Promise<Pushgateway> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`pushgateway exited ${child.exitCode}: ${log}`);
-    const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) throw new Error(`pushgateway not ready within 30s: ${log}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

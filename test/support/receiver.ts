@@ -18,7 +18,9 @@ export interface Receiver {
 }
 
 /** `answer` gives the status and body for each request; "hang" never answers (until stop). */
-export async function startReceiver(answer: (r: Received) => { status: number; body?: string } | "hang" = () => ({ status: 200, body: "ok" })): Promise<Receiver> {
+export async function startReceiver(
+  answer: (r: Received) => { status: number; body?: string } | "hang" = () => ({ status: 200, body: "ok" }),
+): Promise<Receiver> {
   const requests: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];

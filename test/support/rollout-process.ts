@@ -13,7 +13,10 @@ const [kubectl, kubeconfig, json] = process.argv.slice(2);
 const { namespace, raw, image, killBefore } = JSON.parse(json!) as { namespace: string; raw: Record<string, unknown>; image: string; killBefore: string };
 const env = normaliseEnvironment("production", { namespace, ...raw }, { file: "pipelines/hello.yaml" });
 const ports: Ports = {
-  kubectl: { run: (argv, stdin) => runArgv([kubectl!, "--kubeconfig", kubeconfig!, ...argv.slice(1)], { cwd: process.cwd(), ...(stdin === undefined ? {} : { input: stdin }) }) },
+  kubectl: {
+    run: (argv, stdin) =>
+      runArgv([kubectl!, "--kubeconfig", kubeconfig!, ...argv.slice(1)], { cwd: process.cwd(), ...(stdin === undefined ? {} : { input: stdin }) }),
+  },
   clock: systemClock,
 };
 const report = await runRollout(planRollout(workload("hello-api", image, env), { pollMs: 300 }), ports, {

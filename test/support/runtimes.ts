@@ -23,8 +23,12 @@ async function fromRegistry(dir: string, pkg: string, version: string, bin: stri
   const prefix = join(root, ".tools", dir, version);
   const path = join(prefix, "node_modules", pkg, bin);
   if (!existsSync(path)) {
-    const ran = await runArgv(["npm", "install", "--prefix", prefix, "--ignore-scripts", "--no-audit", "--no-fund", `${pkg}@${version}`], { cwd: root, timeoutMs: 5 * 60_000 });
-    if (ran.status !== 0 || !existsSync(path)) throw new Error(`npm install ${pkg}@${version} gave no ${bin}: ${ran.stderr.trim().split("\n").slice(-3).join(" ")}`);
+    const ran = await runArgv(["npm", "install", "--prefix", prefix, "--ignore-scripts", "--no-audit", "--no-fund", `${pkg}@${version}`], {
+      cwd: root,
+      timeoutMs: 5 * 60_000,
+    });
+    if (ran.status !== 0 || !existsSync(path))
+      throw new Error(`npm install ${pkg}@${version} gave no ${bin}: ${ran.stderr.trim().split("\n").slice(-3).join(" ")}`);
   }
   return { path, version };
 }

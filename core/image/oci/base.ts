@@ -47,7 +47,9 @@ export function readBaseImage(input: { ref: string; platform: ImagePlatform; man
   const manifest = parseManifest(input.manifestText, input.manifestDigest, ref);
   const configDescriptor = (manifest.config ?? {}) as Json;
   if (!(BASE_CONFIG_TYPES as readonly unknown[]).includes(configDescriptor.mediaType)) {
-    throw new GantryError(`${ref}: config media type ${JSON.stringify(configDescriptor.mediaType)} is not an image config; expected ${BASE_CONFIG_TYPES.join(" or ")}`);
+    throw new GantryError(
+      `${ref}: config media type ${JSON.stringify(configDescriptor.mediaType)} is not an image config; expected ${BASE_CONFIG_TYPES.join(" or ")}`,
+    );
   }
   const configDigest = digestField(configDescriptor.digest, `${ref}: manifest config.digest`);
   if (sha256Digest(input.configText) !== configDigest) {
@@ -71,7 +73,9 @@ function parseManifest(text: string, digest: string, ref: string): Json {
   }
   const manifest = parse(text, `${ref}: manifest`);
   if (!(BASE_MANIFEST_TYPES as readonly unknown[]).includes(manifest.mediaType) || manifest.schemaVersion !== 2) {
-    throw new GantryError(`${ref}: ${JSON.stringify(manifest.mediaType)} is not an image manifest Gantry can build on; expected schemaVersion 2 and ${BASE_MANIFEST_TYPES.join(" or ")}`);
+    throw new GantryError(
+      `${ref}: ${JSON.stringify(manifest.mediaType)} is not an image manifest Gantry can build on; expected schemaVersion 2 and ${BASE_MANIFEST_TYPES.join(" or ")}`,
+    );
   }
   return manifest;
 }
@@ -79,7 +83,9 @@ function parseManifest(text: string, digest: string, ref: string): Json {
 function baseLayer(layer: Json, i: number, ref: string): Descriptor {
   const mediaType = OCI_LAYER_TYPE_OF[String(layer.mediaType)];
   if (mediaType === undefined) {
-    throw new GantryError(`${ref}: layer ${i} has media type ${JSON.stringify(layer.mediaType)}, which Gantry cannot redistribute; expected ${Object.keys(OCI_LAYER_TYPE_OF).join(", ")}`);
+    throw new GantryError(
+      `${ref}: layer ${i} has media type ${JSON.stringify(layer.mediaType)}, which Gantry cannot redistribute; expected ${Object.keys(OCI_LAYER_TYPE_OF).join(", ")}`,
+    );
   }
   const size = layer.size;
   if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) throw new GantryError(`${ref}: layer ${i} has no valid size`);

@@ -18,7 +18,13 @@ export const DOCKER_CONFIG_FILE = `${DOCKER_CONFIG_DIR}/config.json`;
 
 /** --insecure: plain HTTP, for a registry running as a Dagger service (the engine's network has no TLS for it). */
 function crane(args: string[], authenticated: boolean, plainHttp = false): ToolRun {
-  return { tool: "crane", image: CRANE_IMAGE, args: plainHttp ? ["--insecure", ...args] : args, env: authenticated ? { DOCKER_CONFIG: DOCKER_CONFIG_DIR } : {}, secretEnv: [] };
+  return {
+    tool: "crane",
+    image: CRANE_IMAGE,
+    args: plainHttp ? ["--insecure", ...args] : args,
+    env: authenticated ? { DOCKER_CONFIG: DOCKER_CONFIG_DIR } : {},
+    secretEnv: [],
+  };
 }
 
 /**

@@ -69,7 +69,12 @@ export function planOciImage(plan: ImagePlan, parts: PlatformParts[]): OciImage 
   ];
   const layerBlobs = unique(
     platforms.flatMap((p) =>
-      p.layers.map((l, i): LayerBlob => ({ platform: p.platform, digest: l.digest, path: blobPath(l.digest), from: i === p.layers.length - 1 ? "gantry" : "base" })),
+      p.layers.map((l, i): LayerBlob => ({
+        platform: p.platform,
+        digest: l.digest,
+        path: blobPath(l.digest),
+        from: i === p.layers.length - 1 ? "gantry" : "base",
+      })),
     ),
   );
   return { digest: index.digest, index, platforms, files, layerBlobs };

@@ -59,10 +59,7 @@ export function planLayer(plan: ImagePlan): LayerPlan {
   const steps: string[][] = [["mkdir", STAGING, "out"]];
   for (const e of entries) steps.push(...entryArgv(e));
   const topLevel = [...new Set(entries.map((e) => e.path.split("/")[1]!))].sort();
-  steps.push(
-    [...reproducibleTar(TAR_FILE, STAGING, plan.sourceDateEpoch ?? 0), "--", ...topLevel],
-    ["gzip", "--no-name", "--keep", "-6", TAR_FILE],
-  );
+  steps.push([...reproducibleTar(TAR_FILE, STAGING, plan.sourceDateEpoch ?? 0), "--", ...topLevel], ["gzip", "--no-name", "--keep", "-6", TAR_FILE]);
   return {
     binaryInput: BINARY_INPUT,
     inputs: plan.rootfs.files.map((f) => ({ path: `${FILES_INPUT}${f.path}`, contents: f.contents })),
@@ -100,8 +97,10 @@ function layerEntries(plan: ImagePlan): Entry[] {
   const leaves: Entry[] = [
     { path: plan.binaryPath, kind: "file", mode: 0o755, owner: ROOT_OWNER, source: BINARY_INPUT },
     ...plan.rootfs.files.map((f): Entry => ({ path: f.path, kind: "file", mode: f.mode, owner: ROOT_OWNER, source: `${FILES_INPUT}${f.path}` })),
-    ...plan.rootfs.fromBuilder.map(
-      (c): Entry => (c.directory ? { path: c.path, kind: "tree", mode: 0o755, owner: ROOT_OWNER, source: c.path } : { path: c.path, kind: "file", mode: 0o644, owner: ROOT_OWNER, source: c.path }),
+    ...plan.rootfs.fromBuilder.map((c): Entry =>
+      c.directory
+        ? { path: c.path, kind: "tree", mode: 0o755, owner: ROOT_OWNER, source: c.path }
+        : { path: c.path, kind: "file", mode: 0o644, owner: ROOT_OWNER, source: c.path },
     ),
   ];
   const directories = new Map<string, Entry>();

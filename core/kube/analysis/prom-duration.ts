@@ -9,7 +9,8 @@ const MAX_NS = 2n ** 63n - 1n;
 export function promDurationProblem(text: string): string | undefined {
   if (text === "0") return "must be greater than 0: Prometheus refuses a zero range (bad_data: duration must be greater than 0)";
   const m = PROM_DURATION.exec(text);
-  if (!m || text === "") return `"${text}" is not a Prometheus duration: a whole number per unit, largest unit first (y, w, d, h, m, s, ms), e.g. 1m, 90s or 1h30m`;
+  if (!m || text === "")
+    return `"${text}" is not a Prometheus duration: a whole number per unit, largest unit first (y, w, d, h, m, s, ms), e.g. 1m, 90s or 1h30m`;
   const ms = m.slice(1).reduce((sum, part, i) => sum + (part === undefined ? 0n : BigInt(part) * UNIT_MS[i]!), 0n);
   if (ms === 0n) return "must be greater than 0: Prometheus refuses a zero range (bad_data: duration must be greater than 0)";
   if (ms * 1_000_000n > MAX_NS) return "is out of range: Prometheus durations are at most about 292 years";

@@ -28,7 +28,11 @@ export function parseQueryResponse(text: string): QueryResult {
   }
   if (!isRecord(body)) return { ok: false, problem: "Prometheus answered JSON that is not an object", providerError: true };
   if (body["status"] !== "success") {
-    return { ok: false, problem: `Prometheus error${body["errorType"] ? ` (${String(body["errorType"])})` : ""}: ${String(body["error"] ?? "status is not success")}`, providerError: true };
+    return {
+      ok: false,
+      problem: `Prometheus error${body["errorType"] ? ` (${String(body["errorType"])})` : ""}: ${String(body["error"] ?? "status is not success")}`,
+      providerError: true,
+    };
   }
   const data = isRecord(body["data"]) ? body["data"] : {};
   const type = data["resultType"];
@@ -50,11 +54,13 @@ export function parseQueryResponse(text: string): QueryResult {
 
 /** A sample is `[timestamp, "value"]`: its number, or why it is not a measurement. */
 function sampleValue(sample: unknown): number | string {
-  if (!Array.isArray(sample) || sample.length !== 2 || typeof sample[1] !== "string") return `a sample is not [timestamp, "value"]: ${JSON.stringify(sample)?.slice(0, 80)}`;
+  if (!Array.isArray(sample) || sample.length !== 2 || typeof sample[1] !== "string")
+    return `a sample is not [timestamp, "value"]: ${JSON.stringify(sample)?.slice(0, 80)}`;
   const text = sample[1];
   const value = DECIMAL.test(text) ? Number(text) : Number.NaN;
   if (Number.isFinite(value)) return value;
-  const why = text === "NaN" ? " (no traffic, or a broken query)" : /^[+-]?Inf$/.test(text) ? " (infinite)" : text.startsWith("-") ? " (negative: a broken query)" : "";
+  const why =
+    text === "NaN" ? " (no traffic, or a broken query)" : /^[+-]?Inf$/.test(text) ? " (infinite)" : text.startsWith("-") ? " (negative: a broken query)" : "";
   const shown = /^[+-]?(NaN|Inf)$/.test(text) ? text : JSON.stringify(text.slice(0, 40));
   return `${shown} is not a measurement${why}; a finite, non-negative decimal was expected`;
 }

@@ -25,7 +25,8 @@ export const DEFAULT_P99_QUERY = latencyQuantileQuery(0.99);
  * Requests the track served in the window: fewer than minRequests make a measurement inconclusive.
  * No series at all (nothing scraped) is no data, a failure like the others.
  */
-export const DEFAULT_REQUESTS_QUERY = 'sum(increase(http_requests_total{namespace="{{namespace}}",service="{{service}}",track="{{track}}",path="/"}[{{window}}]))';
+export const DEFAULT_REQUESTS_QUERY =
+  'sum(increase(http_requests_total{namespace="{{namespace}}",service="{{service}}",track="{{track}}",path="/"}[{{window}}]))';
 
 /**
  * The relabelling a Kubernetes-SD scrape job needs for the default queries (Prometheus

@@ -65,12 +65,19 @@ export async function replayAnalysis(
     const outcome = measurementOutcome(checks);
     replay.measurements.push({ at, outcome, checks });
     progress = counted(progress, outcome, at);
-    if (outcome !== "pass") last = checks.filter((c) => !c.ok).map((c) => `${c.name} ${c.detail}`).join("; ");
+    if (outcome !== "pass")
+      last = checks
+        .filter((c) => !c.ok)
+        .map((c) => `${c.name} ${c.detail}`)
+        .join("; ");
     const verdict = analysisVerdict(progress, run, last);
     if (verdict) return { ...replay, decision: verdict.passed ? "would promote" : "would roll back", reason: verdict.reason };
   }
   const needed = run.count - progress.taken;
-  return { ...replay, reason: `the window ends before a verdict: ${progress.taken} of ${run.count} conclusive measurement(s) taken, ${needed} more needed (widen --to, or measure at a moment with --at)` };
+  return {
+    ...replay,
+    reason: `the window ends before a verdict: ${progress.taken} of ${run.count} conclusive measurement(s) taken, ${needed} more needed (widen --to, or measure at a moment with --at)`,
+  };
 }
 
 function measurementTimes(from: number, to: number, intervalMs: number): number[] {
@@ -87,7 +94,9 @@ export function replayText(r: Replay): string {
   const mark = (c: Check) => (c.ok ? "pass" : (c.kind ?? "fail"));
   const lines = [
     `analysis of ${r.service} (${r.track} track) in ${r.namespace}: every ${r.run.intervalMs / 1000}s, count ${r.run.count}, failureLimit ${r.run.failureLimit}, inconclusiveLimit ${r.run.inconclusiveLimit}, consecutiveErrorLimit ${r.run.consecutiveErrorLimit} (smoke checks are not replayed)`,
-    ...r.measurements.map((m) => `${new Date(m.at).toISOString()} ${m.outcome}: ${m.checks.map((c) => `${c.name} ${c.detail} (${c.expected}) ${mark(c)}`).join("; ")}`),
+    ...r.measurements.map(
+      (m) => `${new Date(m.at).toISOString()} ${m.outcome}: ${m.checks.map((c) => `${c.name} ${c.detail} (${c.expected}) ${mark(c)}`).join("; ")}`,
+    ),
     `decision: ${r.decision}: ${r.reason}`,
   ];
   return lines.join("\n");

@@ -39,7 +39,14 @@ export function requestsCheck(result: QueryResult, minRequests: number): Check {
   if (!result.ok) return { name: "requests", ok: false, expected, detail: result.problem, ...(result.providerError ? { kind: "error" as const } : {}) };
   const served = Math.min(...result.values);
   if (served >= minRequests) return { name: "requests", ok: true, value: served, expected, detail: `${Math.round(served)} requests` };
-  return { name: "requests", ok: false, value: served, expected, detail: `${Math.round(served)} requests in the window, too few to decide`, kind: "inconclusive" };
+  return {
+    name: "requests",
+    ok: false,
+    value: served,
+    expected,
+    detail: `${Math.round(served)} requests in the window, too few to decide`,
+    kind: "inconclusive",
+  };
 }
 
 /** The metric checks of a measurement whose window had too few requests: their failures decide nothing. */

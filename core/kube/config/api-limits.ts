@@ -35,7 +35,9 @@ export function labelKeyProblem(key: string): string | undefined {
   const prefix = slash === -1 ? undefined : key.slice(0, slash);
   const name = slash === -1 ? key : key.slice(slash + 1);
   if (prefix !== undefined && !isDnsSubdomain(prefix)) {
-    return prefix.length > 253 ? `the prefix is ${prefix.length} characters; a label key's prefix is a DNS subdomain of at most 253` : "the prefix must be a DNS subdomain (lowercase letters, digits, '-' and '.'), e.g. example.com/team";
+    return prefix.length > 253
+      ? `the prefix is ${prefix.length} characters; a label key's prefix is a DNS subdomain of at most 253`
+      : "the prefix must be a DNS subdomain (lowercase letters, digits, '-' and '.'), e.g. example.com/team";
   }
   if (name.length === 0 || name.length > 63 || !QUALIFIED_NAME.test(name)) {
     return "expected a label key (prefix/name): the name at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit";

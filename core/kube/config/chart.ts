@@ -5,14 +5,18 @@ import { z } from "zod";
 import { dnsLabel, dnsName } from "./fields.js";
 
 /** A values path as helm's --set names it: keys joined by dots (image.repository). */
-const valuesPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/, "expected a values path such as image.repository (keys joined by '.')");
+const valuesPath = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/, "expected a values path such as image.repository (keys joined by '.')");
 /** A path inside the repository: relative, no '..' (the chart must be in what Gantry was given). */
 const repositoryPath = z
   .string()
   .min(1)
   .refine((p) => !p.startsWith("/") && !p.split("/").includes(".."), "expected a path inside the repository (relative, no '..')");
 const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/, "expected a digest such as sha256:<64 hex>");
-const ociChart = z.string().regex(/^oci:\/\/[^\s/@:]+(:\d+)?(\/[a-z0-9._-]+)+$/, "expected oci://<registry>/<path>/<chart> (the version or digest goes in version: or digest:)");
+const ociChart = z
+  .string()
+  .regex(/^oci:\/\/[^\s/@:]+(:\d+)?(\/[a-z0-9._-]+)+$/, "expected oci://<registry>/<path>/<chart> (the version or digest goes in version: or digest:)");
 
 export const chartSchema = z
   .strictObject({
@@ -28,13 +32,26 @@ export const chartSchema = z
         z.strictObject({ repository: valuesPath.default("image.repository"), tag: valuesPath }),
       ])
       .prefault({})
-      .describe("Values paths that receive the pushed image: repository and digest (default image.repository, image.digest), or repository and tag (the tag gets <version>@sha256:...)."),
+      .describe(
+        "Values paths that receive the pushed image: repository and digest (default image.repository, image.digest), or repository and tag (the tag gets <version>@sha256:...).",
+      ),
     workload: dnsName.optional().describe("The Deployment to roll out, by name, when the chart renders several."),
   })
   .superRefine((c, ctx) => {
-    if ((c.path === undefined) === (c.oci === undefined)) ctx.addIssue({ code: "custom", message: "name the chart by path: (a directory in the repository) or oci: (an OCI reference), one of the two" });
-    if (c.path !== undefined && (c.version !== undefined || c.digest !== undefined)) ctx.addIssue({ code: "custom", path: [c.version !== undefined ? "version" : "digest"], message: "pins an OCI chart only; a chart directory is pinned by the commit" });
-    if (c.oci !== undefined && c.version === undefined && c.digest === undefined) ctx.addIssue({ code: "custom", path: ["oci"], message: "pin the OCI chart by version: or digest: (a chart that changes under the same name would change what deploys)" });
+    if ((c.path === undefined) === (c.oci === undefined))
+      ctx.addIssue({ code: "custom", message: "name the chart by path: (a directory in the repository) or oci: (an OCI reference), one of the two" });
+    if (c.path !== undefined && (c.version !== undefined || c.digest !== undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: [c.version !== undefined ? "version" : "digest"],
+        message: "pins an OCI chart only; a chart directory is pinned by the commit",
+      });
+    if (c.oci !== undefined && c.version === undefined && c.digest === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["oci"],
+        message: "pin the OCI chart by version: or digest: (a chart that changes under the same name would change what deploys)",
+      });
   });
 
 /** Where the pushed image goes in the chart's values. */
@@ -50,6 +67,9 @@ export interface ChartConfig {
 }
 
 export function chartFrom(c: z.output<typeof chartSchema>): ChartConfig {
-  const source: ChartConfig["source"] = c.path !== undefined ? { kind: "path", path: c.path } : { kind: "oci", ref: c.oci!, ...(c.version ? { version: c.version } : {}), ...(c.digest ? { digest: c.digest } : {}) };
+  const source: ChartConfig["source"] =
+    c.path !== undefined
+      ? { kind: "path", path: c.path }
+      : { kind: "oci", ref: c.oci!, ...(c.version ? { version: c.version } : {}), ...(c.digest ? { digest: c.digest } : {}) };
   return { source, values: c.values, ...(c.release ? { release: c.release } : {}), image: c.image, ...(c.workload ? { workload: c.workload } : {}) };
 }

@@ -20,7 +20,10 @@ interface Parsed {
   hpa?: { minReplicas?: number | undefined } | undefined;
   pdb?: { minAvailable?: number | string | undefined } | undefined;
   analysis?: { count: number; failureLimit: number } | undefined;
-  strategy: { type: "rolling" } | { type: "canary"; steps?: { analysis?: RunOverride }[] | undefined } | { type: "blueGreen"; prePromotionAnalysis?: RunOverride | boolean };
+  strategy:
+    | { type: "rolling" }
+    | { type: "canary"; steps?: { analysis?: RunOverride }[] | undefined }
+    | { type: "blueGreen"; prePromotionAnalysis?: RunOverride | boolean };
 }
 type Path = (string | number)[];
 /** `ctx.addIssue` of a zod refinement, reduced to what these rules use. */
@@ -41,7 +44,10 @@ function resourceRules(e: Parsed, report: Report): void {
     const request = e.resources.requests[resource];
     const limit = e.resources.limits[resource];
     if (limit !== undefined && compareQuantities(request, limit) === 1) {
-      report(["resources", "requests", resource], `${request} is above the ${resource} limit ${limit}${resource === "memory" && limit === "128Mi" ? " (the default limit; raise resources.limits.memory too)" : ""}: the API server refuses a request above its limit`);
+      report(
+        ["resources", "requests", resource],
+        `${request} is above the ${resource} limit ${limit}${resource === "memory" && limit === "128Mi" ? " (the default limit; raise resources.limits.memory too)" : ""}: the API server refuses a request above its limit`,
+      );
     }
   }
 }
@@ -56,13 +62,17 @@ function variableRules(e: Parsed, report: Report): void {
   e.secrets.forEach((s, i) => {
     if (typeof s !== "object" || s.env === undefined) return;
     const first = seen.get(s.env);
-    if (first) report(["secrets", i, "env"], `${s.env} is already set by ${first}; a variable comes from one place (server-side apply refuses a duplicate env name)`);
+    if (first)
+      report(["secrets", i, "env"], `${s.env} is already set by ${first}; a variable comes from one place (server-side apply refuses a duplicate env name)`);
     else seen.set(s.env, `secrets[${i}]`);
   });
   const size = Object.entries(e.env).reduce((sum, [name, value]) => sum + byteLength(name) + byteLength(value), 0);
   if (size > ENV_MAX_BYTES) {
     const largest = Object.entries(e.env).reduce((a, b) => (byteLength(a[1]) >= byteLength(b[1]) ? a : b));
-    report(["env", largest[0]], `the variables add up to ${size} bytes, over ${ENV_MAX_BYTES} (1 MiB): the Deployment would exceed what etcd stores; put large data in a file or a ConfigMap volume`);
+    report(
+      ["env", largest[0]],
+      `the variables add up to ${size} bytes, over ${ENV_MAX_BYTES} (1 MiB): the Deployment would exceed what etcd stores; put large data in a file or a ConfigMap volume`,
+    );
   }
 }
 
@@ -77,7 +87,11 @@ function pdbRules(e: Parsed, report: Report): void {
   const min = e.pdb?.minAvailable;
   if (typeof min !== "number") return;
   const pods = e.hpa?.minReplicas ?? e.replicas;
-  if (min > pods) report(["pdb", "minAvailable"], `${min} is more than the ${pods} pod(s) the service runs${e.hpa ? " at its HPA's minReplicas" : ""}: every eviction would be refused and no node could be drained`);
+  if (min > pods)
+    report(
+      ["pdb", "minAvailable"],
+      `${min} is more than the ${pods} pod(s) the service runs${e.hpa ? " at its HPA's minReplicas" : ""}: every eviction would be refused and no node could be drained`,
+    );
 }
 
 /**
@@ -88,7 +102,11 @@ function analysisRunRules(e: Parsed, report: Report): void {
   const a = e.analysis;
   if (!a) return;
   const check = (count: number, failureLimit: number, path: Path) => {
-    if (failureLimit >= count) report(path, `failureLimit ${failureLimit} tolerates every one of the ${count} measurement(s), so a canary failing all of them would pass; it must be below count (at most ${count - 1})`);
+    if (failureLimit >= count)
+      report(
+        path,
+        `failureLimit ${failureLimit} tolerates every one of the ${count} measurement(s), so a canary failing all of them would pass; it must be below count (at most ${count - 1})`,
+      );
   };
   check(a.count, a.failureLimit, ["analysis", "failureLimit"]);
   const run = (r: RunOverride, path: Path) => {
@@ -106,5 +124,8 @@ function analysisRunRules(e: Parsed, report: Report): void {
  */
 export function serviceNameRule(pipeline: { name?: string | undefined; environments: Record<string, unknown> }, report: Report): void {
   if (pipeline.name === undefined || Object.keys(pipeline.environments).length === 0 || isServiceName(pipeline.name)) return;
-  report(["name"], `"${pipeline.name}" names the Kubernetes objects of the environments (${Object.keys(pipeline.environments).join(", ")}); it must be ${SERVICE_NAME_RULE}`);
+  report(
+    ["name"],
+    `"${pipeline.name}" names the Kubernetes objects of the environments (${Object.keys(pipeline.environments).join(", ")}); it must be ${SERVICE_NAME_RULE}`,
+  );
 }

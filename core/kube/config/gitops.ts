@@ -47,24 +47,51 @@ const branchName = z
 /** A directory inside the repository: relative, no `..`, no `.git`. */
 const repositoryPath = z
   .string()
-  .regex(/^(?:\.|[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*)$/, "expected a relative directory of the repository such as k8s/overlays/production (letters, digits, '.', '_', '-')")
-  .refine((p) => p === "." || !p.split("/").some((part) => part === ".." || part === "." || part === ".git"), "must stay inside the repository: no '..', '.' or .git segment");
+  .regex(
+    /^(?:\.|[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*)$/,
+    "expected a relative directory of the repository such as k8s/overlays/production (letters, digits, '.', '_', '-')",
+  )
+  .refine(
+    (p) => p === "." || !p.split("/").some((part) => part === ".." || part === "." || part === ".git"),
+    "must stay inside the repository: no '..', '.' or .git segment",
+  );
 
 export const gitopsSchema = z
   .strictObject({
     repository: repositoryUrl.describe("The repository the GitOps tool syncs from (https://, or http://; no credentials in it)."),
     branch: branchName.default("main").describe("The branch it syncs."),
-    path: repositoryPath.describe("The directory it syncs: Gantry writes <service>.yaml there, or, when it holds a kustomization.yaml, edits its images: entry."),
-    credentials: z.string().regex(SECRET_REFERENCE, SECRET_REFERENCE_HINT).optional().describe("A token for the repository, as a secret reference (env:GITOPS_TOKEN, op://...). Absent: the repository needs none."),
-    username: z.string().regex(/^[^\s:@]+$/, "expected a user name without spaces, ':' or '@'").default("gantry").describe("The user name sent with the token (any non-empty one for GitHub and GitLab tokens)."),
-    mode: z.enum(["commit", "merge-request"]).default("commit").describe("commit: on the branch; merge-request: on a branch gantry/<environment>/<digest> for a merge request into it."),
+    path: repositoryPath.describe(
+      "The directory it syncs: Gantry writes <service>.yaml there, or, when it holds a kustomization.yaml, edits its images: entry.",
+    ),
+    credentials: z
+      .string()
+      .regex(SECRET_REFERENCE, SECRET_REFERENCE_HINT)
+      .optional()
+      .describe("A token for the repository, as a secret reference (env:GITOPS_TOKEN, op://...). Absent: the repository needs none."),
+    username: z
+      .string()
+      .regex(/^[^\s:@]+$/, "expected a user name without spaces, ':' or '@'")
+      .default("gantry")
+      .describe("The user name sent with the token (any non-empty one for GitHub and GitLab tokens)."),
+    mode: z
+      .enum(["commit", "merge-request"])
+      .default("commit")
+      .describe("commit: on the branch; merge-request: on a branch gantry/<environment>/<digest> for a merge request into it."),
     image: z.string().min(1).optional().describe("The kustomization's images[].name to pin. Default: the deployed image's repository."),
     author: z
-      .strictObject({ name: z.string().min(1).regex(/^[^<>\n]+$/, "expected a name without <, > or a line break"), email: z.string().regex(/^[^\s<>@]+@[^\s<>@]+$/, "expected an e-mail address") })
+      .strictObject({
+        name: z
+          .string()
+          .min(1)
+          .regex(/^[^<>\n]+$/, "expected a name without <, > or a line break"),
+        email: z.string().regex(/^[^\s<>@]+@[^\s<>@]+$/, "expected an e-mail address"),
+      })
       .prefault({ name: "Gantry", email: "gantry@gantry.invalid" })
       .describe("Author and committer of the commits."),
   })
-  .describe("Hand the manifests to a GitOps tool: deploy commits them to this repository instead of applying them (a canary still runs its steps on the cluster, then commits the promoted state).");
+  .describe(
+    "Hand the manifests to a GitOps tool: deploy commits them to this repository instead of applying them (a canary still runs its steps on the cluster, then commits the promoted state).",
+  );
 
 export function gitopsFrom(g: z.output<typeof gitopsSchema>): GitOpsConfig {
   return {

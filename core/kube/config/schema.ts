@@ -31,10 +31,19 @@ export const httpUrl = z
   .regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "expected an http(s) URL such as http://prometheus:9090")
   .superRefine((text, ctx) => {
     // userinfo is whatever precedes "@" in the authority (even an empty one: http://@prom:9090).
-    if (text.replace(/^https?:\/\//, "").split(/[/?#]/)[0]!.includes("@")) {
-      return void ctx.addIssue({ code: "custom", message: "must not carry credentials (user:password@): a pipeline file holds references only, never secret values" });
+    if (
+      text
+        .replace(/^https?:\/\//, "")
+        .split(/[/?#]/)[0]!
+        .includes("@")
+    ) {
+      return void ctx.addIssue({
+        code: "custom",
+        message: "must not carry credentials (user:password@): a pipeline file holds references only, never secret values",
+      });
     }
-    if (!URL.canParse(text)) ctx.addIssue({ code: "custom", message: "expected an http(s) URL such as http://prometheus:9090 (a host, and a port from 1 to 65535)" });
+    if (!URL.canParse(text))
+      ctx.addIssue({ code: "custom", message: "expected an http(s) URL such as http://prometheus:9090 (a host, and a port from 1 to 65535)" });
   });
 /** A range selector's duration as Prometheus reads it, refused where Prometheus would refuse it. */
 const promDuration = z.string().superRefine((text, ctx) => {
@@ -48,7 +57,8 @@ const labelKey = z.string().superRefine((key, ctx) => {
 /** An integer the API stores as int32: larger ones would come back wrapped negative. */
 const int32 = () => z.int().max(INT32_MAX, `at most ${INT32_MAX} (the API server stores it as a 32-bit integer)`);
 /** A duration the API stores as whole seconds in an int32. */
-const seconds32 = (duration: z.ZodType<number>) => duration.refine((ms) => ms / 1000 <= INT32_MAX, `at most ${INT32_MAX} seconds (the API server stores it as a 32-bit integer)`);
+const seconds32 = (duration: z.ZodType<number>) =>
+  duration.refine((ms) => ms / 1000 <= INT32_MAX, `at most ${INT32_MAX} seconds (the API server stores it as a 32-bit integer)`);
 const ingressPath = httpPath.superRefine((path, ctx) => {
   const problem = ingressPathProblem(path);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -60,7 +70,9 @@ const duration = z
   .regex(GO_DURATION, "expected a duration such as 30s, 5m or 1m30s")
   .transform((text) => parseDurationMs(text)!);
 /** Kubernetes' IntOrString for counts: 2 or "25%". */
-const intOrPercent = z.union([int32().min(0), z.string().regex(/^(100|[1-9]?[0-9])%$/)], { error: 'expected a non-negative integer or a percentage such as "25%"' });
+const intOrPercent = z.union([int32().min(0), z.string().regex(/^(100|[1-9]?[0-9])%$/)], {
+  error: 'expected a non-negative integer or a percentage such as "25%"',
+});
 const scalar = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
 /** Labels Gantry sets and selects on; a user's pod label must not override them. */
@@ -78,8 +90,18 @@ const analysisRun = z.strictObject({
   interval: duration.optional().describe("Time between measurements. Default: analysis.interval."),
   count: z.int().min(1).max(1000).optional().describe("Measurements to take. Default: analysis.count."),
   failureLimit: z.int().min(0).max(1000).optional().describe("Failed measurements tolerated; one more aborts. Default: analysis.failureLimit."),
-  inconclusiveLimit: z.int().min(0).max(1000).optional().describe("Inconclusive measurements (too few requests) tolerated; one more aborts. Default: analysis.inconclusiveLimit."),
-  consecutiveErrorLimit: z.int().min(0).max(1000).optional().describe("Measurements in a row that could not query Prometheus, tolerated; one more aborts. Default: analysis.consecutiveErrorLimit."),
+  inconclusiveLimit: z
+    .int()
+    .min(0)
+    .max(1000)
+    .optional()
+    .describe("Inconclusive measurements (too few requests) tolerated; one more aborts. Default: analysis.inconclusiveLimit."),
+  consecutiveErrorLimit: z
+    .int()
+    .min(0)
+    .max(1000)
+    .optional()
+    .describe("Measurements in a row that could not query Prometheus, tolerated; one more aborts. Default: analysis.consecutiveErrorLimit."),
 });
 
 const step = z
@@ -95,9 +117,14 @@ const step = z
       .strictObject({})
       .nullable()
       .optional()
-      .describe("A/B before any weight: only the requests trafficRouter.canaryMatch names reach the canary (one pod); put it first, with analysis steps after it."),
+      .describe(
+        "A/B before any weight: only the requests trafficRouter.canaryMatch names reach the canary (one pod); put it first, with analysis steps after it.",
+      ),
   })
-  .refine((s) => [s.setWeight, s.pause, s.analysis, s.match].filter((v) => v !== undefined).length === 1, "each step is exactly one of setWeight, match, pause or analysis");
+  .refine(
+    (s) => [s.setWeight, s.pause, s.analysis, s.match].filter((v) => v !== undefined).length === 1,
+    "each step is exactly one of setWeight, match, pause or analysis",
+  );
 
 /** A Gateway API Duration (GEP-2257), as the HTTPRoute CRD's pattern checks it. */
 const gatewayDuration = z
@@ -110,18 +137,36 @@ const sessionAffinity = z
     cookie: z
       .strictObject({
         name: token("a cookie name").optional().describe("The cookie's name. Default: the Gateway chooses one."),
-        lifetime: z.enum(["session", "permanent"]).optional().describe("session: deleted when the browser session ends; permanent: kept until absoluteTimeout (its Max-Age)."),
+        lifetime: z
+          .enum(["session", "permanent"])
+          .optional()
+          .describe("session: deleted when the browser session ends; permanent: kept until absoluteTimeout (its Max-Age)."),
       })
       .optional()
       .describe("The Gateway sets a cookie naming the client's pod."),
-    header: z.strictObject({ name: z.string({ error: (i) => (i.input === undefined ? "is required: the header the client sends back" : undefined) }).pipe(token("an HTTP header name")).describe("The header the client sends back.") }).optional().describe("The Gateway answers with a header naming the client's pod, which the client sends back."),
+    header: z
+      .strictObject({
+        name: z
+          .string({ error: (i) => (i.input === undefined ? "is required: the header the client sends back" : undefined) })
+          .pipe(token("an HTTP header name"))
+          .describe("The header the client sends back."),
+      })
+      .optional()
+      .describe("The Gateway answers with a header naming the client's pod, which the client sends back."),
     absoluteTimeout: gatewayDuration.optional().describe("The session ends this long after it started (a Gateway API duration: 1h, 30m)."),
     idleTimeout: z.unknown().optional().describe("Not available: Gateway API v1.6 removed it; use absoluteTimeout."),
   })
   .superRefine((a, ctx) => {
-    if ((a.cookie === undefined) === (a.header === undefined)) ctx.addIssue({ code: "custom", message: "set cookie or header (how the client carries its session), not both and not neither" });
-    if (a.cookie?.lifetime === "permanent" && a.absoluteTimeout === undefined) ctx.addIssue({ code: "custom", path: ["absoluteTimeout"], message: "is required with cookie.lifetime permanent: it is the cookie's Max-Age" });
-    if (a.idleTimeout !== undefined) ctx.addIssue({ code: "custom", path: ["idleTimeout"], message: "Gateway API v1.6 removed idleTimeout from sessionPersistence (no implementation supported it); use absoluteTimeout" });
+    if ((a.cookie === undefined) === (a.header === undefined))
+      ctx.addIssue({ code: "custom", message: "set cookie or header (how the client carries its session), not both and not neither" });
+    if (a.cookie?.lifetime === "permanent" && a.absoluteTimeout === undefined)
+      ctx.addIssue({ code: "custom", path: ["absoluteTimeout"], message: "is required with cookie.lifetime permanent: it is the cookie's Max-Age" });
+    if (a.idleTimeout !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["idleTimeout"],
+        message: "Gateway API v1.6 removed idleTimeout from sessionPersistence (no implementation supported it); use absoluteTimeout",
+      });
   });
 
 // Every registered router's settings (routers/), or the bare name of one that needs none.
@@ -129,7 +174,10 @@ const routers = registeredRouters();
 const router = z.union(
   [
     z.enum(routers.filter((r) => r.shorthand).map((r) => r.kind) as [string, ...string[]]),
-    z.discriminatedUnion("type", routers.map((r) => r.input) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>, ...z.ZodObject<{ type: z.ZodLiteral<string> }>[]]),
+    z.discriminatedUnion(
+      "type",
+      routers.map((r) => r.input) as unknown as [z.ZodObject<{ type: z.ZodLiteral<string> }>, ...z.ZodObject<{ type: z.ZodLiteral<string> }>[]],
+    ),
   ],
   { error: `expected a traffic router: ${orList(routers.map((r) => r.usage))}` },
 );
@@ -144,11 +192,17 @@ const strategy = z.discriminatedUnion(
     }),
     z.strictObject({
       type: z.literal("canary"),
-      steps: z.array(step).min(1).optional().describe("Argo Rollouts style steps. Default: 5% -> 50% -> 100% with analysis (or 30s pauses without Prometheus) between."),
+      steps: z
+        .array(step)
+        .min(1)
+        .optional()
+        .describe("Argo Rollouts style steps. Default: 5% -> 50% -> 100% with analysis (or 30s pauses without Prometheus) between."),
       trafficRouter: router.default("replicas").describe(`How traffic is split: ${routers.map((r) => `${r.kind} (${r.summary})`).join(", ")}.`),
       sessionAffinity: sessionAffinity
         .optional()
-        .describe("Keep each client on one pod of the track the split chose (gatewayApi: HTTPRoute sessionPersistence, Gateway API's experimental channel). It does not keep a client on the canary: each request is split by the weights."),
+        .describe(
+          "Keep each client on one pod of the track the split chose (gatewayApi: HTTPRoute sessionPersistence, Gateway API's experimental channel). It does not keep a client on the canary: each request is split by the weights.",
+        ),
     }),
     z.strictObject({
       type: z.literal("blueGreen"),
@@ -171,7 +225,10 @@ const prometheus = z.union(
   { error: "expected a Prometheus URL (http://prometheus:9090) or a service {namespace, service, port}" },
 );
 
-const query = z.string().min(1).refine((q) => unknownPlaceholders(q).length === 0, { error: "unknown placeholder; use {{service}}, {{namespace}}, {{track}} or {{window}}" });
+const query = z
+  .string()
+  .min(1)
+  .refine((q) => unknownPlaceholders(q).length === 0, { error: "unknown placeholder; use {{service}}, {{namespace}}, {{track}} or {{window}}" });
 
 export const analysisSchema = z.strictObject({
   prometheus: prometheus.describe("Where Prometheus answers: a URL, or a Service reached through the API server's proxy."),
@@ -182,15 +239,35 @@ export const analysisSchema = z.strictObject({
       requests: query.default(DEFAULT_REQUESTS_QUERY).describe("Requests a track served in the window (compared with minRequests)."),
     })
     .prefault({}),
-  minRequests: z.int().min(0).max(INT32_MAX).default(10).describe("Requests the track must have served in the window for a measurement to count; fewer make it inconclusive (one 500 among a handful of requests decides nothing). 0 turns the check off."),
+  minRequests: z
+    .int()
+    .min(0)
+    .max(INT32_MAX)
+    .default(10)
+    .describe(
+      "Requests the track must have served in the window for a measurement to count; fewer make it inconclusive (one 500 among a handful of requests decides nothing). 0 turns the check off.",
+    ),
   maxErrorRate: z.number().min(0).max(1).default(0.01).describe("Highest acceptable error ratio, 0..1 (0.01 = 1%)."),
-  maxP99: duration.refine((ms) => ms > 0, "must be greater than 0: no latency is at or under 0, so every canary would fail").prefault("1s").describe("Highest acceptable p99 latency."),
+  maxP99: duration
+    .refine((ms) => ms > 0, "must be greater than 0: no latency is at or under 0, so every canary would fail")
+    .prefault("1s")
+    .describe("Highest acceptable p99 latency."),
   window: promDuration.default("1m").describe("Range of the rate() windows, a Prometheus duration greater than 0 (1m, 90s, 1h30m)."),
   interval: duration.prefault("30s").describe("Default time between measurements."),
   count: z.int().min(1).max(1000).default(3).describe("Default number of measurements per analysis step."),
   failureLimit: z.int().min(0).max(1000).default(0).describe("Default failed measurements tolerated per analysis step."),
-  inconclusiveLimit: z.int().min(0).max(1000).default(3).describe("Default inconclusive measurements (too few requests) tolerated per analysis step; one more rolls back."),
-  consecutiveErrorLimit: z.int().min(0).max(1000).default(4).describe("Default measurements in a row that could not query Prometheus (unreachable, 5xx, timeout, an error answer), tolerated; one more rolls back."),
+  inconclusiveLimit: z
+    .int()
+    .min(0)
+    .max(1000)
+    .default(3)
+    .describe("Default inconclusive measurements (too few requests) tolerated per analysis step; one more rolls back."),
+  consecutiveErrorLimit: z
+    .int()
+    .min(0)
+    .max(1000)
+    .default(4)
+    .describe("Default measurements in a row that could not query Prometheus (unreachable, 5xx, timeout, an error answer), tolerated; one more rolls back."),
 });
 
 const secretName = z.string().regex(DNS_NAME, "expected the name of an existing Secret (a DNS name; never its value)");
@@ -207,7 +284,9 @@ export const environmentSchema = z
     createNamespace: z
       .boolean()
       .default(false)
-      .describe("Create the namespace when it does not exist, labelled for Pod Security admission (enforce, audit and warn: restricted). An existing namespace is left as it is."),
+      .describe(
+        "Create the namespace when it does not exist, labelled for Pod Security admission (enforce, audit and warn: restricted). An existing namespace is left as it is.",
+      ),
     replicas: z.int().min(1).max(1000).default(2).describe("Pods of the service."),
     port: z.int().min(1).max(65535).optional().describe("Container port. Default: image.port (8080)."),
     runAsUser: int32().min(1).optional().describe("Uid the container runs as. Default: image.user (65532)."),
@@ -252,19 +331,27 @@ export const environmentSchema = z
         image: z.string().min(1).default(TRAFFIC_IMAGE).describe("An image with busybox sh, wget and sleep, for mirrors."),
       })
       .optional()
-      .describe("Load for a quiet service: GET <url> at <rate> per second from a container next to the rollout, for as long as it runs, so the analysis has requests to measure."),
-    progressDeadline: seconds32(duration.refine((ms) => ms >= 1000, "must be at least 1s: the API server counts it in whole seconds, and a deadline of 0 aborts every rollout at once"))
-      .prefault("5m").describe("How long a new revision may take to be ready before the rollout aborts."),
+      .describe(
+        "Load for a quiet service: GET <url> at <rate> per second from a container next to the rollout, for as long as it runs, so the analysis has requests to measure.",
+      ),
+    progressDeadline: seconds32(
+      duration.refine((ms) => ms >= 1000, "must be at least 1s: the API server counts it in whole seconds, and a deadline of 0 aborts every rollout at once"),
+    )
+      .prefault("5m")
+      .describe("How long a new revision may take to be ready before the rollout aborts."),
     maxRestarts: int32().min(0).default(3).describe("Restarts of a new revision's pods that count as a crash loop."),
     verify: verifySchema,
-    policy: policySchema.optional().describe("Rego policies (Open Policy Agent) a deploy must pass before anything is applied; a failure names the rule and the object."),
+    policy: policySchema
+      .optional()
+      .describe("Rego policies (Open Policy Agent) a deploy must pass before anything is applied; a failure names the rule and the object."),
     gitops: gitopsSchema.optional(),
     chart: chartSchema.optional().describe("A Helm chart whose objects are deployed instead of Gantry's own, with the pushed image set in its values."),
   })
   .superRefine((e, ctx) => {
     environmentRules(e, (path, message) => ctx.addIssue({ code: "custom", path, message }));
     for (const key of Object.keys(e.podLabels)) {
-      if (RESERVED_LABELS.includes(key)) ctx.addIssue({ code: "custom", path: ["podLabels", key], message: "is set by Gantry (it selects the pods); choose another label" });
+      if (RESERVED_LABELS.includes(key))
+        ctx.addIssue({ code: "custom", path: ["podLabels", key], message: "is set by Gantry (it selects the pods); choose another label" });
     }
     if (e.secrets.some((s) => typeof s === "object" && (s.key === undefined) !== (s.env === undefined))) {
       const i = e.secrets.findIndex((s) => typeof s === "object" && (s.key === undefined) !== (s.env === undefined));
@@ -280,13 +367,21 @@ export const environmentSchema = z
       (s.steps ?? []).forEach((st, i) => {
         if (st.setWeight !== undefined) {
           if (st.setWeight <= last) {
-            ctx.addIssue({ code: "custom", path: ["strategy", "steps", i, "setWeight"], message: `weights must strictly increase: ${st.setWeight} is not above the previous setWeight ${last} (steps[${lastIndex}])` });
+            ctx.addIssue({
+              code: "custom",
+              path: ["strategy", "steps", i, "setWeight"],
+              message: `weights must strictly increase: ${st.setWeight} is not above the previous setWeight ${last} (steps[${lastIndex}])`,
+            });
           }
           last = st.setWeight;
           lastIndex = i;
         }
         if (st.analysis !== undefined && !e.analysis) {
-          ctx.addIssue({ code: "custom", path: ["strategy", "steps", i, "analysis"], message: "an analysis step needs an `analysis` section (Prometheus address, queries) in the environment" });
+          ctx.addIssue({
+            code: "custom",
+            path: ["strategy", "steps", i, "analysis"],
+            message: "an analysis step needs an `analysis` section (Prometheus address, queries) in the environment",
+          });
         }
       });
       const steps = s.steps ?? [];
@@ -294,19 +389,38 @@ export const environmentSchema = z
       const firstWeight = steps.findIndex((st) => st.setWeight !== undefined);
       steps.forEach((st, i) => {
         if (st.match === undefined) return;
-        if (i !== matchStep) ctx.addIssue({ code: "custom", path: ["strategy", "steps", i, "match"], message: `only one match step (steps[${matchStep}] is one): the matched requests stay on the canary until promote or abort` });
-        else if (firstWeight >= 0 && i > firstWeight) ctx.addIssue({ code: "custom", path: ["strategy", "steps", i, "match"], message: `must come before every setWeight (steps[${firstWeight}]): once the canary has a weight, canaryMatch already sends it the matched requests` });
+        if (i !== matchStep)
+          ctx.addIssue({
+            code: "custom",
+            path: ["strategy", "steps", i, "match"],
+            message: `only one match step (steps[${matchStep}] is one): the matched requests stay on the canary until promote or abort`,
+          });
+        else if (firstWeight >= 0 && i > firstWeight)
+          ctx.addIssue({
+            code: "custom",
+            path: ["strategy", "steps", i, "match"],
+            message: `must come before every setWeight (steps[${firstWeight}]): once the canary has a weight, canaryMatch already sends it the matched requests`,
+          });
       });
       const r = routerOf(s.trafficRouter);
       const facts = routerFacts(e, matchStep >= 0 ? matchStep : undefined);
       if (matchStep >= 0 && !r.matchOnly) {
-        ctx.addIssue({ code: "custom", path: ["strategy", "steps", matchStep, "match"], message: `the ${r.kind} traffic router cannot send chosen requests to the canary; use trafficRouter {type: gatewayApi, gateway: <name>, canaryMatch: {...}}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["strategy", "steps", matchStep, "match"],
+          message: `the ${r.kind} traffic router cannot send chosen requests to the canary; use trafficRouter {type: gatewayApi, gateway: <name>, canaryMatch: {...}}`,
+        });
       }
-      if (s.sessionAffinity && !r.keepsSessions.supported) ctx.addIssue({ code: "custom", path: ["strategy", "sessionAffinity"], message: r.keepsSessions.why });
+      if (s.sessionAffinity && !r.keepsSessions.supported)
+        ctx.addIssue({ code: "custom", path: ["strategy", "sessionAffinity"], message: r.keepsSessions.why });
       for (const problem of r.problems(facts, r.configFrom(routerInput(s.trafficRouter), facts))) ctx.addIssue({ code: "custom", ...problem });
     }
     if (s.type === "blueGreen" && s.prePromotionAnalysis !== false && !e.analysis) {
-      ctx.addIssue({ code: "custom", path: ["strategy", "prePromotionAnalysis"], message: "needs an `analysis` section (Prometheus address, queries) in the environment" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["strategy", "prePromotionAnalysis"],
+        message: "needs an `analysis` section (Prometheus address, queries) in the environment",
+      });
     }
   });
 
@@ -371,7 +485,10 @@ export function defaultCanarySteps(run: AnalysisRun | undefined): CanaryStep[] {
 /** The Environment of a parsed `environments.<name>` entry. */
 export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDefaults = {}): Environment {
   const analysisConfig = e.analysis && {
-    prometheus: typeof e.analysis.prometheus === "string" ? { url: trimTrailing(e.analysis.prometheus, "/") } : { service: { namespace: e.analysis.prometheus.namespace, name: e.analysis.prometheus.service, port: e.analysis.prometheus.port } },
+    prometheus:
+      typeof e.analysis.prometheus === "string"
+        ? { url: trimTrailing(e.analysis.prometheus, "/") }
+        : { service: { namespace: e.analysis.prometheus.namespace, name: e.analysis.prometheus.service, port: e.analysis.prometheus.port } },
     queries: e.analysis.queries,
     minRequests: e.analysis.minRequests,
     maxErrorRate: e.analysis.maxErrorRate,
@@ -398,19 +515,30 @@ export function environmentFrom(name: string, e: Parsed, defaults: EnvironmentDe
     createNamespace: e.createNamespace,
     replicas: e.replicas,
     port: e.port ?? defaults.port ?? 8080,
-    resources: { requests: e.resources.requests, limits: { memory: e.resources.limits.memory, ...(e.resources.limits.cpu ? { cpu: e.resources.limits.cpu } : {}) } },
+    resources: {
+      requests: e.resources.requests,
+      limits: { memory: e.resources.limits.memory, ...(e.resources.limits.cpu ? { cpu: e.resources.limits.cpu } : {}) },
+    },
     probes: probes(e.probes),
     podLabels: e.podLabels,
     env: e.env,
     config: e.config,
-    secrets: e.secrets.map((s): SecretRef => (typeof s === "string" ? { name: s } : s.key && s.env ? { name: s.name, key: s.key, env: s.env } : { name: s.name })),
+    secrets: e.secrets.map((s): SecretRef =>
+      typeof s === "string" ? { name: s } : s.key && s.env ? { name: s.name, key: s.key, env: s.env } : { name: s.name },
+    ),
     strategy: strategyFrom(e, analysisConfig ? run : undefined),
     smoke: e.smoke.map((c) => (typeof c === "string" ? { path: c, status: 200 } : { path: c.path, status: c.status, ...(c.url ? { url: c.url } : {}) })),
     progressDeadlineMs: e.progressDeadline,
     maxRestarts: e.maxRestarts,
     runAsUser: e.runAsUser ?? defaults.runAsUser ?? NONROOT_UID,
   };
-  if (e.ingress) env.ingress = { host: e.ingress.host, path: e.ingress.path, ...(e.ingress.tlsSecret ? { tlsSecret: e.ingress.tlsSecret } : {}), ...(e.ingress.className ? { className: e.ingress.className } : {}) };
+  if (e.ingress)
+    env.ingress = {
+      host: e.ingress.host,
+      path: e.ingress.path,
+      ...(e.ingress.tlsSecret ? { tlsSecret: e.ingress.tlsSecret } : {}),
+      ...(e.ingress.className ? { className: e.ingress.className } : {}),
+    };
   if (e.hpa) {
     const minReplicas = e.hpa.minReplicas ?? e.replicas;
     env.hpa = { minReplicas, maxReplicas: e.hpa.maxReplicas ?? Math.max(minReplicas, e.replicas) * 2, cpuUtilization: e.hpa.cpuUtilization };
@@ -461,7 +589,10 @@ function strategyFrom(e: Parsed, run: ((r: z.output<typeof analysisRun> | null |
     return strategy;
   }
   const matchStep = s.steps?.findIndex((st) => st.match !== undefined);
-  const trafficRouter = routerOf(s.trafficRouter).configFrom(routerInput(s.trafficRouter), routerFacts(e, matchStep !== undefined && matchStep >= 0 ? matchStep : undefined)) as TrafficRouter;
+  const trafficRouter = routerOf(s.trafficRouter).configFrom(
+    routerInput(s.trafficRouter),
+    routerFacts(e, matchStep !== undefined && matchStep >= 0 ? matchStep : undefined),
+  ) as TrafficRouter;
   const steps = s.steps ? s.steps.map((st) => canaryStep(st, run)) : defaultCanarySteps(run?.(undefined));
   return { kind: "canary", router: trafficRouter, steps };
 }

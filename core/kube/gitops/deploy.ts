@@ -36,11 +36,29 @@ export function canaryFirst(plan: RolloutPlan): boolean {
 export async function commitStableState(plan: RolloutPlan, git: GitPort, provenance: Provenance): Promise<HandoffResult> {
   const w = plan.workload;
   const { ws, root } = await git.workspace();
-  return handOff({ config: w.env.gitops!, environment: w.env.name, service: w.service, image: w.image, revision: plan.revision, objects: renderEnvironment(plan), ...provenance }, ws, root);
+  return handOff(
+    {
+      config: w.env.gitops!,
+      environment: w.env.name,
+      service: w.service,
+      image: w.image,
+      revision: plan.revision,
+      objects: renderEnvironment(plan),
+      ...provenance,
+    },
+    ws,
+    root,
+  );
 }
 
 /** deploy: commit (rolling, blue-green), or canary on the cluster then commit the promoted state. */
-export async function gitopsDeploy(plan: RolloutPlan, ports: Ports | undefined, git: GitPort, provenance: Provenance, options: RunOptions = {}): Promise<GitOpsReport> {
+export async function gitopsDeploy(
+  plan: RolloutPlan,
+  ports: Ports | undefined,
+  git: GitPort,
+  provenance: Provenance,
+  options: RunOptions = {},
+): Promise<GitOpsReport> {
   if (canaryFirst(plan)) return commitIfPromoted(plan, await runRollout(plan, ports!, options), git, provenance);
   const started = Date.now();
   const result = await commitStableState(plan, git, provenance);
@@ -48,7 +66,14 @@ export async function gitopsDeploy(plan: RolloutPlan, ports: Ports | undefined, 
 }
 
 /** promote of a canary with GitOps: the promoted state is committed once the rollout completes. */
-export async function gitopsPromote(plan: RolloutPlan, ports: Ports, git: GitPort, provenance: Provenance, full: boolean, options: RunOptions = {}): Promise<GitOpsReport> {
+export async function gitopsPromote(
+  plan: RolloutPlan,
+  ports: Ports,
+  git: GitPort,
+  provenance: Provenance,
+  full: boolean,
+  options: RunOptions = {},
+): Promise<GitOpsReport> {
   return commitIfPromoted(plan, await promote(plan, ports, full, options), git, provenance);
 }
 
@@ -70,7 +95,11 @@ export async function gitopsRollback(plan: RolloutPlan, ports: Ports, git: GitPo
   const record = findRelease(await releaseRecords(plan, ports), report.revision, `${w.service} in ${w.env.namespace}`);
   const objects = parseAllDocuments(record.objects).map((d) => d.toJS() as KubeObject);
   const { ws, root } = await git.workspace();
-  const gitops = await handOff({ config: w.env.gitops!, environment: w.env.name, service: w.service, image: record.image, revision: record.revision, objects, ...provenance }, ws, root);
+  const gitops = await handOff(
+    { config: w.env.gitops!, environment: w.env.name, service: w.service, image: record.image, revision: record.revision, objects, ...provenance },
+    ws,
+    root,
+  );
   return { ...report, gitops, reason: `${report.reason}; ${describe(gitops)}` };
 }
 
@@ -85,7 +114,9 @@ export async function gitopsCommitRollback(plan: RolloutPlan, git: GitPort, prov
 }
 
 function describe(r: HandoffResult): string {
-  return r.changed ? `committed ${r.commit.slice(0, 12)} to ${r.branch} of ${r.repository} (${r.file})` : `${r.branch} of ${r.repository} already holds it at ${r.commit.slice(0, 12)}: nothing committed`;
+  return r.changed
+    ? `committed ${r.commit.slice(0, 12)} to ${r.branch} of ${r.repository} (${r.file})`
+    : `${r.branch} of ${r.repository} already holds it at ${r.commit.slice(0, 12)}: nothing committed`;
 }
 
 function committedReport(plan: RolloutPlan, gitops: HandoffResult, started: number): GitOpsReport {

@@ -63,7 +63,9 @@ const ASKPASS_HELPER = `!f() { test "$1" = get || exit 0; echo "username=$GANTRY
 export function gitEnvironment(request: Pick<HandoffRequest, "config" | "sourceDateEpoch">, root: string): Record<string, string> {
   const { config } = request;
   if (!Number.isSafeInteger(request.sourceDateEpoch) || request.sourceDateEpoch <= 0) {
-    throw new GantryError("gitops: the release has no commit time, and the commit's time must come from it (reproducible commits); deploy from a git checkout, or pass --source-date-epoch");
+    throw new GantryError(
+      "gitops: the release has no commit time, and the commit's time must come from it (reproducible commits); deploy from a git checkout, or pass --source-date-epoch",
+    );
   }
   const date = `@${request.sourceDateEpoch} +0000`;
   const config_ = [
@@ -86,11 +88,16 @@ export function gitEnvironment(request: Pick<HandoffRequest, "config" | "sourceD
     GANTRY_GITOPS_USERNAME: config.username,
     GANTRY_GITOPS_TOKEN: handoffPaths(root).token,
     GIT_CONFIG_COUNT: String(config_.length),
-    ...Object.fromEntries(config_.flatMap(([key, value], i) => [[`GIT_CONFIG_KEY_${i}`, key!], [`GIT_CONFIG_VALUE_${i}`, value!]])),
+    ...Object.fromEntries(
+      config_.flatMap(([key, value], i) => [
+        [`GIT_CONFIG_KEY_${i}`, key!],
+        [`GIT_CONFIG_VALUE_${i}`, value!],
+      ]),
+    ),
   };
 }
 
-const CLONE_SCRIPT = ['set -eu', 'git clone --quiet --no-tags --single-branch --depth 1 --branch "$1" -- "$2" "$3"'].join("\n");
+const CLONE_SCRIPT = ["set -eu", 'git clone --quiet --no-tags --single-branch --depth 1 --branch "$1" -- "$2" "$3"'].join("\n");
 
 /** argv that clones the synced branch (shallow: only its tip is needed) into the workspace. */
 export function cloneArgv(config: GitOpsConfig, root: string): string[] {
@@ -146,14 +153,37 @@ export function releaseLine(to: string): string {
  * rollback --to where the commit is the whole deploy: the path restored as the newest deploy of
  * that release committed it, and committed again (nothing when the branch already holds it).
  */
-export async function handBack(request: Omit<HandoffRequest, "objects" | "image" | "revision">, to: string, ws: GitWorkspace, root: string): Promise<HandoffResult & { restored: string }> {
+export async function handBack(
+  request: Omit<HandoffRequest, "objects" | "image" | "revision">,
+  to: string,
+  ws: GitWorkspace,
+  root: string,
+): Promise<HandoffResult & { restored: string }> {
   const { config } = request;
   const line = releaseLine(to);
-  const ran = await step("git restore", restoreArgv(config, root, line), ws, `could not find the deploy of ${to} in branch ${config.branch} of ${config.repository}`);
+  const ran = await step(
+    "git restore",
+    restoreArgv(config, root, line),
+    ws,
+    `could not find the deploy of ${to} in branch ${config.branch} of ${config.repository}`,
+  );
   const restored = /^restored=([0-9a-f]+)$/m.exec(ran.stdout)![1]!;
-  const message = [`rollback ${request.service} in ${request.environment} to ${to}`, "", `Restores: ${config.path} as of ${restored}`, `Environment: ${request.environment}`, `Pipeline: ${request.pipeline}`, `Run: ${request.run}`, ""].join("\n");
+  const message = [
+    `rollback ${request.service} in ${request.environment} to ${to}`,
+    "",
+    `Restores: ${config.path} as of ${restored}`,
+    `Environment: ${request.environment}`,
+    `Pipeline: ${request.pipeline}`,
+    `Run: ${request.run}`,
+    "",
+  ].join("\n");
   await ws.write(handoffPaths(root).message, message);
-  const pushed = await step("git commit and push", commitArgv({ ...config, mode: "commit" }, root, config.branch), ws, `could not push to ${config.branch} of ${config.repository}`);
+  const pushed = await step(
+    "git commit and push",
+    commitArgv({ ...config, mode: "commit" }, root, config.branch),
+    ws,
+    `could not push to ${config.branch} of ${config.repository}`,
+  );
   return { repository: config.repository, branch: config.branch, file: config.path, restored, ...parseCommitOutput(pushed.stdout) };
 }
 
@@ -197,7 +227,10 @@ export async function plannedFile(request: HandoffRequest, ws: GitWorkspace, roo
     if (text === undefined) continue;
     const { ref } = pinnedImage(request.image);
     const newName = `${ref.registry}/${ref.repository}`;
-    return { file, contents: pinKustomizationImage(text, `${config.repository} ${config.branch}:${file}`, { name: config.image ?? newName, newName, digest: ref.digest! }) };
+    return {
+      file,
+      contents: pinKustomizationImage(text, `${config.repository} ${config.branch}:${file}`, { name: config.image ?? newName, newName, digest: ref.digest! }),
+    };
   }
   return { file: `${dir}${request.service}.yaml`, contents: toYaml(request.objects) };
 }
@@ -206,11 +239,21 @@ export async function plannedFile(request: HandoffRequest, ws: GitWorkspace, roo
 export async function handOff(request: HandoffRequest, ws: GitWorkspace, root: string): Promise<HandoffResult> {
   const { config } = request;
   const branch = pushBranch(config, request.environment, request.image);
-  await step("git clone", cloneArgv(config, root), ws, `could not clone branch ${config.branch} of ${config.repository} (it must exist; check the URL and the credentials)`);
+  await step(
+    "git clone",
+    cloneArgv(config, root),
+    ws,
+    `could not clone branch ${config.branch} of ${config.repository} (it must exist; check the URL and the credentials)`,
+  );
   const planned = await plannedFile(request, ws, root);
   await ws.write(`${handoffPaths(root).repo}/${planned.file}`, planned.contents);
   await ws.write(handoffPaths(root).message, commitMessage(request));
-  const ran = await step("git commit and push", commitArgv(config, root, branch), ws, `could not push to ${branch} of ${config.repository} (someone pushed first? run deploy again)`);
+  const ran = await step(
+    "git commit and push",
+    commitArgv(config, root, branch),
+    ws,
+    `could not push to ${branch} of ${config.repository} (someone pushed first? run deploy again)`,
+  );
   return { repository: config.repository, branch, file: planned.file, ...parseCommitOutput(ran.stdout) };
 }
 

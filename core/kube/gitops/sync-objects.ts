@@ -47,7 +47,9 @@ export function syncObjects(tool: SyncTool, service: string, env: Environment, o
     const ignore = canary
       ? [
           { group: "apps", kind: "Deployment", name: service, namespace: env.namespace, jsonPointers: ["/spec/replicas"] },
-          ...(strategy.router.kind === "gatewayApi" ? [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: service, namespace: env.namespace, jsonPointers: ["/spec/rules"] }] : []),
+          ...(strategy.router.kind === "gatewayApi"
+            ? [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute", name: service, namespace: env.namespace, jsonPointers: ["/spec/rules"] }]
+            : []),
         ]
       : [];
     return [
@@ -71,7 +73,12 @@ export function syncObjects(tool: SyncTool, service: string, env: Environment, o
       apiVersion: "source.toolkit.fluxcd.io/v1",
       kind: "GitRepository",
       metadata: { name, namespace, labels },
-      spec: { interval: "1m", url: gitops.repository, ref: { branch: gitops.branch }, ...(options.secretName ? { secretRef: { name: options.secretName } } : {}) },
+      spec: {
+        interval: "1m",
+        url: gitops.repository,
+        ref: { branch: gitops.branch },
+        ...(options.secretName ? { secretRef: { name: options.secretName } } : {}),
+      },
     },
     {
       apiVersion: "kustomize.toolkit.fluxcd.io/v1",

@@ -21,7 +21,8 @@ const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+
 /** The chart's version from the release's: Helm wants semver; a release without one is 0.0.0. */
 export function chartVersion(version: string | undefined): string {
   if (version === undefined) return "0.0.0";
-  if (!SEMVER.test(version)) throw new GantryError(`the release version "${version}" is not a semantic version (1.2.3), which a chart's version must be; pass --version`);
+  if (!SEMVER.test(version))
+    throw new GantryError(`the release version "${version}" is not a semantic version (1.2.3), which a chart's version must be; pass --version`);
   return version.replace(/^v/, "");
 }
 
@@ -34,14 +35,17 @@ export function chartVersion(version: string | undefined): string {
  * recompute it, a plain `helm upgrade` with other values leaves it as a label of origin.
  */
 export function generateChart(plan: RolloutPlan, version: string | undefined): ChartFiles {
-  if (plan.chart) throw new GantryError(`environment ${plan.workload.env.name} deploys a chart of its own; generate a chart from an environment of Gantry's objects`);
+  if (plan.chart)
+    throw new GantryError(`environment ${plan.workload.env.name} deploys a chart of its own; generate a chart from an environment of Gantry's objects`);
   const objects = sortObjects(renderEnvironment(plan));
   const values: Record<string, unknown> = {};
   const files: ChartFiles = {};
   const host = plan.workload.env.ingress?.host;
   objects.forEach((o, i) => {
     const templated = parameterise(structuredClone(o), values, host);
-    const body = stringify(templated, { lineWidth: 0 }).replace(MARKER, (_, key: string) => (key === "namespace" ? "{{ toJson .Release.Namespace }}" : `{{ toJson .Values.${key} }}`));
+    const body = stringify(templated, { lineWidth: 0 }).replace(MARKER, (_, key: string) =>
+      key === "namespace" ? "{{ toJson .Release.Namespace }}" : `{{ toJson .Values.${key} }}`,
+    );
     files[`templates/${String(i).padStart(2, "0")}-${o.kind.toLowerCase()}-${o.metadata.name}.yaml`] = body;
   });
   const name = plan.workload.service;

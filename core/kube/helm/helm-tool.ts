@@ -100,7 +100,9 @@ const OCI = /^oci:\/\/[^\s/]+(\/[^\s]*)?$/;
 export function ociRemote(text: string, argument = "remote"): string {
   const remote = text.trim().replace(/\/+$/, "");
   if (!OCI.test(remote) || /[:@]/.test(remote.replace(/^oci:\/\/[^/]+/, ""))) {
-    throw new GantryError(`${argument}: "${text}" is not an OCI chart remote; expected oci://<registry>/<path>, e.g. oci://ghcr.io/acme/charts (no tag: the chart's version is its tag)`);
+    throw new GantryError(
+      `${argument}: "${text}" is not an OCI chart remote; expected oci://<registry>/<path>, e.g. oci://ghcr.io/acme/charts (no tag: the chart's version is its tag)`,
+    );
   }
   return remote;
 }

@@ -55,7 +55,8 @@ export function requireImageSet(deployment: KubeObject, image: string, paths: Ch
 }
 
 export function containerImages(deployment: KubeObject): string[] {
-  const spec = (deployment["spec"] as { template?: { spec?: { containers?: { image?: unknown }[]; initContainers?: { image?: unknown }[] } } } | undefined)?.template?.spec;
+  const spec = (deployment["spec"] as { template?: { spec?: { containers?: { image?: unknown }[]; initContainers?: { image?: unknown }[] } } } | undefined)
+    ?.template?.spec;
   return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].map((c) => c.image).filter((i): i is string => typeof i === "string");
 }
 

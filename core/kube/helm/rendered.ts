@@ -34,7 +34,13 @@ export function parseRendered(yaml: string, chart: string): KubeObject[] {
     }
     if (value === null || value === undefined) continue;
     const meta = isRecord(value) ? value["metadata"] : undefined;
-    if (!isRecord(value) || typeof value["apiVersion"] !== "string" || typeof value["kind"] !== "string" || !isRecord(meta) || typeof meta["name"] !== "string") {
+    if (
+      !isRecord(value) ||
+      typeof value["apiVersion"] !== "string" ||
+      typeof value["kind"] !== "string" ||
+      !isRecord(meta) ||
+      typeof meta["name"] !== "string"
+    ) {
       throw new FileError(where, "a document that is not a Kubernetes object (apiVersion, kind and metadata.name)");
     }
     objects.push(value as KubeObject);
@@ -53,7 +59,9 @@ export function selectWorkload(objects: KubeObject[], workload: string | undefin
   }
   if (deployments.length === 1) return deployments[0]!;
   throw new GantryError(
-    deployments.length === 0 ? `chart: ${chart} renders no Deployment to roll out` : `chart.workload: ${chart} renders ${deployments.length} Deployments (${names}); name the one to roll out with workload:`,
+    deployments.length === 0
+      ? `chart: ${chart} renders no Deployment to roll out`
+      : `chart.workload: ${chart} renders ${deployments.length} Deployments (${names}); name the one to roll out with workload:`,
   );
 }
 
@@ -88,7 +96,8 @@ export function chartName(config: ChartConfig): string {
 
 function requireNamespace(o: KubeObject, namespace: string, chart: string): void {
   const given = o.metadata.namespace;
-  if (given !== undefined && given !== namespace) throw new GantryError(`chart: ${chart} renders ${o.kind} ${o.metadata.name} into namespace ${given}, not the environment's ${namespace}`);
+  if (given !== undefined && given !== namespace)
+    throw new GantryError(`chart: ${chart} renders ${o.kind} ${o.metadata.name} into namespace ${given}, not the environment's ${namespace}`);
 }
 
 /** Where the adapter puts what `helm template` reads in its container (the host tests use their own directories). */

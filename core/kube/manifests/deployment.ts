@@ -21,7 +21,12 @@ export function podSpec(w: Workload): Record<string, unknown> {
     ...e.secrets.flatMap((s) => ("key" in s ? [{ name: s.env, valueFrom: { secretKeyRef: { name: s.name, key: s.key } } }] : [])),
   ];
   const probe = (p: Probe | undefined) =>
-    p && { httpGet: { path: p.path, port: "http" }, periodSeconds: p.periodSeconds, failureThreshold: p.failureThreshold, ...(p.initialDelaySeconds ? { initialDelaySeconds: p.initialDelaySeconds } : {}) };
+    p && {
+      httpGet: { path: p.path, port: "http" },
+      periodSeconds: p.periodSeconds,
+      failureThreshold: p.failureThreshold,
+      ...(p.initialDelaySeconds ? { initialDelaySeconds: p.initialDelaySeconds } : {}),
+    };
   const container: Record<string, unknown> = {
     name: w.service,
     image: w.image,
@@ -67,7 +72,10 @@ export interface DeploymentOptions {
 export function renderDeployment(w: Workload, options: DeploymentOptions): KubeObject {
   const { track } = options;
   const labels = { ...commonLabels(w.service, w.version), [TRACK_LABEL]: track };
-  const strategy = w.env.strategy.kind === "rolling" ? { maxSurge: w.env.strategy.maxSurge, maxUnavailable: w.env.strategy.maxUnavailable } : { maxSurge: "25%", maxUnavailable: 0 };
+  const strategy =
+    w.env.strategy.kind === "rolling"
+      ? { maxSurge: w.env.strategy.maxSurge, maxUnavailable: w.env.strategy.maxUnavailable }
+      : { maxSurge: "25%", maxUnavailable: 0 };
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",

@@ -9,7 +9,10 @@ import { imageName, parseImageReference, type ImageReference } from "../../image
 export function pinnedImage(text: string, argument = "image"): { ref: ImageReference; pinned: string } {
   const ref = parseImageReference(text.trim(), argument);
   if (!ref.digest) {
-    throw new ArgumentError(argument, `"${text}" has no digest; deploy images by digest (e.g. ${imageName(ref)}@sha256:<64 hex>), as the publish step prints them`);
+    throw new ArgumentError(
+      argument,
+      `"${text}" has no digest; deploy images by digest (e.g. ${imageName(ref)}@sha256:<64 hex>), as the publish step prints them`,
+    );
   }
   return { ref, pinned: `${imageName(ref)}@${ref.digest}` };
 }

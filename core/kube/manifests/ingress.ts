@@ -12,7 +12,12 @@ export function renderIngress(w: Workload, ingress: IngressConfig, name: string,
     spec: {
       ...(ingress.className ? { ingressClassName: ingress.className } : {}),
       ...(ingress.tlsSecret ? { tls: [{ hosts: [ingress.host], secretName: ingress.tlsSecret }] } : {}),
-      rules: [{ host: ingress.host, http: { paths: [{ path: ingress.path, pathType: "Prefix", backend: { service: { name: backend, port: { number: SERVICE_PORT } } } }] } }],
+      rules: [
+        {
+          host: ingress.host,
+          http: { paths: [{ path: ingress.path, pathType: "Prefix", backend: { service: { name: backend, port: { number: SERVICE_PORT } } } }] },
+        },
+      ],
     },
   };
 }

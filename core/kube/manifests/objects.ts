@@ -26,7 +26,8 @@ export interface Workload {
  * (-config-<10-character hash>, on a DNS subdomain) and -preview/-canary leave 42 characters.
  */
 const SERVICE_NAME = /^[a-z]([-a-z0-9]{0,40}[a-z0-9])?$/;
-export const SERVICE_NAME_RULE = "lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most 42 characters (Gantry adds suffixes such as -canary and -config-<hash>, and a Service name is at most 63)";
+export const SERVICE_NAME_RULE =
+  "lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, at most 42 characters (Gantry adds suffixes such as -canary and -config-<hash>, and a Service name is at most 63)";
 
 export function isServiceName(name: string): boolean {
   return SERVICE_NAME.test(name);
@@ -36,7 +37,9 @@ export function isServiceName(name: string): boolean {
 export function workload(service: string, image: string, env: Environment, version?: string): Workload {
   if (!isServiceName(service)) {
     // The name comes from the pipeline file's name: (checked when it loads) or, without one, from the main package's directory.
-    throw new GantryError(`the service name "${service}" (the pipeline file's name:, or the main package's directory when name: is not set) is not usable: ${SERVICE_NAME_RULE}; set name: in the pipeline file`);
+    throw new GantryError(
+      `the service name "${service}" (the pipeline file's name:, or the main package's directory when name: is not set) is not usable: ${SERVICE_NAME_RULE}; set name: in the pipeline file`,
+    );
   }
   if (version !== undefined && !/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(version)) {
     throw new ArgumentError("version", `"${version}" is not a valid label value`);

@@ -2,7 +2,17 @@ import { stringify } from "yaml";
 import type { KubeObject } from "./objects.js";
 
 /** Order of kinds when applying: what others reference first (config before the pods using it). */
-const KIND_ORDER = ["Namespace", "ServiceAccount", "ConfigMap", "Service", "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "HTTPRoute"];
+const KIND_ORDER = [
+  "Namespace",
+  "ServiceAccount",
+  "ConfigMap",
+  "Service",
+  "Deployment",
+  "HorizontalPodAutoscaler",
+  "PodDisruptionBudget",
+  "Ingress",
+  "HTTPRoute",
+];
 
 export function sortObjects(objects: KubeObject[]): KubeObject[] {
   const rank = (o: KubeObject) => {

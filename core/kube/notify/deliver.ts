@@ -7,7 +7,13 @@ import { DELIVERY_TIMEOUT_MS, type Delivery } from "./delivery.js";
  * never repeated (a Slack webhook's path is its secret); its origin is, to tell targets apart.
  */
 /** `body` is sent as JSON, or as given when it is text (set its content-type in `headers`). */
-export async function post(http: Http, target: string, url: string, body: unknown, headers: Record<string, string> = {}): Promise<Delivery & { body?: string }> {
+export async function post(
+  http: Http,
+  target: string,
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Delivery & { body?: string }> {
   if (!http.post) return { target, ok: false, detail: "no HTTP client that can POST was given to the rollout" };
   const origin = URL.canParse(url) ? new URL(url).origin : "an unparsable URL";
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -29,6 +35,8 @@ export async function post(http: Http, target: string, url: string, body: unknow
 
 /** Runs every delivery; none waits for another's failure, and none throws. */
 export async function deliverAll(deliveries: (() => Promise<Delivery | Delivery[]>)[]): Promise<Delivery[]> {
-  const settled = await Promise.all(deliveries.map((d) => d().catch((e: unknown): Delivery => ({ target: "unknown", ok: false, detail: e instanceof Error ? e.message : String(e) }))));
+  const settled = await Promise.all(
+    deliveries.map((d) => d().catch((e: unknown): Delivery => ({ target: "unknown", ok: false, detail: e instanceof Error ? e.message : String(e) }))),
+  );
   return settled.flat().map(({ target, ok, detail }) => ({ target, ok, detail }));
 }

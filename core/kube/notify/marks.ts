@@ -12,7 +12,11 @@ export type MarkTarget = { kind: "grafana"; url: string; token: string } | { kin
 
 /** Grafana's POST /api/annotations body: an organisation annotation found by its tags. */
 export function grafanaAnnotation(mark: StepMark): { time: number; tags: string[]; text: string } {
-  return { time: Math.round(mark.at), tags: annotationTags(mark.service, mark.environment, mark.verdict), text: `${mark.service} ${mark.environment}: ${mark.text} (weight ${mark.weight}%, ${mark.verdict}, revision ${mark.revision})` };
+  return {
+    time: Math.round(mark.at),
+    tags: annotationTags(mark.service, mark.environment, mark.verdict),
+    text: `${mark.service} ${mark.environment}: ${mark.text} (weight ${mark.weight}%, ${mark.verdict}, revision ${mark.revision})`,
+  };
 }
 
 /** The Pushgateway group of a service's rollout: one per service and environment, replaced at each push. */

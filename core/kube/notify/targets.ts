@@ -8,7 +8,8 @@ import type { Notification, NotificationEvent } from "./notification.js";
  * the pipeline file's secret references): a Slack-compatible incoming webhook, a generic JSON
  * webhook, and GitHub deployment statuses through the REST API.
  */
-export type NotifyTarget = { kind: "slack"; url: string } | { kind: "webhook"; url: string } | { kind: "github"; api: string; repository: string; token: string; ref: string };
+export type NotifyTarget =
+  { kind: "slack"; url: string } | { kind: "webhook"; url: string } | { kind: "github"; api: string; repository: string; token: string; ref: string };
 
 /** Slack's mrkdwn needs only &, < and > escaped; anything else shows as written. */
 function slackText(text: string): string {
@@ -45,7 +46,13 @@ function githubHeaders(token: string): Record<string, string> {
 async function githubDeploymentStatus(http: Http, t: Extract<NotifyTarget, { kind: "github" }>, n: Notification): Promise<Delivery> {
   const base = `${t.api.replace(/\/+$/, "")}/repos/${t.repository}/deployments`;
   const description = n.title.slice(0, 140);
-  const created = await post(http, "github", base, { ref: t.ref, environment: n.environment, description, auto_merge: false, required_contexts: [], payload: { revision: n.revision, image: n.image } }, githubHeaders(t.token));
+  const created = await post(
+    http,
+    "github",
+    base,
+    { ref: t.ref, environment: n.environment, description, auto_merge: false, required_contexts: [], payload: { revision: n.revision, image: n.image } },
+    githubHeaders(t.token),
+  );
   if (!created.ok) return { ...created, detail: `creating the deployment: ${created.detail}` };
   const id = (() => {
     try {
@@ -56,7 +63,13 @@ async function githubDeploymentStatus(http: Http, t: Extract<NotifyTarget, { kin
     }
   })();
   if (id === undefined) return { target: "github", ok: false, detail: "GitHub answered the deployment without an id" };
-  const status = await post(http, "github", `${base}/${id}/statuses`, { state: GITHUB_STATE[n.event], description, environment: n.environment }, githubHeaders(t.token));
+  const status = await post(
+    http,
+    "github",
+    `${base}/${id}/statuses`,
+    { state: GITHUB_STATE[n.event], description, environment: n.environment },
+    githubHeaders(t.token),
+  );
   return { ...status, detail: `deployment ${id}: ${GITHUB_STATE[n.event]}: ${status.detail}` };
 }
 

@@ -109,18 +109,19 @@ export function grafanaDashboard(view: ServiceView): Dashboard {
     .refresh("30s")
     .withVariable(new DatasourceVariableBuilder("datasource").label("Prometheus").type("prometheus"))
     .annotation(
-      new AnnotationQueryBuilder()
-        .name("Releases")
-        .datasource(GRAFANA_ANNOTATIONS)
-        .enable(true)
-        .iconColor("purple")
-        .target(new GrafanaTagsQuery(tags)),
+      new AnnotationQueryBuilder().name("Releases").datasource(GRAFANA_ANNOTATIONS).enable(true).iconColor("purple").target(new GrafanaTagsQuery(tags)),
     );
   let y = 0;
   let id = 0;
   for (const row of dashboardPanels(view)) {
     const width = Math.floor(24 / row.length);
-    row.forEach((plan, i) => builder.withPanel(timeseries(plan).id(++id).gridPos({ x: i * width, y, w: width, h: PANEL_HEIGHT })));
+    row.forEach((plan, i) =>
+      builder.withPanel(
+        timeseries(plan)
+          .id(++id)
+          .gridPos({ x: i * width, y, w: width, h: PANEL_HEIGHT }),
+      ),
+    );
     y += PANEL_HEIGHT;
   }
   builder.withPanel(
@@ -154,12 +155,24 @@ function timeseries(plan: PanelPlan): TimeseriesPanel {
     .legend(new VizLegendOptionsBuilder().showLegend(true).displayMode(LegendDisplayMode.List).placement(LegendPlacement.Bottom).calcs([]))
     .tooltip(new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi));
   if (plan.max !== undefined) panel.max(plan.max);
-  plan.queries.forEach((q, i) => panel.withTarget(new DataqueryBuilder().expr(q.expr).legendFormat(q.legend).refId(String.fromCharCode(65 + i))));
+  plan.queries.forEach((q, i) =>
+    panel.withTarget(
+      new DataqueryBuilder()
+        .expr(q.expr)
+        .legendFormat(q.legend)
+        .refId(String.fromCharCode(65 + i)),
+    ),
+  );
   if (plan.threshold) {
     const { value, bad } = plan.threshold;
     const [under, over] = bad === "above" ? ["green", "red"] : ["red", "green"];
     panel
-      .thresholds(new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([{ value: null, color: under }, { value, color: over }]))
+      .thresholds(
+        new ThresholdsConfigBuilder().mode(ThresholdsMode.Absolute).steps([
+          { value: null, color: under },
+          { value, color: over },
+        ]),
+      )
       .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Dashed));
   }
   return panel;

@@ -22,7 +22,9 @@ export interface ServiceView {
 
 export function serviceView(service: string, env: Environment): ServiceView {
   if (!env.analysis) {
-    throw new GantryError(`environment ${env.name} has no analysis section: the dashboard and the alerts draw its queries and thresholds (add analysis: {prometheus: ...} to environments.${env.name})`);
+    throw new GantryError(
+      `environment ${env.name} has no analysis section: the dashboard and the alerts draw its queries and thresholds (add analysis: {prometheus: ...} to environments.${env.name})`,
+    );
   }
   const analysis = env.analysis;
   const tracks = tracksOf(env.strategy);

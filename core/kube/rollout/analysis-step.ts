@@ -30,9 +30,21 @@ export function startOfAnalysis(at: number): AnalysisProgress {
 export function analysisVerdict(a: AnalysisProgress, run: AnalysisRun, last?: string): { passed: boolean; reason: string } | undefined {
   const why = last ? `: ${last}` : "";
   if (a.failed > run.failureLimit) return { passed: false, reason: `analysis failed${why || `: ${a.failed} failed measurement(s)`}` };
-  if (a.inconclusive > run.inconclusiveLimit) return { passed: false, reason: `analysis inconclusive: ${a.inconclusive} measurement(s) without enough requests, over the limit ${run.inconclusiveLimit}${why}` };
-  if (a.errorsInARow > run.consecutiveErrorLimit) return { passed: false, reason: `analysis could not measure: ${a.errorsInARow} provider error(s) in a row, over the limit ${run.consecutiveErrorLimit}${why}` };
-  if (a.taken >= run.count) return { passed: true, reason: `analysis passed (${a.taken} measurement(s), ${a.failed} failed${a.inconclusive ? `, ${a.inconclusive} inconclusive` : ""})` };
+  if (a.inconclusive > run.inconclusiveLimit)
+    return {
+      passed: false,
+      reason: `analysis inconclusive: ${a.inconclusive} measurement(s) without enough requests, over the limit ${run.inconclusiveLimit}${why}`,
+    };
+  if (a.errorsInARow > run.consecutiveErrorLimit)
+    return {
+      passed: false,
+      reason: `analysis could not measure: ${a.errorsInARow} provider error(s) in a row, over the limit ${run.consecutiveErrorLimit}${why}`,
+    };
+  if (a.taken >= run.count)
+    return {
+      passed: true,
+      reason: `analysis passed (${a.taken} measurement(s), ${a.failed} failed${a.inconclusive ? `, ${a.inconclusive} inconclusive` : ""})`,
+    };
   return undefined;
 }
 
@@ -40,12 +52,25 @@ export function analysisVerdict(a: AnalysisProgress, run: AnalysisRun, last?: st
  * One analysis step, the same for a canary and a blue-green preview: the verdict of the
  * measurements so far, else the next one `intervalMs` after the step started or after the previous one.
  */
-export function analysisStep(state: RolloutState, run: AnalysisRun, now: number, target: { track: string; smokeService: string; metrics: boolean; label: string }): Action {
+export function analysisStep(
+  state: RolloutState,
+  run: AnalysisRun,
+  now: number,
+  target: { track: string; smokeService: string; metrics: boolean; label: string },
+): Action {
   const a = state.analysis ?? startOfAnalysis(state.stepStartedAt);
   const verdict = analysisVerdict(a, run, state.message);
   if (verdict?.passed) return save(nextStep(state, now), `${target.label}: ${verdict.reason}`);
   if (verdict) return save(aborting(state, now, verdict.reason), `${target.label}: ${verdict.reason.split(":")[0]}`);
   const due = a.lastAt + run.intervalMs;
   if (now < due) return { kind: "wait", untilMs: due, reason: `${target.label}: next measurement` };
-  return { kind: "measure", track: target.track, smokeService: target.smokeService, metrics: target.metrics, run, state, reason: `${target.label}: measurement ${a.taken + 1}/${run.count}` };
+  return {
+    kind: "measure",
+    track: target.track,
+    smokeService: target.smokeService,
+    metrics: target.metrics,
+    run,
+    state,
+    reason: `${target.label}: measurement ${a.taken + 1}/${run.count}`,
+  };
 }

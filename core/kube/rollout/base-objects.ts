@@ -25,7 +25,13 @@ export function baseObjects(plan: RolloutPlan, current: { activeColour?: "blue" 
   const entry = canary ? canary.router.render(canary.ctx, current.routeWeight) : mainIngress(plan);
   if (plan.chart) {
     const active = s.kind === "blueGreen" ? (current.activeColour ?? "blue") : undefined;
-    return [...chartBaseObjects(plan.chart, { ...(canary ? { canaryService: n.canary } : {}), ...(active ? { active: { colour: active, deployment: n[active] } } : {}) }), ...entry];
+    return [
+      ...chartBaseObjects(plan.chart, {
+        ...(canary ? { canaryService: n.canary } : {}),
+        ...(active ? { active: { colour: active, deployment: n[active] } } : {}),
+      }),
+      ...entry,
+    ];
   }
   const objects: (KubeObject | undefined)[] = [renderConfigMap(w), renderPdb(w)];
   if (s.kind === "blueGreen") {

@@ -55,11 +55,18 @@ function progress(plan: RolloutPlan, strategy: BlueGreenStrategy, obs: Observed,
   if (state.step <= S.analyse && failing) return save(aborting(state, obs.now, `${next} pods ${failing.why}`), `abort: ${next} ${failing.short}`);
   if (state.step === S.bringUp) {
     if (!fresh || fresh.revision !== state.revision || fresh.specReplicas !== state.total) {
-      return { kind: "apply", objects: [deploymentFor(plan, next, state.total), trackService(plan, n.preview, next)], reason: `bring up ${next} with ${state.total} pod(s)` };
+      return {
+        kind: "apply",
+        objects: [deploymentFor(plan, next, state.total), trackService(plan, n.preview, next)],
+        reason: `bring up ${next} with ${state.total} pod(s)`,
+      };
     }
     if (!rolledOut(fresh, state.revision, state.total)) {
       if (readinessDeadlinePassed(obs.now, state.stepStartedAt, e.progressDeadlineMs, fresh.deadlineExceeded)) {
-        return save(aborting(state, obs.now, `${next} not ready: ${readyAt(fresh, state.revision)}/${state.total} pod(s) ready`), `abort: ${next} not ready in time`);
+        return save(
+          aborting(state, obs.now, `${next} not ready: ${readyAt(fresh, state.revision)}/${state.total} pod(s) ready`),
+          `abort: ${next} not ready in time`,
+        );
       }
       return { kind: "wait", reason: `${next}: ${fresh.readyReplicas}/${state.total} ready` };
     }
@@ -67,9 +74,16 @@ function progress(plan: RolloutPlan, strategy: BlueGreenStrategy, obs: Observed,
   }
   if (state.step === S.analyse) {
     // Smoke checks alone (no prePromotionAnalysis) are one measurement without queries.
-    const run = strategy.prePromotionAnalysis ?? (e.smoke.length > 0 ? { intervalMs: 0, count: 1, failureLimit: 0, inconclusiveLimit: 0, consecutiveErrorLimit: 0 } : undefined);
+    const run =
+      strategy.prePromotionAnalysis ??
+      (e.smoke.length > 0 ? { intervalMs: 0, count: 1, failureLimit: 0, inconclusiveLimit: 0, consecutiveErrorLimit: 0 } : undefined);
     if (!run || state.promoteStep) return save(nextStep(state, obs.now), run ? "checks skipped by a manual promote" : "no pre-promotion checks");
-    return analysisStep(state, run, obs.now, { track: next, smokeService: n.preview, metrics: strategy.prePromotionAnalysis !== undefined, label: `${next} before the switch` });
+    return analysisStep(state, run, obs.now, {
+      track: next,
+      smokeService: n.preview,
+      metrics: strategy.prePromotionAnalysis !== undefined,
+      label: `${next} before the switch`,
+    });
   }
   if (state.step === S.switch) {
     const objects = [trackService(plan, n.stable, next), hpaFor(plan, n[next])].filter((o) => o !== undefined);
@@ -96,8 +110,10 @@ function switchBack(plan: RolloutPlan, obs: Observed, state: RolloutState): Acti
   const fresh = obs.deployments[n[next]];
   if (prev) {
     const old = obs.deployments[n[prev]];
-    if (old && old.specReplicas < state.total) return { kind: "scale", deployment: n[prev], replicas: state.total, reason: `abort: ${prev} back to ${state.total} pod(s)` };
-    if (old && old.revision && readyAt(old, old.revision) < state.total) return { kind: "wait", reason: `abort: ${prev} ${old.readyReplicas}/${state.total} ready` };
+    if (old && old.specReplicas < state.total)
+      return { kind: "scale", deployment: n[prev], replicas: state.total, reason: `abort: ${prev} back to ${state.total} pod(s)` };
+    if (old && old.revision && readyAt(old, old.revision) < state.total)
+      return { kind: "wait", reason: `abort: ${prev} ${old.readyReplicas}/${state.total} ready` };
     if (activeColour(plan, obs) !== prev) {
       const objects = [trackService(plan, n.stable, prev), hpaFor(plan, n[prev])].filter((o) => o !== undefined);
       return { kind: "apply", objects, reason: `abort: switch the Service back to ${prev}`, weight: 0 };
@@ -105,5 +121,9 @@ function switchBack(plan: RolloutPlan, obs: Observed, state: RolloutState): Acti
   }
   if (fresh && fresh.specReplicas > 0 && prev) return { kind: "scale", deployment: n[next], replicas: 0, reason: `abort: scale ${next} down`, weight: 0 };
   const own = state.revision === plan.revision;
-  return save({ ...state, phase: "aborted", weight: 0, stepStartedAt: obs.now }, `revision ${state.revision} aborted: ${state.message ?? "no reason"}`, own ? "aborted" : undefined);
+  return save(
+    { ...state, phase: "aborted", weight: 0, stepStartedAt: obs.now },
+    `revision ${state.revision} aborted: ${state.message ?? "no reason"}`,
+    own ? "aborted" : undefined,
+  );
 }

@@ -21,7 +21,13 @@ export function decideCanary(plan: RolloutPlan, obs: Observed): Action {
     const total = startingTotal(plan, stable?.specReplicas);
     const base = baseObjects(plan, { routeWeight: 0 });
     // First deploy: nothing to compare a canary with; the stable takes the revision directly.
-    if (!stable) return { kind: "apply", objects: [...base, deploymentFor(plan, "stable", total)], reason: "first deploy: create the stable Deployment", then: freshState(plan, obs.now, { total, phase: "promoting" }) };
+    if (!stable)
+      return {
+        kind: "apply",
+        objects: [...base, deploymentFor(plan, "stable", total)],
+        reason: "first deploy: create the stable Deployment",
+        then: freshState(plan, obs.now, { total, phase: "promoting" }),
+      };
     return { kind: "apply", objects: base, reason: `start the canary of ${plan.revision}`, then: freshState(plan, obs.now, { total, stable }) };
   });
   if (started) return started;
@@ -61,13 +67,20 @@ function progress(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, st
     const ready = readyAt(canary, state.revision);
     if (ready < want) {
       if (readinessDeadlinePassed(obs.now, state.stepStartedAt, e.progressDeadlineMs, canary.deadlineExceeded)) {
-        return save(aborting(state, obs.now, `canary not ready: ${ready}/${want} pod(s) ready after ${Math.round((obs.now - state.stepStartedAt) / 1000)}s`), "abort: canary not ready in time");
+        return save(
+          aborting(state, obs.now, `canary not ready: ${ready}/${want} pod(s) ready after ${Math.round((obs.now - state.stepStartedAt) / 1000)}s`),
+          "abort: canary not ready in time",
+        );
       }
       return { kind: "wait", reason: `canary: ${ready}/${want} pod(s) ready` };
     }
     if ("match" in step) {
       // The loader refuses a match step for a router without matchOnly; a state edited by hand could still get here.
-      if (!router.matchOnly) return save(aborting(state, obs.now, `the ${router.kind} traffic router cannot send chosen requests to the canary`), "abort: match step without a router that matches");
+      if (!router.matchOnly)
+        return save(
+          aborting(state, obs.now, `the ${router.kind} traffic router cannot send chosen requests to the canary`),
+          "abort: match step without a router that matches",
+        );
       const route = router.matchOnly.apply(ctx, obs);
       if (route) return route;
       return save(nextStep(state, obs.now, { weight: 0 }), `step ${state.step}: the matched requests reach the canary`);
@@ -120,15 +133,22 @@ function promote(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, sta
 export function abortToStable(plan: RolloutPlan, strategy: CanaryStrategy, obs: Observed, state: RolloutState): Action {
   const n = plan.names;
   const stable = obs.deployments[n.stable];
-  if (state.stableRevision && stable && stable.revision !== state.stableRevision) return { kind: "undo", deployment: n.stable, reason: "abort: the stable Deployment goes back to its previous revision" };
+  if (state.stableRevision && stable && stable.revision !== state.stableRevision)
+    return { kind: "undo", deployment: n.stable, reason: "abort: the stable Deployment goes back to its previous revision" };
   const { router, ctx } = canaryRouter(plan, strategy.router);
   const release = router.release(ctx, obs, "abort: 100% of the traffic to stable");
   if (release) return release;
-  if (stable && stable.specReplicas < state.total && !env(plan).hpa) return { kind: "scale", deployment: n.stable, replicas: state.total, reason: `abort: stable back to ${state.total} pod(s)`, weight: 0 };
-  if (stable && stable.revision && readyAt(stable, stable.revision) < Math.min(stable.specReplicas, state.total)) return { kind: "wait", reason: `abort: stable ${stable.readyReplicas}/${state.total} ready` };
+  if (stable && stable.specReplicas < state.total && !env(plan).hpa)
+    return { kind: "scale", deployment: n.stable, replicas: state.total, reason: `abort: stable back to ${state.total} pod(s)`, weight: 0 };
+  if (stable && stable.revision && readyAt(stable, stable.revision) < Math.min(stable.specReplicas, state.total))
+    return { kind: "wait", reason: `abort: stable ${stable.readyReplicas}/${state.total} ready` };
   if (canaryLeft(plan, obs)) return { kind: "delete", refs: canaryRefs(plan), reason: "abort: remove the canary", weight: 0 };
   const own = state.revision === plan.revision;
-  return save({ ...state, phase: "aborted", weight: 0, stepStartedAt: obs.now }, `revision ${state.revision} aborted: ${state.message ?? "no reason"}`, own ? "aborted" : undefined);
+  return save(
+    { ...state, phase: "aborted", weight: 0, stepStartedAt: obs.now },
+    `revision ${state.revision} aborted: ${state.message ?? "no reason"}`,
+    own ? "aborted" : undefined,
+  );
 }
 
 /** The canary is its Deployment and its Service (`<service>-canary`): removing it removes both. */

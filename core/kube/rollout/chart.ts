@@ -34,15 +34,21 @@ export function chartWorkload(objects: KubeObject[], deployment: KubeObject, tra
   const name = deployment.metadata.name;
   const selector = (deployment as Loose)["spec"]?.["selector"]?.["matchLabels"] as Record<string, string> | undefined;
   if (!selector || Object.keys(selector).length === 0 || (deployment as Loose)["spec"]?.["selector"]?.["matchExpressions"]) {
-    throw new GantryError(`chart: Deployment ${name} needs a spec.selector.matchLabels (and no matchExpressions): Gantry selects its pods and its canary's by those labels`);
+    throw new GantryError(
+      `chart: Deployment ${name} needs a spec.selector.matchLabels (and no matchExpressions): Gantry selects its pods and its canary's by those labels`,
+    );
   }
   if (!selector[NAME_LABEL]) {
-    throw new GantryError(`chart: Deployment ${name}'s selector has no ${NAME_LABEL} label; Gantry finds the chart's objects, and labels its own (canary Service, HTTPRoute), by that label`);
+    throw new GantryError(
+      `chart: Deployment ${name}'s selector has no ${NAME_LABEL} label; Gantry finds the chart's objects, and labels its own (canary Service, HTTPRoute), by that label`,
+    );
   }
   const service = objects.find((o) => o.kind === "Service" && o.metadata.name === name);
   const serviceSelector = (service as Loose | undefined)?.["spec"]?.["selector"] as Record<string, string> | undefined;
   if (!service || !serviceSelector || !Object.entries(serviceSelector).every(([k, v]) => selector[k] === v)) {
-    throw new GantryError(`chart: no Service named ${name} selects the pods of Deployment ${name}; the rollout records its state on that Service (the chart's own, as helm create renders it)`);
+    throw new GantryError(
+      `chart: no Service named ${name} selects the pods of Deployment ${name}; the rollout records its state on that Service (the chart's own, as helm create renders it)`,
+    );
   }
   return { deployment, objects: objects.filter((o) => o !== deployment), selector, app: selector[NAME_LABEL], service: name, tracked };
 }
@@ -62,7 +68,9 @@ export function chartEnvironment(env: Environment, chart: ChartWorkload): Enviro
   const { hpa: _own, pdb: _pdb, ...rest } = env;
   const out: Environment = { ...rest, replicas: typeof replicas === "number" ? replicas : 1 };
   if (hpa && env.strategy.kind === "canary" && env.strategy.router.kind === "replicas") {
-    throw new GantryError(`environment ${env.name}: the chart's HPA ${hpa["metadata"]?.["name"]} and the replicas traffic router would fight over the stable's replicas; use trafficRouter nginx or gatewayApi`);
+    throw new GantryError(
+      `environment ${env.name}: the chart's HPA ${hpa["metadata"]?.["name"]} and the replicas traffic router would fight over the stable's replicas; use trafficRouter nginx or gatewayApi`,
+    );
   }
   if (hpa) {
     const min = Number(hpa["spec"]?.["minReplicas"] ?? 1);
@@ -79,7 +87,13 @@ export function chartEnvironment(env: Environment, chart: ChartWorkload): Enviro
  * canary's by the Service, the track label. Another track: a copy named `name`, whose selector and
  * pods add the track label so the two never share pods.
  */
-export function chartDeployment(chart: ChartWorkload, track: Track, name: string, revision: string, options: { replicas?: number; labelStable: boolean }): KubeObject {
+export function chartDeployment(
+  chart: ChartWorkload,
+  track: Track,
+  name: string,
+  revision: string,
+  options: { replicas?: number; labelStable: boolean },
+): KubeObject {
   const d = structuredClone(chart.deployment) as Loose;
   const spec = (d["spec"] ??= {});
   const template = (spec["template"] ??= {});
@@ -118,7 +132,11 @@ export function chartBaseObjects(chart: ChartWorkload, options: { canaryService?
 
 /** A copy of the chart's Service named `name` selecting the pods of `track` (the canary's, a blue-green preview, the active colour). */
 export function chartService(chart: ChartWorkload, name: string, track: Track): KubeObject {
-  return withSelector(chart.objects.find((o) => o.kind === "Service" && o.metadata.name === chart.service)!, name, track);
+  return withSelector(
+    chart.objects.find((o) => o.kind === "Service" && o.metadata.name === chart.service)!,
+    name,
+    track,
+  );
 }
 
 /** The chart's HPA of the workload, scaling `target` instead (a blue-green colour); undefined when the chart has none. */

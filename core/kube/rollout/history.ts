@@ -46,7 +46,8 @@ export function readHistory(annotations: Record<string, string> | undefined, whe
   return list.map((item, i) => {
     if (!isRecord(item)) return fail(`entry ${i} is not an object`);
     const text = (k: string) => (typeof item[k] === "string" && item[k] !== "" ? (item[k] as string) : fail(`entry ${i}: ${k} is not text`));
-    const time = (k: string) => (Number.isSafeInteger(item[k]) && (item[k] as number) >= 0 ? (item[k] as number) : fail(`entry ${i}: ${k} is not epoch milliseconds`));
+    const time = (k: string) =>
+      Number.isSafeInteger(item[k]) && (item[k] as number) >= 0 ? (item[k] as number) : fail(`entry ${i}: ${k} is not epoch milliseconds`);
     const outcome = item["outcome"];
     if (outcome !== "promoted" && outcome !== "aborted") return fail(`entry ${i}: outcome is not promoted or aborted`);
     return {

@@ -100,7 +100,8 @@ export function parseObserved(json: string, anchor: string, now: number): Observ
       const most = Math.max(0, ...statuses.map((s) => num(s["restartCount"], 0)));
       observed.restarts[revision] = Math.max(observed.restarts[revision] ?? 0, most);
       const waiting = statuses.map((s) => record(record(s["state"])["waiting"])).find((w) => PULL_GIVEN_UP.includes(String(w["reason"])));
-      if (waiting && !observed.pullFailures[revision]) observed.pullFailures[revision] = `${String(waiting["reason"])}: ${String(waiting["message"] ?? "no message")}`;
+      if (waiting && !observed.pullFailures[revision])
+        observed.pullFailures[revision] = `${String(waiting["reason"])}: ${String(waiting["message"] ?? "no message")}`;
     } else if (typeof kind === "string") {
       observed.routing[routingKey(kind, name)] = { annotations, spec };
     }
@@ -116,7 +117,15 @@ export function readyAt(d: ObservedDeployment | undefined, revision: string): nu
 
 /** `d` runs `revision` on exactly `replicas` ready pods, with no pod of an older template left. */
 export function rolledOut(d: ObservedDeployment | undefined, revision: string, replicas: number): boolean {
-  return !!d && d.revision === revision && d.current && d.specReplicas === replicas && d.updatedReplicas >= replicas && d.readyReplicas >= replicas && d.replicas === d.updatedReplicas;
+  return (
+    !!d &&
+    d.revision === revision &&
+    d.current &&
+    d.specReplicas === replicas &&
+    d.updatedReplicas >= replicas &&
+    d.readyReplicas >= replicas &&
+    d.replicas === d.updatedReplicas
+  );
 }
 
 function record(v: unknown): Record<string, unknown> {

@@ -27,7 +27,15 @@ export function planRollout(workload: Workload, options: { pollMs?: number; comm
   if (chart) {
     // The service is the chart's app name: Gantry's own objects (canary Service, HTTPRoute) carry it, and are found by it.
     const w = { ...workload, service: chart.app, env: chartEnvironment(workload.env, chart) };
-    return { workload: w, revision: chartRevision(chart), names: objectNames(chart.deployment.metadata.name), pollMs, chart, selector: { [NAME_LABEL]: chart.app }, ...commit };
+    return {
+      workload: w,
+      revision: chartRevision(chart),
+      names: objectNames(chart.deployment.metadata.name),
+      pollMs,
+      chart,
+      selector: { [NAME_LABEL]: chart.app },
+      ...commit,
+    };
   }
   return { workload, revision: revisionOf(workload), names: objectNames(workload.service), pollMs, selector: { [NAME_LABEL]: workload.service }, ...commit };
 }
@@ -48,6 +56,7 @@ export function startingTotal(plan: RolloutPlan, observedStableReplicas: number 
  */
 export function deploymentFor(plan: RolloutPlan, track: Track, replicas: number): KubeObject {
   const hpaOwnsReplicas = env(plan).hpa !== undefined && track === "stable";
-  if (plan.chart) return chartDeployment(plan.chart, track, plan.names[track], plan.revision, { ...(hpaOwnsReplicas ? {} : { replicas }), labelStable: plan.chart.tracked });
+  if (plan.chart)
+    return chartDeployment(plan.chart, track, plan.names[track], plan.revision, { ...(hpaOwnsReplicas ? {} : { replicas }), labelStable: plan.chart.tracked });
   return renderDeployment(plan.workload, { track, ...(hpaOwnsReplicas ? {} : { replicas }) });
 }

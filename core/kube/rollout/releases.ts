@@ -38,7 +38,12 @@ export function releaseRecordName(service: string, revision: string): string {
 }
 
 /** The ConfigMap recording a release of `service` (its objects as YAML), at `recordedAt` (epoch ms). */
-export function renderReleaseRecord(service: string, namespace: string, release: Pick<ReleaseRecord, "revision" | "image" | "objects">, recordedAt: number): KubeObject {
+export function renderReleaseRecord(
+  service: string,
+  namespace: string,
+  release: Pick<ReleaseRecord, "revision" | "image" | "objects">,
+  recordedAt: number,
+): KubeObject {
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
@@ -74,9 +79,16 @@ export function parseReleaseRecords(json: string): ReleaseRecord[] {
     const meta = item["metadata"];
     const annotations = isRecord(meta["annotations"]) ? meta["annotations"] : {};
     const data = isRecord(item["data"]) ? item["data"] : {};
-    const [revision, image, at, objects] = [annotations[REVISION_ANNOTATION], annotations[IMAGE_ANNOTATION], annotations[RECORDED_AT_ANNOTATION], data[OBJECTS_KEY]];
+    const [revision, image, at, objects] = [
+      annotations[REVISION_ANNOTATION],
+      annotations[IMAGE_ANNOTATION],
+      annotations[RECORDED_AT_ANNOTATION],
+      data[OBJECTS_KEY],
+    ];
     if (typeof revision !== "string" || typeof image !== "string" || typeof objects !== "string" || typeof at !== "string" || !/^\d+$/.test(at)) {
-      throw new GantryError(`configmap/${String(meta["name"])}: not a release record Gantry wrote (annotations ${REVISION_ANNOTATION}, ${IMAGE_ANNOTATION}, ${RECORDED_AT_ANNOTATION} and data ${OBJECTS_KEY}); delete it`);
+      throw new GantryError(
+        `configmap/${String(meta["name"])}: not a release record Gantry wrote (annotations ${REVISION_ANNOTATION}, ${IMAGE_ANNOTATION}, ${RECORDED_AT_ANNOTATION} and data ${OBJECTS_KEY}); delete it`,
+      );
     }
     records.push({ name: String(meta["name"]), revision, image, recordedAt: Number(at), objects });
   }

@@ -30,10 +30,16 @@ export function decideRolling(plan: RolloutPlan, obs: Observed): Action {
 
   if (state.phase === "aborting") {
     if (d && state.stableRevision && d.revision !== state.stableRevision) return { kind: "undo", deployment: name, reason: "roll back: kubectl rollout undo" };
-    if (d && state.stableRevision && !rolledOut(d, state.stableRevision, replicas)) return { kind: "wait", reason: `roll back: ${d.readyReplicas}/${replicas} ready` };
-    return save({ ...state, phase: "aborted", stepStartedAt: obs.now }, `revision ${state.revision} rolled back: ${state.message ?? "no reason"}`, state.revision === plan.revision ? "aborted" : undefined);
+    if (d && state.stableRevision && !rolledOut(d, state.stableRevision, replicas))
+      return { kind: "wait", reason: `roll back: ${d.readyReplicas}/${replicas} ready` };
+    return save(
+      { ...state, phase: "aborted", stepStartedAt: obs.now },
+      `revision ${state.revision} rolled back: ${state.message ?? "no reason"}`,
+      state.revision === plan.revision ? "aborted" : undefined,
+    );
   }
-  if (!d || d.revision !== state.revision) return { kind: "apply", objects: [deploymentFor(plan, "stable", state.total)], reason: `roll out ${state.revision}` };
+  if (!d || d.revision !== state.revision)
+    return { kind: "apply", objects: [deploymentFor(plan, "stable", state.total)], reason: `roll out ${state.revision}` };
   if (rolledOut(d, state.revision, replicas)) return save(completed(state, obs.now), `revision ${state.revision} rolled out`, "promoted");
   const failing = failingRevision(obs.restarts[state.revision] ?? 0, e.maxRestarts, obs.pullFailures[state.revision]);
   if (failing) return save(aborting(state, obs.now, `pods ${failing.why}`), `abort: ${failing.short}`);
@@ -41,7 +47,13 @@ export function decideRolling(plan: RolloutPlan, obs: Observed): Action {
   if (readinessDeadlinePassed(obs.now, state.stepStartedAt, e.progressDeadlineMs, d.deadlineExceeded) || left < 1000) {
     return save(aborting(state, obs.now, `not rolled out within ${Math.round(e.progressDeadlineMs / 1000)}s`), "abort: rollout deadline");
   }
-  return { kind: "rolloutStatus", deployment: name, timeoutMs: left, reason: "wait for the rollout", onFailure: aborting(state, obs.now, `kubectl rollout status failed within ${Math.round(e.progressDeadlineMs / 1000)}s`) };
+  return {
+    kind: "rolloutStatus",
+    deployment: name,
+    timeoutMs: left,
+    reason: "wait for the rollout",
+    onFailure: aborting(state, obs.now, `kubectl rollout status failed within ${Math.round(e.progressDeadlineMs / 1000)}s`),
+  };
 }
 
 function completed(state: RolloutState, now: number): RolloutState {

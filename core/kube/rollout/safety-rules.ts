@@ -12,7 +12,12 @@ export function neverWeightCanaryWithoutReadyPods(weight: number, canaryReadyPod
  * Keep the previous weight until the canary has all the pods the next weight needs: raising the
  * weight first would overload the pods that are ready.
  */
-export function keepPreviousWeightUntilCanaryHasReplicas(previousWeight: number, nextWeight: number, canaryReadyPods: number, canaryWantedPods: number): number {
+export function keepPreviousWeightUntilCanaryHasReplicas(
+  previousWeight: number,
+  nextWeight: number,
+  canaryReadyPods: number,
+  canaryWantedPods: number,
+): number {
   return canaryReadyPods >= canaryWantedPods ? nextWeight : previousWeight;
 }
 
@@ -21,7 +26,12 @@ export function keepPreviousWeightUntilCanaryHasReplicas(previousWeight: number,
  * must go: otherwise users would get the new revision's first, unready or unanalysed pods at the
  * old revision's weight, or as the chosen requests. True when a reset is due.
  */
-export function resetWeightBeforeNewRevision(canaryRevision: string | undefined, targetRevision: string, currentWeight: number, matchedRequests = false): boolean {
+export function resetWeightBeforeNewRevision(
+  canaryRevision: string | undefined,
+  targetRevision: string,
+  currentWeight: number,
+  matchedRequests = false,
+): boolean {
   return canaryRevision !== undefined && canaryRevision !== targetRevision && (currentWeight > 0 || matchedRequests);
 }
 

@@ -49,12 +49,22 @@ export function startOrResume(plan: RolloutPlan, obs: Observed, runningRevision:
   const state = obs.state;
   if (state && inProgress(state) && state.revision !== plan.revision) {
     if (state.phase === "aborting") return undefined; // finish aborting the superseded rollout first
-    return { kind: "save", state: aborting(state, obs.now, `superseded by revision ${plan.revision}`), reason: `abort the rollout of ${state.revision}: superseded by ${plan.revision}` };
+    return {
+      kind: "save",
+      state: aborting(state, obs.now, `superseded by revision ${plan.revision}`),
+      reason: `abort the rollout of ${state.revision}: superseded by ${plan.revision}`,
+    };
   }
   if (state && state.revision === plan.revision) {
     if (inProgress(state)) return undefined;
-    if (state.phase === "aborted") return { kind: "done", outcome: "aborted", reason: `revision ${plan.revision} was aborted (${state.message ?? "no reason recorded"}); retry to roll it out again` };
+    if (state.phase === "aborted")
+      return {
+        kind: "done",
+        outcome: "aborted",
+        reason: `revision ${plan.revision} was aborted (${state.message ?? "no reason recorded"}); retry to roll it out again`,
+      };
   }
-  if (runningRevision === plan.revision) return { kind: "done", outcome: "unchanged", reason: `revision ${plan.revision} (${plan.workload.image}) is already running` };
+  if (runningRevision === plan.revision)
+    return { kind: "done", outcome: "unchanged", reason: `revision ${plan.revision} (${plan.workload.image}) is already running` };
   return start();
 }

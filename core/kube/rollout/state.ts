@@ -99,11 +99,19 @@ const FIELDS: Record<keyof RolloutState, Field> = {
       const m = /^taken=(\d+),failed=(\d+)(?:,inconclusive=(\d+),errors=(\d+))?,last=(\d+)$/.exec(v);
       if (!m) throw new Error(`"${v}" is not taken=N,failed=N,inconclusive=N,errors=N,last=MS`);
       const count = int(0, 100_000);
-      const progress: AnalysisProgress = { taken: count(m[1]!), failed: count(m[2]!), inconclusive: count(m[3] ?? "0"), errorsInARow: count(m[4] ?? "0"), lastAt: time(m[5]!) };
+      const progress: AnalysisProgress = {
+        taken: count(m[1]!),
+        failed: count(m[2]!),
+        inconclusive: count(m[3] ?? "0"),
+        errorsInARow: count(m[4] ?? "0"),
+        lastAt: time(m[5]!),
+      };
       if (progress.failed > progress.taken) throw new Error(`"${v}" counts more failed measurements than taken`);
       return progress;
     },
-    write: (s) => s.analysis && `taken=${s.analysis.taken},failed=${s.analysis.failed},inconclusive=${s.analysis.inconclusive},errors=${s.analysis.errorsInARow},last=${ms(s.analysis.lastAt)}`,
+    write: (s) =>
+      s.analysis &&
+      `taken=${s.analysis.taken},failed=${s.analysis.failed},inconclusive=${s.analysis.inconclusive},errors=${s.analysis.errorsInARow},last=${ms(s.analysis.lastAt)}`,
   },
   promoteStep: { key: "promote-step", read: (v) => v === "true", write: (s) => (s.promoteStep ? "true" : undefined) },
   previousColour: { key: "previous-colour", read: (v) => oneOf(v, ["blue", "green"]), write: (s) => s.previousColour },
@@ -140,7 +148,8 @@ export function readState(annotations: Record<string, string> | undefined, where
     }
   }
   for (const required of ["strategy", "revision", "image", "phase", "step", "weight", "total", "stepStartedAt"] as const) {
-    if (state[required] === undefined) throw new GantryError(`${where}: annotation ${STATE_PREFIX + FIELDS[required].key} is missing; fix or remove the gantry.dev/rollout-* annotations`);
+    if (state[required] === undefined)
+      throw new GantryError(`${where}: annotation ${STATE_PREFIX + FIELDS[required].key} is missing; fix or remove the gantry.dev/rollout-* annotations`);
   }
   return state as unknown as RolloutState;
 }

@@ -20,7 +20,8 @@ export interface TimeToDetect {
  */
 export function timeToDetect(env: Environment, pollMs: number): TimeToDetect {
   const s = env.strategy;
-  if (s.kind === "rolling") return { explanation: "never automatic: a rolling update is not measured (only pods that are not ready within progressDeadline roll it back)" };
+  if (s.kind === "rolling")
+    return { explanation: "never automatic: a rolling update is not measured (only pods that are not ready within progressDeadline roll it back)" };
   if (s.kind === "blueGreen") {
     return {
       explanation: `no user reaches the new colour before the switch${s.prePromotionAnalysis ? " (it is measured through its preview Service first)" : ""}; after the switch nothing measures it, and the old colour stays up ${formatDurationMs(s.scaleDownDelayMs)} for a switch back by hand`,
@@ -31,13 +32,18 @@ export function timeToDetect(env: Environment, pollMs: number): TimeToDetect {
   for (const step of s.steps.slice(first + 1)) {
     if ("setWeight" in step || "match" in step) continue;
     if ("pause" in step) {
-      if (step.pause.durationMs === undefined) return { explanation: "until someone promotes or aborts by hand: a pause without a duration comes before any analysis step" };
+      if (step.pause.durationMs === undefined)
+        return { explanation: "until someone promotes or aborts by hand: a pause without a duration comes before any analysis step" };
       pausedMs += step.pause.durationMs;
       continue;
     }
     const { intervalMs, failureLimit } = step.analysis;
     const measuringMs = (failureLimit + 1) * intervalMs;
-    const parts = [...(pausedMs > 0 ? [`${formatDurationMs(pausedMs)} of pauses`] : []), `(failureLimit ${failureLimit} + 1) x interval ${formatDurationMs(intervalMs)}`, `one poll ${formatDurationMs(pollMs)}`];
+    const parts = [
+      ...(pausedMs > 0 ? [`${formatDurationMs(pausedMs)} of pauses`] : []),
+      `(failureLimit ${failureLimit} + 1) x interval ${formatDurationMs(intervalMs)}`,
+      `one poll ${formatDurationMs(pollMs)}`,
+    ];
     const worstMs = pausedMs + measuringMs + pollMs;
     return { worstMs, explanation: `${formatDurationMs(worstMs)} = ${parts.join(" + ")}` };
   }

@@ -28,7 +28,9 @@ export interface HeaderMatch {
 }
 
 // A cookie value's octets (RFC 6265): no space, quote, comma, semicolon or backslash.
-const cookieValue = z.string().regex(/^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]{1,1024}$/, "expected a cookie value (printable ASCII without space, '\"', ',', ';' or '\\')");
+const cookieValue = z
+  .string()
+  .regex(/^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]{1,1024}$/, "expected a cookie value (printable ASCII without space, '\"', ',', ';' or '\\')");
 
 const canaryMatch = z
   .strictObject({
@@ -37,7 +39,10 @@ const canaryMatch = z
       .min(1)
       .optional()
       .describe("Every one of these headers, with these exact values."),
-    cookie: z.strictObject({ name: token("a cookie name"), value: cookieValue }).optional().describe("A cookie with this exact value."),
+    cookie: z
+      .strictObject({ name: token("a cookie name"), value: cookieValue })
+      .optional()
+      .describe("A cookie with this exact value."),
   })
   .refine((m) => m.headers !== undefined || m.cookie !== undefined, "expected headers, a cookie, or both");
 
@@ -47,7 +52,11 @@ const input = z.strictObject({
   gatewayNamespace: dnsLabel.optional().describe("Its namespace. Default: the environment's."),
   sectionName: dnsName.optional().describe("The Gateway listener to attach to."),
   hostnames: z.array(ingressHost).optional().describe("Hostnames of the HTTPRoute. Default: the ingress host."),
-  canaryMatch: canaryMatch.optional().describe("Requests sent to the canary whatever the weight, once it has ready pods (A/B). A cookie match needs a Gateway implementation with RegularExpression header matches (Envoy Gateway, Istio, Cilium, NGINX Gateway Fabric)."),
+  canaryMatch: canaryMatch
+    .optional()
+    .describe(
+      "Requests sent to the canary whatever the weight, once it has ready pods (A/B). A cookie match needs a Gateway implementation with RegularExpression header matches (Envoy Gateway, Istio, Cilium, NGINX Gateway Fabric).",
+    ),
 });
 
 export const gatewayApi: Router<GatewayApiRouter, typeof input> = {
@@ -65,7 +74,12 @@ export const gatewayApi: Router<GatewayApiRouter, typeof input> = {
   }),
   problems: (e, config) =>
     e.matchStep !== undefined && !config.canaryMatch
-      ? [{ path: ["strategy", "steps", e.matchStep, "match"], message: "needs trafficRouter.canaryMatch: the headers or the cookie of the requests sent to the canary" }]
+      ? [
+          {
+            path: ["strategy", "steps", e.matchStep, "match"],
+            message: "needs trafficRouter.canaryMatch: the headers or the cookie of the requests sent to the canary",
+          },
+        ]
       : [],
   keepsSessions: { supported: true },
 
@@ -101,7 +115,8 @@ function setWeight(ctx: RouterContext<GatewayApiRouter>, weight: number, reason:
 /** The cookie as a match on the Cookie header: `name=value` as one whole pair of the list. */
 function headerMatches(m: { headers?: { name: string; value: string }[]; cookie?: { name: string; value: string } }): HeaderMatch[] {
   const headers: HeaderMatch[] = (m.headers ?? []).map((h) => ({ type: "Exact", name: h.name, value: h.value }));
-  if (m.cookie) headers.push({ type: "RegularExpression", name: "Cookie", value: `(^|;\\s*)${escapeRegExp(m.cookie.name)}=${escapeRegExp(m.cookie.value)}(;|$)` });
+  if (m.cookie)
+    headers.push({ type: "RegularExpression", name: "Cookie", value: `(^|;\\s*)${escapeRegExp(m.cookie.name)}=${escapeRegExp(m.cookie.value)}(;|$)` });
   return headers;
 }
 
@@ -151,7 +166,9 @@ function route({ plan, config }: RouterContext<GatewayApiRouter>, weight: number
       parentRefs: [parent],
       ...(config.hostnames.length ? { hostnames: config.hostnames } : {}),
       rules: [
-        ...(matched && config.canaryMatch ? [{ matches: [{ path, headers: config.canaryMatch.headers }], backendRefs: [{ name: n.canary, port: SERVICE_PORT }], ...sessions }] : []),
+        ...(matched && config.canaryMatch
+          ? [{ matches: [{ path, headers: config.canaryMatch.headers }], backendRefs: [{ name: n.canary, port: SERVICE_PORT }], ...sessions }]
+          : []),
         {
           matches: [{ path }],
           backendRefs: [

@@ -24,7 +24,10 @@ export const nginx: Router<NginxRouter> = {
   problems: (e) => (e.ingress ? [] : [{ path: ["ingress"], message: "the nginx traffic router needs an ingress (host, and className/tlsSecret as needed)" }]),
   // ingress-nginx has cookie affinity for canaries (nginx.ingress.kubernetes.io/affinity), but it
   // stopped receiving fixes in March 2026: new behaviour goes to gatewayApi, not to a retired controller.
-  keepsSessions: { supported: false, why: "ingress-nginx stopped receiving fixes in March 2026, so Gantry adds no affinity to it; use trafficRouter {type: gatewayApi, ...}, whose HTTPRoute carries sessionPersistence" },
+  keepsSessions: {
+    supported: false,
+    why: "ingress-nginx stopped receiving fixes in March 2026, so Gantry adds no affinity to it; use trafficRouter {type: gatewayApi, ...}, whose HTTPRoute carries sessionPersistence",
+  },
 
   sharesService: false,
   render: ({ plan }) => mainIngress(plan),
@@ -33,7 +36,8 @@ export const nginx: Router<NginxRouter> = {
     const weight = routedObject(obs, "Ingress", plan.names.canary)?.annotations[NGINX_CANARY_WEIGHT];
     return weight === undefined ? 0 : Number(weight);
   },
-  applyWeight: (ctx, weight, { obs }) => (nginx.observedWeight(ctx, obs) === weight ? undefined : setWeight(ctx.plan, weight, `route ${weight}% to the canary`)),
+  applyWeight: (ctx, weight, { obs }) =>
+    nginx.observedWeight(ctx, obs) === weight ? undefined : setWeight(ctx.plan, weight, `route ${weight}% to the canary`),
   release: (ctx, obs, reason) => releaseWeight(nginx, ctx, obs, () => setWeight(ctx.plan, 0, reason)),
 };
 

@@ -16,9 +16,15 @@ export const replicas: Router<ReplicasRouter> = {
   usage: "replicas",
   configFrom: () => ({ kind: "replicas" }),
   // The weight is set by scaling the stable down: an HPA would scale it back.
-  problems: (e) => (e.hpa ? [{ path: ["hpa"], message: "an HPA and the replicas traffic router would fight over the stable's replicas; use trafficRouter nginx or gatewayApi" }] : []),
+  problems: (e) =>
+    e.hpa
+      ? [{ path: ["hpa"], message: "an HPA and the replicas traffic router would fight over the stable's replicas; use trafficRouter nginx or gatewayApi" }]
+      : [],
 
-  keepsSessions: { supported: false, why: "the replicas traffic router has no proxy to keep a client on a pod (a Service's ClientIP affinity would see the ingress controller's address, not the client's); use trafficRouter {type: gatewayApi, ...}" },
+  keepsSessions: {
+    supported: false,
+    why: "the replicas traffic router has no proxy to keep a client on a pod (a Service's ClientIP affinity would see the ingress controller's address, not the client's); use trafficRouter {type: gatewayApi, ...}",
+  },
 
   sharesService: true,
   render: ({ plan }) => mainIngress(plan),

@@ -85,7 +85,6 @@ export interface Router<C extends RouterConfig, Input extends z.ZodObject = z.Zo
   release(ctx: RouterContext<C>, obs: Observed, reason: string): Action | undefined;
 }
 
-
 /** The router's object `kind/name` as observed, or undefined when the cluster has none. */
 export function routedObject(obs: Observed, kind: string, name: string): Observed["routing"][string] | undefined {
   return obs.routing[routingKey(kind, name)];

@@ -12,7 +12,17 @@ import { describeCondition } from "../conditions.js";
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
-import { checkCiOptions, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, deploySecretVariables, secretVariable, sharedEngineVariable, type CiOptions } from "./shared.js";
+import {
+  checkCiOptions,
+  daggerVersion,
+  generatedHeader,
+  pipelineGraph,
+  RUNNER_HOST,
+  deploySecretVariables,
+  secretVariable,
+  sharedEngineVariable,
+  type CiOptions,
+} from "./shared.js";
 
 export const GITHUB_WORKFLOW_FILE = ".github/workflows/gantry.yml";
 /** The reusable workflow publish runs in with `ci.github.reusablePublish`. */
@@ -55,7 +65,10 @@ export function githubWorkflow(pipeline: Pipeline, options: CiOptions): string {
   const jobs: Record<string, Job> = {};
   if (conditional.length > 0) jobs[PLAN_JOB] = planJob(conditional);
   for (const stage of graph.stages) {
-    jobs[stage.name] = stage.kind === "publish" && pipeline.ci.github.reusablePublish ? publishCallJob(stage, graph, pipeline, options, conditional.length > 0) : stageJob(stage, graph, pipeline, target, conditional.length > 0);
+    jobs[stage.name] =
+      stage.kind === "publish" && pipeline.ci.github.reusablePublish
+        ? publishCallJob(stage, graph, pipeline, options, conditional.length > 0)
+        : stageJob(stage, graph, pipeline, target, conditional.length > 0);
   }
 
   const doc = new Document({
@@ -70,7 +83,9 @@ export function githubWorkflow(pipeline: Pipeline, options: CiOptions): string {
     },
     jobs,
   });
-  const engineNote = engine ? [`Every dagger call connects to the shared engine at the repository or organisation variable ${engine} (Settings > Variables).`] : [];
+  const engineNote = engine
+    ? [`Every dagger call connects to the shared engine at the repository or organisation variable ${engine} (Settings > Variables).`]
+    : [];
   doc.commentBefore = [...generatedHeader(options), ...engineNote, ...approvalNotes(graph)].map((l) => ` ${l}`).join("\n");
   return pinComments(doc.toString({ lineWidth: 0 }));
 }
@@ -91,8 +106,12 @@ function planJob(stages: Stage[]): Job {
     '  refs/tags/*) kind=tag; name="${GITHUB_REF#refs/tags/}" ;;',
     "  refs/pull/*) kind=pull ;;",
     "esac",
-    'matches() { [[ $2 =~ $1 ]]; }',
-    ...stages.flatMap((s) => [`# ${s.name}: ${describeCondition(s.when!).replace(/[\n\r]/g, " ")}`, `${variable(s)}=false`, `if ${conditionTest(s.when!)}; then ${variable(s)}=true; fi`]),
+    "matches() { [[ $2 =~ $1 ]]; }",
+    ...stages.flatMap((s) => [
+      `# ${s.name}: ${describeCondition(s.when!).replace(/[\n\r]/g, " ")}`,
+      `${variable(s)}=false`,
+      `if ${conditionTest(s.when!)}; then ${variable(s)}=true; fi`,
+    ]),
     "{",
     ...stages.map((s) => `  echo "${s.name}=$${variable(s)}"`),
     '} >> "$GITHUB_OUTPUT"',
@@ -209,7 +228,9 @@ export function githubPublishWorkflow(pipeline: Pipeline, options: CiOptions): s
           config: { description: "The pipeline file, relative to the repository root.", type: "string", required: true },
           ...(options.module ? { module: { description: "The Gantry module to call.", type: "string", required: true } } : {}),
         },
-        ...(secret && secret !== "GITHUB_TOKEN" ? { secrets: { [secret]: { description: "The registry password publish logs in with.", required: true } } } : {}),
+        ...(secret && secret !== "GITHUB_TOKEN"
+          ? { secrets: { [secret]: { description: "The registry password publish logs in with.", required: true } } }
+          : {}),
         outputs: { image: { description: "The pushed image, repository@sha256:...", value: "${{ jobs.publish.outputs.image }}" } },
       },
     },
@@ -254,7 +275,8 @@ function stageSteps(stage: Stage, pipeline: Pipeline, target: CallTarget, publis
     ...extra,
     run: `${scriptLines(lines).join("\n")}\n`,
   });
-  const upload = (what: string, path: string): Step => pinned(ACTIONS.uploadArtifact, { name: `${stage.name}-${what}`, path, "if-no-files-found": "ignore" }, { if: "always()" });
+  const upload = (what: string, path: string): Step =>
+    pinned(ACTIONS.uploadArtifact, { name: `${stage.name}-${what}`, path, "if-no-files-found": "ignore" }, { if: "always()" });
   const summary = (file: string): Step => run("Job summary", [`if [ -f ${file} ]; then cat ${file} >> "$GITHUB_STEP_SUMMARY"; fi`], { if: "always()" });
   switch (stage.kind) {
     case "test": {
@@ -270,13 +292,26 @@ function stageSteps(stage: Stage, pipeline: Pipeline, target: CallTarget, publis
     case "scan": {
       const repository = pipeline.publish.repository;
       const c = stageCommands(stage, target, { imageName: repository ? shellVariable("GANTRY_IMAGE_NAME") : ["ghcr.io/", shellVariable("GITHUB_REPOSITORY")] });
-      const sarif = pinned(ACTIONS.uploadSarif, { sarif_file: REPORT_FILES.sarif, category: `gantry-${stage.name}` }, { if: `always() && hashFiles('${REPORT_FILES.sarif}') != ''` });
+      const sarif = pinned(
+        ACTIONS.uploadSarif,
+        { sarif_file: REPORT_FILES.sarif, category: `gantry-${stage.name}` },
+        { if: `always() && hashFiles('${REPORT_FILES.sarif}') != ''` },
+      );
       const env = repository ? { env: { GANTRY_IMAGE_NAME: githubLiteral(repository) } } : {};
-      return [run("Scan reports", c.reports, env), summary(REPORT_FILES.scanSummary), sarif, upload("reports", REPORT_PATHS.scan), run("Scan gate passes", c.check)];
+      return [
+        run("Scan reports", c.reports, env),
+        summary(REPORT_FILES.scanSummary),
+        sarif,
+        upload("reports", REPORT_PATHS.scan),
+        run("Scan gate passes", c.check),
+      ];
     }
     case "publish": {
       const password = pipeline.publish.password ?? "env:GITHUB_TOKEN";
-      const c = stageCommands(stage, target, { password: shellVariable("GANTRY_PASSWORD"), ...(pipeline.publish.username ? {} : { username: shellVariable("GITHUB_ACTOR") }) });
+      const c = stageCommands(stage, target, {
+        password: shellVariable("GANTRY_PASSWORD"),
+        ...(pipeline.publish.username ? {} : { username: shellVariable("GITHUB_ACTOR") }),
+      });
       const secret = secretVariable(password);
       const lines = [
         ...c.check,

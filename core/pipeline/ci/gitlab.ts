@@ -5,11 +5,30 @@
 // whose name GitLab reserves at the top level (image, variables, ...) gets a job key no stage can.
 import { Document } from "yaml";
 
-import { pushedImageShell, REPORT_FILES, REPORT_PATHS, scriptLines, shellVariable, stageCommands, type CallTarget, type ShellCommand, type Word } from "../commands.js";
+import {
+  pushedImageShell,
+  REPORT_FILES,
+  REPORT_PATHS,
+  scriptLines,
+  shellVariable,
+  stageCommands,
+  type CallTarget,
+  type ShellCommand,
+  type Word,
+} from "../commands.js";
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
-import { checkCiOptions, conditionFactors, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, sharedEngineVariable, type CiOptions } from "./shared.js";
+import {
+  checkCiOptions,
+  conditionFactors,
+  daggerVersion,
+  generatedHeader,
+  pipelineGraph,
+  RUNNER_HOST,
+  sharedEngineVariable,
+  type CiOptions,
+} from "./shared.js";
 
 export const GITLAB_CI_FILE = ".gitlab-ci.yml";
 
@@ -61,7 +80,11 @@ export function gitlabCi(pipeline: Pipeline, options: CiOptions): string {
     ".gantry": {
       image: DOCKER,
       ...(engine ? {} : { services: [`${DOCKER}-dind`] }),
-      before_script: ["apk add --no-cache bash curl git", 'curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=/usr/local/bin DAGGER_VERSION="$DAGGER_VERSION" sh', ...REF_SCRIPT],
+      before_script: [
+        "apk add --no-cache bash curl git",
+        'curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR=/usr/local/bin DAGGER_VERSION="$DAGGER_VERSION" sh',
+        ...REF_SCRIPT,
+      ],
     },
   };
   for (const stage of graph.stages) file[gitlabJobName(stage.name)] = stageJob(stage, graph, pipeline, target);

@@ -9,12 +9,24 @@ import { pushedImageShell, REPORT_FILES, REPORT_PATHS, scriptLines, shellVariabl
 import { nearestPublish, type Stage, type StageGraph } from "../graph.js";
 import { refPatternRegex } from "../ref-pattern.js";
 import type { Pipeline, StageCondition } from "../schema.js";
-import { checkCiOptions, conditionFactors, daggerVersion, generatedHeader, pipelineGraph, RUNNER_HOST, deploySecretVariables, secretVariable, sharedEngineVariable, type CiOptions } from "./shared.js";
+import {
+  checkCiOptions,
+  conditionFactors,
+  daggerVersion,
+  generatedHeader,
+  pipelineGraph,
+  RUNNER_HOST,
+  deploySecretVariables,
+  secretVariable,
+  sharedEngineVariable,
+  type CiOptions,
+} from "./shared.js";
 
 export const JENKINSFILE = "Jenkinsfile";
 
 /** Jenkins' multibranch variables in Gantry's ref notation. */
-const REF_EXPRESSION = "${env.TAG_NAME ? 'refs/tags/' + env.TAG_NAME : (env.CHANGE_ID ? 'refs/pull/' + env.CHANGE_ID + '/merge' : 'refs/heads/' + env.BRANCH_NAME)}";
+const REF_EXPRESSION =
+  "${env.TAG_NAME ? 'refs/tags/' + env.TAG_NAME : (env.CHANGE_ID ? 'refs/pull/' + env.CHANGE_ID + '/merge' : 'refs/heads/' + env.BRANCH_NAME)}";
 
 const PATH_LINE = 'export PATH="$WORKSPACE/.dagger/bin:$PATH"';
 
@@ -28,10 +40,28 @@ export function jenkinsfile(pipeline: Pipeline, options: CiOptions): string {
   const engine = sharedEngineVariable(pipeline);
   const render = (stage: Stage, indent: string) => stageBlock(stage, graph, pipeline, target, options.defaultBranch ?? "main", indent);
   const body: string[] = [];
-  body.push(...block(`stage(${groovyString(INSTALL_STAGE)})`, ["steps {", `  sh ${groovyString(`curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR="$WORKSPACE/.dagger/bin" DAGGER_VERSION="$DAGGER_VERSION" sh`)}`, "}"], "    "));
+  body.push(
+    ...block(
+      `stage(${groovyString(INSTALL_STAGE)})`,
+      [
+        "steps {",
+        `  sh ${groovyString(`curl -fsSL https://dl.dagger.io/dagger/install.sh | BIN_DIR="$WORKSPACE/.dagger/bin" DAGGER_VERSION="$DAGGER_VERSION" sh`)}`,
+        "}",
+      ],
+      "    ",
+    ),
+  );
   for (const [i, level] of levels(graph).entries()) {
     if (level.length === 1) body.push(...render(level[0]!, "    "));
-    else body.push(...block(`stage(${groovyString(level.map((s) => s.name).join(" + "))})`, ["failFast false", "parallel {", ...level.flatMap((s) => render(s, "  ")), "}"], "    ", `level ${i + 1}`));
+    else
+      body.push(
+        ...block(
+          `stage(${groovyString(level.map((s) => s.name).join(" + "))})`,
+          ["failFast false", "parallel {", ...level.flatMap((s) => render(s, "  ")), "}"],
+          "    ",
+          `level ${i + 1}`,
+        ),
+      );
   }
   const lines = [
     ...[
@@ -136,10 +166,18 @@ function stageScript(stage: Stage, graph: StageGraph, pipeline: Pipeline, target
     }
     case "publish": {
       if (pipeline.publish.password) {
-        return { script: stageCommands(stage, target, { password: pipeline.publish.password }).check, credentials: bind(pipeline.publish.password), reports: [] };
+        return {
+          script: stageCommands(stage, target, { password: pipeline.publish.password }).check,
+          credentials: bind(pipeline.publish.password),
+          reports: [],
+        };
       }
       const c = stageCommands(stage, target, { password: "env:REGISTRY_PASSWORD", username: shellVariable("REGISTRY_USER") });
-      return { script: c.check, credentials: ["usernamePassword(credentialsId: 'registry', usernameVariable: 'REGISTRY_USER', passwordVariable: 'REGISTRY_PASSWORD')"], reports: [] };
+      return {
+        script: c.check,
+        credentials: ["usernamePassword(credentialsId: 'registry', usernameVariable: 'REGISTRY_USER', passwordVariable: 'REGISTRY_PASSWORD')"],
+        reports: [],
+      };
     }
     case "deploy": {
       // Stages share the workspace: the digest publish pushed is read from its output file.

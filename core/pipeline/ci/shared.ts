@@ -30,14 +30,22 @@ export function checkCiOptions(options: CiOptions): void {
     if (value === undefined) return;
     if (value === "") throw new ArgumentError(argument, `an empty ${what} names nothing`);
     const bad = CONTROL.exec(value);
-    if (bad) throw new ArgumentError(argument, `${JSON.stringify(value)} holds the control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0")}; a ${what} cannot`);
+    if (bad)
+      throw new ArgumentError(
+        argument,
+        `${JSON.stringify(value)} holds the control character U+${bad[0].charCodeAt(0).toString(16).padStart(4, "0")}; a ${what} cannot`,
+      );
   };
   text("config", options.config, "pipeline file path");
-  if (options.config.startsWith("/")) throw new ArgumentError("config", `"${options.config}" is absolute; CI files need the pipeline file's path relative to the repository root`);
+  if (options.config.startsWith("/"))
+    throw new ArgumentError("config", `"${options.config}" is absolute; CI files need the pipeline file's path relative to the repository root`);
   text("module", options.module, "module reference");
   text("defaultBranch", options.defaultBranch, "branch name");
   if (!ENGINE_VERSION.test(options.engineVersion)) {
-    throw new ArgumentError("engineVersion", `${JSON.stringify(options.engineVersion)} is not an engine version; expected v<major>.<minor>.<patch> such as v0.21.9`);
+    throw new ArgumentError(
+      "engineVersion",
+      `${JSON.stringify(options.engineVersion)} is not an engine version; expected v<major>.<minor>.<patch> such as v0.21.9`,
+    );
   }
 }
 

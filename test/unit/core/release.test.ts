@@ -17,7 +17,12 @@ describe("resolveRelease", () => {
   });
 
   it("knows no version for a branch, and no date without a commit time", () => {
-    expect(resolveRelease({ ref: "refs/heads/main", sourceDateEpoch: 0 })).toEqual({ version: undefined, commit: undefined, date: undefined, sourceDateEpoch: undefined });
+    expect(resolveRelease({ ref: "refs/heads/main", sourceDateEpoch: 0 })).toEqual({
+      version: undefined,
+      commit: undefined,
+      date: undefined,
+      sourceDateEpoch: undefined,
+    });
   });
 
   it("names the argument that is wrong", () => {

@@ -9,7 +9,12 @@ describe("trailing slashes are trimmed by scanning, also from a 256 KiB run", ()
   const slashes = "/".repeat(256 * 1024);
 
   it("trimTrailing", () => {
-    expect([trimTrailing("a//", "/"), trimTrailing("///", "/"), trimTrailing("a/b", "/"), trimTrailing(`a${slashes}x`, "/") === `a${slashes}x`]).toEqual(["a", "", "a/b", true]);
+    expect([trimTrailing("a//", "/"), trimTrailing("///", "/"), trimTrailing("a/b", "/"), trimTrailing(`a${slashes}x`, "/") === `a${slashes}x`]).toEqual([
+      "a",
+      "",
+      "a/b",
+      true,
+    ]);
   });
 
   it("a --pkg argument", () => {

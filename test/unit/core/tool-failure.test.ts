@@ -3,15 +3,16 @@ import { describe, expect, it } from "vitest";
 import { GantryError } from "../../../core/errors.js";
 import { outputTail, TAIL_LINES, toolFailure, ToolError } from "../../../core/tool-failure.js";
 
-const CRANE_STDERR = [
-  "2026/12/07 09:12:01 pushing layout",
-  "Error: open /gantry/layout/blobs/sha256/0f3c2b: permission denied",
-  "",
-].join("\n");
+const CRANE_STDERR = ["2026/12/07 09:12:01 pushing layout", "Error: open /gantry/layout/blobs/sha256/0f3c2b: permission denied", ""].join("\n");
 
 describe("toolFailure", () => {
   it("names the step, the command and its exit code, with what the tool wrote to stderr", () => {
-    const error = toolFailure("crane push", { cmd: ["/ko-app/crane", "push", "/gantry/layout", "ghcr.io/acme/api:1.2.3"], exitCode: 1, stdout: "", stderr: CRANE_STDERR });
+    const error = toolFailure("crane push", {
+      cmd: ["/ko-app/crane", "push", "/gantry/layout", "ghcr.io/acme/api:1.2.3"],
+      exitCode: 1,
+      stdout: "",
+      stderr: CRANE_STDERR,
+    });
     expect(error).toBeInstanceOf(ToolError);
     expect(error).toBeInstanceOf(GantryError);
     expect(error.message).toBe(
@@ -35,6 +36,8 @@ describe("toolFailure", () => {
     expect(toolFailure("git", { cmd: ["git", "log"], exitCode: 128, stdout: "fatal: not a git repository\n", stderr: "\n" }).message).toBe(
       "git: `git log` exited with code 128:\nfatal: not a git repository",
     );
-    expect(toolFailure("cosign sign", { cmd: ["cosign", "sign"], exitCode: 2, stdout: "", stderr: "" }).message).toBe("cosign sign: `cosign sign` exited with code 2 and printed nothing");
+    expect(toolFailure("cosign sign", { cmd: ["cosign", "sign"], exitCode: 2, stdout: "", stderr: "" }).message).toBe(
+      "cosign sign: `cosign sign` exited with code 2 and printed nothing",
+    );
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 
 import { demoObjects, demoTrafficArgv, DEMO_NODE_PORT } from "../../../core/embedded/demo-objects.js";
-import { BAD_CANARY_ERROR_RATE, demoEnvironments, DEMO_REVISION_VARIABLE, embeddedPublish, EMBEDDED_PROMETHEUS_URL } from "../../../core/embedded/demo-environment.js";
+import {
+  BAD_CANARY_ERROR_RATE,
+  demoEnvironments,
+  DEMO_REVISION_VARIABLE,
+  embeddedPublish,
+  EMBEDDED_PROMETHEUS_URL,
+} from "../../../core/embedded/demo-environment.js";
 import { environmentFrom } from "../../../core/kube/config/schema.js";
 import { workload } from "../../../core/kube/manifests/objects.js";
 import { planRollout } from "../../../core/kube/rollout/plan.js";
@@ -25,8 +31,17 @@ describe("the environment as the embedded demo rolls it out", () => {
   it("measures with the embedded Prometheus between 5%, 50% and 100% when the environment has no analysis", () => {
     const { stable } = demoEnvironments("staging", pipeline.environments.staging!, false);
     const env = environmentFrom("staging", stable);
-    expect(env.analysis).toMatchObject({ prometheus: { url: EMBEDDED_PROMETHEUS_URL }, maxErrorRate: 0.01, maxP99Ms: 1000, window: "30s", run: { intervalMs: 20_000, count: 3, failureLimit: 1 } });
-    expect(env.strategy).toMatchObject({ kind: "canary", steps: [{ setWeight: 5 }, { analysis: {} }, { setWeight: 50 }, { analysis: {} }, { setWeight: 100 }] });
+    expect(env.analysis).toMatchObject({
+      prometheus: { url: EMBEDDED_PROMETHEUS_URL },
+      maxErrorRate: 0.01,
+      maxP99Ms: 1000,
+      window: "30s",
+      run: { intervalMs: 20_000, count: 3, failureLimit: 1 },
+    });
+    expect(env.strategy).toMatchObject({
+      kind: "canary",
+      steps: [{ setWeight: 5 }, { analysis: {} }, { setWeight: 50 }, { analysis: {} }, { setWeight: 100 }],
+    });
   });
 
   it("keeps the environment's own thresholds and only moves the address to the embedded Prometheus", () => {
@@ -45,7 +60,9 @@ describe("the environment as the embedded demo rolls it out", () => {
   });
 
   it("refuses a bad canary for a strategy that cannot roll back on a measurement", () => {
-    expect(() => demoEnvironments("rolling", pipeline.environments.rolling!, true)).toThrow("--bad-canary: environment rolling rolls out with strategy rolling; a bad canary is rolled back by a canary strategy's analysis (strategy: {type: canary})");
+    expect(() => demoEnvironments("rolling", pipeline.environments.rolling!, true)).toThrow(
+      "--bad-canary: environment rolling rolls out with strategy rolling; a bad canary is rolled back by a canary strategy's analysis (strategy: {type: canary})",
+    );
     expect(demoEnvironments("rolling", pipeline.environments.rolling!, false).canary.strategy.type).toBe("rolling");
   });
 });
@@ -66,7 +83,10 @@ describe("the objects the demo adds", () => {
 
 describe("the demo's publish settings", () => {
   it("push into the embedded registry under the service's name, keeping the tags, without login or signing", () => {
-    const withCredentials = loadPipeline("publish:\n  repository: ghcr.io/acme/api\n  username: bot\n  password: env:TOKEN\n  cosignKey: env:KEY\n  attachSbom: true\n  tags: ['{{short_sha}}']\n", "p.yaml").publish;
+    const withCredentials = loadPipeline(
+      "publish:\n  repository: ghcr.io/acme/api\n  username: bot\n  password: env:TOKEN\n  cosignKey: env:KEY\n  attachSbom: true\n  tags: ['{{short_sha}}']\n",
+      "p.yaml",
+    ).publish;
     const demo = embeddedPublish(withCredentials, "hello-api");
     expect(demo).toMatchObject({ repository: "gantry-registry:5000/hello-api", username: "", attachSbom: false, tags: ["{{short_sha}}"] });
     expect(demo).not.toHaveProperty("password");

@@ -20,7 +20,11 @@ describe("the embedded pieces' images", () => {
   });
 
   it("report a failed pull with the engine's reason and the flag that points at a mirror", () => {
-    const error = pullFailure("k3s", "rancher/k3s:v1.36.4-k3s1", "failed to resolve source metadata for docker.io/rancher/k3s:v1.36.4-k3s1: dial tcp: lookup registry-1.docker.io: no such host\nmore detail");
+    const error = pullFailure(
+      "k3s",
+      "rancher/k3s:v1.36.4-k3s1",
+      "failed to resolve source metadata for docker.io/rancher/k3s:v1.36.4-k3s1: dial tcp: lookup registry-1.docker.io: no such host\nmore detail",
+    );
     expect(error.message).toBe(
       "--kubernetes-image: could not pull rancher/k3s:v1.36.4-k3s1 for the embedded Kubernetes (k3s) server (failed to resolve source metadata for docker.io/rancher/k3s:v1.36.4-k3s1: dial tcp: lookup registry-1.docker.io: no such host). Without access to its registry (an air-gapped network), copy it to one you can reach and pass --kubernetes-image <your registry>/k3s:v1.36.4-k3s1",
     );

@@ -54,8 +54,12 @@ describe("clusterTlsFiles", () => {
   });
 
   it("refuses data that is not base64 PEM, and a context without a user", () => {
-    expect(fileErrorOf(() => clusterTlsFiles(kubeconfig({ "certificate-authority-data": "not base64!" }))).field).toBe("clusters.cluster.certificate-authority-data");
-    expect(fileErrorOf(() => clusterTlsFiles(kubeconfig({}, { "client-certificate-data": b64("plain text") }))).message).toMatch(/client-certificate-data: does not decode to PEM/);
+    expect(fileErrorOf(() => clusterTlsFiles(kubeconfig({ "certificate-authority-data": "not base64!" }))).field).toBe(
+      "clusters.cluster.certificate-authority-data",
+    );
+    expect(fileErrorOf(() => clusterTlsFiles(kubeconfig({}, { "client-certificate-data": b64("plain text") }))).message).toMatch(
+      /client-certificate-data: does not decode to PEM/,
+    );
     expect(fileErrorOf(() => clusterTlsFiles(kubeconfig({}, {}, "nobody"))).field).toBe("users");
   });
 });
@@ -71,7 +75,9 @@ describe("prometheusConfig", () => {
     expect(parsed.global).toEqual({ scrape_interval: "5s", evaluation_interval: "5s" });
     expect(parsed.scrape_configs).toHaveLength(1);
     expect(job()).toMatchObject({ job_name: EMBEDDED_JOB, scheme: "https", tls_config: tls });
-    expect(job().kubernetes_sd_configs).toEqual([{ role: "pod", api_server: "https://gantry-k3s:6443", tls_config: tls, namespaces: { names: ["hello-staging"] } }]);
+    expect(job().kubernetes_sd_configs).toEqual([
+      { role: "pod", api_server: "https://gantry-k3s:6443", tls_config: tls, namespaces: { names: ["hello-staging"] } },
+    ]);
   });
 
   it("keeps Running pods with the service's port, routes the scrape through the pod proxy, then adds the analysis labels", () => {
@@ -96,7 +102,12 @@ describe("prometheusConfig", () => {
   });
 
   it("keeps an API server's path prefix and default port, and another metrics path", () => {
-    const rules = (parse(prometheusConfig({ ...options, apiServer: "https://rancher.example.com/k8s/clusters/c-1/", metricsPath: "/internal/metrics" })) as Record<string, any>).scrape_configs[0].relabel_configs;
+    const rules = (
+      parse(prometheusConfig({ ...options, apiServer: "https://rancher.example.com/k8s/clusters/c-1/", metricsPath: "/internal/metrics" })) as Record<
+        string,
+        any
+      >
+    ).scrape_configs[0].relabel_configs;
     expect(rules[3]).toEqual({ target_label: "__address__", replacement: "rancher.example.com:443" });
     expect(rules[4].replacement).toBe("/k8s/clusters/c-1/api/v1/namespaces/${1}/pods/${2}:${3}/proxy/internal/metrics");
   });
@@ -117,7 +128,9 @@ describe("the embedded Prometheus container", () => {
     const byPath = Object.fromEntries(plan.files.map((f) => [f.path, f]));
     const config = parse(byPath["/etc/gantry-prometheus/prometheus.yml"]!.contents);
     expect(config.global.scrape_interval).toBe("5s");
-    expect(config.scrape_configs[0]).toMatchObject({ kubernetes_sd_configs: [{ api_server: "https://gantry-k3s:6443", namespaces: { names: ["hello-staging"] } }] });
+    expect(config.scrape_configs[0]).toMatchObject({
+      kubernetes_sd_configs: [{ api_server: "https://gantry-k3s:6443", namespaces: { names: ["hello-staging"] } }],
+    });
     expect(byPath["/etc/gantry-prometheus/ca.crt"]).toEqual({ path: "/etc/gantry-prometheus/ca.crt", contents: CA, secret: false });
     expect(byPath["/etc/gantry-prometheus/client.key"]).toEqual({ path: "/etc/gantry-prometheus/client.key", contents: KEY, secret: true });
     expect(plan.files.filter((f) => f.secret).map((f) => f.path)).toEqual(["/etc/gantry-prometheus/client.key"]);
@@ -139,7 +152,13 @@ describe("argv", () => {
 
   it("instant query: busybox wget of the query path, body on stdout", () => {
     const promql = 'up{track="canary"}';
-    expect(instantQueryArgv("http://gantry-prometheus:9090/", promql)).toEqual(["wget", "-q", "-O", "-", `http://gantry-prometheus:9090${instantQueryPath(promql)}`]);
+    expect(instantQueryArgv("http://gantry-prometheus:9090/", promql)).toEqual([
+      "wget",
+      "-q",
+      "-O",
+      "-",
+      `http://gantry-prometheus:9090${instantQueryPath(promql)}`,
+    ]);
   });
 
   it("traffic: the URL and the interval are arguments of a fixed script", () => {

@@ -40,7 +40,12 @@ describe("engine test module: facts read from the pipeline file", () => {
 
 describe("engine test module: all", () => {
   it("returns every check's line when all pass", async () => {
-    await expect(runChecks([["a", async () => "a: ok"], ["b", async () => "b: ok"]])).resolves.toBe("a: ok\nb: ok");
+    await expect(
+      runChecks([
+        ["a", async () => "a: ok"],
+        ["b", async () => "b: ok"],
+      ]),
+    ).resolves.toBe("a: ok\nb: ok");
   });
 
   it("runs every check and names each one that failed, with its reason", async () => {
@@ -50,7 +55,11 @@ describe("engine test module: all", () => {
       if (fails) throw new Error(`${name} broke`);
       return `${name}: ok`;
     };
-    const result = runChecks([["binaries", check("binaries", true)], ["image", check("image", false)], ["scan", check("scan", true)]]);
+    const result = runChecks([
+      ["binaries", check("binaries", true)],
+      ["image", check("image", false)],
+      ["scan", check("scan", true)],
+    ]);
     await expect(result).rejects.toThrow(/^2 of 3 checks failed: binaries, scan\nbinaries: binaries broke\nscan: scan broke\npassed:\nimage: ok$/);
     expect(ran).toEqual(["binaries", "image", "scan"]);
   });
@@ -66,7 +75,19 @@ describe("engine test module: parsing what Gantry returns", () => {
   });
 
   it("reads a workloads line as Gantry writes it, and names a line in another format", () => {
-    const [line] = workloadLines({ "hello-api": { name: "hello-api", image: `registry:5000/hello-api@${digest}`, revision: "5d6f7a8b9c", specReplicas: 4, replicas: 4, updatedReplicas: 4, readyReplicas: 3, current: true, deadlineExceeded: false } });
+    const [line] = workloadLines({
+      "hello-api": {
+        name: "hello-api",
+        image: `registry:5000/hello-api@${digest}`,
+        revision: "5d6f7a8b9c",
+        specReplicas: 4,
+        replicas: 4,
+        updatedReplicas: 4,
+        readyReplicas: 3,
+        current: true,
+        deadlineExceeded: false,
+      },
+    });
     expect(parseWorkload(line!)).toEqual({ name: "hello-api", image: `registry:5000/hello-api@${digest}`, revision: "5d6f7a8b9c", ready: 3, desired: 4 });
     expect(() => parseWorkload("hello-api 4/4")).toThrow(/"hello-api 4\/4" is not "deployment\/<name>/);
   });

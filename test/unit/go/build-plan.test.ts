@@ -31,14 +31,38 @@ describe("planBuild", () => {
   });
 
   it("passes tags, extra stamps, extra ldflags, GOPRIVATE and a custom stamp package", () => {
-    const plan = planBuild(request({ platforms: ["windows/amd64"], tags: ["netgo,osusergo", "netgo"], values: ["main.env=prod"], ldflags: ["-extldflags=-static"], stampPackage: "github.com/acme/hello-api/internal/build", version: "2.0.0", goprivate: "github.com/acme/*" }));
+    const plan = planBuild(
+      request({
+        platforms: ["windows/amd64"],
+        tags: ["netgo,osusergo", "netgo"],
+        values: ["main.env=prod"],
+        ldflags: ["-extldflags=-static"],
+        stampPackage: "github.com/acme/hello-api/internal/build",
+        version: "2.0.0",
+        goprivate: "github.com/acme/*",
+      }),
+    );
     const step = plan.steps[0]!;
-    expect(step.argv).toEqual(["go", "build", "-trimpath", "-buildvcs=false", "-ldflags", "-s -w -X github.com/acme/hello-api/internal/build.version=2.0.0 -X main.env=prod -extldflags=-static", "-tags", "netgo,osusergo", "-o", "/gantry/dist/hello-api_windows_amd64.exe", "."]);
+    expect(step.argv).toEqual([
+      "go",
+      "build",
+      "-trimpath",
+      "-buildvcs=false",
+      "-ldflags",
+      "-s -w -X github.com/acme/hello-api/internal/build.version=2.0.0 -X main.env=prod -extldflags=-static",
+      "-tags",
+      "netgo,osusergo",
+      "-o",
+      "/gantry/dist/hello-api_windows_amd64.exe",
+      ".",
+    ]);
     expect(step.env.GOPRIVATE).toBe("github.com/acme/*");
   });
 
   it("refuses cgo for a platform other than the engine's", () => {
-    expect(() => planBuild(request({ cgo: true }))).toThrow("--platforms: cgo builds only for the engine's platform linux/amd64 (no C cross-compiler); drop linux/arm64");
+    expect(() => planBuild(request({ cgo: true }))).toThrow(
+      "--platforms: cgo builds only for the engine's platform linux/amd64 (no C cross-compiler); drop linux/arm64",
+    );
     expect(planBuild(request({ cgo: true, platforms: ["linux/amd64"] })).steps[0]!.env.CGO_ENABLED).toBe("1");
   });
 

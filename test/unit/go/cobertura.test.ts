@@ -10,14 +10,19 @@ const options = { modulePath: "github.com/gantry-ci/gantry/examples/hello-api", 
 
 /** Every `<name attr="...">` element's attributes, in document order. */
 function elements(xml: string, name: string): Record<string, string>[] {
-  return [...xml.matchAll(new RegExp(`<${name} ([^>]*?)/?>`, "g"))].map((m) => Object.fromEntries([...m[1]!.matchAll(/([\w-]+)="([^"]*)"/g)].map((a) => [a[1]!, a[2]!])));
+  return [...xml.matchAll(new RegExp(`<${name} ([^>]*?)/?>`, "g"))].map((m) =>
+    Object.fromEntries([...m[1]!.matchAll(/([\w-]+)="([^"]*)"/g)].map((a) => [a[1]!, a[2]!])),
+  );
 }
 
 describe("Cobertura from a Go coverprofile", () => {
   const xml = coverProfileToCobertura(profile, options);
 
   it("has a package per Go package and a class per file, named by its path from the repository root", () => {
-    expect(elements(xml, "package").map((p) => p.name)).toEqual(["github.com/gantry-ci/gantry/examples/hello-api", "github.com/gantry-ci/gantry/examples/hello-api/internal/server"]);
+    expect(elements(xml, "package").map((p) => p.name)).toEqual([
+      "github.com/gantry-ci/gantry/examples/hello-api",
+      "github.com/gantry-ci/gantry/examples/hello-api/internal/server",
+    ]);
     const files = elements(xml, "class").map((c) => c.filename);
     expect(files).toContain("examples/hello-api/main.go");
     expect(files).toContain("examples/hello-api/internal/server/metrics.go");

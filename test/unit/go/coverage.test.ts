@@ -47,7 +47,9 @@ describe("parseCoverProfile", () => {
 
   it("rejects a file that does not start with a mode line, or names an unknown mode", () => {
     expect(fileErrorOf(() => parseCoverProfile("a.go:1.1,2.2 1 1\n"))).toMatchObject({ file: "coverage.out", line: 1 });
-    expect(fileErrorOf(() => parseCoverProfile("\nmode: sometimes\n")).message).toBe('coverage.out:2: unknown coverage mode "sometimes"; expected set, count or atomic');
+    expect(fileErrorOf(() => parseCoverProfile("\nmode: sometimes\n")).message).toBe(
+      'coverage.out:2: unknown coverage mode "sometimes"; expected set, count or atomic',
+    );
   });
 
   it("rejects merged profiles that disagree on a block's statement count", () => {

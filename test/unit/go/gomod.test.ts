@@ -5,7 +5,9 @@ import { defaultGoImage, parseGoMod, resolveGoVersion } from "../../../core/go/g
 
 describe("parseGoMod", () => {
   it("reads the module path, go line and toolchain line", () => {
-    const mod = parseGoMod(`// comment\nmodule github.com/acme/api // trailing\n\ngo 1.25.2\n\ntoolchain go1.26.8\n\nrequire (\n\tgolang.org/x/sync v0.10.0\n)\n`);
+    const mod = parseGoMod(
+      `// comment\nmodule github.com/acme/api // trailing\n\ngo 1.25.2\n\ntoolchain go1.26.8\n\nrequire (\n\tgolang.org/x/sync v0.10.0\n)\n`,
+    );
     expect(mod).toEqual({ module: "github.com/acme/api", go: "1.25.2", toolchain: "1.26.8" });
   });
 
@@ -80,7 +82,9 @@ describe("parseGoMod follows go.mod's grammar (golang.org/x/mod/modfile)", () =>
   });
 
   it("skips comments: whole-line, trailing, and inside blocks", () => {
-    const mod = parseGoMod("// module example.com/wrong\nmodule example.com/api// trailing\n\ngo 1.22 // the minimum\nrequire (\n\t// module x\n\texample.com/dep v1.0.0\n)\n");
+    const mod = parseGoMod(
+      "// module example.com/wrong\nmodule example.com/api// trailing\n\ngo 1.22 // the minimum\nrequire (\n\t// module x\n\texample.com/dep v1.0.0\n)\n",
+    );
     expect(mod).toEqual({ module: "example.com/api", go: "1.22", toolchain: undefined });
   });
 

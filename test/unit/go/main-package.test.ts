@@ -15,7 +15,9 @@ describe("source checks", () => {
 
   it("requires package main, ignoring comments before the clause", () => {
     expect(() => requireMainPackage(".", "main.go", "// Package x does things.\n/* package lib */\npackage main\n")).not.toThrow();
-    expect(() => requireMainPackage("./internal/server", "internal/server/server.go", "package server\n")).toThrow("--pkg: ./internal/server is package server, not a main package");
+    expect(() => requireMainPackage("./internal/server", "internal/server/server.go", "package server\n")).toThrow(
+      "--pkg: ./internal/server is package server, not a main package",
+    );
   });
 });
 
@@ -33,6 +35,6 @@ describe("requireMainPackage on long files (no regular expression backtracks ove
 
   it("reads the clause the Go way: comments anywhere before and around the name", () => {
     expect(() => requireMainPackage(".", "main.go", "//go:build linux\n\n/* a */ package /* b */ main // c\n")).not.toThrow();
-    expect(() => requireMainPackage(".", "main.go", "import \"fmt\"\npackage main\n")).toThrow("no package clause");
+    expect(() => requireMainPackage(".", "main.go", 'import "fmt"\npackage main\n')).toThrow("no package clause");
   });
 });

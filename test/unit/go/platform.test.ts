@@ -19,7 +19,7 @@ describe("platforms", () => {
   });
 
   it.each([
-    ["linux", 'is not a platform'],
+    ["linux", "is not a platform"],
     ["plan10/amd64", 'unknown OS "plan10"'],
     ["linux/sparc", "Go does not build linux/sparc"],
     ["linux/arm/v9", "variant must be one of v5, v6, v7"],

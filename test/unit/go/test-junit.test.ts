@@ -13,7 +13,12 @@ function junitFacts(xml: string) {
   const text = (body: string) =>
     body.startsWith("<![CDATA[")
       ? body.slice(9, -3)
-      : body.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+      : body
+          .replace(/&lt;/g, "<")
+          .replace(/&gt;/g, ">")
+          .replace(/&quot;/g, '"')
+          .replace(/&apos;/g, "'")
+          .replace(/&amp;/g, "&");
   const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
   const suites = [...xml.matchAll(/<testsuite\s[^>]*>[\s\S]*?<\/testsuite>/g)].map(([suite]) => {
     const open = /<testsuite\s[^>]*>/.exec(suite)![0];
@@ -86,7 +91,9 @@ describe("testReportToJUnit", () => {
       '{"Action":"pass","Package":"example.com/svc","Elapsed":0.5}',
     ].join("\n");
     const xml = testReportToJUnit(parseTestJson(stream));
-    expect(junitFacts(xml)[0]!.cases).toEqual([{ name: "TestLinuxOnly", classname: "example.com/svc", result: "skipped", details: "    x_test.go:9: not on linux" }]);
+    expect(junitFacts(xml)[0]!.cases).toEqual([
+      { name: "TestLinuxOnly", classname: "example.com/svc", result: "skipped", details: "    x_test.go:9: not on linux" },
+    ]);
     expect(xml).toContain('<property name="coverage.statements.pct" value="81.25"></property>');
     expect(xml).toContain('skipped="1"');
   });

@@ -11,8 +11,38 @@ describe("planTest", () => {
   });
 
   it("maps every option onto go test's flags", () => {
-    const plan = planTest({ packages: ["./internal/...", "github.com/acme/x/..."], run: "TestA|TestB", skip: "Slow", cover: false, count: 3, timeout: "1h30m", shuffle: "42", short: true, failfast: true, tags: ["integration"], outputDir: "/tmp/out" });
-    expect(plan.argv).toEqual(["go", "test", "-json", "-buildvcs=false", "-run", "TestA|TestB", "-skip", "Slow", "-count=3", "-timeout=1h30m", "-shuffle=42", "-short", "-failfast", "-tags", "integration", "./internal/...", "github.com/acme/x/..."]);
+    const plan = planTest({
+      packages: ["./internal/...", "github.com/acme/x/..."],
+      run: "TestA|TestB",
+      skip: "Slow",
+      cover: false,
+      count: 3,
+      timeout: "1h30m",
+      shuffle: "42",
+      short: true,
+      failfast: true,
+      tags: ["integration"],
+      outputDir: "/tmp/out",
+    });
+    expect(plan.argv).toEqual([
+      "go",
+      "test",
+      "-json",
+      "-buildvcs=false",
+      "-run",
+      "TestA|TestB",
+      "-skip",
+      "Slow",
+      "-count=3",
+      "-timeout=1h30m",
+      "-shuffle=42",
+      "-short",
+      "-failfast",
+      "-tags",
+      "integration",
+      "./internal/...",
+      "github.com/acme/x/...",
+    ]);
     expect(plan.coverprofilePath).toBeUndefined();
     expect(plan.eventsPath).toBe("/tmp/out/events.json");
   });

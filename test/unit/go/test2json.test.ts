@@ -14,7 +14,8 @@ function ev(action: string, fields: Partial<TestEvent> = {}): string {
   return JSON.stringify({ Time: "2025-03-10T10:00:00.000000001Z", Action: action, Package: PKG, ...fields }) + "\n";
 }
 const out = (test: string | undefined, text: string) => ev("output", { Test: test, Output: text });
-const passing = (test: string) => [ev("run", { Test: test }), out(test, `=== RUN   ${test}\n`), out(test, `--- PASS: ${test} (0.00s)\n`), ev("pass", { Test: test, Elapsed: 0 })].join("");
+const passing = (test: string) =>
+  [ev("run", { Test: test }), out(test, `=== RUN   ${test}\n`), out(test, `--- PASS: ${test} (0.00s)\n`), ev("pass", { Test: test, Elapsed: 0 })].join("");
 
 describe("parseTestJson on go-junit-report's 101-fail stream", () => {
   const report = parseTestJson(fixture("gojunit-101-fail.gojson.txt"));
@@ -156,7 +157,12 @@ describe("TestEventParser on hand-written streams", () => {
   });
 
   it("reports a package that panicked before any test (init) as failed outside tests", () => {
-    const stream = [ev("start"), out(undefined, "panic: init went wrong\n"), out(undefined, "FAIL\texample.com/svc\t0.022s\n"), ev("fail", { Elapsed: 0.023 })].join("");
+    const stream = [
+      ev("start"),
+      out(undefined, "panic: init went wrong\n"),
+      out(undefined, "FAIL\texample.com/svc\t0.022s\n"),
+      ev("fail", { Elapsed: 0.023 }),
+    ].join("");
     const pkg = parseTestJson(stream).packages[0]!;
     expect(pkg).toMatchObject({ status: "fail", buildFailed: false, tests: [], output: "panic: init went wrong\n" });
     expect(failedOutsideTests(pkg)).toBe(true);
@@ -206,7 +212,9 @@ describe("TestEventParser on hand-written streams", () => {
   });
 
   it("reads coverage from the coverage line, and leaves it out for [no statements]", () => {
-    const covered = parseTestJson(passing("TestA") + out(undefined, "PASS\n") + out(undefined, "coverage: 81.2% of statements\n") + ev("pass", { Elapsed: 0.1 }));
+    const covered = parseTestJson(
+      passing("TestA") + out(undefined, "PASS\n") + out(undefined, "coverage: 81.2% of statements\n") + ev("pass", { Elapsed: 0.1 }),
+    );
     expect(covered.packages[0]!.coverage).toBe(81.2);
     const summaryOnly = parseTestJson(out(undefined, "ok  \texample.com/svc\t0.021s\tcoverage: 66.7% of statements in ./...\n") + ev("pass"));
     expect(summaryOnly.packages[0]!.coverage).toBe(66.7);
@@ -251,7 +259,11 @@ describe("TestEventParser with lines that are not events", () => {
   });
 
   it("attributes the build of an external test package (pkg_test) to the package under test", () => {
-    const stream = "# example.com/svc_test [example.com/svc.test]\n./x_test.go:1:1: boom\n" + ev("start") + out(undefined, "FAIL\texample.com/svc [build failed]\n") + ev("fail");
+    const stream =
+      "# example.com/svc_test [example.com/svc.test]\n./x_test.go:1:1: boom\n" +
+      ev("start") +
+      out(undefined, "FAIL\texample.com/svc [build failed]\n") +
+      ev("fail");
     expect(parseTestJson(stream).packages[0]!.output).toContain("./x_test.go:1:1: boom");
   });
 
@@ -268,7 +280,9 @@ describe("TestEventParser with lines that are not events", () => {
       "\n" +
       JSON.stringify({ ImportPath: "example.com/lib [example.com/lib.test]", Action: "build-fail" }) +
       "\n";
-    expect(parseTestJson(stream).packages).toEqual([{ importPath: "example.com/lib", status: "fail", elapsed: 0, buildFailed: true, output: "lib.go:1: bad\n", tests: [] }]);
+    expect(parseTestJson(stream).packages).toEqual([
+      { importPath: "example.com/lib", status: "fail", elapsed: 0, buildFailed: true, output: "lib.go:1: bad\n", tests: [] },
+    ]);
   });
 
   it("does not pass a run where go test printed only errors", () => {

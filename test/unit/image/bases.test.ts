@@ -31,7 +31,11 @@ describe("resolveBase", () => {
   it("mirrors replace the image but keep the alias's traits", () => {
     const base = resolveBase("distroless", { distrolessImage: `registry.corp.example/mirror/static-debian12:nonroot@${SHA}` });
     expect(base).toMatchObject({ kind: "distroless", ref: `registry.corp.example/mirror/static-debian12:nonroot@${SHA}`, hasTzdata: true, needsPasswd: false });
-    expect(resolveBase("alpine", { alpineImage: "localhost:5000/alpine:3.22" })).toMatchObject({ kind: "alpine", ref: "localhost:5000/alpine:3.22", shell: true });
+    expect(resolveBase("alpine", { alpineImage: "localhost:5000/alpine:3.22" })).toMatchObject({
+      kind: "alpine",
+      ref: "localhost:5000/alpine:3.22",
+      shell: true,
+    });
   });
 
   it("any other image reference is a custom base that Gantry assumes nothing about", () => {
@@ -49,7 +53,11 @@ describe("resolveBase", () => {
   });
 
   it("rejects what is neither an alias nor a reference", () => {
-    expectArgumentError(() => resolveBase("Distroless Static"), "base", /unknown base "Distroless Static"; expected one of distroless, scratch, alpine or an image reference/);
+    expectArgumentError(
+      () => resolveBase("Distroless Static"),
+      "base",
+      /unknown base "Distroless Static"; expected one of distroless, scratch, alpine or an image reference/,
+    );
     expectArgumentError(() => resolveBase("ubuntu:"), "base", /unknown base/);
   });
 

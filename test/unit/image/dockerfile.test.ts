@@ -13,13 +13,20 @@ const BUILD: DockerfileBuild = {
 };
 
 function render(extra: Partial<ImagePlanOptions> = {}, build: Partial<DockerfileBuild> = {}): string[] {
-  const plan = planImage({ name: "hello-api", builtPlatforms: ["linux/amd64", "linux/arm64", "linux/arm/v7"], platforms: ["linux/amd64", "linux/arm64"], ...extra });
+  const plan = planImage({
+    name: "hello-api",
+    builtPlatforms: ["linux/amd64", "linux/arm64", "linux/arm/v7"],
+    platforms: ["linux/amd64", "linux/arm64"],
+    ...extra,
+  });
   return renderDockerfile(plan, { ...BUILD, ...build }).split("\n");
 }
 
 /** What /bin/sh makes of a command line: each argument on its own line. */
 function shellWords(words: string): string[] {
-  return execFileSync("sh", ["-c", `printf '%s\\n' ${words}`], { encoding: "utf8" }).split("\n").slice(0, -1);
+  return execFileSync("sh", ["-c", `printf '%s\\n' ${words}`], { encoding: "utf8" })
+    .split("\n")
+    .slice(0, -1);
 }
 
 describe("renderDockerfile builder stage", () => {
@@ -29,7 +36,9 @@ describe("renderDockerfile builder stage", () => {
     expect(lines[0]).toBe("# syntax=docker/dockerfile:1");
     expect(lines).toContain("FROM --platform=$BUILDPLATFORM golang:1.24-bookworm AS build");
     expect(lines).toContain("    CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \\");
-    expect(lines).toContain("    go build -trimpath -buildvcs=false -tags netgo,osusergo -ldflags '-s -w -X main.version=1.2.3' -o /out/hello-api ./cmd/hello-api");
+    expect(lines).toContain(
+      "    go build -trimpath -buildvcs=false -tags netgo,osusergo -ldflags '-s -w -X main.version=1.2.3' -o /out/hello-api ./cmd/hello-api",
+    );
     expect(lines).toEqual(expect.arrayContaining(["ARG TARGETOS", "ARG TARGETARCH"]));
     expect(lines.join("\n")).not.toContain("GOARM");
   });
@@ -66,7 +75,9 @@ describe("renderDockerfile builder stage", () => {
   });
 
   it("names the platforms and commit time in the build command it documents", () => {
-    expect(render({ sourceDateEpoch: 1_715_000_000 })[2]).toBe("#   docker buildx build --platform linux/amd64,linux/arm64 --build-arg SOURCE_DATE_EPOCH=1715000000 .");
+    expect(render({ sourceDateEpoch: 1_715_000_000 })[2]).toBe(
+      "#   docker buildx build --platform linux/amd64,linux/arm64 --build-arg SOURCE_DATE_EPOCH=1715000000 .",
+    );
   });
 });
 
@@ -130,7 +141,9 @@ describe("renderDockerfile runtime stage", () => {
 
   it("uses the plan's port, uid, entrypoint and workdir", () => {
     const lines = render({ port: 9090, user: 10001, entrypoint: "/hello-api" });
-    expect(lines).toEqual(expect.arrayContaining(["EXPOSE 9090", "USER 10001:10001", `ENTRYPOINT ["/hello-api"]`, "WORKDIR /", "COPY --from=build /out/hello-api /hello-api"]));
+    expect(lines).toEqual(
+      expect.arrayContaining(["EXPOSE 9090", "USER 10001:10001", `ENTRYPOINT ["/hello-api"]`, "WORKDIR /", "COPY --from=build /out/hello-api /hello-api"]),
+    );
   });
 
   it("is the same text for the same plan", () => {

@@ -56,8 +56,18 @@ describe("planImage options", () => {
   });
 
   it("takes the entrypoint, workdir, args, env (sorted), port and uid", () => {
-    const plan = planImage(options({ entrypoint: "/hello-api", args: ["serve", "--addr=:9090"], env: { LOG_LEVEL: "info", GOMAXPROCS: "2" }, port: 9090, user: 10001 }));
-    expect(plan).toMatchObject({ binaryPath: "/hello-api", entrypoint: ["/hello-api"], workdir: "/", defaultArgs: ["serve", "--addr=:9090"], exposedPort: 9090, uid: 10001, user: "10001:10001" });
+    const plan = planImage(
+      options({ entrypoint: "/hello-api", args: ["serve", "--addr=:9090"], env: { LOG_LEVEL: "info", GOMAXPROCS: "2" }, port: 9090, user: 10001 }),
+    );
+    expect(plan).toMatchObject({
+      binaryPath: "/hello-api",
+      entrypoint: ["/hello-api"],
+      workdir: "/",
+      defaultArgs: ["serve", "--addr=:9090"],
+      exposedPort: 9090,
+      uid: 10001,
+      user: "10001:10001",
+    });
     expect(Object.keys(plan.env)).toEqual(["GOMAXPROCS", "LOG_LEVEL"]);
     expect(planImage(options({ workdir: "/data" })).workdir).toBe("/data");
   });

@@ -34,7 +34,15 @@ describe("planServiceImage", () => {
 
 describe("renderServiceDockerfile", () => {
   it("builds the same main package with the same ldflags as the Dagger build", () => {
-    const build = planBuild({ module: { module: "github.com/acme/hello-api", go: "1.26" }, pkg: "cmd/api", platforms: ["linux/amd64", "linux/arm64"], nativePlatform: "linux/amd64", version: release.version, commit: release.commit, date: release.date });
+    const build = planBuild({
+      module: { module: "github.com/acme/hello-api", go: "1.26" },
+      pkg: "cmd/api",
+      platforms: ["linux/amd64", "linux/arm64"],
+      nativePlatform: "linux/amd64",
+      version: release.version,
+      commit: release.commit,
+      date: release.date,
+    });
     const dockerfile = renderServiceDockerfile(settings, release, build, ["netgo"], "golang:1.26", ["linux/amd64", "linux/arm64"]);
     expect(dockerfile).toContain("FROM --platform=$BUILDPLATFORM golang:1.26");
     expect(dockerfile).toContain(build.ldflags);

@@ -78,6 +78,10 @@ describe("planAttest", () => {
   it("rejects an unknown format, a bad predicate path and a reference without digest", () => {
     expectArgumentError(() => planAttest({ reference: REF, hasPassword: true, format: "spdx", predicate: "/work/sbom.json" }), "sbomFormat", /expected one of/);
     expectArgumentError(() => planAttest({ reference: REF, hasPassword: true, format: "spdx-json", predicate: "sbom.json" }), "predicate", /absolute path/);
-    expectArgumentError(() => planAttest({ reference: "ghcr.io/acme/app", hasPassword: true, format: "spdx-json", predicate: "/work/sbom.json" }), "reference", /no digest/);
+    expectArgumentError(
+      () => planAttest({ reference: "ghcr.io/acme/app", hasPassword: true, format: "spdx-json", predicate: "/work/sbom.json" }),
+      "reference",
+      /no digest/,
+    );
   });
 });

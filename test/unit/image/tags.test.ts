@@ -35,7 +35,11 @@ describe("computeTags from refs", () => {
     ["abbreviated commit", { commit: "ABCDEF1" }, ["sha-abcdef1"]],
     ["nothing known", {}, []],
     ["explicit version wins over a tag ref", { ref: "refs/tags/v1.0.0", version: "2.0.0" }, ["2.0.0", "2.0", "2", "latest"]],
-    ["explicit version on a branch keeps the branch tag", { ref: "refs/heads/main", version: "v1.2.3", commit: COMMIT }, ["1.2.3", "1.2", "1", "latest", "main", "sha-abcdef1"]],
+    [
+      "explicit version on a branch keeps the branch tag",
+      { ref: "refs/heads/main", version: "v1.2.3", commit: COMMIT },
+      ["1.2.3", "1.2", "1", "latest", "main", "sha-abcdef1"],
+    ],
   ])("%s", (_, input, expected) => {
     expect(computeTags(input)).toEqual(expected);
   });
@@ -69,7 +73,10 @@ describe("computeTags templates", () => {
   });
 
   it("uses the sanitized branch", () => {
-    expect(computeTags({ ref: "refs/heads/feature/x", sourceDateEpoch: EPOCH, templates: ["{{branch}}-{{date}}"] })).toEqual(["feature-x", "feature-x-20240506"]);
+    expect(computeTags({ ref: "refs/heads/feature/x", sourceDateEpoch: EPOCH, templates: ["{{branch}}-{{date}}"] })).toEqual([
+      "feature-x",
+      "feature-x-20240506",
+    ]);
   });
 
   it("drops templates that repeat a computed tag", () => {

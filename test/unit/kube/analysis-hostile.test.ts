@@ -62,7 +62,9 @@ async function rollOut(pipeline: Pipeline, environment: string, metrics: Metrics
 }
 
 describe("hostile pipeline files", () => {
-  const files = readdirSync(PIPELINES).filter((f) => f.endsWith(".yaml")).sort();
+  const files = readdirSync(PIPELINES)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
   it("the corpus has at least 60 files", () => expect(files.length).toBeGreaterThanOrEqual(60));
 
   for (const file of files) {
@@ -145,7 +147,9 @@ describe("hostile Prometheus answers, through a real HTTP server", () => {
     it(`${answer.file}: ${answer.outcome === "pass" ? `a measurement of ${answer.value}` : "not a passing measurement"}`, async () => {
       const metrics = metricsFor({ url: `${url}/${answer.file}` }, { kubectl, http });
       // What the runner does with a query (core/kube/runner.ts measure): an answer, or unreachable.
-      const result = await metrics.query("up").then(parseQueryResponse, (e: Error) => ({ ok: false as const, problem: `Prometheus unreachable: ${e.message}` }));
+      const result = await metrics
+        .query("up")
+        .then(parseQueryResponse, (e: Error) => ({ ok: false as const, problem: `Prometheus unreachable: ${e.message}` }));
       const check = thresholdCheck("error rate", result, 0.01, "ratio");
       if (answer.outcome === "pass") {
         expect(check, check.detail).toMatchObject({ ok: true, value: answer.value });

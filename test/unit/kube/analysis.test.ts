@@ -62,7 +62,14 @@ describe("verdicts fail closed", () => {
       expect(check.detail).toMatch(/is not a measurement/);
     });
   }
-  for (const [sample, value] of [["0", 0], ["0.004", 0.004], [".5", 0.5], ["1e-05", 0.00001], ["2.5E-3", 0.0025], ["7.", 7]] as const) {
+  for (const [sample, value] of [
+    ["0", 0],
+    ["0.004", 0.004],
+    [".5", 0.5],
+    ["1e-05", 0.00001],
+    ["2.5E-3", 0.0025],
+    ["7.", 7],
+  ] as const) {
     it(`reads the decimal sample ${JSON.stringify(sample)} as ${value}`, () => {
       expect(parseQueryResponse(ok(sample))).toEqual({ ok: true, values: [value] });
     });
@@ -74,14 +81,32 @@ describe("verdicts fail closed", () => {
     expect(parseQueryResponse(body([1]))).toMatchObject({ ok: false });
   });
   it("fails one bad series among good ones", () => {
-    const body = JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1, "0"] }, { metric: {}, value: [1, ""] }] } });
+    const body = JSON.stringify({
+      status: "success",
+      data: {
+        resultType: "vector",
+        result: [
+          { metric: {}, value: [1, "0"] },
+          { metric: {}, value: [1, ""] },
+        ],
+      },
+    });
     expect(thresholdCheck("error rate", parseQueryResponse(body), 0.01, "ratio").ok).toBe(false);
   });
   it("refuses a negative value even when handed one directly", () => {
     expect(thresholdCheck("error rate", { ok: true, values: [-0.5] }, 0.01, "ratio").ok).toBe(false);
   });
   it("fails when any of several series is over the limit", () => {
-    const body = JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1, "0"] }, { metric: {}, value: [1, "0.5"] }] } });
+    const body = JSON.stringify({
+      status: "success",
+      data: {
+        resultType: "vector",
+        result: [
+          { metric: {}, value: [1, "0"] },
+          { metric: {}, value: [1, "0.5"] },
+        ],
+      },
+    });
     expect(thresholdCheck("error rate", parseQueryResponse(body), 0.01, "ratio")).toMatchObject({ ok: false, value: 0.5 });
   });
   it("reads a scalar result", () => {
@@ -98,7 +123,10 @@ describe("analyze's window", () => {
   it("is --at alone, or --from with --to, and says so otherwise", async () => {
     const { replayWindow } = await import("../../../core/kube/analysis/replay.js");
     expect(replayWindow({ at: "100", from: "", to: "" })).toEqual({ at: 100_000 });
-    expect(replayWindow({ at: "", from: "2026-12-07T10:00:00Z", to: "2026-12-07T10:10:00Z" })).toEqual({ from: Date.UTC(2026, 11, 7, 10), to: Date.UTC(2026, 11, 7, 10, 10) });
+    expect(replayWindow({ at: "", from: "2026-12-07T10:00:00Z", to: "2026-12-07T10:10:00Z" })).toEqual({
+      from: Date.UTC(2026, 11, 7, 10),
+      to: Date.UTC(2026, 11, 7, 10, 10),
+    });
     expect(() => replayWindow({ at: "100", from: "1", to: "2" })).toThrow(/^--at: give --at <moment>/);
     expect(() => replayWindow({ at: "", from: "1", to: "" })).toThrow(/--from <moment> --to <moment>/);
   });

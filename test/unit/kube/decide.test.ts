@@ -8,14 +8,29 @@ import { readState, stateAnnotations, type RolloutState } from "../../../core/ku
 import { hello, IMAGE_B } from "./fixtures.js";
 
 const T0 = Date.UTC(2026, 0, 1);
-const raw = { replicas: 4, ingress: { host: "api.example.com" }, strategy: { type: "canary", trafficRouter: "nginx", steps: [{ setWeight: 25 }, { pause: { duration: "30s" } }, { setWeight: 50 }] } };
+const raw = {
+  replicas: 4,
+  ingress: { host: "api.example.com" },
+  strategy: { type: "canary", trafficRouter: "nginx", steps: [{ setWeight: 25 }, { pause: { duration: "30s" } }, { setWeight: 50 }] },
+};
 const plan = planRollout(hello(raw, IMAGE_B));
 
 function dep(name: string, revision: string, replicas: number, ready = replicas): ObservedDeployment {
   return { name, revision, specReplicas: replicas, replicas, updatedReplicas: replicas, readyReplicas: ready, current: true, deadlineExceeded: false };
 }
 function state(over: Partial<RolloutState>): RolloutState {
-  return { strategy: "canary", revision: plan.revision, image: IMAGE_B, stableRevision: "old", phase: "progressing", step: 0, weight: 0, total: 4, stepStartedAt: T0, ...over };
+  return {
+    strategy: "canary",
+    revision: plan.revision,
+    image: IMAGE_B,
+    stableRevision: "old",
+    phase: "progressing",
+    step: 0,
+    weight: 0,
+    total: 4,
+    stepStartedAt: T0,
+    ...over,
+  };
 }
 function observed(over: Partial<Observed>): Observed {
   return { now: T0 + 1000, deployments: { "hello-api": dep("hello-api", "old", 4) }, services: {}, routing: {}, restarts: {}, pullFailures: {}, ...over };
@@ -39,7 +54,13 @@ describe("decide() over observed states (nginx canary)", () => {
   });
 
   it("waits for the canary's pods, keeping the weight at 0 (never weight a canary with no ready pods)", () => {
-    const a = decide(plan, observed({ state: state({}), deployments: { "hello-api": dep("hello-api", "old", 4), "hello-api-canary": dep("hello-api-canary", plan.revision, 1, 0) } }));
+    const a = decide(
+      plan,
+      observed({
+        state: state({}),
+        deployments: { "hello-api": dep("hello-api", "old", 4), "hello-api-canary": dep("hello-api-canary", plan.revision, 1, 0) },
+      }),
+    );
     expect(a.kind).toBe("wait");
   });
 
@@ -79,12 +100,25 @@ describe("decide() over observed states (nginx canary)", () => {
   it("abort: 100% to stable first, then the canary removed, then aborted", () => {
     const deployments = { "hello-api": dep("hello-api", "old", 4), "hello-api-canary": dep("hello-api-canary", plan.revision, 1) };
     const s = state({ phase: "aborting", weight: 25, message: "x" });
-    expect(decide(plan, observed({ state: s, deployments, routing: canaryIngressAt(25) }))).toMatchObject({ kind: "delete", refs: ["ingress/hello-api-canary"] });
-    expect(decide(plan, observed({ state: s, deployments }))).toMatchObject({ kind: "delete", refs: ["deployment/hello-api-canary", "service/hello-api-canary"] });
+    expect(decide(plan, observed({ state: s, deployments, routing: canaryIngressAt(25) }))).toMatchObject({
+      kind: "delete",
+      refs: ["ingress/hello-api-canary"],
+    });
+    expect(decide(plan, observed({ state: s, deployments }))).toMatchObject({
+      kind: "delete",
+      refs: ["deployment/hello-api-canary", "service/hello-api-canary"],
+    });
     // The canary Service alone (a run killed after deleting the Deployment) is removed too.
     const onlyService = { "hello-api-canary": { selector: {}, annotations: {} } };
-    expect(decide(plan, observed({ state: s, deployments: { "hello-api": deployments["hello-api"] }, services: onlyService }))).toMatchObject({ kind: "delete", refs: ["deployment/hello-api-canary", "service/hello-api-canary"] });
-    expect(decide(plan, observed({ state: s, deployments: { "hello-api": deployments["hello-api"] } }))).toMatchObject({ kind: "save", finish: "aborted", state: { phase: "aborted" } });
+    expect(decide(plan, observed({ state: s, deployments: { "hello-api": deployments["hello-api"] }, services: onlyService }))).toMatchObject({
+      kind: "delete",
+      refs: ["deployment/hello-api-canary", "service/hello-api-canary"],
+    });
+    expect(decide(plan, observed({ state: s, deployments: { "hello-api": deployments["hello-api"] } }))).toMatchObject({
+      kind: "save",
+      finish: "aborted",
+      state: { phase: "aborted" },
+    });
   });
 
   it("nothing to do when the stable already runs the revision", () => {
@@ -117,7 +151,9 @@ describe("the state in annotations", () => {
   ] as const) {
     it(`refuses ${annotation}=${value}, naming the annotation`, () => {
       const stored = Object.fromEntries(Object.entries(stateAnnotations(state({}))).filter((e): e is [string, string] => e[1] !== undefined));
-      expect(() => readState({ ...stored, [`gantry.dev/rollout-${annotation}`]: value }, "service/hello-api")).toThrow(new RegExp(`^service/hello-api: annotation gantry\\.dev/rollout-${annotation}: .*(out of range|more failed)`));
+      expect(() => readState({ ...stored, [`gantry.dev/rollout-${annotation}`]: value }, "service/hello-api")).toThrow(
+        new RegExp(`^service/hello-api: annotation gantry\\.dev/rollout-${annotation}: .*(out of range|more failed)`),
+      );
     });
   }
   it("is read from the main Service in a kubectl get List", () => {
@@ -130,9 +166,19 @@ describe("the state in annotations", () => {
           kind: "Deployment",
           metadata: { name: "hello-api", generation: 3 },
           spec: { replicas: 4, template: { metadata: { annotations: { "gantry.dev/revision": "r1" } } } },
-          status: { observedGeneration: 2, replicas: 4, updatedReplicas: 4, readyReplicas: 4, conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }] },
+          status: {
+            observedGeneration: 2,
+            replicas: 4,
+            updatedReplicas: 4,
+            readyReplicas: 4,
+            conditions: [{ type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded" }],
+          },
         },
-        { kind: "Pod", metadata: { name: "p", annotations: { "gantry.dev/revision": "r2" } }, status: { containerStatuses: [{ restartCount: 2 }, { restartCount: 7 }] } },
+        {
+          kind: "Pod",
+          metadata: { name: "p", annotations: { "gantry.dev/revision": "r2" } },
+          status: { containerStatuses: [{ restartCount: 2 }, { restartCount: 7 }] },
+        },
         { kind: "Pod", metadata: { name: "q", annotations: { "gantry.dev/revision": "r2" } }, status: { containerStatuses: [{ restartCount: 3 }] } },
       ],
     };
@@ -148,12 +194,22 @@ describe("the state in annotations", () => {
       metadata: { name, annotations: { "gantry.dev/revision": revision } },
       status: { containerStatuses: [{ restartCount: 0, state: { waiting: { reason, message: `${reason} for ${name}` } } }] },
     });
-    const list = { kind: "List", items: [pod("a", "r1", "ErrImagePull"), pod("b", "r2", "ImagePullBackOff"), pod("c", "r3", "InvalidImageName"), pod("d", "r4", "ContainerCreating")] };
-    expect(parseObserved(JSON.stringify(list), "hello-api", T0).pullFailures).toEqual({ r2: "ImagePullBackOff: ImagePullBackOff for b", r3: "InvalidImageName: InvalidImageName for c" });
+    const list = {
+      kind: "List",
+      items: [pod("a", "r1", "ErrImagePull"), pod("b", "r2", "ImagePullBackOff"), pod("c", "r3", "InvalidImageName"), pod("d", "r4", "ContainerCreating")],
+    };
+    expect(parseObserved(JSON.stringify(list), "hello-api", T0).pullFailures).toEqual({
+      r2: "ImagePullBackOff: ImagePullBackOff for b",
+      r3: "InvalidImageName: InvalidImageName for c",
+    });
   });
 
   it("aborts a canary whose pods cannot pull their image, without waiting for the readiness deadline", () => {
     const a = decide(plan, observed({ state: state({ step: 0 }), pullFailures: { [plan.revision]: "ImagePullBackOff: Back-off pulling image" } }));
-    expect(a).toMatchObject({ kind: "save", reason: "abort: canary image pull failure", state: { phase: "aborting", message: "canary pods cannot pull their image (ImagePullBackOff: Back-off pulling image)" } });
+    expect(a).toMatchObject({
+      kind: "save",
+      reason: "abort: canary image pull failure",
+      state: { phase: "aborting", message: "canary pods cannot pull their image (ImagePullBackOff: Back-off pulling image)" },
+    });
   });
 });

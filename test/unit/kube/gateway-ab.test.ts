@@ -19,12 +19,25 @@ import { environment, IMAGE_A, IMAGE_B, PROMETHEUS } from "./fixtures.js";
 const IMAGE_C = `ghcr.io/acme/hello-api@sha256:${"c".repeat(64)}`;
 const MATCH = { cookie: { name: "beta", value: "on" } };
 const ROUTER = { type: "gatewayApi", gateway: "public", canaryMatch: MATCH };
-const AB = (steps: unknown[], extra: Record<string, unknown> = {}) => ({ replicas: 4, ingress: { host: "api.example.com" }, strategy: { type: "canary", trafficRouter: ROUTER, steps, ...extra } });
+const AB = (steps: unknown[], extra: Record<string, unknown> = {}) => ({
+  replicas: 4,
+  ingress: { host: "api.example.com" },
+  strategy: { type: "canary", trafficRouter: ROUTER, steps, ...extra },
+});
 const STEPS = [{ match: {} }, { pause: {} }, { setWeight: 50 }, { setWeight: 100 }];
 const abPlan = (image: string, raw: Record<string, unknown> = AB(STEPS)) => planRollout(workload("hello-api", image, environment(raw)));
 
-const COOKIE_RULE = { matches: [{ path: { type: "PathPrefix", value: "/" }, headers: [{ type: "RegularExpression", name: "Cookie", value: "(^|;\\s*)beta=on(;|$)" }] }], backendRefs: [{ name: "hello-api-canary", port: 80 }] };
-const split = (weight: number) => ({ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: "hello-api", port: 80, weight: 100 - weight }, { name: "hello-api-canary", port: 80, weight }] });
+const COOKIE_RULE = {
+  matches: [{ path: { type: "PathPrefix", value: "/" }, headers: [{ type: "RegularExpression", name: "Cookie", value: "(^|;\\s*)beta=on(;|$)" }] }],
+  backendRefs: [{ name: "hello-api-canary", port: 80 }],
+};
+const split = (weight: number) => ({
+  matches: [{ path: { type: "PathPrefix", value: "/" } }],
+  backendRefs: [
+    { name: "hello-api", port: 80, weight: 100 - weight },
+    { name: "hello-api-canary", port: 80, weight },
+  ],
+});
 
 function setup() {
   const clock = new FakeClock();
@@ -96,7 +109,16 @@ describe("a match step: the chosen requests reach the canary before any weight (
   it("an analysis step after it measures the canary track while only the matched requests reach it", () => {
     const plan = abPlan(IMAGE_B, { ...AB([{ match: {} }, { analysis: {} }, { setWeight: 50 }]), analysis: PROMETHEUS });
     const T0 = Date.UTC(2026, 0, 1);
-    const dep = (name: string, revision: string, replicas: number) => ({ name, revision, specReplicas: replicas, replicas, updatedReplicas: replicas, readyReplicas: replicas, current: true, deadlineExceeded: false });
+    const dep = (name: string, revision: string, replicas: number) => ({
+      name,
+      revision,
+      specReplicas: replicas,
+      replicas,
+      updatedReplicas: replicas,
+      readyReplicas: replicas,
+      current: true,
+      deadlineExceeded: false,
+    });
     const obs: Observed = {
       now: T0 + 20_000,
       deployments: { "hello-api": dep("hello-api", "old", 4), "hello-api-canary": dep("hello-api-canary", plan.revision, 1) },
@@ -104,7 +126,17 @@ describe("a match step: the chosen requests reach the canary before any weight (
       routing: { "HTTPRoute/hello-api": { annotations: {}, spec: { rules: [COOKIE_RULE, split(0)] } } },
       restarts: {},
       pullFailures: {},
-      state: { strategy: "canary", revision: plan.revision, image: IMAGE_B, stableRevision: "old", phase: "progressing", step: 1, weight: 0, total: 4, stepStartedAt: T0 },
+      state: {
+        strategy: "canary",
+        revision: plan.revision,
+        image: IMAGE_B,
+        stableRevision: "old",
+        phase: "progressing",
+        step: 1,
+        weight: 0,
+        total: 4,
+        stepStartedAt: T0,
+      },
     };
     expect(decide(plan, obs)).toMatchObject({ kind: "measure", track: "canary", smokeService: "hello-api-canary", metrics: true });
     // The time to detect a bad canary counts from the match step: its first request.
@@ -113,7 +145,16 @@ describe("a match step: the chosen requests reach the canary before any weight (
 
   it("a canary of another revision loses the rule before it takes the new one (resetWeightBeforeNewRevision)", () => {
     const plan = abPlan(IMAGE_B);
-    const dep = (name: string, revision: string, replicas: number) => ({ name, revision, specReplicas: replicas, replicas, updatedReplicas: replicas, readyReplicas: replicas, current: true, deadlineExceeded: false });
+    const dep = (name: string, revision: string, replicas: number) => ({
+      name,
+      revision,
+      specReplicas: replicas,
+      replicas,
+      updatedReplicas: replicas,
+      readyReplicas: replicas,
+      current: true,
+      deadlineExceeded: false,
+    });
     const obs: Observed = {
       now: Date.UTC(2026, 0, 1),
       deployments: { "hello-api": dep("hello-api", "old", 4), "hello-api-canary": dep("hello-api-canary", "another", 1) },
@@ -121,7 +162,17 @@ describe("a match step: the chosen requests reach the canary before any weight (
       routing: { "HTTPRoute/hello-api": { annotations: {}, spec: { rules: [COOKIE_RULE, split(0)] } } },
       restarts: {},
       pullFailures: {},
-      state: { strategy: "canary", revision: plan.revision, image: IMAGE_B, stableRevision: "old", phase: "progressing", step: 0, weight: 0, total: 4, stepStartedAt: Date.UTC(2026, 0, 1) },
+      state: {
+        strategy: "canary",
+        revision: plan.revision,
+        image: IMAGE_B,
+        stableRevision: "old",
+        phase: "progressing",
+        step: 0,
+        weight: 0,
+        total: 4,
+        stepStartedAt: Date.UTC(2026, 0, 1),
+      },
     };
     const reset = decide(plan, obs);
     expect(reset).toMatchObject({ kind: "apply", reason: "reset the weight to 0 before the canary takes another revision", weight: 0 });
@@ -147,11 +198,16 @@ describe("sessionAffinity: sessionPersistence on every rule of the HTTPRoute", (
 
   it("renders a cookie, with its lifetime and the absolute timeout", () => {
     const route = routeOf(withAffinity({ cookie: { name: "gantry-session", lifetime: "permanent" }, absoluteTimeout: "1h30m" }));
-    expect(route.spec.rules).toEqual([{ ...split(0), sessionPersistence: { type: "Cookie", absoluteTimeout: "1h30m", cookie: { name: "gantry-session", lifetimeType: "Permanent" } } }]);
+    expect(route.spec.rules).toEqual([
+      { ...split(0), sessionPersistence: { type: "Cookie", absoluteTimeout: "1h30m", cookie: { name: "gantry-session", lifetimeType: "Permanent" } } },
+    ]);
   });
 
   it("renders a header, and a cookie whose name the Gateway chooses", () => {
-    expect(routeOf(withAffinity({ header: { name: "x-session" } })).spec.rules[0].sessionPersistence).toEqual({ type: "Header", header: { name: "x-session" } });
+    expect(routeOf(withAffinity({ header: { name: "x-session" } })).spec.rules[0].sessionPersistence).toEqual({
+      type: "Header",
+      header: { name: "x-session" },
+    });
     expect(routeOf(withAffinity({ cookie: {} })).spec.rules[0].sessionPersistence).toEqual({ type: "Cookie", cookie: {} });
   });
 
@@ -161,7 +217,10 @@ describe("sessionAffinity: sessionPersistence on every rule of the HTTPRoute", (
     await runRollout(abPlan(IMAGE_A, raw), ports);
     await runRollout(abPlan(IMAGE_B, raw), ports);
     const persistence = { type: "Cookie", cookie: { name: "gantry-session" } };
-    expect(rules()).toEqual([{ ...COOKIE_RULE, sessionPersistence: persistence }, { ...split(0), sessionPersistence: persistence }]);
+    expect(rules()).toEqual([
+      { ...COOKIE_RULE, sessionPersistence: persistence },
+      { ...split(0), sessionPersistence: persistence },
+    ]);
   });
 });
 
@@ -192,23 +251,91 @@ describe("bad A/B and affinity settings are refused by the loader, with file, li
   const AFFINITY = (lines: string[]) => [...STEP, "sessionAffinity:", ...lines.map((l) => `  ${l}`)];
 
   it.each([
-    ["a match step without gatewayApi (replicas)", pipeline("replicas", STEP), "9:18: environments.production.strategy.steps[0].match: the replicas traffic router cannot send chosen requests to the canary"],
-    ["a match step without gatewayApi (nginx)", pipeline("nginx", STEP), "9:18: environments.production.strategy.steps[0].match: the nginx traffic router cannot send chosen requests to the canary"],
-    ["a match step without canaryMatch", pipeline("{type: gatewayApi, gateway: public}", STEP), "9:18: environments.production.strategy.steps[0].match: needs trafficRouter.canaryMatch"],
-    ["a match step after a weight", pipeline(GATEWAY, ["steps:", "  - setWeight: 10", "  - match: {}"]), "10:18: environments.production.strategy.steps[1].match: must come before every setWeight (steps[0])"],
-    ["two match steps", pipeline(GATEWAY, ["steps:", "  - match: {}", "  - match:"]), "10:17: environments.production.strategy.steps[1].match: only one match step"],
-    ["a step with match and a weight", pipeline(GATEWAY, ["steps:", "  - {match: {}, setWeight: 10}"]), "9:11: environments.production.strategy.steps[0]: each step is exactly one of setWeight, match, pause or analysis"],
-    ["affinity with ingress-nginx", pipeline("nginx", ["sessionAffinity: {cookie: {}}"]), "8:24: environments.production.strategy.sessionAffinity: ingress-nginx stopped receiving fixes in March 2026"],
-    ["affinity with the replica router", pipeline("replicas", ["sessionAffinity: {cookie: {}}"]), "8:24: environments.production.strategy.sessionAffinity: the replicas traffic router has no proxy to keep a client on a pod"],
-    ["an idle timeout (removed from Gateway API in v1.6)", pipeline(GATEWAY, AFFINITY(["cookie: {}", "idleTimeout: 10m"])), "13:22: environments.production.strategy.sessionAffinity.idleTimeout: Gateway API v1.6 removed idleTimeout"],
-    ["a timeout in days", pipeline(GATEWAY, AFFINITY(["cookie: {}", "absoluteTimeout: 1d"])), "13:26: environments.production.strategy.sessionAffinity.absoluteTimeout: expected a Gateway API duration"],
-    ["a fractional timeout", pipeline(GATEWAY, AFFINITY(["cookie: {}", "absoluteTimeout: 1.5h"])), "13:26: environments.production.strategy.sessionAffinity.absoluteTimeout: expected a Gateway API duration"],
-    ["a timeout part of six digits", pipeline(GATEWAY, AFFINITY(["cookie: {}", "absoluteTimeout: 100000s"])), "13:26: environments.production.strategy.sessionAffinity.absoluteTimeout: expected a Gateway API duration"],
-    ["a zero timeout", pipeline(GATEWAY, AFFINITY(["cookie: {}", "absoluteTimeout: 0s"])), "13:26: environments.production.strategy.sessionAffinity.absoluteTimeout: must be greater than 0"],
-    ["a permanent cookie without a timeout", pipeline(GATEWAY, AFFINITY(["cookie: {lifetime: permanent}"])), "environments.production.strategy.sessionAffinity.absoluteTimeout: is required with cookie.lifetime permanent"],
-    ["a cookie and a header", pipeline(GATEWAY, AFFINITY(["cookie: {}", "header: {name: x-session}"])), "12:9: environments.production.strategy.sessionAffinity: set cookie or header"],
-    ["a header without a name", pipeline(GATEWAY, AFFINITY(["header: {}"])), "12:17: environments.production.strategy.sessionAffinity.header.name: is required"],
-    ["a cookie name that is no token", pipeline(GATEWAY, AFFINITY(["cookie: {name: 'my session'}"])), "12:24: environments.production.strategy.sessionAffinity.cookie.name: expected a cookie name"],
+    [
+      "a match step without gatewayApi (replicas)",
+      pipeline("replicas", STEP),
+      "9:18: environments.production.strategy.steps[0].match: the replicas traffic router cannot send chosen requests to the canary",
+    ],
+    [
+      "a match step without gatewayApi (nginx)",
+      pipeline("nginx", STEP),
+      "9:18: environments.production.strategy.steps[0].match: the nginx traffic router cannot send chosen requests to the canary",
+    ],
+    [
+      "a match step without canaryMatch",
+      pipeline("{type: gatewayApi, gateway: public}", STEP),
+      "9:18: environments.production.strategy.steps[0].match: needs trafficRouter.canaryMatch",
+    ],
+    [
+      "a match step after a weight",
+      pipeline(GATEWAY, ["steps:", "  - setWeight: 10", "  - match: {}"]),
+      "10:18: environments.production.strategy.steps[1].match: must come before every setWeight (steps[0])",
+    ],
+    [
+      "two match steps",
+      pipeline(GATEWAY, ["steps:", "  - match: {}", "  - match:"]),
+      "10:17: environments.production.strategy.steps[1].match: only one match step",
+    ],
+    [
+      "a step with match and a weight",
+      pipeline(GATEWAY, ["steps:", "  - {match: {}, setWeight: 10}"]),
+      "9:11: environments.production.strategy.steps[0]: each step is exactly one of setWeight, match, pause or analysis",
+    ],
+    [
+      "affinity with ingress-nginx",
+      pipeline("nginx", ["sessionAffinity: {cookie: {}}"]),
+      "8:24: environments.production.strategy.sessionAffinity: ingress-nginx stopped receiving fixes in March 2026",
+    ],
+    [
+      "affinity with the replica router",
+      pipeline("replicas", ["sessionAffinity: {cookie: {}}"]),
+      "8:24: environments.production.strategy.sessionAffinity: the replicas traffic router has no proxy to keep a client on a pod",
+    ],
+    [
+      "an idle timeout (removed from Gateway API in v1.6)",
+      pipeline(GATEWAY, AFFINITY(["cookie: {}", "idleTimeout: 10m"])),
+      "13:22: environments.production.strategy.sessionAffinity.idleTimeout: Gateway API v1.6 removed idleTimeout",
+    ],
+    [
+      "a timeout in days",
+      pipeline(GATEWAY, AFFINITY(["cookie: {}", "absoluteTimeout: 1d"])),
+      "13:26: environments.production.strategy.sessionAffinity.absoluteTimeout: expected a Gateway API duration",
+    ],
+    [
+      "a fractional timeout",
+      pipeline(GATEWAY, AFFINITY(["cookie: {}", "absoluteTimeout: 1.5h"])),
+      "13:26: environments.production.strategy.sessionAffinity.absoluteTimeout: expected a Gateway API duration",
+    ],
+    [
+      "a timeout part of six digits",
+      pipeline(GATEWAY, AFFINITY(["cookie: {}", "absoluteTimeout: 100000s"])),
+      "13:26: environments.production.strategy.sessionAffinity.absoluteTimeout: expected a Gateway API duration",
+    ],
+    [
+      "a zero timeout",
+      pipeline(GATEWAY, AFFINITY(["cookie: {}", "absoluteTimeout: 0s"])),
+      "13:26: environments.production.strategy.sessionAffinity.absoluteTimeout: must be greater than 0",
+    ],
+    [
+      "a permanent cookie without a timeout",
+      pipeline(GATEWAY, AFFINITY(["cookie: {lifetime: permanent}"])),
+      "environments.production.strategy.sessionAffinity.absoluteTimeout: is required with cookie.lifetime permanent",
+    ],
+    [
+      "a cookie and a header",
+      pipeline(GATEWAY, AFFINITY(["cookie: {}", "header: {name: x-session}"])),
+      "12:9: environments.production.strategy.sessionAffinity: set cookie or header",
+    ],
+    [
+      "a header without a name",
+      pipeline(GATEWAY, AFFINITY(["header: {}"])),
+      "12:17: environments.production.strategy.sessionAffinity.header.name: is required",
+    ],
+    [
+      "a cookie name that is no token",
+      pipeline(GATEWAY, AFFINITY(["cookie: {name: 'my session'}"])),
+      "12:24: environments.production.strategy.sessionAffinity.cookie.name: expected a cookie name",
+    ],
   ])("%s", (_what, text, expected) => {
     expect(refused(text)).toContain(/^\d/.test(expected) ? `${FILE}:${expected}` : expected);
   });
@@ -216,6 +343,9 @@ describe("bad A/B and affinity settings are refused by the loader, with file, li
   it("accepts every setting the real API server accepts (test/host/kube-gateway-ab.test.ts dry-runs the same values)", () => {
     const text = pipeline(GATEWAY, AFFINITY(["cookie: {name: gantry-session, lifetime: permanent}", "absoluteTimeout: 1h30m"]));
     const env = loadPipeline(text, FILE).environments["production"]!;
-    expect(env.strategy).toMatchObject({ type: "canary", sessionAffinity: { cookie: { name: "gantry-session", lifetime: "permanent" }, absoluteTimeout: "1h30m" } });
+    expect(env.strategy).toMatchObject({
+      type: "canary",
+      sessionAffinity: { cookie: { name: "gantry-session", lifetime: "permanent" }, absoluteTimeout: "1h30m" },
+    });
   });
 });

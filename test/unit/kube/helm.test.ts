@@ -50,7 +50,11 @@ ${extra}`;
 
 describe("the chart setting", () => {
   it("takes a directory, or an OCI chart pinned by version or digest, with the default image paths", () => {
-    expect(environment(CHART).chart).toEqual({ source: { kind: "path", path: "deploy/chart" }, values: [], image: { repository: "image.repository", digest: "image.digest" } });
+    expect(environment(CHART).chart).toEqual({
+      source: { kind: "path", path: "deploy/chart" },
+      values: [],
+      image: { repository: "image.repository", digest: "image.digest" },
+    });
     expect(environment({ chart: { oci: "oci://ghcr.io/acme/charts/api", version: "1.2.3", image: { tag: "image.tag" }, workload: "api" } }).chart).toEqual({
       source: { kind: "oci", ref: "oci://ghcr.io/acme/charts/api", version: "1.2.3" },
       values: [],
@@ -60,7 +64,9 @@ describe("the chart setting", () => {
   });
 
   it("refuses what would deploy something else than named, with the field path", () => {
-    expect(() => environment({ chart: { oci: "oci://ghcr.io/acme/charts/api" } })).toThrow(/environments\.staging\.chart\.oci: pin the OCI chart by version: or digest:/);
+    expect(() => environment({ chart: { oci: "oci://ghcr.io/acme/charts/api" } })).toThrow(
+      /environments\.staging\.chart\.oci: pin the OCI chart by version: or digest:/,
+    );
     expect(() => environment({ chart: { path: "c", oci: "oci://ghcr.io/acme/charts/api", version: "1" } })).toThrow(/one of the two/);
     expect(() => environment({ chart: { path: "c", version: "1" } })).toThrow(/chart\.version: pins an OCI chart only/);
     expect(() => environment({ chart: { path: "../elsewhere" } })).toThrow(/chart\.path: expected a path inside the repository/);
@@ -71,9 +77,15 @@ describe("the chart setting", () => {
 
 describe("the image values", () => {
   it("set repository and digest, or repository and a tag carrying the digest", () => {
-    expect(imageValues(IMAGE_A, { repository: "image.repository", digest: "image.digest" })).toEqual({ image: { repository: "ghcr.io/acme/hello-api", digest: DIGEST_A } });
-    expect(imageValues(IMAGE_A, { repository: "app.image.repo", tag: "app.image.tag" }, "1.4.2")).toEqual({ app: { image: { repo: "ghcr.io/acme/hello-api", tag: `1.4.2@${DIGEST_A}` } } });
-    expect(imageValuesYaml(IMAGE_A, { repository: "image.repository", digest: "image.digest" })).toBe(`image:\n  repository: ghcr.io/acme/hello-api\n  digest: ${DIGEST_A}\n`);
+    expect(imageValues(IMAGE_A, { repository: "image.repository", digest: "image.digest" })).toEqual({
+      image: { repository: "ghcr.io/acme/hello-api", digest: DIGEST_A },
+    });
+    expect(imageValues(IMAGE_A, { repository: "app.image.repo", tag: "app.image.tag" }, "1.4.2")).toEqual({
+      app: { image: { repo: "ghcr.io/acme/hello-api", tag: `1.4.2@${DIGEST_A}` } },
+    });
+    expect(imageValuesYaml(IMAGE_A, { repository: "image.repository", digest: "image.digest" })).toBe(
+      `image:\n  repository: ghcr.io/acme/hello-api\n  digest: ${DIGEST_A}\n`,
+    );
   });
 
   it("refuses a tag-only image and overlapping paths", () => {
@@ -94,9 +106,12 @@ describe("the image values", () => {
 describe("helm template's output", () => {
   it("is read object by object; a document that is no object names its template", () => {
     expect(parseRendered(rendered(IMAGE_A), "c").map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["Service/shop-hello", "Deployment/shop-hello"]);
-    expect(() => parseRendered("---\n# Source: hello/templates/bad.yaml\nkind: Nothing\n", "c")).toThrow(/^hello\/templates\/bad\.yaml \(as rendered\): a document that is not a Kubernetes object/);
+    expect(() => parseRendered("---\n# Source: hello/templates/bad.yaml\nkind: Nothing\n", "c")).toThrow(
+      /^hello\/templates\/bad\.yaml \(as rendered\): a document that is not a Kubernetes object/,
+    );
     expect(() => parseRendered("---\n# Source: hello/templates/bad.yaml\na: [\n", "c")).toThrow(/^hello\/templates\/bad\.yaml \(as rendered\):\d+: /);
-    const bomb = "---\n# Source: hello/templates/bomb.yaml\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
+    const bomb =
+      "---\n# Source: hello/templates/bomb.yaml\na: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n";
     expect(() => parseRendered(bomb, "c")).toThrow(/^hello\/templates\/bomb\.yaml \(as rendered\): its aliases expand to too many nodes/);
   });
 
@@ -110,11 +125,26 @@ describe("helm template's output", () => {
   it("is made by the argv helm template runs: values files in order, the image's last", () => {
     const env = environment({ chart: { path: "deploy/chart", values: ["deploy/staging.yaml"], release: "shop" } });
     expect(planChartTemplate(env, "hello-api", { repository: "/src", imageValues: "/gantry/image.yaml" }).args).toEqual([
-      "template", "shop", "/src/deploy/chart", "--namespace", "shop", "--values", "/src/deploy/staging.yaml", "--values", "/gantry/image.yaml",
+      "template",
+      "shop",
+      "/src/deploy/chart",
+      "--namespace",
+      "shop",
+      "--values",
+      "/src/deploy/staging.yaml",
+      "--values",
+      "/gantry/image.yaml",
     ]);
     const oci = environment({ chart: { oci: "oci://ghcr.io/acme/charts/api", digest: DIGEST_A } });
     expect(planChartTemplate(oci, "hello-api", { repository: "/src", imageValues: "/i.yaml" }, { plainHttp: true }).args).toEqual([
-      "template", "hello-api", `oci://ghcr.io/acme/charts/api@${DIGEST_A}`, "--namespace", "shop", "--values", "/i.yaml", "--plain-http",
+      "template",
+      "hello-api",
+      `oci://ghcr.io/acme/charts/api@${DIGEST_A}`,
+      "--namespace",
+      "shop",
+      "--values",
+      "/i.yaml",
+      "--plain-http",
     ]);
   });
 });
@@ -172,7 +202,9 @@ describe("the chart's Deployment in a rollout", () => {
     expect(() => renderedWorkload(noService, env, IMAGE_A)).toThrow(/no Service named shop-hello selects the pods of Deployment shop-hello/);
     const hpa = `---\napiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: shop-hello }\nspec: { scaleTargetRef: { name: shop-hello }, minReplicas: 2, maxReplicas: 4 }\n`;
     const replicas = environment({ ...CHART, strategy: { type: "canary" } });
-    expect(() => planRollout(workload("hello-api", IMAGE_A, replicas), { chart: renderedWorkload(rendered(IMAGE_A, hpa), replicas, IMAGE_A) })).toThrow(/the chart's HPA shop-hello and the replicas traffic router would fight/);
+    expect(() => planRollout(workload("hello-api", IMAGE_A, replicas), { chart: renderedWorkload(rendered(IMAGE_A, hpa), replicas, IMAGE_A) })).toThrow(
+      /the chart's HPA shop-hello and the replicas traffic router would fight/,
+    );
   });
 });
 
@@ -185,14 +217,23 @@ describe("the pinned helm", () => {
   });
 
   it("keeps its state out of the image's $HOME and reads logins from the docker config crane uses", () => {
-    expect(planLint("/c").env).toEqual({ HELM_CACHE_HOME: "/tmp/gantry-helm/cache", HELM_CONFIG_HOME: "/tmp/gantry-helm/config", HELM_DATA_HOME: "/tmp/gantry-helm/data" });
+    expect(planLint("/c").env).toEqual({
+      HELM_CACHE_HOME: "/tmp/gantry-helm/cache",
+      HELM_CONFIG_HOME: "/tmp/gantry-helm/config",
+      HELM_DATA_HOME: "/tmp/gantry-helm/data",
+    });
     expect(planPush("/a.tgz", "oci://r/c", { authenticated: true }).env["HELM_REGISTRY_CONFIG"]).toBe("/gantry/docker/config.json");
   });
 });
 
 describe("helm push and the chart's version", () => {
   it("pushes to an oci:// remote without a tag and reads the digest back", () => {
-    expect(planPush("/out/api-1.2.3.tgz", "oci://127.0.0.1:5000/charts/", { plainHttp: true }).args).toEqual(["push", "/out/api-1.2.3.tgz", "oci://127.0.0.1:5000/charts", "--plain-http"]);
+    expect(planPush("/out/api-1.2.3.tgz", "oci://127.0.0.1:5000/charts/", { plainHttp: true }).args).toEqual([
+      "push",
+      "/out/api-1.2.3.tgz",
+      "oci://127.0.0.1:5000/charts",
+      "--plain-http",
+    ]);
     expect(() => ociRemote("oci://ghcr.io/acme/charts:1.0")).toThrow(/no tag/);
     expect(() => ociRemote("https://ghcr.io/acme")).toThrow(/not an OCI chart remote/);
     expect(parsePushed(`Pushed: 127.0.0.1:5000/charts/api:1.2.3\nDigest: ${DIGEST_A}\n`)).toEqual({ ref: "127.0.0.1:5000/charts/api:1.2.3", digest: DIGEST_A });

@@ -25,13 +25,30 @@ describe("the kubeconfig's endpoint", () => {
     expect(kubeEndpoint(kubeconfig("https://api.prod.example.com"))).toMatchObject({ port: 443, loopback: false });
   });
 
-  for (const server of ["https://localhost.:6443", "https://0.0.0.0:6443", "https://[::ffff:127.0.0.1]:6443", "https://[::ffff:0.0.0.0]:6443", "https://[::]:6443", "https://[0:0:0:0:0:0:0:1]:6443", "https://LOCALHOST:6443", "https://kind.localhost:6443", "https://127.1:6443", "https://0x7f.0.0.1:6443"]) {
+  for (const server of [
+    "https://localhost.:6443",
+    "https://0.0.0.0:6443",
+    "https://[::ffff:127.0.0.1]:6443",
+    "https://[::ffff:0.0.0.0]:6443",
+    "https://[::]:6443",
+    "https://[0:0:0:0:0:0:0:1]:6443",
+    "https://LOCALHOST:6443",
+    "https://kind.localhost:6443",
+    "https://127.1:6443",
+    "https://0x7f.0.0.1:6443",
+  ]) {
     it(`recognises ${server} as the caller's loopback`, () => {
       expect(kubeEndpoint(kubeconfig(server)).loopback).toBe(true);
       expect(() => requireReachable(kubeEndpoint(kubeconfig(server)), false)).toThrow("--cluster tcp://localhost:6443");
     });
   }
-  for (const server of ["https://128.0.0.1:6443", "https://[::ffff:10.0.0.1]:6443", "https://localhost.example.com:6443", "https://[2001:db8::1]:6443", "https://10.0.0.1"]) {
+  for (const server of [
+    "https://128.0.0.1:6443",
+    "https://[::ffff:10.0.0.1]:6443",
+    "https://localhost.example.com:6443",
+    "https://[2001:db8::1]:6443",
+    "https://10.0.0.1",
+  ]) {
     it(`does not take ${server} for the loopback`, () => expect(kubeEndpoint(kubeconfig(server)).loopback).toBe(false));
   }
 
@@ -43,7 +60,11 @@ describe("the kubeconfig's endpoint", () => {
 
   it("points the kubeconfig at the service alias and keeps checking the certificate's name", () => {
     const rewritten = parse(kubeconfigThroughService(kubeconfig("https://127.0.0.1:6443"), "kube-api")) as { clusters: { cluster: Record<string, string> }[] };
-    expect(rewritten.clusters[0]!.cluster).toMatchObject({ server: "https://kube-api:6443", "tls-server-name": "127.0.0.1", "certificate-authority-data": "Zm9v" });
+    expect(rewritten.clusters[0]!.cluster).toMatchObject({
+      server: "https://kube-api:6443",
+      "tls-server-name": "127.0.0.1",
+      "certificate-authority-data": "Zm9v",
+    });
   });
 
   it("refuses what is not a usable kubeconfig, saying what is missing", () => {
@@ -55,7 +76,10 @@ describe("the kubeconfig's endpoint", () => {
 
   // These threw TypeError: .find is not a function.
   for (const key of ["clusters", "contexts", "users"]) {
-    for (const [shape, value] of [["a mapping", "{ kind-dev: { server: x } }"], ["a string", "kind-dev"]] as const) {
+    for (const [shape, value] of [
+      ["a mapping", "{ kind-dev: { server: x } }"],
+      ["a string", "kind-dev"],
+    ] as const) {
       it(`refuses ${key} written as ${shape}, naming the key`, () => {
         const text = kubeconfig("https://api.example.com").replace(new RegExp(`^${key}:\\n(  .*\\n)+`, "m"), `${key}: ${value}\n`);
         expect(text).toContain(`${key}: ${value}`);

@@ -12,13 +12,25 @@ import { DIGEST_A, environment, hello, IMAGE_A, IMAGE_B } from "./fixtures.js";
 const container = (d: Record<string, any>) => d.spec.template.spec.containers[0];
 
 describe("the Deployment", () => {
-  const w = hello({ replicas: 3, env: { LOG_LEVEL: "debug" }, config: { GREETING: "hi" }, secrets: ["db-credentials", { name: "api-keys", key: "stripe", env: "STRIPE_KEY" }] });
+  const w = hello({
+    replicas: 3,
+    env: { LOG_LEVEL: "debug" },
+    config: { GREETING: "hi" },
+    secrets: ["db-credentials", { name: "api-keys", key: "stripe", env: "STRIPE_KEY" }],
+  });
   const d = renderDeployment(w, { track: "stable", replicas: 3 }) as Record<string, any>;
 
   it("passes Pod Security restricted: non-root 65532, no escalation, ALL capabilities dropped, RuntimeDefault seccomp, read-only root", () => {
     const pod = d.spec.template.spec;
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } });
-    expect(container(d).securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532 });
+    expect(container(d).securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+    });
     expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: {} }]);
     expect(pod.automountServiceAccountToken).toBe(false);
   });
@@ -88,7 +100,16 @@ describe("the environment's objects", () => {
   const kinds = (raw: Record<string, unknown>) => renderEnvironment(planRollout(hello(raw))).map((o) => `${o.kind}/${o.metadata.name}`);
 
   it("renders Service, Ingress with TLS, HPA (autoscaling/v2) and PDB (policy/v1) for a rolling service", () => {
-    const objects = renderEnvironment(planRollout(hello({ config: { A: "1" }, ingress: { host: "api.example.com", tlsSecret: "api-tls", className: "nginx" }, hpa: { minReplicas: 2, maxReplicas: 6 }, pdb: { minAvailable: 1 } })));
+    const objects = renderEnvironment(
+      planRollout(
+        hello({
+          config: { A: "1" },
+          ingress: { host: "api.example.com", tlsSecret: "api-tls", className: "nginx" },
+          hpa: { minReplicas: 2, maxReplicas: 6 },
+          pdb: { minAvailable: 1 },
+        }),
+      ),
+    );
     const byKind = Object.fromEntries(objects.map((o) => [o.kind, o as Record<string, any>]));
     expect(byKind["Ingress"]!.spec.tls).toEqual([{ hosts: ["api.example.com"], secretName: "api-tls" }]);
     expect(byKind["Ingress"]!.spec.ingressClassName).toBe("nginx");

@@ -17,7 +17,9 @@ import { hello, IMAGE_A, IMAGE_B, PROMETHEUS } from "./fixtures.js";
 
 const IMAGE_C = `ghcr.io/acme/hello-api@sha256:${"c".repeat(64)}`;
 const vector = (value: string) => JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1700000000, value] }] } });
-const metrics = (errorRate: string): Metrics => ({ query: async (q) => vector(q.includes("histogram_quantile") ? "0.12" : q.includes("increase(") ? "1000" : errorRate) });
+const metrics = (errorRate: string): Metrics => ({
+  query: async (q) => vector(q.includes("histogram_quantile") ? "0.12" : q.includes("increase(") ? "1000" : errorRate),
+});
 
 /** A notifier and a marker that record what they are told (no HTTP). */
 function recording() {
@@ -65,7 +67,11 @@ describe("notifications: one message per outcome (simulation of the cluster)", (
     const report = await runRollout(planRollout(hello(ANALYSED, IMAGE_B)), s.ports);
     expect(report.verdict).toBe("promoted");
     expect(s.notifications.map((n) => n.event)).toEqual(["promoted", "promoted"]);
-    expect(s.notifications[1]!.checks.map((c) => [c.name, c.ok])).toEqual([["error rate", true], ["p99 latency", true], ["requests", true]]);
+    expect(s.notifications[1]!.checks.map((c) => [c.name, c.ok])).toEqual([
+      ["error rate", true],
+      ["p99 latency", true],
+      ["requests", true],
+    ]);
     expect((await runRollout(planRollout(hello(ANALYSED, IMAGE_B)), s.ports)).verdict).toBe("unchanged");
     expect(s.notifications).toHaveLength(2);
   });
@@ -97,7 +103,10 @@ describe("notifications: one message per outcome (simulation of the cluster)", (
     const report = await runRollout(planRollout(hello({ ...PAUSED, progressDeadline: "1h" }, IMAGE_B)), s.ports, { timeoutMs: 20_000 });
     expect(report.verdict).toBe("error");
     expect(report.stuck).toBe(true);
-    expect(s.notifications.at(-1)).toMatchObject({ event: "stuck", commands: { promote: expect.stringContaining("promote"), abort: expect.stringContaining("abort") } });
+    expect(s.notifications.at(-1)).toMatchObject({
+      event: "stuck",
+      commands: { promote: expect.stringContaining("promote"), abort: expect.stringContaining("abort") },
+    });
   });
 
   it("a notifier that fails, rejects or answers 500 changes no verdict, and the report says so", async () => {
@@ -121,8 +130,14 @@ describe("notifications: one message per outcome (simulation of the cluster)", (
     const n = notificationFor({ ...report, reason: "<!channel> & co" })!;
     expect(slackPayload(n).text).toContain("&lt;!channel&gt; &amp; co");
     expect(slackPayload(n).text.split("\n")[0]).toBe("*hello-api in staging: canary aborted, traffic back on the stable*");
-    expect(webhookPayload(n)).toMatchObject({ schema: "gantry.dev/notification/v1", event: "aborted", checks: [{ name: "error rate", value: 0.2 }, expect.anything(), expect.anything()] });
-    expect(checkLine({ name: "requests", ok: false, kind: "inconclusive", expected: ">= 10 requests", detail: "3 requests" })).toBe("- INCONCLUSIVE requests: 3 requests (limit >= 10 requests)");
+    expect(webhookPayload(n)).toMatchObject({
+      schema: "gantry.dev/notification/v1",
+      event: "aborted",
+      checks: [{ name: "error rate", value: 0.2 }, expect.anything(), expect.anything()],
+    });
+    expect(checkLine({ name: "requests", ok: false, kind: "inconclusive", expected: ">= 10 requests", detail: "3 requests" })).toBe(
+      "- INCONCLUSIVE requests: 3 requests (limit >= 10 requests)",
+    );
   });
 });
 
@@ -155,9 +170,21 @@ describe("release marks: each step's time, weight and verdict", () => {
   });
 
   it("exposition escapes label values", () => {
-    const mark: StepMark = { at: 1_700_000_000_123, service: "s", environment: "e", namespace: "n", revision: "r", image: 'a"b\\c\nd', step: 1, weight: 25, phase: "progressing", verdict: "pass", text: "" };
+    const mark: StepMark = {
+      at: 1_700_000_000_123,
+      service: "s",
+      environment: "e",
+      namespace: "n",
+      revision: "r",
+      image: 'a"b\\c\nd',
+      step: 1,
+      weight: 25,
+      phase: "progressing",
+      verdict: "pass",
+      text: "",
+    };
     expect(exposition(mark)).toContain('gantry_rollout_info{service="s",environment="e",namespace="n",revision="r",image="a\\"b\\\\c\\nd"} 1');
-    expect(exposition(mark)).toContain("gantry_rollout_step_timestamp_seconds{service=\"s\",environment=\"e\",namespace=\"n\"} 1700000000.123");
+    expect(exposition(mark)).toContain('gantry_rollout_step_timestamp_seconds{service="s",environment="e",namespace="n"} 1700000000.123');
   });
 });
 
@@ -171,7 +198,10 @@ describe("the rollout history kept on the Service", () => {
     await runRollout(b, s.ports);
     await runRollout(b, s.ports); // finds it aborted: not counted twice
     const h = await history(b, s.ports);
-    expect(h.map((e) => [e.image, e.outcome])).toEqual([[IMAGE_A, "promoted"], [IMAGE_B, "aborted"]]);
+    expect(h.map((e) => [e.image, e.outcome])).toEqual([
+      [IMAGE_A, "promoted"],
+      [IMAGE_B, "aborted"],
+    ]);
     expect(h[0]!.committedAt).toBe(committedAt);
     expect(h[1]!.reason).toMatch(/analysis failed: error rate 20\.00%/);
     expect(h[1]!.finishedAt).toBeGreaterThan(h[1]!.startedAt);
@@ -201,7 +231,9 @@ describe("the rollout history kept on the Service", () => {
     const kept = readHistory({ [HISTORY_ANNOTATION]: value }, "x");
     expect(kept).toHaveLength(HISTORY_LIMIT);
     expect(kept[0]!.revision).toBe("r5");
-    expect(() => readHistory({ [HISTORY_ANNOTATION]: '[{"revision":"r","outcome":"promoted"}]' }, "service/hello-api")).toThrow(/service\/hello-api: annotation gantry.dev\/rollout-history: entry 0: image is not text/);
+    expect(() => readHistory({ [HISTORY_ANNOTATION]: '[{"revision":"r","outcome":"promoted"}]' }, "service/hello-api")).toThrow(
+      /service\/hello-api: annotation gantry.dev\/rollout-history: entry 0: image is not text/,
+    );
     expect(() => readHistory({ [HISTORY_ANNOTATION]: "{" }, "s")).toThrow(/not JSON/);
   });
 });
@@ -219,7 +251,14 @@ describe("delivery metrics", () => {
 
   it("computes frequency, lead time, change failure rate and time to restore", () => {
     const m = deliveryMetrics(entries, { service: "hello-api", environment: "staging", now });
-    expect(m).toMatchObject({ rollouts: 4, promoted: 3, aborted: 1, changeFailureRate: 0.25, leadTime: { medianMs: 4 * H, measured: 2 }, timeToRestore: { medianMs: 600_000, measured: 1 } });
+    expect(m).toMatchObject({
+      rollouts: 4,
+      promoted: 3,
+      aborted: 1,
+      changeFailureRate: 0.25,
+      leadTime: { medianMs: 4 * H, measured: 2 },
+      timeToRestore: { medianMs: 600_000, measured: 1 },
+    });
     expect(m.deploymentsPerDay).toBeCloseTo(3 / 10);
     const md = deliveryMarkdown(m);
     expect(md).toContain("| Deployment frequency | 0.30 per day | 3 promoted rollout(s) over 10 day(s) |");

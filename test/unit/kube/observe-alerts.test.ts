@@ -7,7 +7,14 @@ import { parse, parseAllDocuments } from "yaml";
 
 import { measureMetrics } from "../../../core/kube/analysis/measure.js";
 import { PROMETHEUS_RELABEL_CONFIGS } from "../../../core/kube/analysis/queries.js";
-import { alertFiles, alertRules, kubeStateMetricsAnnotationLabel, RECORDED, type AlertingRule, type RecordingRule } from "../../../core/kube/observe/alert-rules.js";
+import {
+  alertFiles,
+  alertRules,
+  kubeStateMetricsAnnotationLabel,
+  RECORDED,
+  type AlertingRule,
+  type RecordingRule,
+} from "../../../core/kube/observe/alert-rules.js";
 import { MANUAL_GATE_MS, rolloutLimitMs, serviceView } from "../../../core/kube/observe/service-view.js";
 import { environmentOf } from "../../../core/pipeline/deploy-request.js";
 import { loadPipeline } from "../../../core/pipeline/load.js";
@@ -61,7 +68,12 @@ describe("the alert rules of canary-example.yaml's production", () => {
     expect(Object.keys(files).sort()).toEqual(["prometheusrule.yaml", "rules.yaml", "servicemonitor.yaml"]);
     expect(parse(files["rules.yaml"]!)).toEqual(alertRules(view));
     const [rule] = parseAllDocuments(files["prometheusrule.yaml"]!).map((d) => d.toJS());
-    expect(rule).toMatchObject({ apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "hello-api-gantry", namespace: "hello-production" }, spec: alertRules(view) });
+    expect(rule).toMatchObject({
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PrometheusRule",
+      metadata: { name: "hello-api-gantry", namespace: "hello-production" },
+      spec: alertRules(view),
+    });
     const monitor = parse(files["servicemonitor.yaml"]!);
     expect(monitor.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/name": "hello-api", "app.kubernetes.io/managed-by": "gantry" });
     expect(monitor.spec.endpoints[0].relabelings).toEqual([
@@ -73,7 +85,10 @@ describe("the alert rules of canary-example.yaml's production", () => {
 
 describe("alert rules follow the environment", () => {
   it("takes other limits, no request floor with minRequests 0, and pages for both blue-green colours", () => {
-    const env = environment({ strategy: { type: "blueGreen" }, analysis: { prometheus: "http://prom:9090", maxErrorRate: 0.05, maxP99: "250ms", minRequests: 0, interval: "10s", count: 6 } });
+    const env = environment({
+      strategy: { type: "blueGreen" },
+      analysis: { prometheus: "http://prom:9090", maxErrorRate: 0.05, maxP99: "250ms", minRequests: 0, interval: "10s", count: 6 },
+    });
     const custom = alertRules(serviceView("api", env)).groups[0]!.rules;
     expect(alert("GantryErrorRatioHigh", custom).expr).toBe('gantry:error_ratio{namespace="shop",service="api",track=~"blue|green"} > 0.05');
     expect(alert("GantryLatencyP99High", custom).expr).toBe('gantry:latency_p99_seconds{namespace="shop",service="api",track=~"blue|green"} > 0.25');

@@ -80,9 +80,18 @@ describe("the dashboard of canary-example.yaml's production", () => {
 
   it("draws the environment's thresholds as dashed lines", () => {
     const steps = (title: string) => json.panels.find((p) => p.title === title)!.fieldConfig!.defaults;
-    expect(steps("Error ratio: canary").thresholds!.steps).toEqual([{ value: null, color: "green" }, { value: 0.01, color: "red" }]);
-    expect(steps("Latency: canary").thresholds!.steps).toEqual([{ value: null, color: "green" }, { value: 1, color: "red" }]);
-    expect(steps("Requests per 1m: canary").thresholds!.steps).toEqual([{ value: null, color: "red" }, { value: 10, color: "green" }]);
+    expect(steps("Error ratio: canary").thresholds!.steps).toEqual([
+      { value: null, color: "green" },
+      { value: 0.01, color: "red" },
+    ]);
+    expect(steps("Latency: canary").thresholds!.steps).toEqual([
+      { value: null, color: "green" },
+      { value: 1, color: "red" },
+    ]);
+    expect(steps("Requests per 1m: canary").thresholds!.steps).toEqual([
+      { value: null, color: "red" },
+      { value: 10, color: "green" },
+    ]);
     expect(steps("Latency: canary").custom!.thresholdsStyle).toEqual({ mode: "dashed" });
   });
 
@@ -98,7 +107,12 @@ describe("the dashboard of canary-example.yaml's production", () => {
   it("follows the environment: other thresholds, a custom p99 query alone, blue-green colours", () => {
     const custom = environment({
       strategy: { type: "blueGreen" },
-      analysis: { prometheus: "http://prom:9090", maxErrorRate: 0.05, maxP99: "250ms", queries: { p99Latency: 'max(my_p99{ns="{{namespace}}",t="{{track}}"})' } },
+      analysis: {
+        prometheus: "http://prom:9090",
+        maxErrorRate: 0.05,
+        maxP99: "250ms",
+        queries: { p99Latency: 'max(my_p99{ns="{{namespace}}",t="{{track}}"})' },
+      },
     });
     const rows = dashboardPanels(serviceView("api", custom));
     expect(rows[0]!.map((p) => p.title)).toEqual(["Requests per 1m: blue", "Requests per 1m: green"]);

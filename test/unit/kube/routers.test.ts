@@ -34,7 +34,13 @@ function trafficSplit({ plan, config }: RouterContext<SmiRouter>, weight: number
     apiVersion: config.apiVersion,
     kind: "TrafficSplit",
     metadata: { name: n.stable, namespace: plan.workload.env.namespace, labels: { "app.kubernetes.io/name": plan.workload.service } },
-    spec: { service: n.stable, backends: [{ service: n.stable, weight: 100 - weight }, { service: n.canary, weight }] },
+    spec: {
+      service: n.stable,
+      backends: [
+        { service: n.stable, weight: 100 - weight },
+        { service: n.canary, weight },
+      ],
+    },
   };
 }
 
@@ -55,7 +61,10 @@ const smi: Router<SmiRouter> = {
     const canary = Array.isArray(backends) ? (backends as { service: string; weight: number }[]).find((b) => b.service === plan.names.canary) : undefined;
     return canary?.weight ?? 0;
   },
-  applyWeight: (ctx, weight, { obs }) => (smi.observedWeight(ctx, obs) === weight ? undefined : { kind: "apply", objects: [trafficSplit(ctx, weight)], reason: `split ${weight}% to the canary`, weight }),
+  applyWeight: (ctx, weight, { obs }) =>
+    smi.observedWeight(ctx, obs) === weight
+      ? undefined
+      : { kind: "apply", objects: [trafficSplit(ctx, weight)], reason: `split ${weight}% to the canary`, weight },
   // Released by removing the split: the mesh then sends everything to the Service itself (stable).
   release: (ctx, obs, reason) => releaseWeight(smi, ctx, obs, () => ({ kind: "delete", refs: [`trafficsplit/${ctx.plan.names.stable}`], reason, weight: 0 })),
 };
@@ -66,7 +75,10 @@ const STEPS = [{ setWeight: 25 }, { pause: {} }, { setWeight: 75 }, { setWeight:
 
 function smiPlan(image: string): RolloutPlan {
   const base = environment({ replicas: 4, strategy: { type: "canary", steps: STEPS } });
-  const env: Environment = { ...base, strategy: { ...(base.strategy as Extract<Environment["strategy"], { kind: "canary" }>), router: smi.configFrom({ type: "smi" }, { hpa: false }) } };
+  const env: Environment = {
+    ...base,
+    strategy: { ...(base.strategy as Extract<Environment["strategy"], { kind: "canary" }>), router: smi.configFrom({ type: "smi" }, { hpa: false }) },
+  };
   return planRollout(workload("hello-api", image, env));
 }
 
@@ -80,7 +92,13 @@ function setup() {
 describe("a router registered by a test (SMI TrafficSplit), driven by the unchanged rollout loop (simulation)", () => {
   it("renders its object with the environment, at weight 0", () => {
     const split = renderEnvironment(smiPlan(IMAGE_A)).find((o) => o.kind === "TrafficSplit");
-    expect(split?.["spec"]).toEqual({ service: "hello-api", backends: [{ service: "hello-api", weight: 100 }, { service: "hello-api-canary", weight: 0 }] });
+    expect(split?.["spec"]).toEqual({
+      service: "hello-api",
+      backends: [
+        { service: "hello-api", weight: 100 },
+        { service: "hello-api-canary", weight: 0 },
+      ],
+    });
   });
 
   it("reads its weight back from what kubectl get prints", () => {
@@ -152,11 +170,21 @@ describe("gatewayApi canaryMatch: chosen requests go to the canary whatever the 
   const raw = (canaryMatch: unknown) => ({
     replicas: 2,
     ingress: { host: "api.example.com" },
-    strategy: { type: "canary", trafficRouter: { type: "gatewayApi", gateway: "public", canaryMatch }, steps: [{ setWeight: 10 }, { pause: {} }, { setWeight: 100 }] },
+    strategy: {
+      type: "canary",
+      trafficRouter: { type: "gatewayApi", gateway: "public", canaryMatch },
+      steps: [{ setWeight: 10 }, { pause: {} }, { setWeight: 100 }],
+    },
   });
   const matchPlan = (image: string) => planRollout(workload("hello-api", image, environment(raw(match))));
   const rules = (c: ClusterSimulation) => (c.objects.get("httproute/hello-api") as any).spec.rules;
-  const split = (weight: number) => ({ matches: [{ path: { type: "PathPrefix", value: "/" } }], backendRefs: [{ name: "hello-api", port: 80, weight: 100 - weight }, { name: "hello-api-canary", port: 80, weight }] });
+  const split = (weight: number) => ({
+    matches: [{ path: { type: "PathPrefix", value: "/" } }],
+    backendRefs: [
+      { name: "hello-api", port: 80, weight: 100 - weight },
+      { name: "hello-api-canary", port: 80, weight },
+    ],
+  });
 
   it("adds the match rule once the canary is ready, and removes it on promote and abort", async () => {
     const { cluster, ports } = setup();
@@ -199,7 +227,9 @@ describe("gatewayApi canaryMatch: chosen requests go to the canary whatever the 
 
   it("refuses a match that is empty or names an invalid header or cookie", () => {
     expect(() => environment(raw({}))).toThrow(/trafficRouter\.canaryMatch: expected headers, a cookie, or both/);
-    expect(() => environment(raw({ headers: [{ name: "x canary", value: "1" }] }))).toThrow(/trafficRouter\.canaryMatch\.headers\[0\]\.name: expected an HTTP header name/);
+    expect(() => environment(raw({ headers: [{ name: "x canary", value: "1" }] }))).toThrow(
+      /trafficRouter\.canaryMatch\.headers\[0\]\.name: expected an HTTP header name/,
+    );
     expect(() => environment(raw({ cookie: { name: "beta", value: "a;b" } }))).toThrow(/trafficRouter\.canaryMatch\.cookie\.value: expected a cookie value/);
   });
 });

@@ -45,11 +45,20 @@ describe("canary with the replica router (simulation)", () => {
 
     const plan = planRollout(hello(CANARY, IMAGE_B));
     const seenCanaryReplicas: number[] = [];
-    const report = await runRollout(plan, ports, { onAction: (a) => a.kind === "apply" && a.objects.some((o) => o.metadata.name === "hello-api-canary" && o.kind === "Deployment") && seenCanaryReplicas.push((a.objects[0] as any).spec.replicas) });
+    const report = await runRollout(plan, ports, {
+      onAction: (a) =>
+        a.kind === "apply" &&
+        a.objects.some((o) => o.metadata.name === "hello-api-canary" && o.kind === "Deployment") &&
+        seenCanaryReplicas.push((a.objects[0] as any).spec.replicas),
+    });
     expect(report.verdict).toBe("promoted");
     expect(seenCanaryReplicas).toEqual([1, 3, 4]);
     // Stable scaled so the sum stays 4: 3 at 25%, 1 at 75%, 0 at 100%; then promoted.
-    expect(report.actions.filter((a) => a.kind === "scale").map((a) => a.reason)).toEqual(["stable: 3 pod(s) at 25%", "stable: 1 pod(s) at 75%", "stable: 0 pod(s) at 100%"]);
+    expect(report.actions.filter((a) => a.kind === "scale").map((a) => a.reason)).toEqual([
+      "stable: 3 pod(s) at 25%",
+      "stable: 1 pod(s) at 75%",
+      "stable: 0 pod(s) at 100%",
+    ]);
     expect(revisionIn(cluster, "hello-api")).toBe(plan.revision);
     expect(get(cluster, "deployment/hello-api")!.spec.replicas).toBe(4);
     expect(get(cluster, "deployment/hello-api-canary")).toBeUndefined();
@@ -186,7 +195,13 @@ describe("canary analysis (simulation of Prometheus answers)", () => {
 
   it("a healthy canary passes count measurements and is promoted; queries select the canary track", async () => {
     const seen: string[] = [];
-    const { report } = await analyse(metrics(() => vector("0.002"), () => vector("0.120"), seen));
+    const { report } = await analyse(
+      metrics(
+        () => vector("0.002"),
+        () => vector("0.120"),
+        seen,
+      ),
+    );
     expect(report.verdict).toBe("promoted");
     expect(report.measurements).toHaveLength(2);
     expect(report.measurements.every((m) => m.ok)).toBe(true);
@@ -194,11 +209,46 @@ describe("canary analysis (simulation of Prometheus answers)", () => {
   });
 
   const failing: [string, Metrics | undefined, RegExp][] = [
-    ["an error rate over 1%", metrics(() => vector("0.05"), () => vector("0.1")), /error rate 5.00% is over the limit/],
-    ["a p99 over 1s", metrics(() => vector("0"), () => vector("2.5")), /p99 latency 2500ms is over the limit/],
-    ["NaN (no traffic)", metrics(() => vector("NaN"), () => vector("NaN")), /NaN is not a measurement/],
-    ["an empty result", metrics(() => JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } }), () => vector("0.1")), /no data/],
-    ["a Prometheus error", metrics(() => JSON.stringify({ status: "error", errorType: "bad_data", error: "parse error" }), () => vector("0.1")), /bad_data/],
+    [
+      "an error rate over 1%",
+      metrics(
+        () => vector("0.05"),
+        () => vector("0.1"),
+      ),
+      /error rate 5.00% is over the limit/,
+    ],
+    [
+      "a p99 over 1s",
+      metrics(
+        () => vector("0"),
+        () => vector("2.5"),
+      ),
+      /p99 latency 2500ms is over the limit/,
+    ],
+    [
+      "NaN (no traffic)",
+      metrics(
+        () => vector("NaN"),
+        () => vector("NaN"),
+      ),
+      /NaN is not a measurement/,
+    ],
+    [
+      "an empty result",
+      metrics(
+        () => JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } }),
+        () => vector("0.1"),
+      ),
+      /no data/,
+    ],
+    [
+      "a Prometheus error",
+      metrics(
+        () => JSON.stringify({ status: "error", errorType: "bad_data", error: "parse error" }),
+        () => vector("0.1"),
+      ),
+      /bad_data/,
+    ],
     ["an unreachable Prometheus", { query: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:9")) }, /unreachable: connect ECONNREFUSED/],
     ["no Prometheus client at all", undefined, /no Prometheus client/],
   ];
@@ -224,12 +274,28 @@ describe("canary analysis (simulation of Prometheus answers)", () => {
     const { report } = await analyse(metrics(inTurn(vector("0.33"), vector("0")), () => vector("0.1"), [], inTurn(vector("3"), vector("500"))));
     expect(report.verdict, report.reason).toBe("promoted");
     expect(report.measurements.map((m) => m.outcome)).toEqual(["inconclusive", "pass", "pass"]);
-    expect(report.measurements[0]!.checks.find((c) => c.name === "error rate")).toMatchObject({ ok: false, kind: "inconclusive", detail: expect.stringMatching(/too few requests to decide/) });
-    expect(report.measurements[0]!.checks.find((c) => c.name === "requests")).toMatchObject({ ok: false, kind: "inconclusive", value: 3, expected: ">= 10 requests" });
+    expect(report.measurements[0]!.checks.find((c) => c.name === "error rate")).toMatchObject({
+      ok: false,
+      kind: "inconclusive",
+      detail: expect.stringMatching(/too few requests to decide/),
+    });
+    expect(report.measurements[0]!.checks.find((c) => c.name === "requests")).toMatchObject({
+      ok: false,
+      kind: "inconclusive",
+      value: 3,
+      expected: ">= 10 requests",
+    });
   });
 
   it("a canary that stays inconclusive past inconclusiveLimit (3) rolls back, and the report says it was inconclusive", async () => {
-    const { report, cluster } = await analyse(metrics(() => vector("0"), () => vector("0.1"), [], () => vector("2")));
+    const { report, cluster } = await analyse(
+      metrics(
+        () => vector("0"),
+        () => vector("0.1"),
+        [],
+        () => vector("2"),
+      ),
+    );
     expect(report.verdict).toBe("aborted");
     expect(report.reason).toMatch(/analysis inconclusive: 4 measurement\(s\) without enough requests, over the limit 3/);
     expect(report.measurements.map((m) => m.outcome)).toEqual(["inconclusive", "inconclusive", "inconclusive", "inconclusive"]);
@@ -237,21 +303,37 @@ describe("canary analysis (simulation of Prometheus answers)", () => {
   });
 
   it("a real failure still decides at once when there are enough requests", async () => {
-    const { report } = await analyse(metrics(() => vector("0.5"), () => vector("0.1"), [], () => vector("40")));
+    const { report } = await analyse(
+      metrics(
+        () => vector("0.5"),
+        () => vector("0.1"),
+        [],
+        () => vector("40"),
+      ),
+    );
     expect(report.verdict).toBe("aborted");
     expect(report.measurements.map((m) => m.outcome)).toEqual(["fail"]);
     expect(report.reason).toMatch(/^revision \w+ aborted: analysis failed: error rate 50\.00% is over the limit/);
   });
 
   it("no requests series at all (nothing scraped) is no data: a failure", async () => {
-    const { report } = await analyse(metrics(() => vector("0"), () => vector("0.1"), [], () => JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } })));
+    const { report } = await analyse(
+      metrics(
+        () => vector("0"),
+        () => vector("0.1"),
+        [],
+        () => JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } }),
+      ),
+    );
     expect(report.verdict).toBe("aborted");
     expect(report.reason).toMatch(/analysis failed: requests no data/);
   });
 
   it("provider errors count toward their own limit in a row: four are tolerated and reset by an answer", async () => {
     const flaky = inTurn("<html>502</html>", "<html>502</html>", "<html>502</html>", "<html>502</html>", vector("0"));
-    const { report } = await analyse({ query: async (q) => (q.includes("histogram_quantile") ? vector("0.1") : q.includes("increase(") ? vector("100") : flaky()) });
+    const { report } = await analyse({
+      query: async (q) => (q.includes("histogram_quantile") ? vector("0.1") : q.includes("increase(") ? vector("100") : flaky()),
+    });
     expect(report.verdict, report.reason).toBe("promoted");
     expect(report.measurements.map((m) => m.outcome)).toEqual(["error", "error", "error", "error", "pass", "pass"]);
   });
@@ -264,7 +346,12 @@ describe("canary analysis (simulation of Prometheus answers)", () => {
   });
 
   it("the report renders as Markdown with outside text HTML-escaped", async () => {
-    const { report } = await analyse(metrics(() => JSON.stringify({ status: "error", errorType: "bad_data", error: "<script>x</script>" }), () => vector("0.1")));
+    const { report } = await analyse(
+      metrics(
+        () => JSON.stringify({ status: "error", errorType: "bad_data", error: "<script>x</script>" }),
+        () => vector("0.1"),
+      ),
+    );
     const md = rolloutMarkdown(report);
     expect(md).toContain("## Rollout of hello-api to staging");
     expect(md).toContain("**aborted**");
@@ -274,8 +361,17 @@ describe("canary analysis (simulation of Prometheus answers)", () => {
   });
 
   it("the report ends with the Deployments afterwards and, demoted, what ran before it in the same call", async () => {
-    const { report } = await analyse(metrics(() => vector("0"), () => vector("0.1")));
-    const md = rolloutMarkdown({ ...report, workloads: ["deployment/hello-api image=x ready=2/2"], earlier: ["## Rollout of hello-api to staging\n\n### Steps"] });
+    const { report } = await analyse(
+      metrics(
+        () => vector("0"),
+        () => vector("0.1"),
+      ),
+    );
+    const md = rolloutMarkdown({
+      ...report,
+      workloads: ["deployment/hello-api image=x ready=2/2"],
+      earlier: ["## Rollout of hello-api to staging\n\n### Steps"],
+    });
     expect(md).toContain("### Afterwards\n\n- `deployment/hello-api image=x ready=2/2`");
     expect(md).toContain("### Before: Rollout of hello-api to staging\n\n### Steps");
     expect(md.indexOf("### Afterwards")).toBeLessThan(md.indexOf("### Before: "));
@@ -284,7 +380,11 @@ describe("canary analysis (simulation of Prometheus answers)", () => {
 
 describe("traffic routers (simulation)", () => {
   it("nginx: the canary Ingress carries the weights, and is removed on promotion", async () => {
-    const raw = { replicas: 2, ingress: { host: "api.example.com", className: "nginx" }, strategy: { type: "canary", trafficRouter: "nginx", steps: [{ setWeight: 10 }, { setWeight: 60 }, { setWeight: 100 }] } };
+    const raw = {
+      replicas: 2,
+      ingress: { host: "api.example.com", className: "nginx" },
+      strategy: { type: "canary", trafficRouter: "nginx", steps: [{ setWeight: 10 }, { setWeight: 60 }, { setWeight: 100 }] },
+    };
     const { cluster, ports } = setup();
     await runRollout(planRollout(hello(raw, IMAGE_A)), ports);
     const report = await runRollout(planRollout(hello(raw, IMAGE_B)), ports);
@@ -295,7 +395,10 @@ describe("traffic routers (simulation)", () => {
   });
 
   it("Gateway API: the HTTPRoute's backend weights follow the steps and end at 100/0", async () => {
-    const raw = { replicas: 2, strategy: { type: "canary", trafficRouter: { type: "gatewayApi", gateway: "public" }, steps: [{ setWeight: 20 }, { setWeight: 100 }] } };
+    const raw = {
+      replicas: 2,
+      strategy: { type: "canary", trafficRouter: { type: "gatewayApi", gateway: "public" }, steps: [{ setWeight: 20 }, { setWeight: 100 }] },
+    };
     const { cluster, ports } = setup();
     await runRollout(planRollout(hello(raw, IMAGE_A)), ports);
     const report = await runRollout(planRollout(hello(raw, IMAGE_B)), ports);
@@ -364,10 +467,19 @@ describe("blue-green (simulation)", () => {
 });
 
 describe("blue-green checks before the switch (simulation)", () => {
-  const withAnalysis = { replicas: 2, analysis: { ...PROMETHEUS, count: 1 }, strategy: { type: "blueGreen", scaleDownDelay: "0s", prePromotionAnalysis: true } };
+  const withAnalysis = {
+    replicas: 2,
+    analysis: { ...PROMETHEUS, count: 1 },
+    strategy: { type: "blueGreen", scaleDownDelay: "0s", prePromotionAnalysis: true },
+  };
 
   it("a failed last measurement aborts (failures are counted before passes) and the Service stays", async () => {
-    const { cluster, ports } = setup({ metrics: metrics(() => vector("0.5"), () => vector("0.1")) });
+    const { cluster, ports } = setup({
+      metrics: metrics(
+        () => vector("0.5"),
+        () => vector("0.1"),
+      ),
+    });
     await runRollout(planRollout(hello(withAnalysis, IMAGE_A)), ports);
     const report = await runRollout(planRollout(hello(withAnalysis, IMAGE_B)), ports);
     expect(report.verdict).toBe("aborted");
@@ -378,7 +490,13 @@ describe("blue-green checks before the switch (simulation)", () => {
 
   it("passes on good measurements of the new colour and switches", async () => {
     const seen: string[] = [];
-    const { cluster, ports } = setup({ metrics: metrics(() => vector("0"), () => vector("0.05"), seen) });
+    const { cluster, ports } = setup({
+      metrics: metrics(
+        () => vector("0"),
+        () => vector("0.05"),
+        seen,
+      ),
+    });
     await runRollout(planRollout(hello(withAnalysis, IMAGE_A)), ports);
     expect(seen.every((q) => q.includes('track="blue"'))).toBe(true); // a first deploy is checked too
     seen.length = 0;
@@ -396,7 +514,9 @@ describe("blue-green checks before the switch (simulation)", () => {
     status = 503;
     const report = await runRollout(planRollout(hello(raw, IMAGE_B)), ports);
     expect(report.verdict).toBe("aborted");
-    expect(report.measurements[0]!.checks).toEqual([{ name: "GET http://preview.invalid/readyz", ok: false, value: 503, expected: "status 200", detail: "status 503" }]);
+    expect(report.measurements[0]!.checks).toEqual([
+      { name: "GET http://preview.invalid/readyz", ok: false, value: 503, expected: "status 200", detail: "status 503" },
+    ]);
     expect(get(cluster, "service/hello-api")!.spec.selector["gantry.dev/track"]).toBe("blue");
   });
 });

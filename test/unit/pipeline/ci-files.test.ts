@@ -18,7 +18,10 @@ const [gantry, canary, sink] = EXAMPLES as [(typeof EXAMPLES)[0], (typeof EXAMPL
 const github = (e = canary) => parse(githubWorkflow(e.pipeline, e.options)) as { jobs: Record<string, Job>; env: Record<string, string>; permissions: object };
 const gitlab = (e = canary) => parse(gitlabCi(e.pipeline, e.options)) as Record<string, any>;
 const steps = (job: Job) => job.steps as Job[];
-const runs = (job: Job) => steps(job).map((s) => s.run ?? "").join("\n");
+const runs = (job: Job) =>
+  steps(job)
+    .map((s) => s.run ?? "")
+    .join("\n");
 
 describe("this repository's CI files", () => {
   it.each(Object.entries(repositoryCiFiles(root)))("%s is what npm run ci-files writes from pipelines/gantry.yaml", (path, text) => {
@@ -60,7 +63,9 @@ describe("the generated GitHub workflow", () => {
     expect(wf.jobs.test!.needs).toBeUndefined();
     expect(wf.jobs.scan!.needs).toEqual(["image"]);
     expect(wf.jobs.publish!.needs).toEqual(["gantry_plan", "test", "scan"]);
-    expect(wf.jobs.publish!.if).toBe("${{ !cancelled() && needs.test.result == 'success' && needs.scan.result == 'success' && needs.gantry_plan.outputs.publish == 'true' }}");
+    expect(wf.jobs.publish!.if).toBe(
+      "${{ !cancelled() && needs.test.result == 'success' && needs.scan.result == 'success' && needs.gantry_plan.outputs.publish == 'true' }}",
+    );
     expect(wf.jobs["deploy-production"]!.needs).toEqual(["gantry_plan", "deploy-staging", "test", "scan", "publish"]);
     expect(Object.keys(wf.jobs.gantry_plan!.outputs)).toEqual(["publish", "deploy-production"]);
     expect(github(gantry).jobs.gantry_plan!.outputs).toEqual({ publish: "${{ steps.plan.outputs.publish }}" });
@@ -96,7 +101,11 @@ describe("the generated GitHub workflow", () => {
       expect(job.environment).toEqual({ name: env });
       expect(job.concurrency).toEqual({ group: `gantry-deploy-${env}`, "cancel-in-progress": false });
       const step = steps(job).at(-1)!;
-      expect(step.env).toMatchObject({ GANTRY_IMAGE: "${{ needs.publish.outputs.image }}", GANTRY_ENVIRONMENT: env, GANTRY_KUBECONFIG: `env:${env.toUpperCase()}_KUBECONFIG` });
+      expect(step.env).toMatchObject({
+        GANTRY_IMAGE: "${{ needs.publish.outputs.image }}",
+        GANTRY_ENVIRONMENT: env,
+        GANTRY_KUBECONFIG: `env:${env.toUpperCase()}_KUBECONFIG`,
+      });
       expect(step.run).toContain('environment --source . --name "$GANTRY_ENVIRONMENT" --kubeconfig "$GANTRY_KUBECONFIG" deploy --image "$GANTRY_IMAGE"');
     }
     expect(wf.jobs.publish!.outputs).toEqual({ image: "${{ steps.publish.outputs.image }}" });
@@ -119,7 +128,9 @@ describe("the generated GitHub workflow", () => {
     });
     // Jenkins binds the same variables from credentials of those names.
     const jenkins = jenkinsfile(loadPipeline(text, "p.yaml"), canary.options);
-    expect(jenkins).toContain("withCredentials([string(credentialsId: 'KUBE', variable: 'KUBE'), string(credentialsId: 'SLACK_HOOK', variable: 'SLACK_HOOK'), string(credentialsId: 'GITHUB_TOKEN', variable: 'GITHUB_TOKEN'), string(credentialsId: 'GRAFANA_TOKEN', variable: 'GRAFANA_TOKEN')])");
+    expect(jenkins).toContain(
+      "withCredentials([string(credentialsId: 'KUBE', variable: 'KUBE'), string(credentialsId: 'SLACK_HOOK', variable: 'SLACK_HOOK'), string(credentialsId: 'GITHUB_TOKEN', variable: 'GITHUB_TOKEN'), string(credentialsId: 'GRAFANA_TOKEN', variable: 'GRAFANA_TOKEN')])",
+    );
   });
 
   it("calls a remote module when given one, always with --source ., both named through env", () => {
@@ -171,12 +182,16 @@ describe("the generated GitLab CI file", () => {
     const tag = `$CI_COMMIT_TAG =~ /${refPatternRegex("v[0-9]*").replace(/\//g, "\\/")}/`;
     expect(ci.publish.rules).toEqual([{ if: `$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH || ${tag}` }]);
     expect(ci["deploy-staging"].rules).toEqual(ci.publish.rules);
-    expect(ci["deploy-production"].rules).toEqual([{ if: `(${tag}) && ($CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH || ${tag})`, when: "manual", allow_failure: false }]);
+    expect(ci["deploy-production"].rules).toEqual([
+      { if: `(${tag}) && ($CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH || ${tag})`, when: "manual", allow_failure: false },
+    ]);
     expect(ci["deploy-production"].environment).toEqual({ name: "production" });
     expect(ci["deploy-production"].needs).toEqual(["deploy-staging", "publish", { job: "test", optional: true }, { job: "scan", optional: true }]);
     expect(ci.test.rules).toBeUndefined();
     const lint = gitlab(sink).lint;
-    expect(lint.rules[0].if).toBe('$CI_COMMIT_BRANCH =~ /^feature\\/.*$/ || $CI_COMMIT_BRANCH =~ /^fix-[^\\/]$/ || $CI_PIPELINE_SOURCE == "merge_request_event"');
+    expect(lint.rules[0].if).toBe(
+      '$CI_COMMIT_BRANCH =~ /^feature\\/.*$/ || $CI_COMMIT_BRANCH =~ /^fix-[^\\/]$/ || $CI_PIPELINE_SOURCE == "merge_request_event"',
+    );
     expect(gitlab(sink).publish.rules[0]).toMatchObject({ when: "manual" });
   });
 });
@@ -186,7 +201,9 @@ describe("a shared engine named by a CI variable", () => {
   const options = { config: "pipelines/shared.yaml", engineVersion: ENGINE_VERSION };
 
   it("reaches every GitHub job through the workflow's env, from a repository variable", () => {
-    expect((parse(githubWorkflow(shared, options)) as { env: object }).env).toMatchObject({ _EXPERIMENTAL_DAGGER_RUNNER_HOST: "${{ vars.DAGGER_ENGINE_HOST }}" });
+    expect((parse(githubWorkflow(shared, options)) as { env: object }).env).toMatchObject({
+      _EXPERIMENTAL_DAGGER_RUNNER_HOST: "${{ vars.DAGGER_ENGINE_HOST }}",
+    });
   });
 
   it("replaces GitLab's Docker-in-Docker service and its variables", () => {
@@ -206,7 +223,11 @@ describe("the generated Jenkinsfile", () => {
   /** Braces balance outside strings and comments. */
   function balanced(text: string): boolean {
     let depth = 0;
-    const code = text.replace(/'''[\s\S]*?'''/g, "''").replace(/'(?:\\.|[^'\\\n])*'/g, "''").replace(/"(?:\\.|[^"\\\n])*"/g, '""').replace(/\/\/.*$/gm, "");
+    const code = text
+      .replace(/'''[\s\S]*?'''/g, "''")
+      .replace(/'(?:\\.|[^'\\\n])*'/g, "''")
+      .replace(/"(?:\\.|[^"\\\n])*"/g, '""')
+      .replace(/\/\/.*$/gm, "");
     for (const c of code) {
       if (c === "{") depth++;
       if (c === "}" && --depth < 0) return false;

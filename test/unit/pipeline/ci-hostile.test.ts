@@ -13,7 +13,14 @@ import { generatedCases, hostileCases, outcome } from "../../support/ci-hostile.
 import { evaluate, stringLiteral, templateSegments } from "../../support/github-expressions.js";
 
 /** Expressions the GitHub generator writes itself; any other `${{ }}` must be a string literal. */
-const OWN_EXPRESSIONS = [/^secrets\.[A-Za-z_][A-Za-z0-9_]*$/, /^needs\.[a-z][a-z0-9-]*\.outputs\.image$/, /^steps\.(plan|publish)\.outputs\.[a-z][a-z0-9-]*$/, /^env\.DAGGER_VERSION$/, /^vars\.[A-Za-z_][A-Za-z0-9_]*$/, /^github\.event\.repository\.default_branch$/];
+const OWN_EXPRESSIONS = [
+  /^secrets\.[A-Za-z_][A-Za-z0-9_]*$/,
+  /^needs\.[a-z][a-z0-9-]*\.outputs\.image$/,
+  /^steps\.(plan|publish)\.outputs\.[a-z][a-z0-9-]*$/,
+  /^env\.DAGGER_VERSION$/,
+  /^vars\.[A-Za-z_][A-Za-z0-9_]*$/,
+  /^github\.event\.repository\.default_branch$/,
+];
 
 const cases = hostileCases();
 const generated = generatedCases();
@@ -40,21 +47,28 @@ describe("the hostile pipeline corpus", () => {
 });
 
 describe("files generated from the hostile corpus", () => {
-  it.each(generated.map((g) => [g.c.name, g] as const))("%s: GitHub runs no text of the pipeline; every ${{ }} is the generator's own or a literal", (_name, { files }) => {
-    const workflow = parse(files[GITHUB_WORKFLOW_FILE]!) as { env: Record<string, string>; jobs: Record<string, { steps: { run?: string; env?: Record<string, string> }[] }> };
-    const values: string[] = [...Object.values(workflow.env)];
-    for (const job of Object.values(workflow.jobs)) {
-      for (const step of job.steps) {
-        if (step.run !== undefined) expect(step.run).not.toContain("${{");
-        values.push(...Object.values(step.env ?? {}));
+  it.each(generated.map((g) => [g.c.name, g] as const))(
+    "%s: GitHub runs no text of the pipeline; every ${{ }} is the generator's own or a literal",
+    (_name, { files }) => {
+      const workflow = parse(files[GITHUB_WORKFLOW_FILE]!) as {
+        env: Record<string, string>;
+        jobs: Record<string, { steps: { run?: string; env?: Record<string, string> }[] }>;
+      };
+      const values: string[] = [...Object.values(workflow.env)];
+      for (const job of Object.values(workflow.jobs)) {
+        for (const step of job.steps) {
+          if (step.run !== undefined) expect(step.run).not.toContain("${{");
+          values.push(...Object.values(step.env ?? {}));
+        }
       }
-    }
-    for (const value of values) {
-      for (const segment of templateSegments(value)) {
-        if ("expression" in segment) expect(stringLiteral(segment.expression) !== undefined || OWN_EXPRESSIONS.some((e) => e.test(segment.expression)), segment.expression).toBe(true);
+      for (const value of values) {
+        for (const segment of templateSegments(value)) {
+          if ("expression" in segment)
+            expect(stringLiteral(segment.expression) !== undefined || OWN_EXPRESSIONS.some((e) => e.test(segment.expression)), segment.expression).toBe(true);
+        }
       }
-    }
-  });
+    },
+  );
 
   it.each(generated.map((g) => [g.c.name, g] as const))("%s: GitLab has a job per stage, under a key GitLab reads as a job", (_name, { pipeline, files }) => {
     const ci = parse(files[GITLAB_CI_FILE]!) as Record<string, { stage?: string; needs?: (string | { job: string })[] }>;
@@ -68,18 +82,38 @@ describe("files generated from the hostile corpus", () => {
     }
   });
 
-  it.each(generated.map((g) => [g.c.name, g] as const))("%s: Jenkins and GitHub keep their own stage and job apart from the pipeline's", (_name, { pipeline, files }) => {
-    const names = stageGraph(pipeline.stages).stages.map((s) => s.name);
-    const jenkinsStages = [...files[JENKINSFILE]!.matchAll(/^\s*stage\('((?:\\.|[^'\\])*)'\)/gm)].map((m) => m[1]);
-    expect(new Set(jenkinsStages).size).toBe(jenkinsStages.length);
-    expect(jenkinsStages).toContain(INSTALL_STAGE);
-    const jobs = Object.keys((parse(files[GITHUB_WORKFLOW_FILE]!) as { jobs: object }).jobs);
-    expect(jobs.filter((j) => j !== PLAN_JOB)).toEqual(names);
-  });
+  it.each(generated.map((g) => [g.c.name, g] as const))(
+    "%s: Jenkins and GitHub keep their own stage and job apart from the pipeline's",
+    (_name, { pipeline, files }) => {
+      const names = stageGraph(pipeline.stages).stages.map((s) => s.name);
+      const jenkinsStages = [...files[JENKINSFILE]!.matchAll(/^\s*stage\('((?:\\.|[^'\\])*)'\)/gm)].map((m) => m[1]);
+      expect(new Set(jenkinsStages).size).toBe(jenkinsStages.length);
+      expect(jenkinsStages).toContain(INSTALL_STAGE);
+      const jobs = Object.keys((parse(files[GITHUB_WORKFLOW_FILE]!) as { jobs: object }).jobs);
+      expect(jobs.filter((j) => j !== PLAN_JOB)).toEqual(names);
+    },
+  );
 });
 
 describe("the quoting rule", () => {
-  const hostile = ["it's", 'say "hi"', "$HOME", "`id`", "$(touch PWN)", "${IFS}", "${{ github.actor }}", "a\\b", "line\nbreak", "# not a comment", "---", "ü 日本", "", "'", "''\\''", "\r"];
+  const hostile = [
+    "it's",
+    'say "hi"',
+    "$HOME",
+    "`id`",
+    "$(touch PWN)",
+    "${IFS}",
+    "${{ github.actor }}",
+    "a\\b",
+    "line\nbreak",
+    "# not a comment",
+    "---",
+    "ü 日本",
+    "",
+    "'",
+    "''\\''",
+    "\r",
+  ];
 
   it("leaves plain words bare and single-quotes the rest", () => {
     expect(shellWord("pipelines/gantry.yaml")).toBe("pipelines/gantry.yaml");

@@ -10,7 +10,14 @@ import { EXAMPLES } from "./ci-pipelines.js";
 
 const canary = EXAMPLES.find((e) => e.name === "pipelines/canary-example.yaml")!;
 const files = (reusablePublish: unknown, password?: string) =>
-  ciFiles({ ...canary.pipeline, publish: { ...canary.pipeline.publish, ...(password ? { password } : {}) }, ci: { ...canary.pipeline.ci, github: { reusablePublish: reusablePublish as never } } }, canary.options);
+  ciFiles(
+    {
+      ...canary.pipeline,
+      publish: { ...canary.pipeline.publish, ...(password ? { password } : {}) },
+      ci: { ...canary.pipeline.ci, github: { reusablePublish: reusablePublish as never } },
+    },
+    canary.options,
+  );
 const PERMISSIONS = { contents: "read", packages: "write", "id-token": "write", attestations: "write" };
 
 describe("publish in a reusable workflow", () => {
@@ -45,7 +52,9 @@ describe("publish in a reusable workflow", () => {
   it("hands a registry password secret to the called workflow by name", () => {
     const generated = files(true, "env:REGISTRY_TOKEN");
     expect((parse(generated[GITHUB_WORKFLOW_FILE]!) as any).jobs.publish.secrets).toEqual({ REGISTRY_TOKEN: "${{ secrets.REGISTRY_TOKEN }}" });
-    expect((parse(generated[GITHUB_PUBLISH_WORKFLOW_FILE]!) as any).on.workflow_call.secrets).toEqual({ REGISTRY_TOKEN: { description: "The registry password publish logs in with.", required: true } });
+    expect((parse(generated[GITHUB_PUBLISH_WORKFLOW_FILE]!) as any).on.workflow_call.secrets).toEqual({
+      REGISTRY_TOKEN: { description: "The registry password publish logs in with.", required: true },
+    });
   });
 
   it("calls a central copy when told where it is", () => {
@@ -62,6 +71,8 @@ describe("publish in a reusable workflow", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(PipelineError);
-    expect((error as Error).message).toMatch(/^pipelines\/x\.yaml:3:29: ci\.github\.reusablePublish\.uses: expected <owner>\/<repository>\/\.github\/workflows\/<file>\.yml@<ref>/);
+    expect((error as Error).message).toMatch(
+      /^pipelines\/x\.yaml:3:29: ci\.github\.reusablePublish\.uses: expected <owner>\/<repository>\/\.github\/workflows\/<file>\.yml@<ref>/,
+    );
   });
 });

@@ -47,7 +47,9 @@ describe("a deploy's inputs from the pipeline file", () => {
   });
 
   it("refuses an unknown environment with a did-you-mean, and a file without environments", () => {
-    expect(() => environmentOf(pipeline, "stagign")).toThrow('--environment: "stagign" is not an environment of the pipeline file; did you mean "staging"? (it has: staging, production)');
+    expect(() => environmentOf(pipeline, "stagign")).toThrow(
+      '--environment: "stagign" is not an environment of the pipeline file; did you mean "staging"? (it has: staging, production)',
+    );
     expect(() => environmentOf(loadPipeline("", "p.yaml"), "staging")).toThrow(/has no environments/);
     expect(() => environmentOf(pipeline, "constructor")).toThrow(/is not an environment/);
   });
@@ -62,7 +64,8 @@ describe("a deploy's inputs from the pipeline file", () => {
 });
 
 describe("who hears of an environment's rollouts (notify:)", () => {
-  const deploy = (notify: string) => `environments:\n  staging: {namespace: s}\nstages:\n  - name: deploy-staging\n    environment: staging\n    notify: ${notify}\n`;
+  const deploy = (notify: string) =>
+    `environments:\n  staging: {namespace: s}\nstages:\n  - name: deploy-staging\n    environment: staging\n    notify: ${notify}\n`;
 
   it("is the deploy stage's notify settings, secrets as references", () => {
     expect(notifySettings(pipeline, "staging")).toEqual({
@@ -76,8 +79,12 @@ describe("who hears of an environment's rollouts (notify:)", () => {
   });
 
   it("refuses a webhook URL or a token written inline, with the line and the field", () => {
-    expect(problems(deploy("{slack: 'https://hooks.slack.com/services/T0/B0/XYZ'}"))).toMatch(/:6:\d+: stages\[0\]\.notify\.slack: credentials are given by reference/);
-    expect(problems(deploy("{grafana: {url: 'https://g.example.com', token: glsa_abc}}"))).toMatch(/stages\[0\]\.notify\.grafana\.token: credentials are given by reference/);
+    expect(problems(deploy("{slack: 'https://hooks.slack.com/services/T0/B0/XYZ'}"))).toMatch(
+      /:6:\d+: stages\[0\]\.notify\.slack: credentials are given by reference/,
+    );
+    expect(problems(deploy("{grafana: {url: 'https://g.example.com', token: glsa_abc}}"))).toMatch(
+      /stages\[0\]\.notify\.grafana\.token: credentials are given by reference/,
+    );
     expect(problems(deploy("{pushgateway: 'http://user:pw@pgw:9091'}"))).toMatch(/notify\.pushgateway: must not carry credentials/);
     expect(problems(deploy("{github: {token: env:T, repository: 'not a repo'}}"))).toMatch(/notify\.github\.repository: expected owner\/name/);
     expect(problems(deploy("{teams: env:X}"))).toMatch(/notify/);

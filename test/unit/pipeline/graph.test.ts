@@ -13,7 +13,11 @@ describe("what deploy --environment runs before rolling out", () => {
   });
 
   it("is the chain up to publish when no stage deploys there, so test and scan still gate the push", () => {
-    expect(deployChain(stageGraph(structuredClone(DEFAULT_STAGES)), "staging")).toEqual({ selection: { stage: "publish" }, rollsOut: "after-publish", publish: "publish" });
+    expect(deployChain(stageGraph(structuredClone(DEFAULT_STAGES)), "staging")).toEqual({
+      selection: { stage: "publish" },
+      rollsOut: "after-publish",
+      publish: "publish",
+    });
   });
 
   it("refuses when nothing would push an image, naming --image", () => {
@@ -33,6 +37,8 @@ describe("what the embedded demo publishes before rolling out itself", () => {
 
   it("is the pipeline's publish stage when no stage deploys there, and an error naming --image when none exists", () => {
     expect(publishChain(stageGraph(structuredClone(DEFAULT_STAGES)), "staging")).toEqual({ selection: { stage: "publish" }, publish: "publish" });
-    expect(() => publishChain(stageGraph([{ name: "test", needs: [] } as never]), "staging")).toThrow(/no publish stage pushes the image that goes to staging: .*--image/);
+    expect(() => publishChain(stageGraph([{ name: "test", needs: [] } as never]), "staging")).toThrow(
+      /no publish stage pushes the image that goes to staging: .*--image/,
+    );
   });
 });

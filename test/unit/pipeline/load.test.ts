@@ -24,7 +24,10 @@ describe("pipeline loading", () => {
   });
 
   it("keeps what the file says", () => {
-    const p = loadPipeline("name: api\ngo:\n  pkg: ./cmd/api\n  platforms: [linux/arm/v7]\nscan:\n  maxCounts: {HIGH: 3}\npublish:\n  password: env:TOKEN\n", FILE);
+    const p = loadPipeline(
+      "name: api\ngo:\n  pkg: ./cmd/api\n  platforms: [linux/arm/v7]\nscan:\n  maxCounts: {HIGH: 3}\npublish:\n  password: env:TOKEN\n",
+      FILE,
+    );
     expect(p.name).toBe("api");
     expect(p.go.pkg).toBe("./cmd/api");
     expect(p.go.platforms).toEqual(["linux/arm/v7"]);

@@ -13,7 +13,14 @@ export const RESULTS: Record<string, StageResult> = {
   scan: { status: "passed", output: { kind: "scan", verdict: "passed", counts: { LOW: 3, MEDIUM: 1 }, failing: 0 } },
   publish: {
     status: "passed",
-    output: { kind: "publish", image: { repository: "ghcr.io/acme/hello-api", digest: DIGEST, refs: [`ghcr.io/acme/hello-api:1.2.3@${DIGEST}`, `ghcr.io/acme/hello-api:latest@${DIGEST}`] } },
+    output: {
+      kind: "publish",
+      image: {
+        repository: "ghcr.io/acme/hello-api",
+        digest: DIGEST,
+        refs: [`ghcr.io/acme/hello-api:1.2.3@${DIGEST}`, `ghcr.io/acme/hello-api:latest@${DIGEST}`],
+      },
+    },
   },
   "deploy-staging": {
     status: "passed",
@@ -27,7 +34,10 @@ export const RESULTS: Record<string, StageResult> = {
       ],
     },
   },
-  "deploy-production": { status: "passed", output: { kind: "deploy", environment: "production", image: `ghcr.io/acme/hello-api@${DIGEST}`, steps: [{ name: "promote", status: "passed" }] } },
+  "deploy-production": {
+    status: "passed",
+    output: { kind: "deploy", environment: "production", image: `ghcr.io/acme/hello-api@${DIGEST}`, steps: [{ name: "promote", status: "passed" }] },
+  },
 };
 
 export { DIGEST };

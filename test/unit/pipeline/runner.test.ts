@@ -35,7 +35,8 @@ stages:
 `;
 const canary = stageGraph(loadPipeline(CANARY, "canary.yaml").stages);
 
-const status = (report: Awaited<ReturnType<typeof runStages>>) => Object.fromEntries(report.stages.map((s) => [s.name, s.reason ? `${s.status}: ${s.reason}` : s.status]));
+const status = (report: Awaited<ReturnType<typeof runStages>>) =>
+  Object.fromEntries(report.stages.map((s) => [s.name, s.reason ? `${s.status}: ${s.reason}` : s.status]));
 
 describe("the stage runner", () => {
   it("runs the default chain in order on the default branch and passes", async () => {
@@ -123,7 +124,11 @@ describe("the stage runner", () => {
     expect(feature.status).toBe("passed");
 
     const main = await runStages(canary, replay().execute, { ref: "refs/heads/trunk", defaultBranch: "trunk" });
-    expect(status(main)).toMatchObject({ publish: "passed", "deploy-staging": "passed", "deploy-production": "skipped: not for branch trunk; runs for tags v*" });
+    expect(status(main)).toMatchObject({
+      publish: "passed",
+      "deploy-staging": "passed",
+      "deploy-production": "skipped: not for branch trunk; runs for tags v*",
+    });
 
     const pr = await runStages(canary, replay().execute, { ref: "refs/pull/12/merge" });
     expect(status(pr)).toMatchObject({ "pr-check": "passed", publish: "skipped: not for pull request 12; runs for the default branch; tags v*" });
@@ -142,7 +147,10 @@ describe("the stage runner", () => {
 
   it("stops before a manual stage unless it is approved, by stage or environment name", async () => {
     const waiting = await runStages(canary, replay().execute, { ref: "refs/tags/v2.0.0" });
-    expect(status(waiting)).toMatchObject({ "deploy-staging": "passed", "deploy-production": "needs-approval: needs approval: run again with --approve production" });
+    expect(status(waiting)).toMatchObject({
+      "deploy-staging": "passed",
+      "deploy-production": "needs-approval: needs approval: run again with --approve production",
+    });
     expect(waiting.status).toBe("needs-approval");
 
     for (const approve of ["production", "deploy-production"]) {
@@ -150,7 +158,9 @@ describe("the stage runner", () => {
       expect(approved.stages.find((s) => s.name === "deploy-production")!.status).toBe("passed");
       expect(approved.status).toBe("passed");
     }
-    await expect(runStages(canary, replay().execute, { approve: ["prod"] })).rejects.toThrow(/--approve: "prod" names no stage or environment that waits for approval \(these do: deploy-production, production\)/);
+    await expect(runStages(canary, replay().execute, { approve: ["prod"] })).rejects.toThrow(
+      /--approve: "prod" names no stage or environment that waits for approval \(these do: deploy-production, production\)/,
+    );
   });
 
   it("runs only the selection: up to a stage, or the chain to one environment", async () => {

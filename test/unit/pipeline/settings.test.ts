@@ -64,22 +64,31 @@ describe("the release", () => {
 
   it("refuses git output it cannot read", () => {
     expect(() => parseGitFacts("fatal: not a git repository\n")).toThrow(/could not read the commit from git/);
-    expect(parseGitFacts(`commit=${COMMIT}\ntime=1763769600\nbranch=\nshallow=false\nhead-tag=v1.0.0\ntag=v1.0.0\n`)).toEqual(facts({ headTags: ["v1.0.0"], tags: ["v1.0.0"] }));
+    expect(parseGitFacts(`commit=${COMMIT}\ntime=1763769600\nbranch=\nshallow=false\nhead-tag=v1.0.0\ntag=v1.0.0\n`)).toEqual(
+      facts({ headTags: ["v1.0.0"], tags: ["v1.0.0"] }),
+    );
   });
 });
 
 describe("the Go toolchain", () => {
   const mod = { module: "example.com/api", go: "1.26.0" };
   it("is golang:<minor> from go.mod, the pipeline's image, or none of the caches with noCache", () => {
-    expect(goToolchain(loadPipeline("", "p.yaml").go, mod)).toMatchObject({ image: "golang:1.26", caches: { module: "gantry-go-mod", build: "gantry-go-build" } });
-    expect(goToolchain(loadPipeline("go:\n  image: mirror/golang:1.26.3\n  noCache: true\n", "p.yaml").go, mod)).toMatchObject({ image: "mirror/golang:1.26.3", caches: undefined });
+    expect(goToolchain(loadPipeline("", "p.yaml").go, mod)).toMatchObject({
+      image: "golang:1.26",
+      caches: { module: "gantry-go-mod", build: "gantry-go-build" },
+    });
+    expect(goToolchain(loadPipeline("go:\n  image: mirror/golang:1.26.3\n  noCache: true\n", "p.yaml").go, mod)).toMatchObject({
+      image: "mirror/golang:1.26.3",
+      caches: undefined,
+    });
     expect(goToolchain(loadPipeline("go:\n  version: '1.25'\n", "p.yaml").go, mod).image).toBe("golang:1.25");
   });
 });
 
 describe("secret references", () => {
   it("accept Dagger's providers and refuse plain values", () => {
-    for (const ok of ["env:TOKEN", "env://TOKEN", "file:~/.netrc", "cmd:pass show x", "op://vault/item/field", "vault://kv/app.token", "libsecret://login/x"]) expect(isSecretReference(ok), ok).toBe(true);
+    for (const ok of ["env:TOKEN", "env://TOKEN", "file:~/.netrc", "cmd:pass show x", "op://vault/item/field", "vault://kv/app.token", "libsecret://login/x"])
+      expect(isSecretReference(ok), ok).toBe(true);
     for (const bad of ["hunter2", "ghp_abc123", "env:", "https://example.com", "TOKEN"]) expect(isSecretReference(bad), bad).toBe(false);
     expect(secretUri("env:TOKEN")).toBe("env://TOKEN");
     expect(secretUri("op://vault/item/field")).toBe("op://vault/item/field");

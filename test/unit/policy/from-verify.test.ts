@@ -7,7 +7,11 @@ import type { VerifiedAttestations } from "../../../core/supply/verified-attesta
 const verified: VerifiedAttestations = {
   verified: true,
   image: { repository: "ghcr.io/acme/api", digest: `sha256:${"a".repeat(64)}` },
-  trusted: { kind: "keyless", identity: "https://github.com/acme/ci/.github/workflows/gantry-publish.yml@refs/heads/main", issuer: "https://token.actions.githubusercontent.com" },
+  trusted: {
+    kind: "keyless",
+    identity: "https://github.com/acme/ci/.github/workflows/gantry-publish.yml@refs/heads/main",
+    issuer: "https://token.actions.githubusercontent.com",
+  },
   verifiedAt: "2026-12-07T10:00:00Z",
   signature: true,
   provenance: {
@@ -40,7 +44,9 @@ const verified: VerifiedAttestations = {
 describe("what verify proved, as the policies read it", () => {
   it("names the keyless signer, the provenance's origin and the scan's verdict", () => {
     expect(attestationsFromVerify(verified)).toEqual({
-      signatures: [{ issuer: "https://token.actions.githubusercontent.com", subject: "https://github.com/acme/ci/.github/workflows/gantry-publish.yml@refs/heads/main" }],
+      signatures: [
+        { issuer: "https://token.actions.githubusercontent.com", subject: "https://github.com/acme/ci/.github/workflows/gantry-publish.yml@refs/heads/main" },
+      ],
       provenance: {
         builderId: "https://github.com/acme/ci/.github/workflows/gantry-publish.yml@refs/heads/main",
         repository: "https://github.com/acme/api",

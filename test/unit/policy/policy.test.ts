@@ -33,8 +33,17 @@ describe("environments.<name>.policy", () => {
   });
 
   it("takes repository directories, a keyless or key identity and the scan age", () => {
-    const p = env({ directories: ["policies/acme", ".gantry/rego"], identity: { issuer: "https://token.actions.githubusercontent.com", subject: "repo:acme/api" }, maxScanAgeDays: 3 }).policy!;
-    expect(p).toEqual({ defaults: true, directories: ["policies/acme", ".gantry/rego"], identity: { issuer: "https://token.actions.githubusercontent.com", subject: "repo:acme/api" }, maxScanAgeDays: 3 });
+    const p = env({
+      directories: ["policies/acme", ".gantry/rego"],
+      identity: { issuer: "https://token.actions.githubusercontent.com", subject: "repo:acme/api" },
+      maxScanAgeDays: 3,
+    }).policy!;
+    expect(p).toEqual({
+      defaults: true,
+      directories: ["policies/acme", ".gantry/rego"],
+      identity: { issuer: "https://token.actions.githubusercontent.com", subject: "repo:acme/api" },
+      maxScanAgeDays: 3,
+    });
     expect(env({ identity: { key: "env:COSIGN_PUBLIC_KEY" } }).policy!.identity).toEqual({ key: "env:COSIGN_PUBLIC_KEY" });
   });
 
@@ -61,7 +70,18 @@ describe("opa as Gantry runs it", () => {
     expect(planOpaEval({ directories: dirs })).toEqual({
       tool: "opa",
       image: OPA_IMAGE,
-      args: ["eval", "--format", "json", "--data", "/policies/gantry", "--data", "/policies/repository/policies/acme", "--input", "/work/input.json", "data.gantry.deny"],
+      args: [
+        "eval",
+        "--format",
+        "json",
+        "--data",
+        "/policies/gantry",
+        "--data",
+        "/policies/repository/policies/acme",
+        "--input",
+        "/work/input.json",
+        "data.gantry.deny",
+      ],
       env: {},
       secretEnv: [],
     });
@@ -73,7 +93,9 @@ describe("opa as Gantry runs it", () => {
   it("reads eval's answer; an undefined deny set or a malformed violation is an error, never a pass", () => {
     const answer = (value: unknown) => JSON.stringify({ result: [{ expressions: [{ value, text: "data.gantry.deny", location: { row: 1, col: 1 } }] }] });
     expect(parseDenySet(answer([]))).toEqual([]);
-    expect(parseDenySet(answer([{ rule: "non_root", object: "Deployment/api", message: "m" }]))).toEqual([{ rule: "non_root", object: "Deployment/api", message: "m" }]);
+    expect(parseDenySet(answer([{ rule: "non_root", object: "Deployment/api", message: "m" }]))).toEqual([
+      { rule: "non_root", object: "Deployment/api", message: "m" },
+    ]);
     expect(() => parseDenySet("{}")).toThrow(/data\.gantry\.deny is undefined/);
     expect(() => parseDenySet(answer(["a string"]))).toThrow(/\{"rule", "object", "message"\}/);
     expect(() => parseDenySet("not json")).toThrow(/expected its JSON answer/);
@@ -95,7 +117,14 @@ describe("the decision and the input document", () => {
   it("prefers the call's own scan over the attested one, and states what the policy expects", () => {
     const attested = { verdict: "passed" as const, scannedAt: "2026-12-01T00:00:00Z", counts: {}, failing: 0 };
     const own = { ...attested, scannedAt: "2026-12-07T00:00:00Z" };
-    const base = { now: new Date("2026-12-07T12:00:00Z"), environment: "production", image: "r@sha256:x", release: { version: "1.0.0", commit: undefined }, manifests: [], policy: { defaults: true, directories: [], maxScanAgeDays: 7 } };
+    const base = {
+      now: new Date("2026-12-07T12:00:00Z"),
+      environment: "production",
+      image: "r@sha256:x",
+      release: { version: "1.0.0", commit: undefined },
+      manifests: [],
+      policy: { defaults: true, directories: [], maxScanAgeDays: 7 },
+    };
     const input = policyInput({ ...base, attestations: { signatures: [], scan: attested }, scan: own });
     expect(input.scan).toBe(own);
     expect(input.release).toEqual({ version: "1.0.0" });
@@ -106,7 +135,13 @@ describe("the decision and the input document", () => {
   });
 
   it("hands a deploy the run's failed scan first, else its oldest", () => {
-    const scan = (verdict: "passed" | "failed", scannedAt?: string) => ({ kind: "scan" as const, verdict, counts: {}, failing: 0, ...(scannedAt ? { scannedAt } : {}) });
+    const scan = (verdict: "passed" | "failed", scannedAt?: string) => ({
+      kind: "scan" as const,
+      verdict,
+      counts: {},
+      failing: 0,
+      ...(scannedAt ? { scannedAt } : {}),
+    });
     expect(scanEvidence([scan("passed", "2026-12-07T10:00:00Z"), scan("passed", "2026-12-06T10:00:00Z")]).scan?.scannedAt).toBe("2026-12-06T10:00:00Z");
     expect(scanEvidence([scan("passed", "2026-12-06T10:00:00Z"), scan("failed", "2026-12-07T10:00:00Z")]).scan?.verdict).toBe("failed");
     expect(scanEvidence([scan("passed"), undefined])).toEqual({});

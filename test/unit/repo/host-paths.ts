@@ -21,10 +21,35 @@ export interface Escape {
 
 /** Calls whose string arguments are host paths (relative ones resolve against the working directory, the root). */
 const HOST_PATH_CALLS = new Set([
-  "readFileSync", "readFile", "readdirSync", "readdir", "existsSync", "statSync", "stat", "lstatSync",
-  "writeFileSync", "writeFile", "mkdirSync", "mkdir", "rmSync", "rm", "cpSync", "cp", "copyFileSync",
-  "createReadStream", "createWriteStream", "openSync", "open", "accessSync", "access", "realpathSync",
-  "opendirSync", "symlinkSync", "chmodSync", "pathToFileURL", "fileURLToPath",
+  "readFileSync",
+  "readFile",
+  "readdirSync",
+  "readdir",
+  "existsSync",
+  "statSync",
+  "stat",
+  "lstatSync",
+  "writeFileSync",
+  "writeFile",
+  "mkdirSync",
+  "mkdir",
+  "rmSync",
+  "rm",
+  "cpSync",
+  "cp",
+  "copyFileSync",
+  "createReadStream",
+  "createWriteStream",
+  "openSync",
+  "open",
+  "accessSync",
+  "access",
+  "realpathSync",
+  "opendirSync",
+  "symlinkSync",
+  "chmodSync",
+  "pathToFileURL",
+  "fileURLToPath",
 ]);
 const FILE_URL = /^file:\/\//;
 const MODULE_CALLS = new Set(["require", "mock", "doMock", "importActual", "importMock"]);
@@ -74,8 +99,11 @@ function scanScript(file: string, text: string, root: string): Escape[] {
     }
   };
   const literal = (node: ts.Node | undefined): string | undefined =>
-    node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text
-      : node && ts.isTemplateExpression(node) ? node.head.text || undefined : undefined;
+    node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))
+      ? node.text
+      : node && ts.isTemplateExpression(node)
+        ? node.head.text || undefined
+        : undefined;
   const isPathLike = (s: string) => s.startsWith("/") || s.startsWith("./") || s.startsWith("../") || s === ".." || FILE_URL.test(s);
   const isImportMetaUrl = (node: ts.Node | undefined) =>
     node !== undefined && ts.isPropertyAccessExpression(node) && ts.isMetaProperty(node.expression) && node.name.text === "url";
@@ -173,9 +201,7 @@ function scanGoMod(file: string, text: string, root: string): Escape[] {
 export function sourceFiles(root: string, dirs: string[]): string[] {
   const skip = new Set(["node_modules", ".tools"]);
   const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      skip.has(e.name) ? [] : e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
-    );
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (skip.has(e.name) ? [] : e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
   return dirs.flatMap((d) => walk(join(root, d)));
 }
 

@@ -41,7 +41,13 @@ export function resolveSpecifier(root: string, from: string, spec: string): stri
     if (spec.startsWith(prefix) && spec.endsWith(suffix)) return target.replace("*", spec.slice(prefix.length, spec.length - suffix.length));
   }
   if (spec.startsWith("#")) throw new Error(`${from}: ${spec} matches no entry of package.json imports`);
-  if (!spec.startsWith(".")) return spec.startsWith("node:") ? spec : spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/");
+  if (!spec.startsWith("."))
+    return spec.startsWith("node:")
+      ? spec
+      : spec
+          .split("/")
+          .slice(0, spec.startsWith("@") ? 2 : 1)
+          .join("/");
   const joined = posix.normalize(posix.join(posix.dirname(from), spec));
   const candidates = [joined.replace(/\.js$/, ".ts"), joined, `${joined}.ts`, `${joined}/index.ts`];
   const found = candidates.find((c) => existsSync(join(root, c)) && c.endsWith(".ts"));
@@ -58,7 +64,11 @@ export function specifiers(file: string, text: string): { spec: string; line: nu
   };
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node)) add(node.moduleSpecifier, importsTypesOnly(node.importClause));
-    else if (ts.isExportDeclaration(node)) add(node.moduleSpecifier, node.isTypeOnly || (!!node.exportClause && ts.isNamedExports(node.exportClause) && node.exportClause.elements.every((e) => e.isTypeOnly)));
+    else if (ts.isExportDeclaration(node))
+      add(
+        node.moduleSpecifier,
+        node.isTypeOnly || (!!node.exportClause && ts.isNamedExports(node.exportClause) && node.exportClause.elements.every((e) => e.isTypeOnly)),
+      );
     else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) add(node.arguments[0], false);
     else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) add(node.argument.literal, true);
     else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) add(node.moduleReference.expression, node.isTypeOnly);
@@ -77,7 +87,12 @@ function importsTypesOnly(clause: ts.ImportClause | undefined): boolean {
 
 export function importGraph(root: string): Edge[] {
   return SOURCE_DIRS.flatMap((dir) => sourceFiles(root, dir)).flatMap((from) =>
-    specifiers(from, readFileSync(join(root, from), "utf8")).map(({ spec, line, typeOnly }) => ({ from, to: resolveSpecifier(root, from, spec), line, typeOnly })),
+    specifiers(from, readFileSync(join(root, from), "utf8")).map(({ spec, line, typeOnly }) => ({
+      from,
+      to: resolveSpecifier(root, from, spec),
+      line,
+      typeOnly,
+    })),
   );
 }
 

@@ -53,7 +53,10 @@ describe("bun.lock and package-lock.json", () => {
   it("lock what package.json asks for", () => {
     const pkg = JSON.parse(read("package.json")) as PackageJson;
     const workspace = bunLock().workspaces[""]!;
-    expect({ dependencies: workspace.dependencies, devDependencies: workspace.devDependencies }).toEqual({ dependencies: pkg.dependencies, devDependencies: pkg.devDependencies });
+    expect({ dependencies: workspace.dependencies, devDependencies: workspace.devDependencies }).toEqual({
+      dependencies: pkg.dependencies,
+      devDependencies: pkg.devDependencies,
+    });
   });
 
   it("reads a nested scoped key as npm's install path", () => {

@@ -32,21 +32,22 @@ describe("the host-path check", () => {
   });
 
   it("accepts system paths read on the host", () => {
-    expect(scan("readFileSync(`/proc/${pid}/stat`);\nreadFileSync(\"/etc/os-release\");")).toEqual([]);
+    expect(scan('readFileSync(`/proc/${pid}/stat`);\nreadFileSync("/etc/os-release");')).toEqual([]);
   });
 
   it("flags absolute host paths read through fs, file: URLs and cwd options", () => {
     const beside = `${dirname(ROOT)}/elsewhere`;
-    expect(
-      scan(`readFileSync("${beside}/fixtures/x.json");\nconst u = new URL("file://${beside}/x");\nspawn("go", [], { cwd: "/home/me/gantry" });`),
-    ).toEqual([`${beside}/fixtures/x.json`, `file://${beside}/x`, "/home/me/gantry"]);
+    expect(scan(`readFileSync("${beside}/fixtures/x.json");\nconst u = new URL("file://${beside}/x");\nspawn("go", [], { cwd: "/home/me/gantry" });`)).toEqual([
+      `${beside}/fixtures/x.json`,
+      `file://${beside}/x`,
+      "/home/me/gantry",
+    ]);
   });
 
   it("anchors join/resolve at the first literal argument", () => {
-    expect(scan(`join("..", "elsewhere");\njoin(dbDir, "..", "db.tar.gz");\nresolve("test", "fixtures");\npath.join("/home", "x");\nparts.join("/");`)).toEqual([
-      "..,elsewhere".replace(",", "/"),
-      "/home/x",
-    ]);
+    expect(scan(`join("..", "elsewhere");\njoin(dbDir, "..", "db.tar.gz");\nresolve("test", "fixtures");\npath.join("/home", "x");\nparts.join("/");`)).toEqual(
+      ["..,elsewhere".replace(",", "/"), "/home/x"],
+    );
   });
 
   it("does not flag data: a container path handed to a plan or a refused package pattern", () => {

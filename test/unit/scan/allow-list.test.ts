@@ -60,7 +60,7 @@ describe("parseAllowList", () => {
   });
 
   it("reports YAML syntax errors with the line", () => {
-    const error = fileError("- id: CVE-1\n  reason: \"unterminated\n");
+    const error = fileError('- id: CVE-1\n  reason: "unterminated\n');
     expect(error.problem).toMatch(/^invalid YAML/);
     expect(error.line).toBeGreaterThanOrEqual(2);
   });

@@ -25,7 +25,9 @@ interface RawReport {
 }
 
 export function trivyFixtures(): TrivyFixture[] {
-  const names = readdirSync(fileURLToPath(TRIVY_FIXTURE_DIR)).filter((n) => /\.json(\.golden)?$/.test(n)).sort();
+  const names = readdirSync(fileURLToPath(TRIVY_FIXTURE_DIR))
+    .filter((n) => /\.json(\.golden)?$/.test(n))
+    .sort();
   if (names.length === 0) throw new Error(`no Trivy fixtures in ${fileURLToPath(TRIVY_FIXTURE_DIR)}`);
   return names.map((name) => {
     const text = readFileSync(new URL(name, TRIVY_FIXTURE_DIR), "utf8");

@@ -18,7 +18,10 @@ describe("the gate on real Trivy output", () => {
 
     it(`${fixture.name}: by default fails exactly the HIGH and CRITICAL findings`, () => {
       const verdict = evaluateGate(report, { now: NOW });
-      const expected = raw.filter((v) => v.Severity === "HIGH" || v.Severity === "CRITICAL").map(rawKey).sort();
+      const expected = raw
+        .filter((v) => v.Severity === "HIGH" || v.Severity === "CRITICAL")
+        .map(rawKey)
+        .sort();
       expect(verdict.failing.map((f) => key(f.finding)).sort()).toEqual(expected);
       expect(verdict.passed).toBe(expected.length === 0);
       expect(verdict.status).toBe(expected.length === 0 ? "passed" : "failed");
@@ -36,7 +39,12 @@ describe("the gate on real Trivy output", () => {
 
     it(`${fixture.name}: ignoreUnfixed lets findings without a fix pass (Status, else FixedVersion)`, () => {
       const verdict = evaluateGate(report, { threshold: "UNKNOWN", ignoreUnfixed: true, now: NOW });
-      expect(verdict.failing.map((f) => key(f.finding)).sort()).toEqual(raw.filter((v) => !unfixed(v)).map(rawKey).sort());
+      expect(verdict.failing.map((f) => key(f.finding)).sort()).toEqual(
+        raw
+          .filter((v) => !unfixed(v))
+          .map(rawKey)
+          .sort(),
+      );
       expect(verdict.allowed.map((a) => key(a.finding)).sort()).toEqual(raw.filter(unfixed).map(rawKey).sort());
     });
   }

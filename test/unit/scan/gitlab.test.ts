@@ -61,7 +61,10 @@ describe("GitLab container-scanning report from real Trivy output", () => {
     v.references = ["https://example.com/a", "not a url", "https://example.com/a"];
     v.primaryUrl = undefined;
     const out = toGitLabContainerScanning(report, options);
-    expect(out.vulnerabilities[0]!.identifiers.map((i) => [i.type, i.value])).toEqual([["ghsa", "GHSA-abcd-efgh-ijkl"], ["cwe", "79"]]);
+    expect(out.vulnerabilities[0]!.identifiers.map((i) => [i.type, i.value])).toEqual([
+      ["ghsa", "GHSA-abcd-efgh-ijkl"],
+      ["cwe", "79"],
+    ]);
     expect(out.vulnerabilities[0]!.identifiers[0]!.url).toBe("https://github.com/advisories/GHSA-abcd-efgh-ijkl");
     expect(out.vulnerabilities[0]!.links).toEqual([{ url: "https://example.com/a" }]);
     expect(validate(JSON.parse(JSON.stringify(out)))).toEqual([]);

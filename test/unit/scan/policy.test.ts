@@ -15,7 +15,14 @@ const report = parseTrivyReport(
         Class: "os-pkgs",
         Type: "alpine",
         Vulnerabilities: [
-          { VulnerabilityID: "CVE-2099-0001", PkgName: "fixturelib", InstalledVersion: "1.2.3-r0", FixedVersion: "1.2.4-r0", Status: "fixed", Severity: "CRITICAL" },
+          {
+            VulnerabilityID: "CVE-2099-0001",
+            PkgName: "fixturelib",
+            InstalledVersion: "1.2.3-r0",
+            FixedVersion: "1.2.4-r0",
+            Status: "fixed",
+            Severity: "CRITICAL",
+          },
           { VulnerabilityID: "CVE-2099-0003", PkgName: "otherlib", InstalledVersion: "2.0.0-r0", Status: "affected", Severity: "HIGH" },
         ],
       },

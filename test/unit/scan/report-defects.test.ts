@@ -96,7 +96,7 @@ describe("Markdown escapes HTML and emits only http(s) links", () => {
     );
     expect(md).not.toMatch(/<img|<script|(?<!\\)\]\(javascript:/i);
     expect(md).toContain("\\[x\\](javascript:alert(1))");
-    expect(md).toContain("&lt;img src=x onerror=\"alert(1)\"&gt;");
+    expect(md).toContain('&lt;img src=x onerror="alert(1)"&gt;');
     expect(md).toContain("Scanned &lt;script&gt;alert(1)&lt;/script&gt;");
   });
 });

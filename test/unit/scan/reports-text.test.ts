@@ -67,7 +67,10 @@ describe("Markdown summary", () => {
 
 describe("plain-text summary", () => {
   it("aligns a table of counts per severity and ends with the verdict", () => {
-    const report = reportOf([{ id: "CVE-1", severity: "HIGH" }, { id: "CVE-2", severity: "LOW" }]);
+    const report = reportOf([
+      { id: "CVE-1", severity: "HIGH" },
+      { id: "CVE-2", severity: "LOW" },
+    ]);
     const text = summaryText(report, evaluateGate(report, { now: NOW }));
     const lines = text.trimEnd().split("\n");
     expect(lines[0]).toBe("Scanned ghcr.io/acme/api:1.0 (alpine 3.22.1) with Trivy 0.74.0");
@@ -89,7 +92,10 @@ describe("plain-text summary", () => {
       const report = parseTrivyReport(fixture.text, fixture.name);
       const counts = countReport(report);
       for (const v of rawVulnerabilities(fixture.raw)) counts[(v.Severity ?? "UNKNOWN") as keyof typeof counts]--;
-      expect(Object.values(counts).every((n) => n === 0), fixture.name).toBe(true);
+      expect(
+        Object.values(counts).every((n) => n === 0),
+        fixture.name,
+      ).toBe(true);
     }
   });
 });

@@ -55,10 +55,13 @@ describe("SARIF from real Trivy output", () => {
   });
 
   it("locates language packages at their path, relative and URI-encoded", () => {
-    const report = reportOf([
-      { id: "GHSA-1", severity: "HIGH", target: "/app/my service/go.mod", class: "lang-pkgs" },
-      { id: "CVE-2", severity: "LOW", target: "target (alpine 3.22.1)" },
-    ], { ArtifactType: "filesystem", ArtifactName: "target" });
+    const report = reportOf(
+      [
+        { id: "GHSA-1", severity: "HIGH", target: "/app/my service/go.mod", class: "lang-pkgs" },
+        { id: "CVE-2", severity: "LOW", target: "target (alpine 3.22.1)" },
+      ],
+      { ArtifactType: "filesystem", ArtifactName: "target" },
+    );
     const run = toSarif(report).log.runs[0]!;
     expect(run.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri)).toEqual(["app/my%20service/go.mod", "target"]);
     expect(validate(toSarif(report).log)).toEqual([]);
@@ -119,9 +122,7 @@ describe("SARIF truncation to GitHub's limits", () => {
 
   it("stays under the gzipped size limit, dropping low severities first", () => {
     // Random descriptions do not compress, so the size limit bites before the count limit.
-    const big = reportOf(
-      Array.from({ length: 200 }, (_, i) => ({ id: `CVE-2099-${i}`, severity: SEVERITIES[i % 5]!, pkg: `p${i}` })).map((v) => ({ ...v })),
-    );
+    const big = reportOf(Array.from({ length: 200 }, (_, i) => ({ id: `CVE-2099-${i}`, severity: SEVERITIES[i % 5]!, pkg: `p${i}` })).map((v) => ({ ...v })));
     for (const r of big.results) for (const v of r.vulnerabilities) v.description = randomBytes(300).toString("base64");
     const maxGzipBytes = 40_000;
     const out = toSarif(big, { limits: { maxGzipBytes } });

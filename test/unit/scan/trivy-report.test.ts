@@ -122,7 +122,10 @@ describe("parseTrivyReport rejects what it cannot trust", () => {
   });
 
   it("a field of the wrong type, naming its JSON path", () => {
-    const text = JSON.stringify({ SchemaVersion: 2, Results: [{ Target: "t", Vulnerabilities: [{ VulnerabilityID: "CVE-1", PkgName: "p", FixedVersion: 3 }] }] });
+    const text = JSON.stringify({
+      SchemaVersion: 2,
+      Results: [{ Target: "t", Vulnerabilities: [{ VulnerabilityID: "CVE-1", PkgName: "p", FixedVersion: 3 }] }],
+    });
     const error = parseError(text);
     expect(error.field).toBe("Results[0].Vulnerabilities[0].FixedVersion");
     expect(error.problem).toContain("expected a string, got number 3");
@@ -139,7 +142,8 @@ describe("parseTrivyReport rejects what it cannot trust", () => {
   });
 
   it("a severity or status Trivy does not write", () => {
-    const v = (extra: object) => JSON.stringify({ SchemaVersion: 2, Results: [{ Target: "t", Vulnerabilities: [{ VulnerabilityID: "C", PkgName: "p", ...extra }] }] });
+    const v = (extra: object) =>
+      JSON.stringify({ SchemaVersion: 2, Results: [{ Target: "t", Vulnerabilities: [{ VulnerabilityID: "C", PkgName: "p", ...extra }] }] });
     expect(parseError(v({ Severity: "SEVERE" })).field).toMatch(/Severity$/);
     expect(parseError(v({ Status: "patched" })).field).toMatch(/Status$/);
   });

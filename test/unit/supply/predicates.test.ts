@@ -18,8 +18,15 @@ const BASE = { name: "base linux/amd64", ref: "gcr.io/distroless/static-debian12
 
 function provenance(images = [GO, BASE]) {
   const pipeline = loadPipeline(PIPELINE, "pipelines/gantry.yaml");
-  const release = releaseFor({ ref: "refs/tags/v1.2.3" }, { commit: COMMIT, commitTime: 1_700_000_000, headTags: ["v1.2.3"], tags: ["v1.2.3"], shallow: false });
-  return provenanceInputFor(pipeline, { path: "pipelines/gantry.yaml", text: PIPELINE }, release, { platforms: ["linux/amd64"], tags: ["1.2.3", "latest"], images });
+  const release = releaseFor(
+    { ref: "refs/tags/v1.2.3" },
+    { commit: COMMIT, commitTime: 1_700_000_000, headTags: ["v1.2.3"], tags: ["v1.2.3"], shallow: false },
+  );
+  return provenanceInputFor(pipeline, { path: "pipelines/gantry.yaml", text: PIPELINE }, release, {
+    platforms: ["linux/amd64"],
+    tags: ["1.2.3", "latest"],
+    images,
+  });
 }
 
 describe("the SLSA provenance v1 predicate", () => {
@@ -30,7 +37,13 @@ describe("the SLSA provenance v1 predicate", () => {
     expect(p.buildDefinition.externalParameters.source).toEqual({ repository: "https://github.com/acme/api", ref: "refs/tags/v1.2.3", commit: COMMIT });
     expect(p.buildDefinition.externalParameters.pipeline.path).toBe("pipelines/gantry.yaml");
     expect(p.buildDefinition.externalParameters.pipeline.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(p.buildDefinition.externalParameters.parameters).toMatchObject({ name: "api", platforms: ["linux/amd64"], tags: ["1.2.3", "latest"], version: "1.2.3", sourceDateEpoch: 1_700_000_000 });
+    expect(p.buildDefinition.externalParameters.parameters).toMatchObject({
+      name: "api",
+      platforms: ["linux/amd64"],
+      tags: ["1.2.3", "latest"],
+      version: "1.2.3",
+      sourceDateEpoch: 1_700_000_000,
+    });
     expect(p.buildDefinition.resolvedDependencies).toEqual([
       { name: "source", uri: "git+https://github.com/acme/api@refs/tags/v1.2.3", digest: { gitCommit: COMMIT } },
       { name: "base linux/amd64", uri: "docker://gcr.io/distroless/static-debian12:nonroot", digest: { sha256: "2".repeat(64) } },
@@ -60,7 +73,13 @@ describe("the scan predicate", () => {
   it("records the gate's verdict, the counts and the scan's times (to the second, as cosign keeps them)", () => {
     const state = scanState(VULNERABLE);
     const p = buildScanPredicate({ state, ...judgeScan(state), builderId: DEFAULT_BUILDER_ID });
-    expect(p.scanner.result.gate).toMatchObject({ status: "failed", passed: false, failing: 1, failingIds: ["CVE-2026-0001"], gatedSeverities: ["HIGH", "CRITICAL"] });
+    expect(p.scanner.result.gate).toMatchObject({
+      status: "failed",
+      passed: false,
+      failing: 1,
+      failingIds: ["CVE-2026-0001"],
+      gatedSeverities: ["HIGH", "CRITICAL"],
+    });
     expect(p.scanner.result.counts.CRITICAL).toBe(1);
     expect(p.metadata).toEqual({ scanStartedOn: "2026-12-07T10:00:00Z", scanFinishedOn: "2026-12-07T10:00:30Z" });
     expect(p.invocation["builder.id"]).toBe(DEFAULT_BUILDER_ID);
@@ -75,6 +94,8 @@ describe("the scan predicate", () => {
 
   it("refuses a scan without a time", () => {
     const state = scanState(CLEAN, "yesterday");
-    expect(() => buildScanPredicate({ state, ...judgeScan({ ...state, scannedAt: "2026-12-07T10:00:00Z" }), builderId: "b" })).toThrow(/scannedAt "yesterday" is not a time/);
+    expect(() => buildScanPredicate({ state, ...judgeScan({ ...state, scannedAt: "2026-12-07T10:00:00Z" }), builderId: "b" })).toThrow(
+      /scannedAt "yesterday" is not a time/,
+    );
   });
 });

@@ -2,7 +2,14 @@
 // prints (one DSSE envelope per line); test/host/attest.test.ts runs the real cosign.
 import { describe, expect, it } from "vitest";
 
-import { judgeVerification, statementsOf, attestedCommits, type CosignOutcome, type VerifyEvidence, type VerifyExpectations } from "../../../core/supply/verify.js";
+import {
+  judgeVerification,
+  statementsOf,
+  attestedCommits,
+  type CosignOutcome,
+  type VerifyEvidence,
+  type VerifyExpectations,
+} from "../../../core/supply/verify.js";
 import { PREDICATE_TYPES } from "../../../core/supply/predicate-types.js";
 import { DEFAULT_BUILDER_ID } from "../../../core/supply/provenance.js";
 
@@ -11,20 +18,46 @@ const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const NOW = new Date("2026-12-07T12:00:00Z");
 
 function envelope(predicateType: string, predicate: unknown, digest = DIGEST): string {
-  const statement = { _type: "https://in-toto.io/Statement/v0.1", subject: [{ name: "ghcr.io/acme/api", digest: { sha256: digest.slice(7) } }], predicateType, predicate };
-  return JSON.stringify({ payloadType: "application/vnd.in-toto+json", payload: Buffer.from(JSON.stringify(statement)).toString("base64"), signatures: [{ keyid: "", sig: "x" }] });
+  const statement = {
+    _type: "https://in-toto.io/Statement/v0.1",
+    subject: [{ name: "ghcr.io/acme/api", digest: { sha256: digest.slice(7) } }],
+    predicateType,
+    predicate,
+  };
+  return JSON.stringify({
+    payloadType: "application/vnd.in-toto+json",
+    payload: Buffer.from(JSON.stringify(statement)).toString("base64"),
+    signatures: [{ keyid: "", sig: "x" }],
+  });
 }
 const ok = (stdout: string): CosignOutcome => ({ status: 0, stdout: stdout + "\n", stderr: "" });
 const provenance = (over: { repository?: string; builder?: string; path?: string; commit?: string } = {}) => ({
   buildDefinition: {
     buildType: "urn:gantry:build-type:go-service:v1",
-    externalParameters: { source: { repository: over.repository ?? "https://github.com/acme/api", commit: over.commit ?? COMMIT }, pipeline: { path: over.path ?? "pipelines/gantry.yaml", sha256: "d".repeat(64) }, parameters: { name: "api" } },
+    externalParameters: {
+      source: { repository: over.repository ?? "https://github.com/acme/api", commit: over.commit ?? COMMIT },
+      pipeline: { path: over.path ?? "pipelines/gantry.yaml", sha256: "d".repeat(64) },
+      parameters: { name: "api" },
+    },
     resolvedDependencies: [{ name: "source", uri: "git+https://github.com/acme/api", digest: { gitCommit: COMMIT } }],
   },
   runDetails: { builder: { id: over.builder ?? DEFAULT_BUILDER_ID } },
 });
 const scan = (status: string, finished = "2026-12-07T10:00:00Z") => ({
-  scanner: { uri: "pkg:github/aquasecurity/trivy", version: "0.70.0", result: { gate: { status, passed: status === "passed", summary: `gate ${status}`, failing: status === "failed" ? 1 : 0, failingIds: status === "failed" ? ["CVE-2026-0001"] : [] }, counts: {} } },
+  scanner: {
+    uri: "pkg:github/aquasecurity/trivy",
+    version: "0.70.0",
+    result: {
+      gate: {
+        status,
+        passed: status === "passed",
+        summary: `gate ${status}`,
+        failing: status === "failed" ? 1 : 0,
+        failingIds: status === "failed" ? ["CVE-2026-0001"] : [],
+      },
+      counts: {},
+    },
+  },
   metadata: { scanStartedOn: finished, scanFinishedOn: finished },
 });
 
@@ -47,7 +80,8 @@ const expected: VerifyExpectations = {
   maxScanAgeMs: 7 * 24 * 3600 * 1000,
   now: NOW,
 };
-const judge = (e: VerifyEvidence, x: Partial<VerifyExpectations> = {}, ancestry = "ancestor" as const) => judgeVerification(e, { ...expected, ...x }, () => ancestry);
+const judge = (e: VerifyEvidence, x: Partial<VerifyExpectations> = {}, ancestry = "ancestor" as const) =>
+  judgeVerification(e, { ...expected, ...x }, () => ancestry);
 
 describe("judging a verification", () => {
   it("verifies a signed image whose attestations match this repository, pipeline, history and a fresh passed scan", () => {
@@ -66,7 +100,9 @@ describe("judging a verification", () => {
 
   it("fails with the reason for each thing wrong", () => {
     const bad = evidence({
-      provenance: ok(envelope(PREDICATE_TYPES.slsaprovenance1, provenance({ repository: "https://github.com/evil/api", builder: "urn:someone", path: "other.yaml" }))),
+      provenance: ok(
+        envelope(PREDICATE_TYPES.slsaprovenance1, provenance({ repository: "https://github.com/evil/api", builder: "urn:someone", path: "other.yaml" })),
+      ),
       scan: ok(envelope(PREDICATE_TYPES.vuln, scan("failed", "2026-11-01T00:00:00Z"))),
     });
     const v = judge(bad, {}, "not-ancestor" as never);
@@ -89,7 +125,12 @@ describe("judging a verification", () => {
   it("tells an unsigned image from one signed by another key", () => {
     const none = { status: 1, stdout: "", stderr: "Error: no signatures found\nmain.go:74: error during command execution: no signatures found\n" };
     expect(judge(evidence({ signature: none })).reasons[0]).toMatch(/^signature: none found on the image/);
-    const other = { status: 1, stdout: "", stderr: "Error: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1\n" };
+    const other = {
+      status: 1,
+      stdout: "",
+      stderr:
+        "Error: no matching attestations: failed to verify signature: could not verify envelope: accepted signatures do not match threshold, Found: 0, Expected 1\n",
+    };
     expect(judge(evidence({ signature: other })).reasons[0]).toMatch(/^signature: not signed by the key cosign\.pub/);
   });
 

@@ -18,7 +18,11 @@ function field(text: string, pattern: RegExp, what: string): string {
   return found.trim();
 }
 
-const list = (flow: string) => flow.split(",").map((s) => s.trim()).filter(Boolean);
+const list = (flow: string) =>
+  flow
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** The facts of pipelines/gantry.yaml (flow-style lists, as the file writes them). */
 export async function pipelineFacts(source: Directory): Promise<PipelineFacts> {

@@ -13,7 +13,13 @@ export const RELEASE = {
 
 /** The Gantry module configured with the pinned release and the repository's pipeline file. */
 export function gantry(): Gantry {
-  return dag.gantry({ config: "pipelines/gantry.yaml", ref: RELEASE.ref, version: RELEASE.version, commit: RELEASE.commit, sourceDateEpoch: RELEASE.sourceDateEpoch });
+  return dag.gantry({
+    config: "pipelines/gantry.yaml",
+    ref: RELEASE.ref,
+    version: RELEASE.version,
+    commit: RELEASE.commit,
+    sourceDateEpoch: RELEASE.sourceDateEpoch,
+  });
 }
 
 /** The commit time as RFC 3339 in UTC, as the image's created label writes it. */

@@ -14,7 +14,9 @@ export async function runChecks(checks: NamedCheck[]): Promise<string> {
     }
   }
   if (failed.length > 0) {
-    throw new Error(`${failed.length} of ${checks.length} checks failed: ${failed.map((f) => f.split(":")[0]).join(", ")}\n${failed.join("\n")}${passed.length ? `\npassed:\n${passed.join("\n")}` : ""}`);
+    throw new Error(
+      `${failed.length} of ${checks.length} checks failed: ${failed.map((f) => f.split(":")[0]).join(", ")}\n${failed.join("\n")}${passed.length ? `\npassed:\n${passed.join("\n")}` : ""}`,
+    );
   }
   return passed.join("\n");
 }

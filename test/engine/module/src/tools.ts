@@ -10,7 +10,10 @@ export const REGISTRY_IMAGE = "registry:3.0.0";
 
 /** Alpine with the given packages. */
 export function alpineWith(...packages: string[]): Container {
-  return dag.container().from(ALPINE_IMAGE).withExec(["apk", "add", "--no-cache", ...packages]);
+  return dag
+    .container()
+    .from(ALPINE_IMAGE)
+    .withExec(["apk", "add", "--no-cache", ...packages]);
 }
 
 /** Runs a shell script and returns its exit code and output, whatever the code. */

@@ -14,9 +14,17 @@ const baseConfig = JSON.stringify({
   variant: "v8",
   os: "linux",
   created: "2020-01-01T00:00:00Z",
-  config: { Env: ["PATH=/usr/bin:/bin", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", "LOG_FORMAT=text"], Cmd: ["/bin/sh"], Labels: { "com.example.base": "yes" }, User: "0" },
+  config: {
+    Env: ["PATH=/usr/bin:/bin", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", "LOG_FORMAT=text"],
+    Cmd: ["/bin/sh"],
+    Labels: { "com.example.base": "yes" },
+    User: "0",
+  },
   rootfs: { type: "layers", diff_ids: [`sha256:${"1".repeat(64)}`, `sha256:${"2".repeat(64)}`] },
-  history: [{ created: "2020-01-01T00:00:00Z", created_by: "base layer 1" }, { created: "2020-01-01T00:00:00Z", created_by: "base layer 2" }],
+  history: [
+    { created: "2020-01-01T00:00:00Z", created_by: "base layer 1" },
+    { created: "2020-01-01T00:00:00Z", created_by: "base layer 2" },
+  ],
 });
 // Docker v2 schema 2, whitespace and key order as a registry may serve it.
 const baseManifest = JSON.stringify(
@@ -72,7 +80,11 @@ describe("Gantry's image on a base", () => {
   it("lists the base's layers and diff_ids, then Gantry's", () => {
     expect(image.platforms[0]!.layers.map((l) => l.digest)).toEqual([`sha256:${"3".repeat(64)}`, `sha256:${"4".repeat(64)}`, LAYERS["linux/arm64"]!.digest]);
     expect(config.rootfs.diff_ids).toEqual([`sha256:${"1".repeat(64)}`, `sha256:${"2".repeat(64)}`, LAYERS["linux/arm64"]!.diffId]);
-    expect(config.history.map((h: { created_by: string }) => h.created_by)).toEqual(["base layer 1", "base layer 2", `gantry: /app/hello-api and the files ${REF} lacks`]);
+    expect(config.history.map((h: { created_by: string }) => h.created_by)).toEqual([
+      "base layer 1",
+      "base layer 2",
+      `gantry: /app/hello-api and the files ${REF} lacks`,
+    ]);
     expect(image.layerBlobs.map((b) => b.from)).toEqual(["base", "base", "gantry"]);
   });
 

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 
 import { resolveBase } from "../../../../core/image/bases.js";
-import { CRANE_IMAGE, CRANE_VERSION, checkPushedDigest, parseBaseDigest, planBaseDigest, planBasePull, planLayoutPush } from "../../../../core/image/oci/crane.js";
+import {
+  CRANE_IMAGE,
+  CRANE_VERSION,
+  checkPushedDigest,
+  parseBaseDigest,
+  planBaseDigest,
+  planBasePull,
+  planLayoutPush,
+} from "../../../../core/image/oci/crane.js";
 import { planPublish } from "../../../../core/image/publish.js";
 
 const DIGEST = `sha256:${"f".repeat(64)}`;
@@ -24,7 +32,13 @@ describe("crane plans", () => {
   });
 
   it("pushes the layout to the first tag and tags the others by digest, logging in through a Docker config", () => {
-    const publish = planPublish({ repository: "ghcr.io/acme/hello-api", tags: ["1.2.3", "latest"], platforms: ["linux/amd64"], registryUser: "bot", hasPassword: true });
+    const publish = planPublish({
+      repository: "ghcr.io/acme/hello-api",
+      tags: ["1.2.3", "latest"],
+      platforms: ["linux/amd64"],
+      registryUser: "bot",
+      hasPassword: true,
+    });
     const plan = planLayoutPush(publish, "/gantry/layout", DIGEST);
     expect(plan.push.args).toEqual(["push", "/gantry/layout", "ghcr.io/acme/hello-api:1.2.3"]);
     expect(plan.tags.map((t) => t.args)).toEqual([["tag", `ghcr.io/acme/hello-api@${DIGEST}`, "latest"]]);

@@ -12,7 +12,9 @@ const fixtures = fileURLToPath(new URL("../../../fixtures/oci/", import.meta.url
 const golden = (name: string) => readFileSync(fixtures + name, "utf8");
 /** The goldens' digests as the real sha256sum printed them when they were committed. */
 const goldenDigest = (name: string) => {
-  const line = golden("SHA256SUMS").split("\n").find((l) => l.endsWith(`  ${name}`));
+  const line = golden("SHA256SUMS")
+    .split("\n")
+    .find((l) => l.endsWith(`  ${name}`));
   return `sha256:${line!.split(" ")[0]}`;
 };
 
@@ -81,7 +83,12 @@ describe("planOciImage depends on its inputs and nothing else", () => {
     const reordered = scratchPlan({
       env: { GOMAXPROCS: "2", LOG_FORMAT: "json" },
       builtPlatforms: ["linux/arm64", "linux/amd64"],
-      labels: { version: "1.2.3", revision: "0123456789abcdef0123456789abcdef01234567", source: "https://github.com/acme/hello-api", labels: { "1": "integer-like key", "com.example.team": "payments" } },
+      labels: {
+        version: "1.2.3",
+        revision: "0123456789abcdef0123456789abcdef01234567",
+        source: "https://github.com/acme/hello-api",
+        labels: { "1": "integer-like key", "com.example.team": "payments" },
+      },
     });
     expect(planOciImage(reordered, scratchParts().reverse()).digest).toBe(reference);
   });

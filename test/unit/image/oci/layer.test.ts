@@ -37,9 +37,21 @@ describe("planLayer", () => {
   it("archives sorted, at the commit time, without names, atime, ctime or pids, and gzips without name or time", () => {
     const [tar, gzip] = scratch.steps.slice(-2);
     expect(tar).toEqual([
-      "tar", "--create", "--file=out/layer.tar", "--directory=root", "--sort=name", "--format=posix",
-      "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime", "--mtime=@1700000000", "--numeric-owner",
-      "--", "app", "etc", "home", "tmp", "usr",
+      "tar",
+      "--create",
+      "--file=out/layer.tar",
+      "--directory=root",
+      "--sort=name",
+      "--format=posix",
+      "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
+      "--mtime=@1700000000",
+      "--numeric-owner",
+      "--",
+      "app",
+      "etc",
+      "home",
+      "tmp",
+      "usr",
     ]);
     expect(gzip).toEqual(["gzip", "--no-name", "--keep", "-6", "out/layer.tar"]);
     expect(planLayer(planImage({ ...OPTIONS, sourceDateEpoch: undefined })).steps.at(-2)).toContain("--mtime=@0");

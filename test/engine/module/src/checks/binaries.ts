@@ -8,7 +8,15 @@ import { gantry, RELEASE } from "../release.js";
 import { alpineWith, ALPINE_IMAGE } from "../tools.js";
 
 /** What `file` calls each GOARCH. */
-const FILE_ARCH: Record<string, string> = { amd64: "x86-64", arm64: "ARM aarch64", arm: "ARM", "386": "Intel 80386", riscv64: "RISC-V", ppc64le: "64-bit PowerPC", s390x: "IBM S/390" };
+const FILE_ARCH: Record<string, string> = {
+  amd64: "x86-64",
+  arm64: "ARM aarch64",
+  arm: "ARM",
+  "386": "Intel 80386",
+  riscv64: "RISC-V",
+  ppc64le: "64-bit PowerPC",
+  s390x: "IBM S/390",
+};
 
 /** The binary's name in build's Directory: <name>_<os>_<arch> (core/go/build-plan.ts). */
 const binaryName = (name: string, platform: string) => `${name}_${platform.replace("/", "_")}`;
@@ -18,7 +26,10 @@ export async function checkBinaries(source: Directory): Promise<string> {
   const dist = gantry().build({ source });
   const entries = await dist.entries();
   const expected = facts.platforms.map((p) => binaryName(facts.name, p));
-  expectThat(expected.every((e) => entries.includes(e)), `build: expected ${expected.join(", ")}, got ${entries.join(", ")}`);
+  expectThat(
+    expected.every((e) => entries.includes(e)),
+    `build: expected ${expected.join(", ")}, got ${entries.join(", ")}`,
+  );
 
   const described = alpineWith("file").withMountedDirectory("/dist", dist);
   for (const platform of facts.platforms) {
@@ -37,6 +48,9 @@ export async function checkBinaries(source: Directory): Promise<string> {
     .withFile("/usr/local/bin/service", dist.file(binaryName(facts.name, native)))
     .withExec(["/usr/local/bin/service", "--version"])
     .stdout();
-  expectThat(printed.includes(`${facts.name} ${RELEASE.version}`), `${native} binary --version: expected "${facts.name} ${RELEASE.version}", got ${JSON.stringify(printed.trim())}`);
+  expectThat(
+    printed.includes(`${facts.name} ${RELEASE.version}`),
+    `${native} binary --version: expected "${facts.name} ${RELEASE.version}", got ${JSON.stringify(printed.trim())}`,
+  );
   return `binaries: ${expected.join(", ")} static and stripped; ${native} prints ${facts.name} ${RELEASE.version}`;
 }

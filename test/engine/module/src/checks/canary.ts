@@ -14,7 +14,13 @@ function rollOut(source: Directory, badCanary: boolean): GantryRollout {
 }
 
 async function summary(rollout: GantryRollout) {
-  return { verdict: await rollout.verdict(), reason: await rollout.reason(), image: await rollout.image(), revision: await rollout.revision(), workloads: (await rollout.workloads()).map(parseWorkload) };
+  return {
+    verdict: await rollout.verdict(),
+    reason: await rollout.reason(),
+    image: await rollout.image(),
+    revision: await rollout.revision(),
+    workloads: (await rollout.workloads()).map(parseWorkload),
+  };
 }
 
 export async function checkCanary(source: Directory): Promise<string> {
@@ -38,6 +44,9 @@ export async function checkCanary(source: Directory): Promise<string> {
   const onBadRevision = bad.workloads.filter((w) => w.revision === bad.revision && w.ready > 0);
   expectThat(onBadRevision.length === 0, `bad canary: ${onBadRevision.map((w) => w.name).join(", ")} still serve the rolled-back revision ${bad.revision}`);
   const serving = bad.workloads.find((w) => w.name === name);
-  expectThat(serving !== undefined && serving.ready > 0 && serving.ready === serving.desired, `bad canary: the stable Deployment ${name} should serve, all ready, after the rollback`);
+  expectThat(
+    serving !== undefined && serving.ready > 0 && serving.ready === serving.desired,
+    `bad canary: the stable Deployment ${name} should serve, all ready, after the rollback`,
+  );
   return `canary: good canary promoted (${name} ${stable!.ready}/${stable!.desired} on ${good.image}); bad canary aborted (${bad.reason}), no ready canary pod`;
 }

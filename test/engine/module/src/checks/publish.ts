@@ -12,7 +12,14 @@ export const EXTRA_TAGS = ["a", "b"];
 export async function publishToTestRegistry(source: Directory, password?: Secret) {
   const registry = registryService();
   const repository = `${REGISTRY_HOST}:${REGISTRY_PORT}/hello-api`;
-  const refs = await gantry().publish({ source, repository, tags: EXTRA_TAGS, releasedVersions: [...RELEASE.releasedVersions], registry, ...(password ? { username: "engine-test", password } : {}) });
+  const refs = await gantry().publish({
+    source,
+    repository,
+    tags: EXTRA_TAGS,
+    releasedVersions: [...RELEASE.releasedVersions],
+    registry,
+    ...(password ? { username: "engine-test", password } : {}),
+  });
   return { registry, repository, refs };
 }
 
@@ -21,7 +28,11 @@ export async function checkPublish(source: Directory): Promise<string> {
   const pushed = refs.map((r) => parsePushedRef(r, repository));
   const digests = new Set(pushed.map((p) => p.digest));
   expectEqual(digests.size, 1, `distinct digests among ${refs.join(", ")}`);
-  for (const tag of EXTRA_TAGS) expectThat(pushed.some((p) => p.tag === tag), `publish did not push --tags ${tag}: ${refs.join(", ")}`);
+  for (const tag of EXTRA_TAGS)
+    expectThat(
+      pushed.some((p) => p.tag === tag),
+      `publish did not push --tags ${tag}: ${refs.join(", ")}`,
+    );
   const [digest] = [...digests];
   const crane = craneAt(registry);
   for (const { tag } of pushed) {

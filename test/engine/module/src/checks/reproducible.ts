@@ -15,8 +15,12 @@ function freshSource(source: Directory, goModule: string): Directory {
 
 export async function checkReproducible(source: Directory): Promise<string> {
   const { goModule } = await pipelineFacts(source);
-  const first = await gantry().image({ source: freshSource(source, goModule), baseImage: "" }).digest();
-  const second = await gantry().image({ source: freshSource(source, goModule), baseImage: "" }).digest();
+  const first = await gantry()
+    .image({ source: freshSource(source, goModule), baseImage: "" })
+    .digest();
+  const second = await gantry()
+    .image({ source: freshSource(source, goModule), baseImage: "" })
+    .digest();
   expectThat(/^sha256:[0-9a-f]{64}$/.test(first), `digest: ${JSON.stringify(first)} is not sha256:<64 hex>`);
   expectEqual(second, first, "the second clean build's digest");
   return `reproducible: two clean builds give ${first}`;

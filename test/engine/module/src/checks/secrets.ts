@@ -24,7 +24,11 @@ export async function checkSecrets(source: Directory): Promise<string> {
   const strings = [...refs, await tests.summary(), await scan.summary(), await scan.markdown()];
 
   expectThat(!strings.some((s) => s.includes(value)), "the secret's value appears in a string Gantry returned");
-  const searcher = alpineWith("tar", "gzip").withMountedDirectory("/out", produced).withEnvVariable("OUT", "/out").withEnvVariable("LAYOUT", "/layout").withSecretVariable("CANARY", secret);
+  const searcher = alpineWith("tar", "gzip")
+    .withMountedDirectory("/out", produced)
+    .withEnvVariable("OUT", "/out")
+    .withEnvVariable("LAYOUT", "/layout")
+    .withSecretVariable("CANARY", secret);
   const found = await runScript(searcher, SECRET_SEARCH_SCRIPT);
   expectThat(found.code === 0 && found.output === "", `the secret's value appears in: ${found.output || `(search failed with ${found.code})`}`);
   return `secrets: the planted value is in none of ${strings.length} returned strings, the test and scan reports or the image's layers`;
